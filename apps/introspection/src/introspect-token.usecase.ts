@@ -1,0 +1,62 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { ClientAuthenticator, OAuthRequest } from '@app/oauth';
+import { REVOCATION_STORE, RevocationStore } from '@app/store';
+import { AccessTokenClaims, AccessTokenReader } from '@app/tokens';
+
+export type IntrospectionResponse =
+  | { readonly active: false }
+  | {
+      readonly active: true;
+      readonly scope: string;
+      readonly client_id: string;
+      readonly token_type: 'Bearer';
+      readonly exp: number;
+      readonly iat: number;
+      readonly nbf: number;
+      readonly sub: string;
+      readonly aud: string;
+      readonly iss: string;
+      readonly jti: string;
+    };
+
+/** RFC 7662 §2.2: anything not provably good is exactly `{"active": false}`, with no reason. */
+const INACTIVE: IntrospectionResponse = Object.freeze({ active: false });
+
+/** POST /oauth2/introspect (RFC 7662). `token_type_hint` is only a hint: both formats are tried. */
+@Injectable()
+export class IntrospectTokenUseCase {
+  private readonly audiences: readonly string[];
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly authenticator: ClientAuthenticator,
+    private readonly reader: AccessTokenReader,
+    @Inject(REVOCATION_STORE) private readonly revocations: RevocationStore,
+  ) {
+    this.audiences = [config.issuer, config.endpoints.introspection];
+  }
+
+  async execute(req: OAuthRequest): Promise<IntrospectionResponse> {
+    await this.authenticator.authenticate(req, this.audiences);
+    const found = await this.reader.read(req.form.require('token'));
+    if (!found || (await this.revocations.isRevoked(found.claims))) return INACTIVE;
+    return active(found.claims);
+  }
+}
+
+function active(c: AccessTokenClaims): IntrospectionResponse {
+  return {
+    active: true,
+    scope: c.scope,
+    client_id: c.clientId,
+    token_type: 'Bearer',
+    exp: c.exp,
+    iat: c.iat,
+    nbf: c.nbf,
+    sub: c.sub,
+    aud: c.aud,
+    iss: c.iss,
+    jti: c.jti,
+  };
+}

@@ -1,0 +1,30 @@
+import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { buildMetadata } from '@app/oauth';
+import { KeyRing } from '@app/tokens';
+
+/** RFC 8414 metadata and the RFC 7517 public key set: public, cacheable documents. */
+@Controller()
+export class DiscoveryController {
+  private readonly metadata: Record<string, unknown>;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly keys: KeyRing,
+  ) {
+    this.metadata = buildMetadata(config);
+  }
+
+  @Get(['.well-known/oauth-authorization-server', '.well-known/openid-configuration'])
+  @Header('Cache-Control', 'public, max-age=300')
+  wellKnown(): Record<string, unknown> {
+    return this.metadata;
+  }
+
+  // Short cache: verifiers must see a rotated key soon (they also refresh on an unknown kid).
+  @Get('oauth2/jwks')
+  @Header('Cache-Control', 'public, max-age=60')
+  jwks() {
+    return this.keys.publicJwks();
+  }
+}

@@ -1,0 +1,44 @@
+import { ClientConfig, ResourceConfig } from '@app/config';
+import { FormParams, InvalidScope, InvalidTarget } from '@app/oauth';
+import { ClientRegistry } from '@app/registry';
+
+/**
+ * RFC 8707 §2: `resource` picks the API; absent, the client's first listed resource.
+ * It must be an absolute URI without a fragment, known, and allowed for the client.
+ */
+export function resolveResource(
+  registry: ClientRegistry,
+  client: ClientConfig,
+  form: FormParams,
+): ResourceConfig {
+  const requested = form.get('resource') ?? client.resources[0];
+  if (requested === undefined) throw new InvalidTarget('the client may not request any resource');
+  if (!URL.canParse(requested) || requested.includes('#'))
+    throw new InvalidTarget('resource must be an absolute URI without a fragment');
+  const resource = registry.resource(requested);
+  if (!resource || !client.resources.includes(requested))
+    throw new InvalidTarget('the resource is unknown or not allowed for this client');
+  return resource;
+}
+
+/**
+ * RFC 6749 §3.3: every requested scope must be allowed for the client and defined by the
+ * resource; absent, every scope of the client that the resource defines.
+ */
+export function resolveScope(
+  client: ClientConfig,
+  resource: ResourceConfig,
+  form: FormParams,
+): string[] {
+  const granted = client.scopes.filter((s) => resource.scopes.includes(s));
+  const requested = form.get('scope');
+  if (requested === undefined) {
+    if (granted.length === 0) throw new InvalidScope('the client has no scope at this resource');
+    return granted;
+  }
+  const scopes = requested.split(' ');
+  if (scopes.some((s) => s === '')) throw new InvalidScope('scope must be single-space delimited');
+  const refused = scopes.find((s) => !granted.includes(s));
+  if (refused !== undefined) throw new InvalidScope(`scope "${refused}" is not allowed`);
+  return [...new Set(scopes)];
+}

@@ -1,0 +1,17 @@
+// One runner, three tiers: unit specs beside the code (no I/O), integration specs against
+// real Kafka and Redis, end-to-end specs that boot the apps and speak HTTP.
+const transform = { '^.+\\.ts$': ['@swc/jest'] };
+const moduleNameMapper = {
+  '^@app/(config|events|oauth|platform|registry|resource-server|store|tokens)$': '<rootDir>/libs/$1/src',
+  '^@app/(config|events|oauth|platform|registry|resource-server|store|tokens)/(.*)$':
+    '<rootDir>/libs/$1/src/$2',
+  '^@app/(issuance|introspection|revocation)$': '<rootDir>/apps/$1/src',
+};
+const shared = { rootDir: __dirname, transform, moduleNameMapper, testEnvironment: 'node' };
+
+module.exports = {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+  ],
+};

@@ -1,0 +1,5 @@
+export * from './config.error';
+export * from './config.module';
+export * from './config.types';
+export * from './env.loader';
+export * from './registry-file.parser';

@@ -1,0 +1,162 @@
+import { ConfigError } from './config.error';
+import {
+  AUTH_METHODS,
+  ClientAuthMethod,
+  ClientConfig,
+  ClientSecret,
+  RegistryConfig,
+  ResourceConfig,
+  SIGNING_ALGS,
+  SigningAlg,
+  TOKEN_FORMATS,
+  AccessTokenFormat,
+} from './config.types';
+
+type Json = Record<string, unknown>;
+
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/; // RFC 6749 §3.3 scope-token
+const HASH_FORMAT = /^\$scrypt\$ln=\d+,r=\d+,p=\d+\$[A-Za-z0-9_-]+\$[A-Za-z0-9_-]+$/;
+const DEFAULT_TTL = 3600;
+
+/** Validates the clients-and-resources file; every error names the JSON path of the bad field. */
+export function parseRegistryFile(raw: unknown): RegistryConfig {
+  const root = object(raw, '$');
+  const resources = array(root.resources, 'resources').map((r, i) =>
+    parseResource(r, `resources[${i}]`),
+  );
+  unique(resources.map((r) => r.identifier), 'resources', 'identifier');
+  const clients = array(root.clients, 'clients').map((c, i) =>
+    parseClient(c, `clients[${i}]`, resources),
+  );
+  unique(clients.map((c) => c.clientId), 'clients', 'client_id');
+  return { resources, clients };
+}
+
+function parseResource(raw: unknown, path: string): ResourceConfig {
+  const r = object(raw, path);
+  const identifier = absoluteUrl(r.identifier, `${path}.identifier`);
+  const scopes = scopeList(r.scopes, `${path}.scopes`);
+  const ttl = r.access_token_ttl ?? DEFAULT_TTL;
+  if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1 || ttl > 86400)
+    throw new ConfigError(`${path}.access_token_ttl`, 'must be an integer from 1 to 86400 seconds');
+  return {
+    identifier,
+    scopes,
+    accessTokenFormat: oneOf<AccessTokenFormat>(
+      r.access_token_format ?? 'jwt',
+      TOKEN_FORMATS,
+      `${path}.access_token_format`,
+    ),
+    accessTokenTtl: ttl,
+    signingAlg: oneOf<SigningAlg>(r.signing_alg ?? 'ES256', SIGNING_ALGS, `${path}.signing_alg`),
+  };
+}
+
+function parseClient(raw: unknown, path: string, resources: ResourceConfig[]): ClientConfig {
+  const c = object(raw, path);
+  const clientId = nonEmptyString(c.client_id, `${path}.client_id`);
+  const authMethod = oneOf<ClientAuthMethod>(
+    c.token_endpoint_auth_method ?? 'client_secret_basic',
+    AUTH_METHODS,
+    `${path}.token_endpoint_auth_method`,
+  );
+  const grantTypes = array(c.grant_types ?? [], `${path}.grant_types`).map((g, i) =>
+    nonEmptyString(g, `${path}.grant_types[${i}]`),
+  );
+  const scopes = c.scope === undefined ? [] : scopeString(c.scope, `${path}.scope`);
+  const known = new Map(resources.map((r) => [r.identifier, r]));
+  const clientResources = array(c.resources ?? [], `${path}.resources`).map((id, i) => {
+    if (typeof id !== 'string' || !known.has(id))
+      throw new ConfigError(`${path}.resources[${i}]`, 'names no resource defined in "resources"');
+    return id;
+  });
+  const offered = new Set(clientResources.flatMap((id) => known.get(id)?.scopes ?? []));
+  const stray = scopes.find((s) => !offered.has(s));
+  if (stray !== undefined)
+    throw new ConfigError(`${path}.scope`, `"${stray}" is defined by none of the client's resources`);
+  const base = { clientId, authMethod, grantTypes, scopes, resources: clientResources };
+  return authMethod === 'private_key_jwt'
+    ? { ...base, ...parseKeys(c, path) }
+    : { ...base, secret: parseSecret(c, path) };
+}
+
+function parseSecret(c: Json, path: string): ClientSecret {
+  if (c.client_secret !== undefined && c.client_secret_hash !== undefined)
+    throw new ConfigError(path, 'give client_secret or client_secret_hash, not both');
+  if (c.client_secret_hash !== undefined) {
+    const value = nonEmptyString(c.client_secret_hash, `${path}.client_secret_hash`);
+    if (!HASH_FORMAT.test(value))
+      throw new ConfigError(
+        `${path}.client_secret_hash`,
+        'must be "$scrypt$ln=N,r=R,p=P$salt$hash" (make one with `npm run hash-secret`)',
+      );
+    return { kind: 'hash', value };
+  }
+  const value = nonEmptyString(c.client_secret, `${path}.client_secret`);
+  if (value.length < 16)
+    throw new ConfigError(`${path}.client_secret`, 'must be at least 16 characters');
+  return { kind: 'plain', value };
+}
+
+function parseKeys(c: Json, path: string): Pick<ClientConfig, 'jwks' | 'jwksUri'> {
+  if ((c.jwks === undefined) === (c.jwks_uri === undefined))
+    throw new ConfigError(path, 'private_key_jwt needs exactly one of jwks or jwks_uri');
+  if (c.jwks_uri !== undefined) return { jwksUri: absoluteUrl(c.jwks_uri, `${path}.jwks_uri`) };
+  const jwks = object(c.jwks, `${path}.jwks`);
+  const keys = array(jwks.keys, `${path}.jwks.keys`).map((k, i) => {
+    const key = object(k, `${path}.jwks.keys[${i}]`);
+    if ('d' in key) throw new ConfigError(`${path}.jwks.keys[${i}]`, 'must be a public key');
+    return key;
+  });
+  return { jwks: { keys } };
+}
+
+function object(v: unknown, path: string): Json {
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new ConfigError(path, 'must be an object');
+  return v as Json;
+}
+
+function array(v: unknown, path: string): unknown[] {
+  if (!Array.isArray(v)) throw new ConfigError(path, 'must be an array');
+  return v;
+}
+
+function nonEmptyString(v: unknown, path: string): string {
+  if (typeof v !== 'string' || v.length === 0)
+    throw new ConfigError(path, 'must be a non-empty string');
+  return v;
+}
+
+function oneOf<T extends string>(v: unknown, allowed: readonly T[], path: string): T {
+  if (typeof v !== 'string' || !allowed.includes(v as T))
+    throw new ConfigError(path, `must be one of ${allowed.join(', ')}`);
+  return v as T;
+}
+
+function absoluteUrl(v: unknown, path: string): string {
+  const s = nonEmptyString(v, path);
+  if (!URL.canParse(s)) throw new ConfigError(path, 'must be an absolute URL');
+  return s;
+}
+
+function scopeList(v: unknown, path: string): string[] {
+  return array(v, path).map((s, i) => {
+    if (typeof s !== 'string' || !SCOPE_TOKEN.test(s))
+      throw new ConfigError(`${path}[${i}]`, 'must be a scope token (RFC 6749 §3.3)');
+    return s;
+  });
+}
+
+function scopeString(v: unknown, path: string): string[] {
+  if (typeof v !== 'string') throw new ConfigError(path, 'must be a space-delimited string');
+  return scopeList(v.split(' ').filter(Boolean), path);
+}
+
+function unique(values: string[], path: string, field: string): void {
+  const seen = new Set<string>();
+  for (const v of values) {
+    if (seen.has(v)) throw new ConfigError(path, `duplicate ${field} "${v}"`);
+    seen.add(v);
+  }
+}

@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import { EventCatalogue, EventType, SCHEMA_VERSION } from './topics';
+
+/** A CloudEvents 1.0 JSON envelope (structured mode). */
+export interface LifecycleEvent<T extends EventType = EventType> {
+  readonly specversion: '1.0';
+  /** Unique per event: consumers deduplicate on it. */
+  readonly id: string;
+  /** `urn:token-lifecycle:<service>:<instance>`. */
+  readonly source: string;
+  readonly type: T;
+  readonly time: string;
+  /** What the event is about: a jti, a grant id, a client id or a key id. */
+  readonly subject: string;
+  readonly datacontenttype: 'application/json';
+  readonly dataschema: string;
+  /** Kafka message key: the grant, or the client when there is no grant, keeps its order. */
+  readonly partitionkey: string;
+  readonly data: EventCatalogue[T];
+}
+
+export const dataSchemaOf = (type: EventType) =>
+  `urn:token-lifecycle:schema:${type}:v${SCHEMA_VERSION}`;
+
+/** Builds envelopes stamped with this process as their source. */
+export class EventFactory {
+  constructor(readonly source: string) {}
+
+  create<T extends EventType>(
+    type: T,
+    subject: string,
+    partitionKey: string,
+    data: EventCatalogue[T],
+  ): LifecycleEvent<T> {
+    return {
+      specversion: '1.0',
+      id: randomUUID(),
+      source: this.source,
+      type,
+      time: new Date().toISOString(),
+      subject,
+      datacontenttype: 'application/json',
+      dataschema: dataSchemaOf(type),
+      partitionkey: partitionKey,
+      data,
+    };
+  }
+}

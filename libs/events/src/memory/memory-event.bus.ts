@@ -1,0 +1,40 @@
+import { Logger } from '@nestjs/common';
+import { LifecycleEvent } from '../event-envelope';
+import { EventBus, EventHandler } from '../event-bus.port';
+
+/**
+ * The one-process log: events are kept (up to a bound, oldest dropped) and handed to
+ * subscribers in publish order. Nothing survives a restart, as nothing else in memory does.
+ */
+export class MemoryEventBus implements EventBus {
+  private readonly logger = new Logger(MemoryEventBus.name);
+  private readonly log: LifecycleEvent[] = [];
+  private readonly handlers: EventHandler[] = [];
+
+  constructor(private readonly retain = 10_000) {}
+
+  async publish(event: LifecycleEvent): Promise<void> {
+    this.log.push(event);
+    if (this.log.length > this.retain) this.log.shift();
+    for (const handler of this.handlers) {
+      try {
+        await handler(event);
+      } catch (e) {
+        this.logger.error(`subscriber failed on ${event.type} ${event.id}: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  subscribe(handler: EventHandler): void {
+    this.handlers.push(handler);
+  }
+
+  /** The retained events, oldest first (for tests and the development console). */
+  events(): readonly LifecycleEvent[] {
+    return this.log;
+  }
+
+  async close(): Promise<void> {
+    this.handlers.length = 0;
+  }
+}

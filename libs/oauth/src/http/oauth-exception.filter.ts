@@ -1,0 +1,44 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { OAuthError, ServerError, TemporarilyUnavailable } from '../errors';
+import { EventBusUnavailable } from '@app/events';
+
+/**
+ * Renders every failure as an RFC 6749 §5.2 error body with `Cache-Control: no-store`.
+ * Anything unexpected becomes `500 server_error`: the cause is logged here, never sent.
+ */
+@Catch()
+export class OAuthExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('OAuthError');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    sendOAuthError(reply, this.toOAuthError(exception));
+  }
+
+  private toOAuthError(e: unknown): OAuthError | HttpException {
+    if (e instanceof OAuthError) return e;
+    if (e instanceof EventBusUnavailable) {
+      this.logger.warn(`state change refused: ${e.message}`);
+      return new TemporarilyUnavailable('the service cannot record this change now; retry');
+    }
+    if (e instanceof HttpException && e.getStatus() < 500) return e;
+    this.logger.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+    return new ServerError('the server could not handle the request');
+  }
+}
+
+export function sendOAuthError(reply: FastifyReply, e: OAuthError | HttpException): void {
+  reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+  if (e instanceof HttpException) {
+    reply.status(e.getStatus()).send({ error: httpErrorCode(e.getStatus()), error_description: e.message });
+    return;
+  }
+  for (const [name, value] of Object.entries(e.headers)) reply.header(name, value);
+  reply.status(e.status).send({ error: e.error, error_description: e.description });
+}
+
+/** Nest raises HttpExceptions for routing and for Fastify's body limit (413). */
+function httpErrorCode(status: number): string {
+  return status === 404 ? 'not_found' : status === 405 ? 'method_not_allowed' : 'invalid_request';
+}

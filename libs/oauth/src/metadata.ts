@@ -1,0 +1,26 @@
+import { AppConfig, AUTH_METHODS } from '@app/config';
+import { ASSERTION_ALGS } from '@app/tokens';
+
+/** RFC 8414 §2 authorization server metadata, built once at start. */
+export function buildMetadata(config: AppConfig): Record<string, unknown> {
+  const scopes = new Set(config.registry.resources.flatMap((r) => r.scopes));
+  const grants = new Set(config.registry.clients.flatMap((c) => c.grantTypes));
+  const methods = [...AUTH_METHODS];
+  const algs = [...ASSERTION_ALGS];
+  return {
+    issuer: config.issuer,
+    token_endpoint: config.endpoints.token,
+    jwks_uri: config.endpoints.jwks,
+    introspection_endpoint: config.endpoints.introspection,
+    revocation_endpoint: config.endpoints.revocation,
+    grant_types_supported: grants.size > 0 ? [...grants] : ['client_credentials'],
+    response_types_supported: [],
+    token_endpoint_auth_methods_supported: methods,
+    token_endpoint_auth_signing_alg_values_supported: algs,
+    introspection_endpoint_auth_methods_supported: methods,
+    introspection_endpoint_auth_signing_alg_values_supported: algs,
+    revocation_endpoint_auth_methods_supported: methods,
+    revocation_endpoint_auth_signing_alg_values_supported: algs,
+    scopes_supported: [...scopes],
+  };
+}

@@ -1,0 +1,38 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig, ConfigModule } from '@app/config';
+import { EventsModule } from '@app/events';
+import { OAuthModule } from '@app/oauth';
+import { RegistryModule } from '@app/registry';
+import { StoreModule, TOKEN_STORE, TokenStore } from '@app/store';
+import { AccessTokenReader, JwtAccessTokenFormat, TokensModule } from '@app/tokens';
+
+/**
+ * The infrastructure every service shares, bound once per process: configuration, keys, the
+ * client registry, stores and the event bus. Services import only their feature module on top.
+ */
+@Module({})
+export class PlatformModule {
+  static forRoot(config: AppConfig, service: string): DynamicModule {
+    return {
+      module: PlatformModule,
+      global: true,
+      imports: [
+        ConfigModule.forRoot(config),
+        TokensModule,
+        RegistryModule,
+        StoreModule,
+        EventsModule.forRoot(service),
+        OAuthModule,
+      ],
+      providers: [
+        {
+          provide: AccessTokenReader,
+          inject: [JwtAccessTokenFormat, TOKEN_STORE],
+          useFactory: (jwt: JwtAccessTokenFormat, tokens: TokenStore) =>
+            new AccessTokenReader(jwt, tokens),
+        },
+      ],
+      exports: [AccessTokenReader],
+    };
+  }
+}

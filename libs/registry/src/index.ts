@@ -1,0 +1,3 @@
+export * from './client.registry';
+export * from './registry.module';
+export * from './secret-hash';

@@ -1,0 +1,34 @@
+import { createHash, scrypt, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Client secrets at rest: `$scrypt$ln=<log2 N>,r=<r>,p=<p>$<salt>$<key>` (base64url salt and
+ * 32-byte derived key). `npm run hash-secret` makes one.
+ */
+const FORMAT = /^\$scrypt\$ln=(\d+),r=(\d+),p=(\d+)\$([A-Za-z0-9_-]+)\$([A-Za-z0-9_-]+)$/;
+
+export function verifySecretHash(secret: string, encoded: string): Promise<boolean> {
+  const m = FORMAT.exec(encoded);
+  if (!m) return Promise.resolve(false);
+  const [, ln, r, p, salt, key] = m;
+  const expected = Buffer.from(key!, 'base64url');
+  const N = 2 ** Number(ln);
+  const maxmem = 256 * N * Number(r) + 1024 * 1024;
+  return new Promise((resolve, reject) =>
+    scrypt(
+      secret,
+      Buffer.from(salt!, 'base64url'),
+      expected.length,
+      { N, r: Number(r), p: Number(p), maxmem },
+      (err, derived) => (err ? reject(err) : resolve(timingSafeEqual(derived, expected))),
+    ),
+  );
+}
+
+/** Equality that takes the same time wherever the inputs differ, whatever their lengths. */
+export function constantTimeEqual(a: string, b: string): boolean {
+  return timingSafeEqual(sha256(a), sha256(b));
+}
+
+export function sha256(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}

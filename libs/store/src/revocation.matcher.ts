@@ -1,0 +1,29 @@
+import { Revocation, RevocationSubject } from './store.ports';
+
+/**
+ * The one definition of "this revocation covers this token", shared by every adapter and by
+ * the replicas' in-memory mirrors so that they can never disagree.
+ */
+export function revocationCovers(r: Revocation, t: RevocationSubject): boolean {
+  if (r.clientId !== t.clientId) return false;
+  switch (r.kind) {
+    case 'token':
+      return r.jti === t.jti;
+    case 'grant':
+      return t.grantId !== undefined && r.grantId === t.grantId;
+    case 'client':
+      return t.iat * 1000 <= r.revokedAt;
+  }
+}
+
+/**
+ * Two revocations under one key combine into the wider one: a revocation is never shortened
+ * or narrowed by a later, smaller one (events may be replayed out of order).
+ */
+export function mergeRevocations(existing: Revocation | undefined, next: Revocation): Revocation {
+  if (!existing || existing.kind !== next.kind) return next;
+  const expiresAt = Math.max(existing.expiresAt, next.expiresAt);
+  if (next.kind === 'client' && existing.kind === 'client')
+    return { ...next, expiresAt, revokedAt: Math.max(existing.revokedAt, next.revokedAt) };
+  return { ...next, expiresAt };
+}

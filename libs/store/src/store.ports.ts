@@ -1,0 +1,43 @@
+import type { AccessTokenClaims } from '@app/tokens';
+
+/** Opaque access tokens by the SHA-256 digest of the token; each entry expires with its token. */
+export interface TokenStore {
+  save(digest: string, claims: AccessTokenClaims): Promise<void>;
+  find(digest: string): Promise<AccessTokenClaims | null>;
+}
+
+/** What a revocation covers. `expiresAt` (ms) is when the last token it covers expires. */
+export type Revocation =
+  | { readonly kind: 'token'; readonly clientId: string; readonly jti: string; readonly expiresAt: number }
+  | { readonly kind: 'grant'; readonly clientId: string; readonly grantId: string; readonly expiresAt: number }
+  | {
+      readonly kind: 'client';
+      readonly clientId: string;
+      /** Tokens of the client issued at or before this instant (ms) are revoked. */
+      readonly revokedAt: number;
+      readonly expiresAt: number;
+    };
+
+/** The fields of a token that a revocation can match. */
+export interface RevocationSubject {
+  readonly clientId: string;
+  readonly jti: string;
+  readonly grantId?: string;
+  /** Seconds since the epoch (the token's `iat`). */
+  readonly iat: number;
+}
+
+export interface RevocationStore {
+  revoke(revocation: Revocation): Promise<void>;
+  isRevoked(subject: RevocationSubject): Promise<boolean>;
+}
+
+/** Single-use identifiers, such as the `jti` of client assertions (RFC 7523 §3 item 7). */
+export interface ReplayStore {
+  /** True the first time a key is seen before `expiresAt` (ms); false on every replay. */
+  claimOnce(key: string, expiresAt: number): Promise<boolean>;
+}
+
+export const TOKEN_STORE = Symbol('TokenStore');
+export const REVOCATION_STORE = Symbol('RevocationStore');
+export const REPLAY_STORE = Symbol('ReplayStore');

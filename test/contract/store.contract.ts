@@ -1,0 +1,179 @@
+import type { AccessTokenClaims } from '@app/tokens';
+import { ReplayStore, RevocationStore, TokenStore } from '@app/store';
+
+/**
+ * The behaviour every adapter of the store ports must have. The in-memory adapters and the Redis
+ * adapters both run these suites, so the development server can never behave differently from
+ * production. Time is real here (Redis keeps its own clock): lifetimes are short instead.
+ */
+export interface StoreFactory {
+  tokens(): TokenStore;
+  revocations(): RevocationStore;
+  replays(): ReplayStore;
+}
+
+let counter = 0;
+const unique = (p: string) => `${p}-${process.pid}-${Date.now()}-${++counter}`;
+const nowSec = () => Math.floor(Date.now() / 1000);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function claims(overrides: Partial<AccessTokenClaims> = {}): AccessTokenClaims {
+  const iat = nowSec();
+  return {
+    iss: 'https://issuer.example',
+    sub: 'svc-a',
+    aud: 'https://orders.example.com',
+    clientId: unique('client'),
+    scope: 'orders:read',
+    jti: unique('jti'),
+    iat,
+    nbf: iat,
+    exp: iat + 60,
+    ...overrides,
+  };
+}
+
+export function describeStoreContract(name: string, make: () => StoreFactory): void {
+  describe(`${name} store contract`, () => {
+    let sut: StoreFactory;
+    beforeEach(() => {
+      sut = make();
+    });
+
+    describe('TokenStore', () => {
+      it('finds a saved token record by digest, and nothing for another digest', async () => {
+        const c = claims({ grantId: 'g-1' });
+        const digest = unique('digest');
+        await sut.tokens().save(digest, c);
+        await expect(sut.tokens().find(digest)).resolves.toEqual(c);
+        await expect(sut.tokens().find(unique('digest'))).resolves.toBeNull();
+      });
+
+      it('forgets a record when its token expires', async () => {
+        const digest = unique('digest');
+        // exp is whole seconds: the record lives until the next second boundary at most.
+        await sut.tokens().save(digest, claims({ exp: nowSec() + 1 }));
+        await expect(sut.tokens().find(digest)).resolves.not.toBeNull();
+        await sleep(2100);
+        await expect(sut.tokens().find(digest)).resolves.toBeNull();
+      });
+
+      it('does not keep a record whose token has already expired', async () => {
+        const digest = unique('digest');
+        await sut.tokens().save(digest, claims({ exp: nowSec() - 1 }));
+        await expect(sut.tokens().find(digest)).resolves.toBeNull();
+      });
+    });
+
+    describe('RevocationStore', () => {
+      const subject = (c: AccessTokenClaims) => ({
+        clientId: c.clientId,
+        jti: c.jti,
+        grantId: c.grantId,
+        iat: c.iat,
+      });
+
+      it('revokes one token by jti and leaves its siblings alone', async () => {
+        const a = claims();
+        const b = claims({ clientId: a.clientId });
+        await sut.revocations().revoke({
+          kind: 'token',
+          clientId: a.clientId,
+          jti: a.jti,
+          expiresAt: a.exp * 1000,
+        });
+        await expect(sut.revocations().isRevoked(subject(a))).resolves.toBe(true);
+        await expect(sut.revocations().isRevoked(subject(b))).resolves.toBe(false);
+      });
+
+      it('does not confuse the same jti under another client', async () => {
+        const a = claims();
+        await sut.revocations().revoke({
+          kind: 'token',
+          clientId: a.clientId,
+          jti: a.jti,
+          expiresAt: a.exp * 1000,
+        });
+        const other = { ...subject(a), clientId: unique('client') };
+        await expect(sut.revocations().isRevoked(other)).resolves.toBe(false);
+      });
+
+      it('revokes every token of a grant', async () => {
+        const a = claims({ grantId: unique('grant') });
+        const b = claims({ clientId: a.clientId, grantId: a.grantId });
+        const c = claims({ clientId: a.clientId, grantId: unique('grant') });
+        await sut.revocations().revoke({
+          kind: 'grant',
+          clientId: a.clientId,
+          grantId: a.grantId!,
+          expiresAt: a.exp * 1000,
+        });
+        await expect(sut.revocations().isRevoked(subject(a))).resolves.toBe(true);
+        await expect(sut.revocations().isRevoked(subject(b))).resolves.toBe(true);
+        await expect(sut.revocations().isRevoked(subject(c))).resolves.toBe(false);
+      });
+
+      it('revokes the tokens a client was issued up to an instant, not later ones', async () => {
+        const old = claims({ iat: nowSec() - 10 });
+        const later = claims({ clientId: old.clientId, iat: nowSec() + 5 });
+        await sut.revocations().revoke({
+          kind: 'client',
+          clientId: old.clientId,
+          revokedAt: Date.now(),
+          expiresAt: Date.now() + 60_000,
+        });
+        await expect(sut.revocations().isRevoked(subject(old))).resolves.toBe(true);
+        await expect(sut.revocations().isRevoked(subject(later))).resolves.toBe(false);
+      });
+
+      it('never narrows a client revocation with an older, replayed one', async () => {
+        const c = claims({ iat: nowSec() - 5 });
+        const clientId = c.clientId;
+        await sut.revocations().revoke({
+          kind: 'client',
+          clientId,
+          revokedAt: Date.now(),
+          expiresAt: Date.now() + 60_000,
+        });
+        await sut.revocations().revoke({
+          kind: 'client',
+          clientId,
+          revokedAt: Date.now() - 60_000,
+          expiresAt: Date.now() + 1_000,
+        });
+        await expect(sut.revocations().isRevoked(subject(c))).resolves.toBe(true);
+      });
+
+      it('forgets a revocation once the tokens it covers have expired', async () => {
+        const a = claims();
+        await sut.revocations().revoke({
+          kind: 'token',
+          clientId: a.clientId,
+          jti: a.jti,
+          expiresAt: Date.now() + 300,
+        });
+        await expect(sut.revocations().isRevoked(subject(a))).resolves.toBe(true);
+        await sleep(500);
+        await expect(sut.revocations().isRevoked(subject(a))).resolves.toBe(false);
+      });
+    });
+
+    describe('ReplayStore', () => {
+      it('accepts a key once, refuses it until it expires, then accepts it again', async () => {
+        const key = unique('jti');
+        await expect(sut.replays().claimOnce(key, Date.now() + 300)).resolves.toBe(true);
+        await expect(sut.replays().claimOnce(key, Date.now() + 300)).resolves.toBe(false);
+        await sleep(500);
+        await expect(sut.replays().claimOnce(key, Date.now() + 300)).resolves.toBe(true);
+      });
+
+      it('lets exactly one of many concurrent claims win', async () => {
+        const key = unique('jti');
+        const results = await Promise.all(
+          Array.from({ length: 20 }, () => sut.replays().claimOnce(key, Date.now() + 5_000)),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
+      });
+    });
+  });
+}
