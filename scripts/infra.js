@@ -60,6 +60,13 @@ const REDIS_HINT =
   'redis-server not found: install it with `apt-get install -y redis-server` (Debian/Ubuntu) or set REDIS_URL';
 const JAVA_HINT =
   'java not found: install a JDK 17+ (e.g. `apt-get install -y openjdk-17-jre-headless`), set JAVA_HOME, or set KAFKA_BROKERS';
+const QUIET_LOG4J = [
+  'log4j.rootLogger=WARN, stdout',
+  'log4j.appender.stdout=org.apache.log4j.ConsoleAppender',
+  'log4j.appender.stdout.layout=org.apache.log4j.PatternLayout',
+  'log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n',
+  '',
+].join('\n');
 const MVN_HINT =
   'mvn not found: install Maven (e.g. `apt-get install -y maven`) to fetch the Kafka jars, or set KAFKA_BROKERS';
 
@@ -87,20 +94,22 @@ async function ensureKafka({ log } = {}) {
 async function startOwnKafka(say) {
   const libs = await ensureKafkaJars({ log: say });
   const java = findJava();
-  const dir = makeTempDir('kafka');
   const [port, controllerPort] = await pickFreePorts(2);
   const brokers = `127.0.0.1:${port}`;
-  const files = writeKafkaConfig(dir, { port, controllerPort });
-  const classpath = `${libs}${path.sep}*`;
-  const log4j = `-Dlog4j.configuration=file:${files.log4j}`;
-  await formatKafkaStorage({ java, classpath, log4j, files });
-
+  const dir = makeTempDir('kafka');
+  let args;
+  try {
+    args = await prepareKafkaDir({ java, libs, dir, port, controllerPort });
+  } catch (err) {
+    removeDir(dir);
+    throw err;
+  }
   const proc = new ManagedProcess({
     name: 'kafka',
     command: java,
-    args: [...KAFKA_JVM_OPTS, '-cp', classpath, log4j, 'kafka.Kafka', files.properties],
+    args,
     cwd: dir,
-    logFile: files.log,
+    logFile: path.join(dir, 'kafka.log'),
     say,
   });
   const unregister = onParentExit(() => {
@@ -142,13 +151,24 @@ async function startOwnKafka(say) {
   };
 }
 
-/** KRaft combined broker+controller config, plus a quiet log4j config, in `dir`. */
-function writeKafkaConfig(dir, { port, controllerPort }) {
-  const files = {
-    properties: path.join(dir, 'server.properties'),
-    log4j: path.join(dir, 'log4j.properties'),
-    log: path.join(dir, 'kafka.log'),
-  };
+/**
+ * Writes the configs, formats the storage, and returns the broker's java arguments.
+ * The broker's own log4j goes to stdout, which ManagedProcess appends to
+ * kafka.log together with anything the JVM itself prints (OOM, bad flags...).
+ */
+async function prepareKafkaDir({ java, libs, dir, port, controllerPort }) {
+  const properties = path.join(dir, 'server.properties');
+  const log4j = path.join(dir, 'log4j.properties');
+  fs.writeFileSync(properties, kafkaProperties({ dir, port, controllerPort }));
+  fs.writeFileSync(log4j, QUIET_LOG4J);
+  const common = ['-cp', `${libs}${path.sep}*`, `-Dlog4j.configuration=file:${log4j}`];
+  const format = ['kafka.tools.StorageTool', 'format', '-t', randomClusterId(), '-c', properties];
+  await run(java, ['-Xmx256m', '-XX:-UsePerfData', ...common, ...format], { cwd: dir });
+  return [...KAFKA_JVM_OPTS, ...common, 'kafka.Kafka', properties];
+}
+
+/** KRaft combined broker+controller (server.properties). */
+function kafkaProperties({ dir, port, controllerPort }) {
   const properties = {
     'node.id': 1,
     'process.roles': 'broker,controller',
@@ -166,27 +186,9 @@ function writeKafkaConfig(dir, { port, controllerPort }) {
     'transaction.state.log.min.isr': 1,
     'group.initial.rebalance.delay.ms': 0,
   };
-  const lines = Object.entries(properties).map(([key, value]) => `${key}=${value}`);
-  fs.writeFileSync(files.properties, `${lines.join('\n')}\n`);
-  // Log to stdout, which ManagedProcess redirects into kafka.log together with
-  // anything the JVM itself prints (OOM, bad flags...).
-  fs.writeFileSync(
-    files.log4j,
-    [
-      'log4j.rootLogger=WARN, stdout',
-      'log4j.appender.stdout=org.apache.log4j.ConsoleAppender',
-      'log4j.appender.stdout.layout=org.apache.log4j.PatternLayout',
-      'log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n',
-      '',
-    ].join('\n'),
-  );
-  return files;
-}
-
-async function formatKafkaStorage({ java, classpath, log4j, files }) {
-  const args = ['-cp', classpath, log4j, 'kafka.tools.StorageTool', 'format'];
-  args.push('-t', randomClusterId(), '-c', files.properties);
-  await run(java, ['-Xmx256m', '-XX:-UsePerfData', ...args], { cwd: path.dirname(files.log) });
+  return Object.entries(properties)
+    .map(([key, value]) => `${key}=${value}\n`)
+    .join('');
 }
 
 /** Same shape as kafka.tools.StorageTool random-uuid, without paying for a JVM start. */
@@ -336,8 +338,8 @@ async function ensureRedis({ log } = {}) {
 
 async function startOwnRedis(say) {
   const redisServer = findCommand('redis-server', REDIS_HINT);
-  const dir = makeTempDir('redis');
   const [port] = await pickFreePorts(1);
+  const dir = makeTempDir('redis');
   const url = `redis://127.0.0.1:${port}`;
   const proc = new ManagedProcess({
     name: 'redis',
@@ -545,7 +547,7 @@ async function waitUntilReady(proc, timeoutMs, probe) {
 
 function startupError(proc, message) {
   return new Error(
-    `${proc.name} ${message}\n--- last lines of ${proc.logFile} ---\n${logTail(proc.logFile)}`,
+    `${proc.name} ${message}\n--- last lines of its ${path.basename(proc.logFile)} ---\n${logTail(proc.logFile)}`,
   );
 }
 

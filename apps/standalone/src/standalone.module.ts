@@ -1,22 +1,18 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Type } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { IntrospectionModule } from '@app/introspection';
 import { IssuanceModule } from '@app/issuance';
-import { PlatformModule } from '@app/platform';
+import { serviceModule } from '@app/platform';
 import { RevocationModule } from '@app/revocation';
 
+export const STANDALONE_FEATURES: readonly Type<unknown>[] = [
+  IssuanceModule,
+  IntrospectionModule,
+  RevocationModule,
+];
+
 /** All three services in one process on one port: nothing of its own. */
-@Module({})
-export class StandaloneModule {
-  static forRoot(config: AppConfig): DynamicModule {
-    return {
-      module: StandaloneModule,
-      imports: [
-        PlatformModule.forRoot(config, 'standalone'),
-        IssuanceModule,
-        IntrospectionModule,
-        RevocationModule,
-      ],
-    };
-  }
-}
+export const StandaloneModule = {
+  forRoot: (config: AppConfig): DynamicModule =>
+    serviceModule(config, 'standalone', STANDALONE_FEATURES),
+};

@@ -1,2 +1,3 @@
 export * from './http-server';
 export * from './platform.module';
+export * from './service-runner';

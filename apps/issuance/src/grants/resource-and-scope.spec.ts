@@ -1,0 +1,68 @@
+import { parseRegistryFile } from '@app/config';
+import { FormParams } from '@app/oauth';
+import { ClientRegistry } from '@app/registry';
+import { resolveResource, resolveScope } from './resource-and-scope';
+
+const registry = new ClientRegistry(
+  parseRegistryFile({
+    resources: [
+      { identifier: 'https://orders.example', scopes: ['orders:read', 'orders:write'] },
+      { identifier: 'https://billing.example', scopes: ['billing:read'] },
+      { identifier: 'https://other.example', scopes: ['other:read'] },
+    ],
+    clients: [
+      {
+        client_id: 'svc',
+        client_secret: 'a-long-enough-secret',
+        scope: 'orders:read billing:read',
+        resources: ['https://orders.example', 'https://billing.example'],
+      },
+    ],
+  }),
+);
+const client = registry.client('svc')!;
+const form = (body: string) => FormParams.parse('application/x-www-form-urlencoded', body);
+const q = encodeURIComponent;
+
+describe('resolveResource (RFC 8707)', () => {
+  it("defaults to the client's first resource", () => {
+    expect(resolveResource(registry, client, form('')).identifier).toBe('https://orders.example');
+  });
+
+  it('picks the requested resource', () => {
+    const sut = resolveResource(registry, client, form(`resource=${q('https://billing.example')}`));
+    expect(sut.identifier).toBe('https://billing.example');
+  });
+
+  it.each(['https://other.example', 'https://unknown.example', 'orders', 'https://orders.example#x'])(
+    'refuses %s with invalid_target',
+    (resource) => {
+      expect(() => resolveResource(registry, client, form(`resource=${q(resource)}`))).toThrow(
+        expect.objectContaining({ error: 'invalid_target' }),
+      );
+    },
+  );
+});
+
+describe('resolveScope (RFC 6749 §3.3)', () => {
+  const orders = registry.resource('https://orders.example')!;
+
+  it('defaults to every client scope the resource defines', () => {
+    expect(resolveScope(client, orders, form(''))).toEqual(['orders:read']);
+  });
+
+  it('grants an allowed subset, once each', () => {
+    expect(resolveScope(client, orders, form('scope=orders:read+orders:read'))).toEqual(['orders:read']);
+  });
+
+  it.each([
+    ['not allowed for the client', 'orders:write'],
+    ['defined by another resource', 'billing:read'],
+    ['unknown', 'admin'],
+    ['badly delimited', 'orders:read++orders:read'],
+  ])('refuses a scope %s with invalid_scope', (_, scope) => {
+    expect(() => resolveScope(client, orders, form(`scope=${scope}`))).toThrow(
+      expect.objectContaining({ error: 'invalid_scope' }),
+    );
+  });
+});

@@ -1,0 +1,76 @@
+import { parseRegistryFile } from './registry-file.parser';
+
+const resource = {
+  identifier: 'https://orders.example.com',
+  scopes: ['orders:read', 'orders:write'],
+};
+const client = {
+  client_id: 'svc-a',
+  client_secret: 'a-long-enough-secret',
+  grant_types: ['client_credentials'],
+  scope: 'orders:read',
+  resources: ['https://orders.example.com'],
+};
+const file = (over: { resources?: unknown[]; clients?: unknown[] } = {}) => ({
+  resources: [resource],
+  clients: [client],
+  ...over,
+});
+
+describe('parseRegistryFile', () => {
+  it('applies the defaults: JWT, one hour, ES256, client_secret_basic', () => {
+    const sut = parseRegistryFile(file());
+    expect(sut.resources[0]).toEqual({
+      identifier: resource.identifier,
+      scopes: resource.scopes,
+      accessTokenFormat: 'jwt',
+      accessTokenTtl: 3600,
+      signingAlg: 'ES256',
+    });
+    expect(sut.clients[0]).toMatchObject({
+      clientId: 'svc-a',
+      authMethod: 'client_secret_basic',
+      secret: { kind: 'plain', value: client.client_secret },
+      scopes: ['orders:read'],
+    });
+  });
+
+  it.each([
+    [{ resources: [{ ...resource, access_token_format: 'paseto' }] }, 'resources[0].access_token_format'],
+    [{ resources: [{ ...resource, signing_alg: 'HS256' }] }, 'resources[0].signing_alg'],
+    [{ resources: [{ ...resource, access_token_ttl: 0 }] }, 'resources[0].access_token_ttl'],
+    [{ resources: [{ ...resource, identifier: 'orders' }] }, 'resources[0].identifier'],
+    [{ resources: [{ ...resource, scopes: ['bad scope'] }] }, 'resources[0].scopes[0]'],
+    [{ resources: [resource, resource] }, 'resources'],
+    [{ clients: [{ ...client, resources: ['https://unknown.example'] }] }, 'clients[0].resources[0]'],
+    [{ clients: [{ ...client, scope: 'orders:delete' }] }, 'clients[0].scope'],
+    [{ clients: [{ ...client, client_secret: 'short' }] }, 'clients[0].client_secret'],
+    [{ clients: [{ ...client, client_secret_hash: 'plain-text' }] }, 'clients[0]'],
+    [{ clients: [{ ...client, token_endpoint_auth_method: 'none' }] }, 'clients[0].token_endpoint_auth_method'],
+    [{ clients: [{ ...client, token_endpoint_auth_method: 'private_key_jwt' }] }, 'clients[0]'],
+    [{ clients: [client, client] }, 'clients'],
+    [{ clients: 'svc-a' as unknown as unknown[] }, 'clients'],
+  ])('names the bad field %#', (over, field) => {
+    expect(() => parseRegistryFile(file(over))).toThrow(`Invalid configuration: ${field}:`);
+  });
+
+  it('refuses a private key in a client key set', () => {
+    const bad = {
+      ...client,
+      client_secret: undefined,
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: { keys: [{ kty: 'EC', d: 'secret' }] },
+    };
+    expect(() => parseRegistryFile(file({ clients: [bad] }))).toThrow('clients[0].jwks.keys[0]');
+  });
+
+  it('accepts a scrypt hash in place of a plain secret', () => {
+    const hashed = {
+      ...client,
+      client_secret: undefined,
+      client_secret_hash: '$scrypt$ln=14,r=8,p=1$c2FsdA$a2V5',
+    };
+    const sut = parseRegistryFile(file({ clients: [hashed] }));
+    expect(sut.clients[0]!.secret).toEqual({ kind: 'hash', value: hashed.client_secret_hash });
+  });
+});

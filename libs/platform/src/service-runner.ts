@@ -1,0 +1,38 @@
+import { DynamicModule, Logger, Type } from '@nestjs/common';
+import { AppConfig, ConfigError, loadConfig } from '@app/config';
+import { createHttpApp } from './http-server';
+import { PlatformModule } from './platform.module';
+
+export interface ServiceDefinition {
+  /** Names the service in logs and in each event's `source`. */
+  readonly name: string;
+  readonly defaultPort: number;
+  readonly features: readonly Type<unknown>[];
+  /** Extra start-up lines, e.g. how to try the service. */
+  readonly greet?: (config: AppConfig, log: Logger) => void;
+}
+
+/** Validates the configuration, boots the service and listens; a bad config stops the process. */
+export async function runService(def: ServiceDefinition): Promise<void> {
+  const log = new Logger(def.name);
+  try {
+    const config = loadConfig(process.env, { port: def.defaultPort });
+    const app = await createHttpApp(serviceModule(config, def.name, def.features), config);
+    await app.listen(config.port, config.host);
+    log.log(`listening on ${config.host}:${config.port}, issuer ${config.issuer}`);
+    def.greet?.(config, log);
+  } catch (e) {
+    console.error(e instanceof ConfigError ? e.message : e);
+    process.exit(1);
+  }
+}
+
+/** A service's root module: the shared platform bound once, its feature modules on top. */
+export function serviceModule(
+  config: AppConfig,
+  name: string,
+  features: readonly Type<unknown>[],
+): DynamicModule {
+  class ServiceRootModule {}
+  return { module: ServiceRootModule, imports: [PlatformModule.forRoot(config, name), ...features] };
+}
