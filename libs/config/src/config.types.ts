@@ -4,7 +4,11 @@ export type SigningAlg = (typeof SIGNING_ALGS)[number];
 export const TOKEN_FORMATS = ['jwt', 'opaque'] as const;
 export type AccessTokenFormat = (typeof TOKEN_FORMATS)[number];
 
-export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;
+export const AUTH_METHODS = [
+  'client_secret_basic',
+  'client_secret_post',
+  'private_key_jwt',
+] as const;
 export type ClientAuthMethod = (typeof AUTH_METHODS)[number];
 
 /** An API that tokens are issued for (RFC 8707 resource indicator). */

@@ -36,17 +36,26 @@ describe('parseRegistryFile', () => {
   });
 
   it.each([
-    [{ resources: [{ ...resource, access_token_format: 'paseto' }] }, 'resources[0].access_token_format'],
+    [
+      { resources: [{ ...resource, access_token_format: 'paseto' }] },
+      'resources[0].access_token_format',
+    ],
     [{ resources: [{ ...resource, signing_alg: 'HS256' }] }, 'resources[0].signing_alg'],
     [{ resources: [{ ...resource, access_token_ttl: 0 }] }, 'resources[0].access_token_ttl'],
     [{ resources: [{ ...resource, identifier: 'orders' }] }, 'resources[0].identifier'],
     [{ resources: [{ ...resource, scopes: ['bad scope'] }] }, 'resources[0].scopes[0]'],
     [{ resources: [resource, resource] }, 'resources'],
-    [{ clients: [{ ...client, resources: ['https://unknown.example'] }] }, 'clients[0].resources[0]'],
+    [
+      { clients: [{ ...client, resources: ['https://unknown.example'] }] },
+      'clients[0].resources[0]',
+    ],
     [{ clients: [{ ...client, scope: 'orders:delete' }] }, 'clients[0].scope'],
     [{ clients: [{ ...client, client_secret: 'short' }] }, 'clients[0].client_secret'],
     [{ clients: [{ ...client, client_secret_hash: 'plain-text' }] }, 'clients[0]'],
-    [{ clients: [{ ...client, token_endpoint_auth_method: 'none' }] }, 'clients[0].token_endpoint_auth_method'],
+    [
+      { clients: [{ ...client, token_endpoint_auth_method: 'none' }] },
+      'clients[0].token_endpoint_auth_method',
+    ],
     [{ clients: [{ ...client, token_endpoint_auth_method: 'private_key_jwt' }] }, 'clients[0]'],
     [{ clients: [client, client] }, 'clients'],
     [{ clients: 'svc-a' as unknown as unknown[] }, 'clients'],

@@ -24,11 +24,19 @@ export function parseRegistryFile(raw: unknown): RegistryConfig {
   const resources = array(root.resources, 'resources').map((r, i) =>
     parseResource(r, `resources[${i}]`),
   );
-  unique(resources.map((r) => r.identifier), 'resources', 'identifier');
+  unique(
+    resources.map((r) => r.identifier),
+    'resources',
+    'identifier',
+  );
   const clients = array(root.clients, 'clients').map((c, i) =>
     parseClient(c, `clients[${i}]`, resources),
   );
-  unique(clients.map((c) => c.clientId), 'clients', 'client_id');
+  unique(
+    clients.map((c) => c.clientId),
+    'clients',
+    'client_id',
+  );
   return { resources, clients };
 }
 
@@ -73,7 +81,10 @@ function parseClient(raw: unknown, path: string, resources: ResourceConfig[]): C
   const offered = new Set(clientResources.flatMap((id) => known.get(id)?.scopes ?? []));
   const stray = scopes.find((s) => !offered.has(s));
   if (stray !== undefined)
-    throw new ConfigError(`${path}.scope`, `"${stray}" is defined by none of the client's resources`);
+    throw new ConfigError(
+      `${path}.scope`,
+      `"${stray}" is defined by none of the client's resources`,
+    );
   const base = { clientId, authMethod, grantTypes, scopes, resources: clientResources };
   return authMethod === 'private_key_jwt'
     ? { ...base, ...parseKeys(c, path) }

@@ -16,7 +16,7 @@ export interface ServiceDefinition {
 export async function runService(def: ServiceDefinition): Promise<void> {
   const log = new Logger(def.name);
   try {
-    const config = loadConfig(process.env, { port: def.defaultPort });
+    const config = loadConfig(undefined, { port: def.defaultPort });
     const app = await createHttpApp(serviceModule(config, def.name, def.features), config);
     await app.listen(config.port, config.host);
     log.log(`listening on ${config.host}:${config.port}, issuer ${config.issuer}`);
@@ -34,5 +34,8 @@ export function serviceModule(
   features: readonly Type<unknown>[],
 ): DynamicModule {
   class ServiceRootModule {}
-  return { module: ServiceRootModule, imports: [PlatformModule.forRoot(config, name), ...features] };
+  return {
+    module: ServiceRootModule,
+    imports: [PlatformModule.forRoot(config, name), ...features],
+  };
 }

@@ -13,7 +13,8 @@ export const RedisKeys = {
   /** One revoked token. Writer: revocation, projector. Reader: introspection. */
   revokedToken: (clientId: string, jti: string) => `${PREFIX}:rev:{${clientId}}:jti:${jti}`,
   /** Every token of one grant. Writer: revocation, projector. Reader: introspection. */
-  revokedGrant: (clientId: string, grantId: string) => `${PREFIX}:rev:{${clientId}}:grant:${grantId}`,
+  revokedGrant: (clientId: string, grantId: string) =>
+    `${PREFIX}:rev:{${clientId}}:grant:${grantId}`,
   /** Every token of a client issued up to the stored instant. Writer/reader as above. */
   revokedClient: (clientId: string) => `${PREFIX}:rev:{${clientId}}:client`,
   /** Seen client-assertion `jti`s. Writer and reader: client authentication. */

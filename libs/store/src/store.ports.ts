@@ -8,8 +8,18 @@ export interface TokenStore {
 
 /** What a revocation covers. `expiresAt` (ms) is when the last token it covers expires. */
 export type Revocation =
-  | { readonly kind: 'token'; readonly clientId: string; readonly jti: string; readonly expiresAt: number }
-  | { readonly kind: 'grant'; readonly clientId: string; readonly grantId: string; readonly expiresAt: number }
+  | {
+      readonly kind: 'token';
+      readonly clientId: string;
+      readonly jti: string;
+      readonly expiresAt: number;
+    }
+  | {
+      readonly kind: 'grant';
+      readonly clientId: string;
+      readonly grantId: string;
+      readonly expiresAt: number;
+    }
   | {
       readonly kind: 'client';
       readonly clientId: string;

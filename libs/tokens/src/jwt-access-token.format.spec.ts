@@ -40,8 +40,12 @@ describe('JwtAccessTokenFormat', () => {
   });
 
   it('refuses an expired token and one not yet valid', async () => {
-    await expect(sut.verify(await sut.mint(claims({ exp: now() - 1 }), 'ES256'))).resolves.toBeNull();
-    await expect(sut.verify(await sut.mint(claims({ nbf: now() + 60 }), 'ES256'))).resolves.toBeNull();
+    await expect(
+      sut.verify(await sut.mint(claims({ exp: now() - 1 }), 'ES256')),
+    ).resolves.toBeNull();
+    await expect(
+      sut.verify(await sut.mint(claims({ nbf: now() + 60 }), 'ES256')),
+    ).resolves.toBeNull();
   });
 
   it('refuses a token from another issuer', async () => {
@@ -140,8 +144,12 @@ describe('KeyRing', () => {
 
   it('refuses public-only keys and unsupported algorithms', async () => {
     const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
-    await expect(KeyRing.fromJwks({ keys: [{ ...(await exportJWK(publicKey)), alg: 'ES256' }] })).rejects.toThrow('private');
-    await expect(KeyRing.fromJwks({ keys: [{ ...(await exportJWK(privateKey)), alg: 'HS256' }] })).rejects.toThrow('alg');
+    await expect(
+      KeyRing.fromJwks({ keys: [{ ...(await exportJWK(publicKey)), alg: 'ES256' }] }),
+    ).rejects.toThrow('private');
+    await expect(
+      KeyRing.fromJwks({ keys: [{ ...(await exportJWK(privateKey)), alg: 'HS256' }] }),
+    ).rejects.toThrow('alg');
     await expect(KeyRing.fromJwks({ keys: [] })).rejects.toThrow('no "keys"');
   });
 });

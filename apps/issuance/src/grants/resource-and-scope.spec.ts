@@ -34,14 +34,16 @@ describe('resolveResource (RFC 8707)', () => {
     expect(sut.identifier).toBe('https://billing.example');
   });
 
-  it.each(['https://other.example', 'https://unknown.example', 'orders', 'https://orders.example#x'])(
-    'refuses %s with invalid_target',
-    (resource) => {
-      expect(() => resolveResource(registry, client, form(`resource=${q(resource)}`))).toThrow(
-        expect.objectContaining({ error: 'invalid_target' }),
-      );
-    },
-  );
+  it.each([
+    'https://other.example',
+    'https://unknown.example',
+    'orders',
+    'https://orders.example#x',
+  ])('refuses %s with invalid_target', (resource) => {
+    expect(() => resolveResource(registry, client, form(`resource=${q(resource)}`))).toThrow(
+      expect.objectContaining({ error: 'invalid_target' }),
+    );
+  });
 });
 
 describe('resolveScope (RFC 6749 §3.3)', () => {
@@ -52,7 +54,9 @@ describe('resolveScope (RFC 6749 §3.3)', () => {
   });
 
   it('grants an allowed subset, once each', () => {
-    expect(resolveScope(client, orders, form('scope=orders:read+orders:read'))).toEqual(['orders:read']);
+    expect(resolveScope(client, orders, form('scope=orders:read+orders:read'))).toEqual([
+      'orders:read',
+    ]);
   });
 
   it.each([

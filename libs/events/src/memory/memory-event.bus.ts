@@ -20,7 +20,9 @@ export class MemoryEventBus implements EventBus {
       try {
         await handler(event);
       } catch (e) {
-        this.logger.error(`subscriber failed on ${event.type} ${event.id}: ${(e as Error).message}`);
+        this.logger.error(
+          `subscriber failed on ${event.type} ${event.id}: ${(e as Error).message}`,
+        );
       }
     }
   }

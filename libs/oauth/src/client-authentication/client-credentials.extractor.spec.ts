@@ -26,7 +26,10 @@ describe('extractCredentials', () => {
 
   it('refuses two methods at once with invalid_request', () => {
     expect(() =>
-      extractCredentials({ form: form('client_id=a&client_secret=s'), authorization: basic('a', 's') }),
+      extractCredentials({
+        form: form('client_id=a&client_secret=s'),
+        authorization: basic('a', 's'),
+      }),
     ).toThrow(expect.objectContaining({ error: 'invalid_request' }));
   });
 
@@ -47,7 +50,9 @@ describe('extractCredentials', () => {
   });
 
   it('challenges malformed Basic credentials with WWW-Authenticate', () => {
-    expect(() => extractCredentials({ form: form(''), authorization: 'Basic bm9jb2xvbg==' })).toThrow(
+    expect(() =>
+      extractCredentials({ form: form(''), authorization: 'Basic bm9jb2xvbg==' }),
+    ).toThrow(
       expect.objectContaining({
         error: 'invalid_client',
         headers: { 'www-authenticate': 'Basic realm="oauth2"' },

@@ -29,7 +29,11 @@ export class ClientAuthenticator {
         ? (presented.clientId ?? assertionSubject(presented.assertion))
         : presented.clientId;
     const client = clientId === undefined ? undefined : this.registry.client(clientId);
-    if (!client || client.authMethod !== presented.method || !(await this.verify(client, presented, audiences)))
+    if (
+      !client ||
+      client.authMethod !== presented.method ||
+      !(await this.verify(client, presented, audiences))
+    )
       throw new InvalidClient('client authentication failed', triedBasic);
     return client;
   }

@@ -31,7 +31,9 @@ export class OAuthExceptionFilter implements ExceptionFilter {
 export function sendOAuthError(reply: FastifyReply, e: OAuthError | HttpException): void {
   reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
   if (e instanceof HttpException) {
-    reply.status(e.getStatus()).send({ error: httpErrorCode(e.getStatus()), error_description: e.message });
+    reply
+      .status(e.getStatus())
+      .send({ error: httpErrorCode(e.getStatus()), error_description: e.message });
     return;
   }
   for (const [name, value] of Object.entries(e.headers)) reply.header(name, value);

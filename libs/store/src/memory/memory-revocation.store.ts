@@ -24,4 +24,3 @@ export class MemoryRevocationStore implements RevocationStore {
     return candidates.some((r) => r !== undefined && revocationCovers(r, t));
   }
 }
-
