@@ -30,6 +30,11 @@ export const fakeClock = {
     jest.setSystemTime(Date.now() + seconds * 1000);
   },
 
+  /** Sets the clock to a NumericDate (seconds since the epoch), as in a token's `exp`. */
+  setEpochSeconds(seconds: number): void {
+    jest.setSystemTime(seconds * 1000);
+  },
+
   restore(): void {
     jest.useRealTimers();
   },

@@ -39,9 +39,9 @@ export function withClaimsRewritten(jwt: string, changes: Record<string, unknown
 
 /** Same header (alg, kid, typ) and claims, signed by a key the server never published. */
 export async function signedByForeignKey(jwt: string): Promise<string> {
-  const header = decodeProtectedHeader(jwt);
-  const { privateKey } = await generateKeyPair(header.alg!, { crv: 'Ed25519' });
-  return new SignJWT(decodeJwt(jwt)).setProtectedHeader({ ...header, alg: header.alg! }).sign(privateKey);
+  const { alg, kid, typ } = decodeProtectedHeader(jwt);
+  const { privateKey } = await generateKeyPair(alg!);
+  return new SignJWT(decodeJwt(jwt)).setProtectedHeader({ alg: alg!, kid, typ }).sign(privateKey);
 }
 
 /** RFC 7519 §6 unsecured JWT: `alg: none` and an empty signature. */
@@ -56,10 +56,10 @@ export function unsecured(jwt: string): string {
  * naive verifier would load it) as the HMAC secret, keeping the genuine `kid`.
  */
 export async function hmacWithPublicKey(jwt: string, jwks: { keys: JWK[] }): Promise<string> {
-  const header = decodeProtectedHeader(jwt);
-  const jwk = jwks.keys.find((k) => k.kid === header.kid);
-  if (!jwk) throw new Error(`kid ${header.kid} is not in the key set`);
+  const { kid, typ } = decodeProtectedHeader(jwt);
+  const jwk = jwks.keys.find((k) => k.kid === kid);
+  if (!jwk) throw new Error(`kid ${kid} is not in the key set`);
   const publicKey = (await importJWK(jwk, jwk.alg)) as KeyLike;
   const secret = new TextEncoder().encode(await exportSPKI(publicKey));
-  return new SignJWT(decodeJwt(jwt)).setProtectedHeader({ ...header, alg: 'HS256' }).sign(secret);
+  return new SignJWT(decodeJwt(jwt)).setProtectedHeader({ alg: 'HS256', kid, typ }).sign(secret);
 }

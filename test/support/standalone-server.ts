@@ -49,7 +49,12 @@ export async function startStandaloneServer(): Promise<StandaloneServer> {
 
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const config = loadConfig({ PORT: String(port), ISSUER: url, CONFIG_FILE: configFile, LOG_LEVEL: 'error' });
+    const config = loadConfig({
+      PORT: String(port),
+      ISSUER: url,
+      CONFIG_FILE: configFile,
+      LOG_LEVEL: 'error',
+    });
     const app = await createHttpApp(StandaloneModule.forRoot(config), config);
     await app.listen(port, '127.0.0.1');
     const bus = app.get<MemoryEventBus>(EVENT_BUS);

@@ -1,7 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, AppConfig, FailurePolicy } from '@app/config';
 import { ClientAuthenticator, OAuthRequest } from '@app/oauth';
-import { REVOCATION_STORE, RevocationStore } from '@app/store';
+import { REVOCATION_STORE, RevocationStore, StoreUnavailable } from '@app/store';
 import { AccessTokenClaims, AccessTokenReader } from '@app/tokens';
 
 export type IntrospectionResponse =
@@ -27,6 +27,8 @@ const INACTIVE: IntrospectionResponse = Object.freeze({ active: false });
 @Injectable()
 export class IntrospectTokenUseCase {
   private readonly audiences: readonly string[];
+  private readonly failurePolicy: FailurePolicy;
+  private readonly log = new Logger(IntrospectTokenUseCase.name);
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -35,13 +37,25 @@ export class IntrospectTokenUseCase {
     @Inject(REVOCATION_STORE) private readonly revocations: RevocationStore,
   ) {
     this.audiences = [config.issuer, config.endpoints.introspection];
+    this.failurePolicy = config.revocationFailurePolicy;
   }
 
   async execute(req: OAuthRequest): Promise<IntrospectionResponse> {
     await this.authenticator.authenticate(req, this.audiences);
     const found = await this.reader.read(req.form.require('token'));
-    if (!found || (await this.revocations.isRevoked(found.claims))) return INACTIVE;
+    if (!found || (await this.isRevoked(found.claims))) return INACTIVE;
     return active(found.claims);
+  }
+
+  /** DESIGN "Revocation": never `active: true` for a token whose state could not be checked. */
+  private async isRevoked(claims: AccessTokenClaims): Promise<boolean> {
+    try {
+      return await this.revocations.isRevoked(claims);
+    } catch (e) {
+      if (!(e instanceof StoreUnavailable) || this.failurePolicy === 'fail-closed') throw e;
+      this.log.warn('revocation state unreachable: answering by signature alone (fail-open)');
+      return false;
+    }
   }
 }
 

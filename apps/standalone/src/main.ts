@@ -7,6 +7,7 @@ import { STANDALONE_FEATURES } from './standalone.module';
 void runService({
   name: 'standalone',
   defaultPort: 3000,
+  projector: true,
   features: STANDALONE_FEATURES,
   greet: (config, log) => {
     log.log(`Metadata: ${config.issuer}/.well-known/oauth-authorization-server`);

@@ -50,6 +50,22 @@ export interface EndpointUrls {
   readonly revocation: string;
 }
 
+export const FAILURE_POLICIES = ['fail-closed', 'fail-open'] as const;
+/** What a replica does when it cannot check revocation state: refuse (default) or accept. */
+export type FailurePolicy = (typeof FAILURE_POLICIES)[number];
+
+export interface KafkaConfig {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  /** How long events wait to be sent together (kafkajs sends one request per send()). */
+  readonly lingerMs: number;
+  readonly maxBatch: number;
+  /** A state change whose event is not acknowledged within this answers 503. */
+  readonly publishTimeoutMs: number;
+  readonly topicPartitions: number;
+  readonly replicationFactor: number;
+}
+
 export interface AppConfig {
   readonly port: number;
   readonly host: string;
@@ -62,4 +78,13 @@ export interface AppConfig {
   /** Largest accepted request body, in bytes. */
   readonly bodyLimit: number;
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug';
+  /** Absent: the in-memory event log (one process only). */
+  readonly kafka?: KafkaConfig;
+  /** Absent: in-memory stores (one process only). */
+  readonly redisUrl?: string;
+  readonly revocationFailurePolicy: FailurePolicy;
+  /** Run the Kafka → Redis projector in this process. */
+  readonly projector: boolean;
+  /** Longest access-token lifetime of any resource, in seconds: bounds the revocation stream. */
+  readonly maxTokenTtl: number;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from './config.error';
-import { AppConfig } from './config.types';
+import { AppConfig, FAILURE_POLICIES, KafkaConfig } from './config.types';
 import { parseRegistryFile } from './registry-file.parser';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -15,10 +15,14 @@ const LOG_LEVELS = ['error', 'warn', 'log', 'debug'] as const;
  * Reads the environment once, validates it and the files it names, and returns a frozen tree.
  * The only reader of process.env in the code base: libraries receive this object.
  */
-export function loadConfig(env: Env = process.env, defaults: { port?: number } = {}): AppConfig {
+export function loadConfig(
+  env: Env = process.env,
+  defaults: { port?: number; projector?: boolean } = {},
+): AppConfig {
   const port = integer(env.PORT, 'PORT', defaults.port ?? 3000, 0, 65535);
   const configFile = resolve(env.CONFIG_FILE || DEV_CONFIG_FILE);
   const iss = issuer(env.ISSUER, port);
+  const registry = parseRegistryFile(readJson(configFile, 'CONFIG_FILE'));
   const config: AppConfig = {
     port,
     host: env.HOST || '0.0.0.0',
@@ -35,9 +39,19 @@ export function loadConfig(env: Env = process.env, defaults: { port?: number } =
     },
     configFile,
     keysFile: env.KEYS_FILE ? resolve(env.KEYS_FILE) : undefined,
-    registry: parseRegistryFile(readJson(configFile, 'CONFIG_FILE')),
+    registry,
     bodyLimit: integer(env.BODY_LIMIT, 'BODY_LIMIT', DEFAULT_BODY_LIMIT, 1024, 1024 * 1024),
     logLevel: logLevel(env.LOG_LEVEL),
+    kafka: kafka(env),
+    redisUrl: redisUrl(env.REDIS_URL),
+    revocationFailurePolicy: oneOf(
+      env.REVOCATION_FAILURE_POLICY,
+      'REVOCATION_FAILURE_POLICY',
+      FAILURE_POLICIES,
+      'fail-closed',
+    ),
+    projector: boolean(env.PROJECTOR, 'PROJECTOR', defaults.projector ?? false),
+    maxTokenTtl: Math.max(60, ...registry.resources.map((r) => r.accessTokenTtl)),
   };
   return deepFreeze(config);
 }
@@ -87,10 +101,55 @@ function endpoint(v: string | undefined, name: string, fallback: string): string
 }
 
 function logLevel(v: string | undefined): AppConfig['logLevel'] {
-  if (!v) return 'log';
-  if (!(LOG_LEVELS as readonly string[]).includes(v))
-    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
-  return v as AppConfig['logLevel'];
+  return oneOf(v, 'LOG_LEVEL', LOG_LEVELS, 'log');
+}
+
+function oneOf<T extends string>(
+  v: string | undefined,
+  name: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  if (!v) return fallback;
+  if (!(allowed as readonly string[]).includes(v))
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${v}"`);
+  return v as T;
+}
+
+function boolean(v: string | undefined, name: string, fallback: boolean): boolean {
+  if (!v) return fallback;
+  if (v === 'true' || v === '1') return true;
+  if (v === 'false' || v === '0') return false;
+  throw new ConfigError(name, `must be true or false, got "${v}"`);
+}
+
+function kafka(env: Env): KafkaConfig | undefined {
+  if (!env.KAFKA_BROKERS) return undefined;
+  const brokers = env.KAFKA_BROKERS.split(',').map((b) => b.trim());
+  if (brokers.some((b) => !/^[^\s:]+:\d{1,5}$/.test(b)))
+    throw new ConfigError('KAFKA_BROKERS', 'must be a comma-separated list of host:port');
+  return {
+    brokers,
+    clientId: env.KAFKA_CLIENT_ID || 'token-lifecycle',
+    lingerMs: integer(env.KAFKA_LINGER_MS, 'KAFKA_LINGER_MS', 2, 0, 100),
+    maxBatch: integer(env.KAFKA_MAX_BATCH, 'KAFKA_MAX_BATCH', 500, 1, 10_000),
+    publishTimeoutMs: integer(
+      env.EVENT_PUBLISH_TIMEOUT_MS,
+      'EVENT_PUBLISH_TIMEOUT_MS',
+      5000,
+      100,
+      60_000,
+    ),
+    topicPartitions: integer(env.KAFKA_TOPIC_PARTITIONS, 'KAFKA_TOPIC_PARTITIONS', 6, 1, 1000),
+    replicationFactor: integer(env.KAFKA_REPLICATION_FACTOR, 'KAFKA_REPLICATION_FACTOR', 1, 1, 10),
+  };
+}
+
+function redisUrl(v: string | undefined): string | undefined {
+  if (!v) return undefined;
+  if (!/^rediss?:\/\//.test(v) || !URL.canParse(v))
+    throw new ConfigError('REDIS_URL', 'must be a redis:// or rediss:// URL');
+  return v;
 }
 
 function deepFreeze<T>(o: T): T {

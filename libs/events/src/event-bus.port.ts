@@ -2,14 +2,29 @@ import { LifecycleEvent } from './event-envelope';
 
 export type EventHandler = (event: LifecycleEvent) => Promise<void> | void;
 
+export interface SubscribeOptions {
+  /** Consumer group: each group sees every event once; members share the partitions. */
+  readonly group: string;
+  /** Start from the oldest retained event when the group has no committed position. */
+  readonly fromBeginning?: boolean;
+  /** Move the group back to the oldest retained event before joining (rebuilding state). */
+  readonly replay?: boolean;
+}
+
 /**
  * The log of record. `publish` resolves only once the event is durable (acknowledged by every
  * in-sync replica on Kafka); callers answer their client after that, never before.
  */
 export interface EventBus {
   publish(event: LifecycleEvent): Promise<void>;
-  /** Delivers every event published from now on, at least once, in order per partition key. */
-  subscribe(handler: EventHandler): void;
+  /**
+   * Delivers events at least once, in order per partition key; a handler that throws gets the
+   * event again. Malformed messages are counted, logged and skipped.
+   */
+  subscribe(options: SubscribeOptions, handler: EventHandler): Promise<void>;
+  /** Whether the log can take events now (readiness probes). */
+  ready(): Promise<boolean>;
+  /** Sends what is pending, then disconnects. */
   close(): Promise<void>;
 }
 

@@ -1,8 +1,19 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { hostname } from 'node:os';
+import { APP_CONFIG, AppConfig } from '@app/config';
 import { EventFactory } from './event-envelope';
-import { EVENT_BUS, EVENT_FACTORY } from './event-bus.port';
+import { EVENT_BUS, EVENT_FACTORY, EventBus } from './event-bus.port';
+import { KafkaEventBus } from './kafka/kafka-event.bus';
 import { MemoryEventBus } from './memory/memory-event.bus';
+
+/** Closes the bus after the HTTP server has stopped and its last requests have answered. */
+class EventBusCloser implements OnApplicationShutdown {
+  constructor(@Inject(EVENT_BUS) private readonly bus: EventBus) {}
+
+  onApplicationShutdown(): Promise<void> {
+    return this.bus.close();
+  }
+}
 
 @Global()
 @Module({})
@@ -13,8 +24,14 @@ export class EventsModule {
     return {
       module: EventsModule,
       providers: [
-        { provide: EVENT_BUS, useFactory: () => new MemoryEventBus() },
+        {
+          provide: EVENT_BUS,
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig): Promise<EventBus> | EventBus =>
+            config.kafka ? KafkaEventBus.connect(config.kafka) : new MemoryEventBus(),
+        },
         { provide: EVENT_FACTORY, useValue: new EventFactory(source) },
+        EventBusCloser,
       ],
       exports: [EVENT_BUS, EVENT_FACTORY],
     };

@@ -4,6 +4,7 @@ import { EventsModule } from '@app/events';
 import { OAuthModule } from '@app/oauth';
 import { RegistryModule } from '@app/registry';
 import { StoreModule, TOKEN_STORE, TokenStore } from '@app/store';
+import { HealthController } from './health.controller';
 import { AccessTokenReader, JwtAccessTokenFormat, TokensModule } from '@app/tokens';
 
 /**
@@ -24,6 +25,7 @@ export class PlatformModule {
         EventsModule.forRoot(service),
         OAuthModule,
       ],
+      controllers: [HealthController],
       providers: [
         {
           provide: AccessTokenReader,

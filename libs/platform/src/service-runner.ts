@@ -7,6 +7,8 @@ export interface ServiceDefinition {
   /** Names the service in logs and in each event's `source`. */
   readonly name: string;
   readonly defaultPort: number;
+  /** Whether this service runs the Kafka → Redis projector unless PROJECTOR says otherwise. */
+  readonly projector?: boolean;
   readonly features: readonly Type<unknown>[];
   /** Extra start-up lines, e.g. how to try the service. */
   readonly greet?: (config: AppConfig, log: Logger) => void;
@@ -16,7 +18,7 @@ export interface ServiceDefinition {
 export async function runService(def: ServiceDefinition): Promise<void> {
   const log = new Logger(def.name);
   try {
-    const config = loadConfig(undefined, { port: def.defaultPort });
+    const config = loadConfig(undefined, { port: def.defaultPort, projector: def.projector });
     const app = await createHttpApp(serviceModule(config, def.name, def.features), config);
     await app.listen(config.port, config.host);
     log.log(`listening on ${config.host}:${config.port}, issuer ${config.issuer}`);

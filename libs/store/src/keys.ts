@@ -19,6 +19,8 @@ export const RedisKeys = {
   revokedClient: (clientId: string) => `${PREFIX}:rev:{${clientId}}:client`,
   /** Seen client-assertion `jti`s. Writer and reader: client authentication. */
   assertionJti: (clientId: string, jti: string) => `${PREFIX}:jti:{${clientId}}:${jti}`,
+  /** Present once the projector has built this store from the log. Writer/reader: projector. */
+  projectionMarker: () => `${PREFIX}:projection`,
   /** Stream of revocations that replicas follow. Writer: revocation. Readers: every replica. */
   revocationStream: () => `${PREFIX}:revocations`,
 } as const;

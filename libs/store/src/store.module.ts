@@ -1,17 +1,63 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Inject, Module, OnApplicationShutdown, Optional } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { APP_CONFIG, AppConfig } from '@app/config';
 import { MemoryReplayStore } from './memory/memory-replay.store';
 import { MemoryRevocationStore } from './memory/memory-revocation.store';
 import { MemoryTokenStore } from './memory/memory-token.store';
-import { REPLAY_STORE, REVOCATION_STORE, TOKEN_STORE } from './store.ports';
+import { openRedis } from './redis/redis-connection';
+import { RedisReplayStore } from './redis/redis-replay.store';
+import { RedisRevocationStore } from './redis/redis-revocation.store';
+import { RedisTokenStore } from './redis/redis-token.store';
+import { PROJECTION_MARKER, REPLAY_STORE, REVOCATION_STORE, TOKEN_STORE } from './store.ports';
+import { MemoryProjectionMarker } from './memory/memory-projection.marker';
+import { RedisProjectionMarker } from './redis/redis-projection.marker';
 
-/** Binds the store ports. In-memory adapters for one-process use; Redis comes with REDIS_URL. */
+/** The shared Redis connection, or null when the process runs on in-memory stores. */
+export const REDIS = Symbol('Redis');
+
+class RedisCloser implements OnApplicationShutdown {
+  constructor(@Optional() @Inject(REDIS) private readonly redis: Redis | null) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis?.quit().catch(() => this.redis?.disconnect());
+  }
+}
+
+/** Binds the store ports: Redis when REDIS_URL is set, in-memory (one process only) otherwise. */
 @Global()
 @Module({
   providers: [
-    { provide: TOKEN_STORE, useClass: MemoryTokenStore },
-    { provide: REVOCATION_STORE, useClass: MemoryRevocationStore },
-    { provide: REPLAY_STORE, useClass: MemoryReplayStore },
+    {
+      provide: REDIS,
+      inject: [APP_CONFIG],
+      useFactory: (c: AppConfig) => (c.redisUrl ? openRedis(c.redisUrl, 'token-lifecycle') : null),
+    },
+    {
+      provide: TOKEN_STORE,
+      inject: [REDIS],
+      useFactory: (redis: Redis | null) =>
+        redis ? new RedisTokenStore(redis) : new MemoryTokenStore(),
+    },
+    {
+      provide: REVOCATION_STORE,
+      inject: [REDIS, APP_CONFIG],
+      useFactory: (redis: Redis | null, c: AppConfig) =>
+        redis ? new RedisRevocationStore(redis, c.maxTokenTtl * 1000) : new MemoryRevocationStore(),
+    },
+    {
+      provide: REPLAY_STORE,
+      inject: [REDIS],
+      useFactory: (redis: Redis | null) =>
+        redis ? new RedisReplayStore(redis) : new MemoryReplayStore(),
+    },
+    {
+      provide: PROJECTION_MARKER,
+      inject: [REDIS],
+      useFactory: (redis: Redis | null) =>
+        redis ? new RedisProjectionMarker(redis) : new MemoryProjectionMarker(),
+    },
+    RedisCloser,
   ],
-  exports: [TOKEN_STORE, REVOCATION_STORE, REPLAY_STORE],
+  exports: [REDIS, TOKEN_STORE, REVOCATION_STORE, REPLAY_STORE, PROJECTION_MARKER],
 })
 export class StoreModule {}

@@ -48,6 +48,24 @@ export interface ReplayStore {
   claimOnce(key: string, expiresAt: number): Promise<boolean>;
 }
 
+/**
+ * Whether the derived state has been built from the log. A store that lost its data (flushed,
+ * replaced) has no marker, and the projector then replays the log from the start.
+ */
+export interface ProjectionMarker {
+  present(): Promise<boolean>;
+  mark(): Promise<void>;
+}
+
+/** The store could not be reached; callers apply their failure policy (503 by default). */
+export class StoreUnavailable extends Error {
+  constructor(cause?: unknown) {
+    super('the state store is unavailable', { cause });
+    this.name = 'StoreUnavailable';
+  }
+}
+
 export const TOKEN_STORE = Symbol('TokenStore');
 export const REVOCATION_STORE = Symbol('RevocationStore');
 export const REPLAY_STORE = Symbol('ReplayStore');
+export const PROJECTION_MARKER = Symbol('ProjectionMarker');

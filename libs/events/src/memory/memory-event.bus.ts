@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { LifecycleEvent } from '../event-envelope';
-import { EventBus, EventHandler } from '../event-bus.port';
+import { EventBus, EventHandler, SubscribeOptions } from '../event-bus.port';
 
 /**
  * The one-process log: events are kept (up to a bound, oldest dropped) and handed to
@@ -16,18 +16,12 @@ export class MemoryEventBus implements EventBus {
   async publish(event: LifecycleEvent): Promise<void> {
     this.log.push(event);
     if (this.log.length > this.retain) this.log.shift();
-    for (const handler of this.handlers) {
-      try {
-        await handler(event);
-      } catch (e) {
-        this.logger.error(
-          `subscriber failed on ${event.type} ${event.id}: ${(e as Error).message}`,
-        );
-      }
-    }
+    for (const handler of this.handlers) await this.deliver(handler, event);
   }
 
-  subscribe(handler: EventHandler): void {
+  async subscribe(options: SubscribeOptions, handler: EventHandler): Promise<void> {
+    if (options.fromBeginning || options.replay)
+      for (const event of [...this.log]) await this.deliver(handler, event);
     this.handlers.push(handler);
   }
 
@@ -36,7 +30,19 @@ export class MemoryEventBus implements EventBus {
     return this.log;
   }
 
+  async ready(): Promise<boolean> {
+    return true;
+  }
+
   async close(): Promise<void> {
     this.handlers.length = 0;
+  }
+
+  private async deliver(handler: EventHandler, event: LifecycleEvent): Promise<void> {
+    try {
+      await handler(event);
+    } catch (e) {
+      this.logger.error(`subscriber failed on ${event.type} ${event.id}: ${(e as Error).message}`);
+    }
   }
 }

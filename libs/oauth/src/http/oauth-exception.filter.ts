@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { FastifyReply } from 'fastify';
 import { OAuthError, ServerError, TemporarilyUnavailable } from '../errors';
 import { EventBusUnavailable } from '@app/events';
+import { StoreUnavailable } from '@app/store';
 
 /**
  * Renders every failure as an RFC 6749 §5.2 error body with `Cache-Control: no-store`.
@@ -19,8 +20,12 @@ export class OAuthExceptionFilter implements ExceptionFilter {
   private toOAuthError(e: unknown): OAuthError | HttpException {
     if (e instanceof OAuthError) return e;
     if (e instanceof EventBusUnavailable) {
-      this.logger.warn(`state change refused: ${e.message}`);
+      this.logger.warn(`state change refused: ${e.message}: ${causeOf(e)}`);
       return new TemporarilyUnavailable('the service cannot record this change now; retry');
+    }
+    if (e instanceof StoreUnavailable) {
+      this.logger.warn(`request refused: ${e.message}: ${causeOf(e)}`);
+      return new TemporarilyUnavailable('the service cannot check token state now; retry');
     }
     if (e instanceof HttpException && e.getStatus() < 500) return e;
     this.logger.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
@@ -43,4 +48,8 @@ export function sendOAuthError(reply: FastifyReply, e: OAuthError | HttpExceptio
 /** Nest raises HttpExceptions for routing and for Fastify's body limit (413). */
 function httpErrorCode(status: number): string {
   return status === 404 ? 'not_found' : status === 405 ? 'method_not_allowed' : 'invalid_request';
+}
+
+function causeOf(e: Error): string {
+  return e.cause instanceof Error ? e.cause.message : String(e.cause);
 }

@@ -1,0 +1,95 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { EVENT_BUS, EventBus, LifecycleEvent } from '@app/events';
+import {
+  PROJECTION_MARKER,
+  ProjectionMarker,
+  REVOCATION_STORE,
+  RevocationStore,
+  TOKEN_STORE,
+  TokenStore,
+} from '@app/store';
+
+export const PROJECTOR_GROUP = 'token-lifecycle-projector';
+
+/**
+ * Keeps Redis derived from the log: re-applies every lifecycle event idempotently, so a crash
+ * between "event acknowledged" and "Redis written" is repaired, and a lost Redis (no projection
+ * marker) is rebuilt by replaying the log from the start.
+ */
+@Injectable()
+export class EventProjector implements OnApplicationBootstrap {
+  private readonly log = new Logger(EventProjector.name);
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(EVENT_BUS) private readonly bus: EventBus,
+    @Inject(TOKEN_STORE) private readonly tokens: TokenStore,
+    @Inject(REVOCATION_STORE) private readonly revocations: RevocationStore,
+    @Inject(PROJECTION_MARKER) private readonly marker: ProjectionMarker,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    // With the in-memory log every write already lands in the same process: nothing to derive.
+    if (!this.config.projector || !this.config.kafka) return;
+    const replay = !(await this.marker.present());
+    if (replay) this.log.warn('the store has no projection marker: replaying the event log');
+    await this.bus.subscribe({ group: PROJECTOR_GROUP, fromBeginning: true, replay }, (e) =>
+      this.apply(e),
+    );
+    await this.marker.mark();
+  }
+
+  async apply(e: LifecycleEvent): Promise<void> {
+    switch (e.type) {
+      case 'token.issued':
+        return this.tokenIssued(e as LifecycleEvent<'token.issued'>);
+      case 'token.revoked': {
+        const d = (e as LifecycleEvent<'token.revoked'>).data;
+        return this.revocations.revoke({
+          kind: 'token',
+          clientId: d.client_id,
+          jti: d.jti,
+          expiresAt: d.exp * 1000,
+        });
+      }
+      case 'grant.revoked': {
+        const d = (e as LifecycleEvent<'grant.revoked'>).data;
+        return this.revocations.revoke({
+          kind: 'grant',
+          clientId: d.client_id,
+          grantId: d.grant_id,
+          expiresAt: d.exp * 1000,
+        });
+      }
+      case 'client.tokens_revoked': {
+        const d = (e as LifecycleEvent<'client.tokens_revoked'>).data;
+        return this.revocations.revoke({
+          kind: 'client',
+          clientId: d.client_id,
+          revokedAt: d.revoked_at,
+          expiresAt: d.exp * 1000,
+        });
+      }
+      case 'key.rotated':
+        return;
+    }
+  }
+
+  /** Only opaque tokens have hot state; a JWT carries its own claims. */
+  private async tokenIssued({ data: d }: LifecycleEvent<'token.issued'>): Promise<void> {
+    if (d.format !== 'opaque' || d.token_digest === undefined) return;
+    await this.tokens.save(d.token_digest, {
+      iss: this.config.issuer,
+      sub: d.sub,
+      aud: d.aud,
+      clientId: d.client_id,
+      scope: d.scope,
+      jti: d.jti,
+      iat: d.iat,
+      nbf: d.iat,
+      exp: d.exp,
+      grantId: d.grant_id,
+    });
+  }
+}

@@ -1,0 +1,199 @@
+import { EventFactory, LifecycleEvent } from './event-envelope';
+import { parseLifecycleEvent } from './event.parser';
+import { EventCatalogue, EventType } from './topics';
+
+const factory = new EventFactory('urn:token-lifecycle:test:spec-1');
+const DIGEST = 'n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg'; // base64url SHA-256 of "test"
+
+const samples: { [T in EventType]: [subject: string, key: string, data: EventCatalogue[T]] } = {
+  'token.issued': [
+    'jti-1',
+    'grant-1',
+    {
+      jti: 'jti-1',
+      client_id: 'web-app',
+      sub: 'user-1',
+      aud: 'https://orders.example.com',
+      scope: 'orders:read',
+      grant_type: 'authorization_code',
+      grant_id: 'grant-1',
+      format: 'opaque',
+      token_digest: DIGEST,
+      iat: 1_700_000_000,
+      exp: 1_700_003_600,
+    },
+  ],
+  'token.revoked': [
+    'jti-2',
+    'svc-a',
+    { jti: 'jti-2', client_id: 'svc-a', exp: 1_700_003_600, revoked_by: 'svc-a' },
+  ],
+  'grant.revoked': [
+    'grant-1',
+    'grant-1',
+    { grant_id: 'grant-1', client_id: 'web-app', exp: 1_702_592_000, reason: 'reuse' },
+  ],
+  'client.tokens_revoked': [
+    'svc-a',
+    'svc-a',
+    { client_id: 'svc-a', revoked_at: 1_700_000_000_123, exp: 1_700_003_600, reason: 'admin' },
+  ],
+  'key.rotated': [
+    'k-2',
+    'k-2',
+    { kid: 'k-2', alg: 'ES256', jwks_uri: 'https://auth.example.com/oauth2/jwks' },
+  ],
+};
+const TYPES = Object.keys(samples) as EventType[];
+function build<T extends EventType>(type: T): LifecycleEvent<T> {
+  const [subject, key, data] = samples[type];
+  return factory.create(type, subject, key, data);
+}
+
+/** The decoded JSON of an event, for the mutations a broken producer could make. */
+type Wire = { [name: string]: unknown; data: Record<string, unknown> };
+type Change<T> = (value: T) => unknown;
+
+/** The event as plain JSON, with `change` applied. */
+function wire(event: LifecycleEvent, change: Change<Wire> = () => {}) {
+  const e = JSON.parse(JSON.stringify(event));
+  change(e);
+  return JSON.stringify(e);
+}
+const reasonOf = (raw: string | Buffer) => {
+  const r = parseLifecycleEvent(raw);
+  return r.ok ? 'ok' : r.reason;
+};
+
+describe('parseLifecycleEvent', () => {
+  it.each(TYPES)('round-trips %s from a string and from a Buffer', (type) => {
+    const event = build(type);
+    expect(parseLifecycleEvent(JSON.stringify(event))).toEqual({ ok: true, event });
+    expect(parseLifecycleEvent(Buffer.from(JSON.stringify(event)))).toEqual({ ok: true, event });
+  });
+
+  it('accepts optional fields absent and unknown envelope attributes (CloudEvents extensions)', () => {
+    const event = factory.create('token.issued', 'jti-3', 'svc-a', {
+      jti: 'jti-3',
+      client_id: 'svc-a',
+      sub: 'svc-a',
+      aud: 'https://orders.example.com',
+      scope: 'orders:read',
+      grant_type: 'client_credentials',
+      format: 'jwt',
+      iat: 1,
+      exp: 2,
+    });
+    expect(reasonOf(JSON.stringify(event))).toBe('ok');
+    expect(reasonOf(wire(event, (e) => (e.traceparent = '00-abc-def-01')))).toBe('ok');
+  });
+
+  it.each(['', '{', 'not json', '{"a":1}}'])('rejects %j as json', (raw) => {
+    expect(reasonOf(raw)).toBe('json');
+  });
+
+  it('does not echo the input in the detail (it may hold what must not be logged)', () => {
+    const r = parseLifecycleEvent('{"secret":"at_hunter2"');
+    expect(r).toMatchObject({ ok: false, reason: 'json' });
+    expect(JSON.stringify(r)).not.toContain('hunter2');
+  });
+
+  it.each(['null', '[]', '42', '"event"'])('rejects the JSON value %s as envelope', (raw) => {
+    expect(reasonOf(raw)).toBe('envelope');
+  });
+
+  it.each([
+    'specversion',
+    'id',
+    'source',
+    'type',
+    'time',
+    'subject',
+    'datacontenttype',
+    'dataschema',
+    'partitionkey',
+    'data',
+  ])('rejects an event without %s as envelope, naming it', (name) => {
+    const r = parseLifecycleEvent(wire(build('token.revoked'), (e) => delete e[name]));
+    expect(r).toEqual({ ok: false, reason: 'envelope', detail: expect.stringContaining(name) });
+  });
+
+  it.each<[string, Change<Wire>]>([
+    ['specversion 0.3', (e) => (e.specversion = '0.3')],
+    ['an empty id', (e) => (e.id = '')],
+    ['a numeric id', (e) => (e.id = 7)],
+    ['a time that is not RFC 3339', (e) => (e.time = 'yesterday')],
+    ['a time as epoch millis', (e) => (e.time = 1_700_000_000_000)],
+    ['another datacontenttype', (e) => (e.datacontenttype = 'text/plain')],
+    ['data as an array', (e) => Object.assign(e, { data: [] })],
+    ['data null', (e) => Object.assign(e, { data: null })],
+    ['a dataschema of another type', (e) => (e.dataschema = 'urn:token-lifecycle:schema:x:v1')],
+    ['a dataschema that is no URN of ours', (e) => (e.dataschema = 'https://example.com/s.json')],
+  ])('rejects %s as envelope', (_, change) => {
+    expect(reasonOf(wire(build('token.revoked'), change))).toBe('envelope');
+  });
+
+  it.each(['token.refreshed', 'toString', '__proto__', 'constructor'])(
+    'rejects the type %s as unknown_type',
+    (type) => {
+      const raw = wire(build('token.revoked'), (e) => {
+        e.type = type;
+        e.dataschema = `urn:token-lifecycle:schema:${type}:v1`;
+      });
+      expect(reasonOf(raw)).toBe('unknown_type');
+    },
+  );
+
+  it.each(['v0', 'v2', 'v10'])('rejects a known type at schema %s as schema_version', (v) => {
+    const raw = wire(build('grant.revoked'), (e) => {
+      e.dataschema = `urn:token-lifecycle:schema:grant.revoked:${v}`;
+    });
+    expect(parseLifecycleEvent(raw)).toEqual({
+      ok: false,
+      reason: 'schema_version',
+      detail: expect.stringContaining(v),
+    });
+  });
+
+  it.each<[string, EventType, Change<Record<string, unknown>>, string]>([
+    ['a string exp', 'token.revoked', (d) => (d.exp = '1700003600'), 'data.exp'],
+    ['a fractional iat', 'token.issued', (d) => (d.iat = 1.5), 'data.iat'],
+    ['a negative exp', 'grant.revoked', (d) => (d.exp = -1), 'data.exp'],
+    ['a numeric client_id', 'client.tokens_revoked', (d) => (d.client_id = 7), 'data.client_id'],
+    ['an empty kid', 'key.rotated', (d) => (d.kid = ''), 'data.kid'],
+    ['a null optional field', 'token.issued', (d) => (d.grant_id = null), 'data.grant_id'],
+    ['a format outside the enum', 'token.issued', (d) => (d.format = 'paseto'), 'data.format'],
+    [
+      'a raw opaque token as digest',
+      'token.issued',
+      (d) => (d.token_digest = `at_${DIGEST}`),
+      'data.token_digest',
+    ],
+    ['an extra field', 'key.rotated', (d) => (d.private_key = 'x'), 'data.private_key'],
+    [
+      'an extra __proto__ field',
+      'key.rotated',
+      (d) => Object.defineProperty(d, '__proto__', { value: {}, enumerable: true }),
+      'data.__proto__',
+    ],
+    ['a missing required field', 'token.revoked', (d) => delete d.revoked_by, 'data.revoked_by'],
+    ['a missing jti', 'token.issued', (d) => delete d.jti, 'data.jti'],
+  ])('rejects %s as data, naming the field', (_, type, change, field) => {
+    const r = parseLifecycleEvent(wire(build(type), (e) => change(e.data)));
+    expect(r).toEqual({ ok: false, reason: 'data', detail: expect.stringContaining(field) });
+  });
+
+  it('names every bad data field, never their values', () => {
+    const r = parseLifecycleEvent(
+      wire(build('token.revoked'), (e) => {
+        delete e.data.jti;
+        e.data.exp = 'soon';
+        e.data.token = 'at_secret-value';
+      }),
+    );
+    expect(r).toMatchObject({ ok: false, reason: 'data' });
+    const detail = r.ok ? '' : r.detail;
+    for (const field of ['data.jti', 'data.exp', 'data.token']) expect(detail).toContain(field);
+    expect(detail).not.toContain('secret-value');
+  });
+});

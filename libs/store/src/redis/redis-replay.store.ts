@@ -1,0 +1,12 @@
+import { guarded } from './redis-guard';
+import type Redis from 'ioredis';
+import { ReplayStore } from '../store.ports';
+
+export class RedisReplayStore implements ReplayStore {
+  constructor(private readonly redis: Redis) {}
+
+  async claimOnce(key: string, expiresAt: number): Promise<boolean> {
+    if (expiresAt <= Date.now()) return true;
+    return (await guarded(this.redis.set(key, '1', 'PXAT', expiresAt, 'NX'))) === 'OK';
+  }
+}

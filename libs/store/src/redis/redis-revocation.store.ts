@@ -1,0 +1,67 @@
+import type Redis from 'ioredis';
+import { guarded } from './redis-guard';
+import { RedisKeys, revocationKey } from '../keys';
+import { revocationCovers } from '../revocation.matcher';
+import { Revocation, RevocationStore, RevocationSubject } from '../store.ports';
+
+/**
+ * Merges a revocation into the one already stored under its key, atomically: the wider one wins
+ * (latest `expiresAt`, latest `revokedAt`), so replayed or reordered events never narrow a
+ * revocation. Mirrors `mergeRevocations` in revocation.matcher.ts.
+ */
+const MERGE = `
+local next = cjson.decode(ARGV[1])
+local current = redis.call('GET', KEYS[1])
+if current then
+  local c = cjson.decode(current)
+  if c.kind == next.kind then
+    if c.expiresAt > next.expiresAt then next.expiresAt = c.expiresAt end
+    if next.kind == 'client' and c.revokedAt > next.revokedAt then next.revokedAt = c.revokedAt end
+  end
+end
+if next.expiresAt <= tonumber(ARGV[2]) then return 0 end
+redis.call('SET', KEYS[1], cjson.encode(next), 'PXAT', string.format('%d', next.expiresAt))
+return 1
+`;
+
+/**
+ * Revocation entries, one key each (Redis 7.0 has no hash-field expiry), expiring with the last
+ * token they cover; and the revocation stream that replicas follow, trimmed by age.
+ */
+export class RedisRevocationStore implements RevocationStore {
+  constructor(
+    private readonly redis: Redis,
+    /** Longest token lifetime (ms): older stream entries cannot matter to any live token. */
+    private readonly streamRetentionMs: number,
+  ) {}
+
+  async revoke(r: Revocation): Promise<void> {
+    const now = Date.now();
+    await guarded(this.redis.eval(MERGE, 1, revocationKey(r), JSON.stringify(r), now));
+    await guarded(
+      this.redis.xadd(
+        RedisKeys.revocationStream(),
+        'MINID',
+        '~',
+        String(now - this.streamRetentionMs),
+        '*',
+        'revocation',
+        JSON.stringify(r),
+      ),
+    );
+  }
+
+  async isRevoked(t: RevocationSubject): Promise<boolean> {
+    // One MGET: the three keys share the client's hash slot.
+    const found = await guarded(
+      this.redis.mget(
+        RedisKeys.revokedToken(t.clientId, t.jti),
+        t.grantId === undefined
+          ? RedisKeys.revokedClient(t.clientId)
+          : RedisKeys.revokedGrant(t.clientId, t.grantId),
+        RedisKeys.revokedClient(t.clientId),
+      ),
+    );
+    return found.some((raw) => raw !== null && revocationCovers(JSON.parse(raw) as Revocation, t));
+  }
+}

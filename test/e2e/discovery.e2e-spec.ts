@@ -1,0 +1,139 @@
+import { createLocalJWKSet, decodeProtectedHeader, JWK, jwtVerify } from 'jose';
+import { CLIENTS, JWT_RESOURCES, RESOURCES } from '../fixtures/test-registry';
+import { OAuthClient } from '../support/oauth-client';
+import { clientAuth, JsonBody, send } from '../support/oauth-http';
+import { StandaloneServer, startStandaloneServer } from '../support/standalone-server';
+
+const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
+const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+
+describe('discovery (RFC 8414 metadata, RFC 7517 key set)', () => {
+  let sut: StandaloneServer;
+  let oauth: OAuthClient;
+
+  beforeAll(async () => {
+    sut = await startStandaloneServer();
+    oauth = new OAuthClient(sut.config.endpoints);
+  });
+  afterAll(() => sut?.close());
+
+  const getJson = async (path: string): Promise<JsonBody> => {
+    const res = await send(`${sut.url}${path}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    return res.body;
+  };
+
+  describe.each(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'])(
+    'GET %s',
+    (path) => {
+      let metadata: JsonBody;
+      beforeAll(async () => {
+        metadata = await getJson(path);
+      });
+
+      it('names the issuer and the public URL of every endpoint', () => {
+        expect(metadata).toMatchObject({
+          issuer: sut.url,
+          token_endpoint: `${sut.url}/oauth2/token`,
+          jwks_uri: `${sut.url}/oauth2/jwks`,
+          introspection_endpoint: `${sut.url}/oauth2/introspect`,
+          revocation_endpoint: `${sut.url}/oauth2/revoke`,
+        });
+      });
+
+      it('advertises client_credentials', () => {
+        expect(metadata.grant_types_supported).toContain('client_credentials');
+      });
+
+      it.each([
+        'token_endpoint_auth_methods_supported',
+        'introspection_endpoint_auth_methods_supported',
+        'revocation_endpoint_auth_methods_supported',
+      ])('%s lists the three client authentication methods', (field) => {
+        expect([...metadata[field]].sort()).toEqual(AUTH_METHODS);
+      });
+
+      it.each([
+        'token_endpoint_auth_signing_alg_values_supported',
+        'introspection_endpoint_auth_signing_alg_values_supported',
+        'revocation_endpoint_auth_signing_alg_values_supported',
+      ])('%s lists asymmetric assertion algorithms only', (field) => {
+        const algs: string[] = metadata[field];
+        expect(algs).toEqual(expect.arrayContaining(['ES256', 'EdDSA', 'RS256']));
+        expect(algs.filter((a) => a === 'none' || a.startsWith('HS'))).toEqual([]);
+      });
+
+      it('lists every scope the resources define', () => {
+        const defined = Object.values(RESOURCES).flatMap((r) => r.scopes);
+        expect([...metadata.scopes_supported].sort()).toEqual([...new Set(defined)].sort());
+      });
+    },
+  );
+
+  it('serves the same document at both well-known paths', async () => {
+    const [oauthServer, openid] = await Promise.all([
+      getJson('/.well-known/oauth-authorization-server'),
+      getJson('/.well-known/openid-configuration'),
+    ]);
+    expect(openid).toEqual(oauthServer);
+  });
+
+  // RFC 8414 §2: grant_types_supported lists the grants the server supports. A configured
+  // client's grant (here refresh_token) that the token endpoint does not implement is not one.
+  it('advertises no grant type that the token endpoint rejects as unsupported', async () => {
+    const { grant_types_supported: advertised } = await getJson(
+      '/.well-known/oauth-authorization-server',
+    );
+    const unsupported: string[] = [];
+    for (const grantType of advertised as string[]) {
+      const res = await oauth.token(
+        { grant_type: grantType },
+        clientAuth.basic(CLIENTS.noClientCredentials),
+      );
+      if (res.body.error === 'unsupported_grant_type') unsupported.push(grantType);
+    }
+    expect(unsupported).toEqual([]);
+  });
+
+  describe('GET /oauth2/jwks', () => {
+    let jwks: { keys: JWK[] };
+    beforeAll(async () => {
+      jwks = (await getJson('/oauth2/jwks')) as { keys: JWK[] };
+    });
+
+    it('is served at the advertised jwks_uri', async () => {
+      const { jwks_uri } = await getJson('/.well-known/oauth-authorization-server');
+      expect((await send(jwks_uri)).body).toEqual(jwks);
+    });
+
+    it('publishes public keys only, each with kid, alg and use', () => {
+      expect(jwks.keys.length).toBeGreaterThan(0);
+      for (const key of jwks.keys) {
+        expect(key).toMatchObject({ kid: expect.any(String), alg: expect.any(String), use: 'sig' });
+        expect(Object.keys(key).filter((m) => PRIVATE_JWK_MEMBERS.includes(m))).toEqual([]);
+      }
+      expect(new Set(jwks.keys.map((k) => k.kid)).size).toBe(jwks.keys.length);
+    });
+
+    it.each(JWT_RESOURCES.map((r) => [r.alg, r] as const))(
+      'holds the key that verifies a %s access token',
+      async (alg, resource) => {
+        const token = await oauth.accessToken(clientAuth.basic(CLIENTS.basic), {
+          resource: resource.identifier,
+        });
+        const { kid } = decodeProtectedHeader(token);
+        expect(jwks.keys.find((k) => k.kid === kid)).toMatchObject({ alg });
+
+        const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(jwks), {
+          issuer: sut.url,
+          audience: resource.identifier,
+          typ: 'at+jwt',
+          algorithms: [alg],
+        });
+        expect(protectedHeader.alg).toBe(alg);
+        expect(payload.client_id).toBe(CLIENTS.basic.clientId);
+      },
+    );
+  });
+});

@@ -1,0 +1,66 @@
+import { BaseClient, custom, errors, Issuer } from 'openid-client';
+import { decodeJwt } from 'jose';
+import { CLIENTS, RESOURCES } from '../fixtures/test-registry';
+import { StandaloneServer, startStandaloneServer } from '../support/standalone-server';
+
+/** The server as a stock, certified client library sees it: openid-client v5. */
+describe('openid-client v5 against the standalone server', () => {
+  let sut: StandaloneServer;
+  let issuer: Issuer<BaseClient>;
+  let client: BaseClient;
+
+  beforeAll(async () => {
+    sut = await startStandaloneServer();
+    custom.setHttpOptionsDefaults({ timeout: 5000 });
+    issuer = await Issuer.discover(sut.url);
+    client = new issuer.Client({
+      client_id: CLIENTS.basic.clientId,
+      client_secret: CLIENTS.basic.secret,
+      token_endpoint_auth_method: 'client_secret_basic',
+    });
+  });
+  afterAll(() => sut?.close());
+
+  it('discovers the issuer and its endpoints', () => {
+    expect(issuer.metadata).toMatchObject({
+      issuer: sut.url,
+      token_endpoint: sut.config.endpoints.token,
+      jwks_uri: sut.config.endpoints.jwks,
+      introspection_endpoint: sut.config.endpoints.introspection,
+      revocation_endpoint: sut.config.endpoints.revocation,
+    });
+  });
+
+  it('gets a token with client_credentials, introspects it, revokes it, and sees it inactive', async () => {
+    const tokens = await client.grant({
+      grant_type: 'client_credentials',
+      resource: RESOURCES.orders.identifier,
+    });
+    expect(tokens.token_type).toBe('Bearer');
+    expect(tokens.refresh_token).toBeUndefined();
+    expect(tokens.expires_in).toBe(RESOURCES.orders.ttl);
+    const accessToken = tokens.access_token!;
+    expect(decodeJwt(accessToken).aud).toBe(RESOURCES.orders.identifier);
+
+    await expect(client.introspect(accessToken)).resolves.toMatchObject({
+      active: true,
+      client_id: CLIENTS.basic.clientId,
+      aud: RESOURCES.orders.identifier,
+      scope: 'orders:read orders:write',
+    });
+
+    await client.revoke(accessToken);
+
+    await expect(client.introspect(accessToken)).resolves.toStrictEqual({ active: false });
+  });
+
+  it('surfaces an RFC 6749 error the library understands', async () => {
+    const wrong = new issuer.Client({
+      client_id: CLIENTS.basic.clientId,
+      client_secret: 'not-the-secret-0123456789',
+    });
+    const failure = wrong.grant({ grant_type: 'client_credentials' });
+    await expect(failure).rejects.toBeInstanceOf(errors.OPError);
+    await expect(failure).rejects.toMatchObject({ error: 'invalid_client' });
+  });
+});

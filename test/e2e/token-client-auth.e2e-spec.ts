@@ -1,0 +1,252 @@
+import { decodeJwt, exportSPKI, generateKeyPair, importJWK, KeyLike } from 'jose';
+import { CLIENTS, RESOURCES } from '../fixtures/test-registry';
+import { clientAssertion } from '../support/client-assertion';
+import { OAuthClient } from '../support/oauth-client';
+import { ClientAuth, clientAuth, HttpResponse } from '../support/oauth-http';
+import { StandaloneServer, startStandaloneServer } from '../support/standalone-server';
+
+/** POST /oauth2/token: client authentication (RFC 6749 §2.3, RFC 7523 §3). */
+describe('token endpoint: client authentication', () => {
+  let sut: StandaloneServer;
+  let oauth: OAuthClient;
+
+  beforeAll(async () => {
+    sut = await startStandaloneServer();
+    oauth = new OAuthClient(sut.config.endpoints);
+  });
+  afterAll(() => sut?.close());
+
+  const clientCredentials = (auth: ClientAuth) =>
+    oauth.token({ grant_type: 'client_credentials' }, auth);
+
+  const expectInvalidClient = (res: HttpResponse) => {
+    expect(res.status).toBe(401);
+    expect(res.body.error).toBe('invalid_client');
+  };
+
+  /** An assertion from the private_key_jwt client, for the token endpoint unless overridden. */
+  const assertion = (claims: Record<string, unknown> = {}) =>
+    clientAssertion({
+      clientId: sut.jwtClient.clientId,
+      key: sut.jwtClient.privateKey,
+      kid: sut.jwtClient.kid,
+      audience: sut.config.endpoints.token,
+      claims,
+    });
+
+  describe('each registered method authenticates its client', () => {
+    it.each([
+      ['client_secret_basic', () => clientAuth.basic(CLIENTS.basic), CLIENTS.basic.clientId],
+      ['client_secret_post', () => clientAuth.post(CLIENTS.post), CLIENTS.post.clientId],
+      [
+        'client_secret_basic, hashed secret',
+        () => clientAuth.basic(CLIENTS.hashed),
+        CLIENTS.hashed.clientId,
+      ],
+      [
+        'client_secret_basic, form-urlencoded id and secret',
+        () => clientAuth.basic(CLIENTS.encoded),
+        CLIENTS.encoded.clientId,
+      ],
+    ])('%s', async (_method, auth, clientId) => {
+      const res = await clientCredentials(auth());
+      expect(res.status).toBe(200);
+      expect(decodeJwt(res.body.access_token).client_id).toBe(clientId);
+    });
+
+    it('private_key_jwt', async () => {
+      const res = await clientCredentials(clientAuth.privateKeyJwt(await assertion()));
+      expect(res.status).toBe(200);
+      expect(decodeJwt(res.body.access_token).client_id).toBe(sut.jwtClient.clientId);
+    });
+
+    it('a hashed secret keeps working on repeated requests (and a wrong one keeps failing)', async () => {
+      for (let i = 0; i < 2; i++) {
+        expect((await clientCredentials(clientAuth.basic(CLIENTS.hashed))).status).toBe(200);
+        const wrong = { ...CLIENTS.hashed, secret: `${CLIENTS.hashed.secret}x` };
+        expectInvalidClient(await clientCredentials(clientAuth.basic(wrong)));
+      }
+    });
+  });
+
+  it('refuses two authentication methods in one request: 400 invalid_request', async () => {
+    const both = clientAuth.combine(
+      clientAuth.basic(CLIENTS.basic),
+      clientAuth.post(CLIENTS.basic),
+    );
+    const res = await clientCredentials(both);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('invalid_request');
+  });
+
+  it('refuses Basic together with a client assertion: 400 invalid_request', async () => {
+    const both = clientAuth.combine(
+      clientAuth.basic(CLIENTS.basic),
+      clientAuth.privateKeyJwt(await assertion()),
+    );
+    const res = await clientCredentials(both);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('invalid_request');
+  });
+
+  it('refuses a request with no client authentication: 401 invalid_client', async () => {
+    const res = await clientCredentials(clientAuth.none);
+    expectInvalidClient(res);
+    expect(res.headers.get('www-authenticate')).toBeNull();
+  });
+
+  describe('unknown client or wrong secret: 401 invalid_client', () => {
+    const unknown = { clientId: 'svc-unknown', secret: 'unknown-secret-0123456789' };
+    const wrongSecret = { ...CLIENTS.basic, secret: 'not-the-secret-0123456789' };
+
+    it.each([
+      ['unknown client', unknown],
+      ['wrong secret', wrongSecret],
+    ])('over Basic (%s), with a WWW-Authenticate: Basic challenge', async (_case, c) => {
+      const res = await clientCredentials(clientAuth.basic(c));
+      expectInvalidClient(res);
+      expect(res.headers.get('www-authenticate')).toMatch(/^Basic\b/);
+    });
+
+    it.each([
+      ['unknown client', unknown],
+      ['wrong secret', { ...CLIENTS.post, secret: 'not-the-secret-0123456789' }],
+    ])('in the form (%s), without a Basic challenge', async (_case, c) => {
+      const res = await clientCredentials(clientAuth.post(c));
+      expectInvalidClient(res);
+      expect(res.headers.get('www-authenticate')).toBeNull();
+    });
+
+    it('gives the same answer for an unknown client and a wrong secret', async () => {
+      const [a, b] = await Promise.all([
+        clientCredentials(clientAuth.basic(unknown)),
+        clientCredentials(clientAuth.basic(wrongSecret)),
+      ]);
+      expect(a.body).toEqual(b.body);
+    });
+  });
+
+  describe('a method other than the registered one: 401 invalid_client', () => {
+    it.each([
+      ['client_secret_basic client over client_secret_post', () => clientAuth.post(CLIENTS.basic)],
+      ['client_secret_post client over client_secret_basic', () => clientAuth.basic(CLIENTS.post)],
+    ])('%s', async (_case, auth) => {
+      expectInvalidClient(await clientCredentials(auth()));
+    });
+  });
+
+  describe('private_key_jwt assertions', () => {
+    it.each([
+      ['the issuer', () => sut.config.issuer],
+      ['the token endpoint URL', () => sut.config.endpoints.token],
+    ])('accepts %s as aud', async (_case, aud) => {
+      const res = await clientCredentials(
+        clientAuth.privateKeyJwt(await assertion({ aud: aud() })),
+      );
+      expect(res.status).toBe(200);
+    });
+
+    const now = () => Math.floor(Date.now() / 1000);
+    it.each([
+      ['a wrong aud', () => ({ aud: 'https://elsewhere.example/oauth2/token' })],
+      ['the introspection endpoint as aud', () => ({ aud: sut.config.endpoints.introspection })],
+      ['no exp', () => ({ exp: undefined })],
+      ['an exp more than 5 minutes ahead', () => ({ exp: now() + 6 * 60 })],
+      ['an exp in the past', () => ({ iat: now() - 600, exp: now() - 300 })],
+      ['no jti', () => ({ jti: undefined })],
+      ['an iss other than the client', () => ({ iss: CLIENTS.basic.clientId })],
+    ])('refuses %s: 401 invalid_client', async (_case, claims) => {
+      const jwt = await assertion(claims());
+      expectInvalidClient(await clientCredentials(clientAuth.privateKeyJwt(jwt)));
+    });
+
+    it('accepts an exp just under 5 minutes ahead', async () => {
+      const jwt = await assertion({ exp: now() + 4 * 60 });
+      expect((await clientCredentials(clientAuth.privateKeyJwt(jwt))).status).toBe(200);
+    });
+
+    it('refuses a replayed jti: 401 invalid_client', async () => {
+      const jwt = await assertion();
+      expect((await clientCredentials(clientAuth.privateKeyJwt(jwt))).status).toBe(200);
+      expectInvalidClient(await clientCredentials(clientAuth.privateKeyJwt(jwt)));
+    });
+
+    it('refuses a fresh assertion that reuses a seen jti', async () => {
+      const jti = `jti-${Date.now()}`;
+      expect(
+        (await clientCredentials(clientAuth.privateKeyJwt(await assertion({ jti })))).status,
+      ).toBe(200);
+      expectInvalidClient(
+        await clientCredentials(clientAuth.privateKeyJwt(await assertion({ jti }))),
+      );
+    });
+
+    // RFC 7523 §3 item 7: a jti is single-use for as long as the assertion is accepted. The
+    // server accepts an exp up to its clock-skew allowance in the past, so the jti must be
+    // remembered for that allowance too, not only until exp.
+    it('refuses a replay of an assertion accepted inside the clock-skew allowance after its exp', async () => {
+      const jwt = await assertion({ iat: now() - 60, exp: now() - 5 });
+      const first = await clientCredentials(clientAuth.privateKeyJwt(jwt));
+      const replay = await clientCredentials(clientAuth.privateKeyJwt(jwt));
+      expect([first.status, replay.status].filter((s) => s === 200).length).toBeLessThanOrEqual(1);
+      expectInvalidClient(replay);
+    });
+
+    // Only asymmetric algorithms: neither the client's public key (algorithm confusion) nor a
+    // client secret (client_secret_jwt, which is not offered) may serve as an HMAC key.
+    it.each([
+      [
+        'the public key of the private_key_jwt client',
+        () => sut.jwtClient.clientId,
+        async () => exportSPKI((await importJWK(sut.jwtClient.publicJwk, 'ES256')) as KeyLike),
+      ],
+      [
+        'the secret of a client_secret_basic client',
+        () => CLIENTS.basic.clientId,
+        async () => CLIENTS.basic.secret,
+      ],
+    ])(
+      'refuses an HS256 assertion keyed with %s: 401 invalid_client',
+      async (_case, clientId, secret) => {
+        const jwt = await clientAssertion({
+          clientId: clientId(),
+          key: new TextEncoder().encode(await secret()),
+          alg: 'HS256',
+          kid: sut.jwtClient.kid,
+          audience: sut.config.endpoints.token,
+        });
+        expectInvalidClient(await clientCredentials(clientAuth.privateKeyJwt(jwt)));
+      },
+    );
+
+    it('refuses an assertion signed by a key the client did not register', async () => {
+      const { privateKey } = await generateKeyPair('ES256');
+      const jwt = await clientAssertion({
+        clientId: sut.jwtClient.clientId,
+        key: privateKey,
+        kid: sut.jwtClient.kid,
+        audience: sut.config.endpoints.token,
+      });
+      expectInvalidClient(await clientCredentials(clientAuth.privateKeyJwt(jwt)));
+    });
+
+    it('refuses a wrong client_assertion_type: 400 invalid_request', async () => {
+      const res = await oauth.token({
+        grant_type: 'client_credentials',
+        client_assertion_type: 'urn:example:not-jwt-bearer',
+        client_assertion: await assertion(),
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toBe('invalid_request');
+    });
+  });
+
+  it('authenticates before it judges the request: a known resource is no help to a bad client', async () => {
+    const wrong = { ...CLIENTS.basic, secret: 'not-the-secret-0123456789' };
+    const res = await oauth.token(
+      { grant_type: 'client_credentials', resource: RESOURCES.orders.identifier },
+      clientAuth.basic(wrong),
+    );
+    expectInvalidClient(res);
+  });
+});
