@@ -1,0 +1,48 @@
+// Builds an app's bundle (dist/apps/<app>/main.js) when a source is newer than the bundle.
+const { spawnSync } = require('node:child_process');
+const { existsSync, readdirSync, statSync } = require('node:fs');
+const { join } = require('node:path');
+
+const root = join(__dirname, '..');
+const MANIFESTS = ['package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json'];
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function bundleOf(app) {
+  return join(root, 'dist', 'apps', app, 'main.js');
+}
+
+function needsBuild(app) {
+  const bundle = bundleOf(app);
+  if (!existsSync(bundle)) return true;
+  const sources = ['apps', 'libs'].map((d) => newestSource(join(root, d)));
+  const manifests = MANIFESTS.map((f) => join(root, f))
+    .filter(existsSync)
+    .map((f) => statSync(f).mtimeMs);
+  return Math.max(...sources, ...manifests) > statSync(bundle).mtimeMs;
+}
+
+/** Returns the bundle's path, building it first when needed; exits on a failed build. */
+function ensureBuilt(app) {
+  if (needsBuild(app)) {
+    console.log(`Building ${app}…`);
+    const nest = join(root, 'node_modules', '.bin', 'nest');
+    if (!existsSync(nest)) {
+      console.error('Dependencies are missing: run `npm ci` first.');
+      process.exit(1);
+    }
+    const built = spawnSync(nest, ['build', app], { cwd: root, stdio: 'inherit' });
+    if (built.status !== 0) process.exit(built.status ?? 1);
+  }
+  return bundleOf(app);
+}
+
+module.exports = { ensureBuilt, root };

@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// `npm run dev:cluster`: the production topology on one machine. Kafka and Redis (reused from
+// KAFKA_BROKERS / REDIS_URL, else started), then issuance, introspection and revocation as
+// separate processes on 3001/3002/3003 sharing one issuer and one KEYS_FILE, with one combined
+// log. Ctrl-C stops everything that was started.
+const { spawn, execFileSync } = require('node:child_process');
+const { existsSync, mkdirSync } = require('node:fs');
+const { join } = require('node:path');
+const { ensureKafka, ensureRedis } = require('./infra');
+const { ensureBuilt, root } = require('./build-if-needed');
+
+const SERVICES = [
+  { name: 'issuance', port: 3001 },
+  { name: 'introspection', port: 3002 },
+  { name: 'revocation', port: 3003 },
+];
+
+function devKeysFile() {
+  if (process.env.KEYS_FILE) return process.env.KEYS_FILE;
+  const dir = join(root, '.dev');
+  const file = join(dir, 'keys.json');
+  mkdirSync(dir, { recursive: true });
+  if (!existsSync(file))
+    execFileSync(process.execPath, [join(__dirname, 'generate-keys.js'), file]);
+  return file;
+}
+
+function prefixLines(name, stream, out) {
+  let rest = '';
+  stream.on('data', (chunk) => {
+    const lines = (rest + chunk).split('\n');
+    rest = lines.pop();
+    for (const line of lines) out.write(`${name.padEnd(13)}| ${line}\n`);
+  });
+}
+
+async function main() {
+  const bundles = SERVICES.map((s) => ensureBuilt(s.name));
+  const log = (m) => console.log(`infra        | ${m}`);
+  const [kafka, redis] = await Promise.all([ensureKafka({ log }), ensureRedis({ log })]);
+  const host = 'http://localhost';
+  const env = {
+    ...process.env,
+    KAFKA_BROKERS: kafka.brokers,
+    REDIS_URL: redis.url,
+    KEYS_FILE: devKeysFile(),
+    ISSUER: process.env.ISSUER || `${host}:3001`,
+    INTROSPECTION_ENDPOINT: `${host}:3002/oauth2/introspect`,
+    REVOCATION_ENDPOINT: `${host}:3003/oauth2/revoke`,
+    KAFKAJS_NO_PARTITIONER_WARNING: '1',
+  };
+  const children = SERVICES.map((s, i) => {
+    const child = spawn(process.execPath, [bundles[i]], {
+      cwd: root,
+      env: { ...env, PORT: String(s.port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    prefixLines(s.name, child.stdout, process.stdout);
+    prefixLines(s.name, child.stderr, process.stderr);
+    child.on('exit', (code, signal) => log(`${s.name} exited (${signal ?? code})`));
+    return child;
+  });
+  log(`KAFKA_BROKERS=${kafka.brokers} REDIS_URL=${redis.url}`);
+  log(`metadata: ${env.ISSUER}/.well-known/oauth-authorization-server — Ctrl-C stops all`);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    log('stopping…');
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise((resolve) =>
+            c.exitCode !== null ? resolve() : (c.once('exit', resolve), c.kill('SIGTERM')),
+          ),
+      ),
+    );
+    await Promise.allSettled([kafka.stop(), redis.stop()]);
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { loadConfig } from '@app/config';
+
+// No Docker engine runs here, so the compose file is checked for structure and for agreement
+// with the code: every service boots from the image, finds its engines and passes validation.
+const root = join(__dirname, '../..');
+const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true });
+const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+const nestProjects = Object.keys(
+  JSON.parse(readFileSync(join(root, 'nest-cli.json'), 'utf8')).projects,
+);
+
+type Service = {
+  environment: Record<string, string>;
+  healthcheck?: { test: string[] };
+  depends_on?: Record<string, { condition: string }>;
+  ports?: string[];
+};
+const services: Record<string, Service> = compose.services;
+const apps = ['issuance', 'introspection', 'revocation'];
+
+describe('docker-compose.yml', () => {
+  it('runs Kafka, Redis and the three services, each with a health check', () => {
+    expect(Object.keys(services).sort()).toEqual(
+      ['introspection', 'issuance', 'kafka', 'redis', 'revocation'].sort(),
+    );
+    for (const s of Object.values(services)) expect(s.healthcheck?.test.length).toBeGreaterThan(0);
+  });
+
+  it.each(apps)('starts %s only once Kafka and Redis are healthy', (name) => {
+    expect(services[name]!.depends_on).toEqual({
+      kafka: { condition: 'service_healthy' },
+      redis: { condition: 'service_healthy' },
+    });
+  });
+
+  it.each(apps)('gives %s a configuration the code accepts, on the port it publishes', (name) => {
+    const env = services[name]!.environment;
+    expect(env.APP).toBe(name);
+    expect(nestProjects).toContain(name);
+    expect(dockerfile).toContain(`nest build ${name}`);
+    const config = loadConfig({ ...env, CONFIG_FILE: join(root, 'config/dev.json'), KEYS_FILE: '' });
+    expect(config.kafka?.brokers).toEqual(['kafka:9092']);
+    expect(config.redisUrl).toBe('redis://redis:6379');
+    expect(services[name]!.ports).toEqual([`${env.PORT}:${env.PORT}`]);
+    expect(services[name]!.healthcheck!.test.join(' ')).toContain(`:${env.PORT}/health/ready`);
+  });
+
+  it('shares one issuer and one key set across the services', () => {
+    const envs = apps.map((a) => services[a]!.environment);
+    expect(new Set(envs.map((e) => e.ISSUER)).size).toBe(1);
+    expect(new Set(envs.map((e) => e.KEYS_FILE)).size).toBe(1);
+    expect(envs[0]!.KEYS_FILE).toBeTruthy();
+  });
+});
