@@ -3,3 +3,4 @@ export * from './config.module';
 export * from './config.types';
 export * from './env.loader';
 export * from './registry-file.parser';
+export * from './resource-server.config';

@@ -12,3 +12,7 @@ export * from './redis/redis-revocation.store';
 export * from './redis/redis-token.store';
 export * from './memory/memory-projection.marker';
 export * from './redis/redis-projection.marker';
+export * from './mirror/revocation.mirror';
+export * from './redis/redis-revocation.feed';
+export * from './revocation-feed.port';
+export * from './revocation-set';

@@ -1,20 +1,22 @@
-import { errors, jwtVerify, SignJWT } from 'jose';
-import { SigningAlg, SIGNING_ALGS } from '@app/config';
+import { SignJWT } from 'jose';
+import { SigningAlg } from '@app/config';
 import { AccessTokenClaims } from './access-token.claims';
+import { JwtAccessTokenVerifier } from './jwt-access-token.verifier';
 import { KeyRing } from './key-ring';
-
-const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 /** JWT access tokens per RFC 9068. */
 export class JwtAccessTokenFormat {
+  private readonly verifier: JwtAccessTokenVerifier;
+
   constructor(
     private readonly keys: KeyRing,
-    private readonly issuer: string,
-    private readonly algorithms: readonly SigningAlg[] = SIGNING_ALGS,
-  ) {}
+    issuer: string,
+  ) {
+    this.verifier = new JwtAccessTokenVerifier(keys, { issuer });
+  }
 
   static looksLikeJwt(token: string): boolean {
-    return JWT_SHAPE.test(token);
+    return JwtAccessTokenVerifier.looksLikeJwt(token);
   }
 
   async mint(claims: AccessTokenClaims, alg: SigningAlg): Promise<string> {
@@ -36,43 +38,8 @@ export class JwtAccessTokenFormat {
       .sign(key.privateKey);
   }
 
-  /**
-   * Verifies signature, `typ`, issuer and lifetime with an algorithm allow-list (never the
-   * token's `alg` alone). Any failure is `null`: callers answer "inactive", never why.
-   */
-  async verify(token: string): Promise<AccessTokenClaims | null> {
-    if (!JWT_SHAPE.test(token)) return null;
-    try {
-      const { payload } = await jwtVerify(token, (header) => this.keyFor(header), {
-        issuer: this.issuer,
-        typ: 'at+jwt',
-        algorithms: [...this.algorithms],
-        requiredClaims: ['sub', 'aud', 'exp', 'iat', 'jti'],
-      });
-      const { sub, aud, exp, iat, nbf, jti, client_id, scope, grant_id } = payload;
-      if (typeof aud !== 'string' || typeof client_id !== 'string' || typeof scope !== 'string')
-        return null;
-      return {
-        iss: this.issuer,
-        sub: sub!,
-        aud,
-        exp: exp!,
-        iat: iat!,
-        nbf: nbf ?? iat!,
-        jti: jti!,
-        clientId: client_id,
-        scope,
-        grantId: typeof grant_id === 'string' ? grant_id : undefined,
-      };
-    } catch (e) {
-      if (e instanceof errors.JOSEError) return null;
-      throw e;
-    }
-  }
-
-  private keyFor(header: Parameters<KeyRing['verificationKey']>[0]) {
-    const key = this.keys.verificationKey(header);
-    if (!key) throw new errors.JWKSNoMatchingKey();
-    return key;
+  /** Verifies with this issuer's own keys (introspection, revocation). */
+  verify(token: string): Promise<AccessTokenClaims | null> {
+    return this.verifier.verify(token);
   }
 }

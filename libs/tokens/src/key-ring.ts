@@ -8,6 +8,7 @@ import {
   KeyLike,
 } from 'jose';
 import { SigningAlg, SIGNING_ALGS } from '@app/config';
+import { VerificationKeys } from './verification-keys';
 
 export interface SigningKey {
   readonly kid: string;
@@ -25,7 +26,7 @@ interface PublicKey {
  * The issuer's signing keys: one active key per algorithm, and every public key that verifiers
  * may still meet. Key objects are imported once here, never per request.
  */
-export class KeyRing {
+export class KeyRing implements VerificationKeys {
   private readonly active = new Map<SigningAlg, SigningKey>();
   private readonly published = new Map<string, PublicKey>();
 

@@ -1,26 +1,57 @@
-import { mergeRevocations, revocationCovers } from '../revocation.matcher';
+import { RevocationFeed, RevocationFeedEntry } from '../revocation-feed.port';
+import { RevocationSet } from '../revocation-set';
 import { Revocation, RevocationStore, RevocationSubject } from '../store.ports';
-import { ExpiringMap } from './expiring-map';
-import { RedisKeys, revocationKey } from '../keys';
 
-/** Keyed exactly like the Redis adapter, so both answer the same three lookups. */
-export class MemoryRevocationStore implements RevocationStore {
-  private readonly entries = new ExpiringMap<Revocation>();
+/** One process's revocations, and the feed of them that in-process mirrors follow. */
+export class MemoryRevocationStore implements RevocationStore, RevocationFeed {
+  private readonly set = new RevocationSet();
+  private readonly feed: RevocationFeedEntry[] = [];
+  private readonly waiting = new Set<() => void>();
+  private sequence = 0;
+
+  constructor(private readonly retentionMs = 86_400_000) {}
 
   async revoke(r: Revocation): Promise<void> {
-    const key = revocationKey(r);
-    const merged = mergeRevocations(this.entries.get(key), r);
-    this.entries.set(key, merged, merged.expiresAt);
+    this.set.add(r);
+    this.feed.push({ id: `${Date.now()}-${this.sequence++}`, revocation: r });
+    this.trim();
+    for (const wake of this.waiting) wake();
   }
 
   async isRevoked(t: RevocationSubject): Promise<boolean> {
-    const candidates = [
-      this.entries.get(RedisKeys.revokedToken(t.clientId, t.jti)),
-      t.grantId === undefined
-        ? undefined
-        : this.entries.get(RedisKeys.revokedGrant(t.clientId, t.grantId)),
-      this.entries.get(RedisKeys.revokedClient(t.clientId)),
-    ];
-    return candidates.some((r) => r !== undefined && revocationCovers(r, t));
+    return this.set.covers(t);
   }
+
+  async read(afterId: string, blockMs: number): Promise<RevocationFeedEntry[]> {
+    const after = this.feed.filter((e) => compareIds(e.id, afterId) > 0);
+    if (after.length > 0 || blockMs <= 0) return after;
+    await new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.waiting.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, blockMs);
+      this.waiting.add(wake);
+    });
+    return this.feed.filter((e) => compareIds(e.id, afterId) > 0);
+  }
+
+  async close(): Promise<void> {
+    this.set.close();
+  }
+
+  /** Like XADD MINID: entries older than the longest token lifetime cannot matter. */
+  private trim(): void {
+    const oldest = Date.now() - this.retentionMs;
+    while (this.feed.length > 0 && Number(this.feed[0]!.id.split('-')[0]) < oldest)
+      this.feed.shift();
+  }
+}
+
+/** Orders Redis-style stream ids `<ms>-<seq>`. */
+export function compareIds(a: string, b: string): number {
+  const [am = 0, as = 0] = a.split('-').map(Number);
+  const [bm = 0, bs = 0] = b.split('-').map(Number);
+  return am - bm || as - bs;
 }

@@ -1,11 +1,11 @@
-import Redis from 'ioredis';
+import Redis, { RedisOptions } from 'ioredis';
 
 /**
  * A connection for the hot path: auto-pipelined (concurrent commands share round trips), and
  * failing fast while Redis is away (no offline queue, short command timeout) so callers apply
  * their failure policy instead of hanging. It reconnects on its own.
  */
-export function connectRedis(url: string, name: string): Redis {
+export function connectRedis(url: string, name: string, overrides: RedisOptions = {}): Redis {
   return new Redis(url, {
     connectionName: name,
     enableAutoPipelining: true,
@@ -15,12 +15,28 @@ export function connectRedis(url: string, name: string): Redis {
     connectTimeout: 2000,
     lazyConnect: true,
     retryStrategy: (attempt) => Math.min(50 * attempt, 1000),
+    ...overrides,
   });
 }
 
 /** Connects and waits until the first command can be sent. */
-export async function openRedis(url: string, name: string): Promise<Redis> {
-  const redis = connectRedis(url, name);
+export async function openRedis(
+  url: string,
+  name: string,
+  overrides: RedisOptions = {},
+): Promise<Redis> {
+  const redis = connectRedis(url, name, overrides);
   await redis.connect();
   return redis;
+}
+
+/**
+ * A connection dedicated to blocking reads of the revocation stream: its command timeout
+ * outlasts the longest block, so only a dead link (no answer at all) times out.
+ */
+export function openFeedRedis(url: string, name: string, longestBlockMs: number): Promise<Redis> {
+  return openRedis(url, name, {
+    enableAutoPipelining: false,
+    commandTimeout: longestBlockMs + 2000,
+  });
 }

@@ -1,0 +1,34 @@
+import { Controller, DynamicModule, Get, Module } from '@nestjs/common';
+import { ResourceServerEnv } from '@app/config';
+import { ResourceServerModule } from '@app/resource-server';
+import { OrdersController } from './orders.controller';
+
+@Controller('health')
+class LiveController {
+  @Get('live')
+  live() {
+    return { status: 'ok' };
+  }
+}
+
+@Module({})
+export class DemoApiModule {
+  static forRoot(env: ResourceServerEnv): DynamicModule {
+    return {
+      module: DemoApiModule,
+      imports: [
+        ResourceServerModule.forRoot({
+          issuer: env.issuer,
+          audience: env.audience,
+          jwksUri: env.jwksUri,
+          redisUrl: env.redisUrl,
+          introspection: env.introspection,
+          stalenessBudgetMs: env.stalenessBudgetMs,
+          failurePolicy: env.failurePolicy,
+          clockSkewSeconds: env.clockSkewSeconds,
+        }),
+      ],
+      controllers: [OrdersController, LiveController],
+    };
+  }
+}

@@ -1,0 +1,25 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ConfigError, loadResourceServerEnv } from '@app/config';
+import { DemoApiModule } from './demo-api.module';
+
+async function main(): Promise<void> {
+  const env = loadResourceServerEnv();
+  const app = await NestFactory.create<NestFastifyApplication>(
+    DemoApiModule.forRoot(env),
+    new FastifyAdapter(),
+    { logger: ['fatal', 'error', 'warn', 'log'] },
+  );
+  app.enableShutdownHooks();
+  await app.listen(env.port, '0.0.0.0');
+  new Logger('demo-api').log(
+    `orders API for ${env.audience} on :${env.port} (issuer ${env.issuer})`,
+  );
+}
+
+main().catch((e) => {
+  console.error(e instanceof ConfigError ? e.message : e);
+  process.exit(1);
+});

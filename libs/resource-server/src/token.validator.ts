@@ -1,0 +1,137 @@
+import {
+  MirrorStale,
+  openFeedRedis,
+  RedisRevocationFeed,
+  RevocationFeed,
+  RevocationMirror,
+} from '@app/store';
+import {
+  AccessTokenClaims,
+  CachingJwtVerifier,
+  JwtAccessTokenVerifier,
+  KeySetUnavailable,
+  OpaqueTokenFormat,
+  RemoteKeySet,
+} from '@app/tokens';
+import {
+  BearerError,
+  InsufficientScope,
+  InvalidToken,
+  TokenStateUnavailable,
+} from './bearer.errors';
+import { BearerSources, extractBearer } from './bearer-token.extractor';
+import { IntrospectionUnavailable, OpaqueTokenIntrospector } from './opaque-token.introspector';
+import { ResourceServerOptions } from './resource-server.options';
+
+const FEED_BLOCK_MS = 1000;
+
+/** The validated access token handed to the API's handlers. */
+export interface ValidatedToken extends AccessTokenClaims {
+  readonly scopes: readonly string[];
+}
+
+/**
+ * Validates bearer tokens locally: JWT signature and claims against the issuer's JWKS, then
+ * revocation against the replica's in-memory mirror of the revocation stream; opaque tokens
+ * through introspection. Create one per process with `createTokenValidator`, `start()` it, and
+ * call `validate()` per request.
+ */
+export class TokenValidator {
+  private readonly keys: RemoteKeySet;
+  private readonly jwt: CachingJwtVerifier;
+  private readonly opaque: OpaqueTokenIntrospector | undefined;
+  private feed: RevocationFeed | undefined;
+  private mirror: RevocationMirror | undefined;
+
+  constructor(private readonly options: ResourceServerOptions) {
+    const skew = options.clockSkewSeconds ?? 5;
+    this.keys = new RemoteKeySet(options.jwksUri, {
+      minRefreshIntervalMs: options.jwksMinRefreshMs ?? 30_000,
+    });
+    const verifier = new JwtAccessTokenVerifier(this.keys, {
+      issuer: options.issuer,
+      audience: options.audience,
+      clockToleranceSeconds: skew,
+    });
+    this.jwt = new CachingJwtVerifier(verifier, (kid) => this.keys.has(kid), skew);
+    const i = options.introspection;
+    this.opaque =
+      i && new OpaqueTokenIntrospector(i.endpoint, i.clientId, i.clientSecret, i.cacheMs);
+  }
+
+  /** Loads the issuer's keys and builds the revocation mirror; call before serving. */
+  async start(): Promise<void> {
+    this.feed = this.options.revocationFeed ?? (await this.redisFeed());
+    this.mirror = new RevocationMirror(this.feed, {
+      stalenessBudgetMs: this.options.stalenessBudgetMs ?? 2000,
+      blockMs: FEED_BLOCK_MS,
+      onError: this.options.onError,
+    });
+    await Promise.all([this.keys.refresh(), this.mirror.start()]);
+  }
+
+  /** The request's token, validated; throws a BearerError to render (RFC 6750 §3). */
+  async validate(request: BearerSources): Promise<ValidatedToken> {
+    const token = extractBearer(request);
+    const claims = await this.claimsOf(token);
+    if (!claims) throw new InvalidToken('the access token is invalid or expired');
+    if (this.isRevoked(claims)) throw new InvalidToken('the access token is invalid or expired');
+    return { ...claims, scopes: claims.scope.split(' ').filter(Boolean) };
+  }
+
+  /** 403 insufficient_scope unless the token carries every one of `required`. */
+  requireScopes(token: ValidatedToken, required: readonly string[]): void {
+    if (!required.every((s) => token.scopes.includes(s))) throw new InsufficientScope(required);
+  }
+
+  /** A key-rotation notice: fetch the issuer's keys now instead of on the next unknown kid. */
+  refreshKeys(): Promise<void> {
+    return this.keys.refresh();
+  }
+
+  async close(): Promise<void> {
+    await this.mirror?.stop();
+  }
+
+  get realm(): string {
+    return this.options.realm ?? this.options.audience;
+  }
+
+  private async claimsOf(token: string): Promise<AccessTokenClaims | null> {
+    try {
+      if (OpaqueTokenFormat.kindOf(token) === 'at') {
+        if (!this.opaque) return null;
+        const claims = await this.opaque.introspect(token);
+        return claims && claims.aud === this.options.audience ? claims : null;
+      }
+      return await this.jwt.verify(token);
+    } catch (e) {
+      if (e instanceof KeySetUnavailable || e instanceof IntrospectionUnavailable)
+        throw new TokenStateUnavailable('the token cannot be checked now');
+      throw e;
+    }
+  }
+
+  private isRevoked(claims: AccessTokenClaims): boolean {
+    try {
+      return this.mirror!.isRevoked(claims);
+    } catch (e) {
+      if (!(e instanceof MirrorStale)) throw e;
+      // DESIGN: never silently accept a token whose revocation state could not be checked.
+      if (this.options.failurePolicy === 'fail-open') return false;
+      throw new TokenStateUnavailable('revocation state cannot be confirmed now');
+    }
+  }
+
+  private async redisFeed(): Promise<RevocationFeed> {
+    if (!this.options.redisUrl) throw new Error('resource server needs redisUrl or revocationFeed');
+    const redis = await openFeedRedis(this.options.redisUrl, 'resource-server-feed', FEED_BLOCK_MS);
+    return new RedisRevocationFeed(redis);
+  }
+}
+
+export function createTokenValidator(options: ResourceServerOptions): TokenValidator {
+  return new TokenValidator(options);
+}
+
+export { BearerError };

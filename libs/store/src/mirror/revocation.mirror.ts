@@ -1,0 +1,108 @@
+import { RevocationFeed, RevocationFeedEntry } from '../revocation-feed.port';
+import { RevocationSet } from '../revocation-set';
+import { Revocation, RevocationSubject } from '../store.ports';
+
+export interface MirrorOptions {
+  /** Longer than this without confirming it is current, the mirror refuses to answer. */
+  readonly stalenessBudgetMs?: number;
+  /** How long one blocking read waits; each answer confirms the mirror is current. */
+  readonly blockMs?: number;
+  /** Pause before reading again after the feed failed. */
+  readonly retryDelayMs?: number;
+  readonly onError?: (e: unknown) => void;
+}
+
+/** The mirror could not confirm it is current within its staleness budget. */
+export class MirrorStale extends Error {
+  constructor(readonly staleForMs: number) {
+    super(`revocation state unconfirmed for ${staleForMs} ms`);
+    this.name = 'MirrorStale';
+  }
+}
+
+/**
+ * A replica's in-memory copy of every live revocation, so a token is checked without a round
+ * trip. Built from the oldest retained entry of the feed, then followed with blocking reads that
+ * return the moment a revocation is written; after a lost connection it resumes from its last
+ * id, so nothing is missed. Memory is bounded: an entry leaves when its tokens have expired.
+ */
+export class RevocationMirror {
+  private readonly set = new RevocationSet();
+  private readonly listeners = new Set<(r: Revocation) => void>();
+  private lastId = '0';
+  private confirmedAt = 0;
+  private running = false;
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    private readonly feed: RevocationFeed,
+    private readonly options: MirrorOptions = {},
+  ) {}
+
+  /** Reads everything retained, then keeps following in the background. */
+  async start(): Promise<void> {
+    await this.catchUp();
+    this.running = true;
+    this.loop = this.follow();
+  }
+
+  /** Throws MirrorStale when the mirror cannot vouch for being current. */
+  isRevoked(t: RevocationSubject): boolean {
+    const staleFor = Date.now() - this.confirmedAt;
+    if (staleFor > (this.options.stalenessBudgetMs ?? 2000)) throw new MirrorStale(staleFor);
+    return this.set.covers(t);
+  }
+
+  /** Called for every revocation as it arrives (caches built on token state listen here). */
+  onRevocation(listener: (r: Revocation) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get size(): number {
+    return this.set.size;
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.feed.close();
+    await this.loop?.catch(() => undefined);
+    this.set.close();
+  }
+
+  private async catchUp(): Promise<void> {
+    for (;;) {
+      const sentAt = Date.now();
+      const entries = await this.feed.read(this.lastId, 0);
+      this.apply(entries);
+      if (entries.length === 0) {
+        this.confirmedAt = sentAt;
+        return;
+      }
+    }
+  }
+
+  private async follow(): Promise<void> {
+    while (this.running) {
+      // Current as of the moment the read was sent: anything later arrives with the next read.
+      const sentAt = Date.now();
+      try {
+        this.apply(await this.feed.read(this.lastId, this.options.blockMs ?? 1000));
+        this.confirmedAt = sentAt;
+      } catch (e) {
+        if (!this.running) return;
+        this.options.onError?.(e);
+        await new Promise((r) => setTimeout(r, this.options.retryDelayMs ?? 100));
+      }
+    }
+  }
+
+  private apply(entries: RevocationFeedEntry[]): void {
+    for (const { id, revocation } of entries) {
+      this.lastId = id;
+      if (revocation.expiresAt <= Date.now()) continue;
+      this.set.add(revocation);
+      for (const listener of this.listeners) listener(revocation);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import { errors, JWTHeaderParameters, jwtVerify } from 'jose';
+import { SigningAlg, SIGNING_ALGS } from '@app/config';
+import { AccessTokenClaims } from './access-token.claims';
+import { VerificationKeys } from './verification-keys';
+
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+export interface JwtVerifierOptions {
+  readonly issuer: string;
+  /** When set, `aud` must name it (resource servers); introspection accepts any audience. */
+  readonly audience?: string;
+  readonly clockToleranceSeconds?: number;
+  readonly algorithms?: readonly SigningAlg[];
+}
+
+/**
+ * Verifies RFC 9068 JWT access tokens: signature with an algorithm allow-list (never the
+ * token's `alg` alone), `typ: at+jwt`, issuer, audience and lifetime. Any failure is `null`:
+ * callers answer "inactive" or "invalid_token", never why.
+ */
+export class JwtAccessTokenVerifier {
+  private readonly algorithms: string[];
+
+  constructor(
+    private readonly keys: VerificationKeys,
+    private readonly options: JwtVerifierOptions,
+  ) {
+    this.algorithms = [...(options.algorithms ?? SIGNING_ALGS)];
+  }
+
+  static looksLikeJwt(token: string): boolean {
+    return JWT_SHAPE.test(token);
+  }
+
+  async verify(token: string): Promise<AccessTokenClaims | null> {
+    if (!JWT_SHAPE.test(token)) return null;
+    try {
+      const { payload } = await jwtVerify(token, (header) => this.keyFor(header), {
+        issuer: this.options.issuer,
+        audience: this.options.audience,
+        clockTolerance: this.options.clockToleranceSeconds ?? 0,
+        typ: 'at+jwt',
+        algorithms: this.algorithms,
+        requiredClaims: ['sub', 'aud', 'exp', 'iat', 'jti'],
+      });
+      const { sub, aud, exp, iat, nbf, jti, client_id, scope, grant_id } = payload;
+      if (typeof aud !== 'string' || typeof client_id !== 'string' || typeof scope !== 'string')
+        return null;
+      return {
+        iss: this.options.issuer,
+        sub: sub!,
+        aud,
+        exp: exp!,
+        iat: iat!,
+        nbf: nbf ?? iat!,
+        jti: jti!,
+        clientId: client_id,
+        scope,
+        grantId: typeof grant_id === 'string' ? grant_id : undefined,
+      };
+    } catch (e) {
+      if (e instanceof errors.JOSEError) return null;
+      throw e;
+    }
+  }
+
+  private async keyFor(header: JWTHeaderParameters) {
+    const key = await this.keys.verificationKey(header);
+    if (!key) throw new errors.JWKSNoMatchingKey();
+    return key;
+  }
+}
