@@ -41,7 +41,11 @@ describe('docker-compose.yml', () => {
     expect(env.APP).toBe(name);
     expect(nestProjects).toContain(name);
     expect(dockerfile).toContain(`nest build ${name}`);
-    const config = loadConfig({ ...env, CONFIG_FILE: join(root, 'config/dev.json'), KEYS_FILE: '' });
+    const config = loadConfig({
+      ...env,
+      CONFIG_FILE: join(root, 'config/dev.json'),
+      KEYS_FILE: '',
+    });
     expect(config.kafka?.brokers).toEqual(['kafka:9092']);
     expect(config.redisUrl).toBe('redis://redis:6379');
     expect(services[name]!.ports).toEqual([`${env.PORT}:${env.PORT}`]);

@@ -31,7 +31,12 @@ interface Doc {
   >;
   readonly operations: Record<
     string,
-    { readonly action: string; readonly channel: Ref; readonly messages: readonly Ref[] }
+    {
+      readonly action: string;
+      readonly channel: Ref;
+      readonly messages: readonly Ref[];
+      readonly 'x-producer'?: object;
+    }
   >;
   readonly components: { readonly messages: Record<string, MessageDoc> };
 }
@@ -171,10 +176,10 @@ const compile = (ref: string): ValidateFunction => {
   if (!validate) throw new Error(`no schema at ${ref}`);
   return validate;
 };
-const payloadOf = Object.fromEntries(
-  TYPES.map((type) => [type, compile(`#/components/messages/${messageOf(type).key}/payload`)]),
-) as Record<EventType, ValidateFunction>;
-const anyPayload = (value: unknown) => TYPES.some((type) => payloadOf[type](value));
+/** Compiled on first use, so that a broken schema fails the tests that need it, not the suite. */
+const payloadOf = (type: EventType): ValidateFunction =>
+  compile(`#/components/messages/${messageOf(type).key}/payload`);
+const anyPayload = (value: unknown) => TYPES.some((type) => payloadOf(type)(value));
 
 /** Broken variants of a good event, each labelled, that every validator must refuse. */
 function mutations(event: LifecycleEvent, required: readonly string[]): [string, Json][] {
@@ -184,12 +189,27 @@ function mutations(event: LifecycleEvent, required: readonly string[]): [string,
     return e;
   };
   const fields = Object.keys(event.data);
+  const e0 = json(event);
   return [
     ...required.map((f): [string, Json] => [`without data.${f}`, variant((e) => delete e.data[f])]),
     ...fields.map((f): [string, Json] => [
       `data.${f} of the wrong type`,
       variant((e) => (e.data[f] = typeof e.data[f] === 'number' ? String(e.data[f]) : 42)),
     ]),
+    ...fields.map((f): [string, Json] => [
+      `data.${f} empty or negative`,
+      variant((e) => (e.data[f] = typeof e.data[f] === 'number' ? -1 : '')),
+    ]),
+    ...fields.map((f): [string, Json] => [`data.${f} null`, variant((e) => (e.data[f] = null))]),
+    ...fields
+      .filter((f) => typeof e0.data[f] === 'number')
+      .map((f): [string, Json] => [`data.${f} fractional`, variant((e) => (e.data[f] = 1.5))]),
+    ...fields
+      .filter((f) => f === 'token_digest')
+      .map((f): [string, Json] => [
+        'a raw opaque token as token_digest',
+        variant((e) => (e.data[f] = `at_${DIGEST}`)),
+      ]),
     ['an extra data field', variant((e) => (e.data.refresh_token = 'rt_x'))],
     ...['id', 'time', 'subject', 'dataschema', 'partitionkey', 'data'].map((f): [string, Json] => [
       `without ${f}`,
@@ -199,6 +219,7 @@ function mutations(event: LifecycleEvent, required: readonly string[]): [string,
     ['specversion 0.3', variant((e) => (e.specversion = '0.3'))],
     ['an unknown type', variant((e) => (e.type = 'token.refreshed'))],
     ['schema v2', variant((e) => (e.dataschema = String(e.dataschema).replace(/:v1$/, ':v2')))],
+    ['schema v01', variant((e) => (e.dataschema = String(e.dataschema).replace(/:v1$/, ':v01')))],
   ];
 }
 
@@ -236,6 +257,12 @@ describe('docs/asyncapi.yaml', () => {
   it('has every operation send or receive messages of its own channel', () => {
     for (const op of Object.values(doc.operations)) {
       expect(['send', 'receive']).toContain(op.action);
+      if (op.action === 'send')
+        expect(op['x-producer']).toEqual({
+          idempotent: true,
+          acks: 'all',
+          delivery: 'at-least-once',
+        });
       for (const m of op.messages)
         expect(m.$ref.startsWith(`${op.channel.$ref}/messages/`)).toBe(true);
     }
@@ -245,6 +272,10 @@ describe('docs/asyncapi.yaml', () => {
     const { message } = messageOf(type);
     expect(message.summary).toMatch(/^Written by .+; read by .+\.$/);
     expect(message.bindings.kafka.key).toBeDefined();
+  });
+
+  it.each(TYPES)('has a %s payload schema that ajv compiles in strict draft-07 mode', (type) => {
+    expect(() => payloadOf(type)).not.toThrow();
   });
 
   it.each(TYPES)('requires exactly the required fields of the %s interface', (type) => {
@@ -260,15 +291,17 @@ describe('docs/asyncapi.yaml', () => {
   });
 
   describe.each(TYPES)('%s', (type) => {
-    const validate = payloadOf[type];
+    const validate = (value: unknown) => payloadOf(type)(value);
+    const full = build(type, FULL[type]);
     const samples: [string, LifecycleEvent][] = [
-      ['every field', build(type, FULL[type])],
+      ['every field', full],
       ['only the required fields', build(type, MINIMAL[type] as EventCatalogue[typeof type])],
     ];
 
     it.each(samples)('accepts the event built with %s, as the parser does', (_, event) => {
-      const valid = validate(json(event));
-      expect(validate.errors ?? []).toEqual([]);
+      const strict = payloadOf(type);
+      const valid = strict(json(event));
+      expect(strict.errors ?? []).toEqual([]);
       expect(valid).toBe(true);
       expect(parseLifecycleEvent(JSON.stringify(event))).toEqual({ ok: true, event });
     });
@@ -289,7 +322,6 @@ describe('docs/asyncapi.yaml', () => {
       for (const [, event] of samples) expect(validateKey(event.partitionkey)).toBe(true);
     });
 
-    const [, full] = samples[0]!;
     it.each(mutations(full, Object.keys(MINIMAL[type])))(
       'refuses it %s, as the parser does',
       (_, broken) => {

@@ -144,16 +144,29 @@ describe('parseLifecycleEvent', () => {
     },
   );
 
-  it.each(['v0', 'v2', 'v10'])('rejects a known type at schema %s as schema_version', (v) => {
-    const raw = wire(build('grant.revoked'), (e) => {
-      e.dataschema = `urn:token-lifecycle:schema:grant.revoked:${v}`;
-    });
-    expect(parseLifecycleEvent(raw)).toEqual({
-      ok: false,
-      reason: 'schema_version',
-      detail: expect.stringContaining(v),
-    });
+  it('bounds and escapes wire names in the detail, so they cannot flood or forge log lines', () => {
+    const name = `evil\n${'x'.repeat(500)}`;
+    const r = parseLifecycleEvent(wire(build('key.rotated'), (e) => (e.data[name] = 1)));
+    expect(r).toMatchObject({ ok: false, reason: 'data' });
+    const detail = r.ok ? '' : r.detail;
+    expect(detail).toContain('data.evil\\nxxx');
+    expect(detail).not.toContain('\n');
+    expect(detail.length).toBeLessThan(120);
   });
+
+  it.each(['v0', 'v01', 'v2', 'v10'])(
+    'rejects a known type at schema %s as schema_version',
+    (v) => {
+      const raw = wire(build('grant.revoked'), (e) => {
+        e.dataschema = `urn:token-lifecycle:schema:grant.revoked:${v}`;
+      });
+      expect(parseLifecycleEvent(raw)).toEqual({
+        ok: false,
+        reason: 'schema_version',
+        detail: expect.stringContaining(v),
+      });
+    },
+  );
 
   it.each<[string, EventType, Change<Record<string, unknown>>, string]>([
     ['a string exp', 'token.revoked', (d) => (d.exp = '1700003600'), 'data.exp'],

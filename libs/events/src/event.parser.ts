@@ -66,7 +66,7 @@ const DATA_FIELDS: { readonly [T in EventType]: FieldTable<EventCatalogue[T]> } 
 const nonEmpty = (v: unknown) => typeof v === 'string' && v.length > 0;
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
-// RFC 3339 date-time (CloudEvents `time`); Date.parse then rejects what the shape lets through.
+// RFC 3339 date-time (CloudEvents `time`); Date.parse then rejects month 13, hour 25 and the like.
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 const SCHEMA_URN = /^urn:token-lifecycle:schema:(.+):v(\d+)$/;
 
@@ -85,6 +85,9 @@ const ENVELOPE: Readonly<Record<keyof LifecycleEvent, (v: unknown) => boolean>> 
 };
 
 const fail = (reason: ParseFailure, detail: string): ParseResult => ({ ok: false, reason, detail });
+/** Names read off the wire go into logs: bounded, and escaped so they cannot forge a log line. */
+const printable = (name: string) =>
+  JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}…` : name).slice(1, -1);
 
 // Details name fields, never their values: a malformed message may hold what must not be logged.
 export function parseLifecycleEvent(raw: Buffer | string): ParseResult {
@@ -93,7 +96,7 @@ export function parseLifecycleEvent(raw: Buffer | string): ParseResult {
     value = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
   } catch {
     // Not the SyntaxError's message: V8 quotes the input in it.
-    return fail('json', `not valid JSON (${raw.length} bytes)`);
+    return fail('json', `not valid JSON (${Buffer.byteLength(raw)} bytes)`);
   }
   if (!isObject(value)) return fail('envelope', 'not a JSON object');
   const bad = Object.entries(ENVELOPE)
@@ -103,10 +106,11 @@ export function parseLifecycleEvent(raw: Buffer | string): ParseResult {
 
   const type = value.type as string;
   // Own keys only: `toString` or `__proto__` are not event types.
-  if (!Object.hasOwn(TOPIC_OF, type)) return fail('unknown_type', `type ${JSON.stringify(type)}`);
+  if (!Object.hasOwn(TOPIC_OF, type)) return fail('unknown_type', `type "${printable(type)}"`);
   const schema = SCHEMA_URN.exec(value.dataschema as string);
   if (schema?.[1] !== type) return fail('envelope', 'dataschema does not name the event type');
-  if (Number(schema[2]) !== SCHEMA_VERSION)
+  // Compared as text, as the document's `const` does: `v01` is not v1.
+  if (schema[2] !== String(SCHEMA_VERSION))
     return fail('schema_version', `${type} v${schema[2]}, expected v${SCHEMA_VERSION}`);
 
   const problems = dataProblems(
@@ -123,7 +127,7 @@ function dataProblems(
 ) {
   const problems = Object.keys(data)
     .filter((name) => !Object.hasOwn(fields, name))
-    .map((name) => `data.${name}: unknown field`);
+    .map((name) => `data.${printable(name)}: unknown field`);
   for (const [name, spec] of Object.entries(fields)) {
     const problem = Object.hasOwn(data, name)
       ? fieldProblem(spec, data[name])

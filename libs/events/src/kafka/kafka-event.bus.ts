@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Admin, Consumer, Kafka, logLevel, Producer } from 'kafkajs';
+import { Admin, Consumer, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { KafkaConfig } from '@app/config';
 import { LifecycleEvent } from '../event-envelope';
 import { EventBus, EventBusUnavailable, EventHandler, SubscribeOptions } from '../event-bus.port';
@@ -45,6 +45,7 @@ export class KafkaEventBus implements EventBus {
     const producer = kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
       allowAutoTopicCreation: false,
       retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
     });
