@@ -1,6 +1,6 @@
-import { LifecycleEvent } from './event-envelope';
+import { AnyLifecycleEvent, LifecycleEvent } from './event-envelope';
 
-export type EventHandler = (event: LifecycleEvent) => Promise<void> | void;
+export type EventHandler = (event: AnyLifecycleEvent) => Promise<void> | void;
 
 export interface SubscribeOptions {
   /** Consumer group: each group sees every event once; members share the partitions. */

@@ -19,6 +19,9 @@ export interface LifecycleEvent<T extends EventType = EventType> {
   readonly data: EventCatalogue[T];
 }
 
+/** Any event, discriminated by `type`: checking `type` narrows `data`. */
+export type AnyLifecycleEvent = { [T in EventType]: LifecycleEvent<T> }[EventType];
+
 export const dataSchemaOf = (type: EventType) =>
   `urn:token-lifecycle:schema:${type}:v${SCHEMA_VERSION}`;
 

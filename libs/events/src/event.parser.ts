@@ -1,4 +1,4 @@
-import { LifecycleEvent } from './event-envelope';
+import { AnyLifecycleEvent, LifecycleEvent } from './event-envelope';
 import { EventCatalogue, EventType, SCHEMA_VERSION, TOPIC_OF } from './topics';
 
 /**
@@ -8,7 +8,7 @@ import { EventCatalogue, EventType, SCHEMA_VERSION, TOPIC_OF } from './topics';
  * engine at run time.
  */
 export type ParseResult =
-  | { readonly ok: true; readonly event: LifecycleEvent }
+  | { readonly ok: true; readonly event: AnyLifecycleEvent }
   | { readonly ok: false; readonly reason: ParseFailure; readonly detail: string };
 
 export type ParseFailure = 'json' | 'envelope' | 'unknown_type' | 'schema_version' | 'data';
@@ -118,7 +118,7 @@ export function parseLifecycleEvent(raw: Buffer | string): ParseResult {
     value.data as Record<string, unknown>,
   );
   if (problems.length > 0) return fail('data', problems.join('; '));
-  return { ok: true, event: value as unknown as LifecycleEvent };
+  return { ok: true, event: value as unknown as AnyLifecycleEvent };
 }
 
 function dataProblems(

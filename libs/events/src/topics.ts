@@ -20,7 +20,7 @@ export interface TokenIssuedV1 {
   readonly exp: number;
 }
 
-/** Writer: revocation. Readers: projector, replicas' mirrors, auditors. */
+/** Writer: revocation. Readers: projector (which feeds the replicas' Redis stream), auditors. */
 export interface TokenRevokedV1 {
   readonly jti: string;
   readonly client_id: string;
@@ -43,6 +43,7 @@ export interface ClientTokensRevokedV1 {
   readonly client_id: string;
   /** Milliseconds since the epoch. */
   readonly revoked_at: number;
+  /** Seconds since the epoch: when the last token the revocation covers expires. */
   readonly exp: number;
   readonly reason: string;
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { EVENT_BUS, EventBus, LifecycleEvent } from '@app/events';
+import { AnyLifecycleEvent, EVENT_BUS, EventBus, TokenIssuedV1 } from '@app/events';
 import {
   PROJECTION_MARKER,
   ProjectionMarker,
@@ -40,44 +40,38 @@ export class EventProjector implements OnApplicationBootstrap {
     await this.marker.mark();
   }
 
-  async apply(e: LifecycleEvent): Promise<void> {
+  async apply(e: AnyLifecycleEvent): Promise<void> {
     switch (e.type) {
       case 'token.issued':
-        return this.tokenIssued(e as LifecycleEvent<'token.issued'>);
-      case 'token.revoked': {
-        const d = (e as LifecycleEvent<'token.revoked'>).data;
+        return this.tokenIssued(e.data);
+      case 'token.revoked':
         return this.revocations.revoke({
           kind: 'token',
-          clientId: d.client_id,
-          jti: d.jti,
-          expiresAt: d.exp * 1000,
+          clientId: e.data.client_id,
+          jti: e.data.jti,
+          expiresAt: e.data.exp * 1000,
         });
-      }
-      case 'grant.revoked': {
-        const d = (e as LifecycleEvent<'grant.revoked'>).data;
+      case 'grant.revoked':
         return this.revocations.revoke({
           kind: 'grant',
-          clientId: d.client_id,
-          grantId: d.grant_id,
-          expiresAt: d.exp * 1000,
+          clientId: e.data.client_id,
+          grantId: e.data.grant_id,
+          expiresAt: e.data.exp * 1000,
         });
-      }
-      case 'client.tokens_revoked': {
-        const d = (e as LifecycleEvent<'client.tokens_revoked'>).data;
+      case 'client.tokens_revoked':
         return this.revocations.revoke({
           kind: 'client',
-          clientId: d.client_id,
-          revokedAt: d.revoked_at,
-          expiresAt: d.exp * 1000,
+          clientId: e.data.client_id,
+          revokedAt: e.data.revoked_at,
+          expiresAt: e.data.exp * 1000,
         });
-      }
       case 'key.rotated':
         return;
     }
   }
 
   /** Only opaque tokens have hot state; a JWT carries its own claims. */
-  private async tokenIssued({ data: d }: LifecycleEvent<'token.issued'>): Promise<void> {
+  private async tokenIssued(d: TokenIssuedV1): Promise<void> {
     if (d.format !== 'opaque' || d.token_digest === undefined) return;
     await this.tokens.save(d.token_digest, {
       iss: this.config.issuer,

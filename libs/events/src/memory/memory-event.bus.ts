@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { LifecycleEvent } from '../event-envelope';
+import { AnyLifecycleEvent, LifecycleEvent } from '../event-envelope';
 import { EventBus, EventHandler, SubscribeOptions } from '../event-bus.port';
 
 /**
@@ -8,15 +8,15 @@ import { EventBus, EventHandler, SubscribeOptions } from '../event-bus.port';
  */
 export class MemoryEventBus implements EventBus {
   private readonly logger = new Logger(MemoryEventBus.name);
-  private readonly log: LifecycleEvent[] = [];
+  private readonly log: AnyLifecycleEvent[] = [];
   private readonly handlers: EventHandler[] = [];
 
   constructor(private readonly retain = 10_000) {}
 
   async publish(event: LifecycleEvent): Promise<void> {
-    this.log.push(event);
+    this.log.push(event as AnyLifecycleEvent);
     if (this.log.length > this.retain) this.log.shift();
-    for (const handler of this.handlers) await this.deliver(handler, event);
+    for (const handler of this.handlers) await this.deliver(handler, event as AnyLifecycleEvent);
   }
 
   async subscribe(options: SubscribeOptions, handler: EventHandler): Promise<void> {
@@ -26,7 +26,7 @@ export class MemoryEventBus implements EventBus {
   }
 
   /** The retained events, oldest first (for tests and the development console). */
-  events(): readonly LifecycleEvent[] {
+  events(): readonly AnyLifecycleEvent[] {
     return this.log;
   }
 
@@ -38,7 +38,7 @@ export class MemoryEventBus implements EventBus {
     this.handlers.length = 0;
   }
 
-  private async deliver(handler: EventHandler, event: LifecycleEvent): Promise<void> {
+  private async deliver(handler: EventHandler, event: AnyLifecycleEvent): Promise<void> {
     try {
       await handler(event);
     } catch (e) {
