@@ -1,4 +1,4 @@
-import { BaseClient, custom, errors, Issuer } from 'openid-client';
+import { BaseClient, errors, Issuer } from 'openid-client';
 import { decodeJwt } from 'jose';
 import { CLIENTS, RESOURCES } from '../fixtures/test-registry';
 import { StandaloneServer, startStandaloneServer } from '../support/standalone-server';
@@ -11,7 +11,6 @@ describe('openid-client v5 against the standalone server', () => {
 
   beforeAll(async () => {
     sut = await startStandaloneServer();
-    custom.setHttpOptionsDefaults({ timeout: 5000 });
     issuer = await Issuer.discover(sut.url);
     client = new issuer.Client({
       client_id: CLIENTS.basic.clientId,

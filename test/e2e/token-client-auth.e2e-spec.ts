@@ -36,22 +36,14 @@ describe('token endpoint: client authentication', () => {
 
   describe('each registered method authenticates its client', () => {
     it.each([
-      ['client_secret_basic', () => clientAuth.basic(CLIENTS.basic), CLIENTS.basic.clientId],
-      ['client_secret_post', () => clientAuth.post(CLIENTS.post), CLIENTS.post.clientId],
-      [
-        'client_secret_basic, hashed secret',
-        () => clientAuth.basic(CLIENTS.hashed),
-        CLIENTS.hashed.clientId,
-      ],
-      [
-        'client_secret_basic, form-urlencoded id and secret',
-        () => clientAuth.basic(CLIENTS.encoded),
-        CLIENTS.encoded.clientId,
-      ],
-    ])('%s', async (_method, auth, clientId) => {
-      const res = await clientCredentials(auth());
+      ['client_secret_basic', CLIENTS.basic, clientAuth.basic],
+      ['client_secret_post', CLIENTS.post, clientAuth.post],
+      ['client_secret_basic, hashed secret', CLIENTS.hashed, clientAuth.basic],
+      ['client_secret_basic, form-urlencoded id and secret', CLIENTS.encoded, clientAuth.basic],
+    ])('%s', async (_method, client, method) => {
+      const res = await clientCredentials(method(client));
       expect(res.status).toBe(200);
-      expect(decodeJwt(res.body.access_token).client_id).toBe(clientId);
+      expect(decodeJwt(res.body.access_token).client_id).toBe(client.clientId);
     });
 
     it('private_key_jwt', async () => {

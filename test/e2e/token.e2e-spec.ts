@@ -76,15 +76,12 @@ describe('token endpoint: client_credentials', () => {
   });
 
   describe('resource (RFC 8707)', () => {
-    it.each(Object.values(RESOURCES).filter((r) => r !== RESOURCES.admin && r.format === 'jwt'))(
-      'picks the API named by resource: $identifier',
-      async (resource) => {
-        const res = await clientCredentials({ resource: resource.identifier });
-        expect(res.status).toBe(200);
-        expect(decodeJwt(res.body.access_token).aud).toBe(resource.identifier);
-        expect(res.body.expires_in).toBe(resource.ttl);
-      },
-    );
+    it.each(JWT_RESOURCES)('picks the API named by resource: $identifier', async (resource) => {
+      const res = await clientCredentials({ resource: resource.identifier });
+      expect(res.status).toBe(200);
+      expect(decodeJwt(res.body.access_token).aud).toBe(resource.identifier);
+      expect(res.body.expires_in).toBe(resource.ttl);
+    });
 
     it("defaults to the client's first resource", async () => {
       const res = await clientCredentials();

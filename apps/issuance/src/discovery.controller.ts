@@ -2,6 +2,7 @@ import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { buildMetadata } from '@app/oauth';
 import { KeyRing } from '@app/tokens';
+import { GRANT_HANDLERS, GrantHandler } from './grants/grant-handler';
 
 /** RFC 8414 metadata and the RFC 7517 public key set: public, cacheable documents. */
 @Controller()
@@ -10,9 +11,13 @@ export class DiscoveryController {
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(GRANT_HANDLERS) grants: GrantHandler[],
     private readonly keys: KeyRing,
   ) {
-    this.metadata = buildMetadata(config);
+    this.metadata = buildMetadata(
+      config,
+      grants.map((g) => g.grantType),
+    );
   }
 
   @Get(['.well-known/oauth-authorization-server', '.well-known/openid-configuration'])

@@ -2,9 +2,12 @@ import { AppConfig, AUTH_METHODS } from '@app/config';
 import { ASSERTION_ALGS } from '@app/tokens';
 
 /** RFC 8414 §2 authorization server metadata, built once at start. */
-export function buildMetadata(config: AppConfig): Record<string, unknown> {
+export function buildMetadata(
+  config: AppConfig,
+  /** The grant types the token endpoint implements (RFC 8414 §2: only what it supports). */
+  grantTypes: readonly string[],
+): Record<string, unknown> {
   const scopes = new Set(config.registry.resources.flatMap((r) => r.scopes));
-  const grants = new Set(config.registry.clients.flatMap((c) => c.grantTypes));
   const methods = [...AUTH_METHODS];
   const algs = [...ASSERTION_ALGS];
   return {
@@ -13,7 +16,7 @@ export function buildMetadata(config: AppConfig): Record<string, unknown> {
     jwks_uri: config.endpoints.jwks,
     introspection_endpoint: config.endpoints.introspection,
     revocation_endpoint: config.endpoints.revocation,
-    grant_types_supported: grants.size > 0 ? [...grants] : ['client_credentials'],
+    grant_types_supported: [...grantTypes],
     response_types_supported: [],
     token_endpoint_auth_methods_supported: methods,
     token_endpoint_auth_signing_alg_values_supported: algs,

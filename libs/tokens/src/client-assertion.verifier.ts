@@ -23,8 +23,8 @@ export interface AssertionClient {
 
 export interface VerifiedAssertion {
   readonly jti: string;
-  /** Seconds since the epoch. */
-  readonly exp: number;
+  /** Until when (ms) the `jti` must be remembered: the last instant the assertion is accepted. */
+  readonly replayUntil: number;
 }
 
 export class AssertionRejected extends Error {
@@ -67,7 +67,7 @@ export class ClientAssertionVerifier {
         throw new AssertionRejected(`exp is more than ${MAX_LIFETIME_SECONDS}s ahead`);
       if (typeof payload.jti !== 'string' || payload.jti.length === 0 || payload.jti.length > 256)
         throw new AssertionRejected('jti must be a string of 1 to 256 characters');
-      return { jti: payload.jti, exp: payload.exp! };
+      return { jti: payload.jti, replayUntil: (payload.exp! + CLOCK_TOLERANCE_SECONDS) * 1000 };
     } catch (e) {
       if (e instanceof errors.JOSEError) throw new AssertionRejected(e.code);
       throw e;

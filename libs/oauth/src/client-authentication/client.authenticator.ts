@@ -46,9 +46,16 @@ export class ClientAuthenticator {
     if (presented.method !== 'private_key_jwt')
       return this.registry.secretMatches(client, presented.secret);
     try {
-      const { jti, exp } = await this.assertions.verify(presented.assertion, client, audiences);
-      // RFC 7523 §3 item 7: an assertion is single-use until it expires.
-      return await this.replays.claimOnce(RedisKeys.assertionJti(client.clientId, jti), exp * 1000);
+      const { jti, replayUntil } = await this.assertions.verify(
+        presented.assertion,
+        client,
+        audiences,
+      );
+      // RFC 7523 §3 item 7: single-use for as long as it can be accepted (exp + clock tolerance).
+      return await this.replays.claimOnce(
+        RedisKeys.assertionJti(client.clientId, jti),
+        replayUntil,
+      );
     } catch (e) {
       if (e instanceof AssertionRejected) return false;
       throw e;
