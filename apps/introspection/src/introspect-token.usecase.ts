@@ -3,6 +3,7 @@ import { APP_CONFIG, AppConfig, FailurePolicy } from '@app/config';
 import { ClientAuthenticator, OAuthRequest } from '@app/oauth';
 import { REVOCATION_STORE, RevocationStore, StoreUnavailable } from '@app/store';
 import { AccessTokenClaims, AccessTokenReader } from '@app/tokens';
+import { ProjectionGate } from './projection.gate';
 
 export type IntrospectionResponse =
   | { readonly active: false }
@@ -35,6 +36,7 @@ export class IntrospectTokenUseCase {
     private readonly authenticator: ClientAuthenticator,
     private readonly reader: AccessTokenReader,
     @Inject(REVOCATION_STORE) private readonly revocations: RevocationStore,
+    private readonly projection: ProjectionGate,
   ) {
     this.audiences = [config.issuer, config.endpoints.introspection];
     this.failurePolicy = config.revocationFailurePolicy;
@@ -50,6 +52,7 @@ export class IntrospectTokenUseCase {
   /** DESIGN "Revocation": never `active: true` for a token whose state could not be checked. */
   private async isRevoked(claims: AccessTokenClaims): Promise<boolean> {
     try {
+      await this.projection.assertBuilt();
       return await this.revocations.isRevoked(claims);
     } catch (e) {
       if (!(e instanceof StoreUnavailable) || this.failurePolicy === 'fail-closed') throw e;

@@ -29,6 +29,8 @@ export class RevokeTokenUseCase {
     const client = await this.authenticator.authenticate(req, this.audiences);
     const found = await this.reader.read(req.form.require('token'));
     if (!found || found.claims.clientId !== client.clientId) return;
+    // Revoking twice records nothing new: the log holds one revocation per token.
+    if (await this.revocations.isRevoked(found.claims)) return;
     await this.record(client, found.claims, found.digest);
     await this.revocations.revoke({
       kind: 'token',

@@ -7,8 +7,6 @@ export interface SubscribeOptions {
   readonly group: string;
   /** Start from the oldest retained event when the group has no committed position. */
   readonly fromBeginning?: boolean;
-  /** Move the group back to the oldest retained event before joining (rebuilding state). */
-  readonly replay?: boolean;
 }
 
 /**
@@ -22,6 +20,11 @@ export interface EventBus {
    * event again. Malformed messages are counted, logged and skipped.
    */
   subscribe(options: SubscribeOptions, handler: EventHandler): Promise<void>;
+  /**
+   * Reads the log from its oldest retained event up to its end as of the call, then stops:
+   * rebuilding derived state. Resolves with the number of events handed to `handler`.
+   */
+  replay(handler: EventHandler): Promise<number>;
   /** Whether the log can take events now (readiness probes). */
   ready(): Promise<boolean>;
   /** Sends what is pending, then disconnects. */

@@ -62,9 +62,13 @@ export class TokenValidator {
   /** Loads the issuer's keys and builds the revocation mirror; call before serving. */
   async start(): Promise<void> {
     this.feed = this.options.revocationFeed ?? (await this.redisFeed());
+    const stalenessBudgetMs = this.options.stalenessBudgetMs ?? 2000;
     this.mirror = new RevocationMirror(this.feed, {
-      stalenessBudgetMs: this.options.stalenessBudgetMs ?? 2000,
-      blockMs: FEED_BLOCK_MS,
+      stalenessBudgetMs,
+      // A read confirms the mirror as of when it was sent, so up to two blocking reads pass
+      // between confirmations: 2 × blockMs must stay well inside the budget, or a healthy,
+      // idle mirror would call itself stale (503) at the end of every read.
+      blockMs: Math.max(1, Math.min(FEED_BLOCK_MS, Math.floor(stalenessBudgetMs / 4))),
       onError: this.options.onError,
     });
     await Promise.all([this.keys.refresh(), this.mirror.start()]);

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AnyLifecycleEvent, EVENT_BUS, EventBus, TokenIssuedV1 } from '@app/events';
 import {
@@ -15,11 +21,13 @@ export const PROJECTOR_GROUP = 'token-lifecycle-projector';
 /**
  * Keeps Redis derived from the log: re-applies every lifecycle event idempotently, so a crash
  * between "event acknowledged" and "Redis written" is repaired, and a lost Redis (no projection
- * marker) is rebuilt by replaying the log from the start.
+ * marker, at start or while running) is rebuilt by replaying the retained log.
  */
 @Injectable()
-export class EventProjector implements OnApplicationBootstrap {
+export class EventProjector implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger(EventProjector.name);
+  private watch: NodeJS.Timeout | undefined;
+  private rebuilding = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -32,12 +40,33 @@ export class EventProjector implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     // With the in-memory log every write already lands in the same process: nothing to derive.
     if (!this.config.projector || !this.config.kafka) return;
-    const replay = !(await this.marker.present());
-    if (replay) this.log.warn('the store has no projection marker: replaying the event log');
-    await this.bus.subscribe({ group: PROJECTOR_GROUP, fromBeginning: true, replay }, (e) =>
-      this.apply(e),
-    );
-    await this.marker.mark();
+    await this.rebuildIfLost();
+    await this.bus.subscribe({ group: PROJECTOR_GROUP, fromBeginning: true }, (e) => this.apply(e));
+    // A Redis that restarts empty while we run is noticed within a second and rebuilt.
+    this.watch = setInterval(() => void this.rebuildIfLost().catch(() => undefined), 1000);
+    this.watch.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.watch);
+  }
+
+  /**
+   * When the store has no projection marker (new, flushed or restarted empty), replays the whole
+   * retained log into it; the marker is written only once the replay has reached the end, so
+   * introspection refuses to vouch for token state until then.
+   */
+  async rebuildIfLost(): Promise<void> {
+    if (this.rebuilding || (await this.marker.present())) return;
+    this.rebuilding = true;
+    try {
+      this.log.warn('the store has no projection marker: replaying the event log');
+      const count = await this.bus.replay((e) => this.apply(e));
+      await this.marker.mark();
+      this.log.log(`store rebuilt from ${count} events`);
+    } finally {
+      this.rebuilding = false;
+    }
   }
 
   async apply(e: AnyLifecycleEvent): Promise<void> {

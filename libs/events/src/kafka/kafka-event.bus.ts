@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { Admin, Consumer, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import { Admin, Consumer, Kafka, KafkaMessage, logLevel, Partitioners, Producer } from 'kafkajs';
 import { KafkaConfig } from '@app/config';
 import { LifecycleEvent } from '../event-envelope';
 import { EventBus, EventBusUnavailable, EventHandler, SubscribeOptions } from '../event-bus.port';
@@ -65,41 +66,80 @@ export class KafkaEventBus implements EventBus {
   }
 
   async subscribe(options: SubscribeOptions, handler: EventHandler): Promise<void> {
-    const consumer = this.kafka.consumer({
-      groupId: options.group,
-      heartbeatInterval: 1000,
-      sessionTimeout: 10_000,
-      allowAutoTopicCreation: false,
-    });
-    this.consumers.push(consumer);
-    if (options.replay) await this.rewind(options.group);
+    const consumer = this.consumer(options.group);
     await consumer.connect();
     await consumer.subscribe({
       topics: [TOKEN_LIFECYCLE_TOPIC],
       fromBeginning: !!options.fromBeginning,
     });
     await consumer.run({
-      eachMessage: async ({ topic, partition, message }) => {
-        const parsed = parseLifecycleEvent(message.value ?? '');
-        if (!parsed.ok) {
-          this.malformed++;
-          log.warn(
-            `skipped malformed event ${topic}/${partition}@${message.offset}: ${parsed.reason} (${parsed.detail})`,
-          );
-          return;
-        }
-        // A throw makes kafkajs deliver the message again: handlers are idempotent.
-        await handler(parsed.event);
+      eachMessage: async ({ partition, message }) => {
+        await this.deliver(handler, partition, message);
       },
     });
   }
 
-  /** Moves a group (with no live members) to the earliest retained offset of every partition. */
-  private async rewind(group: string): Promise<void> {
-    const described = await this.admin.describeGroups([group]);
-    if (described.groups.some((g) => g.members.length > 0))
-      throw new Error(`consumer group ${group} has live members: cannot replay the log`);
-    await this.admin.resetOffsets({ groupId: group, topic: TOKEN_LIFECYCLE_TOPIC, earliest: true });
+  async replay(handler: EventHandler): Promise<number> {
+    const ends = await retrying(() => this.admin.fetchTopicOffsets(TOKEN_LIFECYCLE_TOPIC));
+    // The last offset of each non-empty partition as of now: the replay stops there.
+    const remaining = new Map(
+      ends
+        .filter((p) => Number(p.high) > Number(p.low))
+        .map((p) => [p.partition, Number(p.high) - 1]),
+    );
+    if (remaining.size === 0) return 0;
+    const group = `${this.config.clientId}-replay-${randomUUID()}`;
+    const consumer = this.consumer(group);
+    let count = 0;
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [TOKEN_LIFECYCLE_TOPIC], fromBeginning: true });
+      await new Promise<void>((resolve, reject) => {
+        consumer
+          .run({
+            eachMessage: async ({ partition, message }) => {
+              if (await this.deliver(handler, partition, message)) count++;
+              const last = remaining.get(partition);
+              if (last !== undefined && Number(message.offset) >= last) remaining.delete(partition);
+              if (remaining.size === 0) resolve();
+            },
+          })
+          .catch(reject);
+      });
+    } finally {
+      await consumer.disconnect();
+      this.consumers.splice(this.consumers.indexOf(consumer), 1);
+      await this.admin.deleteGroups([group]).catch(() => undefined);
+    }
+    return count;
+  }
+
+  private consumer(groupId: string): Consumer {
+    const consumer = this.kafka.consumer({
+      groupId,
+      heartbeatInterval: 1000,
+      sessionTimeout: 10_000,
+      // Short fetch waits: a consumer closes (shutdown, end of replay) without waiting 5 s.
+      maxWaitTimeInMs: 500,
+      allowAutoTopicCreation: false,
+    });
+    this.consumers.push(consumer);
+    return consumer;
+  }
+
+  /** Parses and hands over one message; a malformed one is counted, logged and skipped. */
+  private async deliver(handler: EventHandler, partition: number, message: KafkaMessage) {
+    const parsed = parseLifecycleEvent(message.value ?? '');
+    if (!parsed.ok) {
+      this.malformed++;
+      log.warn(
+        `skipped malformed event ${TOKEN_LIFECYCLE_TOPIC}/${partition}@${message.offset}: ${parsed.reason} (${parsed.detail})`,
+      );
+      return false;
+    }
+    // A throw makes kafkajs deliver the message again: handlers are idempotent.
+    await handler(parsed.event);
+    return true;
   }
 
   /** How many malformed messages the consumers skipped. */
@@ -154,6 +194,18 @@ export class KafkaEventBus implements EventBus {
         ],
       })),
     });
+  }
+}
+
+/** Retries what fails with a retriable Kafka error (a topic another service just created). */
+async function retrying<T>(op: () => Promise<T>, attempts = 20): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await op();
+    } catch (e) {
+      if (i >= attempts || !(e as { retriable?: boolean }).retriable) throw e;
+      await new Promise((r) => setTimeout(r, 250));
+    }
   }
 }
 

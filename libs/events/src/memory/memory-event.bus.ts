@@ -20,9 +20,14 @@ export class MemoryEventBus implements EventBus {
   }
 
   async subscribe(options: SubscribeOptions, handler: EventHandler): Promise<void> {
-    if (options.fromBeginning || options.replay)
-      for (const event of [...this.log]) await this.deliver(handler, event);
+    if (options.fromBeginning) await this.replay(handler);
     this.handlers.push(handler);
+  }
+
+  async replay(handler: EventHandler): Promise<number> {
+    const events = [...this.log];
+    for (const event of events) await this.deliver(handler, event);
+    return events.length;
   }
 
   /** The retained events, oldest first (for tests and the development console). */

@@ -1,0 +1,46 @@
+// One load run with autocannon, in its own process (pinned to the load core by the caller).
+// Input: a JSON spec as argv[2]; output: one JSON line with the figures. When the spec carries
+// `bodies`, every request takes the next one (across all connections), so each is used once.
+const autocannon = require('autocannon');
+
+const spec = JSON.parse(process.argv[2]);
+let next = 0;
+const request = {
+  method: spec.method,
+  path: spec.path,
+  headers: spec.headers,
+  body: spec.body,
+  ...(spec.bodies
+    ? {
+        setupRequest: (req) => ({ ...req, body: spec.bodies[next++ % spec.bodies.length] }),
+      }
+    : {}),
+};
+
+autocannon(
+  {
+    url: spec.url,
+    connections: spec.connections,
+    duration: spec.amount ? undefined : spec.duration,
+    amount: spec.amount,
+    overallRate: spec.rate,
+    requests: [request],
+    timeout: 10,
+  },
+  (err, r) => {
+    if (err) {
+      process.stderr.write(String(err));
+      process.exit(1);
+    }
+    process.stdout.write(
+      JSON.stringify({
+        rps: Math.round(r.requests.total / r.duration),
+        p50_ms: r.latency.p50,
+        p99_ms: r.latency.p99,
+        max_ms: r.latency.max,
+        requests: r.requests.total,
+        errors: r.non2xx + r.errors + r.timeouts,
+      }) + '\n',
+    );
+  },
+);

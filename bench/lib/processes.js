@@ -1,0 +1,97 @@
+// Server processes for the benchmark: pinned to one core where `taskset` exists, so per-process
+// figures compare; output kept for the failure report; peak RSS read from /proc (VmHWM).
+const { spawn, spawnSync } = require('node:child_process');
+const { readFileSync } = require('node:fs');
+const net = require('node:net');
+
+const HAS_TASKSET = spawnSync('taskset', ['--version']).status === 0;
+const SERVER_CORE = '1';
+const LOAD_CORE = '0';
+
+function pinned(core, command, args) {
+  return HAS_TASKSET ? ['taskset', ['-c', core, command, ...args]] : [command, args];
+}
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/** Starts `node <args>` pinned to the server core and waits for `readyUrl` (or "ready" on stdout). */
+async function startServer(name, nodeArgs, { env = {}, readyUrl, cwd } = {}) {
+  const [cmd, args] = pinned(SERVER_CORE, process.execPath, nodeArgs);
+  const child = spawn(cmd, args, {
+    cwd,
+    env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let printedReady = false;
+  const keep = (d) => {
+    output = (output + d).slice(-20_000);
+    if (/ready/.test(String(d))) printedReady = true;
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited during start:\n${output}`);
+    if (readyUrl ? await answers(readyUrl) : printedReady) break;
+    if (Date.now() > deadline) throw new Error(`${name} did not become ready:\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    name,
+    pid: child.pid,
+    output: () => output,
+    /** Peak resident set of the server process in MB (the node process under taskset). */
+    peakRssMb: () => peakRss(child.pid),
+    stop: () => stop(child),
+  };
+}
+
+async function answers(url) {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+    return res.status < 500;
+  } catch {
+    return false;
+  }
+}
+
+function peakRss(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+    return Math.round(kb / 1024);
+  } catch {
+    return null;
+  }
+}
+
+function stop(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Runs a node script pinned to the load core and returns its JSON output. */
+function runPinnedJson(core, nodeArgs) {
+  const [cmd, args] = pinned(core, process.execPath, nodeArgs);
+  const out = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (out.status !== 0) throw new Error(`${nodeArgs.join(' ')} failed:\n${out.stderr}`);
+  return JSON.parse(out.stdout.trim().split('\n').pop());
+}
+
+module.exports = { freePort, startServer, runPinnedJson, HAS_TASKSET, LOAD_CORE, SERVER_CORE };

@@ -1,0 +1,90 @@
+// Writes the run as JSON (dated and latest), a Markdown table and an SVG chart.
+const { writeFileSync } = require('node:fs');
+const { join } = require('node:path');
+
+function writeReports(dir, run) {
+  const json = {
+    machine: run.machine,
+    date: run.date,
+    settings: run.settings,
+    auth: run.auth,
+    peak_rss_mb: run.peak_rss_mb,
+    scenarios: run.scenarios.map((s) => ({
+      name: s.name,
+      note: s.note,
+      ours: pick(s.ours),
+      peer: s.peer && pick(s.peer),
+      ratio: s.ratio,
+      fraction_of_stack_ceiling: +(s.ours.rps / run.machine.bare_fastify_rps).toFixed(2),
+      fraction_of_bare_http: +(s.ours.rps / run.machine.bare_http_rps).toFixed(2),
+    })),
+  };
+  const text = JSON.stringify(json, null, 2) + '\n';
+  const stamp = run.date.slice(0, 19).replace(/[:T]/g, '-');
+  writeFileSync(join(dir, `${stamp}${run.settings.quick ? '-quick' : ''}.json`), text);
+  const prefix = run.settings.quick ? 'quick-' : '';
+  writeFileSync(join(dir, `${prefix}latest.json`), text);
+  writeFileSync(join(dir, `${prefix}latest.md`), markdown(json));
+  writeFileSync(join(dir, `${prefix}latest.svg`), svg(json));
+}
+
+function pick(r) {
+  return {
+    rps: r.rps,
+    p50_ms: r.p50_ms,
+    p99_ms: r.p99_ms,
+    max_ms: r.max_ms,
+    errors: r.errors,
+    p99_at_half_peak_ms: r.p99_at_half_peak_ms,
+    rounds_rps: r.rounds,
+  };
+}
+
+function markdown(j) {
+  const m = j.machine;
+  const rows = j.scenarios.map(
+    (s) =>
+      `| ${s.name} | ${s.ours.rps} | ${s.peer?.rps ?? '–'} | **${s.ratio ?? '–'}×** | ${s.ours.p50_ms} / ${s.ours.p99_ms} | ${s.ours.p99_at_half_peak_ms} | ${s.peer ? `${s.peer.p50_ms} / ${s.peer.p99_ms}` : '–'} | ${s.fraction_of_stack_ceiling} |`,
+  );
+  return [
+    `Run ${j.date} (${j.settings.quick ? 'quick' : 'full'}: ${j.settings.rounds} alternating rounds of ${j.settings.duration} s per side, ${j.settings.connections} connections; ${j.auth}).`,
+    '',
+    `Machine limits in the same run: bare node:http ${m.bare_http_rps} req/s, bare Fastify form route ${m.bare_fastify_rps} req/s, jose ES256 sign ${m.es256_sign_per_s}/s and verify ${m.es256_verify_per_s}/s on one core.`,
+    '',
+    '| scenario | ours req/s | peer req/s | ratio ours/peer | ours p50 / p99 ms | ours p99 at half peak ms | peer p50 / p99 ms | ours / stack ceiling |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    `Peak RSS (MB): ${Object.entries(j.peak_rss_mb)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}.`,
+    '',
+  ].join('\n');
+}
+
+/** Grouped bars of throughput (ours, peer) and p99 per scenario. */
+function svg(j) {
+  const W = 900;
+  const rowH = 54;
+  const left = 190;
+  const H = 60 + rowH * j.scenarios.length;
+  const maxRps = Math.max(...j.scenarios.flatMap((s) => [s.ours.rps, s.peer?.rps ?? 0]));
+  const barW = (v) => ((W - left - 260) * v) / maxRps;
+  const bars = j.scenarios
+    .map((s, i) => {
+      const y = 40 + i * rowH;
+      const peer = s.peer
+        ? `<rect x="${left}" y="${y + 20}" width="${barW(s.peer.rps)}" height="16" fill="#bbb"/><text x="${left + barW(s.peer.rps) + 4}" y="${y + 33}" font-size="11">${s.peer.rps} req/s · p99 ${s.peer.p99_ms} ms</text>`
+        : '';
+      return `<text x="${left - 8}" y="${y + 22}" font-size="12" text-anchor="end">${s.name}</text><rect x="${left}" y="${y}" width="${barW(s.ours.rps)}" height="16" fill="#2a7"/><text x="${left + barW(s.ours.rps) + 4}" y="${y + 13}" font-size="11">${s.ours.rps} req/s · p99 ${s.ours.p99_ms} ms${s.ratio ? ` · ${s.ratio}×` : ''}</text>${peer}`;
+    })
+    .join('\n');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif">
+<rect width="100%" height="100%" fill="#fff"/>
+<text x="10" y="20" font-size="14" font-weight="bold">Throughput and p99 per scenario — ours (green) vs node-oidc-provider (grey), ${j.date.slice(0, 10)}</text>
+${bars}
+</svg>
+`;
+}
+
+module.exports = { writeReports };

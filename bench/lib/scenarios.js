@@ -1,0 +1,134 @@
+// The scenarios, named as the benchmark issue names them. Both sides use client_secret_basic and
+// the same client, resources and scopes (bench.config.json). Each side's `prepare()` returns the
+// load spec for one round (fresh tokens where a request uses a token up).
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
+
+const config = JSON.parse(readFileSync(join(__dirname, '../bench.config.json'), 'utf8'));
+const client = config.clients[0];
+const [ORDERS, LEDGER] = config.resources.map((r) => r.identifier);
+const BASIC = `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`;
+const FORM = { authorization: BASIC, 'content-type': 'application/x-www-form-urlencoded' };
+
+const form = (o) => new URLSearchParams(o).toString();
+const issueBody = (resource, scope) => form({ grant_type: 'client_credentials', resource, scope });
+const ORDERS_BODY = issueBody(ORDERS, 'orders:read');
+const LEDGER_BODY = issueBody(LEDGER, 'ledger:read');
+
+/** Paths differ: ours follow DESIGN, the peer keeps its defaults. */
+const OURS = { token: '/oauth2/token', introspect: '/oauth2/introspect', revoke: '/oauth2/revoke' };
+const PEER = { token: '/token', introspect: '/token/introspection', revoke: '/token/revocation' };
+
+async function issue(url, paths, body, retries = 2) {
+  let res;
+  try {
+    res = await fetch(url + paths.token, { method: 'POST', headers: FORM, body });
+  } catch (e) {
+    // A keep-alive socket the server closed after a load round: ask again on a fresh one.
+    if (retries > 0) return issue(url, paths, body, retries - 1);
+    throw e;
+  }
+  if (!res.ok)
+    throw new Error(`token request to ${url} answered ${res.status}: ${await res.text()}`);
+  return (await res.json()).access_token;
+}
+
+async function issueMany(url, paths, body, n) {
+  const tokens = [];
+  const worker = async () => {
+    while (tokens.length < n) tokens.push(await issue(url, paths, body));
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+  return tokens.slice(0, n);
+}
+
+const post = (url, path, body) => ({ url, method: 'POST', path, headers: FORM, body });
+
+function side(label, prepare) {
+  return { label, prepare };
+}
+
+function scenarios(urls, settings) {
+  const peer = urls.peer;
+  const once = (fn) => {
+    let v;
+    return async () => (v ??= await fn());
+  };
+  const peerOpaque = once(() => issue(peer, PEER, LEDGER_BODY));
+  const introspectPeerOpaque = side('peer', async () =>
+    post(peer, PEER.introspect, form({ token: await peerOpaque() })),
+  );
+  const revokeSide = (label, url, paths) =>
+    side(label, async () => {
+      const tokens = await issueMany(url, paths, LEDGER_BODY, settings.revocations);
+      return {
+        ...post(url, paths.revoke),
+        bodies: tokens.map((token) => form({ token, token_type_hint: 'access_token' })),
+        amount: tokens.length,
+      };
+    });
+
+  return [
+    {
+      name: 'issue-jwt-standalone',
+      note: 'client_credentials, ES256 JWT; ours on in-memory adapters',
+      ours: side('ours', async () => post(urls.standalone, OURS.token, ORDERS_BODY)),
+      peer: side('peer', async () => post(peer, PEER.token, ORDERS_BODY)),
+    },
+    {
+      name: 'issue-jwt-cluster',
+      note: 'ours: split issuance service, every token acknowledged on Kafka (acks=all)',
+      ours: side('ours', async () => post(urls.issuance, OURS.token, ORDERS_BODY)),
+      peer: side('peer', async () => post(peer, PEER.token, ORDERS_BODY)),
+    },
+    {
+      name: 'issue-opaque-standalone',
+      note: 'client_credentials, opaque token',
+      ours: side('ours', async () => post(urls.standalone, OURS.token, LEDGER_BODY)),
+      peer: side('peer', async () => post(peer, PEER.token, LEDGER_BODY)),
+    },
+    {
+      name: 'introspect-jwt',
+      note: 'peer figure: its opaque-token introspection (it cannot introspect JWTs)',
+      ours: side('ours', async () =>
+        post(
+          urls.standalone,
+          OURS.introspect,
+          form({ token: await issue(urls.standalone, OURS, ORDERS_BODY) }),
+        ),
+      ),
+      peer: introspectPeerOpaque,
+    },
+    {
+      name: 'introspect-opaque',
+      note: 'ours: split introspection service reading Redis',
+      ours: side('ours', async () =>
+        post(
+          urls.introspection,
+          OURS.introspect,
+          form({ token: await issue(urls.issuance, OURS, LEDGER_BODY) }),
+        ),
+      ),
+      peer: introspectPeerOpaque,
+    },
+    {
+      name: 'revoke',
+      note: `each request revokes a distinct opaque token (${settings.revocations} per round)`,
+      ours: revokeSide('ours', urls.standalone, OURS),
+      peer: revokeSide('peer', peer, PEER),
+    },
+    {
+      name: 'rs-local-validate',
+      note: 'ours: resource-server library validating a JWT locally; peer figure: its opaque introspection',
+      ours: side('ours', async () => ({
+        url: urls.rs,
+        method: 'GET',
+        path: '/orders',
+        headers: { authorization: `Bearer ${await issue(urls.standalone, OURS, ORDERS_BODY)}` },
+      })),
+      peer: introspectPeerOpaque,
+    },
+  ];
+}
+
+module.exports = { scenarios };

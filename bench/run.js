@@ -1,0 +1,189 @@
+#!/usr/bin/env node
+// `npm run bench [-- --quick]`: ours and node-oidc-provider side by side on this machine, in the
+// same run, in alternating rounds (A B A B …) so that drift cancels; plus the machine's own limits.
+// Writes bench/results/<date>.json, latest.json, latest.md and latest.svg.
+const { mkdtempSync, writeFileSync, mkdirSync } = require('node:fs');
+const { execFileSync } = require('node:child_process');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { ensureKafka, ensureRedis } = require('../scripts/infra');
+const { ensureBuilt, root } = require('../scripts/build-if-needed');
+const { freePort, startServer, runPinnedJson, HAS_TASKSET, LOAD_CORE } = require('./lib/processes');
+const { scenarios } = require('./lib/scenarios');
+const { writeReports } = require('./lib/report');
+
+const QUICK = process.argv.includes('--quick');
+const SETTINGS = {
+  quick: QUICK,
+  rounds: 3,
+  duration: QUICK ? 2 : 10,
+  connections: 32,
+  revocations: QUICK ? 300 : 4000,
+};
+const CONFIG_FILE = join(__dirname, 'bench.config.json');
+const log = (m) => process.stderr.write(`[bench] ${m}\n`);
+
+function load(spec) {
+  return runPinnedJson(LOAD_CORE, [join(__dirname, 'lib/load-worker.js'), JSON.stringify(spec)]);
+}
+
+async function machineLimits() {
+  const limits = {};
+  for (const [name, script] of [
+    ['bare_http_rps', 'bare-http.js'],
+    ['bare_fastify_rps', 'bare-fastify.js'],
+  ]) {
+    const port = await freePort();
+    const server = await startServer(name, [join(__dirname, 'servers', script), String(port)]);
+    try {
+      const body = 'token=abc&token_type_hint=access_token';
+      const r = load({
+        url: `http://127.0.0.1:${port}`,
+        method: 'POST',
+        path: '/oauth2/introspect',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+        connections: SETTINGS.connections,
+        duration: SETTINGS.duration,
+      });
+      limits[name] = r.rps;
+    } finally {
+      await server.stop();
+    }
+  }
+  Object.assign(
+    limits,
+    runPinnedJson('1', [join(__dirname, 'servers/jose-loop.js'), QUICK ? '1' : '3']),
+  );
+  return limits;
+}
+
+async function startTopology(infra, servers) {
+  const keysDir = mkdtempSync(join(tmpdir(), 'bench-keys-'));
+  const keysFile = join(keysDir, 'keys.json');
+  execFileSync(process.execPath, [join(root, 'scripts/generate-keys.js'), keysFile]);
+  const bundle = (app) => ensureBuilt(app);
+  const ports = {
+    standalone: await freePort(),
+    issuance: await freePort(),
+    introspection: await freePort(),
+    peer: await freePort(),
+    rs: await freePort(),
+  };
+  const base = { CONFIG_FILE, KEYS_FILE: keysFile };
+  const url = (p) => `http://127.0.0.1:${p}`;
+  const live = (p) => `${url(p)}/.well-known/oauth-authorization-server`;
+  servers.standalone = await startServer('ours-standalone', [bundle('standalone')], {
+    env: { ...base, PORT: String(ports.standalone), ISSUER: url(ports.standalone) },
+    readyUrl: live(ports.standalone),
+  });
+  const cluster = {
+    ...base,
+    ISSUER: url(ports.issuance),
+    KAFKA_BROKERS: infra.kafka.brokers,
+    REDIS_URL: infra.redis.url,
+  };
+  servers.issuance = await startServer('ours-issuance', [bundle('issuance')], {
+    env: { ...cluster, PORT: String(ports.issuance) },
+    readyUrl: `${url(ports.issuance)}/health/ready`,
+  });
+  servers.introspection = await startServer('ours-introspection', [bundle('introspection')], {
+    env: { ...cluster, PORT: String(ports.introspection) },
+    readyUrl: `${url(ports.introspection)}/health/ready`,
+  });
+  servers.peer = await startServer(
+    'peer',
+    [join(__dirname, 'servers/peer-oidc-provider.mjs'), String(ports.peer)],
+    {
+      readyUrl: `${url(ports.peer)}/.well-known/openid-configuration`,
+    },
+  );
+  servers.rs = await startServer(
+    'ours-resource-server',
+    ['-r', '@swc-node/register', join(__dirname, 'servers/rs-validate.ts'), String(ports.rs)],
+    {
+      cwd: root,
+      env: { ISSUER: url(ports.standalone), REDIS_URL: infra.redis.url, PORT: String(ports.rs) },
+    },
+  );
+  return { urls: Object.fromEntries(Object.entries(ports).map(([k, p]) => [k, url(p)])) };
+}
+
+function summarize(runs) {
+  const mid = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return {
+    rps: Math.round(runs.reduce((s, r) => s + r.rps, 0) / runs.length),
+    p50_ms: mid(runs.map((r) => r.p50_ms)),
+    p99_ms: mid(runs.map((r) => r.p99_ms)),
+    max_ms: Math.max(...runs.map((r) => r.max_ms)),
+    errors: runs.reduce((s, r) => s + r.errors, 0),
+    rounds: runs.map((r) => r.rps),
+  };
+}
+
+async function measure(side) {
+  const spec = await side.prepare();
+  const result = load({ connections: SETTINGS.connections, duration: SETTINGS.duration, ...spec });
+  if (result.errors > 0)
+    throw new Error(`${side.label}: ${result.errors} requests failed (non-2xx)`);
+  return result;
+}
+
+/** Alternating rounds, then one round at half the measured peak for the latency target. */
+async function runScenario(s) {
+  const sides = [s.ours, s.peer].filter(Boolean);
+  const runs = new Map(sides.map((side) => [side, []]));
+  for (let round = 0; round < SETTINGS.rounds; round++)
+    for (const side of sides) runs.get(side).push(await measure(side));
+  const out = {};
+  for (const side of sides) {
+    const summary = summarize(runs.get(side));
+    const half = await side.prepare();
+    const atHalf = load({
+      connections: SETTINGS.connections,
+      duration: SETTINGS.duration,
+      ...half,
+      rate: Math.max(1, Math.round(summary.rps / 2)),
+    });
+    out[side === s.ours ? 'ours' : 'peer'] = { ...summary, p99_at_half_peak_ms: atHalf.p99_ms };
+  }
+  return out;
+}
+
+async function main() {
+  log(`${QUICK ? 'quick' : 'full'} run; server pinned to core 1, load on core 0: ${HAS_TASKSET}`);
+  log('machine limits…');
+  const machine = { cores: require('node:os').cpus().length, ...(await machineLimits()) };
+  log(JSON.stringify(machine));
+  const [kafka, redis] = await Promise.all([ensureKafka({ log }), ensureRedis({ log })]);
+  const servers = {};
+  try {
+    const topology = await startTopology({ kafka, redis }, servers);
+    const results = [];
+    for (const s of scenarios(topology.urls, SETTINGS)) {
+      log(`${s.name}…`);
+      const r = await runScenario(s);
+      const ratio = r.peer ? +(r.ours.rps / r.peer.rps).toFixed(2) : null;
+      results.push({ name: s.name, note: s.note, ...r, peer: r.peer ?? null, ratio });
+      log(`${s.name}: ours ${r.ours.rps} rps, peer ${r.peer?.rps ?? '-'} rps, ratio ${ratio}`);
+    }
+    const rss = Object.fromEntries(Object.entries(servers).map(([k, s]) => [k, s.peakRssMb()]));
+    mkdirSync(join(__dirname, 'results'), { recursive: true });
+    writeReports(join(__dirname, 'results'), {
+      date: new Date().toISOString(),
+      settings: SETTINGS,
+      auth: 'both sides: client_secret_basic; ES256 JWT access tokens; opaque tokens for the second resource',
+      machine,
+      peak_rss_mb: rss,
+      scenarios: results,
+    });
+  } finally {
+    await Promise.all(Object.values(servers).map((s) => s.stop()));
+    await Promise.allSettled([kafka.stop(), redis.stop()]);
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

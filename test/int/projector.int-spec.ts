@@ -1,0 +1,234 @@
+import type Redis from 'ioredis';
+import type { Admin } from 'kafkajs';
+import { AnyLifecycleEvent, EventFactory } from '@app/events';
+import { RedisKeys } from '@app/store';
+import { OpaqueTokenFormat } from '@app/tokens';
+import {
+  EventProjector,
+  PROJECTOR_GROUP,
+} from '../../apps/revocation/src/projector/event.projector';
+import {
+  ServiceReplica,
+  SPLIT_AUTH,
+  SPLIT_RESOURCES,
+  SplitServices,
+} from '../support/in-process-services';
+import { connectAdmin, uniqueName, waitForGroupCaughtUp } from '../support/int-kafka';
+import { KeyState, openTestRedis, snapshot } from '../support/int-redis';
+import { OAuthClient } from '../support/oauth-client';
+
+jest.setTimeout(90_000);
+
+/**
+ * DESIGN "State": Kafka is the record, Redis the hot copy. The projector in the revocation
+ * service re-applies the log idempotently; a Redis that lost everything (no projection marker)
+ * is rebuilt by replaying the log from its start.
+ */
+describe('projector: Redis derived from the log', () => {
+  let services: SplitServices;
+  let issuance: ServiceReplica;
+  let introspection: ServiceReplica;
+  let revocation: ServiceReplica;
+  let oauth: OAuthClient;
+  /** The suite's own Redis database: it is flushed here, and nobody else uses it. */
+  let redis: Redis;
+  let admin: Admin;
+
+  beforeAll(async () => {
+    services = await SplitServices.create({ suite: 'projector', redisDb: 14 });
+    [redis, admin] = await Promise.all([
+      openTestRedis(services.redisUrl, 'int-projector-spec'),
+      connectAdmin('int-projector-admin'),
+    ]);
+    await redis.flushdb();
+    [issuance, introspection, revocation] = await Promise.all([
+      services.start('issuance'),
+      services.start('introspection'),
+      services.start('revocation', { projector: true }),
+    ]);
+    oauth = services.client({ issuance, introspection, revocation });
+  });
+
+  afterAll(async () => {
+    await Promise.allSettled([services?.closeAll(), redis?.quit(), admin?.disconnect()]);
+  });
+
+  const issue = (resource: { identifier: string }, auth = SPLIT_AUTH.owner) =>
+    oauth.accessToken(auth, { resource: resource.identifier });
+
+  const isActive = async (token: string): Promise<boolean> => {
+    const res = await oauth.introspect({ token }, SPLIT_AUTH.owner);
+    expect(res.status).toBe(200);
+    return res.body.active;
+  };
+
+  const jtiOf = async (token: string): Promise<string> => {
+    const res = await oauth.introspect({ token }, SPLIT_AUTH.owner);
+    expect(res.body.active).toBe(true);
+    return res.body.jti;
+  };
+
+  const activeness = (tokens: readonly string[]) => Promise.all(tokens.map(isActive));
+
+  const revoke = async (token: string, auth = SPLIT_AUTH.owner) =>
+    expect((await oauth.revoke({ token }, auth)).status).toBe(200);
+
+  /** Derived state only: the marker's value is a timestamp, client-assertion jtis are not events. */
+  const derivedState = async (): Promise<Record<string, KeyState>> => {
+    const all = await snapshot(redis);
+    delete all[RedisKeys.projectionMarker()];
+    for (const key of Object.keys(all)) if (key.startsWith('tl:jti:')) delete all[key];
+    return all;
+  };
+
+  /** Keys whose entry will still be there in a minute (entries of older runs may expire meanwhile). */
+  const lasting = (state: Record<string, KeyState>) => {
+    const cutoff = Date.now() + 60_000;
+    return Object.fromEntries(
+      Object.entries(state).filter(([, s]) => s.expiresAt === -1 || s.expiresAt > cutoff),
+    );
+  };
+
+  const revocationsOnStream = async (): Promise<string[]> => {
+    const entries = await redis.xrange(RedisKeys.revocationStream(), '-', '+');
+    return entries.map(([, fields]) => JSON.parse(fields[1]!).jti as string);
+  };
+
+  it('rebuilds a lost Redis from the log: live tokens come back, revoked ones stay revoked', async () => {
+    const liveOpaque = await Promise.all([
+      issue(SPLIT_RESOURCES.opaque),
+      issue(SPLIT_RESOURCES.opaque),
+      issue(SPLIT_RESOURCES.opaque),
+      issue(SPLIT_RESOURCES.opaque, SPLIT_AUTH.other),
+    ]);
+    const revokedOpaque = await Promise.all([
+      issue(SPLIT_RESOURCES.opaque),
+      issue(SPLIT_RESOURCES.opaque, SPLIT_AUTH.other),
+    ]);
+    const [liveJwt, revokedJwt] = await Promise.all([
+      issue(SPLIT_RESOURCES.jwt),
+      issue(SPLIT_RESOURCES.jwt),
+    ]);
+    const revokedJtis = await Promise.all([...revokedOpaque, revokedJwt].map(jtiOf));
+    await revoke(revokedOpaque[0]!, SPLIT_AUTH.owner);
+    await revoke(revokedOpaque[1]!, SPLIT_AUTH.other);
+    await revoke(revokedJwt, SPLIT_AUTH.owner);
+
+    expect(await activeness(liveOpaque)).toEqual([true, true, true, true]);
+    expect(await activeness([...revokedOpaque, revokedJwt])).toEqual([false, false, false]);
+    expect(await isActive(liveJwt)).toBe(true);
+
+    // The running projector has applied everything; this is the state to get back.
+    await waitForGroupCaughtUp(admin, PROJECTOR_GROUP);
+    const before = await derivedState();
+    expect(await redis.exists(RedisKeys.projectionMarker())).toBe(1);
+
+    // Redis loses everything while the revocation service (and its projector) is down.
+    await services.close(revocation);
+    await redis.flushdb();
+    expect(await redis.dbsize()).toBe(0);
+    expect(await activeness(liveOpaque)).toEqual([false, false, false, false]);
+
+    // No marker: the restarted projector rewinds its group and replays the whole log.
+    revocation = await services.restart(revocation);
+    await waitForGroupCaughtUp(admin, PROJECTOR_GROUP);
+
+    expect(await redis.exists(RedisKeys.projectionMarker())).toBe(1);
+    expect(await activeness(liveOpaque)).toEqual([true, true, true, true]);
+    expect(await activeness([...revokedOpaque, revokedJwt])).toEqual([false, false, false]);
+    expect(await isActive(liveJwt)).toBe(true);
+
+    // Exactly the state the services and the projector had written before, entry by entry,
+    // expiry included (every entry is SET … PXAT the token's own exp).
+    expect(lasting(await derivedState())).toEqual(lasting(before));
+    // The revocation stream that replicas follow is rebuilt as well.
+    expect(await revocationsOnStream()).toEqual(expect.arrayContaining(revokedJtis));
+  });
+
+  describe('EventProjector.apply', () => {
+    const factory = new EventFactory(`urn:token-lifecycle:int-projector:${process.pid}`);
+
+    /** One client's lifecycle: two opaque tokens, one of them revoked, a grant and a client cut-off. */
+    function lifecycle(clientId: string) {
+      const iat = Math.floor(Date.now() / 1000);
+      const exp = iat + SPLIT_RESOURCES.opaque.ttl;
+      const kept = OpaqueTokenFormat.mint('at');
+      const gone = OpaqueTokenFormat.mint('at');
+      const issued = (digest: string, jti: string) =>
+        factory.create('token.issued', jti, clientId, {
+          jti,
+          client_id: clientId,
+          sub: clientId,
+          aud: SPLIT_RESOURCES.opaque.identifier,
+          scope: SPLIT_RESOURCES.opaque.scopes[0],
+          grant_type: 'client_credentials',
+          format: 'opaque',
+          token_digest: digest,
+          iat,
+          exp,
+        });
+      const events: AnyLifecycleEvent[] = [
+        issued(kept.digest, `${clientId}-kept`),
+        issued(gone.digest, `${clientId}-gone`),
+        factory.create('token.revoked', `${clientId}-gone`, clientId, {
+          jti: `${clientId}-gone`,
+          client_id: clientId,
+          token_digest: gone.digest,
+          exp,
+          revoked_by: clientId,
+        }),
+        factory.create('grant.revoked', `${clientId}-grant`, `${clientId}-grant`, {
+          grant_id: `${clientId}-grant`,
+          client_id: clientId,
+          exp,
+          reason: 'refresh_token_reuse',
+        }),
+        // Covers only tokens issued up to an hour ago: `kept` stays good.
+        factory.create('client.tokens_revoked', clientId, clientId, {
+          client_id: clientId,
+          revoked_at: (iat - 3600) * 1000,
+          exp,
+          reason: 'compromised',
+        }),
+      ];
+      return { kept: kept.token, gone: gone.token, digests: [kept.digest, gone.digest], events };
+    }
+
+    it('applying the same events again, in any order, leaves the same state', async () => {
+      const projector = services.current(revocation).app.get(EventProjector);
+      const clientId = uniqueName('int-projector-client');
+      const { kept, gone, digests, events } = lifecycle(clientId);
+      const ofThisClient = async () => {
+        const all = await snapshot(redis);
+        return Object.fromEntries(
+          Object.entries(all).filter(
+            ([key]) => key.includes(`{${clientId}}`) || digests.some((d) => key.includes(d)),
+          ),
+        );
+      };
+
+      for (const e of events) await projector.apply(e);
+      const once = await ofThisClient();
+      expect(Object.keys(once).sort()).toEqual(
+        [
+          RedisKeys.opaqueToken(digests[0]!),
+          RedisKeys.opaqueToken(digests[1]!),
+          RedisKeys.revokedToken(clientId, `${clientId}-gone`),
+          RedisKeys.revokedGrant(clientId, `${clientId}-grant`),
+          RedisKeys.revokedClient(clientId),
+        ].sort(),
+      );
+      expect(await isActive(kept)).toBe(true);
+      expect(await isActive(gone)).toBe(false);
+
+      for (const e of events) await projector.apply(e);
+      expect(await ofThisClient()).toEqual(once);
+
+      for (const e of [...events].reverse()) await projector.apply(e);
+      expect(await ofThisClient()).toEqual(once);
+
+      expect(await isActive(kept)).toBe(true);
+      expect(await isActive(gone)).toBe(false);
+    });
+  });
+});

@@ -1,0 +1,292 @@
+import { decodeJwt } from 'jose';
+import type { LifecycleEvent } from '@app/events';
+import {
+  ServiceReplica,
+  SPLIT_AUTH,
+  SPLIT_CLIENTS,
+  SPLIT_RESOURCES,
+  SplitServices,
+} from '../support/in-process-services';
+import { TopicReader } from '../support/int-kafka';
+import { expectCloudEvent, tokenDigest } from '../support/lifecycle-events';
+import { OAuthClient } from '../support/oauth-client';
+import { send } from '../support/oauth-http';
+
+jest.setTimeout(60_000);
+
+/**
+ * The split topology on real Kafka and Redis: separate issuance, introspection and revocation
+ * applications that share nothing but the KEYS_FILE, the log and the store. A token minted by
+ * one replica is good on every other; a revocation is felt by every introspection replica on
+ * the very next request; each state change is on the log.
+ */
+describe('split services on Kafka and Redis', () => {
+  let services: SplitServices;
+  let issuanceA: ServiceReplica;
+  let issuanceB: ServiceReplica;
+  let introspection1: ServiceReplica;
+  let introspection2: ServiceReplica;
+  let revocation: ServiceReplica;
+  /** Issues at A, introspects at 1 (and 2 via `activeOn`), revokes at the revocation service. */
+  let oauth: OAuthClient;
+  let log: TopicReader;
+
+  beforeAll(async () => {
+    services = await SplitServices.create({ suite: 'split', redisDb: 13 });
+    // The services create the topics on a fresh cluster; the auditor reads them afterwards.
+    const [issuances, introspections, revocationReplica] = await Promise.all([
+      services.startMany('issuance', 2),
+      services.startMany('introspection', 2),
+      services.start('revocation'),
+    ]);
+    [issuanceA, issuanceB] = [issuances[0]!, issuances[1]!];
+    [introspection1, introspection2] = [introspections[0]!, introspections[1]!];
+    revocation = revocationReplica;
+    log = await TopicReader.start('int-split-audit');
+    oauth = services.client({ issuance: issuanceA, introspection: introspection1, revocation });
+  });
+
+  afterAll(async () => {
+    await Promise.allSettled([services?.closeAll(), log?.close()]);
+  });
+
+  const issue = (resource: { identifier: string }, at: ServiceReplica = issuanceA) =>
+    services
+      .client({ issuance: at, introspection: introspection1, revocation })
+      .accessToken(SPLIT_AUTH.owner, { resource: resource.identifier });
+
+  const introspectAt = (replica: ServiceReplica, token: string) =>
+    services
+      .client({ issuance: issuanceA, introspection: replica, revocation })
+      .introspect({ token }, SPLIT_AUTH.owner);
+
+  /** `active` as introspection replicas 1 and 2 answer it, asked together. */
+  const activeOn = async (token: string): Promise<[boolean, boolean]> => {
+    const [one, two] = await Promise.all([
+      introspectAt(introspection1, token),
+      introspectAt(introspection2, token),
+    ]);
+    expect([one.status, two.status]).toEqual([200, 200]);
+    return [one.body.active, two.body.active];
+  };
+
+  /** The token's jti as introspection reports it (works for both formats). */
+  const jtiOf = async (token: string): Promise<string> => {
+    const res = await introspectAt(introspection1, token);
+    expect(res.body.active).toBe(true);
+    return res.body.jti;
+  };
+
+  const eventOnLog = async (type: string, jti: string) => {
+    const record = await log.waitFor(`${type} ${jti} on the log`, (r) => {
+      return r.json?.type === type && r.json?.data?.jti === jti;
+    });
+    return { record, event: record.json as LifecycleEvent };
+  };
+
+  describe('health', () => {
+    it('every replica is live and ready, with the log and the store up', async () => {
+      const all = [issuanceA, issuanceB, introspection1, introspection2, revocation];
+      const probes = all.flatMap((r) =>
+        ['ready', 'live'].map((probe) => [
+          `${r.service}#${r.index} ${probe}`,
+          `${r.url}/health/${probe}`,
+        ]),
+      );
+      const answers = await Promise.all(
+        probes.map(async ([name, url]) => {
+          const res = await send(url!);
+          return [name, { status: res.status, body: res.body.status }] as const;
+        }),
+      );
+      expect(Object.fromEntries(answers)).toEqual(
+        Object.fromEntries(probes.map(([name]) => [name, { status: 200, body: 'ok' }])),
+      );
+      const ready = await send(`${revocation.url}/health/ready`);
+      expect(ready.body).toEqual({ status: 'ok', checks: { events: 'up', store: 'up' } });
+      expect(ready.headers.get('cache-control')).toBe('no-store');
+    });
+  });
+
+  describe('a token issued by one issuance replica', () => {
+    it('a JWT (ES256) is active on both introspection replicas, with the shared issuer', async () => {
+      const token = await issue(SPLIT_RESOURCES.jwt);
+      expect(decodeJwt(token)).toMatchObject({ iss: services.issuer, client_id: 'svc-basic' });
+      expect(await activeOn(token)).toEqual([true, true]);
+      const res = await introspectAt(introspection2, token);
+      expect(res.body).toMatchObject({
+        active: true,
+        iss: services.issuer,
+        client_id: SPLIT_CLIENTS.owner.clientId,
+        aud: SPLIT_RESOURCES.jwt.identifier,
+        token_type: 'Bearer',
+      });
+    });
+
+    it('an opaque token is active on both introspection replicas', async () => {
+      const token = await issue(SPLIT_RESOURCES.opaque);
+      expect(token).toMatch(/^at_[A-Za-z0-9_-]{43}$/);
+      expect(await activeOn(token)).toEqual([true, true]);
+      expect((await introspectAt(introspection2, token)).body).toMatchObject({
+        active: true,
+        iss: services.issuer,
+        aud: SPLIT_RESOURCES.opaque.identifier,
+      });
+    });
+
+    it('tokens from the second issuance replica are as good (one key set, one store)', async () => {
+      const [jwt, opaque] = await Promise.all([
+        issue(SPLIT_RESOURCES.jwt, issuanceB),
+        issue(SPLIT_RESOURCES.opaque, issuanceB),
+      ]);
+      expect(decodeJwt(jwt).iss).toBe(services.issuer);
+      expect(await activeOn(jwt)).toEqual([true, true]);
+      expect(await activeOn(opaque)).toEqual([true, true]);
+    });
+  });
+
+  describe('token.issued on the log', () => {
+    it('a JWT: a CloudEvents envelope keyed by the client id, no token in it', async () => {
+      const token = await issue(SPLIT_RESOURCES.jwt);
+      const jti = decodeJwt(token).jti!;
+      const { record, event } = await eventOnLog('token.issued', jti);
+      expectCloudEvent(event, 'token.issued');
+      expect(event).toMatchObject({
+        subject: jti,
+        source: expect.stringMatching(/^urn:token-lifecycle:issuance:/),
+        datacontenttype: 'application/json',
+        dataschema: 'urn:token-lifecycle:schema:token.issued:v1',
+        partitionkey: SPLIT_CLIENTS.owner.clientId,
+        data: {
+          jti,
+          client_id: SPLIT_CLIENTS.owner.clientId,
+          sub: SPLIT_CLIENTS.owner.clientId,
+          aud: SPLIT_RESOURCES.jwt.identifier,
+          grant_type: 'client_credentials',
+          format: 'jwt',
+        },
+      });
+      expect(event.data).not.toHaveProperty('token_digest');
+      expect(record.key).toBe(SPLIT_CLIENTS.owner.clientId);
+      expect(record.value).not.toContain(token);
+      expect(record.value).not.toContain(token.split('.')[2]);
+    });
+
+    it('an opaque token: carries only the digest; same partition as the client’s other events', async () => {
+      const token = await issue(SPLIT_RESOURCES.opaque);
+      const jti = await jtiOf(token);
+      const { record, event } = await eventOnLog('token.issued', jti);
+      expectCloudEvent(event, 'token.issued');
+      expect(event).toMatchObject({
+        partitionkey: SPLIT_CLIENTS.owner.clientId,
+        data: {
+          format: 'opaque',
+          token_digest: tokenDigest(token),
+          aud: SPLIT_RESOURCES.opaque.identifier,
+        },
+      });
+      expect(record.key).toBe(SPLIT_CLIENTS.owner.clientId);
+      expect(record.value).not.toContain(token);
+      // Keyed by client: every event of the client sits in one partition, in order.
+      const partitions = new Set(
+        log.filter((r) => r.key === SPLIT_CLIENTS.owner.clientId).map((r) => r.partition),
+      );
+      expect([...partitions]).toEqual([record.partition]);
+    });
+  });
+
+  describe('revocation through the revocation service', () => {
+    it.each([
+      ['a JWT', SPLIT_RESOURCES.jwt],
+      ['an opaque token', SPLIT_RESOURCES.opaque],
+    ])(
+      '%s: 200, then inactive on both introspection replicas at once; token.revoked on the log',
+      async (_kind, resource) => {
+        const token = await issue(resource);
+        const jti = await jtiOf(token);
+        expect(await activeOn(token)).toEqual([true, true]);
+
+        const res = await oauth.revoke({ token }, SPLIT_AUTH.owner);
+        expect(res.status).toBe(200);
+        expect(res.text).toBe('');
+        // No waiting: the revocation is in the shared store before the 200.
+        expect(await activeOn(token)).toEqual([false, false]);
+
+        const { record, event } = await eventOnLog('token.revoked', jti);
+        expectCloudEvent(event, 'token.revoked');
+        expect(event).toMatchObject({
+          subject: jti,
+          source: expect.stringMatching(/^urn:token-lifecycle:revocation:/),
+          partitionkey: SPLIT_CLIENTS.owner.clientId,
+          data: {
+            jti,
+            client_id: SPLIT_CLIENTS.owner.clientId,
+            revoked_by: SPLIT_CLIENTS.owner.clientId,
+          },
+        });
+        if (resource.format === 'opaque')
+          expect(event.data).toMatchObject({ token_digest: tokenDigest(token) });
+        else expect(event.data).not.toHaveProperty('token_digest');
+        expect(record.key).toBe(SPLIT_CLIENTS.owner.clientId);
+        expect(record.value).not.toContain(token);
+        const issued = (await eventOnLog('token.issued', jti)).record;
+        expect(record.partition).toBe(issued.partition);
+        expect(BigInt(record.offset)).toBeGreaterThan(BigInt(issued.offset));
+      },
+    );
+
+    it.each([
+      ['a JWT', SPLIT_RESOURCES.jwt],
+      ['an opaque token', SPLIT_RESOURCES.opaque],
+    ])(
+      'another client revoking %s: 200, and nothing changes, on the log either',
+      async (_kind, resource) => {
+        const token = await issue(resource);
+        const jti = await jtiOf(token);
+
+        const res = await oauth.revoke({ token }, SPLIT_AUTH.other);
+        expect(res.status).toBe(200);
+        expect(await activeOn(token)).toEqual([true, true]);
+
+        // The owner's revocation goes to the same partition after any event the other client's
+        // call could have caused: once it is read, such an event would have been read too.
+        expect((await oauth.revoke({ token }, SPLIT_AUTH.owner)).status).toBe(200);
+        await eventOnLog('token.revoked', jti);
+        const revocations = log.filter(
+          (r) => r.json?.type === 'token.revoked' && r.json?.data?.jti === jti,
+        );
+        expect(revocations.map((r) => r.json.data.revoked_by)).toEqual([
+          SPLIT_CLIENTS.owner.clientId,
+        ]);
+        expect(await activeOn(token)).toEqual([false, false]);
+      },
+    );
+  });
+
+  describe('replicas share nothing in memory', () => {
+    it('a restarted introspection replica answers from the shared state at once', async () => {
+      const [live, revoked] = await Promise.all([
+        issue(SPLIT_RESOURCES.opaque),
+        issue(SPLIT_RESOURCES.jwt),
+      ]);
+      expect((await oauth.revoke({ token: revoked }, SPLIT_AUTH.owner)).status).toBe(200);
+
+      introspection2 = await services.restart(introspection2);
+      expect(await activeOn(live)).toEqual([true, true]);
+      expect(await activeOn(revoked)).toEqual([false, false]);
+      expect((await send(`${introspection2.url}/health/ready`)).status).toBe(200);
+    });
+
+    it('a token issued while one issuance replica is down is served by the other', async () => {
+      await services.close(issuanceA);
+      try {
+        const token = await issue(SPLIT_RESOURCES.opaque, issuanceB);
+        expect(await activeOn(token)).toEqual([true, true]);
+      } finally {
+        issuanceA = await services.restart(issuanceA);
+      }
+      const again = await issue(SPLIT_RESOURCES.jwt, issuanceA);
+      expect(await activeOn(again)).toEqual([true, true]);
+    });
+  });
+});

@@ -1,0 +1,296 @@
+import 'reflect-metadata';
+import { Type } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { AppConfig, loadConfig } from '@app/config';
+import { IntrospectionModule } from '@app/introspection';
+import { IssuanceModule } from '@app/issuance';
+import { createHttpApp, serviceModule } from '@app/platform';
+import { RevocationModule } from '@app/revocation';
+import { CLIENTS, RESOURCES, SecretClient } from '../fixtures/test-registry';
+import { freePort } from './free-port';
+import { brokers } from './int-kafka';
+import { redisUrlForDb } from './int-redis';
+import { OAuthClient } from './oauth-client';
+import { ClientAuth, clientAuth } from './oauth-http';
+
+/**
+ * The split topology inside the jest process: issuance, introspection and revocation each as
+ * its own Nest application (its own DI container, Kafka producer/consumers and Redis
+ * connection) on its own port, exactly as `runService` builds them, on the int tier's real
+ * Kafka and Redis. Any service can run as several replicas; any replica can be closed and
+ * started again on the same port.
+ */
+
+export type ServiceName = 'issuance' | 'introspection' | 'revocation';
+
+const FEATURES: Readonly<Record<ServiceName, Type<unknown>>> = {
+  issuance: IssuanceModule,
+  introspection: IntrospectionModule,
+  revocation: RevocationModule,
+};
+
+const GENERATE_KEYS_SCRIPT = resolve(__dirname, '../../scripts/generate-keys.js');
+
+/** The registry every split-services suite runs against: two resources, two clients. */
+export const SPLIT_RESOURCES = { jwt: RESOURCES.orders, opaque: RESOURCES.ledger } as const;
+
+export const SPLIT_CLIENTS = {
+  /** client_secret_basic, both resources. */
+  owner: CLIENTS.basic,
+  /** client_secret_post, both resources: a second, unrelated client. */
+  other: CLIENTS.post,
+} as const satisfies Record<string, SecretClient>;
+
+export const SPLIT_AUTH = {
+  owner: clientAuth.basic(SPLIT_CLIENTS.owner),
+  other: clientAuth.post(SPLIT_CLIENTS.other),
+} as const satisfies Record<string, ClientAuth>;
+
+function registryDocument(): Record<string, unknown> {
+  const { jwt, opaque } = SPLIT_RESOURCES;
+  const client = (c: SecretClient, method: string) => ({
+    client_id: c.clientId,
+    client_secret: c.secret,
+    token_endpoint_auth_method: method,
+    grant_types: ['client_credentials'],
+    scope: [...jwt.scopes, ...opaque.scopes].join(' '),
+    resources: [jwt.identifier, opaque.identifier],
+  });
+  return {
+    resources: [jwt, opaque].map((r) => ({
+      identifier: r.identifier,
+      scopes: r.scopes,
+      access_token_format: r.format,
+      access_token_ttl: r.ttl,
+      signing_alg: r.alg,
+    })),
+    clients: [
+      client(SPLIT_CLIENTS.owner, 'client_secret_basic'),
+      client(SPLIT_CLIENTS.other, 'client_secret_post'),
+    ],
+  };
+}
+
+export interface ReplicaOptions {
+  /** Run the Kafka → Redis projector in this replica (PROJECTOR). Default: revocation only. */
+  readonly projector?: boolean;
+  /** Extra environment for this replica only. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export interface ServiceReplica {
+  readonly service: ServiceName;
+  /** 0 for the first replica of its service. */
+  readonly index: number;
+  readonly port: number;
+  /** http://127.0.0.1:port */
+  readonly url: string;
+  readonly config: AppConfig;
+  /** The running application; replaced by `restart`. */
+  readonly app: NestFastifyApplication;
+  readonly running: boolean;
+}
+
+interface ReplicaState {
+  service: ServiceName;
+  index: number;
+  port: number;
+  url: string;
+  env: Record<string, string>;
+  config: AppConfig;
+  app: NestFastifyApplication;
+  running: boolean;
+}
+
+export interface SplitServicesOptions {
+  /** Names the suite in Kafka client ids, e.g. `split`. */
+  readonly suite: string;
+  /** The Redis database index this suite owns (it may flush it). */
+  readonly redisDb: number;
+  /** Environment for every replica (e.g. REVOCATION_FAILURE_POLICY). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export class SplitServices {
+  private readonly replicas: ReplicaState[] = [];
+  /** Boots in progress: closeAll waits for them, so no app outlives the suite. */
+  private readonly booting = new Set<Promise<void>>();
+
+  private constructor(
+    private readonly dir: string,
+    private readonly issuerPort: number,
+    private readonly baseEnv: Readonly<Record<string, string>>,
+    private readonly suite: string,
+    /** The Redis URL (with this suite's database index) every replica uses. */
+    readonly redisUrl: string,
+  ) {}
+
+  /**
+   * Writes the shared KEYS_FILE (with the operators' script) and CONFIG_FILE, and reserves the
+   * issuer's port, which the first issuance replica will listen on. Starts nothing yet.
+   */
+  static async create(o: SplitServicesOptions): Promise<SplitServices> {
+    const dir = await mkdtemp(join(tmpdir(), `token-lifecycle-int-${o.suite}-`));
+    try {
+      const keysFile = join(dir, 'keys.json');
+      const configFile = join(dir, 'registry.json');
+      await Promise.all([
+        promisify(execFile)(process.execPath, [GENERATE_KEYS_SCRIPT, keysFile]),
+        writeFile(configFile, JSON.stringify(registryDocument(), null, 2)),
+      ]);
+      const issuerPort = await freePort();
+      const redisUrl = redisUrlForDb(o.redisDb);
+      const env = {
+        HOST: '127.0.0.1',
+        ISSUER: `http://127.0.0.1:${issuerPort}`,
+        KEYS_FILE: keysFile,
+        CONFIG_FILE: configFile,
+        KAFKA_BROKERS: brokers().join(','),
+        REDIS_URL: redisUrl,
+        LOG_LEVEL: 'error',
+        ...o.env,
+      };
+      return new SplitServices(dir, issuerPort, env, o.suite, redisUrl);
+    } catch (e) {
+      await rm(dir, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  /** The issuer identifier every replica shares: the first issuance replica's URL. */
+  get issuer(): string {
+    return this.baseEnv.ISSUER!;
+  }
+
+  /** Starts one more replica of `service` on a port of its own. */
+  async start(service: ServiceName, o: ReplicaOptions = {}): Promise<ServiceReplica> {
+    // Claimed before the first await, so that replicas started together get distinct indexes.
+    const index = this.replicas.filter((r) => r.service === service).length;
+    const state = { service, index, running: false } as ReplicaState;
+    this.replicas.push(state);
+    try {
+      state.port = service === 'issuance' && index === 0 ? this.issuerPort : await freePort();
+      state.url = `http://127.0.0.1:${state.port}`;
+      state.env = {
+        ...this.baseEnv,
+        PORT: String(state.port),
+        KAFKA_CLIENT_ID: `int-${this.suite}-${service}-${index}`,
+        // As in production (runService): the revocation service runs the projector by default.
+        PROJECTOR: String(o.projector ?? service === 'revocation'),
+        ...o.env,
+      };
+      await this.boot(state);
+    } catch (e) {
+      this.replicas.splice(this.replicas.indexOf(state), 1);
+      throw e;
+    }
+    return view(state);
+  }
+
+  /** Starts `count` replicas of `service` together. */
+  startMany(
+    service: ServiceName,
+    count: number,
+    o: ReplicaOptions = {},
+  ): Promise<ServiceReplica[]> {
+    return Promise.all(Array.from({ length: count }, () => this.start(service, o)));
+  }
+
+  /** Closes one replica as an orchestrator would stop it (shutdown hooks run). */
+  async close(replica: ServiceReplica): Promise<void> {
+    const state = this.stateOf(replica);
+    if (!state.running) return;
+    state.running = false;
+    await state.app.close();
+  }
+
+  /** Closes the replica if it runs, and starts it again on the same port with the same env. */
+  async restart(replica: ServiceReplica, o: ReplicaOptions = {}): Promise<ServiceReplica> {
+    const state = this.stateOf(replica);
+    await this.close(replica);
+    if (o.projector !== undefined) state.env.PROJECTOR = String(o.projector);
+    Object.assign(state.env, o.env);
+    await this.boot(state);
+    return view(state);
+  }
+
+  /** The current view of a replica (after a restart its `app` and `config` are new). */
+  current(replica: ServiceReplica): ServiceReplica {
+    return view(this.stateOf(replica));
+  }
+
+  /** A client that speaks to the given replicas of each service. */
+  client(at: {
+    issuance: ServiceReplica;
+    introspection: ServiceReplica;
+    revocation: ServiceReplica;
+  }): OAuthClient {
+    return new OAuthClient({
+      token: `${at.issuance.url}/oauth2/token`,
+      introspection: `${at.introspection.url}/oauth2/introspect`,
+      revocation: `${at.revocation.url}/oauth2/revoke`,
+    });
+  }
+
+  /** Closes every running replica and removes the temporary files. */
+  async closeAll(): Promise<void> {
+    await Promise.allSettled([...this.booting]);
+    const running = this.replicas.filter((r) => r.running);
+    const results = await Promise.allSettled(running.map((r) => this.close(view(r))));
+    await rm(this.dir, { recursive: true, force: true });
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  private async boot(state: ReplicaState): Promise<void> {
+    const booted = this.bootNow(state);
+    this.booting.add(booted);
+    try {
+      await booted;
+    } finally {
+      this.booting.delete(booted);
+    }
+  }
+
+  private async bootNow(state: ReplicaState): Promise<void> {
+    const config = loadConfig(state.env, { port: state.port });
+    const app = await createHttpApp(
+      serviceModule(config, state.service, [FEATURES[state.service]]),
+      config,
+    );
+    try {
+      await app.listen(state.port, '127.0.0.1');
+    } catch (e) {
+      await app.close().catch(() => undefined);
+      throw e;
+    }
+    state.config = config;
+    state.app = app;
+    state.running = true;
+  }
+
+  private stateOf(replica: ServiceReplica): ReplicaState {
+    const state = this.replicas.find(
+      (r) => r.service === replica.service && r.index === replica.index,
+    );
+    if (!state) throw new Error(`no replica ${replica.service}#${replica.index}`);
+    return state;
+  }
+}
+
+function view(s: ReplicaState): ServiceReplica {
+  return {
+    service: s.service,
+    index: s.index,
+    port: s.port,
+    url: s.url,
+    config: s.config,
+    app: s.app,
+    running: s.running,
+  };
+}
