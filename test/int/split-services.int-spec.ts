@@ -103,7 +103,10 @@ describe('split services on Kafka and Redis', () => {
         Object.fromEntries(probes.map(([name]) => [name, { status: 200, body: 'ok' }])),
       );
       const ready = await send(`${revocation.url}/health/ready`);
-      expect(ready.body).toEqual({ status: 'ok', checks: { events: 'up', store: 'up' } });
+      expect(ready.body).toEqual({
+        status: 'ok',
+        checks: { events: 'up', store: 'up', projection: 'up' },
+      });
       expect(ready.headers.get('cache-control')).toBe('no-store');
     });
   });

@@ -272,6 +272,7 @@ export class SplitServices {
     state.config = config;
     state.app = app;
     state.running = true;
+    await waitUntilReady(state.url);
   }
 
   private stateOf(replica: ServiceReplica): ReplicaState {
@@ -293,4 +294,15 @@ function view(s: ReplicaState): ServiceReplica {
     app: s.app,
     running: s.running,
   };
+}
+
+/** Like an orchestrator: a replica takes traffic once /health/ready says so. */
+async function waitUntilReady(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await fetch(`${url}/health/ready`).catch(() => undefined);
+    if (res?.status === 200) return;
+    if (Date.now() > deadline) throw new Error(`${url} not ready after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

@@ -2,17 +2,31 @@ import { Controller, Get, Header, Inject, Optional, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type Redis from 'ioredis';
 import { EVENT_BUS, EventBus } from '@app/events';
-import { REDIS } from '@app/store';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { PROJECTION_MARKER, ProjectionMarker, REDIS } from '@app/store';
+import { SERVICE_NAME } from './service-name';
 
 /**
- * Liveness (the process answers) and readiness (it can do its job: the event log and the store
- * are reachable). Orchestrators route traffic only to ready replicas.
+ * What each service needs to do its job. Introspection only reads the store: it stays ready (and
+ * in the load balancer) through a Kafka outage, which stops writes only.
+ */
+const NEEDS: Readonly<Record<string, { events: boolean; store: boolean }>> = {
+  introspection: { events: false, store: true },
+};
+const NEEDS_ALL = { events: true, store: true };
+
+/**
+ * Liveness (the process answers) and readiness (it can do its job: what it depends on is
+ * reachable). Orchestrators route traffic only to ready replicas.
  */
 @Controller('health')
 export class HealthController {
   constructor(
     @Inject(EVENT_BUS) private readonly bus: EventBus,
     @Optional() @Inject(REDIS) private readonly redis: Redis | null,
+    @Inject(SERVICE_NAME) private readonly service: string,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(PROJECTION_MARKER) private readonly marker: ProjectionMarker,
   ) {}
 
   @Get('live')
@@ -23,10 +37,29 @@ export class HealthController {
   @Get('ready')
   @Header('Cache-Control', 'no-store')
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
-    const [kafka, redis] = await Promise.all([this.bus.ready(), this.redisReady()]);
-    const checks = { events: kafka ? 'up' : 'down', store: redis ? 'up' : 'down' };
-    reply.status(kafka && redis ? 200 : 503);
-    return { status: kafka && redis ? 'ok' : 'unavailable', checks };
+    const needs = NEEDS[this.service] ?? NEEDS_ALL;
+    const [events, store, projection] = await Promise.all([
+      this.bus.ready(),
+      this.redisReady(),
+      this.projectionBuilt(),
+    ]);
+    const ready = (events || !needs.events) && (store || !needs.store) && projection;
+    reply.status(ready ? 200 : 503);
+    const state = (up: boolean) => (up ? 'up' : 'down');
+    return {
+      status: ready ? 'ok' : 'unavailable',
+      checks: { events: state(events), store: state(store), projection: state(projection) },
+    };
+  }
+
+  /**
+   * With Kafka as the record, the store is only trustworthy once the projector has built it:
+   * introspection (which answers from it) and the projector's host are not ready before.
+   */
+  private async projectionBuilt(): Promise<boolean> {
+    const relies = this.service === 'introspection' || this.config.projector;
+    if (!this.config.kafka || !relies) return true;
+    return this.marker.present().catch(() => false);
   }
 
   private async redisReady(): Promise<boolean> {

@@ -5,6 +5,7 @@ import { OAuthModule } from '@app/oauth';
 import { RegistryModule } from '@app/registry';
 import { StoreModule, TOKEN_STORE, TokenStore } from '@app/store';
 import { HealthController } from './health.controller';
+import { SERVICE_NAME } from './service-name';
 import { AccessTokenReader, JwtAccessTokenFormat, TokensModule } from '@app/tokens';
 
 /**
@@ -27,6 +28,7 @@ export class PlatformModule {
       ],
       controllers: [HealthController],
       providers: [
+        { provide: SERVICE_NAME, useValue: service },
         {
           provide: AccessTokenReader,
           inject: [JwtAccessTokenFormat, TOKEN_STORE],

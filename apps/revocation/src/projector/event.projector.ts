@@ -40,11 +40,15 @@ export class EventProjector implements OnApplicationBootstrap, OnApplicationShut
   async onApplicationBootstrap(): Promise<void> {
     // With the in-memory log every write already lands in the same process: nothing to derive.
     if (!this.config.projector || !this.config.kafka) return;
-    await this.rebuildIfLost();
-    await this.bus.subscribe({ group: PROJECTOR_GROUP, fromBeginning: true }, (e) => this.apply(e));
-    // A Redis that restarts empty while we run is noticed within a second and rebuilt.
+    // In the background: joining the group can wait out a dead member's session, and the
+    // service answers meanwhile (introspection refuses to vouch until the store is built).
+    void this.bus
+      .subscribe({ group: PROJECTOR_GROUP, fromBeginning: true }, (e) => this.apply(e))
+      .catch((e: Error) => this.log.error(`projector stopped: ${e.message}`));
+    // A store that is empty at start, or restarts empty while we run, is rebuilt within a second.
     this.watch = setInterval(() => void this.rebuildIfLost().catch(() => undefined), 1000);
     this.watch.unref();
+    void this.rebuildIfLost().catch(() => undefined);
   }
 
   onApplicationShutdown(): void {

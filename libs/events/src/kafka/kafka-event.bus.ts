@@ -117,8 +117,9 @@ export class KafkaEventBus implements EventBus {
   private consumer(groupId: string): Consumer {
     const consumer = this.kafka.consumer({
       groupId,
+      // The broker's minimum: a crashed member's partitions move on after 6 s, not 30.
       heartbeatInterval: 1000,
-      sessionTimeout: 10_000,
+      sessionTimeout: 6000,
       // Short fetch waits: a consumer closes (shutdown, end of replay) without waiting 5 s.
       maxWaitTimeInMs: 500,
       allowAutoTopicCreation: false,

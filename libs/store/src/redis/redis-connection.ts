@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import Redis, { RedisOptions } from 'ioredis';
 
 /**
@@ -6,7 +7,7 @@ import Redis, { RedisOptions } from 'ioredis';
  * their failure policy instead of hanging. It reconnects on its own.
  */
 export function connectRedis(url: string, name: string, overrides: RedisOptions = {}): Redis {
-  return new Redis(url, {
+  const redis = new Redis(url, {
     connectionName: name,
     enableAutoPipelining: true,
     enableOfflineQueue: false,
@@ -16,6 +17,22 @@ export function connectRedis(url: string, name: string, overrides: RedisOptions 
     lazyConnect: true,
     retryStrategy: (attempt) => Math.min(50 * attempt, 1000),
     ...overrides,
+  });
+  logOutages(redis, name);
+  return redis;
+}
+
+/** One line when the connection is lost and one when it is back, not one per retry. */
+function logOutages(redis: Redis, name: string): void {
+  const log = new Logger(`Redis:${name}`);
+  let down = false;
+  redis.on('error', (e: Error) => {
+    if (!down) log.warn(`connection lost: ${e.message}; reconnecting`);
+    down = true;
+  });
+  redis.on('ready', () => {
+    if (down) log.log('connection restored');
+    down = false;
   });
 }
 
