@@ -1,8 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, ClientConfig } from '@app/config';
 import { EVENT_BUS, EVENT_FACTORY, EventBus, EventFactory } from '@app/events';
 import { ClientAuthenticator, OAuthRequest } from '@app/oauth';
-import { REVOCATION_STORE, RevocationStore } from '@app/store';
+import { REVOCATION_STORE, RevocationStore, StoreUnavailable } from '@app/store';
 import { AccessTokenClaims, AccessTokenReader } from '@app/tokens';
 
 /**
@@ -13,6 +13,7 @@ import { AccessTokenClaims, AccessTokenReader } from '@app/tokens';
 @Injectable()
 export class RevokeTokenUseCase {
   private readonly audiences: readonly string[];
+  private readonly log = new Logger(RevokeTokenUseCase.name);
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -29,15 +30,38 @@ export class RevokeTokenUseCase {
     const client = await this.authenticator.authenticate(req, this.audiences);
     const found = await this.reader.read(req.form.require('token'));
     if (!found || found.claims.clientId !== client.clientId) return;
-    // Revoking twice records nothing new: the log holds one revocation per token.
-    if (await this.revocations.isRevoked(found.claims)) return;
+    if (await this.alreadyRevoked(found.claims)) return;
     await this.record(client, found.claims, found.digest);
-    await this.revocations.revoke({
-      kind: 'token',
-      clientId: found.claims.clientId,
-      jti: found.claims.jti,
-      expiresAt: found.claims.exp * 1000,
+    await this.apply(found.claims);
+  }
+
+  /** Revoking twice records nothing new; when the store cannot tell, record it again. */
+  private async alreadyRevoked(claims: AccessTokenClaims): Promise<boolean> {
+    return this.revocations.isRevoked(claims).catch((e: unknown) => {
+      if (e instanceof StoreUnavailable) return false;
+      throw e;
     });
+  }
+
+  /**
+   * Once the event is acknowledged the revocation is certain: the projector applies it from the
+   * log. A store outage here therefore still answers 200 (replicas that cannot follow the store
+   * meanwhile refuse tokens per their failure policy).
+   */
+  private async apply(c: AccessTokenClaims): Promise<void> {
+    try {
+      await this.revocations.revoke({
+        kind: 'token',
+        clientId: c.clientId,
+        jti: c.jti,
+        expiresAt: c.exp * 1000,
+      });
+    } catch (e) {
+      if (!(e instanceof StoreUnavailable)) throw e;
+      this.log.warn(
+        `revocation of ${c.jti} is on the log; the store will get it from the projector`,
+      );
+    }
   }
 
   /** The revocation is on the log before it is applied or acknowledged. */

@@ -94,6 +94,9 @@ export class TokenValidator {
   }
 
   async close(): Promise<void> {
+    // A feed given by the caller stays the caller's; the Redis one opened here is closed first,
+    // which also ends the mirror's blocked read at once.
+    if (!this.options.revocationFeed) await this.feed?.close();
     await this.mirror?.stop();
   }
 

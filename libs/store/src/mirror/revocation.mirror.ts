@@ -63,9 +63,9 @@ export class RevocationMirror {
     return this.set.size;
   }
 
+  /** Stops following; the feed belongs to the caller (closing it first ends a blocked read). */
   async stop(): Promise<void> {
     this.running = false;
-    await this.feed.close();
     await this.loop?.catch(() => undefined);
     this.set.close();
   }
