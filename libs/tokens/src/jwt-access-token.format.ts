@@ -1,18 +1,25 @@
-import { SignJWT } from 'jose';
+import { KeyObject } from 'node:crypto';
 import { SigningAlg } from '@app/config';
 import { AccessTokenClaims } from './access-token.claims';
+import { signCompactJws } from './compact-jws.signer';
+import { CachingJwtVerifier } from './caching-jwt.verifier';
 import { JwtAccessTokenVerifier } from './jwt-access-token.verifier';
 import { KeyRing } from './key-ring';
 
 /** JWT access tokens per RFC 9068. */
 export class JwtAccessTokenFormat {
-  private readonly verifier: JwtAccessTokenVerifier;
+  private readonly verifier: CachingJwtVerifier;
 
   constructor(
     private readonly keys: KeyRing,
     issuer: string,
   ) {
-    this.verifier = new JwtAccessTokenVerifier(keys, { issuer });
+    // Introspection and revocation see the same tokens again and again: verify each once.
+    this.verifier = new CachingJwtVerifier(
+      new JwtAccessTokenVerifier(keys, { issuer }),
+      (kid) => keys.has(kid),
+      0,
+    );
   }
 
   static looksLikeJwt(token: string): boolean {
@@ -21,21 +28,25 @@ export class JwtAccessTokenFormat {
 
   async mint(claims: AccessTokenClaims, alg: SigningAlg): Promise<string> {
     const key = this.keys.signingKey(alg);
-    const payload: Record<string, unknown> = {
+    // RFC 9068 §2.2 claims; the header names its key and the `at+jwt` type (§2.1).
+    const payload = {
+      iss: claims.iss,
+      sub: claims.sub,
+      aud: claims.aud,
+      exp: claims.exp,
+      iat: claims.iat,
+      nbf: claims.nbf,
+      jti: claims.jti,
       client_id: claims.clientId,
       scope: claims.scope,
       ...(claims.grantId === undefined ? {} : { grant_id: claims.grantId }),
     };
-    return new SignJWT(payload)
-      .setProtectedHeader({ alg, kid: key.kid, typ: 'at+jwt' })
-      .setIssuer(claims.iss)
-      .setSubject(claims.sub)
-      .setAudience(claims.aud)
-      .setIssuedAt(claims.iat)
-      .setNotBefore(claims.nbf)
-      .setExpirationTime(claims.exp)
-      .setJti(claims.jti)
-      .sign(key.privateKey);
+    return signCompactJws(
+      { alg, kid: key.kid, typ: 'at+jwt' },
+      payload,
+      alg,
+      key.privateKey as KeyObject,
+    );
   }
 
   /** Verifies with this issuer's own keys (introspection, revocation). */

@@ -76,6 +76,11 @@ export class KeyRing implements VerificationKeys {
     return { keys: [...this.published.values()].map((k) => k.jwk) };
   }
 
+  /** Whether a key is still published (verification caches drop results of withdrawn keys). */
+  has(kid: string): boolean {
+    return this.published.has(kid);
+  }
+
   /** Looks the key up by `kid` and insists that the header's `alg` is the key's own. */
   verificationKey(header: JWTHeaderParameters): KeyLike | undefined {
     const entry = header.kid === undefined ? undefined : this.published.get(header.kid);

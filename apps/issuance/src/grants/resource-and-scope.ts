@@ -13,12 +13,12 @@ export function resolveResource(
 ): ResourceConfig {
   const requested = form.get('resource') ?? client.resources[0];
   if (requested === undefined) throw new InvalidTarget('the client may not request any resource');
+  const resource = registry.resource(requested);
+  if (resource && client.resources.includes(requested)) return resource;
+  // Registered identifiers are absolute URIs: only a refused value needs the finer message.
   if (!URL.canParse(requested) || requested.includes('#'))
     throw new InvalidTarget('resource must be an absolute URI without a fragment');
-  const resource = registry.resource(requested);
-  if (!resource || !client.resources.includes(requested))
-    throw new InvalidTarget('the resource is unknown or not allowed for this client');
-  return resource;
+  throw new InvalidTarget('the resource is unknown or not allowed for this client');
 }
 
 /**
