@@ -1,5 +1,5 @@
 # One image for every service: APP picks which bundle runs (standalone, issuance, introspection,
-# revocation).
+# revocation, demo-api).
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -7,7 +7,7 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npx nest build standalone && npx nest build issuance \
   && npx nest build introspection && npx nest build revocation \
-  && npm prune --omit=dev
+  && npx nest build demo-api && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 WORKDIR /app

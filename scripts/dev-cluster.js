@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm run dev:cluster`: the production topology on one machine. Kafka and Redis (reused from
 // KAFKA_BROKERS / REDIS_URL, else started), then issuance, introspection and revocation as
-// separate processes on 3001/3002/3003 sharing one issuer and one KEYS_FILE, with one combined
-// log. Ctrl-C stops everything that was started.
+// separate processes on 3001/3002/3003 sharing one issuer and one KEYS_FILE, and the demo orders
+// API on 4000, with one combined log. Ctrl-C stops everything that was started.
 const { spawn, execFileSync } = require('node:child_process');
 const { existsSync, mkdirSync } = require('node:fs');
 const { join } = require('node:path');
@@ -13,6 +13,8 @@ const SERVICES = [
   { name: 'issuance', port: 3001 },
   { name: 'introspection', port: 3002 },
   { name: 'revocation', port: 3003 },
+  // The orders API guarded by the resource-server library: see a revocation refused at once.
+  { name: 'demo-api', port: 4000 },
 ];
 
 function devKeysFile() {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { loadConfig } from '@app/config';
+import { loadConfig, loadResourceServerEnv } from '@app/config';
 
 // No Docker engine runs here, so the compose file is checked for structure and for agreement
 // with the code: every service boots from the image, finds its engines and passes validation.
@@ -24,7 +24,7 @@ const apps = ['issuance', 'introspection', 'revocation'];
 describe('docker-compose.yml', () => {
   it('runs Kafka, Redis and the three services, each with a health check', () => {
     expect(Object.keys(services).sort()).toEqual(
-      ['introspection', 'issuance', 'kafka', 'redis', 'revocation'].sort(),
+      ['demo-api', 'introspection', 'issuance', 'kafka', 'redis', 'revocation'].sort(),
     );
     for (const s of Object.values(services)) expect(s.healthcheck?.test.length).toBeGreaterThan(0);
   });
@@ -50,6 +50,19 @@ describe('docker-compose.yml', () => {
     expect(config.redisUrl).toBe('redis://redis:6379');
     expect(services[name]!.ports).toEqual([`${env.PORT}:${env.PORT}`]);
     expect(services[name]!.healthcheck!.test.join(' ')).toContain(`:${env.PORT}/health/ready`);
+  });
+
+  it('runs the demo API against the issuer the services advertise, with a config it accepts', () => {
+    const env = services['demo-api']!.environment;
+    expect(dockerfile).toContain('nest build demo-api');
+    const rs = loadResourceServerEnv(env);
+    expect(rs.issuer).toBe(services.issuance!.environment.ISSUER);
+    expect(rs.jwksUri).toBe('http://issuance:3001/oauth2/jwks');
+    expect(rs.redisUrl).toBe('redis://redis:6379');
+    expect(services['demo-api']!.depends_on).toEqual({
+      issuance: { condition: 'service_healthy' },
+      redis: { condition: 'service_healthy' },
+    });
   });
 
   it('shares one issuer and one key set across the services', () => {
