@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/results/**'] },
@@ -22,27 +23,21 @@ export default tseslint.config(
     },
   },
   {
-    files: ['libs/config/**/*.ts', 'test/**/*.ts'],
+    // Tests and the benchmark harness set up environments; services read theirs via libs/config.
+    files: ['libs/config/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: {
-      globals: {
-        require: 'readonly',
-        module: 'writable',
-        process: 'readonly',
-        __dirname: 'readonly',
-        console: 'readonly',
-        Buffer: 'readonly',
-        setTimeout: 'readonly',
-        clearTimeout: 'readonly',
-      },
+      globals: globals.node,
       sourceType: 'commonjs',
     },
     rules: {
       '@typescript-eslint/no-require-imports': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { varsIgnorePattern: '^_' }],
+      // Requiring a built-in module by its global's name (crypto, performance) is deliberate.
+      'no-redeclare': ['error', { builtinGlobals: false }],
     },
   },
 );

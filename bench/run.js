@@ -2,7 +2,7 @@
 // `npm run bench [-- --quick]`: ours and node-oidc-provider side by side on this machine, in the
 // same run, in alternating rounds (A B A B …) so that drift cancels; plus the machine's own limits.
 // Writes bench/results/<date>.json, latest.json, latest.md and latest.svg.
-const { mkdtempSync, writeFileSync, mkdirSync } = require('node:fs');
+const { mkdtempSync, mkdirSync } = require('node:fs');
 const { execFileSync } = require('node:child_process');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
