@@ -11,6 +11,7 @@ const { ensureBuilt, root } = require('../scripts/build-if-needed');
 const { freePort, startServer, runPinnedJson, HAS_TASKSET, LOAD_CORE } = require('./lib/processes');
 const { scenarios } = require('./lib/scenarios');
 const { writeReports } = require('./lib/report');
+const { runPropagation } = require('./propagation');
 
 const QUICK = process.argv.includes('--quick');
 const SETTINGS = {
@@ -167,6 +168,9 @@ async function main() {
       results.push({ name: s.name, note: s.note, ...r, peer: r.peer ?? null, ratio });
       log(`${s.name}: ours ${r.ours.rps} rps, peer ${r.peer?.rps ?? '-'} rps, ratio ${ratio}`);
     }
+    await Promise.all(Object.values(servers).map((s) => s.stop()));
+    log('revocation propagation across resource-server replicas…');
+    const propagation = await runPropagation({ quick: QUICK, log, infra: { kafka, redis } });
     const rss = Object.fromEntries(Object.entries(servers).map(([k, s]) => [k, s.peakRssMb()]));
     mkdirSync(join(__dirname, 'results'), { recursive: true });
     writeReports(join(__dirname, 'results'), {
@@ -176,6 +180,7 @@ async function main() {
       machine,
       peak_rss_mb: rss,
       scenarios: results,
+      propagation,
     });
   } finally {
     await Promise.all(Object.values(servers).map((s) => s.stop()));

@@ -21,8 +21,7 @@ autocannon(
   {
     url: spec.url,
     connections: spec.connections,
-    duration: spec.amount ? undefined : spec.duration,
-    amount: spec.amount,
+    ...(spec.amount ? { amount: spec.amount } : { duration: spec.duration }),
     overallRate: spec.rate,
     requests: [request],
     timeout: 10,

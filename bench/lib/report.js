@@ -9,6 +9,16 @@ function writeReports(dir, run) {
     settings: run.settings,
     auth: run.auth,
     peak_rss_mb: run.peak_rss_mb,
+    propagation: run.propagation && {
+      revocations: run.propagation.revocations,
+      replicas: run.propagation.replicas,
+      p50_ms: run.propagation.p50_ms,
+      p99_ms: run.propagation.p99_ms,
+      max_ms: run.propagation.max_ms,
+      missed: run.propagation.missed,
+      validations_per_s_per_core: run.propagation.validations_per_s_per_core,
+      validations_per_s_per_core_uncached: run.propagation.validations_per_s_per_core_uncached,
+    },
     scenarios: run.scenarios.map((s) => ({
       name: s.name,
       note: s.note,

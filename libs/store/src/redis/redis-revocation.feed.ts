@@ -5,11 +5,29 @@ import { Revocation } from '../store.ports';
 
 const BATCH = 1000;
 
-/** Follows the revocation stream with XREAD BLOCK on a connection dedicated to it. */
+/** The store lost its data (restarted empty) and is not rebuilt yet: the feed is not current. */
+export class FeedNotCurrent extends Error {
+  constructor() {
+    super('the revocation store is being rebuilt from the log');
+    this.name = 'FeedNotCurrent';
+  }
+}
+
+/**
+ * Follows the revocation stream with XREAD BLOCK on a connection dedicated to it. Once the
+ * projector's marker has been seen, a store without it has lost its data (a Redis that came back
+ * empty): reads then fail until the log has been replayed into it, so a mirror never confirms
+ * itself current against a store that forgot revocations.
+ */
 export class RedisRevocationFeed implements RevocationFeed {
+  private sawProjection = false;
+
   constructor(private readonly redis: Redis) {}
 
   async read(afterId: string, blockMs: number): Promise<RevocationFeedEntry[]> {
+    const built = (await this.redis.exists(RedisKeys.projectionMarker())) === 1;
+    if (built) this.sawProjection = true;
+    else if (this.sawProjection) throw new FeedNotCurrent();
     const key = RedisKeys.revocationStream();
     const reply =
       blockMs > 0
