@@ -76,7 +76,12 @@ export class TokenValidator {
 
   /** The request's token, validated; throws a BearerError to render (RFC 6750 §3). */
   async validate(request: BearerSources): Promise<ValidatedToken> {
-    const token = extractBearer(request);
+    // RFC 6750 §2.2/§2.3: body and query tokens count only where this API enables them.
+    const token = extractBearer({
+      authorization: request.authorization,
+      formAccessToken: this.options.allowFormBody ? request.formAccessToken : undefined,
+      queryAccessToken: this.options.allowQuery ? request.queryAccessToken : undefined,
+    });
     const claims = await this.claimsOf(token);
     if (!claims) throw new InvalidToken('the access token is invalid or expired');
     if (this.isRevoked(claims)) throw new InvalidToken('the access token is invalid or expired');

@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BearerError, bearerErrorResponse } from '../bearer.errors';
+import { BearerSources } from '../bearer-token.extractor';
 import { TokenValidator } from '../token.validator';
 import { REQUIRED_SCOPES, TOKEN_PROPERTY } from './require-scopes.decorator';
 
@@ -20,7 +21,7 @@ export class BearerGuard implements CanActivate {
     const http = ctx.switchToHttp();
     const req = http.getRequest<FastifyRequest>();
     try {
-      const token = await this.validator.validate({ authorization: req.headers.authorization });
+      const token = await this.validator.validate(bearerSources(req));
       const required =
         this.reflector.getAllAndOverride<string[]>(REQUIRED_SCOPES, [
           ctx.getHandler(),
@@ -36,4 +37,24 @@ export class BearerGuard implements CanActivate {
       return false;
     }
   }
+}
+
+/** Where a request may carry its token; the validator decides which ones count. */
+function bearerSources(req: FastifyRequest): BearerSources {
+  const query = req.query as Record<string, unknown> | undefined;
+  return {
+    authorization: req.headers.authorization,
+    queryAccessToken: typeof query?.access_token === 'string' ? query.access_token : undefined,
+    formAccessToken: formField(req, 'access_token'),
+  };
+}
+
+function formField(req: FastifyRequest, name: string): string | undefined {
+  if (!/^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? ''))
+    return undefined;
+  const body = req.body;
+  if (typeof body === 'string') return new URLSearchParams(body).get(name) ?? undefined;
+  const value =
+    body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
+  return typeof value === 'string' ? value : undefined;
 }
