@@ -68,6 +68,7 @@ async function startTopology(infra, servers) {
     standalone: await freePort(),
     issuance: await freePort(),
     introspection: await freePort(),
+    revocation: await freePort(),
     peer: await freePort(),
     rs: await freePort(),
   };
@@ -87,6 +88,11 @@ async function startTopology(infra, servers) {
   servers.issuance = await startServer('ours-issuance', [bundle('issuance')], {
     env: { ...cluster, PORT: String(ports.issuance) },
     readyUrl: `${url(ports.issuance)}/health/ready`,
+  });
+  // The revocation service hosts the projector that builds the store introspection reads.
+  servers.revocation = await startServer('ours-revocation', [bundle('revocation')], {
+    env: { ...cluster, PORT: String(ports.revocation) },
+    readyUrl: `${url(ports.revocation)}/health/ready`,
   });
   servers.introspection = await startServer('ours-introspection', [bundle('introspection')], {
     env: { ...cluster, PORT: String(ports.introspection) },

@@ -158,6 +158,16 @@ export function describeStoreContract(name: string, make: () => StoreFactory): v
       });
     });
 
+    describe('RevocationStore key notices', () => {
+      it('remembers which signing keys were announced', async () => {
+        const kid = unique('kid');
+        await expect(sut.revocations().keyAnnounced(kid)).resolves.toBe(false);
+        await sut.revocations().announceKey({ kid, alg: 'ES256' });
+        await expect(sut.revocations().keyAnnounced(kid)).resolves.toBe(true);
+        await expect(sut.revocations().keyAnnounced(unique('kid'))).resolves.toBe(false);
+      });
+    });
+
     describe('ReplayStore', () => {
       it('accepts a key once, refuses it until it expires, then accepts it again', async () => {
         const key = unique('jti');

@@ -4,6 +4,7 @@ import { DiscoveryController } from './discovery.controller';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { GRANT_HANDLERS, GrantHandler } from './grants/grant-handler';
 import { IssueTokenUseCase } from './issue-token.usecase';
+import { KeyAnnouncer } from './key.announcer';
 import { TokenController } from './token.controller';
 
 /** The issuance service's routes and use cases; infrastructure comes from PlatformModule. */
@@ -11,6 +12,7 @@ import { TokenController } from './token.controller';
   controllers: [TokenController, DiscoveryController],
   providers: [
     AccessTokenMinter,
+    KeyAnnouncer,
     IssueTokenUseCase,
     ClientCredentialsGrant,
     {

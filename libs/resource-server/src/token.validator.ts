@@ -71,6 +71,8 @@ export class TokenValidator {
       blockMs: Math.max(1, Math.min(FEED_BLOCK_MS, Math.floor(stalenessBudgetMs / 4))),
       onError: this.options.onError,
     });
+    // A key announced by the issuer is fetched at once, not on the first token that names it.
+    this.mirror.onKeyNotice(() => void this.keys.refresh().catch((e) => this.options.onError?.(e)));
     await Promise.all([this.keys.refresh(), this.mirror.start()]);
   }
 

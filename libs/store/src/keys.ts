@@ -21,6 +21,8 @@ export const RedisKeys = {
   assertionJti: (clientId: string, jti: string) => `${PREFIX}:jti:{${clientId}}:${jti}`,
   /** Present once the projector has built this store from the log. Writer/reader: projector. */
   projectionMarker: () => `${PREFIX}:projection`,
+  /** A signing key already announced on the stream. Writer and reader: issuance. */
+  announcedKey: (kid: string) => `${PREFIX}:key:{${kid}}`,
   /** Stream of revocations that replicas follow. Writer: revocation. Readers: every replica. */
   revocationStream: () => `${PREFIX}:revocations`,
 } as const;

@@ -1,13 +1,12 @@
-import { Revocation } from './store.ports';
+import { KeyNotice, Revocation } from './store.ports';
 
-export interface RevocationFeedEntry {
-  /** Stream id: entries are ordered by it; a reader resumes after the last one it saw. */
-  readonly id: string;
-  readonly revocation: Revocation;
-}
+/** Stream id: entries are ordered by it; a reader resumes after the last one it saw. */
+export type RevocationFeedEntry =
+  | { readonly id: string; readonly revocation: Revocation }
+  | { readonly id: string; readonly key: KeyNotice };
 
 /**
- * The ordered feed of revocations that replicas follow (a Redis stream, trimmed by age). Unlike
+ * The ordered feed of revocations (and signing-key notices) that replicas follow (a Redis stream, trimmed by age). Unlike
  * pub/sub, a reader that reconnects loses nothing: it reads on from its last id.
  */
 export interface RevocationFeed {

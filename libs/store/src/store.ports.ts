@@ -37,9 +37,19 @@ export interface RevocationSubject {
   readonly iat: number;
 }
 
+/** A signing key the issuer publishes: verifiers refetch the issuer's key set at once. */
+export interface KeyNotice {
+  readonly kid: string;
+  readonly alg: string;
+}
+
 export interface RevocationStore {
   revoke(revocation: Revocation): Promise<void>;
   isRevoked(subject: RevocationSubject): Promise<boolean>;
+  /** Whether a key notice for `kid` was already put on the stream. */
+  keyAnnounced(kid: string): Promise<boolean>;
+  /** Puts a key notice on the stream replicas follow, and remembers it was announced. */
+  announceKey(notice: KeyNotice): Promise<void>;
 }
 
 /** Single-use identifiers, such as the `jti` of client assertions (RFC 7523 §3 item 7). */

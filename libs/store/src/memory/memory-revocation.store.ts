@@ -1,25 +1,43 @@
 import { RevocationFeed, RevocationFeedEntry } from '../revocation-feed.port';
 import { RevocationSet } from '../revocation-set';
-import { Revocation, RevocationStore, RevocationSubject } from '../store.ports';
+import { KeyNotice, Revocation, RevocationStore, RevocationSubject } from '../store.ports';
 
 /** One process's revocations, and the feed of them that in-process mirrors follow. */
 export class MemoryRevocationStore implements RevocationStore, RevocationFeed {
   private readonly set = new RevocationSet();
   private readonly feed: RevocationFeedEntry[] = [];
   private readonly waiting = new Set<() => void>();
+  private readonly announced = new Set<string>();
   private sequence = 0;
 
   constructor(private readonly retentionMs = 86_400_000) {}
 
   async revoke(r: Revocation): Promise<void> {
     this.set.add(r);
-    this.feed.push({ id: `${Date.now()}-${this.sequence++}`, revocation: r });
+    this.append({ id: this.nextId(), revocation: r });
+  }
+
+  private nextId(): string {
+    return `${Date.now()}-${this.sequence++}`;
+  }
+
+  private append(entry: RevocationFeedEntry): void {
+    this.feed.push(entry);
     this.trim();
     for (const wake of this.waiting) wake();
   }
 
   async isRevoked(t: RevocationSubject): Promise<boolean> {
     return this.set.covers(t);
+  }
+
+  async keyAnnounced(kid: string): Promise<boolean> {
+    return this.announced.has(kid);
+  }
+
+  async announceKey(notice: KeyNotice): Promise<void> {
+    this.announced.add(notice.kid);
+    this.append({ id: this.nextId(), key: notice });
   }
 
   async read(afterId: string, blockMs: number): Promise<RevocationFeedEntry[]> {

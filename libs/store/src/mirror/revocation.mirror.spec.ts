@@ -94,6 +94,17 @@ describe('RevocationMirror', () => {
     });
   });
 
+  it('passes signing-key notices to their listeners', async () => {
+    sut = new RevocationMirror(store, { blockMs: 50 });
+    const notices: string[] = [];
+    sut.onKeyNotice((k) => notices.push(k.kid));
+    await sut.start();
+    await store.announceKey({ kid: 'k2', alg: 'ES256' });
+    await eventually(() => notices.length === 1);
+    expect(notices).toEqual(['k2']);
+    expect(sut.isRevoked(subject('k2'))).toBe(false);
+  });
+
   it('is not current before it has read the feed', () => {
     sut = new RevocationMirror(store);
     expect(() => sut.isRevoked(subject('x'))).toThrow(MirrorStale);

@@ -1,6 +1,6 @@
 import { RevocationFeed, RevocationFeedEntry } from '../revocation-feed.port';
 import { RevocationSet } from '../revocation-set';
-import { Revocation, RevocationSubject } from '../store.ports';
+import { KeyNotice, Revocation, RevocationSubject } from '../store.ports';
 
 export interface MirrorOptions {
   /** Longer than this without confirming it is current, the mirror refuses to answer. */
@@ -29,6 +29,7 @@ export class MirrorStale extends Error {
 export class RevocationMirror {
   private readonly set = new RevocationSet();
   private readonly listeners = new Set<(r: Revocation) => void>();
+  private readonly keyListeners = new Set<(k: KeyNotice) => void>();
   private lastId = '0';
   private confirmedAt = 0;
   private running = false;
@@ -57,6 +58,12 @@ export class RevocationMirror {
   onRevocation(listener: (r: Revocation) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Called when the issuer announces a signing key (verifiers refresh their key set). */
+  onKeyNotice(listener: (k: KeyNotice) => void): () => void {
+    this.keyListeners.add(listener);
+    return () => this.keyListeners.delete(listener);
   }
 
   get size(): number {
@@ -98,11 +105,15 @@ export class RevocationMirror {
   }
 
   private apply(entries: RevocationFeedEntry[]): void {
-    for (const { id, revocation } of entries) {
-      this.lastId = id;
-      if (revocation.expiresAt <= Date.now()) continue;
-      this.set.add(revocation);
-      for (const listener of this.listeners) listener(revocation);
+    for (const entry of entries) {
+      this.lastId = entry.id;
+      if ('key' in entry) {
+        for (const listener of this.keyListeners) listener(entry.key);
+        continue;
+      }
+      if (entry.revocation.expiresAt <= Date.now()) continue;
+      this.set.add(entry.revocation);
+      for (const listener of this.listeners) listener(entry.revocation);
     }
   }
 }

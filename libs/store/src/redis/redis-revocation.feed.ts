@@ -1,7 +1,7 @@
 import type Redis from 'ioredis';
 import { RedisKeys } from '../keys';
 import { RevocationFeed, RevocationFeedEntry } from '../revocation-feed.port';
-import { Revocation } from '../store.ports';
+import { KeyNotice, Revocation } from '../store.ports';
 
 const BATCH = 1000;
 
@@ -34,7 +34,7 @@ export class RedisRevocationFeed implements RevocationFeed {
         ? await this.redis.xread('COUNT', BATCH, 'BLOCK', blockMs, 'STREAMS', key, afterId)
         : await this.redis.xread('COUNT', BATCH, 'STREAMS', key, afterId);
     const entries = reply?.[0]?.[1] ?? [];
-    return entries.map(([id, fields]) => ({ id, revocation: revocationOf(fields) }));
+    return entries.map(([id, fields]) => entryOf(id, fields));
   }
 
   async close(): Promise<void> {
@@ -42,7 +42,10 @@ export class RedisRevocationFeed implements RevocationFeed {
   }
 }
 
-function revocationOf(fields: string[]): Revocation {
-  const at = fields.indexOf('revocation');
-  return JSON.parse(fields[at + 1] ?? 'null') as Revocation;
+/** Stream entries carry one field: `revocation` or `key`, with a JSON value. */
+function entryOf(id: string, fields: string[]): RevocationFeedEntry {
+  const [name, value] = fields;
+  return name === 'key'
+    ? { id, key: JSON.parse(value ?? 'null') as KeyNotice }
+    : { id, revocation: JSON.parse(value ?? 'null') as Revocation };
 }

@@ -2,7 +2,7 @@ import type Redis from 'ioredis';
 import { guarded } from './redis-guard';
 import { RedisKeys, revocationKey } from '../keys';
 import { revocationCovers } from '../revocation.matcher';
-import { Revocation, RevocationStore, RevocationSubject } from '../store.ports';
+import { KeyNotice, Revocation, RevocationStore, RevocationSubject } from '../store.ports';
 
 /**
  * Merges a revocation into the one already stored under its key, atomically: the wider one wins
@@ -24,6 +24,9 @@ redis.call('SET', KEYS[1], cjson.encode(next), 'PXAT', string.format('%d', next.
 return 1
 `;
 
+/** How long a key stays "announced": a key still published after that is announced again. */
+const KEY_MEMORY_MS = 30 * 86_400_000;
+
 /**
  * Revocation entries, one key each (Redis 7.0 has no hash-field expiry), expiring with the last
  * token they cover; and the revocation stream that replicas follow, trimmed by age.
@@ -36,17 +39,33 @@ export class RedisRevocationStore implements RevocationStore {
   ) {}
 
   async revoke(r: Revocation): Promise<void> {
-    const now = Date.now();
-    await guarded(this.redis.eval(MERGE, 1, revocationKey(r), JSON.stringify(r), now));
+    await guarded(this.redis.eval(MERGE, 1, revocationKey(r), JSON.stringify(r), Date.now()));
+    await this.append('revocation', r);
+  }
+
+  async keyAnnounced(kid: string): Promise<boolean> {
+    return (await guarded(this.redis.exists(RedisKeys.announcedKey(kid)))) === 1;
+  }
+
+  async announceKey(notice: KeyNotice): Promise<void> {
+    await this.append('key', notice);
+    await guarded(
+      this.redis.set(RedisKeys.announcedKey(notice.kid), notice.alg, 'PX', KEY_MEMORY_MS),
+    );
+  }
+
+  /** XADD trimmed by age: entries older than the longest token lifetime matter to nobody. */
+  private async append(field: 'revocation' | 'key', value: unknown): Promise<void> {
+    const oldest = String(Date.now() - this.streamRetentionMs);
     await guarded(
       this.redis.xadd(
         RedisKeys.revocationStream(),
         'MINID',
         '~',
-        String(now - this.streamRetentionMs),
+        oldest,
         '*',
-        'revocation',
-        JSON.stringify(r),
+        field,
+        JSON.stringify(value),
       ),
     );
   }
