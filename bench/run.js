@@ -25,7 +25,7 @@ const CONFIG_FILE = join(__dirname, 'bench.config.json');
 const log = (m) => process.stderr.write(`[bench] ${m}\n`);
 
 function load(spec) {
-  return runPinnedJson(LOAD_CORE, [join(__dirname, 'lib/load-worker.js'), JSON.stringify(spec)]);
+  return runPinnedJson(LOAD_CORE, [join(__dirname, 'lib/load-worker.js')], JSON.stringify(spec));
 }
 
 async function machineLimits() {

@@ -1,9 +1,9 @@
 // One load run with autocannon, in its own process (pinned to the load core by the caller).
-// Input: a JSON spec as argv[2]; output: one JSON line with the figures. When the spec carries
+// Input: a JSON spec on standard input; output: one JSON line with the figures. When the spec carries
 // `bodies`, every request takes the next one (across all connections), so each is used once.
 const autocannon = require('autocannon');
 
-const spec = JSON.parse(process.argv[2]);
+const spec = JSON.parse(require('node:fs').readFileSync(0, 'utf8'));
 let next = 0;
 const request = {
   method: spec.method,

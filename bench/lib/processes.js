@@ -86,11 +86,15 @@ function stop(child) {
   });
 }
 
-/** Runs a node script pinned to the load core and returns its JSON output. */
-function runPinnedJson(core, nodeArgs) {
+/**
+ * Runs a node script pinned to `core` and returns its JSON output; `input` goes to its standard
+ * input (a load spec with thousands of tokens is far over the size of one argument).
+ */
+function runPinnedJson(core, nodeArgs, input) {
   const [cmd, args] = pinned(core, process.execPath, nodeArgs);
-  const out = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (out.status !== 0) throw new Error(`${nodeArgs.join(' ')} failed:\n${out.stderr}`);
+  const out = spawnSync(cmd, args, { encoding: 'utf8', input, maxBuffer: 64 * 1024 * 1024 });
+  if (out.status !== 0)
+    throw new Error(`${nodeArgs[0]} failed (${out.error?.message ?? out.status}):\n${out.stderr}`);
   return JSON.parse(out.stdout.trim().split('\n').pop());
 }
 

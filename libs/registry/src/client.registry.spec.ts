@@ -31,6 +31,8 @@ describe('ClientRegistry.secretMatches', () => {
     const sut = registry();
     await expect(sut.secretMatches(sut.client('plain')!, secret)).resolves.toBe(true);
     await expect(sut.secretMatches(sut.client('plain')!, 'wrong')).resolves.toBe(false);
+    await expect(sut.secretMatches(sut.client('plain')!, `${secret}x`)).resolves.toBe(false);
+    await expect(sut.secretMatches(sut.client('plain')!, secret.slice(1))).resolves.toBe(false);
     await expect(sut.secretMatches(sut.client('hashed')!, secret)).resolves.toBe(true);
     await expect(sut.secretMatches(sut.client('hashed')!, 'wrong')).resolves.toBe(false);
   });

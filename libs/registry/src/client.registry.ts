@@ -1,6 +1,6 @@
 import { ClientConfig, RegistryConfig, ResourceConfig } from '@app/config';
 import { timingSafeEqual } from 'node:crypto';
-import { constantTimeEqual, sha256, verifySecretHash } from './secret-hash';
+import { sha256, verifySecretHash } from './secret-hash';
 
 /** The configured clients and resources, looked up by identifier. */
 export class ClientRegistry {
@@ -12,6 +12,8 @@ export class ClientRegistry {
    * of a 128-bit secret is not brute-forceable); a changed secret simply misses the cache.
    */
   private readonly verified = new Map<string, Buffer>();
+  /** SHA-256 of each plain (development) secret, computed once. */
+  private readonly plainDigests = new Map<string, Buffer>();
 
   constructor(config: RegistryConfig) {
     this.clients = new Map(config.clients.map((c) => [c.clientId, c]));
@@ -30,11 +32,21 @@ export class ClientRegistry {
     return [...this.resources.values()];
   }
 
+  /** Comparing digests makes the check constant-time whatever the lengths. */
+  private plainDigest(client: ClientConfig): Buffer {
+    let d = this.plainDigests.get(client.clientId);
+    if (!d) {
+      d = sha256(client.secret!.value);
+      this.plainDigests.set(client.clientId, d);
+    }
+    return d;
+  }
+
   async secretMatches(client: ClientConfig, secret: string): Promise<boolean> {
     const stored = client.secret;
     if (!stored) return false;
-    if (stored.kind === 'plain') return constantTimeEqual(secret, stored.value);
     const digest = sha256(secret);
+    if (stored.kind === 'plain') return timingSafeEqual(digest, this.plainDigest(client));
     const cached = this.verified.get(client.clientId);
     if (cached && timingSafeEqual(cached, digest)) return true;
     const ok = await verifySecretHash(secret, stored.value);

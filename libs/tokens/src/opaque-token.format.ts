@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 export type OpaqueKind = 'at' | 'rt';
 
@@ -21,5 +21,5 @@ export const OpaqueTokenFormat = {
 
 /** SHA-256, base64url: the only form in which a token is kept. */
 export function tokenDigest(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
+  return hash('sha256', token, 'base64url');
 }

@@ -45,6 +45,8 @@ export class FormParams {
 }
 
 function decode(s: string): string {
+  // Most names and many values need no decoding at all.
+  if (!s.includes('%') && !s.includes('+')) return s;
   try {
     return decodeURIComponent(s.replace(/\+/g, ' '));
   } catch {
