@@ -21,6 +21,7 @@ const SETTINGS = {
   connections: 32,
   revocations: QUICK ? 300 : 4000,
 };
+const HALF_PEAK_CONNECTIONS = 8;
 const CONFIG_FILE = join(__dirname, 'bench.config.json');
 const log = (m) => process.stderr.write(`[bench] ${m}\n`);
 
@@ -146,8 +147,9 @@ async function runScenario(s) {
   for (const side of sides) {
     const summary = summarize(runs.get(side));
     const half = await side.prepare();
+    // Open-loop at half the peak: few connections, so the rate limiter does not send in bursts.
     const atHalf = load({
-      connections: SETTINGS.connections,
+      connections: HALF_PEAK_CONNECTIONS,
       duration: SETTINGS.duration,
       ...half,
       rate: Math.max(1, Math.round(summary.rps / 2)),
@@ -174,10 +176,11 @@ async function main() {
       results.push({ name: s.name, note: s.note, ...r, peer: r.peer ?? null, ratio });
       log(`${s.name}: ours ${r.ours.rps} rps, peer ${r.peer?.rps ?? '-'} rps, ratio ${ratio}`);
     }
+    // Peak RSS (VmHWM) is read while the processes still exist.
+    const rss = Object.fromEntries(Object.entries(servers).map(([k, s]) => [k, s.peakRssMb()]));
     await Promise.all(Object.values(servers).map((s) => s.stop()));
     log('revocation propagation across resource-server replicas…');
     const propagation = await runPropagation({ quick: QUICK, log, infra: { kafka, redis } });
-    const rss = Object.fromEntries(Object.entries(servers).map(([k, s]) => [k, s.peakRssMb()]));
     mkdirSync(join(__dirname, 'results'), { recursive: true });
     writeReports(join(__dirname, 'results'), {
       date: new Date().toISOString(),
