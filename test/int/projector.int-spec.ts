@@ -73,11 +73,15 @@ describe('projector: Redis derived from the log', () => {
   const revoke = async (token: string, auth = SPLIT_AUTH.owner) =>
     expect((await oauth.revoke({ token }, auth)).status).toBe(200);
 
-  /** Derived state only: the marker's value is a timestamp, client-assertion jtis are not events. */
+  /**
+   * Derived state only: the marker's value is a timestamp, client-assertion jtis are not events,
+   * and announced signing keys are issuance's own memory (a restarted issuance announces again).
+   */
   const derivedState = async (): Promise<Record<string, KeyState>> => {
     const all = await snapshot(redis);
     delete all[RedisKeys.projectionMarker()];
-    for (const key of Object.keys(all)) if (key.startsWith('tl:jti:')) delete all[key];
+    for (const key of Object.keys(all))
+      if (key.startsWith('tl:jti:') || key.startsWith('tl:key:')) delete all[key];
     return all;
   };
 
@@ -91,7 +95,9 @@ describe('projector: Redis derived from the log', () => {
 
   const revocationsOnStream = async (): Promise<string[]> => {
     const entries = await redis.xrange(RedisKeys.revocationStream(), '-', '+');
-    return entries.map(([, fields]) => JSON.parse(fields[1]!).jti as string);
+    return entries
+      .filter(([, fields]) => fields[0] === 'revocation')
+      .map(([, fields]) => JSON.parse(fields[1]!).jti as string);
   };
 
   it('rebuilds a lost Redis from the log: live tokens come back, revoked ones stay revoked', async () => {
