@@ -13,7 +13,6 @@ const { join } = require('node:path');
 const { ensureKafka, ensureRedis } = require('../scripts/infra');
 const { ensureBuilt, root } = require('../scripts/build-if-needed');
 const { freePort, startServer, runPinnedJson, HAS_TASKSET, LOAD_CORE } = require('./lib/processes');
-const { startUnpinned } = require('./lib/propagation-procs');
 const { send, bearer, closeConnections } = require('./lib/propagation-http');
 
 const CONFIG_FILE = join(__dirname, 'bench.config.json');
@@ -186,7 +185,8 @@ async function startTopology({ kafka, redis, tmp, log, cleanups }) {
   };
   const service = async (name, port) => {
     const bundle = ensureBuilt(name);
-    const s = await startUnpinned(name, [bundle], {
+    const s = await startServer(name, [bundle], {
+      pin: false,
       env: { ...cluster, PORT: String(port) },
       readyUrl: `${url(port)}/health/ready`,
     });
@@ -199,7 +199,8 @@ async function startTopology({ kafka, redis, tmp, log, cleanups }) {
   const replicaEnv = { ISSUER: issuer, JWKS_URI: `${issuer}/oauth2/jwks`, REDIS_URL: redis.url };
   await Promise.all(
     replicaPorts.map(async (port, i) => {
-      const r = await startUnpinned(`rs-${i}`, rsArgs(port), {
+      const r = await startServer(`rs-${i}`, rsArgs(port), {
+        pin: false,
         cwd: root,
         env: { ...replicaEnv, PORT: String(port) },
       });

@@ -1,7 +1,7 @@
 // Server processes for the benchmark: pinned to one core where `taskset` exists, so per-process
 // figures compare; output kept for the failure report; peak RSS read from /proc (VmHWM).
 const { spawn, spawnSync } = require('node:child_process');
-const { readFileSync } = require('node:fs');
+const { existsSync, readFileSync } = require('node:fs');
 const net = require('node:net');
 
 const HAS_TASKSET = spawnSync('taskset', ['--version']).status === 0;
@@ -22,9 +22,21 @@ async function freePort() {
   });
 }
 
-/** Starts `node <args>` pinned to the server core and waits for `readyUrl` (or "ready" on stdout). */
-async function startServer(name, nodeArgs, { env = {}, readyUrl, cwd } = {}) {
-  const [cmd, args] = pinned(SERVER_CORE, process.execPath, nodeArgs);
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
+
+/**
+ * Starts `node <args>` and waits for `readyUrl` (or "ready" on stdout). Pinned to the server core
+ * unless `pin: false` (resource-server replicas stand in for separate machines and must not queue
+ * behind each other on one core). The kernel kills the child with this process, even a SIGKILLed
+ * one, where setpriv exists (Linux).
+ */
+async function startServer(name, nodeArgs, { env = {}, readyUrl, cwd, pin = true } = {}) {
+  const [node, nodeArgv] = pin
+    ? pinned(SERVER_CORE, process.execPath, nodeArgs)
+    : [process.execPath, nodeArgs];
+  const [cmd, args] = SETPRIV
+    ? [SETPRIV, ['--pdeathsig', 'KILL', '--', node, ...nodeArgv]]
+    : [node, nodeArgv];
   const child = spawn(cmd, args, {
     cwd,
     env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1', LOG_LEVEL: 'warn', ...env },
@@ -34,25 +46,31 @@ async function startServer(name, nodeArgs, { env = {}, readyUrl, cwd } = {}) {
   let printedReady = false;
   const keep = (d) => {
     output = (output + d).slice(-20_000);
-    if (/ready/.test(String(d))) printedReady = true;
+    if (/\bready\b/.test(String(d))) printedReady = true;
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited during start:\n${output}`);
-    if (readyUrl ? await answers(readyUrl) : printedReady) break;
-    if (Date.now() > deadline) throw new Error(`${name} did not become ready:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
+  const handle = {
     name,
     pid: child.pid,
     output: () => output,
-    /** Peak resident set of the server process in MB (the node process under taskset). */
+    /** Peak resident set of the server process in MB. */
     peakRssMb: () => peakRss(child.pid),
     stop: () => stop(child),
   };
+  const deadline = Date.now() + 90_000;
+  try {
+    for (;;) {
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`${name} exited during start:\n${output}`);
+      if (readyUrl ? await answers(readyUrl) : printedReady) return handle;
+      if (Date.now() > deadline) throw new Error(`${name} did not become ready:\n${output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } catch (e) {
+    await stop(child);
+    throw e;
+  }
 }
 
 async function answers(url) {
@@ -76,7 +94,7 @@ function peakRss(pid) {
 
 function stop(child) {
   return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
     child.once('exit', () => {
       clearTimeout(timer);
