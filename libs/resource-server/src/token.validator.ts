@@ -73,7 +73,9 @@ export class TokenValidator {
     });
     // A key announced by the issuer is fetched at once, not on the first token that names it.
     this.mirror.onKeyNotice(() => void this.keys.refresh().catch((e) => this.options.onError?.(e)));
-    await Promise.all([this.keys.refresh(), this.mirror.start()]);
+    // An issuer not up yet is no reason not to start: the keys are fetched on the first token.
+    const keys = this.keys.refresh().catch((e: unknown) => this.options.onError?.(e));
+    await Promise.all([keys, this.mirror.start()]);
   }
 
   /** The request's token, validated; throws a BearerError to render (RFC 6750 §3). */

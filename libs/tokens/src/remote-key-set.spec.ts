@@ -97,6 +97,34 @@ describe('RemoteKeySet', () => {
   });
 });
 
+describe('RemoteKeySet while the issuer is down', () => {
+  it('asks again a second after a failed fetch, not a whole refresh interval later', async () => {
+    const a = await signer('a');
+    let up = false;
+    const fetch = jest.fn(async () =>
+      up ? new Response(JSON.stringify({ keys: [a.jwk] })) : new Response('down', { status: 503 }),
+    );
+    const sut = new RemoteKeySet('https://issuer.example/jwks', {
+      fetch: fetch as unknown as typeof globalThis.fetch,
+      minRefreshIntervalMs: 60_000,
+    });
+    const verifier = new JwtAccessTokenVerifier(sut, { issuer: ISSUER, audience: AUD });
+    await expect(sut.refresh()).rejects.toBeInstanceOf(KeySetUnavailable);
+    up = true;
+    const token = await a.sign();
+    const now = Date.now();
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(now + 500);
+    try {
+      await expect(verifier.verify(token)).resolves.toBeNull(); // too soon: no fetch
+      clock.mockReturnValue(now + 1100);
+      await expect(verifier.verify(token)).resolves.not.toBeNull();
+    } finally {
+      clock.mockRestore();
+    }
+    expect(fetch).toHaveBeenCalledTimes(2);
+  });
+});
+
 describe('CachingJwtVerifier', () => {
   it('skips the signature check for a token seen before, but never past its expiry', async () => {
     const a = await signer('a');

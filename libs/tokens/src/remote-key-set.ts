@@ -10,6 +10,8 @@ export interface RemoteKeySetOptions {
   readonly fetch?: typeof fetch;
 }
 
+const RETRY_AFTER_FAILURE_MS = 1000;
+
 /** The key set could not be fetched: a token signed by a new key cannot be judged now (503). */
 export class KeySetUnavailable extends Error {
   constructor(cause: unknown) {
@@ -42,7 +44,7 @@ export class RemoteKeySet implements VerificationKeys {
   async verificationKey(header: JWTHeaderParameters): Promise<KeyLike | undefined> {
     if (header.kid === undefined) return undefined;
     let entry = this.keys.get(header.kid);
-    if (!entry && Date.now() - this.lastFetchAt >= (this.options.minRefreshIntervalMs ?? 30_000)) {
+    if (!entry && Date.now() - this.lastFetchAt >= this.minRefreshMs()) {
       await this.refresh();
       entry = this.keys.get(header.kid);
     }
@@ -71,8 +73,14 @@ export class RemoteKeySet implements VerificationKeys {
     try {
       this.keys = await this.download();
     } catch (e) {
+      // An issuer that is down (or not up yet) is asked again after a second, not a full interval.
+      this.lastFetchAt = Date.now() - this.minRefreshMs() + RETRY_AFTER_FAILURE_MS;
       throw new KeySetUnavailable(e);
     }
+  }
+
+  private minRefreshMs(): number {
+    return this.options.minRefreshIntervalMs ?? 30_000;
   }
 
   private async download(): Promise<Map<string, Entry>> {
