@@ -1,5 +1,13 @@
 import { createHash, createSecretKey } from 'node:crypto';
-import { decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
+import {
+  decodeProtectedHeader,
+  exportJWK,
+  generateKeyPair,
+  JWTHeaderParameters,
+  KeyLike,
+  SignJWT,
+  UnsecuredJWT,
+} from 'jose';
 import { AccessTokenClaims } from './access-token.claims';
 import { JwtAccessTokenFormat } from './jwt-access-token.format';
 import { KeyRing } from './key-ring';
@@ -21,6 +29,19 @@ function claims(over: Partial<AccessTokenClaims> = {}): AccessTokenClaims {
     exp: iat + 60,
     ...over,
   };
+}
+
+/** Claims a resource server would accept, in a JWT whose header and key the test chooses. */
+function forged(header: JWTHeaderParameters, key: KeyLike | Uint8Array): Promise<string> {
+  return new SignJWT({ client_id: 'svc-a', scope: 'read' })
+    .setProtectedHeader(header)
+    .setIssuer(ISSUER)
+    .setSubject('svc-a')
+    .setAudience('https://api.example')
+    .setIssuedAt()
+    .setExpirationTime('1m')
+    .setJti('x')
+    .sign(key);
 }
 
 describe('JwtAccessTokenFormat', () => {
@@ -77,43 +98,22 @@ describe('JwtAccessTokenFormat', () => {
   it('refuses HS256 signed with the public key as the secret', async () => {
     const { kid, ...jwk } = keys.publicJwks().keys.find((k) => k.alg === 'RS256')!;
     const secret = createSecretKey(Buffer.from(JSON.stringify(jwk)));
-    const token = await new SignJWT({ client_id: 'svc-a', scope: 'read' })
-      .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid })
-      .setIssuer(ISSUER)
-      .setSubject('svc-a')
-      .setAudience('https://api.example')
-      .setIssuedAt()
-      .setExpirationTime('1m')
-      .setJti('x')
-      .sign(secret);
+    const token = await forged({ alg: 'HS256', typ: 'at+jwt', kid }, secret);
     await expect(sut.verify(token)).resolves.toBeNull();
   });
 
   it('refuses a token signed by an unknown key or with a header alg other than its key', async () => {
     const { privateKey } = await generateKeyPair('ES256');
-    const stranger = await new SignJWT({ client_id: 'svc-a', scope: 'read' })
-      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: keys.signingKey('ES256').kid })
-      .setIssuer(ISSUER)
-      .setSubject('svc-a')
-      .setAudience('https://api.example')
-      .setIssuedAt()
-      .setExpirationTime('1m')
-      .setJti('x')
-      .sign(privateKey);
+    const stranger = await forged(
+      { alg: 'ES256', typ: 'at+jwt', kid: keys.signingKey('ES256').kid },
+      privateKey,
+    );
     await expect(sut.verify(stranger)).resolves.toBeNull();
   });
 
   it('refuses a JWT whose typ is not at+jwt (an ID token, say)', async () => {
     const key = keys.signingKey('ES256');
-    const idToken = await new SignJWT({ client_id: 'svc-a', scope: 'read' })
-      .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid: key.kid })
-      .setIssuer(ISSUER)
-      .setSubject('svc-a')
-      .setAudience('https://api.example')
-      .setIssuedAt()
-      .setExpirationTime('1m')
-      .setJti('x')
-      .sign(key.privateKey);
+    const idToken = await forged({ alg: 'ES256', typ: 'JWT', kid: key.kid }, key.privateKey);
     await expect(sut.verify(idToken)).resolves.toBeNull();
   });
 
