@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from './config.error';
+import { httpUrl, integer, oneOf } from './env-values';
 import { AppConfig, FAILURE_POLICIES, KafkaConfig } from './config.types';
 import { parseRegistryFile } from './registry-file.parser';
 
@@ -28,14 +29,14 @@ export function loadConfig(
     host: env.HOST || '0.0.0.0',
     issuer: iss,
     endpoints: {
-      token: endpoint(env.TOKEN_ENDPOINT, 'TOKEN_ENDPOINT', `${iss}/oauth2/token`),
-      jwks: endpoint(env.JWKS_URI, 'JWKS_URI', `${iss}/oauth2/jwks`),
-      introspection: endpoint(
+      token: httpUrl(env.TOKEN_ENDPOINT, 'TOKEN_ENDPOINT', `${iss}/oauth2/token`),
+      jwks: httpUrl(env.JWKS_URI, 'JWKS_URI', `${iss}/oauth2/jwks`),
+      introspection: httpUrl(
         env.INTROSPECTION_ENDPOINT,
         'INTROSPECTION_ENDPOINT',
         `${iss}/oauth2/introspect`,
       ),
-      revocation: endpoint(env.REVOCATION_ENDPOINT, 'REVOCATION_ENDPOINT', `${iss}/oauth2/revoke`),
+      revocation: httpUrl(env.REVOCATION_ENDPOINT, 'REVOCATION_ENDPOINT', `${iss}/oauth2/revoke`),
     },
     configFile,
     keysFile: env.KEYS_FILE ? resolve(env.KEYS_FILE) : undefined,
@@ -70,14 +71,6 @@ export function readJson(file: string, variable: string): unknown {
   }
 }
 
-function integer(v: string | undefined, name: string, fallback: number, min: number, max: number) {
-  if (v === undefined || v === '') return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new ConfigError(name, `must be an integer from ${min} to ${max}, got "${v}"`);
-  return n;
-}
-
 function issuer(v: string | undefined, port: number): string {
   if (!v) return `http://localhost:${port}`;
   let url: URL;
@@ -92,28 +85,8 @@ function issuer(v: string | undefined, port: number): string {
   return v.replace(/\/+$/, '');
 }
 
-/** Split services live at their own URLs; by default every endpoint hangs off the issuer. */
-function endpoint(v: string | undefined, name: string, fallback: string): string {
-  if (!v) return fallback;
-  if (!URL.canParse(v) || !/^https?:/.test(v))
-    throw new ConfigError(name, `must be an absolute http(s) URL, got "${v}"`);
-  return v;
-}
-
 function logLevel(v: string | undefined): AppConfig['logLevel'] {
   return oneOf(v, 'LOG_LEVEL', LOG_LEVELS, 'log');
-}
-
-function oneOf<T extends string>(
-  v: string | undefined,
-  name: string,
-  allowed: readonly T[],
-  fallback: T,
-): T {
-  if (!v) return fallback;
-  if (!(allowed as readonly string[]).includes(v))
-    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${v}"`);
-  return v as T;
 }
 
 function boolean(v: string | undefined, name: string, fallback: boolean): boolean {

@@ -1,4 +1,5 @@
 import { ConfigError } from './config.error';
+import { httpUrl, integer, oneOf } from './env-values';
 import { FailurePolicy, FAILURE_POLICIES } from './config.types';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -20,7 +21,7 @@ export function loadResourceServerEnv(
   env: Env = process.env,
   defaultPort = 4000,
 ): ResourceServerEnv {
-  const issuer = url(env.ISSUER ?? 'http://localhost:3000', 'ISSUER').replace(/\/+$/, '');
+  const issuer = httpUrl(env.ISSUER, 'ISSUER', 'http://localhost:3000').replace(/\/+$/, '');
   const clientId = env.RESOURCE_CLIENT_ID;
   const clientSecret = env.RESOURCE_CLIENT_SECRET;
   if ((clientId === undefined) !== (clientSecret === undefined))
@@ -30,23 +31,24 @@ export function loadResourceServerEnv(
     );
   if (!env.REDIS_URL) throw new ConfigError('REDIS_URL', 'the revocation mirror needs Redis');
   return Object.freeze({
-    port: int(env.PORT, 'PORT', defaultPort, 0, 65535),
+    port: integer(env.PORT, 'PORT', defaultPort, 0, 65535),
     issuer,
-    audience: url(env.RESOURCE_AUDIENCE ?? 'https://orders.example.com', 'RESOURCE_AUDIENCE'),
-    jwksUri: url(env.JWKS_URI ?? `${issuer}/oauth2/jwks`, 'JWKS_URI'),
+    audience: httpUrl(env.RESOURCE_AUDIENCE, 'RESOURCE_AUDIENCE', 'https://orders.example.com'),
+    jwksUri: httpUrl(env.JWKS_URI, 'JWKS_URI', `${issuer}/oauth2/jwks`),
     redisUrl: env.REDIS_URL,
     introspection:
       clientId && clientSecret
         ? {
-            endpoint: url(
-              env.INTROSPECTION_ENDPOINT ?? `${issuer}/oauth2/introspect`,
+            endpoint: httpUrl(
+              env.INTROSPECTION_ENDPOINT,
               'INTROSPECTION_ENDPOINT',
+              `${issuer}/oauth2/introspect`,
             ),
             clientId,
             clientSecret,
           }
         : undefined,
-    stalenessBudgetMs: int(
+    stalenessBudgetMs: integer(
       env.REVOCATION_STALENESS_BUDGET_MS,
       'REVOCATION_STALENESS_BUDGET_MS',
       2000,
@@ -54,36 +56,10 @@ export function loadResourceServerEnv(
       60_000,
     ),
     failurePolicy: policy(env.REVOCATION_FAILURE_POLICY),
-    clockSkewSeconds: int(env.CLOCK_SKEW_SECONDS, 'CLOCK_SKEW_SECONDS', 5, 0, 300),
+    clockSkewSeconds: integer(env.CLOCK_SKEW_SECONDS, 'CLOCK_SKEW_SECONDS', 5, 0, 300),
   });
 }
 
-function url(v: string, name: string): string {
-  if (!URL.canParse(v) || !/^https?:/.test(v))
-    throw new ConfigError(name, `must be an http(s) URL, got "${v}"`);
-  return v;
-}
-
-function int(
-  v: string | undefined,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  if (v === undefined || v === '') return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new ConfigError(name, `must be an integer from ${min} to ${max}, got "${v}"`);
-  return n;
-}
-
 function policy(v: string | undefined): FailurePolicy {
-  if (!v) return 'fail-closed';
-  if (!(FAILURE_POLICIES as readonly string[]).includes(v))
-    throw new ConfigError(
-      'REVOCATION_FAILURE_POLICY',
-      `must be one of ${FAILURE_POLICIES.join(', ')}`,
-    );
-  return v as FailurePolicy;
+  return oneOf(v, 'REVOCATION_FAILURE_POLICY', FAILURE_POLICIES, 'fail-closed');
 }

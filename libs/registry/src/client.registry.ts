@@ -28,10 +28,6 @@ export class ClientRegistry {
     return this.resources.get(identifier);
   }
 
-  allResources(): ResourceConfig[] {
-    return [...this.resources.values()];
-  }
-
   /** Comparing digests makes the check constant-time whatever the lengths. */
   private plainDigest(client: ClientConfig): Buffer {
     let d = this.plainDigests.get(client.clientId);

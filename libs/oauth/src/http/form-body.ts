@@ -23,10 +23,6 @@ export class FormParams {
     return new FormParams(values);
   }
 
-  static empty(): FormParams {
-    return new FormParams(new Map());
-  }
-
   /** RFC 6749 §3.1: a parameter sent without a value is treated as omitted. */
   get(name: string): string | undefined {
     const v = this.values.get(name);

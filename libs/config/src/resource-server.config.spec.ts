@@ -1,0 +1,34 @@
+import { loadResourceServerEnv } from './resource-server.config';
+
+const base = { REDIS_URL: 'redis://127.0.0.1:6379', ISSUER: 'https://auth.example.com/' };
+
+describe('loadResourceServerEnv', () => {
+  it('derives the key set and introspection URLs from the issuer', () => {
+    const sut = loadResourceServerEnv({
+      ...base,
+      RESOURCE_CLIENT_ID: 'orders-api',
+      RESOURCE_CLIENT_SECRET: 'a-long-enough-secret',
+    });
+    expect(sut.issuer).toBe('https://auth.example.com');
+    expect(sut.jwksUri).toBe('https://auth.example.com/oauth2/jwks');
+    expect(sut.introspection?.endpoint).toBe('https://auth.example.com/oauth2/introspect');
+    expect(sut).toMatchObject({
+      port: 4000,
+      failurePolicy: 'fail-closed',
+      stalenessBudgetMs: 2000,
+    });
+  });
+
+  it.each([
+    [{ REDIS_URL: '' }, 'REDIS_URL'],
+    [{ ISSUER: 'auth.example.com' }, 'ISSUER'],
+    [{ JWKS_URI: 'ftp://x/jwks' }, 'JWKS_URI'],
+    [{ REVOCATION_FAILURE_POLICY: 'fail-sometimes' }, 'REVOCATION_FAILURE_POLICY'],
+    [{ REVOCATION_STALENESS_BUDGET_MS: '10' }, 'REVOCATION_STALENESS_BUDGET_MS'],
+    [{ RESOURCE_CLIENT_ID: 'orders-api' }, 'RESOURCE_CLIENT_ID'],
+  ])('stops on a bad value and names it %#', (env, name) => {
+    expect(() => loadResourceServerEnv({ ...base, ...env })).toThrow(
+      `Invalid configuration: ${name}:`,
+    );
+  });
+});
