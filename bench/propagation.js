@@ -70,7 +70,7 @@ async function runPropagation({ quick = false, log = defaultLog, infra, override
     const tokenOf = () => issueToken(topology.issuance);
 
     log('validations per second per core…');
-    const perCore = await measurePerCore({ topology, settings, tmp, tokenOf, cleanups });
+    const perCore = await measurePerCore({ topology, settings, tokenOf, cleanups });
     log(JSON.stringify(perCore));
 
     log(`background traffic: ${settings.traffic_rps_target} rps over ${REPLICAS} replicas…`);
@@ -256,7 +256,7 @@ async function issueMany(tokenOf, n, parallel = 16) {
  * with one valid token (what a client does: the verified-token cache answers), and with a
  * different valid token on every request (the signature is verified every time).
  */
-async function measurePerCore({ topology, settings, tmp, tokenOf, cleanups }) {
+async function measurePerCore({ topology, settings, tokenOf, cleanups }) {
   const port = await freePort();
   const server = await startServer('rs-pinned', rsArgs(port), {
     cwd: root,
@@ -265,33 +265,30 @@ async function measurePerCore({ topology, settings, tmp, tokenOf, cleanups }) {
   const stopServer = () => server.stop();
   cleanups.push(stopServer);
   try {
-    const oneFile = join(tmp, 'one-token.txt');
-    writeFileSync(oneFile, `${await tokenOf()}\n`);
-    const manyFile = join(tmp, 'many-tokens.txt');
-    writeFileSync(
-      manyFile,
-      `${(await issueMany(tokenOf, settings.per_core_uncached_tokens)).join('\n')}\n`,
-    );
+    const one = [await tokenOf()];
+    const many = await issueMany(tokenOf, settings.per_core_uncached_tokens);
     // Also counted in CPU time the replica used: a figure that other work on the machine (which
     // takes the pinned core away part of the time) does not bend.
     const load = (spec) => {
       const cpuBefore = cpuSecondsOf(server.pid);
-      const r = runPinnedJson(LOAD_CORE, [
-        join(__dirname, 'lib/propagation-load.js'),
+      const r = runPinnedJson(
+        LOAD_CORE,
+        [join(__dirname, 'lib/load-worker.js')],
         JSON.stringify({
           url: `http://127.0.0.1:${port}`,
+          method: 'GET',
           path: '/orders',
           connections: settings.per_core_connections,
           ...spec,
         }),
-      ]);
+      );
       const cpu = cpuSecondsOf(server.pid) - cpuBefore;
       return { ...r, server_cpu_s: round(cpu), per_cpu_s: Math.round(r.requests / cpu) };
     };
     // A short warm-up (JIT, JWKS, connections), then the measured runs.
-    load({ tokensFile: oneFile, duration: 1 });
-    const cached = load({ tokensFile: oneFile, duration: settings.per_core_duration_s });
-    const uncached = load({ tokensFile: manyFile, amount: settings.per_core_uncached_tokens });
+    load({ bearerTokens: one, duration: 1 });
+    const cached = load({ bearerTokens: one, duration: settings.per_core_duration_s });
+    const uncached = load({ bearerTokens: many, amount: settings.per_core_uncached_tokens });
     for (const [name, r] of Object.entries({ cached, uncached }))
       if (r.errors > 0) throw new Error(`per-core ${name}: ${r.errors} requests not answered 200`);
     return { cached, uncached, peak_rss_mb: server.peakRssMb() };

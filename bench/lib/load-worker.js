@@ -1,6 +1,7 @@
 // One load run with autocannon, in its own process (pinned to the load core by the caller).
-// Input: a JSON spec on standard input; output: one JSON line with the figures. When the spec carries
-// `bodies`, every request takes the next one (across all connections), so each is used once.
+// Input: a JSON spec on standard input; output: one JSON line with the figures. A spec with
+// `bodies` or `bearerTokens` gives every request the next one (across all connections), so each
+// is used once before any repeats.
 const autocannon = require('autocannon');
 
 const spec = JSON.parse(require('node:fs').readFileSync(0, 'utf8'));
@@ -10,12 +11,15 @@ const request = {
   path: spec.path,
   headers: spec.headers,
   body: spec.body,
-  ...(spec.bodies
-    ? {
-        setupRequest: (req) => ({ ...req, body: spec.bodies[next++ % spec.bodies.length] }),
-      }
-    : {}),
+  ...(spec.bodies || spec.bearerTokens ? { setupRequest: nextRequest } : {}),
 };
+
+function nextRequest(req) {
+  const i = next++;
+  if (spec.bodies) return { ...req, body: spec.bodies[i % spec.bodies.length] };
+  const token = spec.bearerTokens[i % spec.bearerTokens.length];
+  return { ...req, headers: { ...req.headers, authorization: `Bearer ${token}` } };
+}
 
 // autocannon finishes a fixed-amount run on its next one-second tick: time to the last response.
 let lastResponseAt = 0;
