@@ -42,7 +42,10 @@ class RedisCloser implements OnApplicationShutdown {
       provide: REVOCATION_STORE,
       inject: [REDIS, APP_CONFIG],
       useFactory: (redis: Redis | null, c: AppConfig) =>
-        redis ? new RedisRevocationStore(redis, c.maxTokenTtl * 1000) : new MemoryRevocationStore(),
+        // Both keep the feed for the longest token lifetime: older entries cover no live token.
+        redis
+          ? new RedisRevocationStore(redis, c.maxTokenTtl * 1000)
+          : new MemoryRevocationStore(c.maxTokenTtl * 1000),
     },
     {
       provide: REPLAY_STORE,

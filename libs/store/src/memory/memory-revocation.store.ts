@@ -10,6 +10,7 @@ export class MemoryRevocationStore implements RevocationStore, RevocationFeed {
   private readonly announced = new Set<string>();
   private sequence = 0;
 
+  /** `retentionMs`: the longest token lifetime (the store module passes the configured one). */
   constructor(private readonly retentionMs = 86_400_000) {}
 
   async revoke(r: Revocation): Promise<void> {
