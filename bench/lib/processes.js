@@ -27,12 +27,13 @@ const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
 /**
  * Starts `node <args>` and waits for `readyUrl` (or "ready" on stdout). Pinned to the server core
  * unless `pin: false` (resource-server replicas stand in for separate machines and must not queue
- * behind each other on one core). The kernel kills the child with this process, even a SIGKILLed
+ * behind each other on one core) or `pin: 'load'` (a process that supports the topology but is
+ * never the one measured: it shares the load generator's core, not the measured server's). The kernel kills the child with this process, even a SIGKILLed
  * one, where setpriv exists (Linux).
  */
 async function startServer(name, nodeArgs, { env = {}, readyUrl, cwd, pin = true } = {}) {
   const [node, nodeArgv] = pin
-    ? pinned(SERVER_CORE, process.execPath, nodeArgs)
+    ? pinned(pin === 'load' ? LOAD_CORE : SERVER_CORE, process.execPath, nodeArgs)
     : [process.execPath, nodeArgs];
   const [cmd, args] = SETPRIV
     ? [SETPRIV, ['--pdeathsig', 'KILL', '--', node, ...nodeArgv]]

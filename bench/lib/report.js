@@ -59,6 +59,7 @@ function markdown(j) {
   return [
     `Run ${j.date} (${j.settings.quick ? 'quick' : 'full'}: ${j.settings.rounds} alternating rounds of ${j.settings.duration} s per side, ${j.settings.connections} connections; ${j.auth}).`,
     '',
+    ...(j.placement ? [`Placement: ${j.placement}.`, ''] : []),
     `Machine limits in the same run: bare node:http ${m.bare_http_rps} req/s, bare Fastify form route ${m.bare_fastify_rps} req/s, jose ES256 sign ${m.es256_sign_per_s}/s and verify ${m.es256_verify_per_s}/s on one core.`,
     '',
     '| scenario | ours req/s | peer req/s | ratio ours/peer | ours p50 / p99 ms | ours p99 at half peak ms | peer p50 / p99 ms | ours / stack ceiling |',

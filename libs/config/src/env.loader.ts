@@ -104,7 +104,7 @@ function kafka(env: Env): KafkaConfig | undefined {
   return {
     brokers,
     clientId: env.KAFKA_CLIENT_ID || 'token-lifecycle',
-    lingerMs: integer(env.KAFKA_LINGER_MS, 'KAFKA_LINGER_MS', 2, 0, 100),
+    lingerMs: integer(env.KAFKA_LINGER_MS, 'KAFKA_LINGER_MS', 0, 0, 100),
     maxBatch: integer(env.KAFKA_MAX_BATCH, 'KAFKA_MAX_BATCH', 500, 1, 10_000),
     publishTimeoutMs: integer(
       env.EVENT_PUBLISH_TIMEOUT_MS,
