@@ -1,5 +1,5 @@
-import { Controller, HttpCode, Post } from '@nestjs/common';
-import { NoStore, OAuthParams, OAuthRequest } from '@app/oauth';
+import { Controller } from '@nestjs/common';
+import { OAuthEndpoint, OAuthRequest } from '@app/oauth';
 import { IssueTokenUseCase } from './issue-token.usecase';
 import { TokenResponse } from './grants/grant-handler';
 
@@ -7,10 +7,8 @@ import { TokenResponse } from './grants/grant-handler';
 export class TokenController {
   constructor(private readonly issueToken: IssueTokenUseCase) {}
 
-  @Post('token')
-  @HttpCode(200)
-  @NoStore()
-  token(@OAuthParams() req: OAuthRequest): Promise<TokenResponse> {
+  @OAuthEndpoint('token')
+  token(req: OAuthRequest): Promise<TokenResponse> {
     return this.issueToken.execute(req);
   }
 }

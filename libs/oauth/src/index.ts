@@ -2,7 +2,7 @@ export * from './client-authentication/client-credentials.extractor';
 export * from './client-authentication/client.authenticator';
 export * from './errors';
 export * from './http/form-body';
-export * from './http/no-store.decorator';
+export * from './http/oauth-endpoint';
 export * from './http/oauth-exception.filter';
 export * from './http/oauth-request';
 export * from './metadata';

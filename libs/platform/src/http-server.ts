@@ -2,7 +2,7 @@ import { DynamicModule, Logger, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig } from '@app/config';
-import { OAuthExceptionFilter } from '@app/oauth';
+import { OAuthExceptionFilter, OAuthRouter } from '@app/oauth';
 
 const LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
   error: ['fatal', 'error'],
@@ -29,6 +29,9 @@ export async function createHttpApp(
   fastify.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   app.useGlobalFilters(new OAuthExceptionFilter());
   app.enableShutdownHooks();
+  // The OAuth endpoints go straight on Fastify, after init so that they get Nest's error handler.
+  await app.init();
+  app.get(OAuthRouter).mount(fastify);
   if (!config.keysFile)
     new Logger('Keys').warn(
       'Signing keys were generated at start and are for development only: tokens die with this ' +

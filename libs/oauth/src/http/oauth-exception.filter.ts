@@ -10,27 +10,31 @@ import { StoreUnavailable } from '@app/store';
  */
 @Catch()
 export class OAuthExceptionFilter implements ExceptionFilter {
-  private readonly logger = new Logger('OAuthError');
-
   catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    sendOAuthError(reply, this.toOAuthError(exception));
+    sendOAuthFailure(host.switchToHttp().getResponse<FastifyReply>(), exception);
   }
+}
 
-  private toOAuthError(e: unknown): OAuthError | HttpException {
-    if (e instanceof OAuthError) return e;
-    if (e instanceof EventBusUnavailable) {
-      this.logger.warn(`state change refused: ${e.message}: ${causeOf(e)}`);
-      return new TemporarilyUnavailable('the service cannot record this change now; retry');
-    }
-    if (e instanceof StoreUnavailable) {
-      this.logger.warn(`request refused: ${e.message}: ${causeOf(e)}`);
-      return new TemporarilyUnavailable('the service cannot check token state now; retry');
-    }
-    if (e instanceof HttpException && e.getStatus() < 500) return e;
-    this.logger.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
-    return new ServerError('the server could not handle the request');
+const logger = new Logger('OAuthError');
+
+/** Answers any failure as OAuthExceptionFilter does: for routes Nest does not dispatch. */
+export function sendOAuthFailure(reply: FastifyReply, exception: unknown): void {
+  sendOAuthError(reply, toOAuthError(exception));
+}
+
+function toOAuthError(e: unknown): OAuthError | HttpException {
+  if (e instanceof OAuthError) return e;
+  if (e instanceof EventBusUnavailable) {
+    logger.warn(`state change refused: ${e.message}: ${causeOf(e)}`);
+    return new TemporarilyUnavailable('the service cannot record this change now; retry');
   }
+  if (e instanceof StoreUnavailable) {
+    logger.warn(`request refused: ${e.message}: ${causeOf(e)}`);
+    return new TemporarilyUnavailable('the service cannot check token state now; retry');
+  }
+  if (e instanceof HttpException && e.getStatus() < 500) return e;
+  logger.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+  return new ServerError('the server could not handle the request');
 }
 
 export function sendOAuthError(reply: FastifyReply, e: OAuthError | HttpException): void {
