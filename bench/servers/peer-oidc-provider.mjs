@@ -1,7 +1,10 @@
 // The peer: node-oidc-provider configured for the same work as ours — the same client and
 // resources from bench.config.json, client_credentials with client_secret_basic, ES256 JWT access
 // tokens for one resource and opaque tokens for the other, introspection and revocation enabled.
-// Its default in-memory adapter holds opaque tokens (nothing durable or shared).
+// Its tokens live in this process only (nothing durable or shared), like its default in-memory
+// adapter; but that adapter is an LRU of 1000 entries, which would let the peer forget most
+// tokens it issued and answer their introspection and revocation without finding them. The
+// adapter below keeps every token until it expires, as our in-memory store does: the same work.
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { generateKeyPair, exportJWK } from 'jose';
@@ -21,7 +24,61 @@ async function signingKeys() {
   return { keys };
 }
 
+/** oidc-provider's storage adapter interface over one Map, entries kept until they expire. */
+const storage = new Map();
+const live = (key) => {
+  const entry = storage.get(key);
+  if (entry && entry.expiresAt <= Date.now()) storage.delete(key);
+  else return entry?.value;
+};
+const put = (key, value, expiresIn) =>
+  storage.set(key, { value, expiresAt: Date.now() + expiresIn * 1000 });
+setInterval(() => {
+  const now = Date.now();
+  for (const [key, entry] of storage) if (entry.expiresAt <= now) storage.delete(key);
+}, 10_000).unref();
+
+class KeepingAdapter {
+  constructor(model) {
+    this.model = model;
+  }
+  key(id) {
+    return `${this.model}:${id}`;
+  }
+  async upsert(id, payload, expiresIn) {
+    if (payload.grantId) {
+      const grant = live(`grant:${payload.grantId}`) ?? [];
+      grant.push(this.key(id));
+      put(`grant:${payload.grantId}`, grant, expiresIn);
+    }
+    if (payload.userCode) put(`userCode:${payload.userCode}`, id, expiresIn);
+    if (this.model === 'Session') put(`sessionUid:${payload.uid}`, id, expiresIn);
+    put(this.key(id), payload, expiresIn);
+  }
+  async find(id) {
+    return live(this.key(id));
+  }
+  async findByUid(uid) {
+    return this.find(live(`sessionUid:${uid}`));
+  }
+  async findByUserCode(userCode) {
+    return this.find(live(`userCode:${userCode}`));
+  }
+  async consume(id) {
+    const found = live(this.key(id));
+    if (found) found.consumed = Math.floor(Date.now() / 1000);
+  }
+  async destroy(id) {
+    storage.delete(this.key(id));
+  }
+  async revokeByGrantId(grantId) {
+    for (const key of live(`grant:${grantId}`) ?? []) storage.delete(key);
+    storage.delete(`grant:${grantId}`);
+  }
+}
+
 const provider = new Provider(issuer, {
+  adapter: KeepingAdapter,
   jwks: await signingKeys(),
   clients: config.clients.map((c) => ({
     client_id: c.client_id,
