@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { APP_CONFIG, AppConfig, ClientConfig, ResourceConfig } from '@app/config';
 import { EVENT_BUS, EVENT_FACTORY, EventBus, EventFactory } from '@app/events';
 import { TOKEN_STORE, TokenStore } from '@app/store';
@@ -55,7 +55,9 @@ export class AccessTokenMinter {
       aud: req.resource.identifier,
       clientId: req.client.clientId,
       scope: req.scopes.join(' '),
-      jti: randomUUID(),
+      // 128 random bits as one flat string. randomUUID() returns a rope of some twenty pieces
+      // that costs about 400 bytes more for as long as it is kept (in-memory stores, caches).
+      jti: randomBytes(16).toString('base64url'),
       iat,
       nbf: iat,
       exp: iat + req.resource.accessTokenTtl,
