@@ -1,0 +1,120 @@
+// One open-loop load run at a fixed rate, in its own process (pinned to the load core by the
+// caller). Same input as load-worker.js plus `rate` (requests per second); same output line.
+//
+// Why not autocannon's own rate option: it runs each connection flat out until the second's
+// quota is used, then pauses until the next second (bursts, not a rate), and it corrects for
+// coordinated omission with a 1 ms expected interval whatever the rate. Here request i is due at
+// start + i / rate; it goes out on the first free keep-alive connection, and its latency is
+// counted from when it was due, so time spent waiting for a connection counts too.
+const net = require('node:net');
+const { performance } = require('node:perf_hooks');
+
+const spec = JSON.parse(require('node:fs').readFileSync(0, 'utf8'));
+const target = new URL(spec.url);
+const TICK_MS = 1;
+
+function requestBytes(i) {
+  const headers = { ...spec.headers };
+  let body = spec.body ?? '';
+  if (spec.bodies) body = spec.bodies[i % spec.bodies.length];
+  if (spec.bearerTokens)
+    headers.authorization = `Bearer ${spec.bearerTokens[i % spec.bearerTokens.length]}`;
+  const lines = [`${spec.method} ${spec.path} HTTP/1.1`, `host: ${target.host}`];
+  for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
+  if (spec.method !== 'GET') lines.push(`content-length: ${Buffer.byteLength(body)}`);
+  return Buffer.from(`${lines.join('\r\n')}\r\n\r\n${body}`);
+}
+
+// Requests are serialised ahead of the run: the generator's own work stays out of the latency.
+const variants = spec.bodies?.length ?? spec.bearerTokens?.length ?? 1;
+const requests = Array.from({ length: variants }, (_, i) => requestBytes(i));
+
+const latencies = [];
+let non2xx = 0;
+let sent = 0;
+const backlog = []; // due times of requests waiting for a free connection
+const idle = [];
+
+/** One keep-alive connection: one request at a time, its response read by Content-Length. */
+function connect() {
+  const socket = net.connect(Number(target.port), target.hostname);
+  socket.setNoDelay(true);
+  let buffered = Buffer.alloc(0);
+  let dueAt = 0;
+  const conn = {
+    send(due) {
+      dueAt = due;
+      socket.write(requests[sent++ % requests.length]);
+    },
+  };
+  socket.on('connect', () => release(conn));
+  // A connection that fails leaves its requests unanswered: they count as errors at the end.
+  socket.on('error', () => undefined);
+  socket.on('data', (chunk) => {
+    buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
+    const end = buffered.indexOf('\r\n\r\n');
+    if (end < 0) return;
+    const head = buffered.subarray(0, end).toString('latin1');
+    const length = /\r\ncontent-length:\s*(\d+)/i.exec(head);
+    if (!length) throw new Error(`a response without Content-Length: ${head}`);
+    const total = end + 4 + Number(length[1]);
+    if (buffered.length < total) return;
+    buffered = buffered.subarray(total);
+    const status = Number(head.slice(9, 12));
+    if (status < 200 || status > 299) non2xx++;
+    latencies.push(performance.now() - dueAt);
+    release(conn);
+  });
+  return conn;
+}
+
+function release(conn) {
+  const due = backlog.shift();
+  if (due === undefined) idle.push(conn);
+  else conn.send(due);
+}
+
+for (let i = 0; i < spec.connections; i++) connect();
+
+const start = performance.now() + 200; // the connections are open by then
+const durationMs = spec.duration * 1000;
+const total = Math.round(spec.rate * spec.duration);
+let scheduled = 0;
+
+function tick() {
+  // Latency counts from the tick that found a request due (or from its due time, when the tick
+  // came early enough): the generator's own timer slack is not the server's.
+  const now = performance.now();
+  const dueCount = Math.min(total, Math.floor(((now - start) * spec.rate) / 1000) + 1);
+  for (; scheduled < dueCount; scheduled++) {
+    const due = Math.max(now, start + (scheduled * 1000) / spec.rate);
+    const conn = idle.pop();
+    if (conn) conn.send(due);
+    else backlog.push(due);
+  }
+  if (scheduled < total) setTimeout(tick, TICK_MS);
+  else waitForLast(now);
+}
+
+function waitForLast(lastDueAt) {
+  const give = performance.now() - lastDueAt > 10_000;
+  if (latencies.length < total && !give) return setTimeout(() => waitForLast(lastDueAt), 5);
+  const sorted = Float64Array.from(latencies).sort();
+  const at = (q) =>
+    sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : 0;
+  const round = (ms) => Math.round(ms * 100) / 100;
+  process.stdout.write(
+    JSON.stringify({
+      rps: Math.round(latencies.length / (durationMs / 1000)),
+      rate: spec.rate,
+      p50_ms: round(at(0.5)),
+      p99_ms: round(at(0.99)),
+      max_ms: round(sorted[sorted.length - 1] ?? 0),
+      requests: latencies.length,
+      errors: non2xx + (total - latencies.length),
+    }) + '\n',
+  );
+  process.exit(0);
+}
+
+setTimeout(tick, Math.max(0, start - performance.now()));
