@@ -21,12 +21,16 @@ const SETTINGS = {
   connections: 32,
   revocations: QUICK ? 300 : 4000,
 };
-const HALF_PEAK_CONNECTIONS = 8;
 const CONFIG_FILE = join(__dirname, 'bench.config.json');
 const log = (m) => process.stderr.write(`[bench] ${m}\n`);
 
 function load(spec) {
   return runPinnedJson(LOAD_CORE, [join(__dirname, 'lib/load-worker.js')], JSON.stringify(spec));
+}
+
+/** Open loop at a fixed rate (lib/paced-load.js): latency counted from when each request was due. */
+function paced(spec) {
+  return runPinnedJson(LOAD_CORE, [join(__dirname, 'lib/paced-load.js')], JSON.stringify(spec));
 }
 
 async function machineLimits() {
@@ -151,13 +155,12 @@ async function runScenario(s) {
   for (const side of sides) {
     const summary = summarize(runs.get(side));
     const half = await side.prepare();
-    // Open-loop at half the peak: few connections, so the rate limiter does not send in bursts.
-    const atHalf = load({
-      connections: HALF_PEAK_CONNECTIONS,
-      duration: SETTINGS.duration,
-      ...half,
-      rate: Math.max(1, Math.round(summary.rps / 2)),
-    });
+    const rate = Math.max(1, Math.round(summary.rps / 2));
+    // A spec with a fixed amount (each revocation uses its token up) runs until it is spent.
+    const duration = half.amount ? Math.max(1, half.amount / rate) : SETTINGS.duration;
+    const atHalf = paced({ connections: SETTINGS.connections, ...half, duration, rate });
+    if (atHalf.errors > 0)
+      throw new Error(`${side.label}: ${atHalf.errors} requests failed at half the peak`);
     out[side === s.ours ? 'ours' : 'peer'] = { ...summary, p99_at_half_peak_ms: atHalf.p99_ms };
   }
   return out;
