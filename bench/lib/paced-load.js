@@ -55,10 +55,8 @@ function connect() {
     const end = buffered.indexOf('\r\n\r\n');
     if (end < 0) return;
     const head = buffered.subarray(0, end).toString('latin1');
-    const length = /\r\ncontent-length:\s*(\d+)/i.exec(head);
-    if (!length) throw new Error(`a response without Content-Length: ${head}`);
-    const total = end + 4 + Number(length[1]);
-    if (buffered.length < total) return;
+    const total = responseLength(head, buffered, end + 4);
+    if (total === undefined || buffered.length < total) return;
     buffered = buffered.subarray(total);
     const status = Number(head.slice(9, 12));
     if (status < 200 || status > 299) non2xx++;
@@ -66,6 +64,24 @@ function connect() {
     release(conn);
   });
   return conn;
+}
+
+/** Where the response that starts `buffered` ends, or undefined while it is incomplete. */
+function responseLength(head, buffered, bodyStart) {
+  const length = /\r\ncontent-length:\s*(\d+)/i.exec(head);
+  if (length) return bodyStart + Number(length[1]);
+  if (!/\r\ntransfer-encoding:\s*chunked/i.test(head))
+    throw new Error(`a response with neither Content-Length nor chunks: ${head}`);
+  // Chunked (no trailers): size line, data, CRLF, ... up to the zero-size chunk.
+  for (let at = bodyStart; ;) {
+    const lineEnd = buffered.indexOf('\r\n', at);
+    if (lineEnd < 0) return undefined;
+    const size = parseInt(buffered.subarray(at, lineEnd).toString('latin1'), 16);
+    const next = lineEnd + 2 + size + 2;
+    if (size === 0) return next;
+    if (buffered.length < next) return undefined;
+    at = next;
+  }
 }
 
 function release(conn) {
