@@ -120,8 +120,11 @@ export class KafkaEventBus implements EventBus {
       // The broker's minimum: a crashed member's partitions move on after 6 s, not 30.
       heartbeatInterval: 1000,
       sessionTimeout: 6000,
-      // Short fetch waits: a consumer closes (shutdown, end of replay) without waiting 5 s.
-      maxWaitTimeInMs: 500,
+      // Under load the broker answers a fetch once 64 KiB are there rather than for every few
+      // events: far fewer fetches for both sides to serve. Quiet, an event waits at most
+      // maxWaitTimeInMs, and a consumer closes (shutdown, end of replay) without waiting 5 s.
+      minBytes: 64 * 1024,
+      maxWaitTimeInMs: 100,
       allowAutoTopicCreation: false,
     });
     this.consumers.push(consumer);
