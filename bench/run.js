@@ -18,6 +18,7 @@ const SETTINGS = {
   quick: QUICK,
   rounds: 3,
   duration: QUICK ? 2 : 10,
+  warmup: QUICK ? 1 : 3,
   connections: 32,
   revocations: QUICK ? 300 : 4000,
 };
@@ -114,14 +115,10 @@ async function startTopology(infra, servers) {
       readyUrl: `${url(ports.peer)}/.well-known/openid-configuration`,
     },
   );
-  servers.rs = await startServer(
-    'ours-resource-server',
-    ['-r', '@swc-node/register', join(__dirname, 'servers/rs-validate.ts'), String(ports.rs)],
-    {
-      cwd: root,
-      env: { ISSUER: url(ports.standalone), REDIS_URL: infra.redis.url, PORT: String(ports.rs) },
-    },
-  );
+  servers.rs = await startServer('ours-resource-server', [bundle('bench-rs'), String(ports.rs)], {
+    cwd: root,
+    env: { ISSUER: url(ports.standalone), REDIS_URL: infra.redis.url, PORT: String(ports.rs) },
+  });
   return { urls: Object.fromEntries(Object.entries(ports).map(([k, p]) => [k, url(p)])) };
 }
 
@@ -137,9 +134,9 @@ function summarize(runs) {
   };
 }
 
-async function measure(side) {
+async function measure(side, duration = SETTINGS.duration) {
   const spec = await side.prepare();
-  const result = load({ connections: SETTINGS.connections, duration: SETTINGS.duration, ...spec });
+  const result = load({ connections: SETTINGS.connections, duration, ...spec });
   if (result.errors > 0)
     throw new Error(`${side.label}: ${result.errors} requests failed (non-2xx)`);
   return result;
@@ -149,6 +146,8 @@ async function measure(side) {
 async function runScenario(s) {
   const sides = [s.ours, s.peer].filter(Boolean);
   const runs = new Map(sides.map((side) => [side, []]));
+  // One unrecorded round each first: JIT, connection pools and the broker warm up on both sides.
+  for (const side of sides) await measure(side, SETTINGS.warmup);
   for (let round = 0; round < SETTINGS.rounds; round++)
     for (const side of sides) runs.get(side).push(await measure(side));
   const out = {};

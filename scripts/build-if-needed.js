@@ -1,6 +1,7 @@
-// Builds an app's bundle (dist/apps/<app>/main.js) when a source is newer than the bundle.
+// Builds an app's bundle (dist/apps/<app>/main.js, or where nest-cli.json puts it) when a source
+// is newer than the bundle.
 const { spawnSync } = require('node:child_process');
-const { existsSync, readdirSync, statSync } = require('node:fs');
+const { existsSync, readFileSync, readdirSync, statSync } = require('node:fs');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
@@ -16,14 +17,20 @@ function newestSource(dir) {
   return newest;
 }
 
+const projects = JSON.parse(readFileSync(join(root, 'nest-cli.json'), 'utf8')).projects;
+
+/** Where `nest build <app>` writes the bundle: dist/<project root>/<entry file>.js. */
 function bundleOf(app) {
-  return join(root, 'dist', 'apps', app, 'main.js');
+  const project = projects[app];
+  if (!project || project.type !== 'application') throw new Error(`no application ${app}`);
+  return join(root, 'dist', project.root, `${project.entryFile}.js`);
 }
 
 function needsBuild(app) {
   const bundle = bundleOf(app);
   if (!existsSync(bundle)) return true;
-  const sources = ['apps', 'libs'].map((d) => newestSource(join(root, d)));
+  const dirs = new Set(['apps', 'libs', projects[app].sourceRoot]);
+  const sources = [...dirs].map((d) => newestSource(join(root, d)));
   const manifests = MANIFESTS.map((f) => join(root, f))
     .filter(existsSync)
     .map((f) => statSync(f).mtimeMs);

@@ -57,7 +57,7 @@ function markdown(j) {
       `| ${s.name} | ${s.ours.rps} | ${s.peer?.rps ?? '–'} | **${s.ratio ?? '–'}×** | ${s.ours.p50_ms} / ${s.ours.p99_ms} | ${s.ours.p99_at_half_peak_ms} | ${s.peer ? `${s.peer.p50_ms} / ${s.peer.p99_ms}` : '–'} | ${s.fraction_of_stack_ceiling} |`,
   );
   return [
-    `Run ${j.date} (${j.settings.quick ? 'quick' : 'full'}: ${j.settings.rounds} alternating rounds of ${j.settings.duration} s per side, ${j.settings.connections} connections; ${j.auth}).`,
+    `Run ${j.date} (${j.settings.quick ? 'quick' : 'full'}: ${j.settings.warmup ? `an unrecorded ${j.settings.warmup} s warm-up round, then ` : ''}${j.settings.rounds} alternating rounds of ${j.settings.duration} s per side, ${j.settings.connections} connections; ${j.auth}).`,
     '',
     ...(j.placement ? [`Placement: ${j.placement}.`, ''] : []),
     `Machine limits in the same run: bare node:http ${m.bare_http_rps} req/s, bare Fastify form route ${m.bare_fastify_rps} req/s, jose ES256 sign ${m.es256_sign_per_s}/s and verify ${m.es256_verify_per_s}/s on one core.`,
