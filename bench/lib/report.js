@@ -8,6 +8,7 @@ function writeReports(dir, run) {
     date: run.date,
     settings: run.settings,
     auth: run.auth,
+    placement: run.placement,
     peak_rss_mb: run.peak_rss_mb,
     propagation: run.propagation && {
       revocations: run.propagation.revocations,
@@ -45,6 +46,7 @@ function pick(r) {
     p99_ms: r.p99_ms,
     max_ms: r.max_ms,
     errors: r.errors,
+    p50_at_half_peak_ms: r.p50_at_half_peak_ms,
     p99_at_half_peak_ms: r.p99_at_half_peak_ms,
     rounds_rps: r.rounds,
   };
