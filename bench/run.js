@@ -81,45 +81,73 @@ async function startTopology(infra, servers) {
   const base = { CONFIG_FILE, KEYS_FILE: keysFile };
   const url = (p) => `http://127.0.0.1:${p}`;
   const live = (p) => `${url(p)}/.well-known/oauth-authorization-server`;
-  servers.standalone = await startServer('ours-standalone', [bundle('standalone')], {
-    env: { ...base, PORT: String(ports.standalone), ISSUER: url(ports.standalone) },
-    readyUrl: live(ports.standalone),
-  });
   const cluster = {
     ...base,
     ISSUER: url(ports.issuance),
     KAFKA_BROKERS: infra.kafka.brokers,
     REDIS_URL: infra.redis.url,
   };
-  servers.issuance = await startServer('ours-issuance', [bundle('issuance')], {
-    env: { ...cluster, PORT: String(ports.issuance) },
-    readyUrl: `${url(ports.issuance)}/health/ready`,
-  });
-  // The revocation service hosts the projector that builds the store introspection reads. No
-  // scenario measures it (revoke runs on the standalone server), but its projector consumes every
-  // issued event: it runs beside Kafka and the load generator, as it would on a machine of its
-  // own, not on the core of the issuance service being measured.
-  servers.revocation = await startServer('ours-revocation', [bundle('revocation')], {
-    env: { ...cluster, PORT: String(ports.revocation) },
-    pin: 'load',
-    readyUrl: `${url(ports.revocation)}/health/ready`,
-  });
-  servers.introspection = await startServer('ours-introspection', [bundle('introspection')], {
-    env: { ...cluster, PORT: String(ports.introspection) },
-    readyUrl: `${url(ports.introspection)}/health/ready`,
-  });
-  servers.peer = await startServer(
-    'peer',
-    [join(__dirname, 'servers/peer-oidc-provider.mjs'), String(ports.peer)],
-    {
-      readyUrl: `${url(ports.peer)}/.well-known/openid-configuration`,
+  const launch = {
+    standalone: () =>
+      startServer('ours-standalone', [bundle('standalone')], {
+        env: { ...base, PORT: String(ports.standalone), ISSUER: url(ports.standalone) },
+        readyUrl: live(ports.standalone),
+      }),
+    issuance: () =>
+      startServer('ours-issuance', [bundle('issuance')], {
+        env: { ...cluster, PORT: String(ports.issuance) },
+        readyUrl: `${url(ports.issuance)}/health/ready`,
+      }),
+    // The revocation service hosts the projector that builds the store introspection reads. No
+    // scenario measures it (revoke runs on the standalone server), but its projector consumes
+    // every issued event: it runs beside Kafka and the load generator, as it would on a machine
+    // of its own, not on the core of the issuance service being measured.
+    revocation: () =>
+      startServer('ours-revocation', [bundle('revocation')], {
+        env: { ...cluster, PORT: String(ports.revocation) },
+        pin: 'load',
+        readyUrl: `${url(ports.revocation)}/health/ready`,
+      }),
+    introspection: () =>
+      startServer('ours-introspection', [bundle('introspection')], {
+        env: { ...cluster, PORT: String(ports.introspection) },
+        readyUrl: `${url(ports.introspection)}/health/ready`,
+      }),
+    peer: () =>
+      startServer('peer', [join(__dirname, 'servers/peer-oidc-provider.mjs'), String(ports.peer)], {
+        readyUrl: `${url(ports.peer)}/.well-known/openid-configuration`,
+      }),
+    rs: () =>
+      startServer('ours-resource-server', [bundle('bench-rs'), String(ports.rs)], {
+        cwd: root,
+        env: { ISSUER: url(ports.standalone), REDIS_URL: infra.redis.url, PORT: String(ports.rs) },
+      }),
+  };
+  for (const [name, start] of Object.entries(launch)) servers[name] = await start();
+  const peaks = {};
+  const notePeak = (name) => {
+    peaks[name] = Math.max(peaks[name] ?? 0, servers[name].peakRssMb() ?? 0);
+  };
+  return {
+    urls: Object.fromEntries(Object.entries(ports).map(([k, p]) => [k, url(p)])),
+    /**
+     * Restarts the named servers, so that a scenario does not carry the state an earlier one
+     * left behind (hundreds of thousands of live tokens in an in-memory store make every full
+     * garbage collection of that process longer, on either side).
+     */
+    async fresh(names) {
+      for (const name of names) {
+        notePeak(name);
+        await servers[name].stop();
+        servers[name] = await launch[name]();
+      }
     },
-  );
-  servers.rs = await startServer('ours-resource-server', [bundle('bench-rs'), String(ports.rs)], {
-    cwd: root,
-    env: { ISSUER: url(ports.standalone), REDIS_URL: infra.redis.url, PORT: String(ports.rs) },
-  });
-  return { urls: Object.fromEntries(Object.entries(ports).map(([k, p]) => [k, url(p)])) };
+    /** Peak RSS per server over the whole run, restarts included. */
+    peakRss() {
+      for (const name of Object.keys(servers)) notePeak(name);
+      return { ...peaks };
+    },
+  };
 }
 
 function summarize(runs) {
@@ -187,13 +215,14 @@ async function main() {
     const results = [];
     for (const s of scenarios(topology.urls, SETTINGS)) {
       log(`${s.name}…`);
+      await topology.fresh(s.servers);
       const r = await runScenario(s);
       const ratio = r.peer ? +(r.ours.rps / r.peer.rps).toFixed(2) : null;
       results.push({ name: s.name, note: s.note, ...r, peer: r.peer ?? null, ratio });
       log(`${s.name}: ours ${r.ours.rps} rps, peer ${r.peer?.rps ?? '-'} rps, ratio ${ratio}`);
     }
     // Peak RSS (VmHWM) is read while the processes still exist.
-    const rss = Object.fromEntries(Object.entries(servers).map(([k, s]) => [k, s.peakRssMb()]));
+    const rss = topology.peakRss();
     await Promise.all(Object.values(servers).map((s) => s.stop()));
     log('revocation propagation across resource-server replicas…');
     const propagation = await runPropagation({ quick: QUICK, log, infra: { kafka, redis } });

@@ -1,6 +1,8 @@
 // The scenarios, named as the benchmark issue names them. Both sides use client_secret_basic and
 // the same client, resources and scopes (bench.config.json). Each side's `prepare()` returns the
-// load spec for one round (fresh tokens where a request uses a token up).
+// load spec for one round (fresh tokens where a request uses a token up). `servers` names the
+// processes a scenario measures: they are restarted before it, so no scenario inherits another's
+// state.
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 
@@ -65,13 +67,9 @@ function side(label, prepare) {
 
 function scenarios(urls, settings) {
   const peer = urls.peer;
-  const once = (fn) => {
-    let v;
-    return async () => (v ??= await fn());
-  };
-  const peerOpaque = once(() => issue(peer, PEER, LEDGER_BODY));
+  // A new token each round: servers restart between scenarios, and their stores with them.
   const introspectPeerOpaque = side('peer', async () =>
-    introspection(peer, PEER.introspect, await peerOpaque()),
+    introspection(peer, PEER.introspect, await issue(peer, PEER, LEDGER_BODY)),
   );
   const revokeSide = (label, url, paths) =>
     side(label, async () => {
@@ -86,24 +84,28 @@ function scenarios(urls, settings) {
   return [
     {
       name: 'issue-jwt-standalone',
+      servers: ['standalone', 'peer'],
       note: 'client_credentials, ES256 JWT; ours on in-memory adapters',
       ours: side('ours', async () => post(urls.standalone, OURS.token, ORDERS_BODY)),
       peer: side('peer', async () => post(peer, PEER.token, ORDERS_BODY)),
     },
     {
       name: 'issue-jwt-cluster',
+      servers: ['issuance', 'peer'],
       note: 'ours: split issuance service, every token acknowledged on Kafka (acks=all)',
       ours: side('ours', async () => post(urls.issuance, OURS.token, ORDERS_BODY)),
       peer: side('peer', async () => post(peer, PEER.token, ORDERS_BODY)),
     },
     {
       name: 'issue-opaque-standalone',
+      servers: ['standalone', 'peer'],
       note: 'client_credentials, opaque token',
       ours: side('ours', async () => post(urls.standalone, OURS.token, LEDGER_BODY)),
       peer: side('peer', async () => post(peer, PEER.token, LEDGER_BODY)),
     },
     {
       name: 'introspect-jwt',
+      servers: ['standalone', 'peer'],
       note: 'peer figure: its opaque-token introspection (it cannot introspect JWTs)',
       ours: side('ours', async () =>
         introspection(
@@ -116,6 +118,7 @@ function scenarios(urls, settings) {
     },
     {
       name: 'introspect-opaque',
+      servers: ['introspection', 'peer'],
       note: 'ours: split introspection service reading Redis',
       ours: side('ours', async () =>
         introspection(
@@ -128,12 +131,14 @@ function scenarios(urls, settings) {
     },
     {
       name: 'revoke',
+      servers: ['standalone', 'peer'],
       note: `each request revokes a distinct opaque token (${settings.revocations} per round)`,
       ours: revokeSide('ours', urls.standalone, OURS),
       peer: revokeSide('peer', peer, PEER),
     },
     {
       name: 'rs-local-validate',
+      servers: ['rs', 'peer'],
       note: 'ours: resource-server library validating a JWT locally; peer figure: its opaque introspection',
       ours: side('ours', async () => ({
         url: urls.rs,
