@@ -166,7 +166,9 @@ async function measure(side, duration = SETTINGS.duration) {
   const spec = await side.prepare();
   const result = load({ connections: SETTINGS.connections, duration, ...spec });
   if (result.errors > 0)
-    throw new Error(`${side.label}: ${result.errors} requests failed (non-2xx)`);
+    throw new Error(
+      `${side.label}: ${result.errors} requests failed: ${JSON.stringify(result.status_codes ?? {})}`,
+    );
   return result;
 }
 

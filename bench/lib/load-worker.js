@@ -46,6 +46,8 @@ const instance = autocannon(
         max_ms: r.latency.max,
         requests: r.requests.total,
         errors: r.non2xx + r.errors + r.timeouts,
+        // What the failures were, for the error the run stops with.
+        ...(r.non2xx > 0 ? { status_codes: r.statusCodeStats } : {}),
       }) + '\n',
     );
   },
