@@ -2,14 +2,14 @@ import { Logger } from '@nestjs/common';
 import Redis, { RedisOptions } from 'ioredis';
 
 /**
- * A connection for the hot path: auto-pipelined (concurrent commands share round trips), and
- * failing fast while Redis is away (no offline queue, short command timeout) so callers apply
- * their failure policy instead of hanging. It reconnects on its own.
+ * A connection for the hot path: commands issued together share one write (see coalesceWrites),
+ * and it fails fast while Redis is away (no offline queue, short command timeout) so callers
+ * apply their failure policy instead of hanging. It reconnects on its own.
  */
 export function connectRedis(url: string, name: string, overrides: RedisOptions = {}): Redis {
   const redis = new Redis(url, {
     connectionName: name,
-    enableAutoPipelining: true,
+    enableAutoPipelining: false,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     commandTimeout: 1000,
@@ -19,7 +19,31 @@ export function connectRedis(url: string, name: string, overrides: RedisOptions 
     ...overrides,
   });
   logOutages(redis, name);
+  if (!redis.options.enableAutoPipelining) coalesceWrites(redis);
   return redis;
+}
+
+/**
+ * Commands sent in the same turn of the event loop (say, the next lookup of every request whose
+ * previous reply came in one read) leave in one write to the socket. ioredis's auto-pipelining
+ * batches the same way but builds a Pipeline per turn: on the introspection service at 12k req/s
+ * that cost 70-80 ms of GC a second and a p99 of 20 ms, against 16 ms and 2.8 ms without it.
+ */
+function coalesceWrites(redis: Redis): void {
+  const send = redis.sendCommand.bind(redis);
+  let corked: Redis['stream'] | undefined;
+  redis.sendCommand = ((...args: Parameters<Redis['sendCommand']>) => {
+    const socket = redis.stream;
+    if (!corked && socket?.writable) {
+      corked = socket;
+      socket.cork();
+      process.nextTick(() => {
+        corked?.uncork();
+        corked = undefined;
+      });
+    }
+    return send(...args);
+  }) as Redis['sendCommand'];
 }
 
 /** One line when the connection is lost and one when it is back, not one per retry. */
