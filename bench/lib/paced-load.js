@@ -37,21 +37,34 @@ let sent = 0;
 const backlog = []; // due times of requests waiting for a free connection
 const idle = [];
 
-/** One keep-alive connection: one request at a time, its response read by Content-Length. */
+let lost = 0;
+let finished = false;
+
+/**
+ * One keep-alive connection: one request at a time, its response read by Content-Length (or
+ * chunks). A connection the server closes is replaced; a request it was carrying is lost, and
+ * counts as an error.
+ */
 function connect() {
   const socket = net.connect(Number(target.port), target.hostname);
   socket.setNoDelay(true);
   let buffered = Buffer.alloc(0);
   let dueAt = 0;
+  let inFlight = false;
+  let closing = false;
   const conn = {
     send(due) {
       dueAt = due;
+      inFlight = true;
       socket.write(requests[sent++ % requests.length]);
     },
   };
   socket.on('connect', () => release(conn));
-  // A connection that fails leaves its requests unanswered: they count as errors at the end.
   socket.on('error', () => undefined);
+  socket.on('close', () => {
+    if (inFlight) lost++;
+    if (!finished) connect();
+  });
   socket.on('data', (chunk) => {
     buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
     const end = buffered.indexOf('\r\n\r\n');
@@ -60,11 +73,15 @@ function connect() {
     const total = responseLength(head, buffered, end + 4);
     if (total === undefined || buffered.length < total) return;
     buffered = buffered.subarray(total);
+    inFlight = false;
     const status = Number(head.slice(9, 12));
     if (status < 200 || status > 299) non2xx++;
     answered++;
     if (dueAt >= measuredFrom) latencies.push(performance.now() - dueAt);
-    release(conn);
+    // The server means to close this one: the next request goes on another connection.
+    closing ||= /\r\nconnection:\s*close/i.test(head);
+    if (closing) socket.end();
+    else release(conn);
   });
   return conn;
 }
@@ -121,7 +138,8 @@ function tick() {
 
 function waitForLast(lastDueAt) {
   const give = performance.now() - lastDueAt > 10_000;
-  if (answered < total && !give) return setTimeout(() => waitForLast(lastDueAt), 5);
+  if (answered + lost < total && !give) return setTimeout(() => waitForLast(lastDueAt), 5);
+  finished = true;
   const sorted = Float64Array.from(latencies).sort();
   const at = (q) =>
     sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : 0;
@@ -135,6 +153,7 @@ function waitForLast(lastDueAt) {
       max_ms: round(sorted[sorted.length - 1] ?? 0),
       requests: latencies.length,
       errors: non2xx + (total - answered),
+      lost,
     }) + '\n',
   );
   process.exit(0);
