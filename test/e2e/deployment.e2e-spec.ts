@@ -65,6 +65,15 @@ describe('docker-compose.yml', () => {
     });
   });
 
+  it("gives the demo API a client of its own whose introspects names the API's audience", () => {
+    const rs = loadResourceServerEnv(services['demo-api']!.environment);
+    const { registry } = loadConfig({ CONFIG_FILE: join(root, 'config/dev.json'), KEYS_FILE: '' });
+    const client = registry.clients.find((c) => c.clientId === rs.introspection?.clientId);
+    expect(client?.secret).toEqual({ kind: 'plain', value: rs.introspection!.clientSecret });
+    expect(client?.introspects).toEqual([rs.audience]);
+    expect(rs.introspection!.endpoint).toBe('http://introspection:3002/oauth2/introspect');
+  });
+
   it('shares one issuer and one key set across the services', () => {
     const envs = apps.map((a) => services[a]!.environment);
     expect(new Set(envs.map((e) => e.ISSUER)).size).toBe(1);

@@ -3,6 +3,7 @@ import { APP_CONFIG, AppConfig, FailurePolicy } from '@app/config';
 import { ClientAuthenticator, OAuthRequest } from '@app/oauth';
 import { REVOCATION_STORE, RevocationStore, StoreUnavailable } from '@app/store';
 import { AccessTokenClaims, AccessTokenReader } from '@app/tokens';
+import { mayIntrospect } from './introspection.policy';
 import { ProjectionGate } from './projection.gate';
 
 export type IntrospectionResponse =
@@ -24,7 +25,10 @@ export type IntrospectionResponse =
 /** RFC 7662 §2.2: anything not provably good is exactly `{"active": false}`, with no reason. */
 const INACTIVE: IntrospectionResponse = Object.freeze({ active: false });
 
-/** POST /oauth2/introspect (RFC 7662). `token_type_hint` is only a hint: both formats are tried. */
+/**
+ * POST /oauth2/introspect (RFC 7662). `token_type_hint` is only a hint: both formats are tried.
+ * A token the caller may not learn about answers the same as an unknown one (RFC 7662 §2.2).
+ */
 @Injectable()
 export class IntrospectTokenUseCase {
   private readonly audiences: readonly string[];
@@ -43,9 +47,10 @@ export class IntrospectTokenUseCase {
   }
 
   async execute(req: OAuthRequest): Promise<IntrospectionResponse> {
-    await this.authenticator.authenticate(req, this.audiences);
+    const client = await this.authenticator.authenticate(req, this.audiences);
     const found = await this.reader.read(req.form.require('token'));
-    if (!found || (await this.isRevoked(found.claims))) return INACTIVE;
+    if (!found || !mayIntrospect(client, found.claims)) return INACTIVE;
+    if (await this.isRevoked(found.claims)) return INACTIVE;
     return active(found.claims);
   }
 

@@ -35,6 +35,11 @@ export interface ClientConfig {
   readonly grantTypes: readonly string[];
   readonly scopes: readonly string[];
   readonly resources: readonly string[];
+  /**
+   * The APIs this client serves as a resource server: it may introspect tokens whose audience is
+   * one of them (RFC 7662 §4). Every client may introspect the tokens issued to itself.
+   */
+  readonly introspects: readonly string[];
 }
 
 export interface RegistryConfig {

@@ -50,6 +50,15 @@ describe('parseRegistryFile', () => {
       'clients[0].resources[0]',
     ],
     [{ clients: [{ ...client, scope: 'orders:delete' }] }, 'clients[0].scope'],
+    [
+      { clients: [{ ...client, introspects: ['https://unknown.example'] }] },
+      'clients[0].introspects[0]',
+    ],
+    [
+      { clients: [{ ...client, introspects: [resource.identifier, 42] }] },
+      'clients[0].introspects[1]',
+    ],
+    [{ clients: [{ ...client, introspects: resource.identifier }] }, 'clients[0].introspects'],
     [{ clients: [{ ...client, client_secret: 'short' }] }, 'clients[0].client_secret'],
     [{ clients: [{ ...client, client_secret_hash: 'plain-text' }] }, 'clients[0]'],
     [
@@ -61,6 +70,29 @@ describe('parseRegistryFile', () => {
     [{ clients: 'svc-a' as unknown as unknown[] }, 'clients'],
   ])('names the bad field %#', (over, field) => {
     expect(() => parseRegistryFile(file(over))).toThrow(`Invalid configuration: ${field}:`);
+  });
+
+  describe('introspects (the APIs a client serves as a resource server)', () => {
+    const ledger = { identifier: 'https://ledger.example.com', scopes: ['ledger:read'] };
+
+    it('is empty when absent: a client introspects only the tokens issued to itself', () => {
+      expect(parseRegistryFile(file()).clients[0]!.introspects).toEqual([]);
+    });
+
+    it('keeps every listed resource, whether or not the client may request it', () => {
+      const api = {
+        client_id: 'orders-api',
+        client_secret: 'a-long-enough-secret',
+        grant_types: [],
+        introspects: [resource.identifier, ledger.identifier],
+      };
+      const sut = parseRegistryFile(file({ resources: [resource, ledger], clients: [api] }));
+      expect(sut.clients[0]).toMatchObject({
+        clientId: 'orders-api',
+        resources: [],
+        introspects: [resource.identifier, ledger.identifier],
+      });
+    });
   });
 
   it('refuses a private key in a client key set', () => {

@@ -73,11 +73,8 @@ function parseClient(raw: unknown, path: string, resources: ResourceConfig[]): C
   );
   const scopes = c.scope === undefined ? [] : scopeString(c.scope, `${path}.scope`);
   const known = new Map(resources.map((r) => [r.identifier, r]));
-  const clientResources = array(c.resources ?? [], `${path}.resources`).map((id, i) => {
-    if (typeof id !== 'string' || !known.has(id))
-      throw new ConfigError(`${path}.resources[${i}]`, 'names no resource defined in "resources"');
-    return id;
-  });
+  const clientResources = resourceRefs(c.resources, `${path}.resources`, known);
+  const introspects = resourceRefs(c.introspects, `${path}.introspects`, known);
   const offered = new Set(clientResources.flatMap((id) => known.get(id)?.scopes ?? []));
   const stray = scopes.find((s) => !offered.has(s));
   if (stray !== undefined)
@@ -85,10 +82,30 @@ function parseClient(raw: unknown, path: string, resources: ResourceConfig[]): C
       `${path}.scope`,
       `"${stray}" is defined by none of the client's resources`,
     );
-  const base = { clientId, authMethod, grantTypes, scopes, resources: clientResources };
+  const base = {
+    clientId,
+    authMethod,
+    grantTypes,
+    scopes,
+    resources: clientResources,
+    introspects,
+  };
   return authMethod === 'private_key_jwt'
     ? { ...base, ...parseKeys(c, path) }
     : { ...base, secret: parseSecret(c, path) };
+}
+
+/** Identifiers of resources defined in the same file (`resources`, `introspects`). */
+function resourceRefs(
+  v: unknown,
+  path: string,
+  known: ReadonlyMap<string, ResourceConfig>,
+): string[] {
+  return array(v ?? [], path).map((id, i) => {
+    if (typeof id !== 'string' || !known.has(id))
+      throw new ConfigError(`${path}[${i}]`, 'names no resource defined in "resources"');
+    return id;
+  });
 }
 
 function parseSecret(c: Json, path: string): ClientSecret {

@@ -1,8 +1,9 @@
-import { DynamicModule, Logger, LogLevel, Type } from '@nestjs/common';
+import { DynamicModule, HttpException, Logger, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '@app/config';
-import { OAuthExceptionFilter, OAuthRouter } from '@app/oauth';
+import { OAuthExceptionFilter, OAuthRouter, sendOAuthFailure } from '@app/oauth';
 
 const LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
   error: ['fatal', 'error'],
@@ -19,7 +20,13 @@ export async function createHttpApp(
   rootModule: Type<unknown> | DynamicModule,
   config: AppConfig,
 ): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit, trustProxy: false });
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimit,
+    trustProxy: false,
+    // Fastify's own answer to a malformed or over-long URL quotes the URL back: render ours.
+    frameworkErrors: (e: FastifyError, _req: FastifyRequest, reply: FastifyReply) =>
+      sendOAuthFailure(reply, new HttpException(e.code, e.statusCode ?? 500)),
+  });
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
     bodyParser: false,
     logger: LEVELS[config.logLevel],
