@@ -58,4 +58,14 @@ describe('loadConfig', () => {
     writeFileSync(broken, '{ nope');
     expect(() => loadConfig({ CONFIG_FILE: broken })).toThrow('CONFIG_FILE: ');
   });
+
+  it('never echoes a malformed CONFIG_FILE: it holds client secrets', () => {
+    const secret = 'svc-a-production-secret-0123456789';
+    const broken = join(dir, 'secret.json');
+    writeFileSync(broken, `{"clients": [{"client_id": "a", "client_secret": ${secret}}]}`);
+    expect(() => loadConfig({ CONFIG_FILE: broken })).toThrow(
+      `CONFIG_FILE: ${broken} is not valid JSON: unexpected character at line 1, column 50`,
+    );
+    expect(() => loadConfig({ CONFIG_FILE: broken })).not.toThrow(secret.slice(0, 12));
+  });
 });

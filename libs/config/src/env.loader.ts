@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from './config.error';
 import { httpUrl, integer, oneOf } from './env-values';
 import { AppConfig, FAILURE_POLICIES, KafkaConfig } from './config.types';
+import { readJson } from './json-file';
 import { parseRegistryFile } from './registry-file.parser';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -55,20 +55,6 @@ export function loadConfig(
     maxTokenTtl: Math.max(60, ...registry.resources.map((r) => r.accessTokenTtl)),
   };
   return deepFreeze(config);
-}
-
-export function readJson(file: string, variable: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ConfigError(variable, `cannot read ${file}: ${(e as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError(variable, `${file} is not valid JSON: ${(e as Error).message}`);
-  }
 }
 
 function issuer(v: string | undefined, port: number): string {

@@ -2,5 +2,6 @@ export * from './config.error';
 export * from './config.module';
 export * from './config.types';
 export * from './env.loader';
+export * from './json-file';
 export * from './registry-file.parser';
 export * from './resource-server.config';
