@@ -1,3 +1,5 @@
+import { HttpLimits } from './http-limits.config';
+
 export const SIGNING_ALGS = ['ES256', 'EdDSA', 'RS256'] as const;
 export type SigningAlg = (typeof SIGNING_ALGS)[number];
 
@@ -77,6 +79,8 @@ export interface AppConfig {
   readonly registry: RegistryConfig;
   /** Largest accepted request body, in bytes. */
   readonly bodyLimit: number;
+  /** Request timeouts and the connection cap of the HTTP server. */
+  readonly http: HttpLimits;
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug';
   /** Absent: the in-memory event log (one process only). */
   readonly kafka?: KafkaConfig;

@@ -20,6 +20,28 @@ describe('loadConfig', () => {
     expect(sut.bodyLimit).toBe(64 * 1024);
   });
 
+  it('bounds every connection by default: headers, whole request, idle time and count', () => {
+    expect(loadConfig({ CONFIG_FILE: configFile }).http).toEqual({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5_000,
+      maxConnections: 4096,
+    });
+    const sut = loadConfig({
+      CONFIG_FILE: configFile,
+      HEADERS_TIMEOUT_MS: '300',
+      REQUEST_TIMEOUT_MS: '800',
+      KEEP_ALIVE_TIMEOUT_MS: '65000',
+      MAX_CONNECTIONS: '20000',
+    });
+    expect(sut.http).toEqual({
+      headersTimeoutMs: 300,
+      requestTimeoutMs: 800,
+      keepAliveTimeoutMs: 65_000,
+      maxConnections: 20_000,
+    });
+  });
+
   it('lets split services advertise their own public URLs', () => {
     const sut = loadConfig({
       ISSUER: 'https://auth.example.com/',
@@ -46,6 +68,11 @@ describe('loadConfig', () => {
     [{ BODY_LIMIT: '12' }, 'BODY_LIMIT'],
     [{ LOG_LEVEL: 'chatty' }, 'LOG_LEVEL'],
     [{ TOKEN_ENDPOINT: 'ftp://x' }, 'TOKEN_ENDPOINT'],
+    [{ HEADERS_TIMEOUT_MS: '0' }, 'HEADERS_TIMEOUT_MS'],
+    [{ REQUEST_TIMEOUT_MS: 'never' }, 'REQUEST_TIMEOUT_MS'],
+    [{ HEADERS_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '1000' }, 'HEADERS_TIMEOUT_MS'],
+    [{ KEEP_ALIVE_TIMEOUT_MS: '50' }, 'KEEP_ALIVE_TIMEOUT_MS'],
+    [{ MAX_CONNECTIONS: '0' }, 'MAX_CONNECTIONS'],
   ])('stops on a bad variable and names it %#', (env, name) => {
     expect(() => loadConfig({ CONFIG_FILE: configFile, ...env })).toThrow(
       `Invalid configuration: ${name}:`,

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { ConfigError } from './config.error';
 import { httpUrl, integer, oneOf } from './env-values';
 import { AppConfig, FAILURE_POLICIES, KafkaConfig } from './config.types';
+import { loadHttpLimits } from './http-limits.config';
 import { readJson } from './json-file';
 import { parseRegistryFile } from './registry-file.parser';
 
@@ -42,6 +43,7 @@ export function loadConfig(
     keysFile: env.KEYS_FILE ? resolve(env.KEYS_FILE) : undefined,
     registry,
     bodyLimit: integer(env.BODY_LIMIT, 'BODY_LIMIT', DEFAULT_BODY_LIMIT, 1024, 1024 * 1024),
+    http: loadHttpLimits(env),
     logLevel: logLevel(env.LOG_LEVEL),
     kafka: kafka(env),
     redisUrl: redisUrl(env.REDIS_URL),

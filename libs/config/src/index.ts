@@ -2,6 +2,7 @@ export * from './config.error';
 export * from './config.module';
 export * from './config.types';
 export * from './env.loader';
+export * from './http-limits.config';
 export * from './json-file';
 export * from './registry-file.parser';
 export * from './resource-server.config';

@@ -19,6 +19,11 @@ describe('loadResourceServerEnv', () => {
     });
   });
 
+  it("bounds the API server's connections like the services'", () => {
+    expect(loadResourceServerEnv(base).http.requestTimeoutMs).toBe(30_000);
+    expect(loadResourceServerEnv({ ...base, MAX_CONNECTIONS: '64' }).http.maxConnections).toBe(64);
+  });
+
   it.each([
     [{ REDIS_URL: '' }, 'REDIS_URL'],
     [{ ISSUER: 'auth.example.com' }, 'ISSUER'],
@@ -26,6 +31,7 @@ describe('loadResourceServerEnv', () => {
     [{ REVOCATION_FAILURE_POLICY: 'fail-sometimes' }, 'REVOCATION_FAILURE_POLICY'],
     [{ REVOCATION_STALENESS_BUDGET_MS: '10' }, 'REVOCATION_STALENESS_BUDGET_MS'],
     [{ RESOURCE_CLIENT_ID: 'orders-api' }, 'RESOURCE_CLIENT_ID'],
+    [{ REQUEST_TIMEOUT_MS: '50' }, 'REQUEST_TIMEOUT_MS'],
   ])('stops on a bad value and names it %#', (env, name) => {
     expect(() => loadResourceServerEnv({ ...base, ...env })).toThrow(
       `Invalid configuration: ${name}:`,

@@ -1,6 +1,7 @@
 import { ConfigError } from './config.error';
 import { httpUrl, integer, oneOf } from './env-values';
 import { FailurePolicy, FAILURE_POLICIES } from './config.types';
+import { HttpLimits, loadHttpLimits } from './http-limits.config';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -15,6 +16,8 @@ export interface ResourceServerEnv {
   readonly stalenessBudgetMs: number;
   readonly failurePolicy: FailurePolicy;
   readonly clockSkewSeconds: number;
+  /** The API's own HTTP server: request timeouts and connection cap. */
+  readonly http: HttpLimits;
 }
 
 export function loadResourceServerEnv(
@@ -57,6 +60,7 @@ export function loadResourceServerEnv(
     ),
     failurePolicy: policy(env.REVOCATION_FAILURE_POLICY),
     clockSkewSeconds: integer(env.CLOCK_SKEW_SECONDS, 'CLOCK_SKEW_SECONDS', 5, 0, 300),
+    http: Object.freeze(loadHttpLimits(env)),
   });
 }
 

@@ -1,8 +1,9 @@
 import { DynamicModule, Logger, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig } from '@app/config';
 import { OAuthExceptionFilter, OAuthRouter } from '@app/oauth';
+import { limitedFastifyAdapter } from './http-limits';
 
 const LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
   error: ['fatal', 'error'],
@@ -13,13 +14,17 @@ const LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
 
 /**
  * Creates a service's HTTP application on Fastify. Bodies are read as raw strings under a fixed
- * limit and parsed strictly by the endpoint (FormParams), whatever content type they claim.
+ * limit and parsed strictly by the endpoint (FormParams), whatever content type they claim;
+ * connections are bounded in time and number (HttpLimits).
  */
 export async function createHttpApp(
   rootModule: Type<unknown> | DynamicModule,
   config: AppConfig,
 ): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit, trustProxy: false });
+  const adapter = limitedFastifyAdapter(config.http, {
+    bodyLimit: config.bodyLimit,
+    trustProxy: false,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
     bodyParser: false,
     logger: LEVELS[config.logLevel],

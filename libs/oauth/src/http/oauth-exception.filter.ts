@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { OAuthError, ServerError, TemporarilyUnavailable } from '../errors';
+import { InvalidRequest, OAuthError, ServerError, TemporarilyUnavailable } from '../errors';
 import { EventBusUnavailable } from '@app/events';
 import { StoreUnavailable } from '@app/store';
 
@@ -33,6 +33,10 @@ function toOAuthError(e: unknown): OAuthError | HttpException {
     return new TemporarilyUnavailable('the service cannot check token state now; retry');
   }
   if (e instanceof HttpException && e.getStatus() < 500) return e;
+  // The client went away, or was cut off by REQUEST_TIMEOUT_MS, before its body arrived: no
+  // fault of ours, and a stalling client must not be able to fill the error log.
+  if ((e as NodeJS.ErrnoException | undefined)?.code === 'ECONNRESET')
+    return new InvalidRequest('the request body did not arrive');
   logger.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
   return new ServerError('the server could not handle the request');
 }
