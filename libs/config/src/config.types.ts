@@ -69,6 +69,10 @@ export interface KafkaConfig {
 }
 
 export interface AppConfig {
+  /** NODE_ENV=production: every development default was refused (deployment-mode.ts). */
+  readonly production: boolean;
+  /** What development defaults were used, for the service to log loudly at start. */
+  readonly warnings: readonly string[];
   readonly port: number;
   readonly host: string;
   /** The issuer identifier and the base of every advertised endpoint URL. */

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { DEV_CONFIG_FILE } from './deployment-mode';
 import { loadConfig } from './env.loader';
 
 const dir = mkdtempSync(join(tmpdir(), 'config-spec-'));
@@ -94,5 +95,87 @@ describe('loadConfig', () => {
       `CONFIG_FILE: ${broken} is not valid JSON: unexpected character at line 1, column 50`,
     );
     expect(() => loadConfig({ CONFIG_FILE: broken })).not.toThrow(secret.slice(0, 12));
+  });
+});
+
+describe('loadConfig with NODE_ENV=production', () => {
+  const hashed = join(dir, 'hashed.json');
+  writeFileSync(
+    hashed,
+    JSON.stringify({
+      resources: [{ identifier: 'https://orders.example.com', scopes: ['orders:read'] }],
+      clients: [
+        {
+          client_id: 'svc-a',
+          client_secret_hash: '$scrypt$ln=14,r=8,p=1$c2FsdHNhbHRzYWx0$a2V5a2V5a2V5a2V5',
+          resources: ['https://orders.example.com'],
+        },
+      ],
+    }),
+  );
+  const production = {
+    NODE_ENV: 'production',
+    CONFIG_FILE: hashed,
+    KEYS_FILE: '/run/secrets/keys.json',
+    ISSUER: 'https://auth.example.com',
+  };
+
+  it('starts with explicit files, hashed secrets and https URLs, and warns of nothing', () => {
+    const sut = loadConfig(production);
+    expect(sut.production).toBe(true);
+    expect(sut.warnings).toEqual([]);
+    expect(sut.keysFile).toBe('/run/secrets/keys.json');
+  });
+
+  it.each([
+    [{ CONFIG_FILE: undefined }, 'CONFIG_FILE: is required when NODE_ENV=production'],
+    [{ CONFIG_FILE: '' }, 'CONFIG_FILE: is required when NODE_ENV=production'],
+    [{ KEYS_FILE: undefined }, 'KEYS_FILE: is required when NODE_ENV=production'],
+    [{ ISSUER: undefined }, 'ISSUER: is required when NODE_ENV=production'],
+    [{ ISSUER: 'http://auth.example.com' }, 'ISSUER: must be an https URL'],
+    [{ TOKEN_ENDPOINT: 'http://auth.example.com/token' }, 'TOKEN_ENDPOINT: must be an https URL'],
+    [{ CONFIG_FILE: configFile.replace('registry', 'plain') }, 'clients[0].client_secret:'],
+  ])('refuses a development default or an unsafe value %#', (over, message) => {
+    writeFileSync(
+      join(dir, 'plain.json'),
+      JSON.stringify({
+        resources: [],
+        clients: [{ client_id: 'svc-a', client_secret: 'plain-secret-0123456789' }],
+      }),
+    );
+    let error = '';
+    try {
+      loadConfig({ ...production, ...over });
+    } catch (e) {
+      error = (e as Error).message;
+    }
+    expect(error).toContain(`Invalid configuration: ${message}`);
+    expect(error).not.toContain('plain-secret-0123456789');
+  });
+
+  it('refuses the shipped example configuration, whose secrets are published', () => {
+    expect(() => loadConfig({ ...production, CONFIG_FILE: 'config/dev.json' })).toThrow(
+      'clients[0].client_secret: plain-text secrets are refused when NODE_ENV=production',
+    );
+  });
+});
+
+describe('loadConfig in development', () => {
+  it('loads the example configuration without CONFIG_FILE and says so loudly', () => {
+    const sut = loadConfig({});
+    expect(sut.production).toBe(false);
+    expect(sut.configFile).toBe(resolve(DEV_CONFIG_FILE));
+    expect(sut.warnings).toEqual([
+      expect.stringContaining(`CONFIG_FILE is unset: loaded the public example ${DEV_CONFIG_FILE}`),
+      expect.stringContaining('plain-text client_secret for svc-a'),
+      expect.stringContaining('KEYS_FILE is unset: signing keys were generated at start'),
+    ]);
+  });
+
+  it('names only what it really defaulted', () => {
+    expect(loadConfig({ CONFIG_FILE: configFile, KEYS_FILE: 'keys.json' }).warnings).toEqual([]);
+    expect(loadConfig({ CONFIG_FILE: configFile, NODE_ENV: 'test' }).warnings).toEqual([
+      expect.stringContaining('KEYS_FILE is unset'),
+    ]);
   });
 });

@@ -37,4 +37,34 @@ describe('loadResourceServerEnv', () => {
       `Invalid configuration: ${name}:`,
     );
   });
+
+  describe('with NODE_ENV=production', () => {
+    const production = {
+      ...base,
+      NODE_ENV: 'production',
+      RESOURCE_AUDIENCE: 'https://orders.example.com',
+      RESOURCE_CLIENT_ID: 'orders-api',
+      RESOURCE_CLIENT_SECRET: 'a-long-enough-secret',
+    };
+
+    it('accepts an explicit issuer and audience over https, and its own plain secret', () => {
+      expect(loadResourceServerEnv(production).introspection?.clientSecret).toBe(
+        'a-long-enough-secret',
+      );
+    });
+
+    it.each([
+      [{ ISSUER: undefined }, 'ISSUER: is required when NODE_ENV=production'],
+      [{ RESOURCE_AUDIENCE: undefined }, 'RESOURCE_AUDIENCE: is required when NODE_ENV=production'],
+      [{ JWKS_URI: 'http://auth.example.com/jwks' }, 'JWKS_URI: must be an https URL'],
+      [
+        { INTROSPECTION_ENDPOINT: 'http://auth.example.com/introspect' },
+        'INTROSPECTION_ENDPOINT: must be an https URL',
+      ],
+    ])('refuses a default or a clear-text URL %#', (over, message) => {
+      expect(() => loadResourceServerEnv({ ...production, ...over })).toThrow(
+        `Invalid configuration: ${message}`,
+      );
+    });
+  });
 });

@@ -37,10 +37,8 @@ export async function createHttpApp(
   // The OAuth endpoints go straight on Fastify, after init so that they get Nest's error handler.
   await app.init();
   app.get(OAuthRouter).mount(fastify);
-  if (!config.keysFile)
-    new Logger('Keys').warn(
-      'Signing keys were generated at start and are for development only: tokens die with this ' +
-        'process. Set KEYS_FILE to a JWK set with private keys for anything else.',
-    );
+  // Development defaults said loudly (production refuses them: libs/config deployment-mode.ts).
+  const log = new Logger('Config');
+  for (const warning of config.warnings) log.warn(warning);
   return app;
 }
