@@ -61,4 +61,19 @@ describe('start-up', () => {
     );
     expect(output).not.toContain(secret.slice(0, 12));
   }, 150_000);
+
+  it('never prints a key of KEYS_FILE that fails to import, only the file and its index', async () => {
+    const { generateKeyPair, exportJWK } = await import('jose');
+    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const good = { ...(await exportJWK(privateKey)), alg: 'ES256', kid: 'k1' };
+    const d = 'PRIVATEdMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2';
+    const keysFile = join(dir, 'bad-key.json');
+    await writeFile(keysFile, JSON.stringify({ keys: [good, { ...good, kid: 'k2', d }] }));
+    const { code, output } = await failedStart({ KEYS_FILE: keysFile, LOG_LEVEL: 'error' });
+    expect(code).not.toBe(0);
+    expect(output).toContain(
+      `Invalid configuration: KEYS_FILE: ${keysFile}: keys[1]: is not a working ES256 key pair`,
+    );
+    for (const secret of [d, good.d!]) expect(output).not.toContain(secret.slice(0, 12));
+  }, 150_000);
 });
