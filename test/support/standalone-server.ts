@@ -35,8 +35,11 @@ export interface StandaloneServer {
 /**
  * Boots the standalone service (issuance + introspection + revocation on one port) on
  * 127.0.0.1 with the test registry, exactly as `main.ts` does but for the listening address.
+ * `env` adds or overrides configuration variables (e.g. the HTTP timeouts).
  */
-export async function startStandaloneServer(): Promise<StandaloneServer> {
+export async function startStandaloneServer(
+  env: Readonly<Record<string, string>> = {},
+): Promise<StandaloneServer> {
   const dir = await mkdtemp(join(tmpdir(), 'token-lifecycle-e2e-'));
   try {
     const jwtClient = await generateKeyClient();
@@ -54,6 +57,7 @@ export async function startStandaloneServer(): Promise<StandaloneServer> {
       ISSUER: url,
       CONFIG_FILE: configFile,
       LOG_LEVEL: 'error',
+      ...env,
     });
     const app = await createHttpApp(StandaloneModule.forRoot(config), config);
     await app.listen(port, '127.0.0.1');

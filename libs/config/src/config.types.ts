@@ -1,3 +1,5 @@
+import { HttpLimits } from './http-limits.config';
+
 export const SIGNING_ALGS = ['ES256', 'EdDSA', 'RS256'] as const;
 export type SigningAlg = (typeof SIGNING_ALGS)[number];
 
@@ -72,6 +74,10 @@ export interface KafkaConfig {
 }
 
 export interface AppConfig {
+  /** NODE_ENV=production: every development default was refused (deployment-mode.ts). */
+  readonly production: boolean;
+  /** What development defaults were used, for the service to log loudly at start. */
+  readonly warnings: readonly string[];
   readonly port: number;
   readonly host: string;
   /** The issuer identifier and the base of every advertised endpoint URL. */
@@ -82,6 +88,8 @@ export interface AppConfig {
   readonly registry: RegistryConfig;
   /** Largest accepted request body, in bytes. */
   readonly bodyLimit: number;
+  /** Request timeouts and the connection cap of the HTTP server. */
+  readonly http: HttpLimits;
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug';
   /** Absent: the in-memory event log (one process only). */
   readonly kafka?: KafkaConfig;

@@ -114,4 +114,32 @@ describe('parseRegistryFile', () => {
     const sut = parseRegistryFile(file({ clients: [hashed] }));
     expect(sut.clients[0]!.secret).toEqual({ kind: 'hash', value: hashed.client_secret_hash });
   });
+
+  it('refuses plain secrets when told to (production), naming the field, never the value', () => {
+    expect(() => parseRegistryFile(file(), { plainSecrets: false })).toThrow(
+      'clients[0].client_secret: plain-text secrets are refused when NODE_ENV=production',
+    );
+    expect(() => parseRegistryFile(file(), { plainSecrets: false })).not.toThrow(
+      client.client_secret,
+    );
+    const hashed = { ...client, client_secret: undefined, client_secret_hash: HASH };
+    expect(parseRegistryFile(file({ clients: [hashed] }), { plainSecrets: false }).clients).toEqual(
+      [expect.objectContaining({ secret: { kind: 'hash', value: HASH } })],
+    );
+  });
+
+  it.each([
+    [{ client_secret: 'short-secret' }, 'clients[0].client_secret'],
+    [
+      { client_secret: undefined, client_secret_hash: '$scrypt$short-secret' },
+      'client_secret_hash',
+    ],
+  ])('never quotes a secret or a hash it refuses %#', (over, field) => {
+    expect(() => parseRegistryFile(file({ clients: [{ ...client, ...over }] }))).toThrow(field);
+    expect(() => parseRegistryFile(file({ clients: [{ ...client, ...over }] }))).not.toThrow(
+      'short-secret',
+    );
+  });
 });
+
+const HASH = '$scrypt$ln=14,r=8,p=1$c2FsdA$a2V5';

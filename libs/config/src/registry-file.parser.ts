@@ -18,8 +18,17 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/; // RFC 6749 §3.3 scope-token
 const HASH_FORMAT = /^\$scrypt\$ln=\d+,r=\d+,p=\d+\$[A-Za-z0-9_-]+\$[A-Za-z0-9_-]+$/;
 const DEFAULT_TTL = 3600;
 
-/** Validates the clients-and-resources file; every error names the JSON path of the bad field. */
-export function parseRegistryFile(raw: unknown): RegistryConfig {
+export interface RegistryFileOptions {
+  /** Plain-text `client_secret` values are for development; production takes only hashes. */
+  readonly plainSecrets?: boolean;
+}
+
+/**
+ * Validates the clients-and-resources file; every error names the JSON path of the bad field
+ * and never quotes a secret or a hash.
+ */
+export function parseRegistryFile(raw: unknown, options: RegistryFileOptions = {}): RegistryConfig {
+  const plainSecrets = options.plainSecrets ?? true;
   const root = object(raw, '$');
   const resources = array(root.resources, 'resources').map((r, i) =>
     parseResource(r, `resources[${i}]`),
@@ -30,7 +39,7 @@ export function parseRegistryFile(raw: unknown): RegistryConfig {
     'identifier',
   );
   const clients = array(root.clients, 'clients').map((c, i) =>
-    parseClient(c, `clients[${i}]`, resources),
+    parseClient(c, `clients[${i}]`, resources, plainSecrets),
   );
   unique(
     clients.map((c) => c.clientId),
@@ -60,7 +69,12 @@ function parseResource(raw: unknown, path: string): ResourceConfig {
   };
 }
 
-function parseClient(raw: unknown, path: string, resources: ResourceConfig[]): ClientConfig {
+function parseClient(
+  raw: unknown,
+  path: string,
+  resources: ResourceConfig[],
+  plainSecrets: boolean,
+): ClientConfig {
   const c = object(raw, path);
   const clientId = nonEmptyString(c.client_id, `${path}.client_id`);
   const authMethod = oneOf<ClientAuthMethod>(
@@ -92,7 +106,7 @@ function parseClient(raw: unknown, path: string, resources: ResourceConfig[]): C
   };
   return authMethod === 'private_key_jwt'
     ? { ...base, ...parseKeys(c, path) }
-    : { ...base, secret: parseSecret(c, path) };
+    : { ...base, secret: parseSecret(c, path, plainSecrets) };
 }
 
 /** Identifiers of resources defined in the same file (`resources`, `introspects`). */
@@ -108,7 +122,7 @@ function resourceRefs(
   });
 }
 
-function parseSecret(c: Json, path: string): ClientSecret {
+function parseSecret(c: Json, path: string, plainSecrets: boolean): ClientSecret {
   if (c.client_secret !== undefined && c.client_secret_hash !== undefined)
     throw new ConfigError(path, 'give client_secret or client_secret_hash, not both');
   if (c.client_secret_hash !== undefined) {
@@ -120,6 +134,12 @@ function parseSecret(c: Json, path: string): ClientSecret {
       );
     return { kind: 'hash', value };
   }
+  if (!plainSecrets && c.client_secret !== undefined)
+    throw new ConfigError(
+      `${path}.client_secret`,
+      'plain-text secrets are refused when NODE_ENV=production: give client_secret_hash ' +
+        '(make one with `npm run hash-secret`)',
+    );
   const value = nonEmptyString(c.client_secret, `${path}.client_secret`);
   if (value.length < 16)
     throw new ConfigError(`${path}.client_secret`, 'must be at least 16 characters');

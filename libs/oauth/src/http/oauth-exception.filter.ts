@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { OAuthError, ServerError, TemporarilyUnavailable } from '../errors';
+import { InvalidRequest, OAuthError, ServerError, TemporarilyUnavailable } from '../errors';
 import { safeErrorDescription } from './error-description';
 import { EventBusUnavailable } from '@app/events';
 import { StoreUnavailable } from '@app/store';
@@ -34,6 +34,10 @@ function toOAuthError(e: unknown): OAuthError | HttpException {
     return new TemporarilyUnavailable('the service cannot check token state now; retry');
   }
   if (e instanceof HttpException && e.getStatus() < 500) return e;
+  // The client went away, or was cut off by REQUEST_TIMEOUT_MS, before its body arrived: no
+  // fault of ours, and a stalling client must not be able to fill the error log.
+  if ((e as NodeJS.ErrnoException | undefined)?.code === 'ECONNRESET')
+    return new InvalidRequest('the request body did not arrive');
   logger.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
   return new ServerError('the server could not handle the request');
 }
@@ -70,6 +74,7 @@ const HTTP_DESCRIPTIONS: Readonly<Record<number, string>> = {
   400: 'the request is malformed',
   404: 'there is no endpoint for this method and path',
   405: 'this method is not allowed here',
+  408: 'the request did not arrive in time',
   413: 'the request body is too large',
   414: 'the request URL is too long',
   415: 'the content type is not supported',
