@@ -66,6 +66,23 @@ export interface KafkaConfig {
   readonly replicationFactor: number;
 }
 
+/**
+ * Failed client authentications each client id and each source address may have per window
+ * before further attempts answer 429 (see ClientAuthenticator).
+ */
+export interface AuthThrottleConfig {
+  readonly failuresPerClient: number;
+  readonly failuresPerAddress: number;
+  /** Seconds; the count of a key starts at its first failure and ends with the window. */
+  readonly windowSeconds: number;
+}
+
+/**
+ * Which reverse proxies may name the caller in `X-Forwarded-For` (Fastify's `trustProxy`):
+ * `false` (none: the peer address is the caller) or their addresses, CIDRs and presets.
+ */
+export type TrustProxy = false | readonly string[];
+
 export interface AppConfig {
   readonly port: number;
   readonly host: string;
@@ -77,6 +94,8 @@ export interface AppConfig {
   readonly registry: RegistryConfig;
   /** Largest accepted request body, in bytes. */
   readonly bodyLimit: number;
+  readonly trustProxy: TrustProxy;
+  readonly authThrottle: AuthThrottleConfig;
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug';
   /** Absent: the in-memory event log (one process only). */
   readonly kafka?: KafkaConfig;

@@ -46,6 +46,10 @@ describe('loadConfig', () => {
     [{ BODY_LIMIT: '12' }, 'BODY_LIMIT'],
     [{ LOG_LEVEL: 'chatty' }, 'LOG_LEVEL'],
     [{ TOKEN_ENDPOINT: 'ftp://x' }, 'TOKEN_ENDPOINT'],
+    [{ AUTH_FAILURES_PER_CLIENT: '0' }, 'AUTH_FAILURES_PER_CLIENT'],
+    [{ AUTH_FAILURES_PER_ADDRESS: 'many' }, 'AUTH_FAILURES_PER_ADDRESS'],
+    [{ AUTH_FAILURE_WINDOW_SECONDS: '0' }, 'AUTH_FAILURE_WINDOW_SECONDS'],
+    [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY'],
   ])('stops on a bad variable and names it %#', (env, name) => {
     expect(() => loadConfig({ CONFIG_FILE: configFile, ...env })).toThrow(
       `Invalid configuration: ${name}:`,
@@ -57,5 +61,31 @@ describe('loadConfig', () => {
     const broken = join(dir, 'broken.json');
     writeFileSync(broken, '{ nope');
     expect(() => loadConfig({ CONFIG_FILE: broken })).toThrow('CONFIG_FILE: ');
+  });
+
+  it('throttles failed client authentications by default, and takes other limits', () => {
+    expect(loadConfig({ CONFIG_FILE: configFile }).authThrottle).toEqual({
+      failuresPerClient: 10,
+      failuresPerAddress: 30,
+      windowSeconds: 60,
+    });
+    const sut = loadConfig({
+      CONFIG_FILE: configFile,
+      AUTH_FAILURES_PER_CLIENT: '3',
+      AUTH_FAILURES_PER_ADDRESS: '7',
+      AUTH_FAILURE_WINDOW_SECONDS: '120',
+    });
+    expect(sut.authThrottle).toEqual({
+      failuresPerClient: 3,
+      failuresPerAddress: 7,
+      windowSeconds: 120,
+    });
+  });
+
+  it('trusts no proxy unless TRUST_PROXY names some', () => {
+    expect(loadConfig({ CONFIG_FILE: configFile }).trustProxy).toBe(false);
+    expect(
+      loadConfig({ CONFIG_FILE: configFile, TRUST_PROXY: '10.0.0.0/8, loopback' }).trustProxy,
+    ).toEqual(['10.0.0.0/8', 'loopback']);
   });
 });

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from './config.error';
 import { httpUrl, integer, oneOf } from './env-values';
-import { AppConfig, FAILURE_POLICIES, KafkaConfig } from './config.types';
+import { AppConfig, AuthThrottleConfig, FAILURE_POLICIES, KafkaConfig } from './config.types';
 import { parseRegistryFile } from './registry-file.parser';
+import { trustProxy } from './trust-proxy';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -42,6 +43,8 @@ export function loadConfig(
     keysFile: env.KEYS_FILE ? resolve(env.KEYS_FILE) : undefined,
     registry,
     bodyLimit: integer(env.BODY_LIMIT, 'BODY_LIMIT', DEFAULT_BODY_LIMIT, 1024, 1024 * 1024),
+    trustProxy: trustProxy(env.TRUST_PROXY),
+    authThrottle: authThrottle(env),
     logLevel: logLevel(env.LOG_LEVEL),
     kafka: kafka(env),
     redisUrl: redisUrl(env.REDIS_URL),
@@ -115,6 +118,37 @@ function kafka(env: Env): KafkaConfig | undefined {
     ),
     topicPartitions: integer(env.KAFKA_TOPIC_PARTITIONS, 'KAFKA_TOPIC_PARTITIONS', 6, 1, 1000),
     replicationFactor: integer(env.KAFKA_REPLICATION_FACTOR, 'KAFKA_REPLICATION_FACTOR', 1, 1, 10),
+  };
+}
+
+/**
+ * Defaults: a client that fails 10 times a minute is misconfigured or under attack; an address
+ * may serve many clients (a NAT, a shared egress), hence the larger allowance. Only failures
+ * count, so a busy legitimate caller never gets near either.
+ */
+function authThrottle(env: Env): AuthThrottleConfig {
+  return {
+    failuresPerClient: integer(
+      env.AUTH_FAILURES_PER_CLIENT,
+      'AUTH_FAILURES_PER_CLIENT',
+      10,
+      1,
+      100_000,
+    ),
+    failuresPerAddress: integer(
+      env.AUTH_FAILURES_PER_ADDRESS,
+      'AUTH_FAILURES_PER_ADDRESS',
+      30,
+      1,
+      100_000,
+    ),
+    windowSeconds: integer(
+      env.AUTH_FAILURE_WINDOW_SECONDS,
+      'AUTH_FAILURE_WINDOW_SECONDS',
+      60,
+      1,
+      86_400,
+    ),
   };
 }
 

@@ -19,7 +19,12 @@ export async function createHttpApp(
   rootModule: Type<unknown> | DynamicModule,
   config: AppConfig,
 ): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit, trustProxy: false });
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimit,
+    // The caller's address keys the per-address throttle of failed client authentications: only
+    // the proxies TRUST_PROXY names may set it through X-Forwarded-For.
+    trustProxy: config.trustProxy && [...config.trustProxy],
+  });
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
     bodyParser: false,
     logger: LEVELS[config.logLevel],
