@@ -62,13 +62,18 @@ describe('client authentication: throttling of failures', () => {
     // The id is throttled wherever it is named from, and on every endpoint.
     expectThrottled(await token(address(), clientAuth.basic(wrong(CLIENTS.basic))));
     expectThrottled(
-      await oauth.introspect({ token: 'x' }, from(address(), clientAuth.basic(CLIENTS.basic))),
+      await oauth.introspect(
+        { token: 'x' },
+        from(address(), clientAuth.basic(wrong(CLIENTS.basic))),
+      ),
     );
     expectThrottled(
-      await oauth.revoke({ token: 'x' }, from(address(), clientAuth.basic(CLIENTS.basic))),
+      await oauth.revoke({ token: 'x' }, from(address(), clientAuth.basic(wrong(CLIENTS.basic)))),
     );
     // Another client, from the very same address, is unaffected.
     expect((await token(attacker, clientAuth.post(CLIENTS.post))).status).toBe(200);
+    // The right secret, recognised without scrypt (a plain one here), is not locked out.
+    expect((await token(attacker, clientAuth.basic(CLIENTS.basic))).status).toBe(200);
   });
 
   it('throttles an unknown client id exactly like a known one', async () => {
@@ -83,7 +88,7 @@ describe('client authentication: throttling of failures', () => {
       const guess = { clientId: `svc-guess-${i}`, secret: 'guessed-secret-0123456789' };
       expect((await token(attacker, clientAuth.post(guess))).status).toBe(401);
     }
-    expectThrottled(await token(attacker, clientAuth.post({ ...CLIENTS.post })));
+    expectThrottled(await token(attacker, clientAuth.post(wrong(CLIENTS.post))));
     // The same client from another address is served.
     expect((await token(address(), clientAuth.post(CLIENTS.post))).status).toBe(200);
   });
@@ -97,7 +102,9 @@ describe('client authentication: throttling of failures', () => {
       oauth.revoke({ token: 'x' }, from(address(), clientAuth.basic(wrong(c)))),
     );
     await failTimes(1, () => token(address(), clientAuth.basic(wrong(c))));
-    expectThrottled(await oauth.introspect({ token: 'x' }, from(address(), clientAuth.basic(c))));
+    expectThrottled(
+      await oauth.introspect({ token: 'x' }, from(address(), clientAuth.basic(wrong(c)))),
+    );
   });
 
   it('counts refused client assertions (private_key_jwt) as failures', async () => {
@@ -121,6 +128,22 @@ describe('client authentication: throttling of failures', () => {
     expectThrottled(await token(address(), clientAuth.basic(wrong(CLIENTS.hashed))));
     // A secret that already passed scrypt costs nothing to recognise: it is not locked out.
     expect((await token(legitimate, clientAuth.basic(CLIENTS.hashed))).status).toBe(200);
+  });
+
+  it('throttles a hashed secret it has not verified yet: checking it would cost scrypt', async () => {
+    const fresh = await startStandaloneServer({
+      AUTH_FAILURES_PER_CLIENT: String(PER_CLIENT),
+      TRUST_PROXY: 'loopback',
+    });
+    try {
+      const client = new OAuthClient(fresh.config.endpoints);
+      const at = (auth: ClientAuth) =>
+        client.token({ grant_type: 'client_credentials' }, from(address(), auth));
+      await failTimes(PER_CLIENT, () => at(clientAuth.basic(wrong(CLIENTS.hashed))));
+      expectThrottled(await at(clientAuth.basic(CLIENTS.hashed)));
+    } finally {
+      await fresh.close();
+    }
   });
 });
 
@@ -147,7 +170,7 @@ describe('client authentication: the caller address without a trusted proxy', ()
     }
     const res = await oauth.token(
       { grant_type: 'client_credentials' },
-      clientAuth.combine(clientAuth.basic(CLIENTS.basic), {
+      clientAuth.combine(clientAuth.basic({ ...CLIENTS.basic, secret: 'not-the-secret-0123' }), {
         headers: { 'x-forwarded-for': '203.0.113.200' },
         form: {},
       }),

@@ -82,15 +82,25 @@ describe('ClientRegistry.secretMatches', () => {
     expect(spy).not.toHaveBeenCalled();
   });
 
-  it('knows a hashed secret as verified only once it has passed scrypt', async () => {
+  it('recognises a hashed secret without scrypt only once it has passed scrypt', async () => {
     const sut = registry();
     const client = sut.client('hashed')!;
-    expect(sut.verifiedBefore(client, secret)).toBe(false);
+    const spy = jest.mocked(verifySecretHash);
+    expect(sut.recognises(client, secret)).toBe(false);
     await sut.secretMatches(client, 'wrong');
-    expect(sut.verifiedBefore(client, 'wrong')).toBe(false);
+    expect(sut.recognises(client, 'wrong')).toBe(false);
     await sut.secretMatches(client, secret);
-    expect(sut.verifiedBefore(client, secret)).toBe(true);
-    expect(sut.verifiedBefore(sut.client('plain')!, secret)).toBe(false);
+    spy.mockClear();
+    expect(sut.recognises(client, secret)).toBe(true);
+    expect(sut.recognises(client, `${secret}x`)).toBe(false);
+    expect(spy).not.toHaveBeenCalled();
+  });
+
+  it('recognises a plain secret by comparison, and nothing for a client without a secret', () => {
+    const sut = registry();
+    expect(sut.recognises(sut.client('plain')!, secret)).toBe(true);
+    expect(sut.recognises(sut.client('plain')!, 'wrong')).toBe(false);
+    expect(sut.recognises(sut.client('keyed')!, secret)).toBe(false);
   });
 
   it("forgets a verified secret once the client's stored hash changes", async () => {
@@ -106,7 +116,7 @@ describe('ClientRegistry.secretMatches', () => {
     const after = { ...before, secret: { kind: 'hash' as const, value: otherHash } };
     const spy = jest.mocked(verifySecretHash);
     spy.mockClear();
-    expect(sut.verifiedBefore(after, secret)).toBe(false);
+    expect(sut.recognises(after, secret)).toBe(false);
     await expect(sut.secretMatches(after, secret)).resolves.toBe(false);
     expect(spy).toHaveBeenCalledTimes(1);
     await expect(sut.secretMatches(after, 'a-new-client-secret-0123')).resolves.toBe(true);

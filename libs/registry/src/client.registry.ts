@@ -44,12 +44,16 @@ export class ClientRegistry {
   }
 
   /**
-   * Whether `secret` already passed scrypt for the client's current hash: answered with one
-   * HMAC, so callers may let it through where they would refuse to pay for a full check.
+   * Whether `secret` is the client's, as far as that is known without scrypt: a plain
+   * (development) secret, or a hashed one that already passed scrypt against the client's
+   * current hash. One digest or HMAC, so callers may let it through where they would refuse to
+   * pay for a full check. False means "not known this cheaply", not "wrong".
    */
-  verifiedBefore(client: ClientConfig, secret: string): boolean {
+  recognises(client: ClientConfig, secret: string): boolean {
     const stored = client.secret;
-    return stored?.kind === 'hash' && this.verified.has(client.clientId, stored.value, secret);
+    if (!stored) return false;
+    if (stored.kind === 'plain') return timingSafeEqual(sha256(secret), this.plainDigest(client));
+    return this.verified.has(client.clientId, stored.value, secret);
   }
 
   private async refuse(secret: string): Promise<false> {

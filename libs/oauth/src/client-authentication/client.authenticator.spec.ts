@@ -35,7 +35,8 @@ class FakeRegistry {
   client(id: string) {
     return CLIENTS.find((c) => c.clientId === id);
   }
-  verifiedBefore(c: ClientConfig, secret: string) {
+  /** As for hashed secrets: known without scrypt once verified. */
+  recognises(c: ClientConfig, secret: string) {
     return secret === SECRET && this.verified.has(c.clientId);
   }
 }

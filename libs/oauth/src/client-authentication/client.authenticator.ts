@@ -39,10 +39,14 @@ export class ClientAuthenticator {
         ? (presented.clientId ?? assertionSubject(presented.assertion))
         : presented.clientId;
     const client = clientId === undefined ? undefined : this.registry.client(clientId);
-    // A secret that already passed scrypt costs one HMAC to recognise, so it is let through
-    // even while its id or address is throttled: failures sent in a client's name must not
-    // lock the client out (it is this replica's cache: a cold replica throttles it too).
-    if (client && this.alreadyVerified(client, presented)) return client;
+    // A secret recognised without scrypt (a hashed one this replica verified before, or a
+    // plain development one) costs one HMAC or digest, so it passes even while its id or
+    // address is throttled: failures sent in a client's name must not lock the client out, and
+    // the successful path never waits for the shared counters. (A replica that has not verified
+    // a hashed secret yet throttles it too.) That a throttled caller may still succeed with the
+    // right secret is no help in guessing a high-entropy secret (RFC 6819 §5.1.4.2.2); what the
+    // throttle must bound is the scrypt work, and while throttled a wrong guess costs none.
+    if (client && this.recognised(client, presented)) return client;
     const attempt: AuthAttempt = { clientId, address: req.sourceAddress };
     const wait = await this.throttle.retryAfter(attempt);
     if (wait > 0) throw new TooManyFailedAuthentications(wait);
@@ -52,11 +56,11 @@ export class ClientAuthenticator {
     throw new InvalidClient('client authentication failed', triedBasic);
   }
 
-  private alreadyVerified(client: ClientConfig, presented: PresentedCredentials): boolean {
+  private recognised(client: ClientConfig, presented: PresentedCredentials): boolean {
     return (
       presented.method !== 'private_key_jwt' &&
       presented.method === client.authMethod &&
-      this.registry.verifiedBefore(client, presented.secret)
+      this.registry.recognises(client, presented.secret)
     );
   }
 
