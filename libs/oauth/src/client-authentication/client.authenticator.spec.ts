@@ -189,6 +189,13 @@ describe('ClientAuthenticator', () => {
       expect((await failure(basic('svc-basic', 'wrong'))).status).toBe(429);
     });
 
+    it('never consults the shared counters for a secret it recognises without scrypt', async () => {
+      await sut.authenticate(basic('svc-basic', SECRET), []);
+      const retryAfter = jest.spyOn(throttle, 'retryAfter');
+      await sut.authenticate(basic('svc-basic', SECRET), []);
+      expect(retryAfter).not.toHaveBeenCalled();
+    });
+
     it('counts refused client assertions as failures', async () => {
       assertions.verify.mockRejectedValue(new AssertionRejected('bad signature'));
       await failTimes(3, () => jwt(assertionFor('svc-jwt')));
