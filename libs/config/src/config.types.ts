@@ -96,6 +96,8 @@ export interface AppConfig {
   readonly bodyLimit: number;
   readonly trustProxy: TrustProxy;
   readonly authThrottle: AuthThrottleConfig;
+  /** Client-secret scrypt computations at a time in this process; more wait in line. */
+  readonly scryptConcurrency: number;
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug';
   /** Absent: the in-memory event log (one process only). */
   readonly kafka?: KafkaConfig;

@@ -50,6 +50,7 @@ describe('loadConfig', () => {
     [{ AUTH_FAILURES_PER_ADDRESS: 'many' }, 'AUTH_FAILURES_PER_ADDRESS'],
     [{ AUTH_FAILURE_WINDOW_SECONDS: '0' }, 'AUTH_FAILURE_WINDOW_SECONDS'],
     [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY'],
+    [{ SCRYPT_CONCURRENCY: '0' }, 'SCRYPT_CONCURRENCY'],
   ])('stops on a bad variable and names it %#', (env, name) => {
     expect(() => loadConfig({ CONFIG_FILE: configFile, ...env })).toThrow(
       `Invalid configuration: ${name}:`,

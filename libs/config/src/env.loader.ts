@@ -45,6 +45,8 @@ export function loadConfig(
     bodyLimit: integer(env.BODY_LIMIT, 'BODY_LIMIT', DEFAULT_BODY_LIMIT, 1024, 1024 * 1024),
     trustProxy: trustProxy(env.TRUST_PROXY),
     authThrottle: authThrottle(env),
+    // Of libuv's 4 threads by default, leave some to DNS, file reads and other checks.
+    scryptConcurrency: integer(env.SCRYPT_CONCURRENCY, 'SCRYPT_CONCURRENCY', 2, 1, 64),
     logLevel: logLevel(env.LOG_LEVEL),
     kafka: kafka(env),
     redisUrl: redisUrl(env.REDIS_URL),

@@ -121,4 +121,34 @@ describe('ClientRegistry.secretMatches', () => {
     expect(spy).toHaveBeenCalledTimes(1);
     await expect(sut.secretMatches(after, 'a-new-client-secret-0123')).resolves.toBe(true);
   });
+
+  it('runs scrypt for at most SCRYPT_CONCURRENCY checks at a time', async () => {
+    const sut = new ClientRegistry(
+      parseRegistryFile({
+        resources: [{ identifier: 'https://api.example', scopes: ['read'] }],
+        clients: [
+          { client_id: 'hashed', client_secret_hash: hash, resources: ['https://api.example'] },
+        ],
+      }),
+      1,
+    );
+    const spy = jest.mocked(verifySecretHash);
+    spy.mockClear();
+    let running = 0;
+    let most = 0;
+    spy.mockImplementation(async () => {
+      most = Math.max(most, ++running);
+      await new Promise((r) => setImmediate(r));
+      running--;
+      return false;
+    });
+    try {
+      const checks = ['a', 'b', 'c'].map((s) => sut.secretMatches(sut.client('hashed')!, s));
+      await expect(Promise.all(checks)).resolves.toEqual([false, false, false]);
+      expect(most).toBe(1);
+      expect(spy).toHaveBeenCalledTimes(3);
+    } finally {
+      spy.mockImplementation(jest.requireActual('./secret-hash').verifySecretHash);
+    }
+  });
 });

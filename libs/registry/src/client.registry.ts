@@ -1,5 +1,6 @@
 import { ClientConfig, RegistryConfig, ResourceConfig } from '@app/config';
 import { timingSafeEqual } from 'node:crypto';
+import { ScryptGate } from './scrypt.gate';
 import { dummySecretHash, sha256, verifySecretHash } from './secret-hash';
 import { VerifiedSecretCache } from './verified-secret.cache';
 
@@ -12,11 +13,14 @@ export class ClientRegistry {
   private readonly dummyHash: string;
   /** SHA-256 of each plain (development) secret, computed once. */
   private readonly plainDigests = new Map<string, Buffer>();
+  private readonly scrypt: ScryptGate;
 
-  constructor(config: RegistryConfig) {
+  /** `scryptConcurrency`: scrypt computations at a time (SCRYPT_CONCURRENCY). */
+  constructor(config: RegistryConfig, scryptConcurrency = 2) {
     this.clients = new Map(config.clients.map((c) => [c.clientId, c]));
     this.resources = new Map(config.resources.map((r) => [r.identifier, r]));
     this.dummyHash = dummySecretHash(commonHash(config.clients));
+    this.scrypt = new ScryptGate(scryptConcurrency);
   }
 
   client(clientId: string): ClientConfig | undefined {
@@ -31,6 +35,7 @@ export class ClientRegistry {
    * Whether `secret` is the client's. Every refusal costs one scrypt: an unknown client, one
    * without a secret, or a wrong plain secret is checked against a dummy hash with the
    * registry's parameters, so the time a refusal takes does not tell which client ids exist.
+   * Throws SecretCheckBusy when too many scrypt computations are already waiting.
    */
   async secretMatches(client: ClientConfig | undefined, secret: string): Promise<boolean> {
     const stored = client?.secret;
@@ -38,7 +43,7 @@ export class ClientRegistry {
     if (stored.kind === 'plain')
       return timingSafeEqual(sha256(secret), this.plainDigest(client)) || this.refuse(secret);
     if (this.verified.has(client.clientId, stored.value, secret)) return true;
-    const ok = await verifySecretHash(secret, stored.value);
+    const ok = await this.scrypt.run(() => verifySecretHash(secret, stored.value));
     if (ok) this.verified.add(client.clientId, stored.value, secret);
     return ok;
   }
@@ -57,7 +62,7 @@ export class ClientRegistry {
   }
 
   private async refuse(secret: string): Promise<false> {
-    await verifySecretHash(secret, this.dummyHash);
+    await this.scrypt.run(() => verifySecretHash(secret, this.dummyHash));
     return false;
   }
 

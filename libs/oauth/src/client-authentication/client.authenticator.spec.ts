@@ -1,5 +1,5 @@
 import type { ClientConfig } from '@app/config';
-import type { ClientRegistry } from '@app/registry';
+import { ClientRegistry, SecretCheckBusy } from '@app/registry';
 import { MemoryAuthFailureThrottle, MemoryReplayStore } from '@app/store';
 import { AssertionRejected, ClientAssertionVerifier } from '@app/tokens';
 import { FormParams } from '../http/form-body';
@@ -114,6 +114,18 @@ describe('ClientAuthenticator', () => {
       expect(await failure(req())).toMatchObject({ status: 401, error: 'invalid_client' });
       expect(registry.secretMatches).toHaveBeenCalledWith(registry.client(id), SECRET);
     });
+  });
+
+  it('answers 503 without counting a failure when too many secret checks are waiting', async () => {
+    registry.secretMatches.mockRejectedValueOnce(new SecretCheckBusy());
+    const e = await failure(basic('svc-basic', 'wrong'));
+    expect(e).toMatchObject({ status: 503, error: 'temporarily_unavailable' });
+    expect(e.headers['retry-after']).toBe('1');
+    await expect(throttle.retryAfter({ address: '192.0.2.1' })).resolves.toBe(0);
+    const recordFailure = jest.spyOn(throttle, 'recordFailure');
+    registry.secretMatches.mockRejectedValueOnce(new SecretCheckBusy());
+    await failure(basic('svc-basic', 'wrong'));
+    expect(recordFailure).not.toHaveBeenCalled();
   });
 
   describe('WWW-Authenticate on every invalid_client (RFC 9110 §15.5.2)', () => {

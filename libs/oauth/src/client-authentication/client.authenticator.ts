@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ClientConfig } from '@app/config';
-import { ClientRegistry } from '@app/registry';
+import { ClientRegistry, SecretCheckBusy } from '@app/registry';
 import {
   AUTH_FAILURE_THROTTLE,
   AuthAttempt,
@@ -10,7 +10,7 @@ import {
   ReplayStore,
 } from '@app/store';
 import { AssertionRejected, assertionSubject, ClientAssertionVerifier } from '@app/tokens';
-import { InvalidClient, TooManyFailedAuthentications } from '../errors';
+import { InvalidClient, TemporarilyUnavailable, TooManyFailedAuthentications } from '../errors';
 import { OAuthRequest } from '../http/oauth-request';
 import { extractCredentials, PresentedCredentials } from './client-credentials.extractor';
 
@@ -50,7 +50,7 @@ export class ClientAuthenticator {
     const attempt: AuthAttempt = { clientId, address: req.sourceAddress };
     const wait = await this.throttle.retryAfter(attempt);
     if (wait > 0) throw new TooManyFailedAuthentications(wait);
-    if ((await this.verify(client, presented, audiences)) && client) return client;
+    if ((await this.verifyOrBusy(client, presented, audiences)) && client) return client;
     await this.throttle.recordFailure(attempt);
     const triedBasic = presented.method === 'client_secret_basic';
     throw new InvalidClient('client authentication failed', triedBasic);
@@ -62,6 +62,21 @@ export class ClientAuthenticator {
       presented.method === client.authMethod &&
       this.registry.recognises(client, presented.secret)
     );
+  }
+
+  /** A full scrypt queue is a busy server, not a wrong secret: 503, and no failure counted. */
+  private async verifyOrBusy(
+    client: ClientConfig | undefined,
+    presented: PresentedCredentials,
+    audiences: readonly string[],
+  ): Promise<boolean> {
+    try {
+      return await this.verify(client, presented, audiences);
+    } catch (e) {
+      if (e instanceof SecretCheckBusy)
+        throw new TemporarilyUnavailable('too many client authentications in progress; retry');
+      throw e;
+    }
   }
 
   /**
