@@ -1,5 +1,13 @@
 import Redis from 'ioredis';
-import { openRedis, RedisReplayStore, RedisRevocationStore, RedisTokenStore } from '@app/store';
+import {
+  connectRedis,
+  openRedis,
+  RedisAuthFailureThrottle,
+  RedisReplayStore,
+  RedisRevocationStore,
+  RedisTokenStore,
+} from '@app/store';
+import { freePort } from '../support/free-port';
 import { describeStoreContract } from './store.contract';
 
 let redis: Redis;
@@ -13,4 +21,28 @@ describeStoreContract('Redis', () => ({
   tokens: () => new RedisTokenStore(redis),
   revocations: () => new RedisRevocationStore(redis, 3_600_000),
   replays: () => new RedisReplayStore(redis),
+  throttle: (limits) => new RedisAuthFailureThrottle(redis, limits),
 }));
+
+describe('Redis auth-failure throttle while Redis is unreachable', () => {
+  let down: Redis;
+  beforeAll(async () => {
+    // Nothing listens there: the connection never becomes ready.
+    down = connectRedis(`redis://127.0.0.1:${await freePort()}`, 'contract-spec-down');
+    down.connect().catch(() => undefined);
+  });
+  afterAll(() => down.disconnect());
+
+  it('keeps throttling in this process instead of failing every authentication', async () => {
+    const sut = new RedisAuthFailureThrottle(down, {
+      failuresPerClient: 2,
+      failuresPerAddress: 100,
+      windowSeconds: 60,
+    });
+    const attempt = { clientId: `down-${process.pid}-${Date.now()}`, address: '192.0.2.1' };
+    await expect(sut.retryAfter(attempt)).resolves.toBe(0);
+    await sut.recordFailure(attempt);
+    await sut.recordFailure(attempt);
+    await expect(sut.retryAfter(attempt)).resolves.toBeGreaterThan(0);
+  });
+});

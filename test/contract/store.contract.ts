@@ -1,5 +1,6 @@
+import type { AuthThrottleConfig } from '@app/config';
 import type { AccessTokenClaims } from '@app/tokens';
-import { ReplayStore, RevocationStore, TokenStore } from '@app/store';
+import { AuthFailureThrottle, ReplayStore, RevocationStore, TokenStore } from '@app/store';
 
 /**
  * The behaviour every adapter of the store ports must have. The in-memory adapters and the Redis
@@ -10,6 +11,7 @@ export interface StoreFactory {
   tokens(): TokenStore;
   revocations(): RevocationStore;
   replays(): ReplayStore;
+  throttle(limits: AuthThrottleConfig): AuthFailureThrottle;
 }
 
 let counter = 0;
@@ -183,6 +185,69 @@ export function describeStoreContract(name: string, make: () => StoreFactory): v
           Array.from({ length: 20 }, () => sut.replays().claimOnce(key, Date.now() + 5_000)),
         );
         expect(results.filter(Boolean)).toHaveLength(1);
+      });
+    });
+
+    describe('AuthFailureThrottle', () => {
+      const limits = { failuresPerClient: 3, failuresPerAddress: 5, windowSeconds: 1 };
+      const attempt = (clientId = unique('client'), address = unique('addr')) => ({
+        clientId,
+        address,
+      });
+      const fail = async (
+        t: AuthFailureThrottle,
+        a: { clientId?: string; address: string },
+        n = 1,
+      ) => {
+        for (let i = 0; i < n; i++) await t.recordFailure(a);
+      };
+
+      it('lets a client id fail up to its limit, then asks it to wait out the window', async () => {
+        const t = sut.throttle(limits);
+        const a = attempt();
+        await fail(t, a, 2);
+        await expect(t.retryAfter(a)).resolves.toBe(0);
+        await fail(t, a);
+        const wait = await t.retryAfter(a);
+        expect(wait).toBeGreaterThan(0);
+        expect(wait).toBeLessThanOrEqual(1000);
+        // Another address naming the same client id waits too: the id is counted on its own.
+        await expect(t.retryAfter({ ...a, address: unique('addr') })).resolves.toBeGreaterThan(0);
+      });
+
+      it('counts an address across every client id it names', async () => {
+        const t = sut.throttle(limits);
+        const address = unique('addr');
+        for (let i = 0; i < 5; i++) await fail(t, attempt(unique('client'), address));
+        await expect(t.retryAfter(attempt(unique('client'), address))).resolves.toBeGreaterThan(0);
+        await expect(t.retryAfter({ address })).resolves.toBeGreaterThan(0);
+        // Another address with a fresh client id is unaffected.
+        await expect(t.retryAfter(attempt())).resolves.toBe(0);
+      });
+
+      it('counts a failure that names no client id against its address only', async () => {
+        const t = sut.throttle(limits);
+        const address = unique('addr');
+        await fail(t, { address }, 5);
+        await expect(t.retryAfter({ address })).resolves.toBeGreaterThan(0);
+      });
+
+      it('forgets the failures once the window has passed', async () => {
+        const t = sut.throttle(limits);
+        const a = attempt();
+        await fail(t, a, 3);
+        await expect(t.retryAfter(a)).resolves.toBeGreaterThan(0);
+        await sleep(1200);
+        await expect(t.retryAfter(a)).resolves.toBe(0);
+      });
+
+      it('counts every one of many concurrent failures', async () => {
+        const t = sut.throttle({ ...limits, failuresPerClient: 20, failuresPerAddress: 1000 });
+        const a = attempt();
+        await Promise.all(Array.from({ length: 19 }, () => t.recordFailure(a)));
+        await expect(t.retryAfter(a)).resolves.toBe(0);
+        await t.recordFailure(a);
+        await expect(t.retryAfter(a)).resolves.toBeGreaterThan(0);
       });
     });
   });

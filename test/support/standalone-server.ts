@@ -33,9 +33,18 @@ export interface StandaloneServer {
 }
 
 /**
+ * Suites send many failing client authentications from one address on purpose; the throttle
+ * of failures has its own suite (client-auth-throttle.e2e-spec.ts), which sets its limits.
+ */
+const GENEROUS_AUTH_LIMITS = {
+  AUTH_FAILURES_PER_CLIENT: '10000',
+  AUTH_FAILURES_PER_ADDRESS: '10000',
+};
+
+/**
  * Boots the standalone service (issuance + introspection + revocation on one port) on
  * 127.0.0.1 with the test registry, exactly as `main.ts` does but for the listening address.
- * `env` adds or overrides configuration variables (e.g. the HTTP timeouts).
+ * `env` adds to (or overrides) the environment it is configured with.
  */
 export async function startStandaloneServer(
   env: Readonly<Record<string, string>> = {},
@@ -57,6 +66,7 @@ export async function startStandaloneServer(
       ISSUER: url,
       CONFIG_FILE: configFile,
       LOG_LEVEL: 'error',
+      ...GENEROUS_AUTH_LIMITS,
       ...env,
     });
     const app = await createHttpApp(StandaloneModule.forRoot(config), config);

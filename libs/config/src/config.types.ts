@@ -73,6 +73,23 @@ export interface KafkaConfig {
   readonly replicationFactor: number;
 }
 
+/**
+ * Failed client authentications each client id and each source address may have per window
+ * before further attempts answer 429 (see ClientAuthenticator).
+ */
+export interface AuthThrottleConfig {
+  readonly failuresPerClient: number;
+  readonly failuresPerAddress: number;
+  /** Seconds; the count of a key starts at its first failure and ends with the window. */
+  readonly windowSeconds: number;
+}
+
+/**
+ * Which reverse proxies may name the caller in `X-Forwarded-For` (Fastify's `trustProxy`):
+ * `false` (none: the peer address is the caller) or their addresses, CIDRs and presets.
+ */
+export type TrustProxy = false | readonly string[];
+
 export interface AppConfig {
   /** NODE_ENV=production: every development default was refused (deployment-mode.ts). */
   readonly production: boolean;
@@ -90,6 +107,10 @@ export interface AppConfig {
   readonly bodyLimit: number;
   /** Request timeouts and the connection cap of the HTTP server. */
   readonly http: HttpLimits;
+  readonly trustProxy: TrustProxy;
+  readonly authThrottle: AuthThrottleConfig;
+  /** Client-secret scrypt computations at a time in this process; more wait in line. */
+  readonly scryptConcurrency: number;
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug';
   /** Absent: the in-memory event log (one process only). */
   readonly kafka?: KafkaConfig;

@@ -74,6 +74,11 @@ describe('loadConfig', () => {
     [{ HEADERS_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '1000' }, 'HEADERS_TIMEOUT_MS'],
     [{ KEEP_ALIVE_TIMEOUT_MS: '50' }, 'KEEP_ALIVE_TIMEOUT_MS'],
     [{ MAX_CONNECTIONS: '0' }, 'MAX_CONNECTIONS'],
+    [{ AUTH_FAILURES_PER_CLIENT: '0' }, 'AUTH_FAILURES_PER_CLIENT'],
+    [{ AUTH_FAILURES_PER_ADDRESS: 'many' }, 'AUTH_FAILURES_PER_ADDRESS'],
+    [{ AUTH_FAILURE_WINDOW_SECONDS: '0' }, 'AUTH_FAILURE_WINDOW_SECONDS'],
+    [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY'],
+    [{ SCRYPT_CONCURRENCY: '0' }, 'SCRYPT_CONCURRENCY'],
   ])('stops on a bad variable and names it %#', (env, name) => {
     expect(() => loadConfig({ CONFIG_FILE: configFile, ...env })).toThrow(
       `Invalid configuration: ${name}:`,
@@ -177,5 +182,33 @@ describe('loadConfig in development', () => {
     expect(loadConfig({ CONFIG_FILE: configFile, NODE_ENV: 'test' }).warnings).toEqual([
       expect.stringContaining('KEYS_FILE is unset'),
     ]);
+  });
+});
+
+describe('loadConfig: client authentication limits', () => {
+  it('throttles failed client authentications by default, and takes other limits', () => {
+    expect(loadConfig({ CONFIG_FILE: configFile }).authThrottle).toEqual({
+      failuresPerClient: 10,
+      failuresPerAddress: 30,
+      windowSeconds: 60,
+    });
+    const sut = loadConfig({
+      CONFIG_FILE: configFile,
+      AUTH_FAILURES_PER_CLIENT: '3',
+      AUTH_FAILURES_PER_ADDRESS: '7',
+      AUTH_FAILURE_WINDOW_SECONDS: '120',
+    });
+    expect(sut.authThrottle).toEqual({
+      failuresPerClient: 3,
+      failuresPerAddress: 7,
+      windowSeconds: 120,
+    });
+  });
+
+  it('trusts no proxy unless TRUST_PROXY names some', () => {
+    expect(loadConfig({ CONFIG_FILE: configFile }).trustProxy).toBe(false);
+    expect(
+      loadConfig({ CONFIG_FILE: configFile, TRUST_PROXY: '10.0.0.0/8, loopback' }).trustProxy,
+    ).toEqual(['10.0.0.0/8', 'loopback']);
   });
 });

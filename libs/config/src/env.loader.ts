@@ -1,7 +1,13 @@
 import { resolve } from 'node:path';
 import { ConfigError } from './config.error';
 import { httpUrl, integer, oneOf } from './env-values';
-import { AppConfig, EndpointUrls, FAILURE_POLICIES, KafkaConfig } from './config.types';
+import {
+  AppConfig,
+  AuthThrottleConfig,
+  EndpointUrls,
+  FAILURE_POLICIES,
+  KafkaConfig,
+} from './config.types';
 import {
   DEV_CONFIG_FILE,
   developmentWarnings,
@@ -12,6 +18,7 @@ import {
 import { loadHttpLimits } from './http-limits.config';
 import { readJson } from './json-file';
 import { parseRegistryFile } from './registry-file.parser';
+import { trustProxy } from './trust-proxy';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -49,6 +56,10 @@ export function loadConfig(
     registry,
     bodyLimit: integer(env.BODY_LIMIT, 'BODY_LIMIT', DEFAULT_BODY_LIMIT, 1024, 1024 * 1024),
     http: loadHttpLimits(env),
+    trustProxy: trustProxy(env.TRUST_PROXY),
+    authThrottle: authThrottle(env),
+    // Of libuv's 4 threads by default, leave some to DNS, file reads and other checks.
+    scryptConcurrency: integer(env.SCRYPT_CONCURRENCY, 'SCRYPT_CONCURRENCY', 2, 1, 64),
     logLevel: logLevel(env.LOG_LEVEL),
     kafka: kafka(env),
     redisUrl: redisUrl(env.REDIS_URL),
@@ -121,6 +132,37 @@ function kafka(env: Env): KafkaConfig | undefined {
     ),
     topicPartitions: integer(env.KAFKA_TOPIC_PARTITIONS, 'KAFKA_TOPIC_PARTITIONS', 6, 1, 1000),
     replicationFactor: integer(env.KAFKA_REPLICATION_FACTOR, 'KAFKA_REPLICATION_FACTOR', 1, 1, 10),
+  };
+}
+
+/**
+ * Defaults: a client that fails 10 times a minute is misconfigured or under attack; an address
+ * may serve many clients (a NAT, a shared egress), hence the larger allowance. Only failures
+ * count, so a busy legitimate caller never gets near either.
+ */
+function authThrottle(env: Env): AuthThrottleConfig {
+  return {
+    failuresPerClient: integer(
+      env.AUTH_FAILURES_PER_CLIENT,
+      'AUTH_FAILURES_PER_CLIENT',
+      10,
+      1,
+      100_000,
+    ),
+    failuresPerAddress: integer(
+      env.AUTH_FAILURES_PER_ADDRESS,
+      'AUTH_FAILURES_PER_ADDRESS',
+      30,
+      1,
+      100_000,
+    ),
+    windowSeconds: integer(
+      env.AUTH_FAILURE_WINDOW_SECONDS,
+      'AUTH_FAILURE_WINDOW_SECONDS',
+      60,
+      1,
+      86_400,
+    ),
   };
 }
 

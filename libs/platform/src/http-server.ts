@@ -24,7 +24,9 @@ export async function createHttpApp(
 ): Promise<NestFastifyApplication> {
   const adapter = limitedFastifyAdapter(config.http, {
     bodyLimit: config.bodyLimit,
-    trustProxy: false,
+    // The caller's address keys the per-address throttle of failed client authentications: only
+    // the proxies TRUST_PROXY names may set it through X-Forwarded-For.
+    trustProxy: config.trustProxy && [...config.trustProxy],
     // Fastify's own answer to a malformed or over-long URL quotes the URL back: render ours.
     frameworkErrors: (e: FastifyError, _req: FastifyRequest, reply: FastifyReply) =>
       sendOAuthFailure(reply, new HttpException(e.code, e.statusCode ?? 500)),

@@ -16,3 +16,6 @@ export * from './mirror/revocation.mirror';
 export * from './redis/redis-revocation.feed';
 export * from './revocation-feed.port';
 export * from './revocation-set';
+export * from './limiter-auth-failure.throttle';
+export * from './memory/memory-auth-failure.throttle';
+export * from './redis/redis-auth-failure.throttle';

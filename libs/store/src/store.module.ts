@@ -8,9 +8,17 @@ import { openRedis } from './redis/redis-connection';
 import { RedisReplayStore } from './redis/redis-replay.store';
 import { RedisRevocationStore } from './redis/redis-revocation.store';
 import { RedisTokenStore } from './redis/redis-token.store';
-import { PROJECTION_MARKER, REPLAY_STORE, REVOCATION_STORE, TOKEN_STORE } from './store.ports';
+import {
+  AUTH_FAILURE_THROTTLE,
+  PROJECTION_MARKER,
+  REPLAY_STORE,
+  REVOCATION_STORE,
+  TOKEN_STORE,
+} from './store.ports';
 import { MemoryProjectionMarker } from './memory/memory-projection.marker';
 import { RedisProjectionMarker } from './redis/redis-projection.marker';
+import { MemoryAuthFailureThrottle } from './memory/memory-auth-failure.throttle';
+import { RedisAuthFailureThrottle } from './redis/redis-auth-failure.throttle';
 
 /** The shared Redis connection, or null when the process runs on in-memory stores. */
 export const REDIS = Symbol('Redis');
@@ -59,8 +67,23 @@ class RedisCloser implements OnApplicationShutdown {
       useFactory: (redis: Redis | null) =>
         redis ? new RedisProjectionMarker(redis) : new MemoryProjectionMarker(),
     },
+    {
+      provide: AUTH_FAILURE_THROTTLE,
+      inject: [REDIS, APP_CONFIG],
+      useFactory: (redis: Redis | null, c: AppConfig) =>
+        redis
+          ? new RedisAuthFailureThrottle(redis, c.authThrottle)
+          : new MemoryAuthFailureThrottle(c.authThrottle),
+    },
     RedisCloser,
   ],
-  exports: [REDIS, TOKEN_STORE, REVOCATION_STORE, REPLAY_STORE, PROJECTION_MARKER],
+  exports: [
+    REDIS,
+    TOKEN_STORE,
+    REVOCATION_STORE,
+    REPLAY_STORE,
+    PROJECTION_MARKER,
+    AUTH_FAILURE_THROTTLE,
+  ],
 })
 export class StoreModule {}
