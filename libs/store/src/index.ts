@@ -16,3 +16,6 @@ export * from './mirror/revocation.mirror';
 export * from './redis/redis-revocation.feed';
 export * from './revocation-feed.port';
 export * from './revocation-set';
+export * from './projection/projection.gate';
+export * from './projection/projected-revocation.store';
+export * from './projection/projected-token.store';
