@@ -1,6 +1,8 @@
 import { KeyNotice, Revocation, RevocationStore, RevocationSubject } from '../store.ports';
 import { ProjectionGate } from './projection.gate';
 
+const found = (revoked: boolean) => revoked;
+
 /**
  * Revocations as derived state: "not revoked" is an answer only from a complete projection
  * (otherwise StoreUnavailable, and the caller applies its failure policy). Writes and the
@@ -17,10 +19,7 @@ export class ProjectedRevocationStore implements RevocationStore {
   }
 
   isRevoked(subject: RevocationSubject): Promise<boolean> {
-    return this.gate.read(
-      () => this.inner.isRevoked(subject),
-      (revoked) => revoked,
-    );
+    return this.gate.read(() => this.inner.isRevoked(subject), found);
   }
 
   keyAnnounced(kid: string): Promise<boolean> {

@@ -2,6 +2,8 @@ import type { AccessTokenClaims } from '@app/tokens';
 import { TokenStore } from '../store.ports';
 import { ProjectionGate } from './projection.gate';
 
+const found = (claims: AccessTokenClaims | null) => claims !== null;
+
 /**
  * Opaque token records as derived state: "no such token" is an answer only from a complete
  * projection (otherwise StoreUnavailable: introspection and revocation answer 503, never
@@ -18,9 +20,6 @@ export class ProjectedTokenStore implements TokenStore {
   }
 
   find(digest: string): Promise<AccessTokenClaims | null> {
-    return this.gate.read(
-      () => this.inner.find(digest),
-      (claims) => claims !== null,
-    );
+    return this.gate.read(() => this.inner.find(digest), found);
   }
 }
