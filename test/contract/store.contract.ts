@@ -1,6 +1,13 @@
 import type { AuthThrottleConfig } from '@app/config';
 import type { AccessTokenClaims } from '@app/tokens';
-import { AuthFailureThrottle, ReplayStore, RevocationStore, TokenStore } from '@app/store';
+import {
+  AuthFailureThrottle,
+  ProjectionMarker,
+  ReplayStore,
+  RevocationFeed,
+  RevocationStore,
+  TokenStore,
+} from '@app/store';
 
 /**
  * The behaviour every adapter of the store ports must have. The in-memory adapters and the Redis
@@ -12,6 +19,14 @@ export interface StoreFactory {
   revocations(): RevocationStore;
   replays(): ReplayStore;
   throttle(limits: AuthThrottleConfig): AuthFailureThrottle;
+  /** A store of its own with no projection marker yet, the feed of it, and its marker. */
+  projection(): Promise<ProjectedStore>;
+}
+
+export interface ProjectedStore {
+  readonly revocations: RevocationStore;
+  readonly feed: RevocationFeed;
+  readonly marker: ProjectionMarker;
 }
 
 let counter = 0;
@@ -248,6 +263,50 @@ export function describeStoreContract(name: string, make: () => StoreFactory): v
         await expect(t.retryAfter(a)).resolves.toBe(0);
         await t.recordFailure(a);
         await expect(t.retryAfter(a)).resolves.toBeGreaterThan(0);
+      });
+    });
+
+    describe('RevocationFeed', () => {
+      const revocation = (jti: string) => ({
+        kind: 'token' as const,
+        clientId: 'c',
+        jti,
+        expiresAt: Date.now() + 60_000,
+      });
+
+      it('delivers revocations and key notices in order, and resumes after the last id', async () => {
+        const { revocations, feed, marker } = await sut.projection();
+        await marker.mark();
+        await revocations.revoke(revocation('a'));
+        await revocations.announceKey({ kid: 'k', alg: 'ES256' });
+        const first = await feed.read('0', 0);
+        expect(first.entries.map((e) => ('revocation' in e ? e.revocation : e.key))).toEqual([
+          { kind: 'token', clientId: 'c', jti: 'a', expiresAt: expect.any(Number) },
+          { kid: 'k', alg: 'ES256' },
+        ]);
+        const last = first.entries[1]!.id;
+        await expect(feed.read(last, 0)).resolves.toEqual({ entries: [], complete: true });
+        const pending = feed.read(last, 5_000);
+        await revocations.revoke(revocation('b'));
+        const next = await pending;
+        expect(next.entries.map((e) => ('revocation' in e ? e.revocation : e.key))).toEqual([
+          { kind: 'token', clientId: 'c', jti: 'b', expiresAt: expect.any(Number) },
+        ]);
+      });
+
+      it('says complete only once the projection marker is there, and feeds what it has before', async () => {
+        const { revocations, feed, marker } = await sut.projection();
+        await revocations.revoke(revocation('replayed'));
+        const before = await feed.read('0', 0);
+        expect(before.complete).toBe(false);
+        expect(before.entries).toHaveLength(1);
+        await expect(marker.present()).resolves.toBe(false);
+        await marker.mark();
+        await expect(marker.present()).resolves.toBe(true);
+        await expect(feed.read(before.entries[0]!.id, 0)).resolves.toEqual({
+          entries: [],
+          complete: true,
+        });
       });
     });
   });

@@ -4,7 +4,6 @@ import { ClientAuthenticator, OAuthRequest } from '@app/oauth';
 import { REVOCATION_STORE, RevocationStore, StoreUnavailable } from '@app/store';
 import { AccessTokenClaims, AccessTokenReader } from '@app/tokens';
 import { mayIntrospect } from './introspection.policy';
-import { ProjectionGate } from './projection.gate';
 
 export type IntrospectionResponse =
   | { readonly active: false }
@@ -40,7 +39,6 @@ export class IntrospectTokenUseCase {
     private readonly authenticator: ClientAuthenticator,
     private readonly reader: AccessTokenReader,
     @Inject(REVOCATION_STORE) private readonly revocations: RevocationStore,
-    private readonly projection: ProjectionGate,
   ) {
     this.audiences = [config.issuer, config.endpoints.introspection];
     this.failurePolicy = config.revocationFailurePolicy;
@@ -48,16 +46,20 @@ export class IntrospectTokenUseCase {
 
   async execute(req: OAuthRequest): Promise<IntrospectionResponse> {
     const client = await this.authenticator.authenticate(req, this.audiences);
+    // The store's reads pass its projection gate: an opaque token not found in a store still
+    // being rebuilt from the log is StoreUnavailable (503), never `active: false`.
     const found = await this.reader.read(req.form.require('token'));
     if (!found || !mayIntrospect(client, found.claims)) return INACTIVE;
     if (await this.isRevoked(found.claims)) return INACTIVE;
     return active(found.claims);
   }
 
-  /** DESIGN "Revocation": never `active: true` for a token whose state could not be checked. */
+  /**
+   * DESIGN "Revocation": never `active: true` for a token whose state could not be checked
+   * (Redis unreachable, or being rebuilt from the log).
+   */
   private async isRevoked(claims: AccessTokenClaims): Promise<boolean> {
     try {
-      await this.projection.assertBuilt();
       return await this.revocations.isRevoked(claims);
     } catch (e) {
       if (!(e instanceof StoreUnavailable) || this.failurePolicy === 'fail-closed') throw e;

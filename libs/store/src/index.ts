@@ -19,3 +19,6 @@ export * from './revocation-set';
 export * from './limiter-auth-failure.throttle';
 export * from './memory/memory-auth-failure.throttle';
 export * from './redis/redis-auth-failure.throttle';
+export * from './projection/projection.gate';
+export * from './projection/projected-revocation.store';
+export * from './projection/projected-token.store';
