@@ -4,3 +4,4 @@ export * from './config.types';
 export * from './env.loader';
 export * from './registry-file.parser';
 export * from './resource-server.config';
+export * from './loopback-host';
