@@ -32,11 +32,18 @@ export interface StandaloneServer {
   close(): Promise<void>;
 }
 
+export interface StandaloneOptions {
+  /** Clients registered after the test registry's own (CONFIG_FILE format). */
+  readonly extraClients?: readonly Record<string, unknown>[];
+}
+
 /**
  * Boots the standalone service (issuance + introspection + revocation on one port) on
  * 127.0.0.1 with the test registry, exactly as `main.ts` does but for the listening address.
  */
-export async function startStandaloneServer(): Promise<StandaloneServer> {
+export async function startStandaloneServer(
+  options: StandaloneOptions = {},
+): Promise<StandaloneServer> {
   const dir = await mkdtemp(join(tmpdir(), 'token-lifecycle-e2e-'));
   try {
     const jwtClient = await generateKeyClient();
@@ -45,7 +52,8 @@ export async function startStandaloneServer(): Promise<StandaloneServer> {
       jwtClientPublicJwk: jwtClient.publicJwk,
       hashedClientSecretHash: await hashSecret(CLIENTS.hashed.secret),
     });
-    await writeFile(configFile, JSON.stringify(document, null, 2));
+    const clients = [...(document.clients as unknown[]), ...(options.extraClients ?? [])];
+    await writeFile(configFile, JSON.stringify({ ...document, clients }, null, 2));
 
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;

@@ -75,6 +75,8 @@ export interface AppConfig {
   readonly configFile: string;
   readonly keysFile?: string;
   readonly registry: RegistryConfig;
+  /** Development only (NODE_ENV not production): a client's jwks_uri may be http on loopback. */
+  readonly clientJwksLoopbackHttp: boolean;
   /** Largest accepted request body, in bytes. */
   readonly bodyLimit: number;
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug';

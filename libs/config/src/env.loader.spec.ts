@@ -52,6 +52,26 @@ describe('loadConfig', () => {
     );
   });
 
+  it('lets a client fetch its jwks_uri over loopback http only outside production', () => {
+    const withUri = join(dir, 'loopback-jwks-uri.json');
+    const keyClient = {
+      client_id: 'svc-k',
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks_uri: 'http://127.0.0.1:8080/jwks',
+    };
+    writeFileSync(withUri, JSON.stringify({ resources: [], clients: [keyClient] }));
+    expect(loadConfig({ CONFIG_FILE: withUri }).clientJwksLoopbackHttp).toBe(true);
+    expect(
+      loadConfig({ CONFIG_FILE: withUri, NODE_ENV: 'development' }).registry.clients,
+    ).toHaveLength(1);
+    expect(() => loadConfig({ CONFIG_FILE: withUri, NODE_ENV: 'production' })).toThrow(
+      'clients[0].jwks_uri: must be an https URL',
+    );
+    expect(
+      loadConfig({ CONFIG_FILE: configFile, NODE_ENV: 'production' }).clientJwksLoopbackHttp,
+    ).toBe(false);
+  });
+
   it('names CONFIG_FILE when the file is missing or not JSON', () => {
     expect(() => loadConfig({ CONFIG_FILE: join(dir, 'absent.json') })).toThrow('CONFIG_FILE');
     const broken = join(dir, 'broken.json');

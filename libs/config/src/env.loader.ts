@@ -23,7 +23,12 @@ export function loadConfig(
   const port = integer(env.PORT, 'PORT', defaults.port ?? 3000, 0, 65535);
   const configFile = resolve(env.CONFIG_FILE || DEV_CONFIG_FILE);
   const iss = issuer(env.ISSUER, port);
-  const registry = parseRegistryFile(readJson(configFile, 'CONFIG_FILE'));
+  // Development is anything but NODE_ENV=production: only there may a client's keys come over
+  // plain http, and only from this machine.
+  const clientJwksLoopbackHttp = env.NODE_ENV !== 'production';
+  const registry = parseRegistryFile(readJson(configFile, 'CONFIG_FILE'), {
+    allowLoopbackHttpJwksUri: clientJwksLoopbackHttp,
+  });
   const config: AppConfig = {
     port,
     host: env.HOST || '0.0.0.0',
@@ -41,6 +46,7 @@ export function loadConfig(
     configFile,
     keysFile: env.KEYS_FILE ? resolve(env.KEYS_FILE) : undefined,
     registry,
+    clientJwksLoopbackHttp,
     bodyLimit: integer(env.BODY_LIMIT, 'BODY_LIMIT', DEFAULT_BODY_LIMIT, 1024, 1024 * 1024),
     logLevel: logLevel(env.LOG_LEVEL),
     kafka: kafka(env),

@@ -11,6 +11,7 @@ import {
   TOKEN_FORMATS,
   AccessTokenFormat,
 } from './config.types';
+import { isLoopbackHost } from './loopback-host';
 
 type Json = Record<string, unknown>;
 
@@ -18,8 +19,13 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/; // RFC 6749 §3.3 scope-token
 const HASH_FORMAT = /^\$scrypt\$ln=\d+,r=\d+,p=\d+\$[A-Za-z0-9_-]+\$[A-Za-z0-9_-]+$/;
 const DEFAULT_TTL = 3600;
 
+export interface RegistryFileOptions {
+  /** Development only: a client's `jwks_uri` may be `http` on a loopback host. */
+  readonly allowLoopbackHttpJwksUri?: boolean;
+}
+
 /** Validates the clients-and-resources file; every error names the JSON path of the bad field. */
-export function parseRegistryFile(raw: unknown): RegistryConfig {
+export function parseRegistryFile(raw: unknown, options: RegistryFileOptions = {}): RegistryConfig {
   const root = object(raw, '$');
   const resources = array(root.resources, 'resources').map((r, i) =>
     parseResource(r, `resources[${i}]`),
@@ -30,7 +36,7 @@ export function parseRegistryFile(raw: unknown): RegistryConfig {
     'identifier',
   );
   const clients = array(root.clients, 'clients').map((c, i) =>
-    parseClient(c, `clients[${i}]`, resources),
+    parseClient(c, `clients[${i}]`, resources, options),
   );
   unique(
     clients.map((c) => c.clientId),
@@ -60,7 +66,12 @@ function parseResource(raw: unknown, path: string): ResourceConfig {
   };
 }
 
-function parseClient(raw: unknown, path: string, resources: ResourceConfig[]): ClientConfig {
+function parseClient(
+  raw: unknown,
+  path: string,
+  resources: ResourceConfig[],
+  options: RegistryFileOptions,
+): ClientConfig {
   const c = object(raw, path);
   const clientId = nonEmptyString(c.client_id, `${path}.client_id`);
   const authMethod = oneOf<ClientAuthMethod>(
@@ -87,7 +98,7 @@ function parseClient(raw: unknown, path: string, resources: ResourceConfig[]): C
     );
   const base = { clientId, authMethod, grantTypes, scopes, resources: clientResources };
   return authMethod === 'private_key_jwt'
-    ? { ...base, ...parseKeys(c, path) }
+    ? { ...base, ...parseKeys(c, path, options) }
     : { ...base, secret: parseSecret(c, path) };
 }
 
@@ -109,10 +120,15 @@ function parseSecret(c: Json, path: string): ClientSecret {
   return { kind: 'plain', value };
 }
 
-function parseKeys(c: Json, path: string): Pick<ClientConfig, 'jwks' | 'jwksUri'> {
+function parseKeys(
+  c: Json,
+  path: string,
+  options: RegistryFileOptions,
+): Pick<ClientConfig, 'jwks' | 'jwksUri'> {
   if ((c.jwks === undefined) === (c.jwks_uri === undefined))
     throw new ConfigError(path, 'private_key_jwt needs exactly one of jwks or jwks_uri');
-  if (c.jwks_uri !== undefined) return { jwksUri: absoluteUrl(c.jwks_uri, `${path}.jwks_uri`) };
+  if (c.jwks_uri !== undefined)
+    return { jwksUri: jwksUri(c.jwks_uri, `${path}.jwks_uri`, options) };
   const jwks = object(c.jwks, `${path}.jwks`);
   const keys = array(jwks.keys, `${path}.jwks.keys`).map((k, i) => {
     const key = object(k, `${path}.jwks.keys[${i}]`);
@@ -149,6 +165,19 @@ function absoluteUrl(v: unknown, path: string): string {
   const s = nonEmptyString(v, path);
   if (!URL.canParse(s)) throw new ConfigError(path, 'must be an absolute URL');
   return s;
+}
+
+/** Keys that authenticate a client come over TLS; plain http only to this machine, in development. */
+function jwksUri(v: unknown, path: string, options: RegistryFileOptions): string {
+  const s = absoluteUrl(v, path);
+  const url = new URL(s);
+  if (url.protocol === 'https:') return s;
+  const loopback = options.allowLoopbackHttpJwksUri === true;
+  if (loopback && url.protocol === 'http:' && isLoopbackHost(url.hostname)) return s;
+  throw new ConfigError(
+    path,
+    loopback ? 'must be an https URL (or http on a loopback host)' : 'must be an https URL',
+  );
 }
 
 function scopeList(v: unknown, path: string): string[] {

@@ -21,7 +21,14 @@ import { KeyRing } from './key-ring';
       useFactory: (keys: KeyRing, config: AppConfig) =>
         new JwtAccessTokenFormat(keys, config.issuer),
     },
-    { provide: ClientAssertionVerifier, useValue: new ClientAssertionVerifier() },
+    {
+      provide: ClientAssertionVerifier,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        new ClientAssertionVerifier({
+          jwksHttp: config.clientJwksLoopbackHttp ? 'loopback' : 'refuse',
+        }),
+    },
   ],
   exports: [KeyRing, JwtAccessTokenFormat, ClientAssertionVerifier],
 })
