@@ -1,5 +1,7 @@
 # One image for every service: APP picks which bundle runs (standalone, issuance, introspection,
-# revocation, demo-api).
+# revocation, demo-api). It runs with NODE_ENV=production and ships no configuration and no keys
+# (config/ is in .dockerignore): give CONFIG_FILE (hashed secrets only), KEYS_FILE and ISSUER,
+# mounted as secrets; without them the services refuse to start.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -14,7 +16,6 @@ WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-COPY config ./config
 USER node
 ENV APP=standalone
 CMD ["sh", "-c", "exec node dist/apps/$APP/main.js"]

@@ -14,7 +14,15 @@ const SERVICES = [
   { name: 'introspection', port: 3002 },
   { name: 'revocation', port: 3003 },
   // The orders API guarded by the resource-server library: see a revocation refused at once.
-  { name: 'demo-api', port: 4000 },
+  // It introspects opaque tokens as its own client of config/dev.json (`introspects` orders).
+  {
+    name: 'demo-api',
+    port: 4000,
+    env: {
+      RESOURCE_CLIENT_ID: 'orders-api',
+      RESOURCE_CLIENT_SECRET: 'dev-secret-orders-api-change-me',
+    },
+  },
 ];
 
 function devKeysFile() {
@@ -54,7 +62,7 @@ async function main() {
   const children = SERVICES.map((s, i) => {
     const child = spawn(process.execPath, [bundles[i]], {
       cwd: root,
-      env: { ...env, PORT: String(s.port) },
+      env: { ...s.env, ...env, PORT: String(s.port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     prefixLines(s.name, child.stdout, process.stdout);

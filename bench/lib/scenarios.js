@@ -1,16 +1,24 @@
 // The scenarios, named as the benchmark issue names them. Both sides use client_secret_basic and
-// the same client, resources and scopes (bench.config.json). Each side's `prepare()` returns the
-// load spec for one round (fresh tokens where a request uses a token up). `servers` names the
-// processes a scenario measures: they are restarted before it, so no scenario inherits another's
-// state.
+// the same client, resources and scopes (bench.config.json; issue-jwt-hashed-secret gives ours
+// the client with a hashed secret). Each side's `prepare()` returns the load spec for one round
+// (fresh tokens where a request uses a token up). `servers` names the processes a scenario
+// measures: they are restarted before it, so no scenario inherits another's state.
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 
 const config = JSON.parse(readFileSync(join(__dirname, '../bench.config.json'), 'utf8'));
 const client = config.clients[0];
 const [ORDERS, LEDGER] = config.resources.map((r) => r.identifier);
-const BASIC = `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`;
-const FORM = { authorization: BASIC, 'content-type': 'application/x-www-form-urlencoded' };
+const basic = (id, secret) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+const FORM = {
+  authorization: basic(client.client_id, client.client_secret),
+  'content-type': 'application/x-www-form-urlencoded',
+};
+// Our client registered with only a scrypt hash of its secret (`npm run hash-secret` made the
+// `client_secret_hash` in bench.config.json from this secret): the production configuration.
+const hashedClient = config.clients.find((c) => c.client_secret_hash !== undefined);
+const HASHED_SECRET = 'bench-hashed-secret-0123456789ab';
+const HASHED_FORM = { ...FORM, authorization: basic(hashedClient.client_id, HASHED_SECRET) };
 
 const form = (o) => new URLSearchParams(o).toString();
 const issueBody = (resource, scope) => form({ grant_type: 'client_credentials', resource, scope });
@@ -22,13 +30,13 @@ const OURS = { token: '/oauth2/token', introspect: '/oauth2/introspect', revoke:
 const PEER = { token: '/token', introspect: '/token/introspection', revoke: '/token/revocation' };
 
 /** POSTs a form (client_secret_basic) and returns the JSON answer; a non-2xx answer throws. */
-async function postForm(url, body, retries = 2) {
+async function postForm(url, body, headers = FORM, retries = 2) {
   let res;
   try {
-    res = await fetch(url, { method: 'POST', headers: FORM, body });
+    res = await fetch(url, { method: 'POST', headers, body });
   } catch (e) {
     // A keep-alive socket the server closed after a load round: ask again on a fresh one.
-    if (retries > 0) return postForm(url, body, retries - 1);
+    if (retries > 0) return postForm(url, body, headers, retries - 1);
     throw e;
   }
   if (!res.ok) throw new Error(`${url} answered ${res.status}: ${await res.text()}`);
@@ -48,7 +56,7 @@ async function issueMany(url, paths, body, n) {
   return tokens.slice(0, n);
 }
 
-const post = (url, path, body) => ({ url, method: 'POST', path, headers: FORM, body });
+const post = (url, path, body, headers = FORM) => ({ url, method: 'POST', path, headers, body });
 
 /**
  * An introspection load spec, once the token is seen active: a side answering `{"active":false}`
@@ -87,6 +95,18 @@ function scenarios(urls, settings) {
       servers: ['standalone', 'peer'],
       note: 'client_credentials, ES256 JWT; ours on in-memory adapters',
       ours: side('ours', async () => post(urls.standalone, OURS.token, ORDERS_BODY)),
+      peer: side('peer', async () => post(peer, PEER.token, ORDERS_BODY)),
+    },
+    {
+      name: 'issue-jwt-hashed-secret',
+      servers: ['standalone', 'peer'],
+      note: 'as issue-jwt-standalone, but our client holds only a scrypt hash of its secret (the peer: a plain secret)',
+      ours: side('ours', async () => {
+        // One request first: it fails loudly if hash and secret disagree, and it is the one
+        // that pays scrypt; the rounds measure the verified-secret cache, as a client sees it.
+        await postForm(urls.standalone + OURS.token, ORDERS_BODY, HASHED_FORM);
+        return post(urls.standalone, OURS.token, ORDERS_BODY, HASHED_FORM);
+      }),
       peer: side('peer', async () => post(peer, PEER.token, ORDERS_BODY)),
     },
     {

@@ -80,15 +80,19 @@ class KeepingAdapter {
 const provider = new Provider(issuer, {
   adapter: KeepingAdapter,
   jwks: await signingKeys(),
-  clients: config.clients.map((c) => ({
-    client_id: c.client_id,
-    client_secret: c.client_secret,
-    token_endpoint_auth_method: c.token_endpoint_auth_method,
-    grant_types: c.grant_types,
-    response_types: [],
-    redirect_uris: [],
-    scope: c.scope,
-  })),
+  // Only the clients with a plain secret: the peer has no hashed-secret storage, so the
+  // hashed-secret scenario sets our hashed client against its plain one.
+  clients: config.clients
+    .filter((c) => c.client_secret !== undefined)
+    .map((c) => ({
+      client_id: c.client_id,
+      client_secret: c.client_secret,
+      token_endpoint_auth_method: c.token_endpoint_auth_method,
+      grant_types: c.grant_types,
+      response_types: [],
+      redirect_uris: [],
+      scope: c.scope,
+    })),
   scopes: [...new Set(config.resources.flatMap((r) => r.scopes))],
   features: {
     devInteractions: { enabled: false },

@@ -1,5 +1,13 @@
+import type { AuthThrottleConfig } from '@app/config';
 import type { AccessTokenClaims } from '@app/tokens';
-import { ReplayStore, RevocationStore, TokenStore } from '@app/store';
+import {
+  AuthFailureThrottle,
+  ProjectionMarker,
+  ReplayStore,
+  RevocationFeed,
+  RevocationStore,
+  TokenStore,
+} from '@app/store';
 
 /**
  * The behaviour every adapter of the store ports must have. The in-memory adapters and the Redis
@@ -10,6 +18,15 @@ export interface StoreFactory {
   tokens(): TokenStore;
   revocations(): RevocationStore;
   replays(): ReplayStore;
+  throttle(limits: AuthThrottleConfig): AuthFailureThrottle;
+  /** A store of its own with no projection marker yet, the feed of it, and its marker. */
+  projection(): Promise<ProjectedStore>;
+}
+
+export interface ProjectedStore {
+  readonly revocations: RevocationStore;
+  readonly feed: RevocationFeed;
+  readonly marker: ProjectionMarker;
 }
 
 let counter = 0;
@@ -183,6 +200,113 @@ export function describeStoreContract(name: string, make: () => StoreFactory): v
           Array.from({ length: 20 }, () => sut.replays().claimOnce(key, Date.now() + 5_000)),
         );
         expect(results.filter(Boolean)).toHaveLength(1);
+      });
+    });
+
+    describe('AuthFailureThrottle', () => {
+      const limits = { failuresPerClient: 3, failuresPerAddress: 5, windowSeconds: 1 };
+      const attempt = (clientId = unique('client'), address = unique('addr')) => ({
+        clientId,
+        address,
+      });
+      const fail = async (
+        t: AuthFailureThrottle,
+        a: { clientId?: string; address: string },
+        n = 1,
+      ) => {
+        for (let i = 0; i < n; i++) await t.recordFailure(a);
+      };
+
+      it('lets a client id fail up to its limit, then asks it to wait out the window', async () => {
+        const t = sut.throttle(limits);
+        const a = attempt();
+        await fail(t, a, 2);
+        await expect(t.retryAfter(a)).resolves.toBe(0);
+        await fail(t, a);
+        const wait = await t.retryAfter(a);
+        expect(wait).toBeGreaterThan(0);
+        expect(wait).toBeLessThanOrEqual(1000);
+        // Another address naming the same client id waits too: the id is counted on its own.
+        await expect(t.retryAfter({ ...a, address: unique('addr') })).resolves.toBeGreaterThan(0);
+      });
+
+      it('counts an address across every client id it names', async () => {
+        const t = sut.throttle(limits);
+        const address = unique('addr');
+        for (let i = 0; i < 5; i++) await fail(t, attempt(unique('client'), address));
+        await expect(t.retryAfter(attempt(unique('client'), address))).resolves.toBeGreaterThan(0);
+        await expect(t.retryAfter({ address })).resolves.toBeGreaterThan(0);
+        // Another address with a fresh client id is unaffected.
+        await expect(t.retryAfter(attempt())).resolves.toBe(0);
+      });
+
+      it('counts a failure that names no client id against its address only', async () => {
+        const t = sut.throttle(limits);
+        const address = unique('addr');
+        await fail(t, { address }, 5);
+        await expect(t.retryAfter({ address })).resolves.toBeGreaterThan(0);
+      });
+
+      it('forgets the failures once the window has passed', async () => {
+        const t = sut.throttle(limits);
+        const a = attempt();
+        await fail(t, a, 3);
+        await expect(t.retryAfter(a)).resolves.toBeGreaterThan(0);
+        await sleep(1200);
+        await expect(t.retryAfter(a)).resolves.toBe(0);
+      });
+
+      it('counts every one of many concurrent failures', async () => {
+        const t = sut.throttle({ ...limits, failuresPerClient: 20, failuresPerAddress: 1000 });
+        const a = attempt();
+        await Promise.all(Array.from({ length: 19 }, () => t.recordFailure(a)));
+        await expect(t.retryAfter(a)).resolves.toBe(0);
+        await t.recordFailure(a);
+        await expect(t.retryAfter(a)).resolves.toBeGreaterThan(0);
+      });
+    });
+
+    describe('RevocationFeed', () => {
+      const revocation = (jti: string) => ({
+        kind: 'token' as const,
+        clientId: 'c',
+        jti,
+        expiresAt: Date.now() + 60_000,
+      });
+
+      it('delivers revocations and key notices in order, and resumes after the last id', async () => {
+        const { revocations, feed, marker } = await sut.projection();
+        await marker.mark();
+        await revocations.revoke(revocation('a'));
+        await revocations.announceKey({ kid: 'k', alg: 'ES256' });
+        const first = await feed.read('0', 0);
+        expect(first.entries.map((e) => ('revocation' in e ? e.revocation : e.key))).toEqual([
+          { kind: 'token', clientId: 'c', jti: 'a', expiresAt: expect.any(Number) },
+          { kid: 'k', alg: 'ES256' },
+        ]);
+        const last = first.entries[1]!.id;
+        await expect(feed.read(last, 0)).resolves.toEqual({ entries: [], complete: true });
+        const pending = feed.read(last, 5_000);
+        await revocations.revoke(revocation('b'));
+        const next = await pending;
+        expect(next.entries.map((e) => ('revocation' in e ? e.revocation : e.key))).toEqual([
+          { kind: 'token', clientId: 'c', jti: 'b', expiresAt: expect.any(Number) },
+        ]);
+      });
+
+      it('says complete only once the projection marker is there, and feeds what it has before', async () => {
+        const { revocations, feed, marker } = await sut.projection();
+        await revocations.revoke(revocation('replayed'));
+        const before = await feed.read('0', 0);
+        expect(before.complete).toBe(false);
+        expect(before.entries).toHaveLength(1);
+        await expect(marker.present()).resolves.toBe(false);
+        await marker.mark();
+        await expect(marker.present()).resolves.toBe(true);
+        await expect(feed.read(before.entries[0]!.id, 0)).resolves.toEqual({
+          entries: [],
+          complete: true,
+        });
       });
     });
   });

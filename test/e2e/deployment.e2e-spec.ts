@@ -8,6 +8,7 @@ import { loadConfig, loadResourceServerEnv } from '@app/config';
 const root = join(__dirname, '../..');
 const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true });
 const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+const dockerignore = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n');
 const nestProjects = Object.keys(
   JSON.parse(readFileSync(join(root, 'nest-cli.json'), 'utf8')).projects,
 );
@@ -65,10 +66,54 @@ describe('docker-compose.yml', () => {
     });
   });
 
+  it("gives the demo API a client of its own whose introspects names the API's audience", () => {
+    const rs = loadResourceServerEnv(services['demo-api']!.environment);
+    const { registry } = loadConfig({ CONFIG_FILE: join(root, 'config/dev.json'), KEYS_FILE: '' });
+    const client = registry.clients.find((c) => c.clientId === rs.introspection?.clientId);
+    expect(client?.secret).toEqual({ kind: 'plain', value: rs.introspection!.clientSecret });
+    expect(client?.introspects).toEqual([rs.audience]);
+    expect(rs.introspection!.endpoint).toBe('http://introspection:3002/oauth2/introspect');
+  });
+
   it('shares one issuer and one key set across the services', () => {
     const envs = apps.map((a) => services[a]!.environment);
     expect(new Set(envs.map((e) => e.ISSUER)).size).toBe(1);
     expect(new Set(envs.map((e) => e.KEYS_FILE)).size).toBe(1);
     expect(envs[0]!.KEYS_FILE).toBeTruthy();
+  });
+});
+
+describe('Dockerfile', () => {
+  it('runs in production mode', () => {
+    expect(dockerfile).toMatch(/^ENV NODE_ENV=production$/m);
+  });
+
+  it('ships no development configuration and no keys', () => {
+    // Neither stage may see config/ (public secrets, a client's private key): it is ignored.
+    expect(dockerignore).toContain('/config');
+    expect(dockerfile).not.toMatch(/^COPY\b.*\bconfig\b/m);
+  });
+});
+
+describe('docker-compose.yml development mode', () => {
+  const images = [...apps, 'demo-api'];
+
+  it.each(images)('says that %s runs in development mode', (name) => {
+    expect(services[name]!.environment.NODE_ENV).toBe('development');
+  });
+
+  it('would be refused in production mode: the mounted example config has plain secrets', () => {
+    const env = services.issuance!.environment;
+    expect(env.CONFIG_FILE).toBe('/app/config/dev.json');
+    expect(() =>
+      loadConfig({
+        ...env,
+        NODE_ENV: 'production',
+        ISSUER: 'https://auth.example.com',
+        INTROSPECTION_ENDPOINT: undefined,
+        REVOCATION_ENDPOINT: undefined,
+        CONFIG_FILE: join(root, 'config/dev.json'),
+      }),
+    ).toThrow('clients[0].client_secret: plain-text secrets are refused');
   });
 });

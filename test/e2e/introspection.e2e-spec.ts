@@ -69,17 +69,35 @@ describe('introspection endpoint', () => {
         }),
       );
 
+    const issueWith = (auth: () => Promise<ClientAuth>) => async () =>
+      oauth.accessToken(await auth(), { resource: RESOURCES.orders.identifier });
+    const issueAsJwtClient = issueWith(() => jwtClientAuth(sut.config.endpoints.token));
+
+    // Each caller introspects a token it may learn about (its own, or one for an API it serves).
     it.each([
-      ['client_secret_basic, introspection-only client', async () => introspector],
-      ['client_secret_post', async () => clientAuth.post(CLIENTS.post)],
-      ['client_secret_basic, hashed secret', async () => clientAuth.basic(CLIENTS.hashed)],
+      [
+        'client_secret_basic, introspection-only client',
+        async () => introspector,
+        issueWith(async () => issuer),
+      ],
+      [
+        'client_secret_post',
+        async () => clientAuth.post(CLIENTS.post),
+        issueWith(async () => clientAuth.post(CLIENTS.post)),
+      ],
+      [
+        'client_secret_basic, hashed secret',
+        async () => clientAuth.basic(CLIENTS.hashed),
+        issueWith(async () => clientAuth.basic(CLIENTS.hashed)),
+      ],
       [
         'private_key_jwt, aud = introspection endpoint',
         () => jwtClientAuth(sut.config.endpoints.introspection),
+        issueAsJwtClient,
       ],
-      ['private_key_jwt, aud = issuer', () => jwtClientAuth(sut.config.issuer)],
-    ])('accepts %s', async (_method, auth) => {
-      const res = await introspect(await issue(RESOURCES.orders), await auth());
+      ['private_key_jwt, aud = issuer', () => jwtClientAuth(sut.config.issuer), issueAsJwtClient],
+    ])('accepts %s', async (_method, auth, issueToken) => {
+      const res = await introspect(await issueToken(), await auth());
       expect(res.status).toBe(200);
       expect(res.body.active).toBe(true);
     });
@@ -92,6 +110,69 @@ describe('introspection endpoint', () => {
       expect(res.status).toBe(401);
       expect(res.body.error).toBe('invalid_client');
     });
+  });
+
+  /** RFC 7662 §2.2, §4: the owner, or a resource server the token is meant for; nobody else. */
+  describe('who may learn about a token', () => {
+    const ordersApi = clientAuth.basic(CLIENTS.ordersApi);
+    const unrelated = clientAuth.post(CLIENTS.post);
+
+    /** Exactly what an unknown token answers: nothing tells the caller the token exists. */
+    const expectInactiveFor = async (token: string, auth: ClientAuth) => {
+      const res = await introspect(token, auth);
+      expect(res.status).toBe(200);
+      expect(res.text).toBe('{"active":false}');
+    };
+
+    it.each([
+      ['JWT', RESOURCES.orders],
+      ['opaque', RESOURCES.ledger],
+    ])('the client it was issued to sees its %s token', async (_format, resource) => {
+      const res = await introspect(await issue(resource), issuer);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        active: true,
+        client_id: CLIENTS.basic.clientId,
+        aud: resource.identifier,
+      });
+    });
+
+    it("a client whose introspects lists the token's audience sees it", async () => {
+      const token = await issue(RESOURCES.orders);
+      const res = await introspect(token, ordersApi);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        active: true,
+        client_id: CLIENTS.basic.clientId,
+        aud: RESOURCES.orders.identifier,
+        jti: decodeJwt(token).jti,
+      });
+    });
+
+    it.each([
+      ['JWT', RESOURCES.edge],
+      ['opaque', RESOURCES.ledger],
+    ])(
+      'a client whose introspects lists other APIs gets exactly {"active": false} for a valid %s token',
+      async (_format, resource) => {
+        const token = await issue(resource);
+        expect((await introspect(token, issuer)).body.active).toBe(true);
+        await expectInactiveFor(token, ordersApi);
+      },
+    );
+
+    it.each([
+      ['JWT', RESOURCES.orders],
+      ['opaque', RESOURCES.ledger],
+    ])(
+      'an authenticated client with neither gets exactly {"active": false} for a valid %s token of another client',
+      async (_format, resource) => {
+        const token = await issue(resource);
+        expect((await introspect(token, issuer)).body.active).toBe(true);
+        // svc-post may itself request tokens for orders: that grants no view of other clients' tokens.
+        await expectInactiveFor(token, unrelated);
+      },
+    );
   });
 
   describe('an active token', () => {

@@ -62,4 +62,17 @@ describe('openid-client v5 against the standalone server', () => {
     await expect(failure).rejects.toBeInstanceOf(errors.OPError);
     await expect(failure).rejects.toMatchObject({ error: 'invalid_client' });
   });
+
+  // The challenge without Basic carries an auth-param naming the methods: the library must
+  // still read the error from the body.
+  it('surfaces invalid_client for a form-authenticated client despite the methods challenge', async () => {
+    const wrong = new issuer.Client({
+      client_id: CLIENTS.post.clientId,
+      client_secret: 'not-the-secret-0123456789',
+      token_endpoint_auth_method: 'client_secret_post',
+    });
+    const failure = wrong.grant({ grant_type: 'client_credentials' });
+    await expect(failure).rejects.toBeInstanceOf(errors.OPError);
+    await expect(failure).rejects.toMatchObject({ error: 'invalid_client' });
+  });
 });

@@ -11,7 +11,7 @@ import {
   TokenStateUnavailable,
   TokenValidator,
 } from '@app/resource-server';
-import { MemoryRevocationStore, REVOCATION_STORE } from '@app/store';
+import { MemoryProjectionMarker, MemoryRevocationStore, REVOCATION_STORE } from '@app/store';
 import { CLIENTS, RESOURCES } from '../fixtures/test-registry';
 import { fakeClock } from '../support/fake-clock';
 import { freePort } from '../support/free-port';
@@ -595,6 +595,52 @@ describe('resource-server TokenValidator against the platform', () => {
       await rsOutcomeWithin(failOpen, victim, isRefusedWith(401), 1000, 'the missed revocation');
       await expectInvalidToken(failOpen, victim);
       await expect(validate(failOpen, good)).resolves.toBeDefined();
+    });
+  });
+
+  describe('following a store that is being rebuilt from the log (no projection marker yet)', () => {
+    let marker: MemoryProjectionMarker;
+    let rebuilding: MemoryRevocationStore;
+
+    beforeEach(() => {
+      // The store a replica follows came back empty: the revocation below is on the log (the
+      // platform has it) but not replayed into this store yet.
+      marker = new MemoryProjectionMarker();
+      rebuilding = new MemoryRevocationStore(60_000, marker);
+    });
+
+    it('a replica that starts then is not ready, refuses (fail-closed) or cannot vouch (fail-open), until the marker is back', async () => {
+      const valid = await issue(RESOURCES.orders);
+      const revoked = await issue(RESOURCES.orders);
+      await revoke(revoked);
+      const failClosed = await startValidator({ revocationFeed: rebuilding });
+      const failOpen = await startValidator({
+        revocationFeed: rebuilding,
+        failurePolicy: 'fail-open',
+      });
+
+      expect([failClosed.ready, failOpen.ready]).toEqual([false, false]);
+      for (const token of [valid, revoked]) {
+        const e = await refuse(failClosed, token);
+        expect(e).toBeInstanceOf(TokenStateUnavailable);
+        expect(e.status).toBe(503);
+      }
+      // fail-open is the operator's choice to go by the signature alone; it is still not ready.
+      await expect(validate(failOpen, valid)).resolves.toBeDefined();
+
+      // The projector replays the log, then writes the marker.
+      await rebuilding.revoke({
+        kind: 'token',
+        clientId: CLIENTS.basic.clientId,
+        jti: decodeJwt(revoked).jti!,
+        expiresAt: decodeJwt(revoked).exp! * 1000,
+      });
+      await marker.mark();
+      for (const v of [failClosed, failOpen]) {
+        await rsOutcomeWithin(v, valid, isAccepted, 2000, 'the marker being back');
+        expect(v.ready).toBe(true);
+        await expectInvalidToken(v, revoked);
+      }
     });
   });
 

@@ -83,10 +83,15 @@ describe('token endpoint: client authentication', () => {
     expect(res.body.error).toBe('invalid_request');
   });
 
+  // RFC 9110 §15.5.2: a 401 carries a challenge; without Basic it names every method.
+  const METHODS_CHALLENGE =
+    'Basic realm="oauth2", token_endpoint_auth_methods_supported=' +
+    '"client_secret_basic client_secret_post private_key_jwt"';
+
   it('refuses a request with no client authentication: 401 invalid_client', async () => {
     const res = await clientCredentials(clientAuth.none);
     expectInvalidClient(res);
-    expect(res.headers.get('www-authenticate')).toBeNull();
+    expect(res.headers.get('www-authenticate')).toBe(METHODS_CHALLENGE);
   });
 
   describe('unknown client or wrong secret: 401 invalid_client', () => {
@@ -105,10 +110,10 @@ describe('token endpoint: client authentication', () => {
     it.each([
       ['unknown client', unknown],
       ['wrong secret', { ...CLIENTS.post, secret: 'not-the-secret-0123456789' }],
-    ])('in the form (%s), without a Basic challenge', async (_case, c) => {
+    ])('in the form (%s), with a challenge naming every method', async (_case, c) => {
       const res = await clientCredentials(clientAuth.post(c));
       expectInvalidClient(res);
-      expect(res.headers.get('www-authenticate')).toBeNull();
+      expect(res.headers.get('www-authenticate')).toBe(METHODS_CHALLENGE);
     });
 
     it('gives the same answer for an unknown client and a wrong secret', async () => {
@@ -290,15 +295,18 @@ describe('token endpoint: private_key_jwt with a jwks_uri', () => {
     hosts.push(serving, stalling, failing, redirecting);
     // Nothing listens there: connections are refused.
     const refused = `http://127.0.0.1:${await freePort()}/jwks`;
-    sut = await startStandaloneServer({
-      extraClients: [
-        keyClient('svc-jwks-uri', serving.url),
-        keyClient('svc-jwks-refused', refused),
-        keyClient('svc-jwks-stalling', stalling.url),
-        keyClient('svc-jwks-failing', failing.url),
-        keyClient('svc-jwks-redirecting', redirecting.url),
-      ],
-    });
+    sut = await startStandaloneServer(
+      {},
+      {
+        extraClients: [
+          keyClient('svc-jwks-uri', serving.url),
+          keyClient('svc-jwks-refused', refused),
+          keyClient('svc-jwks-stalling', stalling.url),
+          keyClient('svc-jwks-failing', failing.url),
+          keyClient('svc-jwks-redirecting', redirecting.url),
+        ],
+      },
+    );
     oauth = new OAuthClient(sut.config.endpoints);
   });
   afterAll(async () => {

@@ -97,6 +97,38 @@ describe('token endpoint: client_credentials', () => {
     ])('refuses %s: 400 invalid_target', async (_case, resource) => {
       expectError(await clientCredentials({ resource }), 400, 'invalid_target');
     });
+
+    /** RFC 8707 §2 allows several; one access token here carries one audience. */
+    describe('given several times', () => {
+      const withResources = (...ids: string[]) =>
+        oauth.token(
+          [['grant_type', 'client_credentials'], ...ids.map((id) => ['resource', id] as const)],
+          basic,
+        );
+
+      it('the same resource repeated is that one resource: 200', async () => {
+        const { identifier } = RESOURCES.edge;
+        const res = await withResources(identifier, identifier);
+        expect(res.status).toBe(200);
+        expect(decodeJwt(res.body.access_token).aud).toBe(identifier);
+      });
+
+      it.each([
+        ['two resources the client may request', [RESOURCES.orders, RESOURCES.edge]],
+        ['a JWT and an opaque resource', [RESOURCES.orders, RESOURCES.ledger]],
+        ['an allowed resource and one not allowed', [RESOURCES.orders, RESOURCES.admin]],
+      ])(
+        'different resources cannot be served together: 400 invalid_target, nothing issued (%s)',
+        async (_case, resources) => {
+          const { result: res, events } = await eventsDuring(sut, () =>
+            withResources(...resources.map((r) => r.identifier)),
+          );
+          expectError(res, 400, 'invalid_target');
+          expect(res.body.error_description).toMatch(/one resource/);
+          expect(events).toEqual([]);
+        },
+      );
+    });
   });
 
   describe('scope (RFC 6749 §3.3)', () => {

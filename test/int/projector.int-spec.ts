@@ -13,6 +13,7 @@ import {
   SPLIT_RESOURCES,
   SplitServices,
 } from '../support/in-process-services';
+import { eventually } from '../support/int-eventually';
 import { connectAdmin, uniqueName, waitForGroupCaughtUp } from '../support/int-kafka';
 import { KeyState, openTestRedis, snapshot } from '../support/int-redis';
 import { OAuthClient } from '../support/oauth-client';
@@ -133,7 +134,22 @@ describe('projector: Redis derived from the log', () => {
     await services.close(revocation);
     await redis.flushdb();
     expect(await redis.dbsize()).toBe(0);
-    expect(await activeness(liveOpaque)).toEqual([false, false, false, false]);
+    // Until the log is replayed into it, nothing is answered from the empty store: a valid
+    // opaque token is 503 temporarily_unavailable, never `active: false`. (A flush keeps the
+    // connection, so introspection notices once its last check of the marker is 500 ms old.)
+    await eventually(
+      'introspection to notice the store lost its projection',
+      async () => (await fetch(`${introspection.url}/health/ready`)).status,
+      (status) => status === 503,
+    );
+    for (const token of liveOpaque) {
+      const res = await oauth.introspect({ token }, SPLIT_AUTH.owner);
+      expect({ status: res.status, error: res.body.error, active: res.body.active }).toEqual({
+        status: 503,
+        error: 'temporarily_unavailable',
+        active: undefined,
+      });
+    }
 
     // No marker: the restarted projector rewinds its group and replays the whole log.
     revocation = await services.restart(revocation);

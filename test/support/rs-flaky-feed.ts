@@ -1,4 +1,4 @@
-import type { RevocationFeed, RevocationFeedEntry } from '@app/store';
+import type { RevocationFeed, RevocationFeedBatch } from '@app/store';
 
 /**
  * A revocation feed that the test can cut off and restore, in front of a real one (the
@@ -30,17 +30,17 @@ export class RsFlakyFeed implements RevocationFeed {
     return this.readCount;
   }
 
-  read(afterId: string, blockMs: number): Promise<RevocationFeedEntry[]> {
+  read(afterId: string, blockMs: number): Promise<RevocationFeedBatch> {
     this.readCount++;
     if (this.down) return Promise.reject(new Error('feed unreachable (test outage)'));
-    return new Promise<RevocationFeedEntry[]>((resolve, reject) => {
+    return new Promise<RevocationFeedBatch>((resolve, reject) => {
       const cut = (e: Error) => reject(e);
       this.pending.add(cut);
       this.inner.read(afterId, blockMs).then(
-        (entries) => {
+        (batch) => {
           this.pending.delete(cut);
           if (this.down) reject(new Error('feed connection lost (test outage)'));
-          else resolve(entries);
+          else resolve(batch);
         },
         (e: unknown) => {
           this.pending.delete(cut);

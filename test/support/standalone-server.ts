@@ -38,10 +38,21 @@ export interface StandaloneOptions {
 }
 
 /**
+ * Suites send many failing client authentications from one address on purpose; the throttle
+ * of failures has its own suite (client-auth-throttle.e2e-spec.ts), which sets its limits.
+ */
+const GENEROUS_AUTH_LIMITS = {
+  AUTH_FAILURES_PER_CLIENT: '10000',
+  AUTH_FAILURES_PER_ADDRESS: '10000',
+};
+
+/**
  * Boots the standalone service (issuance + introspection + revocation on one port) on
  * 127.0.0.1 with the test registry, exactly as `main.ts` does but for the listening address.
+ * `env` adds to (or overrides) the environment it is configured with.
  */
 export async function startStandaloneServer(
+  env: Readonly<Record<string, string>> = {},
   options: StandaloneOptions = {},
 ): Promise<StandaloneServer> {
   const dir = await mkdtemp(join(tmpdir(), 'token-lifecycle-e2e-'));
@@ -62,6 +73,8 @@ export async function startStandaloneServer(
       ISSUER: url,
       CONFIG_FILE: configFile,
       LOG_LEVEL: 'error',
+      ...GENEROUS_AUTH_LIMITS,
+      ...env,
     });
     const app = await createHttpApp(StandaloneModule.forRoot(config), config);
     await app.listen(port, '127.0.0.1');

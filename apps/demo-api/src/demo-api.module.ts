@@ -1,15 +1,8 @@
-import { Controller, DynamicModule, Get, Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { ResourceServerEnv } from '@app/config';
 import { ResourceServerModule } from '@app/resource-server';
+import { HealthController } from './health.controller';
 import { OrdersController } from './orders.controller';
-
-@Controller('health')
-class LiveController {
-  @Get('live')
-  live() {
-    return { status: 'ok' };
-  }
-}
 
 @Module({})
 export class DemoApiModule {
@@ -28,7 +21,7 @@ export class DemoApiModule {
           clockSkewSeconds: env.clockSkewSeconds,
         }),
       ],
-      controllers: [OrdersController, LiveController],
+      controllers: [OrdersController, HealthController],
     };
   }
 }

@@ -1,15 +1,16 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigError, loadResourceServerEnv } from '@app/config';
+import { limitedFastifyAdapter } from '@app/platform';
 import { DemoApiModule } from './demo-api.module';
 
 async function main(): Promise<void> {
   const env = loadResourceServerEnv();
   const app = await NestFactory.create<NestFastifyApplication>(
     DemoApiModule.forRoot(env),
-    new FastifyAdapter(),
+    limitedFastifyAdapter(env.http),
     { logger: ['fatal', 'error', 'warn', 'log'] },
   );
   app.enableShutdownHooks();

@@ -3,7 +3,7 @@ import { APP_CONFIG, AppConfig, FailurePolicy } from '@app/config';
 import { ClientAuthenticator, OAuthRequest } from '@app/oauth';
 import { REVOCATION_STORE, RevocationStore, StoreUnavailable } from '@app/store';
 import { AccessTokenClaims, AccessTokenReader } from '@app/tokens';
-import { ProjectionGate } from './projection.gate';
+import { mayIntrospect } from './introspection.policy';
 
 export type IntrospectionResponse =
   | { readonly active: false }
@@ -24,7 +24,10 @@ export type IntrospectionResponse =
 /** RFC 7662 §2.2: anything not provably good is exactly `{"active": false}`, with no reason. */
 const INACTIVE: IntrospectionResponse = Object.freeze({ active: false });
 
-/** POST /oauth2/introspect (RFC 7662). `token_type_hint` is only a hint: both formats are tried. */
+/**
+ * POST /oauth2/introspect (RFC 7662). `token_type_hint` is only a hint: both formats are tried.
+ * A token the caller may not learn about answers the same as an unknown one (RFC 7662 §2.2).
+ */
 @Injectable()
 export class IntrospectTokenUseCase {
   private readonly audiences: readonly string[];
@@ -36,23 +39,27 @@ export class IntrospectTokenUseCase {
     private readonly authenticator: ClientAuthenticator,
     private readonly reader: AccessTokenReader,
     @Inject(REVOCATION_STORE) private readonly revocations: RevocationStore,
-    private readonly projection: ProjectionGate,
   ) {
     this.audiences = [config.issuer, config.endpoints.introspection];
     this.failurePolicy = config.revocationFailurePolicy;
   }
 
   async execute(req: OAuthRequest): Promise<IntrospectionResponse> {
-    await this.authenticator.authenticate(req, this.audiences);
+    const client = await this.authenticator.authenticate(req, this.audiences);
+    // The store's reads pass its projection gate: an opaque token not found in a store still
+    // being rebuilt from the log is StoreUnavailable (503), never `active: false`.
     const found = await this.reader.read(req.form.require('token'));
-    if (!found || (await this.isRevoked(found.claims))) return INACTIVE;
+    if (!found || !mayIntrospect(client, found.claims)) return INACTIVE;
+    if (await this.isRevoked(found.claims)) return INACTIVE;
     return active(found.claims);
   }
 
-  /** DESIGN "Revocation": never `active: true` for a token whose state could not be checked. */
+  /**
+   * DESIGN "Revocation": never `active: true` for a token whose state could not be checked
+   * (Redis unreachable, or being rebuilt from the log).
+   */
   private async isRevoked(claims: AccessTokenClaims): Promise<boolean> {
     try {
-      await this.projection.assertBuilt();
       return await this.revocations.isRevoked(claims);
     } catch (e) {
       if (!(e instanceof StoreUnavailable) || this.failurePolicy === 'fail-closed') throw e;

@@ -1,10 +1,9 @@
 import { Module } from '@nestjs/common';
 import { IntrospectionController } from './introspection.controller';
 import { IntrospectTokenUseCase } from './introspect-token.usecase';
-import { ProjectionGate } from './projection.gate';
 
 @Module({
   controllers: [IntrospectionController],
-  providers: [IntrospectTokenUseCase, ProjectionGate],
+  providers: [IntrospectTokenUseCase],
 })
 export class IntrospectionModule {}

@@ -27,9 +27,10 @@ export class IssueTokenUseCase {
     const grantType = req.form.require('grant_type');
     const client = await this.authenticator.authenticate(req, this.audiences);
     const grant = this.grants.get(grantType);
-    if (!grant) throw new UnsupportedGrantType(`grant_type "${grantType}" is not supported`);
-    if (!client.grantTypes.includes(grantType))
-      throw new UnauthorizedClient(`the client may not use ${grantType}`);
+    // RFC 6749 §5.2: descriptions name our constants, never the value the request sent.
+    if (!grant) throw new UnsupportedGrantType('the grant_type is not supported');
+    if (!client.grantTypes.includes(grant.grantType))
+      throw new UnauthorizedClient(`the client may not use the ${grant.grantType} grant`);
     return grant.handle(client, req.form);
   }
 }

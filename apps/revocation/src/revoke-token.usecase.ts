@@ -28,6 +28,9 @@ export class RevokeTokenUseCase {
 
   async execute(req: OAuthRequest): Promise<void> {
     const client = await this.authenticator.authenticate(req, this.audiences);
+    // "Unknown token" is an answer only from a complete projection: the store's gate turns a
+    // miss in a store still being rebuilt into StoreUnavailable (503 with Retry-After), so a
+    // token whose record is not replayed yet is never acknowledged without its event.
     const found = await this.reader.read(req.form.require('token'));
     if (!found || found.claims.clientId !== client.clientId) return;
     if (await this.alreadyRevoked(found.claims)) return;

@@ -1,3 +1,5 @@
+import { HttpLimits } from './http-limits.config';
+
 export const SIGNING_ALGS = ['ES256', 'EdDSA', 'RS256'] as const;
 export type SigningAlg = (typeof SIGNING_ALGS)[number];
 
@@ -35,6 +37,11 @@ export interface ClientConfig {
   readonly grantTypes: readonly string[];
   readonly scopes: readonly string[];
   readonly resources: readonly string[];
+  /**
+   * The APIs this client serves as a resource server: it may introspect tokens whose audience is
+   * one of them (RFC 7662 §4). Every client may introspect the tokens issued to itself.
+   */
+  readonly introspects: readonly string[];
 }
 
 export interface RegistryConfig {
@@ -66,7 +73,28 @@ export interface KafkaConfig {
   readonly replicationFactor: number;
 }
 
+/**
+ * Failed client authentications each client id and each source address may have per window
+ * before further attempts answer 429 (see ClientAuthenticator).
+ */
+export interface AuthThrottleConfig {
+  readonly failuresPerClient: number;
+  readonly failuresPerAddress: number;
+  /** Seconds; the count of a key starts at its first failure and ends with the window. */
+  readonly windowSeconds: number;
+}
+
+/**
+ * Which reverse proxies may name the caller in `X-Forwarded-For` (Fastify's `trustProxy`):
+ * `false` (none: the peer address is the caller) or their addresses, CIDRs and presets.
+ */
+export type TrustProxy = false | readonly string[];
+
 export interface AppConfig {
+  /** NODE_ENV=production: every development default was refused (deployment-mode.ts). */
+  readonly production: boolean;
+  /** What development defaults were used, for the service to log loudly at start. */
+  readonly warnings: readonly string[];
   readonly port: number;
   readonly host: string;
   /** The issuer identifier and the base of every advertised endpoint URL. */
@@ -75,10 +103,14 @@ export interface AppConfig {
   readonly configFile: string;
   readonly keysFile?: string;
   readonly registry: RegistryConfig;
-  /** Development only (NODE_ENV not production): a client's jwks_uri may be http on loopback. */
-  readonly clientJwksLoopbackHttp: boolean;
   /** Largest accepted request body, in bytes. */
   readonly bodyLimit: number;
+  /** Request timeouts and the connection cap of the HTTP server. */
+  readonly http: HttpLimits;
+  readonly trustProxy: TrustProxy;
+  readonly authThrottle: AuthThrottleConfig;
+  /** Client-secret scrypt computations at a time in this process; more wait in line. */
+  readonly scryptConcurrency: number;
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug';
   /** Absent: the in-memory event log (one process only). */
   readonly kafka?: KafkaConfig;

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { DEV_CONFIG_FILE } from './deployment-mode';
 import { loadConfig } from './env.loader';
 
 const dir = mkdtempSync(join(tmpdir(), 'config-spec-'));
@@ -18,6 +19,28 @@ describe('loadConfig', () => {
       revocation: 'http://localhost:4000/oauth2/revoke',
     });
     expect(sut.bodyLimit).toBe(64 * 1024);
+  });
+
+  it('bounds every connection by default: headers, whole request, idle time and count', () => {
+    expect(loadConfig({ CONFIG_FILE: configFile }).http).toEqual({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5_000,
+      maxConnections: 4096,
+    });
+    const sut = loadConfig({
+      CONFIG_FILE: configFile,
+      HEADERS_TIMEOUT_MS: '300',
+      REQUEST_TIMEOUT_MS: '800',
+      KEEP_ALIVE_TIMEOUT_MS: '65000',
+      MAX_CONNECTIONS: '20000',
+    });
+    expect(sut.http).toEqual({
+      headersTimeoutMs: 300,
+      requestTimeoutMs: 800,
+      keepAliveTimeoutMs: 65_000,
+      maxConnections: 20_000,
+    });
   });
 
   it('lets split services advertise their own public URLs', () => {
@@ -46,30 +69,20 @@ describe('loadConfig', () => {
     [{ BODY_LIMIT: '12' }, 'BODY_LIMIT'],
     [{ LOG_LEVEL: 'chatty' }, 'LOG_LEVEL'],
     [{ TOKEN_ENDPOINT: 'ftp://x' }, 'TOKEN_ENDPOINT'],
+    [{ HEADERS_TIMEOUT_MS: '0' }, 'HEADERS_TIMEOUT_MS'],
+    [{ REQUEST_TIMEOUT_MS: 'never' }, 'REQUEST_TIMEOUT_MS'],
+    [{ HEADERS_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '1000' }, 'HEADERS_TIMEOUT_MS'],
+    [{ KEEP_ALIVE_TIMEOUT_MS: '50' }, 'KEEP_ALIVE_TIMEOUT_MS'],
+    [{ MAX_CONNECTIONS: '0' }, 'MAX_CONNECTIONS'],
+    [{ AUTH_FAILURES_PER_CLIENT: '0' }, 'AUTH_FAILURES_PER_CLIENT'],
+    [{ AUTH_FAILURES_PER_ADDRESS: 'many' }, 'AUTH_FAILURES_PER_ADDRESS'],
+    [{ AUTH_FAILURE_WINDOW_SECONDS: '0' }, 'AUTH_FAILURE_WINDOW_SECONDS'],
+    [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY'],
+    [{ SCRYPT_CONCURRENCY: '0' }, 'SCRYPT_CONCURRENCY'],
   ])('stops on a bad variable and names it %#', (env, name) => {
     expect(() => loadConfig({ CONFIG_FILE: configFile, ...env })).toThrow(
       `Invalid configuration: ${name}:`,
     );
-  });
-
-  it('lets a client fetch its jwks_uri over loopback http only outside production', () => {
-    const withUri = join(dir, 'loopback-jwks-uri.json');
-    const keyClient = {
-      client_id: 'svc-k',
-      token_endpoint_auth_method: 'private_key_jwt',
-      jwks_uri: 'http://127.0.0.1:8080/jwks',
-    };
-    writeFileSync(withUri, JSON.stringify({ resources: [], clients: [keyClient] }));
-    expect(loadConfig({ CONFIG_FILE: withUri }).clientJwksLoopbackHttp).toBe(true);
-    expect(
-      loadConfig({ CONFIG_FILE: withUri, NODE_ENV: 'development' }).registry.clients,
-    ).toHaveLength(1);
-    expect(() => loadConfig({ CONFIG_FILE: withUri, NODE_ENV: 'production' })).toThrow(
-      'clients[0].jwks_uri: must be an https URL',
-    );
-    expect(
-      loadConfig({ CONFIG_FILE: configFile, NODE_ENV: 'production' }).clientJwksLoopbackHttp,
-    ).toBe(false);
   });
 
   it('names CONFIG_FILE when the file is missing or not JSON', () => {
@@ -77,5 +90,148 @@ describe('loadConfig', () => {
     const broken = join(dir, 'broken.json');
     writeFileSync(broken, '{ nope');
     expect(() => loadConfig({ CONFIG_FILE: broken })).toThrow('CONFIG_FILE: ');
+  });
+
+  it('never echoes a malformed CONFIG_FILE: it holds client secrets', () => {
+    const secret = 'svc-a-production-secret-0123456789';
+    const broken = join(dir, 'secret.json');
+    writeFileSync(broken, `{"clients": [{"client_id": "a", "client_secret": ${secret}}]}`);
+    expect(() => loadConfig({ CONFIG_FILE: broken })).toThrow(
+      `CONFIG_FILE: ${broken} is not valid JSON: unexpected character at line 1, column 50`,
+    );
+    expect(() => loadConfig({ CONFIG_FILE: broken })).not.toThrow(secret.slice(0, 12));
+  });
+});
+
+describe('loadConfig with NODE_ENV=production', () => {
+  const hashed = join(dir, 'hashed.json');
+  writeFileSync(
+    hashed,
+    JSON.stringify({
+      resources: [{ identifier: 'https://orders.example.com', scopes: ['orders:read'] }],
+      clients: [
+        {
+          client_id: 'svc-a',
+          client_secret_hash: '$scrypt$ln=14,r=8,p=1$c2FsdHNhbHRzYWx0$a2V5a2V5a2V5a2V5',
+          resources: ['https://orders.example.com'],
+        },
+      ],
+    }),
+  );
+  const production = {
+    NODE_ENV: 'production',
+    CONFIG_FILE: hashed,
+    KEYS_FILE: '/run/secrets/keys.json',
+    ISSUER: 'https://auth.example.com',
+  };
+
+  it('starts with explicit files, hashed secrets and https URLs, and warns of nothing', () => {
+    const sut = loadConfig(production);
+    expect(sut.production).toBe(true);
+    expect(sut.warnings).toEqual([]);
+    expect(sut.keysFile).toBe('/run/secrets/keys.json');
+  });
+
+  it.each([
+    [{ CONFIG_FILE: undefined }, 'CONFIG_FILE: is required when NODE_ENV=production'],
+    [{ CONFIG_FILE: '' }, 'CONFIG_FILE: is required when NODE_ENV=production'],
+    [{ KEYS_FILE: undefined }, 'KEYS_FILE: is required when NODE_ENV=production'],
+    [{ ISSUER: undefined }, 'ISSUER: is required when NODE_ENV=production'],
+    [{ ISSUER: 'http://auth.example.com' }, 'ISSUER: must be an https URL'],
+    [{ TOKEN_ENDPOINT: 'http://auth.example.com/token' }, 'TOKEN_ENDPOINT: must be an https URL'],
+    [{ CONFIG_FILE: configFile.replace('registry', 'plain') }, 'clients[0].client_secret:'],
+  ])('refuses a development default or an unsafe value %#', (over, message) => {
+    writeFileSync(
+      join(dir, 'plain.json'),
+      JSON.stringify({
+        resources: [],
+        clients: [{ client_id: 'svc-a', client_secret: 'plain-secret-0123456789' }],
+      }),
+    );
+    let error = '';
+    try {
+      loadConfig({ ...production, ...over });
+    } catch (e) {
+      error = (e as Error).message;
+    }
+    expect(error).toContain(`Invalid configuration: ${message}`);
+    expect(error).not.toContain('plain-secret-0123456789');
+  });
+
+  it('lets a client fetch its jwks_uri over http on loopback only in development', () => {
+    const withUri = join(dir, 'loopback-jwks-uri.json');
+    writeFileSync(
+      withUri,
+      JSON.stringify({
+        resources: [],
+        clients: [
+          {
+            client_id: 'svc-k',
+            token_endpoint_auth_method: 'private_key_jwt',
+            jwks_uri: 'http://127.0.0.1:8080/jwks',
+          },
+        ],
+      }),
+    );
+    expect(loadConfig({ CONFIG_FILE: withUri }).registry.clients[0]!.jwksUri).toBe(
+      'http://127.0.0.1:8080/jwks',
+    );
+    expect(() => loadConfig({ ...production, CONFIG_FILE: withUri })).toThrow(
+      'clients[0].jwks_uri: must be an https URL',
+    );
+  });
+
+  it('refuses the shipped example configuration, whose secrets are published', () => {
+    expect(() => loadConfig({ ...production, CONFIG_FILE: 'config/dev.json' })).toThrow(
+      'clients[0].client_secret: plain-text secrets are refused when NODE_ENV=production',
+    );
+  });
+});
+
+describe('loadConfig in development', () => {
+  it('loads the example configuration without CONFIG_FILE and says so loudly', () => {
+    const sut = loadConfig({});
+    expect(sut.production).toBe(false);
+    expect(sut.configFile).toBe(resolve(DEV_CONFIG_FILE));
+    expect(sut.warnings).toEqual([
+      expect.stringContaining(`CONFIG_FILE is unset: loaded the public example ${DEV_CONFIG_FILE}`),
+      expect.stringContaining('plain-text client_secret for svc-a'),
+      expect.stringContaining('KEYS_FILE is unset: signing keys were generated at start'),
+    ]);
+  });
+
+  it('names only what it really defaulted', () => {
+    expect(loadConfig({ CONFIG_FILE: configFile, KEYS_FILE: 'keys.json' }).warnings).toEqual([]);
+    expect(loadConfig({ CONFIG_FILE: configFile, NODE_ENV: 'test' }).warnings).toEqual([
+      expect.stringContaining('KEYS_FILE is unset'),
+    ]);
+  });
+});
+
+describe('loadConfig: client authentication limits', () => {
+  it('throttles failed client authentications by default, and takes other limits', () => {
+    expect(loadConfig({ CONFIG_FILE: configFile }).authThrottle).toEqual({
+      failuresPerClient: 10,
+      failuresPerAddress: 30,
+      windowSeconds: 60,
+    });
+    const sut = loadConfig({
+      CONFIG_FILE: configFile,
+      AUTH_FAILURES_PER_CLIENT: '3',
+      AUTH_FAILURES_PER_ADDRESS: '7',
+      AUTH_FAILURE_WINDOW_SECONDS: '120',
+    });
+    expect(sut.authThrottle).toEqual({
+      failuresPerClient: 3,
+      failuresPerAddress: 7,
+      windowSeconds: 120,
+    });
+  });
+
+  it('trusts no proxy unless TRUST_PROXY names some', () => {
+    expect(loadConfig({ CONFIG_FILE: configFile }).trustProxy).toBe(false);
+    expect(
+      loadConfig({ CONFIG_FILE: configFile, TRUST_PROXY: '10.0.0.0/8, loopback' }).trustProxy,
+    ).toEqual(['10.0.0.0/8', 'loopback']);
   });
 });

@@ -1,53 +1,67 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from './config.error';
 import { httpUrl, integer, oneOf } from './env-values';
-import { AppConfig, FAILURE_POLICIES, KafkaConfig } from './config.types';
+import {
+  AppConfig,
+  AuthThrottleConfig,
+  EndpointUrls,
+  FAILURE_POLICIES,
+  KafkaConfig,
+} from './config.types';
+import {
+  DEV_CONFIG_FILE,
+  developmentWarnings,
+  isProduction,
+  requireHttpsEndpoints,
+  requireProductionSettings,
+} from './deployment-mode';
+import { loadHttpLimits } from './http-limits.config';
+import { readJson } from './json-file';
 import { parseRegistryFile } from './registry-file.parser';
+import { trustProxy } from './trust-proxy';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** The example configuration shipped with the repository; its secrets are public. */
-export const DEV_CONFIG_FILE = 'config/dev.json';
 const DEFAULT_BODY_LIMIT = 64 * 1024;
 const LOG_LEVELS = ['error', 'warn', 'log', 'debug'] as const;
 
 /**
  * Reads the environment once, validates it and the files it names, and returns a frozen tree.
- * The only reader of process.env in the code base: libraries receive this object.
+ * The only reader of process.env in the code base: libraries receive this object. With
+ * NODE_ENV=production nothing falls back to a development default (deployment-mode.ts).
  */
 export function loadConfig(
   env: Env = process.env,
   defaults: { port?: number; projector?: boolean } = {},
 ): AppConfig {
+  const production = isProduction(env);
+  if (production) requireProductionSettings(env);
   const port = integer(env.PORT, 'PORT', defaults.port ?? 3000, 0, 65535);
   const configFile = resolve(env.CONFIG_FILE || DEV_CONFIG_FILE);
   const iss = issuer(env.ISSUER, port);
-  // Development is anything but NODE_ENV=production: only there may a client's keys come over
-  // plain http, and only from this machine.
-  const clientJwksLoopbackHttp = env.NODE_ENV !== 'production';
+  const endpoints = endpointUrls(env, iss);
+  if (production) requireHttpsEndpoints(iss, endpoints);
   const registry = parseRegistryFile(readJson(configFile, 'CONFIG_FILE'), {
-    allowLoopbackHttpJwksUri: clientJwksLoopbackHttp,
+    plainSecrets: !production,
+    // Only in development may a client's keys come over plain http, and only from this machine.
+    allowLoopbackHttpJwksUri: !production,
   });
   const config: AppConfig = {
+    production,
+    warnings: production ? [] : developmentWarnings(env, registry),
     port,
     host: env.HOST || '0.0.0.0',
     issuer: iss,
-    endpoints: {
-      token: httpUrl(env.TOKEN_ENDPOINT, 'TOKEN_ENDPOINT', `${iss}/oauth2/token`),
-      jwks: httpUrl(env.JWKS_URI, 'JWKS_URI', `${iss}/oauth2/jwks`),
-      introspection: httpUrl(
-        env.INTROSPECTION_ENDPOINT,
-        'INTROSPECTION_ENDPOINT',
-        `${iss}/oauth2/introspect`,
-      ),
-      revocation: httpUrl(env.REVOCATION_ENDPOINT, 'REVOCATION_ENDPOINT', `${iss}/oauth2/revoke`),
-    },
+    endpoints,
     configFile,
     keysFile: env.KEYS_FILE ? resolve(env.KEYS_FILE) : undefined,
     registry,
-    clientJwksLoopbackHttp,
     bodyLimit: integer(env.BODY_LIMIT, 'BODY_LIMIT', DEFAULT_BODY_LIMIT, 1024, 1024 * 1024),
+    http: loadHttpLimits(env),
+    trustProxy: trustProxy(env.TRUST_PROXY),
+    authThrottle: authThrottle(env),
+    // Of libuv's 4 threads by default, leave some to DNS, file reads and other checks.
+    scryptConcurrency: integer(env.SCRYPT_CONCURRENCY, 'SCRYPT_CONCURRENCY', 2, 1, 64),
     logLevel: logLevel(env.LOG_LEVEL),
     kafka: kafka(env),
     redisUrl: redisUrl(env.REDIS_URL),
@@ -63,18 +77,17 @@ export function loadConfig(
   return deepFreeze(config);
 }
 
-export function readJson(file: string, variable: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ConfigError(variable, `cannot read ${file}: ${(e as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError(variable, `${file} is not valid JSON: ${(e as Error).message}`);
-  }
+function endpointUrls(env: Env, iss: string): EndpointUrls {
+  return {
+    token: httpUrl(env.TOKEN_ENDPOINT, 'TOKEN_ENDPOINT', `${iss}/oauth2/token`),
+    jwks: httpUrl(env.JWKS_URI, 'JWKS_URI', `${iss}/oauth2/jwks`),
+    introspection: httpUrl(
+      env.INTROSPECTION_ENDPOINT,
+      'INTROSPECTION_ENDPOINT',
+      `${iss}/oauth2/introspect`,
+    ),
+    revocation: httpUrl(env.REVOCATION_ENDPOINT, 'REVOCATION_ENDPOINT', `${iss}/oauth2/revoke`),
+  };
 }
 
 function issuer(v: string | undefined, port: number): string {
@@ -121,6 +134,37 @@ function kafka(env: Env): KafkaConfig | undefined {
     ),
     topicPartitions: integer(env.KAFKA_TOPIC_PARTITIONS, 'KAFKA_TOPIC_PARTITIONS', 6, 1, 1000),
     replicationFactor: integer(env.KAFKA_REPLICATION_FACTOR, 'KAFKA_REPLICATION_FACTOR', 1, 1, 10),
+  };
+}
+
+/**
+ * Defaults: a client that fails 10 times a minute is misconfigured or under attack; an address
+ * may serve many clients (a NAT, a shared egress), hence the larger allowance. Only failures
+ * count, so a busy legitimate caller never gets near either.
+ */
+function authThrottle(env: Env): AuthThrottleConfig {
+  return {
+    failuresPerClient: integer(
+      env.AUTH_FAILURES_PER_CLIENT,
+      'AUTH_FAILURES_PER_CLIENT',
+      10,
+      1,
+      100_000,
+    ),
+    failuresPerAddress: integer(
+      env.AUTH_FAILURES_PER_ADDRESS,
+      'AUTH_FAILURES_PER_ADDRESS',
+      30,
+      1,
+      100_000,
+    ),
+    windowSeconds: integer(
+      env.AUTH_FAILURE_WINDOW_SECONDS,
+      'AUTH_FAILURE_WINDOW_SECONDS',
+      60,
+      1,
+      86_400,
+    ),
   };
 }
 

@@ -50,6 +50,15 @@ describe('parseRegistryFile', () => {
       'clients[0].resources[0]',
     ],
     [{ clients: [{ ...client, scope: 'orders:delete' }] }, 'clients[0].scope'],
+    [
+      { clients: [{ ...client, introspects: ['https://unknown.example'] }] },
+      'clients[0].introspects[0]',
+    ],
+    [
+      { clients: [{ ...client, introspects: [resource.identifier, 42] }] },
+      'clients[0].introspects[1]',
+    ],
+    [{ clients: [{ ...client, introspects: resource.identifier }] }, 'clients[0].introspects'],
     [{ clients: [{ ...client, client_secret: 'short' }] }, 'clients[0].client_secret'],
     [{ clients: [{ ...client, client_secret_hash: 'plain-text' }] }, 'clients[0]'],
     [
@@ -61,6 +70,29 @@ describe('parseRegistryFile', () => {
     [{ clients: 'svc-a' as unknown as unknown[] }, 'clients'],
   ])('names the bad field %#', (over, field) => {
     expect(() => parseRegistryFile(file(over))).toThrow(`Invalid configuration: ${field}:`);
+  });
+
+  describe('introspects (the APIs a client serves as a resource server)', () => {
+    const ledger = { identifier: 'https://ledger.example.com', scopes: ['ledger:read'] };
+
+    it('is empty when absent: a client introspects only the tokens issued to itself', () => {
+      expect(parseRegistryFile(file()).clients[0]!.introspects).toEqual([]);
+    });
+
+    it('keeps every listed resource, whether or not the client may request it', () => {
+      const api = {
+        client_id: 'orders-api',
+        client_secret: 'a-long-enough-secret',
+        grant_types: [],
+        introspects: [resource.identifier, ledger.identifier],
+      };
+      const sut = parseRegistryFile(file({ resources: [resource, ledger], clients: [api] }));
+      expect(sut.clients[0]).toMatchObject({
+        clientId: 'orders-api',
+        resources: [],
+        introspects: [resource.identifier, ledger.identifier],
+      });
+    });
   });
 
   it('refuses a private key in a client key set', () => {
@@ -114,4 +146,32 @@ describe('parseRegistryFile', () => {
     const sut = parseRegistryFile(file({ clients: [hashed] }));
     expect(sut.clients[0]!.secret).toEqual({ kind: 'hash', value: hashed.client_secret_hash });
   });
+
+  it('refuses plain secrets when told to (production), naming the field, never the value', () => {
+    expect(() => parseRegistryFile(file(), { plainSecrets: false })).toThrow(
+      'clients[0].client_secret: plain-text secrets are refused when NODE_ENV=production',
+    );
+    expect(() => parseRegistryFile(file(), { plainSecrets: false })).not.toThrow(
+      client.client_secret,
+    );
+    const hashed = { ...client, client_secret: undefined, client_secret_hash: HASH };
+    expect(parseRegistryFile(file({ clients: [hashed] }), { plainSecrets: false }).clients).toEqual(
+      [expect.objectContaining({ secret: { kind: 'hash', value: HASH } })],
+    );
+  });
+
+  it.each([
+    [{ client_secret: 'short-secret' }, 'clients[0].client_secret'],
+    [
+      { client_secret: undefined, client_secret_hash: '$scrypt$short-secret' },
+      'client_secret_hash',
+    ],
+  ])('never quotes a secret or a hash it refuses %#', (over, field) => {
+    expect(() => parseRegistryFile(file({ clients: [{ ...client, ...over }] }))).toThrow(field);
+    expect(() => parseRegistryFile(file({ clients: [{ ...client, ...over }] }))).not.toThrow(
+      'short-secret',
+    );
+  });
 });
+
+const HASH = '$scrypt$ln=14,r=8,p=1$c2FsdA$a2V5';

@@ -20,11 +20,16 @@ const HASH_FORMAT = /^\$scrypt\$ln=\d+,r=\d+,p=\d+\$[A-Za-z0-9_-]+\$[A-Za-z0-9_-
 const DEFAULT_TTL = 3600;
 
 export interface RegistryFileOptions {
+  /** Plain-text `client_secret` values are for development; production takes only hashes. */
+  readonly plainSecrets?: boolean;
   /** Development only: a client's `jwks_uri` may be `http` on a loopback host. */
   readonly allowLoopbackHttpJwksUri?: boolean;
 }
 
-/** Validates the clients-and-resources file; every error names the JSON path of the bad field. */
+/**
+ * Validates the clients-and-resources file; every error names the JSON path of the bad field
+ * and never quotes a secret or a hash.
+ */
 export function parseRegistryFile(raw: unknown, options: RegistryFileOptions = {}): RegistryConfig {
   const root = object(raw, '$');
   const resources = array(root.resources, 'resources').map((r, i) =>
@@ -84,11 +89,8 @@ function parseClient(
   );
   const scopes = c.scope === undefined ? [] : scopeString(c.scope, `${path}.scope`);
   const known = new Map(resources.map((r) => [r.identifier, r]));
-  const clientResources = array(c.resources ?? [], `${path}.resources`).map((id, i) => {
-    if (typeof id !== 'string' || !known.has(id))
-      throw new ConfigError(`${path}.resources[${i}]`, 'names no resource defined in "resources"');
-    return id;
-  });
+  const clientResources = resourceRefs(c.resources, `${path}.resources`, known);
+  const introspects = resourceRefs(c.introspects, `${path}.introspects`, known);
   const offered = new Set(clientResources.flatMap((id) => known.get(id)?.scopes ?? []));
   const stray = scopes.find((s) => !offered.has(s));
   if (stray !== undefined)
@@ -96,13 +98,33 @@ function parseClient(
       `${path}.scope`,
       `"${stray}" is defined by none of the client's resources`,
     );
-  const base = { clientId, authMethod, grantTypes, scopes, resources: clientResources };
+  const base = {
+    clientId,
+    authMethod,
+    grantTypes,
+    scopes,
+    resources: clientResources,
+    introspects,
+  };
   return authMethod === 'private_key_jwt'
     ? { ...base, ...parseKeys(c, path, options) }
-    : { ...base, secret: parseSecret(c, path) };
+    : { ...base, secret: parseSecret(c, path, options.plainSecrets ?? true) };
 }
 
-function parseSecret(c: Json, path: string): ClientSecret {
+/** Identifiers of resources defined in the same file (`resources`, `introspects`). */
+function resourceRefs(
+  v: unknown,
+  path: string,
+  known: ReadonlyMap<string, ResourceConfig>,
+): string[] {
+  return array(v ?? [], path).map((id, i) => {
+    if (typeof id !== 'string' || !known.has(id))
+      throw new ConfigError(`${path}[${i}]`, 'names no resource defined in "resources"');
+    return id;
+  });
+}
+
+function parseSecret(c: Json, path: string, plainSecrets: boolean): ClientSecret {
   if (c.client_secret !== undefined && c.client_secret_hash !== undefined)
     throw new ConfigError(path, 'give client_secret or client_secret_hash, not both');
   if (c.client_secret_hash !== undefined) {
@@ -114,6 +136,12 @@ function parseSecret(c: Json, path: string): ClientSecret {
       );
     return { kind: 'hash', value };
   }
+  if (!plainSecrets && c.client_secret !== undefined)
+    throw new ConfigError(
+      `${path}.client_secret`,
+      'plain-text secrets are refused when NODE_ENV=production: give client_secret_hash ' +
+        '(make one with `npm run hash-secret`)',
+    );
   const value = nonEmptyString(c.client_secret, `${path}.client_secret`);
   if (value.length < 16)
     throw new ConfigError(`${path}.client_secret`, 'must be at least 16 characters');

@@ -19,6 +19,11 @@ describe('loadResourceServerEnv', () => {
     });
   });
 
+  it("bounds the API server's connections like the services'", () => {
+    expect(loadResourceServerEnv(base).http.requestTimeoutMs).toBe(30_000);
+    expect(loadResourceServerEnv({ ...base, MAX_CONNECTIONS: '64' }).http.maxConnections).toBe(64);
+  });
+
   it.each([
     [{ REDIS_URL: '' }, 'REDIS_URL'],
     [{ ISSUER: 'auth.example.com' }, 'ISSUER'],
@@ -26,9 +31,40 @@ describe('loadResourceServerEnv', () => {
     [{ REVOCATION_FAILURE_POLICY: 'fail-sometimes' }, 'REVOCATION_FAILURE_POLICY'],
     [{ REVOCATION_STALENESS_BUDGET_MS: '10' }, 'REVOCATION_STALENESS_BUDGET_MS'],
     [{ RESOURCE_CLIENT_ID: 'orders-api' }, 'RESOURCE_CLIENT_ID'],
+    [{ REQUEST_TIMEOUT_MS: '50' }, 'REQUEST_TIMEOUT_MS'],
   ])('stops on a bad value and names it %#', (env, name) => {
     expect(() => loadResourceServerEnv({ ...base, ...env })).toThrow(
       `Invalid configuration: ${name}:`,
     );
+  });
+
+  describe('with NODE_ENV=production', () => {
+    const production = {
+      ...base,
+      NODE_ENV: 'production',
+      RESOURCE_AUDIENCE: 'https://orders.example.com',
+      RESOURCE_CLIENT_ID: 'orders-api',
+      RESOURCE_CLIENT_SECRET: 'a-long-enough-secret',
+    };
+
+    it('accepts an explicit issuer and audience over https, and its own plain secret', () => {
+      expect(loadResourceServerEnv(production).introspection?.clientSecret).toBe(
+        'a-long-enough-secret',
+      );
+    });
+
+    it.each([
+      [{ ISSUER: undefined }, 'ISSUER: is required when NODE_ENV=production'],
+      [{ RESOURCE_AUDIENCE: undefined }, 'RESOURCE_AUDIENCE: is required when NODE_ENV=production'],
+      [{ JWKS_URI: 'http://auth.example.com/jwks' }, 'JWKS_URI: must be an https URL'],
+      [
+        { INTROSPECTION_ENDPOINT: 'http://auth.example.com/introspect' },
+        'INTROSPECTION_ENDPOINT: must be an https URL',
+      ],
+    ])('refuses a default or a clear-text URL %#', (over, message) => {
+      expect(() => loadResourceServerEnv({ ...production, ...over })).toThrow(
+        `Invalid configuration: ${message}`,
+      );
+    });
   });
 });

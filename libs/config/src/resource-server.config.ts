@@ -1,6 +1,8 @@
 import { ConfigError } from './config.error';
 import { httpUrl, integer, oneOf } from './env-values';
 import { FailurePolicy, FAILURE_POLICIES } from './config.types';
+import { isProduction } from './deployment-mode';
+import { HttpLimits, loadHttpLimits } from './http-limits.config';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -15,12 +17,27 @@ export interface ResourceServerEnv {
   readonly stalenessBudgetMs: number;
   readonly failurePolicy: FailurePolicy;
   readonly clockSkewSeconds: number;
+  /** The API's own HTTP server: request timeouts and connection cap. */
+  readonly http: HttpLimits;
 }
 
+/**
+ * With NODE_ENV=production the issuer and the audience must be given (the defaults name the
+ * example deployment) and keys and introspection go over https: a key set fetched in the clear
+ * lets anyone on the path sign tokens this API accepts. The API's own introspection secret is
+ * plain by nature (it presents it), so it is accepted as it is.
+ */
 export function loadResourceServerEnv(
   env: Env = process.env,
   defaultPort = 4000,
 ): ResourceServerEnv {
+  if (isProduction(env))
+    for (const name of ['ISSUER', 'RESOURCE_AUDIENCE'])
+      if (!env[name])
+        throw new ConfigError(
+          name,
+          'is required when NODE_ENV=production: the default is an example',
+        );
   const issuer = httpUrl(env.ISSUER, 'ISSUER', 'http://localhost:3000').replace(/\/+$/, '');
   const clientId = env.RESOURCE_CLIENT_ID;
   const clientSecret = env.RESOURCE_CLIENT_SECRET;
@@ -30,20 +47,31 @@ export function loadResourceServerEnv(
       'give RESOURCE_CLIENT_ID and RESOURCE_CLIENT_SECRET together',
     );
   if (!env.REDIS_URL) throw new ConfigError('REDIS_URL', 'the revocation mirror needs Redis');
+  const jwksUri = httpUrl(env.JWKS_URI, 'JWKS_URI', `${issuer}/oauth2/jwks`);
+  const introspectionEndpoint = httpUrl(
+    env.INTROSPECTION_ENDPOINT,
+    'INTROSPECTION_ENDPOINT',
+    `${issuer}/oauth2/introspect`,
+  );
+  if (isProduction(env)) {
+    if (!jwksUri.startsWith('https://'))
+      throw new ConfigError('JWKS_URI', 'must be an https URL when NODE_ENV=production');
+    if (clientId && !introspectionEndpoint.startsWith('https://'))
+      throw new ConfigError(
+        'INTROSPECTION_ENDPOINT',
+        'must be an https URL when NODE_ENV=production: the API sends its secret there',
+      );
+  }
   return Object.freeze({
     port: integer(env.PORT, 'PORT', defaultPort, 0, 65535),
     issuer,
     audience: httpUrl(env.RESOURCE_AUDIENCE, 'RESOURCE_AUDIENCE', 'https://orders.example.com'),
-    jwksUri: httpUrl(env.JWKS_URI, 'JWKS_URI', `${issuer}/oauth2/jwks`),
+    jwksUri,
     redisUrl: env.REDIS_URL,
     introspection:
       clientId && clientSecret
         ? {
-            endpoint: httpUrl(
-              env.INTROSPECTION_ENDPOINT,
-              'INTROSPECTION_ENDPOINT',
-              `${issuer}/oauth2/introspect`,
-            ),
+            endpoint: introspectionEndpoint,
             clientId,
             clientSecret,
           }
@@ -57,6 +85,7 @@ export function loadResourceServerEnv(
     ),
     failurePolicy: policy(env.REVOCATION_FAILURE_POLICY),
     clockSkewSeconds: integer(env.CLOCK_SKEW_SECONDS, 'CLOCK_SKEW_SECONDS', 5, 0, 300),
+    http: Object.freeze(loadHttpLimits(env)),
   });
 }
 

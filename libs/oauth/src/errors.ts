@@ -1,3 +1,5 @@
+import { AUTH_METHODS } from '@app/config';
+
 /**
  * RFC error codes, one class each (RFC 6749 §5.2, RFC 7009 §2.2.1, RFC 8707 §2, RFC 6749 §4.1.2.1).
  * Thrown anywhere; rendered in one place (OAuthExceptionFilter).
@@ -22,12 +24,21 @@ export class InvalidClient extends OAuthError {
   override readonly status = 401;
   override readonly headers: Record<string, string>;
 
-  /** RFC 6749 §5.2: a client that tried HTTP Basic gets the challenge back. */
+  /**
+   * RFC 9110 §15.5.2: every 401 carries a challenge. RFC 6749 §5.2: a client that tried HTTP
+   * Basic gets the Basic challenge back; any other gets the same scheme (the one every HTTP
+   * client library parses) with an auth-param (RFC 9110 §11.2) naming the methods the
+   * endpoints accept, as the metadata's `token_endpoint_auth_methods_supported` does. A
+   * challenge parser reads it as one more name=value pair; no new scheme to stumble on.
+   */
   constructor(description: string, triedBasic = false) {
     super(description);
-    this.headers = triedBasic ? { 'www-authenticate': 'Basic realm="oauth2"' } : {};
+    this.headers = { 'www-authenticate': triedBasic ? BASIC_CHALLENGE : METHODS_CHALLENGE };
   }
 }
+
+const BASIC_CHALLENGE = 'Basic realm="oauth2"';
+const METHODS_CHALLENGE = `${BASIC_CHALLENGE}, token_endpoint_auth_methods_supported="${AUTH_METHODS.join(' ')}"`;
 
 export class InvalidGrant extends OAuthError {
   readonly error = 'invalid_grant';
@@ -56,8 +67,27 @@ export class UnsupportedTokenType extends OAuthError {
 /** RFC 6749 §4.1.2.1 code, used with 503 when the event log cannot take a state change. */
 export class TemporarilyUnavailable extends OAuthError {
   readonly error = 'temporarily_unavailable';
-  override readonly status = 503;
-  override readonly headers = { 'retry-after': '1' };
+  override readonly status: number = 503;
+  override readonly headers: Readonly<Record<string, string>> = { 'retry-after': '1' };
+}
+
+/**
+ * 429 (RFC 6585 §4) for a client id or address with too many failed client authentications.
+ * RFC 6749 defines no code for it; `temporarily_unavailable` is the registered code that says
+ * "retry later" without judging the credentials: `invalid_client` would tell a client that its
+ * secret is wrong (and is answered only after a check this refuses to pay for), `slow_down`
+ * belongs to device-flow polling (RFC 8628 §3.5). The same answer whether or not the client
+ * exists or its secret is right, so it tells an attacker nothing.
+ */
+export class TooManyFailedAuthentications extends TemporarilyUnavailable {
+  override readonly status = 429;
+  override readonly headers: Readonly<Record<string, string>>;
+
+  constructor(retryAfterMs: number) {
+    super('too many failed client authentications; retry later');
+    // RFC 9110 §10.2.3: whole seconds, rounded up so that a retry on time is not refused.
+    this.headers = { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) };
+  }
 }
 
 export class ServerError extends OAuthError {

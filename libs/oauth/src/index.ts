@@ -5,5 +5,6 @@ export * from './http/form-body';
 export * from './http/oauth-endpoint';
 export * from './http/oauth-exception.filter';
 export * from './http/oauth-request';
+export * from './http/parameter-names';
 export * from './metadata';
 export * from './oauth.module';

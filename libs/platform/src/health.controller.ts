@@ -3,17 +3,26 @@ import type { FastifyReply } from 'fastify';
 import type Redis from 'ioredis';
 import { EVENT_BUS, EventBus } from '@app/events';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { PROJECTION_MARKER, ProjectionMarker, REDIS } from '@app/store';
+import { ProjectionGate, REDIS } from '@app/store';
 import { SERVICE_NAME } from './service-name';
+
+interface Needs {
+  readonly events: boolean;
+  readonly store: boolean;
+  /** Reads derived state (token records, revocations): only a complete projection will do. */
+  readonly projection: boolean;
+}
 
 /**
  * What each service needs to do its job. Introspection only reads the store: it stays ready (and
- * in the load balancer) through a Kafka outage, which stops writes only.
+ * in the load balancer) through a Kafka outage, which stops writes only. Issuance only writes
+ * derived state, so a store being rebuilt from the log does not stop it.
  */
-const NEEDS: Readonly<Record<string, { events: boolean; store: boolean }>> = {
-  introspection: { events: false, store: true },
+const NEEDS: Readonly<Record<string, Needs>> = {
+  introspection: { events: false, store: true, projection: true },
+  issuance: { events: true, store: true, projection: false },
 };
-const NEEDS_ALL = { events: true, store: true };
+const NEEDS_ALL: Needs = { events: true, store: true, projection: true };
 
 /**
  * Liveness (the process answers) and readiness (it can do its job: what it depends on is
@@ -26,7 +35,7 @@ export class HealthController {
     @Optional() @Inject(REDIS) private readonly redis: Redis | null,
     @Inject(SERVICE_NAME) private readonly service: string,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(PROJECTION_MARKER) private readonly marker: ProjectionMarker,
+    private readonly projection: ProjectionGate,
   ) {}
 
   @Get('live')
@@ -41,7 +50,7 @@ export class HealthController {
     const [events, store, projection] = await Promise.all([
       this.bus.ready(),
       this.redisReady(),
-      this.projectionBuilt(),
+      this.projectionBuilt(needs),
     ]);
     const ready = (events || !needs.events) && (store || !needs.store) && projection;
     reply.status(ready ? 200 : 503);
@@ -54,12 +63,12 @@ export class HealthController {
 
   /**
    * With Kafka as the record, the store is only trustworthy once the projector has built it:
-   * introspection (which answers from it) and the projector's host are not ready before.
+   * the services that answer from it (introspection, revocation) and the projector's host are
+   * not ready before. The same gate as their reads (always complete without Kafka).
    */
-  private async projectionBuilt(): Promise<boolean> {
-    const relies = this.service === 'introspection' || this.config.projector;
-    if (!this.config.kafka || !relies) return true;
-    return this.marker.present().catch(() => false);
+  private async projectionBuilt(needs: Needs): Promise<boolean> {
+    if (!needs.projection && !this.config.projector) return true;
+    return this.projection.complete();
   }
 
   private async redisReady(): Promise<boolean> {

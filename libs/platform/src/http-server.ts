@@ -1,8 +1,10 @@
-import { DynamicModule, Logger, LogLevel, Type } from '@nestjs/common';
+import { DynamicModule, HttpException, Logger, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '@app/config';
-import { OAuthExceptionFilter, OAuthRouter } from '@app/oauth';
+import { OAuthExceptionFilter, OAuthRouter, sendOAuthFailure } from '@app/oauth';
+import { limitedFastifyAdapter } from './http-limits';
 
 const LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
   error: ['fatal', 'error'],
@@ -13,13 +15,22 @@ const LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
 
 /**
  * Creates a service's HTTP application on Fastify. Bodies are read as raw strings under a fixed
- * limit and parsed strictly by the endpoint (FormParams), whatever content type they claim.
+ * limit and parsed strictly by the endpoint (FormParams), whatever content type they claim;
+ * connections are bounded in time and number (HttpLimits).
  */
 export async function createHttpApp(
   rootModule: Type<unknown> | DynamicModule,
   config: AppConfig,
 ): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit, trustProxy: false });
+  const adapter = limitedFastifyAdapter(config.http, {
+    bodyLimit: config.bodyLimit,
+    // The caller's address keys the per-address throttle of failed client authentications: only
+    // the proxies TRUST_PROXY names may set it through X-Forwarded-For.
+    trustProxy: config.trustProxy && [...config.trustProxy],
+    // Fastify's own answer to a malformed or over-long URL quotes the URL back: render ours.
+    frameworkErrors: (e: FastifyError, _req: FastifyRequest, reply: FastifyReply) =>
+      sendOAuthFailure(reply, new HttpException(e.code, e.statusCode ?? 500)),
+  });
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
     bodyParser: false,
     logger: LEVELS[config.logLevel],
@@ -32,10 +43,8 @@ export async function createHttpApp(
   // The OAuth endpoints go straight on Fastify, after init so that they get Nest's error handler.
   await app.init();
   app.get(OAuthRouter).mount(fastify);
-  if (!config.keysFile)
-    new Logger('Keys').warn(
-      'Signing keys were generated at start and are for development only: tokens die with this ' +
-        'process. Set KEYS_FILE to a JWK set with private keys for anything else.',
-    );
+  // Development defaults said loudly (production refuses them: libs/config deployment-mode.ts).
+  const log = new Logger('Config');
+  for (const warning of config.warnings) log.warn(warning);
   return app;
 }

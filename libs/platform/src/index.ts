@@ -1,4 +1,5 @@
 export * from './http-server';
+export * from './http-limits';
 export * from './platform.module';
 export * from './service-runner';
 export * from './service-name';

@@ -1,23 +1,26 @@
 import { ClientConfig, RegistryConfig, ResourceConfig } from '@app/config';
 import { timingSafeEqual } from 'node:crypto';
-import { sha256, verifySecretHash } from './secret-hash';
+import { ScryptGate } from './scrypt.gate';
+import { dummySecretHash, sha256, verifySecretHash } from './secret-hash';
+import { VerifiedSecretCache } from './verified-secret.cache';
 
 /** The configured clients and resources, looked up by identifier. */
 export class ClientRegistry {
   private readonly clients: Map<string, ClientConfig>;
   private readonly resources: Map<string, ResourceConfig>;
-  /**
-   * SHA-256 of the last secret that passed scrypt, per client: a repeat is checked in constant
-   * time without paying scrypt again. Safe because client secrets are high-entropy (a fast hash
-   * of a 128-bit secret is not brute-forceable); a changed secret simply misses the cache.
-   */
-  private readonly verified = new Map<string, Buffer>();
+  private readonly verified = new VerifiedSecretCache();
+  /** What a refused secret costs when there is no real hash to check it against. */
+  private readonly dummyHash: string;
   /** SHA-256 of each plain (development) secret, computed once. */
   private readonly plainDigests = new Map<string, Buffer>();
+  private readonly scrypt: ScryptGate;
 
-  constructor(config: RegistryConfig) {
+  /** `scryptConcurrency`: scrypt computations at a time (SCRYPT_CONCURRENCY). */
+  constructor(config: RegistryConfig, scryptConcurrency = 2) {
     this.clients = new Map(config.clients.map((c) => [c.clientId, c]));
     this.resources = new Map(config.resources.map((r) => [r.identifier, r]));
+    this.dummyHash = dummySecretHash(commonHash(config.clients));
+    this.scrypt = new ScryptGate(scryptConcurrency);
   }
 
   client(clientId: string): ClientConfig | undefined {
@@ -26,6 +29,41 @@ export class ClientRegistry {
 
   resource(identifier: string): ResourceConfig | undefined {
     return this.resources.get(identifier);
+  }
+
+  /**
+   * Whether `secret` is the client's. Every refusal costs one scrypt: an unknown client, one
+   * without a secret, or a wrong plain secret is checked against a dummy hash with the
+   * registry's parameters, so the time a refusal takes does not tell which client ids exist.
+   * Throws SecretCheckBusy when too many scrypt computations are already waiting.
+   */
+  async secretMatches(client: ClientConfig | undefined, secret: string): Promise<boolean> {
+    const stored = client?.secret;
+    if (!client || !stored) return this.refuse(secret);
+    if (stored.kind === 'plain')
+      return timingSafeEqual(sha256(secret), this.plainDigest(client)) || this.refuse(secret);
+    if (this.verified.has(client.clientId, stored.value, secret)) return true;
+    const ok = await this.scrypt.run(() => verifySecretHash(secret, stored.value));
+    if (ok) this.verified.add(client.clientId, stored.value, secret);
+    return ok;
+  }
+
+  /**
+   * Whether `secret` is the client's, as far as that is known without scrypt: a plain
+   * (development) secret, or a hashed one that already passed scrypt against the client's
+   * current hash. One digest or HMAC, so callers may let it through where they would refuse to
+   * pay for a full check. False means "not known this cheaply", not "wrong".
+   */
+  recognises(client: ClientConfig, secret: string): boolean {
+    const stored = client.secret;
+    if (!stored) return false;
+    if (stored.kind === 'plain') return timingSafeEqual(sha256(secret), this.plainDigest(client));
+    return this.verified.has(client.clientId, stored.value, secret);
+  }
+
+  private async refuse(secret: string): Promise<false> {
+    await this.scrypt.run(() => verifySecretHash(secret, this.dummyHash));
+    return false;
   }
 
   /** Comparing digests makes the check constant-time whatever the lengths. */
@@ -37,16 +75,16 @@ export class ClientRegistry {
     }
     return d;
   }
+}
 
-  async secretMatches(client: ClientConfig, secret: string): Promise<boolean> {
-    const stored = client.secret;
-    if (!stored) return false;
-    const digest = sha256(secret);
-    if (stored.kind === 'plain') return timingSafeEqual(digest, this.plainDigest(client));
-    const cached = this.verified.get(client.clientId);
-    if (cached && timingSafeEqual(cached, digest)) return true;
-    const ok = await verifySecretHash(secret, stored.value);
-    if (ok) this.verified.set(client.clientId, digest);
-    return ok;
+/** The hash whose scrypt parameters most clients use (usually all: one script makes them). */
+function commonHash(clients: readonly ClientConfig[]): string | undefined {
+  const byParameters = new Map<string, { hash: string; count: number }>();
+  for (const c of clients) {
+    if (c.secret?.kind !== 'hash') continue;
+    const parameters = c.secret.value.split('$')[2] ?? '';
+    const seen = byParameters.get(parameters) ?? { hash: c.secret.value, count: 0 };
+    byParameters.set(parameters, { ...seen, count: seen.count + 1 });
   }
+  return [...byParameters.values()].sort((a, b) => b.count - a.count)[0]?.hash;
 }

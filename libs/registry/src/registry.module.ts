@@ -8,7 +8,8 @@ import { ClientRegistry } from './client.registry';
     {
       provide: ClientRegistry,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => new ClientRegistry(config.registry),
+      useFactory: (config: AppConfig) =>
+        new ClientRegistry(config.registry, config.scryptConcurrency),
     },
   ],
   exports: [ClientRegistry],

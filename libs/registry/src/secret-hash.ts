@@ -1,4 +1,4 @@
-import { hash, scrypt, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
 /**
  * Client secrets at rest: `$scrypt$ln=<log2 N>,r=<r>,p=<p>$<salt>$<key>` (base64url salt and
@@ -22,6 +22,21 @@ export function verifySecretHash(secret: string, encoded: string): Promise<boole
       (err, derived) => (err ? reject(err) : resolve(timingSafeEqual(derived, expected))),
     ),
   );
+}
+
+/** The parameters `npm run hash-secret` uses (scripts/hash-secret.js). */
+const DEFAULT_PARAMETERS = 'ln=14,r=8,p=1';
+
+/**
+ * A hash no secret matches (random salt and key), with the scrypt parameters of `like` (or the
+ * defaults): checking a secret against it costs what checking a real one does, so an unknown
+ * client cannot be told from a known one by the time its refusal takes.
+ */
+export function dummySecretHash(like?: string): string {
+  const m = like === undefined ? null : FORMAT.exec(like);
+  const params = m ? `ln=${m[1]},r=${m[2]},p=${m[3]}` : DEFAULT_PARAMETERS;
+  const b64 = (n: number) => randomBytes(n).toString('base64url');
+  return `$scrypt$${params}$${b64(16)}$${b64(32)}`;
 }
 
 export function sha256(value: string): Buffer {

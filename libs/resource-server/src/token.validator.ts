@@ -99,6 +99,16 @@ export class TokenValidator {
     if (!required.every((s) => token.scopes.includes(s))) throw new InsufficientScope(required);
   }
 
+  /**
+   * Whether this replica can check revocations now: its mirror was confirmed current within the
+   * staleness budget (never while the store it follows is being rebuilt from the log). Serve it
+   * as the API's readiness, so that orchestrators route no traffic to a replica that would
+   * refuse (fail-closed) or could not vouch for (fail-open) every token.
+   */
+  get ready(): boolean {
+    return this.mirror?.current ?? false;
+  }
+
   /** A key-rotation notice: fetch the issuer's keys now instead of on the next unknown kid. */
   refreshKeys(): Promise<void> {
     return this.keys.refresh();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Revocation } from './store.ports';
 
 /**
@@ -25,7 +26,19 @@ export const RedisKeys = {
   announcedKey: (kid: string) => `${PREFIX}:key:{${kid}}`,
   /** Stream of revocations that replicas follow. Writer: revocation. Readers: every replica. */
   revocationStream: () => `${PREFIX}:revocations`,
+  /**
+   * Failed client authentications naming a client id, in the current window. Writer and reader:
+   * client authentication (every endpoint). The id is whatever the caller sent, known or not,
+   * so it is digested: a key's length never depends on attacker input.
+   */
+  authFailuresByClient: (clientId: string) => `${PREFIX}:authfail:client:{${digest(clientId)}}`,
+  /** Failed client authentications from one source address. Writer/reader as above. */
+  authFailuresByAddress: (address: string) => `${PREFIX}:authfail:addr:{${address}}`,
 } as const;
+
+function digest(value: string): string {
+  return createHash('sha256').update(value).digest('base64url');
+}
 
 /** The key under which a revocation is kept. */
 export function revocationKey(r: Revocation): string {

@@ -5,6 +5,17 @@ export type RevocationFeedEntry =
   | { readonly id: string; readonly revocation: Revocation }
   | { readonly id: string; readonly key: KeyNotice };
 
+/** What one read of the feed found. */
+export interface RevocationFeedBatch {
+  readonly entries: RevocationFeedEntry[];
+  /**
+   * Whether the store held its whole projection (the marker was there) when the read was sent.
+   * A store being rebuilt from the log (Redis restarted empty) feeds what it has so far, but
+   * only a complete one means the entries read up to now are every live revocation.
+   */
+  readonly complete: boolean;
+}
+
 /**
  * The ordered feed of revocations (and signing-key notices) that replicas follow (a Redis stream, trimmed by age). Unlike
  * pub/sub, a reader that reconnects loses nothing: it reads on from its last id.
@@ -12,8 +23,8 @@ export type RevocationFeedEntry =
 export interface RevocationFeed {
   /**
    * Entries after `afterId` (`0` for the oldest retained), waiting up to `blockMs` for the first
-   * one; an empty answer means none arrived in that time. Rejects when the feed is unreachable.
+   * one; no entries means none arrived in that time. Rejects when the feed is unreachable.
    */
-  read(afterId: string, blockMs: number): Promise<RevocationFeedEntry[]>;
+  read(afterId: string, blockMs: number): Promise<RevocationFeedBatch>;
   close(): Promise<void>;
 }

@@ -8,9 +8,22 @@ import { openRedis } from './redis/redis-connection';
 import { RedisReplayStore } from './redis/redis-replay.store';
 import { RedisRevocationStore } from './redis/redis-revocation.store';
 import { RedisTokenStore } from './redis/redis-token.store';
-import { PROJECTION_MARKER, REPLAY_STORE, REVOCATION_STORE, TOKEN_STORE } from './store.ports';
+import {
+  AUTH_FAILURE_THROTTLE,
+  PROJECTION_MARKER,
+  ProjectionMarker,
+  REPLAY_STORE,
+  REVOCATION_STORE,
+  TOKEN_STORE,
+} from './store.ports';
 import { MemoryProjectionMarker } from './memory/memory-projection.marker';
 import { RedisProjectionMarker } from './redis/redis-projection.marker';
+import { MemoryAuthFailureThrottle } from './memory/memory-auth-failure.throttle';
+import { RedisAuthFailureThrottle } from './redis/redis-auth-failure.throttle';
+import { ProjectionGate } from './projection/projection.gate';
+import { ProjectionKeeper } from './projection/projection.keeper';
+import { ProjectedRevocationStore } from './projection/projected-revocation.store';
+import { ProjectedTokenStore } from './projection/projected-token.store';
 
 /** The shared Redis connection, or null when the process runs on in-memory stores. */
 export const REDIS = Symbol('Redis');
@@ -33,19 +46,40 @@ class RedisCloser implements OnApplicationShutdown {
       useFactory: (c: AppConfig) => (c.redisUrl ? openRedis(c.redisUrl, 'token-lifecycle') : null),
     },
     {
+      provide: ProjectionGate,
+      inject: [PROJECTION_MARKER, APP_CONFIG, REDIS],
+      useFactory: (marker: ProjectionMarker, c: AppConfig, redis: Redis | null) => {
+        const gate = new ProjectionGate(marker, { projected: c.kafka !== undefined });
+        // A lost connection may mean a Redis that comes back empty: trust no earlier check.
+        redis?.on('close', () => gate.forget());
+        return gate;
+      },
+    },
+    // With a log the stores are derived, and their reads pass the projection gate; without
+    // one they are the record (nothing to gate, nothing added to the hot path).
+    {
       provide: TOKEN_STORE,
-      inject: [REDIS],
-      useFactory: (redis: Redis | null) =>
-        redis ? new RedisTokenStore(redis) : new MemoryTokenStore(),
+      inject: [REDIS, APP_CONFIG, ProjectionGate],
+      useFactory: (redis: Redis | null, c: AppConfig, gate: ProjectionGate) => {
+        const store = redis ? new RedisTokenStore(redis) : new MemoryTokenStore();
+        return c.kafka ? new ProjectedTokenStore(store, gate) : store;
+      },
     },
     {
       provide: REVOCATION_STORE,
-      inject: [REDIS, APP_CONFIG],
-      useFactory: (redis: Redis | null, c: AppConfig) =>
+      inject: [REDIS, APP_CONFIG, ProjectionGate, PROJECTION_MARKER],
+      useFactory: (
+        redis: Redis | null,
+        c: AppConfig,
+        gate: ProjectionGate,
+        marker: ProjectionMarker,
+      ) => {
         // Both keep the feed for the longest token lifetime: older entries cover no live token.
-        redis
+        const store = redis
           ? new RedisRevocationStore(redis, c.maxTokenTtl * 1000)
-          : new MemoryRevocationStore(c.maxTokenTtl * 1000),
+          : new MemoryRevocationStore(c.maxTokenTtl * 1000, marker);
+        return c.kafka ? new ProjectedRevocationStore(store, gate) : store;
+      },
     },
     {
       provide: REPLAY_STORE,
@@ -59,8 +93,25 @@ class RedisCloser implements OnApplicationShutdown {
       useFactory: (redis: Redis | null) =>
         redis ? new RedisProjectionMarker(redis) : new MemoryProjectionMarker(),
     },
+    {
+      provide: AUTH_FAILURE_THROTTLE,
+      inject: [REDIS, APP_CONFIG],
+      useFactory: (redis: Redis | null, c: AppConfig) =>
+        redis
+          ? new RedisAuthFailureThrottle(redis, c.authThrottle)
+          : new MemoryAuthFailureThrottle(c.authThrottle),
+    },
+    ProjectionKeeper,
     RedisCloser,
   ],
-  exports: [REDIS, TOKEN_STORE, REVOCATION_STORE, REPLAY_STORE, PROJECTION_MARKER],
+  exports: [
+    REDIS,
+    TOKEN_STORE,
+    REVOCATION_STORE,
+    REPLAY_STORE,
+    PROJECTION_MARKER,
+    AUTH_FAILURE_THROTTLE,
+    ProjectionGate,
+  ],
 })
 export class StoreModule {}

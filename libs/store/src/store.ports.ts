@@ -58,6 +58,24 @@ export interface ReplayStore {
   claimOnce(key: string, expiresAt: number): Promise<boolean>;
 }
 
+/** Who attempted a client authentication: the client id it named (if any) and its address. */
+export interface AuthAttempt {
+  readonly clientId?: string;
+  readonly address: string;
+}
+
+/**
+ * Failed client authentications, counted per client id and per source address in a fixed
+ * window shared by every replica. Only failures are recorded: a caller that keeps succeeding
+ * is never slowed down.
+ */
+export interface AuthFailureThrottle {
+  /** Milliseconds until the attempt may be checked again; 0 when it may be checked now. */
+  retryAfter(attempt: AuthAttempt): Promise<number>;
+  /** Counts one failure against the client id (when named) and against the address. */
+  recordFailure(attempt: AuthAttempt): Promise<void>;
+}
+
 /**
  * Whether the derived state has been built from the log. A store that lost its data (flushed,
  * replaced) has no marker, and the projector then replays the log from the start.
@@ -79,3 +97,4 @@ export const TOKEN_STORE = Symbol('TokenStore');
 export const REVOCATION_STORE = Symbol('RevocationStore');
 export const REPLAY_STORE = Symbol('ReplayStore');
 export const PROJECTION_MARKER = Symbol('ProjectionMarker');
+export const AUTH_FAILURE_THROTTLE = Symbol('AuthFailureThrottle');

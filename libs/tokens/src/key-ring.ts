@@ -1,5 +1,7 @@
+import { KeyObject } from 'node:crypto';
 import {
   calculateJwkThumbprint,
+  compactVerify,
   exportJWK,
   generateKeyPair,
   importJWK,
@@ -8,6 +10,7 @@ import {
   KeyLike,
 } from 'jose';
 import { SigningAlg, SIGNING_ALGS } from '@app/config';
+import { signCompactJws } from './compact-jws.signer';
 import { VerificationKeys } from './verification-keys';
 
 export interface SigningKey {
@@ -40,23 +43,56 @@ export class KeyRing implements VerificationKeys {
     return ring;
   }
 
-  /** A JWK set with private keys (KEYS_FILE); the first key of each algorithm signs. */
-  static async fromJwks(jwks: { keys?: unknown }): Promise<KeyRing> {
-    if (!Array.isArray(jwks.keys) || jwks.keys.length === 0)
-      throw new Error('the key set has no "keys"');
+  /**
+   * A JWK set with private keys (KEYS_FILE); the first key of each algorithm signs. Errors name
+   * the key by its index and never quote it: the set is private key material.
+   */
+  static async fromJwks(jwks: unknown): Promise<KeyRing> {
+    const keys = (jwks as { keys?: unknown } | null)?.keys;
+    if (!Array.isArray(keys) || keys.length === 0) throw new Error('the key set has no "keys"');
     const ring = new KeyRing();
-    for (const jwk of jwks.keys as JWK[]) await ring.add(jwk);
+    for (const [i, jwk] of keys.entries()) {
+      try {
+        if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk))
+          throw new Error('must be a JWK object');
+        await ring.add(jwk as JWK);
+      } catch (e) {
+        throw new Error(`keys[${i}]: ${(e as Error).message}`);
+      }
+    }
     return ring;
   }
 
+  /** Adds a private JWK; its errors never quote the key. */
   async add(jwk: JWK): Promise<void> {
     const alg = jwk.alg as SigningAlg;
     if (!SIGNING_ALGS.includes(alg)) throw new Error(`key alg must be one of ${SIGNING_ALGS}`);
-    if (!jwk.d) throw new Error(`key ${jwk.kid ?? ''} has no private part`);
+    if (typeof jwk.d !== 'string') throw new Error('the key has no private part ("d")');
     const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = jwk;
-    const kid = jwk.kid ?? (await calculateJwkThumbprint(publicJwk));
-    const privateKey = (await importJWK(jwk, alg)) as KeyLike;
-    const key = (await importJWK(publicJwk, alg)) as KeyLike;
+    let imported: { kid: string; privateKey: KeyLike; key: KeyLike };
+    try {
+      imported = {
+        kid: jwk.kid ?? (await calculateJwkThumbprint(publicJwk)),
+        privateKey: (await importJWK(jwk, alg)) as KeyLike,
+        key: (await importJWK(publicJwk, alg)) as KeyLike,
+      };
+    } catch (e) {
+      // jose and node:crypto explain in their own words, which may one day include the input.
+      const code = (e as { code?: unknown }).code;
+      throw new Error(
+        `cannot be imported as an ${alg} private key` +
+          (typeof code === 'string' ? ` (${code})` : ''),
+      );
+    }
+    // Import checks neither that the key suits `alg` nor that `d` belongs to the public part:
+    // find out now, not when the first token is signed or verified.
+    try {
+      const probe = signCompactJws({ alg }, {}, alg, imported.privateKey as KeyObject);
+      await compactVerify(probe, imported.key, { algorithms: [alg] });
+    } catch {
+      throw new Error(`is not a working ${alg} key pair: a test signature did not verify`);
+    }
+    const { kid, privateKey, key } = imported;
     this.published.set(kid, { alg, key, jwk: { ...publicJwk, kid, alg, use: 'sig' } });
     if (!this.active.has(alg)) this.active.set(alg, { kid, alg, privateKey });
   }

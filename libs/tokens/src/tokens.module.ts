@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_CONFIG, AppConfig, readJson } from '@app/config';
+import { APP_CONFIG, AppConfig, ConfigError, readJson } from '@app/config';
 import { ClientAssertionVerifier } from './client-assertion.verifier';
 import { JwtAccessTokenFormat } from './jwt-access-token.format';
 import { KeyRing } from './key-ring';
@@ -11,9 +11,7 @@ import { KeyRing } from './key-ring';
       provide: KeyRing,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) =>
-        config.keysFile
-          ? KeyRing.fromJwks(readJson(config.keysFile, 'KEYS_FILE') as { keys?: unknown })
-          : KeyRing.generate(),
+        config.keysFile ? loadKeysFile(config.keysFile) : KeyRing.generate(),
     },
     {
       provide: JwtAccessTokenFormat,
@@ -26,10 +24,21 @@ import { KeyRing } from './key-ring';
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) =>
         new ClientAssertionVerifier({
-          jwksHttp: config.clientJwksLoopbackHttp ? 'loopback' : 'refuse',
+          // Development only: a client's jwks_uri may be http on this machine.
+          jwksHttp: config.production ? 'refuse' : 'loopback',
         }),
     },
   ],
   exports: [KeyRing, JwtAccessTokenFormat, ClientAssertionVerifier],
 })
 export class TokensModule {}
+
+/** KEYS_FILE: a start-up error names the file and the faulty key, never its content. */
+async function loadKeysFile(file: string): Promise<KeyRing> {
+  const jwks = readJson(file, 'KEYS_FILE');
+  try {
+    return await KeyRing.fromJwks(jwks);
+  } catch (e) {
+    throw new ConfigError('KEYS_FILE', `${file}: ${(e as Error).message}`);
+  }
+}

@@ -5,13 +5,14 @@ import { ClientRegistry } from '@app/registry';
 /**
  * RFC 8707 §2: `resource` picks the API; absent, the client's first listed resource.
  * It must be an absolute URI without a fragment, known, and allowed for the client.
+ * Descriptions never repeat the requested value (RFC 6749 §5.2).
  */
 export function resolveResource(
   registry: ClientRegistry,
   client: ClientConfig,
   form: FormParams,
 ): ResourceConfig {
-  const requested = form.get('resource') ?? client.resources[0];
+  const requested = requestedResource(form) ?? client.resources[0];
   if (requested === undefined) throw new InvalidTarget('the client may not request any resource');
   const resource = registry.resource(requested);
   if (resource && client.resources.includes(requested)) return resource;
@@ -19,6 +20,20 @@ export function resolveResource(
   if (!URL.canParse(requested) || requested.includes('#'))
     throw new InvalidTarget('resource must be an absolute URI without a fragment');
   throw new InvalidTarget('the resource is unknown or not allowed for this client');
+}
+
+/**
+ * RFC 8707 §2 lets a client name several resources for one token; the server decides whether it
+ * can serve them together. An access token here carries exactly one audience (RFC 9068 `aud`), so
+ * several different resources cannot: `invalid_target`. The same one repeated is one resource.
+ */
+function requestedResource(form: FormParams): string | undefined {
+  const distinct = new Set(form.getAll('resource'));
+  if (distinct.size > 1)
+    throw new InvalidTarget(
+      'one access token serves one resource: request a token for each resource separately',
+    );
+  return distinct.values().next().value;
 }
 
 /**
@@ -39,6 +54,11 @@ export function resolveScope(
   const scopes = requested.split(' ');
   if (scopes.some((s) => s === '')) throw new InvalidScope('scope must be single-space delimited');
   const refused = scopes.find((s) => !granted.includes(s));
-  if (refused !== undefined) throw new InvalidScope(`scope "${refused}" is not allowed`);
-  return [...new Set(scopes)];
+  if (refused === undefined) return [...new Set(scopes)];
+  // RFC 6749 §5.2: the description never repeats the requested value.
+  throw new InvalidScope(
+    resource.scopes.includes(refused)
+      ? 'a requested scope is not allowed for this client'
+      : 'a requested scope is not defined by the resource',
+  );
 }

@@ -39,14 +39,23 @@ describe('extractCredentials', () => {
     ).toThrow(expect.objectContaining({ error: 'invalid_request' }));
   });
 
-  it('answers no credentials with invalid_client and no Basic challenge', () => {
+  // RFC 9110 §15.5.2: a 401 always carries a challenge; without Basic it names every method.
+  it('answers no credentials with invalid_client and a challenge naming the methods', () => {
     let thrown: unknown;
     try {
       extractCredentials({ form: form('client_id=a') });
     } catch (e) {
       thrown = e;
     }
-    expect(thrown).toMatchObject({ error: 'invalid_client', status: 401, headers: {} });
+    expect(thrown).toMatchObject({
+      error: 'invalid_client',
+      status: 401,
+      headers: {
+        'www-authenticate':
+          'Basic realm="oauth2", token_endpoint_auth_methods_supported=' +
+          '"client_secret_basic client_secret_post private_key_jwt"',
+      },
+    });
   });
 
   it('challenges malformed Basic credentials with WWW-Authenticate', () => {

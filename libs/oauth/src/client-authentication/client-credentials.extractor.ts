@@ -10,7 +10,9 @@ export type PresentedCredentials =
   | { readonly method: 'private_key_jwt'; readonly clientId?: string; readonly assertion: string };
 
 /** RFC 6749 §2.3: exactly one authentication method per request. */
-export function extractCredentials(req: OAuthRequest): PresentedCredentials {
+export function extractCredentials(
+  req: Pick<OAuthRequest, 'form' | 'authorization'>,
+): PresentedCredentials {
   const basic = req.authorization?.match(/^Basic +(\S+)\s*$/i)?.[1];
   const triedBasic = req.authorization !== undefined && /^Basic\b/i.test(req.authorization);
   const form = req.form;

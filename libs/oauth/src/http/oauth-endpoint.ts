@@ -67,6 +67,7 @@ function answer(handle: EndpointMethod, req: FastifyRequest, reply: FastifyReply
     result = handle({
       form: FormParams.parse(req.headers['content-type'], req.body),
       authorization: req.headers.authorization,
+      sourceAddress: req.ip,
     });
   } catch (e) {
     sendOAuthFailure(reply, e);

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { OAuthError, ServerError, TemporarilyUnavailable } from '../errors';
+import { InvalidRequest, OAuthError, ServerError, TemporarilyUnavailable } from '../errors';
+import { safeErrorDescription } from './error-description';
 import { EventBusUnavailable } from '@app/events';
 import { StoreUnavailable } from '@app/store';
 
@@ -33,6 +34,10 @@ function toOAuthError(e: unknown): OAuthError | HttpException {
     return new TemporarilyUnavailable('the service cannot check token state now; retry');
   }
   if (e instanceof HttpException && e.getStatus() < 500) return e;
+  // The client went away, or was cut off by REQUEST_TIMEOUT_MS, before its body arrived: no
+  // fault of ours, and a stalling client must not be able to fill the error log.
+  if ((e as NodeJS.ErrnoException | undefined)?.code === 'ECONNRESET')
+    return new InvalidRequest('the request body did not arrive');
   logger.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
   return new ServerError('the server could not handle the request');
 }
@@ -40,19 +45,40 @@ function toOAuthError(e: unknown): OAuthError | HttpException {
 export function sendOAuthError(reply: FastifyReply, e: OAuthError | HttpException): void {
   reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
   if (e instanceof HttpException) {
-    reply
-      .status(e.getStatus())
-      .send({ error: httpErrorCode(e.getStatus()), error_description: e.message });
+    const status = e.getStatus();
+    send(reply, status, httpErrorCode(status), httpDescription(status));
     return;
   }
   for (const [name, value] of Object.entries(e.headers)) reply.header(name, value);
-  reply.status(e.status).send({ error: e.error, error_description: e.description });
+  send(reply, e.status, e.error, e.description);
+}
+
+function send(reply: FastifyReply, status: number, error: string, description: string): void {
+  reply.status(status).send({ error, error_description: safeErrorDescription(error, description) });
 }
 
 /** Nest raises HttpExceptions for routing and for Fastify's body limit (413). */
 function httpErrorCode(status: number): string {
   return status === 404 ? 'not_found' : status === 405 ? 'method_not_allowed' : 'invalid_request';
 }
+
+/**
+ * Their messages can quote the request (Nest's 404 is "Cannot POST /the/path"), so they are never
+ * sent: the status alone picks the description (RFC 6749 §5.2: never echo request input).
+ */
+function httpDescription(status: number): string {
+  return HTTP_DESCRIPTIONS[status] ?? 'the request cannot be handled';
+}
+
+const HTTP_DESCRIPTIONS: Readonly<Record<number, string>> = {
+  400: 'the request is malformed',
+  404: 'there is no endpoint for this method and path',
+  405: 'this method is not allowed here',
+  408: 'the request did not arrive in time',
+  413: 'the request body is too large',
+  414: 'the request URL is too long',
+  415: 'the content type is not supported',
+};
 
 function causeOf(e: Error): string {
   return e.cause instanceof Error ? e.cause.message : String(e.cause);

@@ -4,4 +4,9 @@ import { FormParams } from './form-body';
 export interface OAuthRequest {
   readonly form: FormParams;
   readonly authorization?: string;
+  /**
+   * The caller's IP address: the peer, or what a proxy TRUST_PROXY names says in
+   * `X-Forwarded-For`. It keys the throttle of failed client authentications.
+   */
+  readonly sourceAddress: string;
 }

@@ -1,6 +1,12 @@
-import { RevocationFeed, RevocationFeedEntry } from '../revocation-feed.port';
+import { RevocationFeed, RevocationFeedBatch, RevocationFeedEntry } from '../revocation-feed.port';
 import { RevocationSet } from '../revocation-set';
-import { KeyNotice, Revocation, RevocationStore, RevocationSubject } from '../store.ports';
+import {
+  KeyNotice,
+  ProjectionMarker,
+  Revocation,
+  RevocationStore,
+  RevocationSubject,
+} from '../store.ports';
 
 /** One process's revocations, and the feed of them that in-process mirrors follow. */
 export class MemoryRevocationStore implements RevocationStore, RevocationFeed {
@@ -10,8 +16,15 @@ export class MemoryRevocationStore implements RevocationStore, RevocationFeed {
   private readonly announced = new Set<string>();
   private sequence = 0;
 
-  /** `retentionMs`: the longest token lifetime (the store module passes the configured one). */
-  constructor(private readonly retentionMs = 86_400_000) {}
+  /**
+   * `retentionMs`: the longest token lifetime (the store module passes the configured one).
+   * `marker`: the projection marker of this store, which tells the feed's readers whether it is
+   * complete, as the Redis feed does; a store without one is its own record, always complete.
+   */
+  constructor(
+    private readonly retentionMs = 86_400_000,
+    private readonly marker?: ProjectionMarker,
+  ) {}
 
   async revoke(r: Revocation): Promise<void> {
     this.set.add(r);
@@ -41,9 +54,10 @@ export class MemoryRevocationStore implements RevocationStore, RevocationFeed {
     this.append({ id: this.nextId(), key: notice });
   }
 
-  async read(afterId: string, blockMs: number): Promise<RevocationFeedEntry[]> {
+  async read(afterId: string, blockMs: number): Promise<RevocationFeedBatch> {
+    const complete = this.marker ? await this.marker.present() : true;
     const after = this.feed.filter((e) => compareIds(e.id, afterId) > 0);
-    if (after.length > 0 || blockMs <= 0) return after;
+    if (after.length > 0 || blockMs <= 0) return { entries: after, complete };
     await new Promise<void>((resolve) => {
       const wake = () => {
         clearTimeout(timer);
@@ -53,7 +67,7 @@ export class MemoryRevocationStore implements RevocationStore, RevocationFeed {
       const timer = setTimeout(wake, blockMs);
       this.waiting.add(wake);
     });
-    return this.feed.filter((e) => compareIds(e.id, afterId) > 0);
+    return { entries: this.feed.filter((e) => compareIds(e.id, afterId) > 0), complete };
   }
 
   async close(): Promise<void> {

@@ -1,3 +1,4 @@
+import { MemoryProjectionMarker } from '../memory/memory-projection.marker';
 import { MemoryRevocationStore } from '../memory/memory-revocation.store';
 import { RevocationFeed } from '../revocation-feed.port';
 import { Revocation } from '../store.ports';
@@ -116,5 +117,48 @@ describe('RevocationMirror', () => {
     await store.revoke({ ...token('short'), expiresAt: Date.now() + 150 });
     await eventually(() => sut.isRevoked(subject('short')));
     await eventually(() => !sut.isRevoked(subject('short')), 1000);
+  });
+
+  describe('following a store that is rebuilt from the log', () => {
+    let marker: MemoryProjectionMarker;
+    const stale = () => {
+      try {
+        sut.isRevoked(subject('any'));
+        return false;
+      } catch (e) {
+        return e instanceof MirrorStale;
+      }
+    };
+
+    beforeEach(() => {
+      marker = new MemoryProjectionMarker();
+      store = new MemoryRevocationStore(60_000, marker);
+    });
+
+    it('starts, takes in what is there, and stays stale until the projection is complete', async () => {
+      await store.revoke(token('replayed'));
+      sut = new RevocationMirror(store, { blockMs: 50, stalenessBudgetMs: 10_000 });
+      await sut.start();
+      expect(sut.current).toBe(false);
+      expect(stale()).toBe(true);
+      await store.revoke(token('replayed-later'));
+      await marker.mark();
+      await eventually(() => sut.current);
+      expect(sut.isRevoked(subject('replayed'))).toBe(true);
+      expect(sut.isRevoked(subject('replayed-later'))).toBe(true);
+    });
+
+    it('goes stale once its store has lost the projection for longer than the budget', async () => {
+      await marker.mark();
+      sut = new RevocationMirror(store, { blockMs: 50, stalenessBudgetMs: 200 });
+      await sut.start();
+      expect(sut.current).toBe(true);
+      (marker as unknown as { marked: boolean }).marked = false; // the store came back empty
+      await eventually(stale);
+      expect(sut.current).toBe(false);
+      await marker.mark();
+      await eventually(() => sut.current);
+      expect(stale()).toBe(false);
+    });
   });
 });

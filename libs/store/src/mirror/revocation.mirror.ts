@@ -25,6 +25,8 @@ export class MirrorStale extends Error {
  * trip. Built from the oldest retained entry of the feed, then followed with blocking reads that
  * return the moment a revocation is written; after a lost connection it resumes from its last
  * id, so nothing is missed. Memory is bounded: an entry leaves when its tokens have expired.
+ * Only a read of a complete projection confirms it current: a replica that starts, or goes on
+ * following, while the store is rebuilt from the log takes in what is there but stays stale.
  */
 export class RevocationMirror {
   private readonly set = new RevocationSet();
@@ -49,9 +51,14 @@ export class RevocationMirror {
 
   /** Throws MirrorStale when the mirror cannot vouch for being current. */
   isRevoked(t: RevocationSubject): boolean {
-    const staleFor = Date.now() - this.confirmedAt;
-    if (staleFor > (this.options.stalenessBudgetMs ?? 2000)) throw new MirrorStale(staleFor);
+    const staleFor = this.staleFor();
+    if (staleFor > this.budgetMs) throw new MirrorStale(staleFor);
     return this.set.covers(t);
+  }
+
+  /** Whether it was confirmed current within its staleness budget: the replica's readiness. */
+  get current(): boolean {
+    return this.staleFor() <= this.budgetMs;
   }
 
   /** Called for every revocation as it arrives (caches built on token state listen here). */
@@ -77,13 +84,21 @@ export class RevocationMirror {
     this.set.close();
   }
 
+  private staleFor(): number {
+    return Date.now() - this.confirmedAt;
+  }
+
+  private get budgetMs(): number {
+    return this.options.stalenessBudgetMs ?? 2000;
+  }
+
   private async catchUp(): Promise<void> {
     for (;;) {
       const sentAt = Date.now();
-      const entries = await this.feed.read(this.lastId, 0);
+      const { entries, complete } = await this.feed.read(this.lastId, 0);
       this.apply(entries);
       if (entries.length === 0) {
-        this.confirmedAt = sentAt;
+        if (complete) this.confirmedAt = sentAt;
         return;
       }
     }
@@ -94,8 +109,12 @@ export class RevocationMirror {
       // Current as of the moment the read was sent: anything later arrives with the next read.
       const sentAt = Date.now();
       try {
-        this.apply(await this.feed.read(this.lastId, this.options.blockMs ?? 1000));
-        this.confirmedAt = sentAt;
+        const { entries, complete } = await this.feed.read(
+          this.lastId,
+          this.options.blockMs ?? 1000,
+        );
+        this.apply(entries);
+        if (complete) this.confirmedAt = sentAt;
       } catch (e) {
         if (!this.running) return;
         this.options.onError?.(e);

@@ -1,40 +1,32 @@
 import type Redis from 'ioredis';
 import { RedisKeys } from '../keys';
-import { RevocationFeed, RevocationFeedEntry } from '../revocation-feed.port';
+import { RevocationFeed, RevocationFeedBatch, RevocationFeedEntry } from '../revocation-feed.port';
 import { KeyNotice, Revocation } from '../store.ports';
 
 const BATCH = 1000;
 
-/** The store lost its data (restarted empty) and is not rebuilt yet: the feed is not current. */
-export class FeedNotCurrent extends Error {
-  constructor() {
-    super('the revocation store is being rebuilt from the log');
-    this.name = 'FeedNotCurrent';
-  }
-}
-
 /**
- * Follows the revocation stream with XREAD BLOCK on a connection dedicated to it. Once the
- * projector's marker has been seen, a store without it has lost its data (a Redis that came back
- * empty): reads then fail until the log has been replayed into it, so a mirror never confirms
- * itself current against a store that forgot revocations.
+ * Follows the revocation stream with XREAD BLOCK on a connection dedicated to it. Each read
+ * also asks whether the projector's marker is there: a store without it (restarted empty, the
+ * log not yet replayed into it) holds only part of the revocations, so a mirror must not call
+ * itself current on its word, however long it has been following it.
  */
 export class RedisRevocationFeed implements RevocationFeed {
-  private sawProjection = false;
-
   constructor(private readonly redis: Redis) {}
 
-  async read(afterId: string, blockMs: number): Promise<RevocationFeedEntry[]> {
-    const built = (await this.redis.exists(RedisKeys.projectionMarker())) === 1;
-    if (built) this.sawProjection = true;
-    else if (this.sawProjection) throw new FeedNotCurrent();
+  async read(afterId: string, blockMs: number): Promise<RevocationFeedBatch> {
     const key = RedisKeys.revocationStream();
-    const reply =
+    // Both leave in one write (the connection coalesces a turn's commands) and Redis answers
+    // EXISTS first, before XREAD starts to block: the marker as of the moment the read began.
+    // In a MULTI, XREAD would not block.
+    const [marker, reply] = await Promise.all([
+      this.redis.exists(RedisKeys.projectionMarker()),
       blockMs > 0
-        ? await this.redis.xread('COUNT', BATCH, 'BLOCK', blockMs, 'STREAMS', key, afterId)
-        : await this.redis.xread('COUNT', BATCH, 'STREAMS', key, afterId);
+        ? this.redis.xread('COUNT', BATCH, 'BLOCK', blockMs, 'STREAMS', key, afterId)
+        : this.redis.xread('COUNT', BATCH, 'STREAMS', key, afterId),
+    ]);
     const entries = reply?.[0]?.[1] ?? [];
-    return entries.map(([id, fields]) => entryOf(id, fields));
+    return { entries: entries.map(([id, fields]) => entryOf(id, fields)), complete: marker === 1 };
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,54 @@
+import { ConfigError } from './config.error';
+import { integer } from './env-values';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * How long a client may take and how many connections a process holds: without these a request
+ * whose body stalls holds its connection (and a slot of the process) for ever.
+ */
+export interface HttpLimits {
+  /** From the connection (or the previous request) to the end of the request headers. */
+  readonly headersTimeoutMs: number;
+  /** The whole request, headers and body; a request still arriving then gets 408. */
+  readonly requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  readonly keepAliveTimeoutMs: number;
+  /** Connections past this are closed as soon as they are accepted. */
+  readonly maxConnections: number;
+}
+
+/** Read by every HTTP service, the demo API included; the defaults suit a busy service. */
+export function loadHttpLimits(env: Env): HttpLimits {
+  const headersTimeoutMs = integer(
+    env.HEADERS_TIMEOUT_MS,
+    'HEADERS_TIMEOUT_MS',
+    10_000,
+    100,
+    300_000,
+  );
+  const requestTimeoutMs = integer(
+    env.REQUEST_TIMEOUT_MS,
+    'REQUEST_TIMEOUT_MS',
+    Math.max(30_000, headersTimeoutMs),
+    100,
+    600_000,
+  );
+  if (headersTimeoutMs > requestTimeoutMs)
+    throw new ConfigError(
+      'HEADERS_TIMEOUT_MS',
+      `must not exceed REQUEST_TIMEOUT_MS (${requestTimeoutMs}): the headers are part of the request`,
+    );
+  return {
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs: integer(
+      env.KEEP_ALIVE_TIMEOUT_MS,
+      'KEEP_ALIVE_TIMEOUT_MS',
+      5_000,
+      100,
+      600_000,
+    ),
+    maxConnections: integer(env.MAX_CONNECTIONS, 'MAX_CONNECTIONS', 4096, 1, 1_000_000),
+  };
+}

@@ -1,0 +1,235 @@
+import type { ClientConfig } from '@app/config';
+import { ClientRegistry, SecretCheckBusy } from '@app/registry';
+import { MemoryAuthFailureThrottle, MemoryReplayStore } from '@app/store';
+import { AssertionRejected, ClientAssertionVerifier } from '@app/tokens';
+import { FormParams } from '../http/form-body';
+import { OAuthRequest } from '../http/oauth-request';
+import { ClientAuthenticator } from './client.authenticator';
+import { JWT_BEARER_ASSERTION } from './client-credentials.extractor';
+
+const client = (clientId: string, authMethod: ClientConfig['authMethod']): ClientConfig => ({
+  clientId,
+  authMethod,
+  secret: authMethod === 'private_key_jwt' ? undefined : { kind: 'hash', value: `$h$${clientId}` },
+  jwks: authMethod === 'private_key_jwt' ? { keys: [] } : undefined,
+  grantTypes: ['client_credentials'],
+  introspects: [],
+  scopes: [],
+  resources: [],
+});
+const CLIENTS = [
+  client('svc-basic', 'client_secret_basic'),
+  client('svc-post', 'client_secret_post'),
+  client('svc-jwt', 'private_key_jwt'),
+];
+const SECRET = 'the-right-secret-0123456789';
+const LIMITS = { failuresPerClient: 3, failuresPerAddress: 6, windowSeconds: 60 };
+
+/** The registry's secret checks as the authenticator sees them: a scrypt is a call here. */
+class FakeRegistry {
+  readonly verified = new Set<string>();
+  readonly secretMatches = jest.fn(async (c: ClientConfig | undefined, secret: string) => {
+    const ok = c?.secret !== undefined && secret === SECRET;
+    if (ok) this.verified.add(c!.clientId);
+    return ok;
+  });
+  client(id: string) {
+    return CLIENTS.find((c) => c.clientId === id);
+  }
+  /** As for hashed secrets: known without scrypt once verified. */
+  recognises(c: ClientConfig, secret: string) {
+    return secret === SECRET && this.verified.has(c.clientId);
+  }
+}
+
+const form = (fields: Record<string, string>) =>
+  FormParams.parse('application/x-www-form-urlencoded', new URLSearchParams(fields).toString());
+const basic = (id: string, secret: string, sourceAddress = '192.0.2.1'): OAuthRequest => ({
+  form: form({}),
+  authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`,
+  sourceAddress,
+});
+const post = (id: string, secret: string, sourceAddress = '192.0.2.1'): OAuthRequest => ({
+  form: form({ client_id: id, client_secret: secret }),
+  sourceAddress,
+});
+const jwt = (assertion: string, sourceAddress = '192.0.2.1'): OAuthRequest => ({
+  form: form({ client_assertion_type: JWT_BEARER_ASSERTION, client_assertion: assertion }),
+  sourceAddress,
+});
+/** An unsigned JWT naming `sub`: only its subject is read before verification. */
+const assertionFor = (sub: string) =>
+  `${Buffer.from('{"alg":"ES256"}').toString('base64url')}.${Buffer.from(
+    JSON.stringify({ sub }),
+  ).toString('base64url')}.c2ln`;
+
+describe('ClientAuthenticator', () => {
+  let registry: FakeRegistry;
+  let throttle: MemoryAuthFailureThrottle;
+  let assertions: { verify: jest.Mock };
+  let sut: ClientAuthenticator;
+
+  beforeEach(() => {
+    jest.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
+    registry = new FakeRegistry();
+    throttle = new MemoryAuthFailureThrottle(LIMITS);
+    assertions = { verify: jest.fn() };
+    sut = new ClientAuthenticator(
+      registry as unknown as ClientRegistry,
+      assertions as unknown as ClientAssertionVerifier,
+      new MemoryReplayStore(),
+      throttle,
+    );
+  });
+  afterEach(() => jest.useRealTimers());
+
+  const failure = (req: OAuthRequest) =>
+    sut.authenticate(req, ['https://issuer.example']).then(
+      () => {
+        throw new Error('authenticated');
+      },
+      (e: unknown) => e as { status: number; error: string; headers: Record<string, string> },
+    );
+
+  it('authenticates the right secret over the registered method', async () => {
+    await expect(sut.authenticate(basic('svc-basic', SECRET), [])).resolves.toMatchObject({
+      clientId: 'svc-basic',
+    });
+    await expect(sut.authenticate(post('svc-post', SECRET), [])).resolves.toMatchObject({
+      clientId: 'svc-post',
+    });
+  });
+
+  describe('refusals cost the same whatever the reason', () => {
+    it('checks the secret of an unknown client (against the dummy hash) before refusing', async () => {
+      const e = await failure(basic('svc-unknown', SECRET));
+      expect(e).toMatchObject({ status: 401, error: 'invalid_client' });
+      expect(registry.secretMatches).toHaveBeenCalledWith(undefined, SECRET);
+    });
+
+    it.each([
+      ['a client_secret_post client over Basic', () => basic('svc-post', SECRET), 'svc-post'],
+      ['a client_secret_basic client in the form', () => post('svc-basic', SECRET), 'svc-basic'],
+      ['a private_key_jwt client with a secret', () => basic('svc-jwt', SECRET), 'svc-jwt'],
+    ])('checks the secret of %s before refusing it', async (_, req, id) => {
+      expect(await failure(req())).toMatchObject({ status: 401, error: 'invalid_client' });
+      expect(registry.secretMatches).toHaveBeenCalledWith(registry.client(id), SECRET);
+    });
+  });
+
+  it('answers 503 without counting a failure when too many secret checks are waiting', async () => {
+    registry.secretMatches.mockRejectedValueOnce(new SecretCheckBusy());
+    const e = await failure(basic('svc-basic', 'wrong'));
+    expect(e).toMatchObject({ status: 503, error: 'temporarily_unavailable' });
+    expect(e.headers['retry-after']).toBe('1');
+    await expect(throttle.retryAfter({ address: '192.0.2.1' })).resolves.toBe(0);
+    const recordFailure = jest.spyOn(throttle, 'recordFailure');
+    registry.secretMatches.mockRejectedValueOnce(new SecretCheckBusy());
+    await failure(basic('svc-basic', 'wrong'));
+    expect(recordFailure).not.toHaveBeenCalled();
+  });
+
+  describe('WWW-Authenticate on every invalid_client (RFC 9110 §15.5.2)', () => {
+    it('answers Basic with the Basic challenge (RFC 6749 §5.2)', async () => {
+      const e = await failure(basic('svc-basic', 'wrong'));
+      expect(e.headers['www-authenticate']).toBe('Basic realm="oauth2"');
+    });
+
+    it.each([
+      ['client_secret_post', () => post('svc-post', 'wrong')],
+      ['private_key_jwt', () => jwt(assertionFor('svc-unknown'))],
+    ])('answers %s with a challenge naming every method', async (_, req) => {
+      const e = await failure(req());
+      expect(e.headers['www-authenticate']).toBe(
+        'Basic realm="oauth2", token_endpoint_auth_methods_supported=' +
+          '"client_secret_basic client_secret_post private_key_jwt"',
+      );
+    });
+  });
+
+  describe('throttling of failed authentications', () => {
+    const failTimes = async (n: number, req: () => OAuthRequest) => {
+      for (let i = 0; i < n; i++) expect((await failure(req())).status).toBe(401);
+    };
+
+    it('answers 429 with Retry-After past the limit, without checking the secret', async () => {
+      await failTimes(3, () => basic('svc-basic', 'wrong'));
+      registry.secretMatches.mockClear();
+      const e = await failure(basic('svc-basic', 'wrong'));
+      expect(e).toMatchObject({ status: 429, error: 'temporarily_unavailable' });
+      expect(e.headers['retry-after']).toBe('60');
+      expect(registry.secretMatches).not.toHaveBeenCalled();
+      // Even the right secret waits: it was never verified, so checking it would cost scrypt.
+      expect((await failure(basic('svc-basic', SECRET))).status).toBe(429);
+      jest.advanceTimersByTime(20_000);
+      expect((await failure(basic('svc-basic', SECRET))).headers['retry-after']).toBe('40');
+    });
+
+    it('lets the client try again once the window has passed', async () => {
+      await failTimes(3, () => basic('svc-basic', 'wrong'));
+      jest.advanceTimersByTime(60_000);
+      await expect(sut.authenticate(basic('svc-basic', SECRET), [])).resolves.toBeDefined();
+    });
+
+    it('throttles an unknown client id exactly like a known one', async () => {
+      await failTimes(3, () => basic('svc-unknown', 'wrong'));
+      expect((await failure(basic('svc-unknown', 'wrong'))).status).toBe(429);
+    });
+
+    it('leaves another client id and another address alone', async () => {
+      await failTimes(3, () => basic('svc-basic', 'wrong', '192.0.2.1'));
+      await expect(
+        sut.authenticate(post('svc-post', SECRET, '192.0.2.1'), []),
+      ).resolves.toBeDefined();
+      expect((await failure(basic('svc-basic', 'wrong', '198.51.100.9'))).status).toBe(429);
+      expect((await failure(post('svc-post', 'wrong', '198.51.100.9'))).status).toBe(401);
+    });
+
+    it('throttles an address that spreads its failures over many client ids', async () => {
+      for (let i = 0; i < 6; i++) await failure(basic(`svc-guess-${i}`, 'wrong'));
+      expect((await failure(basic('svc-guess-new', 'wrong'))).status).toBe(429);
+      expect((await failure(post('svc-post', SECRET))).status).toBe(429);
+    });
+
+    it('lets a secret verified before through while the client id is throttled', async () => {
+      await sut.authenticate(basic('svc-basic', SECRET), []);
+      await failTimes(3, () => basic('svc-basic', 'wrong', '203.0.113.5'));
+      registry.secretMatches.mockClear();
+      await expect(sut.authenticate(basic('svc-basic', SECRET), [])).resolves.toBeDefined();
+      expect(registry.secretMatches).not.toHaveBeenCalled();
+      // Not over another method, and not a wrong secret.
+      expect((await failure(post('svc-basic', SECRET))).status).toBe(429);
+      expect((await failure(basic('svc-basic', 'wrong'))).status).toBe(429);
+    });
+
+    it('never consults the shared counters for a secret it recognises without scrypt', async () => {
+      await sut.authenticate(basic('svc-basic', SECRET), []);
+      const retryAfter = jest.spyOn(throttle, 'retryAfter');
+      await sut.authenticate(basic('svc-basic', SECRET), []);
+      expect(retryAfter).not.toHaveBeenCalled();
+    });
+
+    it('counts refused client assertions as failures', async () => {
+      assertions.verify.mockRejectedValue(new AssertionRejected('bad signature'));
+      await failTimes(3, () => jwt(assertionFor('svc-jwt')));
+      expect(assertions.verify).toHaveBeenCalledTimes(3);
+      expect((await failure(jwt(assertionFor('svc-jwt')))).status).toBe(429);
+      expect(assertions.verify).toHaveBeenCalledTimes(3);
+    });
+
+    it('does not count successes', async () => {
+      for (let i = 0; i < 10; i++) await sut.authenticate(basic('svc-basic', SECRET), []);
+      await failTimes(2, () => basic('svc-basic', 'wrong'));
+      await expect(sut.authenticate(post('svc-post', SECRET), [])).resolves.toBeDefined();
+    });
+
+    it('does not count a request that presents no credentials at all', async () => {
+      const none: OAuthRequest = {
+        form: form({ client_id: 'svc-basic' }),
+        sourceAddress: '192.0.2.1',
+      };
+      for (let i = 0; i < 5; i++) expect((await failure(none)).status).toBe(401);
+      await failTimes(2, () => basic('svc-basic', 'wrong'));
+    });
+  });
+});

@@ -1,0 +1,22 @@
+/**
+ * The request parameters our endpoints read (RFC 6749 §2.3 and §4.4, RFC 7009 §2.1, RFC 7523 §2.2,
+ * RFC 7662 §2.1, RFC 8707 §2). An error description may name one of these; a name the request
+ * made up is never repeated back (RFC 6749 §5.2).
+ */
+export const PARAMETER_NAMES: ReadonlySet<string> = new Set([
+  'grant_type',
+  'scope',
+  'resource',
+  'client_id',
+  'client_secret',
+  'client_assertion',
+  'client_assertion_type',
+  'token',
+  'token_type_hint',
+]);
+
+/**
+ * RFC 8707 §2: `resource` may be given several times. Every other parameter MUST NOT be included
+ * more than once (RFC 6749 §3.1).
+ */
+export const REPEATABLE_PARAMETERS: ReadonlySet<string> = new Set(['resource']);

@@ -1,0 +1,56 @@
+import type { FastifyReply } from 'fastify';
+import type { AppConfig } from '@app/config';
+import type { EventBus } from '@app/events';
+import { MemoryProjectionMarker, ProjectionGate } from '@app/store';
+import { HealthController } from './health.controller';
+
+const bus = { ready: async () => true } as unknown as EventBus;
+const withKafka = (projector: boolean) =>
+  ({ kafka: { brokers: ['kafka:9092'] }, projector }) as unknown as AppConfig;
+
+/** The status a readiness probe gets. */
+async function readiness(sut: HealthController): Promise<number> {
+  let status = 0;
+  const reply = {
+    status: (s: number) => {
+      status = s;
+      return reply;
+    },
+  } as unknown as FastifyReply;
+  await sut.ready(reply);
+  return status;
+}
+
+describe('HealthController readiness while the store is rebuilt from the log', () => {
+  let marker: MemoryProjectionMarker;
+  let gate: ProjectionGate;
+  const sut = (service: string, projector = false) =>
+    new HealthController(bus, null, service, withKafka(projector), gate);
+
+  beforeEach(() => {
+    marker = new MemoryProjectionMarker();
+    gate = new ProjectionGate(marker, { projected: true });
+  });
+
+  it.each(['revocation', 'introspection', 'standalone'])(
+    '%s (it answers from derived state) is not ready until the projection is complete',
+    async (service) => {
+      await expect(readiness(sut(service))).resolves.toBe(503);
+      await marker.mark();
+      await expect(readiness(sut(service))).resolves.toBe(200);
+    },
+  );
+
+  it('issuance only writes derived state: ready during a rebuild, unless it hosts the projector', async () => {
+    await expect(readiness(sut('issuance'))).resolves.toBe(200);
+    await expect(readiness(sut('issuance', true))).resolves.toBe(503);
+  });
+
+  it('without a log there is no projection to wait for', async () => {
+    const noKafka = { projector: true } as unknown as AppConfig;
+    gate = new ProjectionGate(marker, { projected: false });
+    await expect(
+      readiness(new HealthController(bus, null, 'revocation', noKafka, gate)),
+    ).resolves.toBe(200);
+  });
+});

@@ -1,0 +1,35 @@
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { FastifyHttpOptions } from 'fastify';
+import type { Server } from 'node:http';
+import { HttpLimits } from '@app/config';
+
+/**
+ * A Fastify adapter whose server bounds every connection: headers, whole request and idle
+ * keep-alive time, and how many connections it holds. Fastify disables Node's request timeout
+ * by default, so a request whose body stalls would hold its connection for ever.
+ */
+export function limitedFastifyAdapter(
+  limits: HttpLimits,
+  options: Omit<FastifyHttpOptions<Server>, 'http'> = {},
+): FastifyAdapter {
+  const adapter = new FastifyAdapter({
+    ...options,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // Node enforces the two timeouts above by sweeping its connections on this period
+      // (default 30 s, which would let a stalled request live up to 30 s past its deadline).
+      connectionsCheckingInterval: checkingInterval(limits),
+    },
+  });
+  // Node closes connections past the cap as soon as it accepts them (net.Server `drop`).
+  adapter.getInstance().server.maxConnections = limits.maxConnections;
+  return adapter;
+}
+
+function checkingInterval(limits: HttpLimits): number {
+  const shortest = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
+  return Math.min(1000, Math.max(25, Math.floor(shortest / 4)));
+}
