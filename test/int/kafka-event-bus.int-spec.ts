@@ -67,7 +67,9 @@ describe('KafkaEventBus on a real broker', () => {
       (missing) => missing === 0,
     );
 
-  const producerOf = (b: KafkaEventBus) => (b as unknown as { producer: Producer }).producer;
+  /** The kafkajs producer of the bus's current producer session. */
+  const producerOf = (b: KafkaEventBus) =>
+    (b as unknown as { producer: { producer: Producer } }).producer.producer;
 
   beforeAll(async () => {
     // Skipped poison messages are logged as warnings, on purpose; keep the run quiet.

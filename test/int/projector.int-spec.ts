@@ -58,13 +58,13 @@ describe('projector: Redis derived from the log', () => {
     oauth.accessToken(auth, { resource: resource.identifier });
 
   const isActive = async (token: string): Promise<boolean> => {
-    const res = await oauth.introspect({ token }, SPLIT_AUTH.owner);
+    const res = await oauth.introspect({ token }, SPLIT_AUTH.introspector);
     expect(res.status).toBe(200);
     return res.body.active;
   };
 
   const jtiOf = async (token: string): Promise<string> => {
-    const res = await oauth.introspect({ token }, SPLIT_AUTH.owner);
+    const res = await oauth.introspect({ token }, SPLIT_AUTH.introspector);
     expect(res.body.active).toBe(true);
     return res.body.jti;
   };
@@ -143,7 +143,7 @@ describe('projector: Redis derived from the log', () => {
       (status) => status === 503,
     );
     for (const token of liveOpaque) {
-      const res = await oauth.introspect({ token }, SPLIT_AUTH.owner);
+      const res = await oauth.introspect({ token }, SPLIT_AUTH.introspector);
       expect({ status: res.status, error: res.body.error, active: res.body.active }).toEqual({
         status: 503,
         error: 'temporarily_unavailable',

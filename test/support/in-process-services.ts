@@ -36,7 +36,7 @@ const FEATURES: Readonly<Record<ServiceName, Type<unknown>>> = {
 
 const GENERATE_KEYS_SCRIPT = resolve(__dirname, '../../scripts/generate-keys.js');
 
-/** The registry every split-services suite runs against: two resources, two clients. */
+/** The registry every split-services suite runs against: two resources, three clients. */
 export const SPLIT_RESOURCES = { jwt: RESOURCES.orders, opaque: RESOURCES.ledger } as const;
 
 export const SPLIT_CLIENTS = {
@@ -44,11 +44,14 @@ export const SPLIT_CLIENTS = {
   owner: CLIENTS.basic,
   /** client_secret_post, both resources: a second, unrelated client. */
   other: CLIENTS.post,
+  /** client_secret_basic, no grant: an API that `introspects` both resources. */
+  introspector: CLIENTS.introspector,
 } as const satisfies Record<string, SecretClient>;
 
 export const SPLIT_AUTH = {
   owner: clientAuth.basic(SPLIT_CLIENTS.owner),
   other: clientAuth.post(SPLIT_CLIENTS.other),
+  introspector: clientAuth.basic(SPLIT_CLIENTS.introspector),
 } as const satisfies Record<string, ClientAuth>;
 
 function registryDocument(): Record<string, unknown> {
@@ -72,6 +75,11 @@ function registryDocument(): Record<string, unknown> {
     clients: [
       client(SPLIT_CLIENTS.owner, 'client_secret_basic'),
       client(SPLIT_CLIENTS.other, 'client_secret_post'),
+      {
+        client_id: SPLIT_CLIENTS.introspector.clientId,
+        client_secret: SPLIT_CLIENTS.introspector.secret,
+        introspects: [jwt.identifier, opaque.identifier],
+      },
     ],
   };
 }

@@ -7,6 +7,8 @@
 export interface OwnKafka {
   readonly brokers: string;
   readonly started: boolean;
+  /** The running broker's process id (undefined while stopped): a test may SIGKILL it itself. */
+  readonly pid: number | undefined;
   /** SIGTERM, SIGKILL after a grace period; the data directory is kept. */
   stopBroker(): Promise<void>;
   /** Same port, same data; resolves once the broker can create a topic. */

@@ -1,31 +1,39 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Admin, Consumer, Kafka, KafkaMessage, logLevel, Partitioners, Producer } from 'kafkajs';
+import { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { KafkaConfig } from '@app/config';
 import { LifecycleEvent } from '../event-envelope';
 import { EventBus, EventBusUnavailable, EventHandler, SubscribeOptions } from '../event-bus.port';
 import { parseLifecycleEvent } from '../event.parser';
 import { TOKEN_LIFECYCLE_TOPIC, TOPIC_OF, SIGNING_KEYS_TOPIC } from '../topics';
+import { KafkaClients, kafkaClients } from './kafka-clients';
 import { MicroBatcher } from './micro-batcher';
+import { ProducerSession } from './producer-session';
 
 const log = new Logger('Kafka');
 
 /**
  * The event log on Kafka. The producer is idempotent with `acks=all` (-1): a publish resolves
  * once every in-sync replica has the event. Events are keyed by their partition key (grant,
- * else client) so one grant's history stays ordered in one partition.
+ * else client) so one grant's history stays ordered in one partition. After a failed send the
+ * producer is replaced (a new producer id) before the next batch: see ProducerSession.
  */
 export class KafkaEventBus implements EventBus {
   private readonly batcher: MicroBatcher<LifecycleEvent>;
+  private readonly producer: ProducerSession;
+  private readonly kafka: Kafka;
+  private readonly admin: Admin;
   private readonly consumers: Consumer[] = [];
   private malformed = 0;
 
   private constructor(
-    private readonly kafka: Kafka,
-    private readonly producer: Producer,
-    private readonly admin: Admin,
+    clients: KafkaClients,
     private readonly config: KafkaConfig,
   ) {
+    ({ kafka: this.kafka, admin: this.admin } = clients);
+    this.producer = new ProducerSession(clients.newProducer);
+    // One batch in flight at a time: this is also what serializes a producer's replacement
+    // with the sends around it.
     this.batcher = new MicroBatcher(
       (events) => this.send(events),
       config.lingerMs,
@@ -33,26 +41,12 @@ export class KafkaEventBus implements EventBus {
     );
   }
 
-  static async connect(config: KafkaConfig): Promise<KafkaEventBus> {
-    const kafka = new Kafka({
-      clientId: config.clientId,
-      brokers: [...config.brokers],
-      connectionTimeout: 1000,
-      requestTimeout: Math.min(config.publishTimeoutMs, 10_000),
-      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 1000 },
-      logLevel: logLevel.WARN,
-      logCreator: () => (entry) => log.warn(`${entry.namespace}: ${entry.log.message}`),
-    });
-    const producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
-      allowAutoTopicCreation: false,
-      retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
-    });
-    const admin = kafka.admin();
-    await Promise.all([producer.connect(), admin.connect()]);
-    const bus = new KafkaEventBus(kafka, producer, admin, config);
+  static async connect(
+    config: KafkaConfig,
+    clients: KafkaClients = kafkaClients(config),
+  ): Promise<KafkaEventBus> {
+    const bus = new KafkaEventBus(clients, config);
+    await Promise.all([bus.producer.open(), bus.admin.connect()]);
     await bus.ensureTopics();
     return bus;
   }
@@ -163,7 +157,7 @@ export class KafkaEventBus implements EventBus {
   async close(): Promise<void> {
     await this.batcher.drainAll();
     await Promise.allSettled(this.consumers.map((c) => c.disconnect()));
-    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+    await Promise.allSettled([this.producer.close(), this.admin.disconnect()]);
   }
 
   private async send(events: LifecycleEvent[]): Promise<void> {
@@ -174,7 +168,7 @@ export class KafkaEventBus implements EventBus {
       messages.push({ key: e.partitionkey, value: JSON.stringify(e) });
       byTopic.set(topic, messages);
     }
-    await this.producer.sendBatch({
+    await this.producer.send({
       acks: -1,
       topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
     });

@@ -1,0 +1,234 @@
+import { Logger } from '@nestjs/common';
+import type { Admin, Kafka, ProducerBatch } from 'kafkajs';
+import { KafkaConfig } from '@app/config';
+import { EventBusUnavailable } from '../event-bus.port';
+import { EventFactory, LifecycleEvent } from '../event-envelope';
+import { SIGNING_KEYS_TOPIC, TOKEN_LIFECYCLE_TOPIC } from '../topics';
+import { KafkaEventBus } from './kafka-event.bus';
+import { SessionProducer } from './producer-session';
+
+/** What every fake producer did, in order, across producers: `p1.connect`, `p2.send:a,b`, ... */
+type Journal = string[];
+
+/**
+ * A producer that records its calls. `sendBatch` waits for the spec to settle it (`ack`/`fail`),
+ * so a spec controls what is in flight; `connect` fails when told to.
+ */
+class FakeProducer implements SessionProducer {
+  readonly sends: { ids: string[]; ack: () => void; fail: (e: Error) => void }[] = [];
+
+  constructor(
+    readonly name: string,
+    private readonly journal: Journal,
+    private readonly connectError?: Error,
+  ) {}
+
+  async connect(): Promise<void> {
+    this.journal.push(`${this.name}.connect`);
+    if (this.connectError) throw this.connectError;
+  }
+
+  async disconnect(): Promise<void> {
+    this.journal.push(`${this.name}.disconnect`);
+  }
+
+  sendBatch(batch: ProducerBatch): Promise<never[]> {
+    const ids = (batch.topicMessages ?? []).flatMap((t) =>
+      t.messages.map((m) => (JSON.parse(String(m.value)) as LifecycleEvent).id),
+    );
+    this.journal.push(`${this.name}.send:${ids.join(',')}`);
+    return new Promise((resolve, reject) =>
+      this.sends.push({ ids, ack: () => resolve([]), fail: reject }),
+    );
+  }
+}
+
+describe('KafkaEventBus producer sessions', () => {
+  const events = new EventFactory('urn:token-lifecycle:unit');
+  const config: KafkaConfig = {
+    brokers: ['127.0.0.1:9092'],
+    clientId: 'unit',
+    lingerMs: 0,
+    maxBatch: 500,
+    publishTimeoutMs: 5000,
+    topicPartitions: 1,
+    replicationFactor: 1,
+  };
+  const admin = {
+    connect: async () => undefined,
+    disconnect: async () => undefined,
+    listTopics: async () => [TOKEN_LIFECYCLE_TOPIC, SIGNING_KEYS_TOPIC],
+  } as unknown as Admin;
+  let journal: Journal;
+  let producers: FakeProducer[];
+  /** Which of the next producers fail to connect (by their number, 1-based). */
+  let failingConnects: Set<number>;
+  let sut: KafkaEventBus;
+
+  const event = (id: string) =>
+    ({
+      ...events.create('token.revoked', id, 'client-a', {
+        jti: id,
+        client_id: 'client-a',
+        exp: 2_000_000_000,
+        revoked_by: 'client-a',
+      }),
+      id,
+    }) as LifecycleEvent;
+
+  /** Lets the batcher's immediate (lingerMs 0) and the sends' promise chains run. */
+  const settle = () => jest.advanceTimersByTimeAsync(0);
+  const producer = (n: number) => producers[n - 1]!;
+
+  beforeEach(async () => {
+    jest.useFakeTimers();
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    journal = [];
+    producers = [];
+    failingConnects = new Set();
+    const newProducer = () => {
+      const n = producers.length + 1;
+      const p = new FakeProducer(
+        `p${n}`,
+        journal,
+        failingConnects.has(n) ? new Error('connect ECONNREFUSED') : undefined,
+      );
+      producers.push(p);
+      return p;
+    };
+    sut = await KafkaEventBus.connect(config, { kafka: {} as Kafka, admin, newProducer });
+  });
+
+  afterEach(() => {
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+  });
+
+  it('sends every batch through the same producer while nothing fails', async () => {
+    const first = sut.publish(event('a'));
+    await settle();
+    producer(1).sends[0]!.ack();
+    await first;
+    const second = sut.publish(event('b'));
+    await settle();
+    producer(1).sends[1]!.ack();
+    await second;
+
+    expect(journal).toEqual(['p1.connect', 'p1.send:a', 'p1.send:b']);
+  });
+
+  it('after a failed send, the next batch goes through a new producer, connected first; the old one is disconnected', async () => {
+    const failed = sut.publish(event('a'));
+    await settle();
+    // While `a` is in flight, more callers wait in the batcher.
+    const waiting = [sut.publish(event('b')), sut.publish(event('c'))];
+    await settle();
+    producer(1).sends[0]!.fail(new Error('Connection closed'));
+    await expect(failed).rejects.toBeInstanceOf(EventBusUnavailable);
+    await settle();
+
+    expect(journal).toEqual([
+      'p1.connect',
+      'p1.send:a',
+      'p1.disconnect',
+      'p2.connect',
+      'p2.send:b,c', // nothing lost, nothing reordered
+    ]);
+    producer(2).sends[0]!.ack();
+    await Promise.all(waiting);
+
+    const later = sut.publish(event('d'));
+    await settle();
+    producer(2).sends[1]!.ack();
+    await later;
+    expect(journal.slice(5)).toEqual(['p2.send:d']); // the new session stays until it fails
+    expect(producers).toHaveLength(2);
+  });
+
+  it('a caller that timed out does not make the batch fail: nothing else is sent until kafkajs settles it', async () => {
+    const slow = sut.publish(event('a'));
+    await settle();
+    const assertion = expect(slow).rejects.toBeInstanceOf(EventBusUnavailable);
+    await jest.advanceTimersByTimeAsync(config.publishTimeoutMs);
+    await assertion; // the caller answered 503; kafkajs is still retrying `a`
+    const next = sut.publish(event('b'));
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(journal).toEqual(['p1.connect', 'p1.send:a']);
+
+    producer(1).sends[0]!.ack(); // late success: same sequence numbers, the session is sound
+    await settle();
+    producer(1).sends[1]!.ack();
+    await next;
+    expect(journal).toEqual(['p1.connect', 'p1.send:a', 'p1.send:b']);
+  });
+
+  it('a late failure after the caller timed out still replaces the producer before the next batch', async () => {
+    const slow = sut.publish(event('a'));
+    await settle();
+    const assertion = expect(slow).rejects.toBeInstanceOf(EventBusUnavailable);
+    await jest.advanceTimersByTimeAsync(config.publishTimeoutMs);
+    await assertion;
+    const next = sut.publish(event('b'));
+    await settle();
+    producer(1).sends[0]!.fail(new Error('Number of retries exceeded'));
+    await settle();
+    producer(2).sends[0]!.ack();
+    await next;
+
+    expect(journal).toEqual([
+      'p1.connect',
+      'p1.send:a',
+      'p1.disconnect',
+      'p2.connect',
+      'p2.send:b',
+    ]);
+  });
+
+  it('when the new producer cannot connect, that batch fails at once and the next one tries again', async () => {
+    failingConnects.add(2);
+    const failed = sut.publish(event('a'));
+    await settle();
+    producer(1).sends[0]!.fail(new Error('Connection closed'));
+    await expect(failed).rejects.toBeInstanceOf(EventBusUnavailable);
+
+    // `b` is refused at once, long before the publish timeout: nothing was sent.
+    const refused = expect(sut.publish(event('b'))).rejects.toBeInstanceOf(EventBusUnavailable);
+    await settle();
+    await refused;
+    const retried = sut.publish(event('c'));
+    await settle();
+    producer(3).sends[0]!.ack();
+    await retried;
+
+    expect(journal).toEqual([
+      'p1.connect',
+      'p1.send:a',
+      'p1.disconnect',
+      'p2.connect',
+      'p2.disconnect', // the half-connected one is not leaked
+      'p3.connect',
+      'p3.send:c',
+    ]);
+  });
+
+  it('close() sends what is waiting, through a new producer if the last send failed, then disconnects it', async () => {
+    const failed = sut.publish(event('a'));
+    await settle();
+    const waiting = sut.publish(event('b'));
+    producer(1).sends[0]!.fail(new Error('Connection closed'));
+    await expect(failed).rejects.toBeInstanceOf(EventBusUnavailable);
+    const closed = sut.close();
+    await settle();
+    producer(2).sends[0]!.ack();
+    await Promise.all([waiting, closed]);
+
+    expect(journal).toEqual([
+      'p1.connect',
+      'p1.send:a',
+      'p1.disconnect',
+      'p2.connect',
+      'p2.send:b',
+      'p2.disconnect',
+    ]);
+  });
+});
