@@ -438,6 +438,32 @@ describe('resource-server TokenValidator against the platform', () => {
       await patient.refreshKeys();
       await expect(validate(patient, byC)).resolves.toMatchObject({ iss: ISSUER });
     });
+
+    it('a kid reused for new key material: the new key validates after one refetch, the old is refused', async () => {
+      const [old, renewed] = await Promise.all([
+        rsSigningKey('rotation-reused'),
+        rsSigningKey('rotation-reused'),
+      ]);
+      jwksServer.publish([old.publicJwk]);
+      const reusing = await startValidator({
+        issuer: ISSUER,
+        jwksUri: jwksServer.url,
+        jwksMinRefreshMs: 100,
+        revocationFeed: ownFeed,
+      });
+      const byOld = await rsSign(old, claims(nowSeconds() + 300));
+      await expect(validate(reusing, byOld)).resolves.toBeDefined(); // verified and cached
+
+      jwksServer.publish([renewed.publicJwk]);
+      await sleep(150);
+      const before = jwksServer.requests();
+      const byRenewed = await rsSign(renewed, claims(nowSeconds() + 300));
+      await expect(validate(reusing, byRenewed)).resolves.toMatchObject({ iss: ISSUER });
+      expect(jwksServer.requests()).toBe(before + 1);
+      // The cached result of the old material does not outlive its key.
+      await expectInvalidToken(reusing, byOld);
+      expect(jwksServer.requests()).toBe(before + 1);
+    });
   });
 
   describe('opaque tokens (the ledger resource), through introspection', () => {

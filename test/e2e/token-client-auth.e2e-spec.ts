@@ -1,6 +1,8 @@
-import { decodeJwt, exportSPKI, generateKeyPair, importJWK, KeyLike } from 'jose';
+import { decodeJwt, exportJWK, exportSPKI, generateKeyPair, importJWK, KeyLike } from 'jose';
 import { CLIENTS, RESOURCES } from '../fixtures/test-registry';
 import { clientAssertion } from '../support/client-assertion';
+import { ClientJwksHost, startClientJwksHost } from '../support/client-jwks-host';
+import { freePort } from '../support/free-port';
 import { OAuthClient } from '../support/oauth-client';
 import { ClientAuth, clientAuth, HttpResponse } from '../support/oauth-http';
 import { StandaloneServer, startStandaloneServer } from '../support/standalone-server';
@@ -133,9 +135,12 @@ describe('token endpoint: client authentication', () => {
   });
 
   describe('private_key_jwt assertions', () => {
+    // draft-ietf-oauth-rfc7523bis: we are the sole audience. A one-element array names only us,
+    // so it is read as that single value.
     it.each([
       ['the issuer', () => sut.config.issuer],
       ['the token endpoint URL', () => sut.config.endpoints.token],
+      ['a one-element array holding the token endpoint URL', () => [sut.config.endpoints.token]],
     ])('accepts %s as aud', async (_case, aud) => {
       const res = await clientCredentials(
         clientAuth.privateKeyJwt(await assertion({ aud: aud() })),
@@ -147,6 +152,14 @@ describe('token endpoint: client authentication', () => {
     it.each([
       ['a wrong aud', () => ({ aud: 'https://elsewhere.example/oauth2/token' })],
       ['the introspection endpoint as aud', () => ({ aud: sut.config.endpoints.introspection })],
+      [
+        'an aud array naming another party besides us',
+        () => ({ aud: [sut.config.endpoints.token, 'https://elsewhere.example/oauth2/token'] }),
+      ],
+      [
+        'an aud array naming the issuer and the endpoint',
+        () => ({ aud: [sut.config.issuer, sut.config.endpoints.token] }),
+      ],
       ['no exp', () => ({ exp: undefined })],
       ['an exp more than 5 minutes ahead', () => ({ exp: now() + 6 * 60 })],
       ['an exp in the past', () => ({ iat: now() - 600, exp: now() - 300 })],
@@ -245,5 +258,104 @@ describe('token endpoint: client authentication', () => {
       clientAuth.basic(wrong),
     );
     expectInvalidClient(res);
+  });
+});
+
+/** private_key_jwt clients whose keys are fetched from their jwks_uri (RFC 7591 §2). */
+describe('token endpoint: private_key_jwt with a jwks_uri', () => {
+  const kid = 'jwks-uri-key-1';
+  let sut: StandaloneServer;
+  let oauth: OAuthClient;
+  let privateKey: KeyLike;
+  const hosts: ClientJwksHost[] = [];
+  let serving: ClientJwksHost;
+  let stalling: ClientJwksHost;
+  let failing: ClientJwksHost;
+  let redirecting: ClientJwksHost;
+
+  const keyClient = (clientId: string, jwksUri: string) => ({
+    client_id: clientId,
+    token_endpoint_auth_method: 'private_key_jwt',
+    jwks_uri: jwksUri,
+    grant_types: ['client_credentials'],
+    scope: 'orders:read',
+    resources: [RESOURCES.orders.identifier],
+  });
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair('ES256');
+    privateKey = pair.privateKey;
+    const publicJwk = { ...(await exportJWK(pair.publicKey)), kid, alg: 'ES256', use: 'sig' };
+    serving = await startClientJwksHost({ serve: [publicJwk] });
+    stalling = await startClientJwksHost({ stallAfterHeaders: true });
+    failing = await startClientJwksHost({ status: 500 });
+    redirecting = await startClientJwksHost({
+      redirectTo: serving.url.replace('127.0.0.1', 'localhost'),
+    });
+    hosts.push(serving, stalling, failing, redirecting);
+    // Nothing listens there: connections are refused.
+    const refused = `http://127.0.0.1:${await freePort()}/jwks`;
+    sut = await startStandaloneServer(
+      {},
+      {
+        extraClients: [
+          keyClient('svc-jwks-uri', serving.url),
+          keyClient('svc-jwks-refused', refused),
+          keyClient('svc-jwks-stalling', stalling.url),
+          keyClient('svc-jwks-failing', failing.url),
+          keyClient('svc-jwks-redirecting', redirecting.url),
+        ],
+      },
+    );
+    oauth = new OAuthClient(sut.config.endpoints);
+  });
+  afterAll(async () => {
+    await sut?.close();
+    await Promise.all(hosts.map((h) => h.close()));
+  });
+
+  const authenticate = async (clientId: string, aud = sut.config.endpoints.token) =>
+    oauth.token(
+      { grant_type: 'client_credentials' },
+      clientAuth.privateKeyJwt(
+        await clientAssertion({ clientId, key: privateKey, kid, audience: aud }),
+      ),
+    );
+
+  const expectInvalidClient = (res: HttpResponse) => {
+    expect(res.status).toBe(401);
+    expect(res.body.error).toBe('invalid_client');
+  };
+
+  it('authenticates with a key fetched from the jwks_uri, fetched once', async () => {
+    const first = await authenticate('svc-jwks-uri');
+    expect(first.status).toBe(200);
+    expect(decodeJwt(first.body.access_token).client_id).toBe('svc-jwks-uri');
+    expect((await authenticate('svc-jwks-uri')).status).toBe(200);
+    expect(serving.requests()).toBe(1);
+  });
+
+  it('answers 401 invalid_client, not 500, when the jwks_uri refuses connections', async () => {
+    expectInvalidClient(await authenticate('svc-jwks-refused'));
+  });
+
+  it('answers 401 invalid_client within the fetch deadline when the host stalls after its headers', async () => {
+    const started = Date.now();
+    expectInvalidClient(await authenticate('svc-jwks-stalling'));
+    // The deadline is 2 s for the whole fetch; the margin is for a loaded machine.
+    expect(Date.now() - started).toBeLessThan(8000);
+    expect(stalling.requests()).toBe(1);
+  });
+
+  it('does not ask a failing jwks_uri again on every request', async () => {
+    for (let i = 0; i < 5; i++) expectInvalidClient(await authenticate('svc-jwks-failing'));
+    expect(failing.requests()).toBe(1);
+  });
+
+  it('does not follow a redirect to another host', async () => {
+    const before = serving.requests();
+    expectInvalidClient(await authenticate('svc-jwks-redirecting'));
+    expect(redirecting.requests()).toBe(1);
+    expect(serving.requests()).toBe(before);
   });
 });

@@ -32,6 +32,11 @@ export interface StandaloneServer {
   close(): Promise<void>;
 }
 
+export interface StandaloneOptions {
+  /** Clients registered after the test registry's own (CONFIG_FILE format). */
+  readonly extraClients?: readonly Record<string, unknown>[];
+}
+
 /**
  * Suites send many failing client authentications from one address on purpose; the throttle
  * of failures has its own suite (client-auth-throttle.e2e-spec.ts), which sets its limits.
@@ -48,6 +53,7 @@ const GENEROUS_AUTH_LIMITS = {
  */
 export async function startStandaloneServer(
   env: Readonly<Record<string, string>> = {},
+  options: StandaloneOptions = {},
 ): Promise<StandaloneServer> {
   const dir = await mkdtemp(join(tmpdir(), 'token-lifecycle-e2e-'));
   try {
@@ -57,7 +63,8 @@ export async function startStandaloneServer(
       jwtClientPublicJwk: jwtClient.publicJwk,
       hashedClientSecretHash: await hashSecret(CLIENTS.hashed.secret),
     });
-    await writeFile(configFile, JSON.stringify(document, null, 2));
+    const clients = [...(document.clients as unknown[]), ...(options.extraClients ?? [])];
+    await writeFile(configFile, JSON.stringify({ ...document, clients }, null, 2));
 
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;

@@ -158,6 +158,29 @@ describe('loadConfig with NODE_ENV=production', () => {
     expect(error).not.toContain('plain-secret-0123456789');
   });
 
+  it('lets a client fetch its jwks_uri over http on loopback only in development', () => {
+    const withUri = join(dir, 'loopback-jwks-uri.json');
+    writeFileSync(
+      withUri,
+      JSON.stringify({
+        resources: [],
+        clients: [
+          {
+            client_id: 'svc-k',
+            token_endpoint_auth_method: 'private_key_jwt',
+            jwks_uri: 'http://127.0.0.1:8080/jwks',
+          },
+        ],
+      }),
+    );
+    expect(loadConfig({ CONFIG_FILE: withUri }).registry.clients[0]!.jwksUri).toBe(
+      'http://127.0.0.1:8080/jwks',
+    );
+    expect(() => loadConfig({ ...production, CONFIG_FILE: withUri })).toThrow(
+      'clients[0].jwks_uri: must be an https URL',
+    );
+  });
+
   it('refuses the shipped example configuration, whose secrets are published', () => {
     expect(() => loadConfig({ ...production, CONFIG_FILE: 'config/dev.json' })).toThrow(
       'clients[0].client_secret: plain-text secrets are refused when NODE_ENV=production',

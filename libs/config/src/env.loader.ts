@@ -43,6 +43,8 @@ export function loadConfig(
   if (production) requireHttpsEndpoints(iss, endpoints);
   const registry = parseRegistryFile(readJson(configFile, 'CONFIG_FILE'), {
     plainSecrets: !production,
+    // Only in development may a client's keys come over plain http, and only from this machine.
+    allowLoopbackHttpJwksUri: !production,
   });
   const config: AppConfig = {
     production,

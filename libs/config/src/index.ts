@@ -7,3 +7,4 @@ export * from './http-limits.config';
 export * from './json-file';
 export * from './registry-file.parser';
 export * from './resource-server.config';
+export * from './loopback-host';

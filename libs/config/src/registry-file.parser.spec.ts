@@ -105,6 +105,38 @@ describe('parseRegistryFile', () => {
     expect(() => parseRegistryFile(file({ clients: [bad] }))).toThrow('clients[0].jwks.keys[0]');
   });
 
+  describe('a jwks_uri', () => {
+    const keyClient = (jwks_uri: string) => ({
+      ...client,
+      client_secret: undefined,
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks_uri,
+    });
+    const parse = (uri: string, allowLoopbackHttpJwksUri?: boolean) =>
+      parseRegistryFile(file({ clients: [keyClient(uri)] }), { allowLoopbackHttpJwksUri });
+
+    it('is an https URL', () => {
+      expect(parse('https://svc.example.com/jwks').clients[0]!.jwksUri).toBe(
+        'https://svc.example.com/jwks',
+      );
+      expect(() => parse('http://svc.example.com/jwks')).toThrow(
+        'clients[0].jwks_uri: must be an https URL',
+      );
+      expect(() => parse('ftp://svc.example.com/jwks', true)).toThrow('clients[0].jwks_uri');
+    });
+
+    it('may be http on a loopback host only where the caller allows it (development)', () => {
+      expect(() => parse('http://127.0.0.1:8080/jwks')).toThrow('clients[0].jwks_uri');
+      expect(parse('http://127.0.0.1:8080/jwks', true).clients[0]!.jwksUri).toBe(
+        'http://127.0.0.1:8080/jwks',
+      );
+      expect(parse('http://localhost:8080/jwks', true).clients[0]!.jwksUri).toBeDefined();
+      expect(() => parse('http://svc.example.com/jwks', true)).toThrow(
+        'clients[0].jwks_uri: must be an https URL (or http on a loopback host)',
+      );
+    });
+  });
+
   it('accepts a scrypt hash in place of a plain secret', () => {
     const hashed = {
       ...client,

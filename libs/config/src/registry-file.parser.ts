@@ -11,6 +11,7 @@ import {
   TOKEN_FORMATS,
   AccessTokenFormat,
 } from './config.types';
+import { isLoopbackHost } from './loopback-host';
 
 type Json = Record<string, unknown>;
 
@@ -21,6 +22,8 @@ const DEFAULT_TTL = 3600;
 export interface RegistryFileOptions {
   /** Plain-text `client_secret` values are for development; production takes only hashes. */
   readonly plainSecrets?: boolean;
+  /** Development only: a client's `jwks_uri` may be `http` on a loopback host. */
+  readonly allowLoopbackHttpJwksUri?: boolean;
 }
 
 /**
@@ -28,7 +31,6 @@ export interface RegistryFileOptions {
  * and never quotes a secret or a hash.
  */
 export function parseRegistryFile(raw: unknown, options: RegistryFileOptions = {}): RegistryConfig {
-  const plainSecrets = options.plainSecrets ?? true;
   const root = object(raw, '$');
   const resources = array(root.resources, 'resources').map((r, i) =>
     parseResource(r, `resources[${i}]`),
@@ -39,7 +41,7 @@ export function parseRegistryFile(raw: unknown, options: RegistryFileOptions = {
     'identifier',
   );
   const clients = array(root.clients, 'clients').map((c, i) =>
-    parseClient(c, `clients[${i}]`, resources, plainSecrets),
+    parseClient(c, `clients[${i}]`, resources, options),
   );
   unique(
     clients.map((c) => c.clientId),
@@ -73,7 +75,7 @@ function parseClient(
   raw: unknown,
   path: string,
   resources: ResourceConfig[],
-  plainSecrets: boolean,
+  options: RegistryFileOptions,
 ): ClientConfig {
   const c = object(raw, path);
   const clientId = nonEmptyString(c.client_id, `${path}.client_id`);
@@ -105,8 +107,8 @@ function parseClient(
     introspects,
   };
   return authMethod === 'private_key_jwt'
-    ? { ...base, ...parseKeys(c, path) }
-    : { ...base, secret: parseSecret(c, path, plainSecrets) };
+    ? { ...base, ...parseKeys(c, path, options) }
+    : { ...base, secret: parseSecret(c, path, options.plainSecrets ?? true) };
 }
 
 /** Identifiers of resources defined in the same file (`resources`, `introspects`). */
@@ -146,10 +148,15 @@ function parseSecret(c: Json, path: string, plainSecrets: boolean): ClientSecret
   return { kind: 'plain', value };
 }
 
-function parseKeys(c: Json, path: string): Pick<ClientConfig, 'jwks' | 'jwksUri'> {
+function parseKeys(
+  c: Json,
+  path: string,
+  options: RegistryFileOptions,
+): Pick<ClientConfig, 'jwks' | 'jwksUri'> {
   if ((c.jwks === undefined) === (c.jwks_uri === undefined))
     throw new ConfigError(path, 'private_key_jwt needs exactly one of jwks or jwks_uri');
-  if (c.jwks_uri !== undefined) return { jwksUri: absoluteUrl(c.jwks_uri, `${path}.jwks_uri`) };
+  if (c.jwks_uri !== undefined)
+    return { jwksUri: jwksUri(c.jwks_uri, `${path}.jwks_uri`, options) };
   const jwks = object(c.jwks, `${path}.jwks`);
   const keys = array(jwks.keys, `${path}.jwks.keys`).map((k, i) => {
     const key = object(k, `${path}.jwks.keys[${i}]`);
@@ -186,6 +193,19 @@ function absoluteUrl(v: unknown, path: string): string {
   const s = nonEmptyString(v, path);
   if (!URL.canParse(s)) throw new ConfigError(path, 'must be an absolute URL');
   return s;
+}
+
+/** Keys that authenticate a client come over TLS; plain http only to this machine, in development. */
+function jwksUri(v: unknown, path: string, options: RegistryFileOptions): string {
+  const s = absoluteUrl(v, path);
+  const url = new URL(s);
+  if (url.protocol === 'https:') return s;
+  const loopback = options.allowLoopbackHttpJwksUri === true;
+  if (loopback && url.protocol === 'http:' && isLoopbackHost(url.hostname)) return s;
+  throw new ConfigError(
+    path,
+    loopback ? 'must be an https URL (or http on a loopback host)' : 'must be an https URL',
+  );
 }
 
 function scopeList(v: unknown, path: string): string[] {

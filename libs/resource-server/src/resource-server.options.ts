@@ -27,7 +27,10 @@ export interface ResourceServerOptions {
   /** Also accept the token as a form body or query parameter (RFC 6750 §2.2, §2.3). */
   readonly allowFormBody?: boolean;
   readonly allowQuery?: boolean;
-  /** Unknown `kid`s refetch the JWKS at most this often (default 30 s). */
+  /**
+   * Unknown `kid`s, and signatures that fail under the key held for their `kid` (a `kid` reused
+   * for new material), refetch the JWKS at most this often (default 30 s).
+   */
   readonly jwksMinRefreshMs?: number;
   /** Realm in WWW-Authenticate challenges. */
   readonly realm?: string;

@@ -53,7 +53,9 @@ export class TokenValidator {
       audience: options.audience,
       clockToleranceSeconds: skew,
     });
-    this.jwt = new CachingJwtVerifier(verifier, (kid) => this.keys.has(kid), skew);
+    // A cached result lasts only while its exact key is published: a kid reused for new key
+    // material invalidates it.
+    this.jwt = new CachingJwtVerifier(verifier, (kid, key) => this.keys.holds(kid, key), skew);
     const i = options.introspection;
     this.opaque =
       i && new OpaqueTokenIntrospector(i.endpoint, i.clientId, i.clientSecret, i.cacheMs);

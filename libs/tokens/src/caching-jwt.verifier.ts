@@ -1,17 +1,19 @@
-import { decodeProtectedHeader } from 'jose';
+import { decodeProtectedHeader, KeyLike } from 'jose';
 import { AccessTokenClaims } from './access-token.claims';
 import { JwtAccessTokenVerifier } from './jwt-access-token.verifier';
 
 interface Cached {
   readonly claims: AccessTokenClaims;
   readonly kid: string;
+  readonly key: KeyLike;
 }
 
 /**
  * Remembers tokens whose signature verified, so a token presented again skips the signature
  * check. Safe because the key is the whole token (identical bytes verify identically), the
- * lifetime is checked again on every hit, a result is dropped once its key is withdrawn from the
- * issuer's set, and revocation is checked by the caller on every request, cached or not.
+ * lifetime is checked again on every hit, a result is dropped once the key that verified it is
+ * no longer the one the issuer publishes under its `kid` (withdrawn, or replaced by new material
+ * under the same `kid`), and revocation is checked by the caller on every request, cached or not.
  * Bounded: the oldest entries leave first.
  */
 export class CachingJwtVerifier {
@@ -19,7 +21,8 @@ export class CachingJwtVerifier {
 
   constructor(
     private readonly verifier: JwtAccessTokenVerifier,
-    private readonly keyPublished: (kid: string) => boolean,
+    /** Whether the issuer still publishes exactly `key` under `kid`. */
+    private readonly keyPublished: (kid: string, key: KeyLike) => boolean,
     private readonly clockToleranceSeconds: number,
     private readonly maxEntries = 10_000,
   ) {}
@@ -27,21 +30,26 @@ export class CachingJwtVerifier {
   async verify(token: string): Promise<AccessTokenClaims | null> {
     const now = Math.floor(Date.now() / 1000);
     const hit = this.cache.get(token);
-    if (hit && this.keyPublished(hit.kid)) {
+    if (hit && this.keyPublished(hit.kid, hit.key)) {
       // nbf passed when the token first verified; only its expiry can change the answer.
       if (hit.claims.exp + this.clockToleranceSeconds > now) return hit.claims;
       this.cache.delete(token);
       return null;
     }
-    const claims = await this.verifier.verify(token);
-    if (claims) this.remember(token, claims);
-    return claims;
+    const verified = await this.verifier.verifyWithKey(token);
+    if (!verified) {
+      this.cache.delete(token);
+      return null;
+    }
+    this.remember(token, verified.claims, verified.key);
+    return verified.claims;
   }
 
-  private remember(token: string, claims: AccessTokenClaims): void {
+  private remember(token: string, claims: AccessTokenClaims, key: KeyLike): void {
     const { kid } = decodeProtectedHeader(token);
     if (kid === undefined) return;
+    this.cache.delete(token);
     if (this.cache.size >= this.maxEntries) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(token, { claims, kid });
+    this.cache.set(token, { claims, kid, key });
   }
 }

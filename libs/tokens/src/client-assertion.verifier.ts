@@ -1,12 +1,16 @@
 import {
   createLocalJWKSet,
-  createRemoteJWKSet,
   decodeJwt,
   errors,
   JWK,
+  JWTPayload,
   JWTVerifyGetKey,
   jwtVerify,
+  JWTVerifyOptions,
 } from 'jose';
+import { CachedJwks, KeySetUnavailable } from './cached-jwks';
+import { JwksFetchOptions, JwksHttpPolicy } from './jwks.fetcher';
+import { jwtVerifyRefetching } from './jwt-verify-refetching';
 
 /** Asymmetric algorithms only: a shared-secret JWT is not private_key_jwt. */
 export const ASSERTION_ALGS = ['ES256', 'ES384', 'EdDSA', 'RS256', 'PS256'] as const;
@@ -19,6 +23,11 @@ export interface AssertionClient {
   readonly clientId: string;
   readonly jwks?: { readonly keys: readonly Record<string, unknown>[] };
   readonly jwksUri?: string;
+}
+
+export interface ClientAssertionVerifierOptions extends Omit<JwksFetchOptions, 'http'> {
+  /** Which `http:` jwks_uri may be fetched: `loopback` in development only (default refuse). */
+  readonly jwksHttp?: JwksHttpPolicy;
 }
 
 export interface VerifiedAssertion {
@@ -44,24 +53,44 @@ export function assertionSubject(assertion: string): string | undefined {
   }
 }
 
+/**
+ * The `aud` of an assertion must name us and nobody else (draft-ietf-oauth-rfc7523bis §4: the
+ * authorization server is the sole audience), so an assertion made for another party cannot be
+ * replayed here and ours cannot be replayed there. The draft asks clients for a plain string;
+ * a one-element array still names us alone, and RFC 7519 §4.1.3 clients send it, so it is read
+ * as that single value. Any array naming a second party is refused.
+ */
+function soleAudience(aud: JWTPayload['aud']): string | undefined {
+  const single = Array.isArray(aud) && aud.length === 1 ? aud[0] : aud;
+  return typeof single === 'string' ? single : undefined;
+}
+
 /** Checks `private_key_jwt` client assertions (RFC 7523 §3, RFC 7521 §4.2). */
 export class ClientAssertionVerifier {
-  private readonly keySets = new Map<string, JWTVerifyGetKey>();
+  /** Inline sets, built once per client configuration (a changed client gets a new set). */
+  private readonly localSets = new WeakMap<object, JWTVerifyGetKey>();
+  /** Remote sets, one per jwks_uri: cached, rate-limited and backing off from failures. */
+  private readonly remoteSets = new Map<string, CachedJwks>();
 
+  constructor(private readonly options: ClientAssertionVerifierOptions = {}) {}
+
+  /** `audiences`: the values accepted as the sole `aud` (our issuer and this endpoint's URL). */
   async verify(
     assertion: string,
     client: AssertionClient,
     audiences: readonly string[],
   ): Promise<VerifiedAssertion> {
     try {
-      const { payload } = await jwtVerify(assertion, this.keySet(client), {
+      const payload = await this.verifiedPayload(assertion, client, {
         issuer: client.clientId,
         subject: client.clientId,
-        audience: [...audiences],
         algorithms: [...ASSERTION_ALGS],
-        requiredClaims: ['exp', 'jti'],
+        requiredClaims: ['aud', 'exp', 'jti'],
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
       });
+      const aud = soleAudience(payload.aud);
+      if (aud === undefined || !audiences.includes(aud))
+        throw new AssertionRejected('aud must be the issuer or this endpoint, alone');
       const now = Math.floor(Date.now() / 1000);
       if (payload.exp! > now + MAX_LIFETIME_SECONDS)
         throw new AssertionRejected(`exp is more than ${MAX_LIFETIME_SECONDS}s ahead`);
@@ -70,18 +99,39 @@ export class ClientAssertionVerifier {
       return { jti: payload.jti, replayUntil: (payload.exp! + CLOCK_TOLERANCE_SECONDS) * 1000 };
     } catch (e) {
       if (e instanceof errors.JOSEError) throw new AssertionRejected(e.code);
+      // A client whose jwks_uri fails cannot authenticate now: invalid_client, never a 500.
+      if (e instanceof KeySetUnavailable) throw new AssertionRejected('jwks_unavailable');
       throw e;
     }
   }
 
-  /** One key set per client, built once: remote sets cache and rate-limit their fetches. */
-  private keySet(client: AssertionClient): JWTVerifyGetKey {
-    let set = this.keySets.get(client.clientId);
+  private async verifiedPayload(
+    assertion: string,
+    client: AssertionClient,
+    options: JWTVerifyOptions,
+  ): Promise<JWTPayload> {
+    if (client.jwksUri !== undefined)
+      return (await jwtVerifyRefetching(assertion, this.remoteSet(client.jwksUri), options))
+        .payload;
+    return (await jwtVerify(assertion, this.localSet(client), options)).payload;
+  }
+
+  private localSet(client: AssertionClient): JWTVerifyGetKey {
+    const jwks = client.jwks ?? { keys: [] };
+    let set = this.localSets.get(jwks);
     if (!set) {
-      set = client.jwksUri
-        ? createRemoteJWKSet(new URL(client.jwksUri), { cooldownDuration: 30_000 })
-        : createLocalJWKSet({ keys: [...(client.jwks?.keys ?? [])] as unknown as JWK[] });
-      this.keySets.set(client.clientId, set);
+      set = createLocalJWKSet({ keys: [...jwks.keys] as unknown as JWK[] });
+      this.localSets.set(jwks, set);
+    }
+    return set;
+  }
+
+  private remoteSet(uri: string): CachedJwks {
+    let set = this.remoteSets.get(uri);
+    if (!set) {
+      const { jwksHttp, ...fetchOptions } = this.options;
+      set = new CachedJwks(uri, { ...fetchOptions, http: jwksHttp, algorithms: ASSERTION_ALGS });
+      this.remoteSets.set(uri, set);
     }
     return set;
   }

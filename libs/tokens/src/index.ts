@@ -9,3 +9,5 @@ export * from './remote-key-set';
 export * from './tokens.module';
 export * from './verification-keys';
 export * from './caching-jwt.verifier';
+export * from './cached-jwks';
+export * from './jwks.fetcher';

@@ -1,6 +1,7 @@
-import { errors, JWTHeaderParameters, jwtVerify } from 'jose';
+import { errors, KeyLike } from 'jose';
 import { SigningAlg, SIGNING_ALGS } from '@app/config';
 import { AccessTokenClaims } from './access-token.claims';
+import { jwtVerifyRefetching } from './jwt-verify-refetching';
 import { VerificationKeys } from './verification-keys';
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
@@ -33,9 +34,14 @@ export class JwtAccessTokenVerifier {
   }
 
   async verify(token: string): Promise<AccessTokenClaims | null> {
+    return (await this.verifyWithKey(token))?.claims ?? null;
+  }
+
+  /** The claims and the key that verified them (for caches that must notice a replaced key). */
+  async verifyWithKey(token: string): Promise<{ claims: AccessTokenClaims; key: KeyLike } | null> {
     if (!JWT_SHAPE.test(token)) return null;
     try {
-      const { payload } = await jwtVerify(token, (header) => this.keyFor(header), {
+      const { payload, key } = await jwtVerifyRefetching(token, this.keys, {
         issuer: this.options.issuer,
         audience: this.options.audience,
         clockTolerance: this.options.clockToleranceSeconds ?? 0,
@@ -46,7 +52,7 @@ export class JwtAccessTokenVerifier {
       const { sub, aud, exp, iat, nbf, jti, client_id, scope, grant_id } = payload;
       if (typeof aud !== 'string' || typeof client_id !== 'string' || typeof scope !== 'string')
         return null;
-      return {
+      const claims: AccessTokenClaims = {
         iss: this.options.issuer,
         sub: sub!,
         aud,
@@ -58,15 +64,10 @@ export class JwtAccessTokenVerifier {
         scope,
         grantId: typeof grant_id === 'string' ? grant_id : undefined,
       };
+      return { claims, key };
     } catch (e) {
       if (e instanceof errors.JOSEError) return null;
       throw e;
     }
-  }
-
-  private async keyFor(header: JWTHeaderParameters) {
-    const key = await this.keys.verificationKey(header);
-    if (!key) throw new errors.JWKSNoMatchingKey();
-    return key;
   }
 }

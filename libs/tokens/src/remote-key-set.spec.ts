@@ -97,6 +97,49 @@ describe('RemoteKeySet', () => {
   });
 });
 
+describe('RemoteKeySet when the issuer reuses a kid for a new key', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('verifies with the new material after one refetch', async () => {
+    jest.useFakeTimers({ now: Date.now() });
+    const before = await signer('a');
+    const after = await signer('a');
+    const endpoint = jwksEndpoint([before.jwk]);
+    const sut = new RemoteKeySet('https://issuer.example/jwks', {
+      fetch: endpoint.fetch,
+      minRefreshIntervalMs: 60_000,
+    });
+    const verifier = new JwtAccessTokenVerifier(sut, { issuer: ISSUER, audience: AUD });
+    await expect(verifier.verify(await before.sign())).resolves.not.toBeNull();
+    endpoint.keys.splice(0, 1, after.jwk);
+    await jest.advanceTimersByTimeAsync(60_000);
+    await expect(verifier.verify(await after.sign())).resolves.not.toBeNull();
+    expect(endpoint.calls()).toBe(2);
+    // The old material is gone with its publication.
+    await expect(verifier.verify(await before.sign())).resolves.toBeNull();
+  });
+
+  it('refetches for signatures that fail under a known kid no more often than for unknown kids', async () => {
+    jest.useFakeTimers({ now: Date.now() });
+    const a = await signer('a');
+    const endpoint = jwksEndpoint([a.jwk]);
+    const sut = new RemoteKeySet('https://issuer.example/jwks', {
+      fetch: endpoint.fetch,
+      minRefreshIntervalMs: 60_000,
+    });
+    const verifier = new JwtAccessTokenVerifier(sut, { issuer: ISSUER, audience: AUD });
+    await sut.refresh();
+    await jest.advanceTimersByTimeAsync(60_000);
+    // Forged tokens that name the published kid but are signed by other keys.
+    const forged = await Promise.all(
+      Array.from({ length: 50 }, async () => (await signer('a')).sign()),
+    );
+    for (const token of forged) await expect(verifier.verify(token)).resolves.toBeNull();
+    expect(endpoint.calls()).toBe(2);
+    await expect(verifier.verify(await a.sign())).resolves.not.toBeNull();
+  });
+});
+
 describe('RemoteKeySet while the issuer is down', () => {
   it('asks again a second after a failed fetch, not a whole refresh interval later', async () => {
     const a = await signer('a');
@@ -132,7 +175,7 @@ describe('CachingJwtVerifier', () => {
     const keys = new RemoteKeySet('https://issuer.example/jwks', { fetch: endpoint.fetch });
     await keys.refresh();
     const inner = new JwtAccessTokenVerifier(keys, { issuer: ISSUER, audience: AUD });
-    const spy = jest.spyOn(inner, 'verify');
+    const spy = jest.spyOn(inner, 'verifyWithKey');
     const sut = new CachingJwtVerifier(inner, (kid) => keys.has(kid), 0);
     const token = await a.sign({}, '2s');
     await sut.verify(token);
@@ -159,6 +202,23 @@ describe('CachingJwtVerifier', () => {
     const token = await a.sign();
     await expect(sut.verify(token)).resolves.not.toBeNull();
     endpoint.keys.length = 0;
+    await keys.refresh();
+    await expect(sut.verify(token)).resolves.toBeNull();
+  });
+
+  it('checks again once the key behind its kid is replaced by new material', async () => {
+    const before = await signer('a');
+    const endpoint = jwksEndpoint([before.jwk]);
+    const keys = new RemoteKeySet('https://issuer.example/jwks', {
+      fetch: endpoint.fetch,
+      minRefreshIntervalMs: 0,
+    });
+    await keys.refresh();
+    const inner = new JwtAccessTokenVerifier(keys, { issuer: ISSUER, audience: AUD });
+    const sut = new CachingJwtVerifier(inner, (kid, key) => keys.holds(kid, key), 0);
+    const token = await before.sign();
+    await expect(sut.verify(token)).resolves.not.toBeNull();
+    endpoint.keys.splice(0, 1, (await signer('a')).jwk);
     await keys.refresh();
     await expect(sut.verify(token)).resolves.toBeNull();
   });

@@ -19,7 +19,15 @@ import { KeyRing } from './key-ring';
       useFactory: (keys: KeyRing, config: AppConfig) =>
         new JwtAccessTokenFormat(keys, config.issuer),
     },
-    { provide: ClientAssertionVerifier, useValue: new ClientAssertionVerifier() },
+    {
+      provide: ClientAssertionVerifier,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        new ClientAssertionVerifier({
+          // Development only: a client's jwks_uri may be http on this machine.
+          jwksHttp: config.production ? 'refuse' : 'loopback',
+        }),
+    },
   ],
   exports: [KeyRing, JwtAccessTokenFormat, ClientAssertionVerifier],
 })

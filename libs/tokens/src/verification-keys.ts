@@ -6,4 +6,9 @@ import type { JWTHeaderParameters, KeyLike } from 'jose';
  */
 export interface VerificationKeys {
   verificationKey(header: JWTHeaderParameters): KeyLike | undefined | Promise<KeyLike | undefined>;
+  /**
+   * For remote sets, whose publisher may reuse a `kid` for new key material: `rejected` did not
+   * verify the signature; a different key now published for the header, or undefined.
+   */
+  replacementKey?(header: JWTHeaderParameters, rejected: KeyLike): Promise<KeyLike | undefined>;
 }
