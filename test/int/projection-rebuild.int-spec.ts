@@ -23,8 +23,10 @@ import { ServiceProcess, stopAll, withServiceOutput } from '../support/service-p
  * were whole: the revocation endpoint never acknowledges a token it could not look up (the
  * revocation would be lost), introspection never calls a valid token inactive, and an API replica
  * that starts then is not ready and refuses tokens (fail-closed) instead of accepting revoked
- * ones. Issuance, revocation (with the projector) and introspection are each their own process,
- * on a Kafka and a Redis of this suite's own (Redis is restarted empty).
+ * ones. Issuance, revocation, introspection and the projector's host are each their own process,
+ * on a Kafka and a Redis of this suite's own (Redis is restarted empty). The projector runs apart
+ * from the revocation service so that it can be frozen (SIGSTOP) while the endpoints keep serving:
+ * the rebuild window is then as long as the test says, not as short as the machine makes it.
  */
 const OPAQUE = RESOURCES.ledger;
 const JWT = RESOURCES.orders;
@@ -33,6 +35,11 @@ const VALID = 4;
 const WORKERS = 4;
 const PACE_MS = 20;
 const RECOVERY_DEADLINE_MS = 90_000;
+/**
+ * How long the projector is held frozen after Redis came back empty: the window in which the
+ * store is incomplete lasts at least this long, whatever the speed of the machine.
+ */
+const WINDOW_MS = 2000;
 
 const owner = clientAuth.basic(CLIENTS.basic);
 
@@ -52,10 +59,11 @@ describe('a store rebuilt from the log', () => {
   let issuance: ServiceProcess;
   let revocation: ServiceProcess;
   let introspection: ServiceProcess;
+  let projector: ServiceProcess;
   let replica: DemoApiReplica | undefined;
   let probe: Redis | undefined;
   let oauth: OAuthClient;
-  const all = () => [issuance, revocation, introspection];
+  const all = () => [issuance, revocation, introspection, projector];
   const metrics: Record<string, number | string> = {};
 
   beforeAll(async () => {
@@ -63,7 +71,7 @@ describe('a store rebuilt from the log', () => {
       startOwnInfra((m) => process.stderr.write(`${m}\n`)),
       writeServiceFiles(),
     ]);
-    const [issuancePort, revocationPort, introspectionPort] = await freePorts(3);
+    const [issuancePort, revocationPort, introspectionPort, projectorPort] = await freePorts(4);
     const url = (port: number) => `http://127.0.0.1:${port}`;
     const env = {
       ISSUER: url(issuancePort!),
@@ -77,14 +85,20 @@ describe('a store rebuilt from the log', () => {
       REVOCATION_ENDPOINT: `${url(revocationPort!)}/oauth2/revoke`,
       LOG_LEVEL: 'error',
     };
-    [issuance, revocation, introspection] = await Promise.all([
+    [issuance, revocation, introspection, projector] = await Promise.all([
       ServiceProcess.prepare({ service: 'issuance', port: issuancePort!, env }),
       ServiceProcess.prepare({
         service: 'revocation',
         port: revocationPort!,
-        env: { ...env, PROJECTOR: 'true' },
+        env: { ...env, PROJECTOR: 'false' },
       }),
       ServiceProcess.prepare({ service: 'introspection', port: introspectionPort!, env }),
+      ServiceProcess.prepare({
+        service: 'revocation',
+        label: 'projector',
+        port: projectorPort!,
+        env: { ...env, PROJECTOR: 'true' },
+      }),
     ]);
     await Promise.all(all().map((p) => p.start()));
     oauth = new OAuthClient({
@@ -168,6 +182,17 @@ describe('a store rebuilt from the log', () => {
   const introspect = (token: string) =>
     answer(token, () => oauth.introspect({ token, token_type_hint: 'access_token' }, owner));
 
+  /** Runs `work` while `service` is stopped in its tracks (SIGSTOP), and lets it go on after. */
+  const frozen = async <T>(service: ServiceProcess, work: () => Promise<T>): Promise<T> => {
+    const pid = service.pid!;
+    process.kill(pid, 'SIGSTOP');
+    try {
+      return await work();
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+  };
+
   /** Restarts Redis (it comes back EMPTY); when each step was done. */
   const restartRedis = async () => {
     const downAt = Date.now();
@@ -209,7 +234,13 @@ describe('a store rebuilt from the log', () => {
       })();
 
       await pause(1000);
-      const { downAt, backAt } = await restartRedis();
+      // The projector is frozen (well within its consumer-group session) while Redis restarts
+      // empty and for WINDOW_MS after: every answer meanwhile comes from an incomplete store.
+      const { downAt, backAt } = await frozen(projector, async () => {
+        const times = await restartRedis();
+        await pause(WINDOW_MS);
+        return times;
+      });
       const markerAt = await waitFor(
         'the projector to rebuild the store (marker back)',
         async () => (await markerPresent()) && Date.now(),
@@ -297,7 +328,7 @@ describe('a store rebuilt from the log', () => {
 
       // Nothing rebuilds the store while the projector's host is down: the replica starts on a
       // Redis that came back empty and has no marker, with the revocation only on the log.
-      await revocation.stop();
+      await projector.stop();
       await restartRedis();
       expect(await markerPresent()).toBe(false);
       replica = await DemoApiReplica.start('demo-api', {
@@ -347,7 +378,7 @@ describe('a store rebuilt from the log', () => {
         }
       })();
       const t0 = Date.now();
-      await revocation.start();
+      await projector.start();
       await waitFor('the replica ready', async () => (await ready(replica!.url)) === 200, {
         timeoutMs: RECOVERY_DEADLINE_MS,
         intervalMs: 100,
