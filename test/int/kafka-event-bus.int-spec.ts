@@ -141,10 +141,11 @@ describe('KafkaEventBus on a real broker', () => {
       type: 'token.refreshed',
       dataschema: 'urn:token-lifecycle:schema:token.refreshed:v1',
     };
-    const schemaV2 = {
+    // A version this reader does not know (v2 of token.issued exists and needs a `kind`).
+    const schemaV9 = {
       ...template,
-      id: `${run}-schema-v2`,
-      dataschema: 'urn:token-lifecycle:schema:token.issued:v2',
+      id: `${run}-schema-v9`,
+      dataschema: 'urn:token-lifecycle:schema:token.issued:v9',
     };
     const validRaw = issued(key);
     // One key, so one partition: the valid record sits behind the three poison ones.
@@ -154,7 +155,7 @@ describe('KafkaEventBus on a real broker', () => {
       messages: [
         { key, value: '{"specversion":"1.0", "id": "not json' },
         { key, value: JSON.stringify(unknownType) },
-        { key, value: JSON.stringify(schemaV2) },
+        { key, value: JSON.stringify(schemaV9) },
         { key, value: JSON.stringify(validRaw) },
       ],
     });
@@ -165,6 +166,64 @@ describe('KafkaEventBus on a real broker', () => {
     expect(bus.malformedCount() - before).toBe(3);
     const ofKey = delivered.filter((e) => e.partitionkey === key).map((e) => e.id);
     expect(ofKey).toEqual([validRaw.id, validAfter.id]);
+  });
+
+  it('sign-in events: keyed by session, grant and client, delivered in order as published', async () => {
+    const sid = `${run}-sid`;
+    const grantId = `${run}-grant`;
+    const clientId = `${run}-web`;
+    const now = Math.floor(Date.now() / 1000);
+    const idToken = factory.create('token.issued', `${run}-idt`, grantId, {
+      jti: `${run}-idt`,
+      client_id: clientId,
+      sub: 'user-1',
+      aud: clientId,
+      scope: 'openid',
+      grant_type: 'authorization_code',
+      grant_id: grantId,
+      format: 'jwt',
+      kind: 'id_token',
+      iat: now,
+      exp: now + 60,
+    });
+    const events = [
+      factory.create('session.started', sid, sid, {
+        sid,
+        sub: 'user-1',
+        auth_time: now,
+        exp: now + 3600,
+        amr: ['pwd'],
+      }),
+      factory.create('grant.created', grantId, grantId, {
+        grant_id: grantId,
+        sub: 'user-1',
+        client_id: clientId,
+        scopes: ['openid'],
+        resources: [],
+        auth_time: now,
+        sid,
+      }),
+      idToken,
+      factory.create('authorization.denied', clientId, clientId, {
+        client_id: clientId,
+        reason: 'consent_denied',
+        error: 'access_denied',
+        sub: 'user-1',
+      }),
+      factory.create('session.ended', sid, sid, { sid, sub: 'user-1', reason: 'logout' }),
+    ];
+    const before = bus.malformedCount();
+    // One at a time: each is acknowledged before the next, as the flow will publish them.
+    for (const e of events) await bus.publish(e);
+
+    await waitDelivered(events);
+    for (const e of events) expect(delivered.find((d) => d.id === e.id)).toEqual(e);
+    expect(idToken.dataschema).toBe('urn:token-lifecycle:schema:token.issued:v2');
+    const ofSession = delivered.filter((e) => e.partitionkey === sid).map((e) => e.type);
+    expect(ofSession).toEqual(['session.started', 'session.ended']);
+    const ofGrant = delivered.filter((e) => e.partitionkey === grantId).map((e) => e.type);
+    expect(ofGrant).toEqual(['grant.created', 'token.issued']);
+    expect(bus.malformedCount()).toBe(before);
   });
 
   it('close() sends what is still lingering before it disconnects', async () => {

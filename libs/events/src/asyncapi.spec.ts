@@ -4,7 +4,17 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { EventFactory, LifecycleEvent } from './event-envelope';
 import { parseLifecycleEvent } from './event.parser';
-import { EventCatalogue, EventType, TOPIC_OF } from './topics';
+import {
+  DENIAL_ERRORS,
+  DENIAL_REASONS,
+  EventCatalogue,
+  EventSchemas,
+  EventType,
+  SchemaVersion,
+  SESSION_END_REASONS,
+  TOKEN_KINDS,
+  TOPIC_OF,
+} from './topics';
 
 /**
  * The contract between docs/asyncapi.yaml and the code: the same event types on the same topics,
@@ -59,90 +69,204 @@ function deref<T>(ref: string): T {
   return node as T;
 }
 
-/** Every message, with its event type (`name`) and the topic of the channel that carries it. */
+/** The schema version a message describes: its payload's `dataschema` constant. */
+const versionOf = (message: MessageDoc) => {
+  const event = deref<{ allOf?: [unknown, { properties: { dataschema: { const: string } } }] }>(
+    message.payload.$ref,
+  );
+  return /:(v\d+)$/.exec(event.allOf?.[1].properties.dataschema.const ?? '')?.[1];
+};
+
+/** Every message, with its event type (`name`), its version and the topic of its channel. */
 const onChannels = Object.entries(doc.channels).flatMap(([channel, c]) =>
-  Object.entries(c.messages).map(([key, ref]) => ({
-    channel,
-    key,
-    topic: c.address,
-    message: deref<MessageDoc>(ref.$ref),
-    ref: ref.$ref,
-  })),
+  Object.entries(c.messages).map(([key, ref]) => {
+    const message = deref<MessageDoc>(ref.$ref);
+    return { channel, key, topic: c.address, message, version: versionOf(message), ref: ref.$ref };
+  }),
 );
-const messageOf = (type: EventType) => {
-  const found = onChannels.find((m) => m.message.name === type);
-  if (!found) throw new Error(`no message for ${type}`);
+const messageOf = (type: EventType, version: string) => {
+  const found = onChannels.find((m) => m.message.name === type && m.version === version);
+  if (!found) throw new Error(`no message for ${type} ${version}`);
   return found;
 };
 
-// Realistic data for each type, typed against the V1 interfaces (tsc checks the tables): every
-// field, and only the required ones.
+// Realistic data for each type and version, typed against the interfaces (tsc checks the
+// tables): every field, and only the required ones.
 const DIGEST = '47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU'; // base64url SHA-256 of ""
 type RequiredOnly<P> = {
   [K in keyof P as Pick<P, K> extends Required<Pick<P, K>> ? K : never]: P[K];
 };
-const FULL: { [T in EventType]: Required<EventCatalogue[T]> } = {
+type Table<F extends 'full' | 'minimal'> = {
+  [T in EventType]: {
+    [V in SchemaVersion<T>]: F extends 'full'
+      ? Required<EventSchemas[T][V]>
+      : RequiredOnly<EventSchemas[T][V]>;
+  };
+};
+const ACCESS_TOKEN: Required<EventSchemas['token.issued']['v1']> = {
+  jti: '0b7e4d9c-5a6f-4e3d-8c2b-1a0f9e8d7c6b',
+  client_id: 'web-app',
+  sub: 'user-123',
+  aud: 'https://orders.example.com',
+  scope: 'orders:read orders:write',
+  grant_type: 'authorization_code',
+  grant_id: 'grant-7f3a',
+  format: 'opaque',
+  token_digest: DIGEST,
+  iat: 1_736_935_200,
+  exp: 1_736_938_800,
+};
+const FULL: Table<'full'> = {
   'token.issued': {
-    jti: '0b7e4d9c-5a6f-4e3d-8c2b-1a0f9e8d7c6b',
-    client_id: 'web-app',
-    sub: 'user-123',
-    aud: 'https://orders.example.com',
-    scope: 'orders:read orders:write',
-    grant_type: 'authorization_code',
-    grant_id: 'grant-7f3a',
-    format: 'opaque',
-    token_digest: DIGEST,
-    iat: 1_736_935_200,
-    exp: 1_736_938_800,
+    v1: ACCESS_TOKEN,
+    // Every field: v2's optional ones too, although an ID token is a JWT in practice.
+    v2: { ...ACCESS_TOKEN, aud: 'web-app', scope: 'openid profile', kind: 'id_token' },
   },
   'token.revoked': {
-    jti: '0b7e4d9c-5a6f-4e3d-8c2b-1a0f9e8d7c6b',
-    client_id: 'web-app',
-    token_digest: DIGEST,
-    exp: 1_736_938_800,
-    revoked_by: 'web-app',
+    v1: {
+      jti: '0b7e4d9c-5a6f-4e3d-8c2b-1a0f9e8d7c6b',
+      client_id: 'web-app',
+      token_digest: DIGEST,
+      exp: 1_736_938_800,
+      revoked_by: 'web-app',
+    },
   },
   'grant.revoked': {
-    grant_id: 'grant-7f3a',
-    client_id: 'web-app',
-    exp: 1_739_527_200,
-    reason: 'refresh_token_reuse',
+    v1: {
+      grant_id: 'grant-7f3a',
+      client_id: 'web-app',
+      exp: 1_739_527_200,
+      reason: 'refresh_token_reuse',
+    },
   },
   'client.tokens_revoked': {
-    client_id: 'svc-a',
-    revoked_at: 1_736_942_400_123,
-    exp: 1_736_946_000,
-    reason: 'compromised',
+    v1: {
+      client_id: 'svc-a',
+      revoked_at: 1_736_942_400_123,
+      exp: 1_736_946_000,
+      reason: 'compromised',
+    },
   },
   'key.rotated': {
-    kid: 'es256-2025-01-15',
-    alg: 'ES256',
-    jwks_uri: 'https://auth.example.com/oauth2/jwks',
+    v1: { kid: 'es256-2025-01-15', alg: 'ES256', jwks_uri: 'https://auth.example.com/oauth2/jwks' },
+  },
+  'grant.created': {
+    v1: {
+      grant_id: 'grant-7f3a',
+      sub: 'user-123',
+      client_id: 'web-app',
+      scopes: ['openid', 'profile', 'orders:read'],
+      resources: ['https://orders.example.com'],
+      acr: 'urn:example:loa:2',
+      amr: ['pwd', 'otp'],
+      auth_time: 1_736_935_100,
+      sid: 'c3a1f0e2-5b4d-4e6f-8a7b-9c0d1e2f3a4b',
+    },
+  },
+  'authorization.denied': {
+    v1: {
+      client_id: 'web-app',
+      reason: 'consent_denied',
+      error: 'access_denied',
+      sub: 'user-123',
+      sid: 'c3a1f0e2-5b4d-4e6f-8a7b-9c0d1e2f3a4b',
+    },
+  },
+  'session.started': {
+    v1: {
+      sid: 'c3a1f0e2-5b4d-4e6f-8a7b-9c0d1e2f3a4b',
+      sub: 'user-123',
+      auth_time: 1_736_935_100,
+      exp: 1_737_021_500,
+      acr: 'urn:example:loa:2',
+      amr: ['pwd', 'otp'],
+      client_id: 'web-app',
+    },
+  },
+  'session.ended': {
+    v1: {
+      sid: 'c3a1f0e2-5b4d-4e6f-8a7b-9c0d1e2f3a4b',
+      sub: 'user-123',
+      reason: 'logout',
+      client_id: 'web-app',
+    },
   },
 };
-const MINIMAL: { [T in EventType]: RequiredOnly<EventCatalogue[T]> } = {
+const MINIMAL: Table<'minimal'> = {
   'token.issued': {
-    jti: '5c8d1e2f-3a4b-4c6d-9e7f-8a9b0c1d2e3f',
-    client_id: 'svc-a',
-    sub: 'svc-a',
-    aud: 'https://orders.example.com',
-    scope: 'orders:read',
-    grant_type: 'client_credentials',
-    format: 'jwt',
-    iat: 1_736_935_200,
-    exp: 1_736_938_800,
+    v1: {
+      jti: '5c8d1e2f-3a4b-4c6d-9e7f-8a9b0c1d2e3f',
+      client_id: 'svc-a',
+      sub: 'svc-a',
+      aud: 'https://orders.example.com',
+      scope: 'orders:read',
+      grant_type: 'client_credentials',
+      format: 'jwt',
+      iat: 1_736_935_200,
+      exp: 1_736_938_800,
+    },
+    v2: {
+      jti: '7e6d5c4b-3a29-4817-a6f5-e4d3c2b1a098',
+      client_id: 'web-app',
+      sub: 'user-123',
+      aud: 'web-app',
+      scope: 'openid',
+      grant_type: 'authorization_code',
+      format: 'jwt',
+      kind: 'id_token',
+      iat: 1_736_935_200,
+      exp: 1_736_938_800,
+    },
   },
   'token.revoked': {
-    jti: '5c8d1e2f-3a4b-4c6d-9e7f-8a9b0c1d2e3f',
-    client_id: 'svc-a',
-    exp: 1_736_938_800,
-    revoked_by: 'svc-a',
+    v1: {
+      jti: '5c8d1e2f-3a4b-4c6d-9e7f-8a9b0c1d2e3f',
+      client_id: 'svc-a',
+      exp: 1_736_938_800,
+      revoked_by: 'svc-a',
+    },
   },
   'grant.revoked': FULL['grant.revoked'],
   'client.tokens_revoked': FULL['client.tokens_revoked'],
   'key.rotated': FULL['key.rotated'],
+  'grant.created': {
+    v1: {
+      grant_id: 'grant-9c1d',
+      sub: 'user-123',
+      client_id: 'svc-cli',
+      scopes: [],
+      resources: [],
+      auth_time: 1_736_935_100,
+    },
+  },
+  'authorization.denied': {
+    v1: { client_id: 'web-app', reason: 'login_required', error: 'login_required' },
+  },
+  'session.started': {
+    v1: {
+      sid: 'c3a1f0e2-5b4d-4e6f-8a7b-9c0d1e2f3a4b',
+      sub: 'user-123',
+      auth_time: 1_736_935_100,
+      exp: 1_736_938_700,
+    },
+  },
+  'session.ended': {
+    v1: { sid: 'c3a1f0e2-5b4d-4e6f-8a7b-9c0d1e2f3a4b', sub: 'user-123', reason: 'replaced' },
+  },
 };
-const TYPES = Object.keys(FULL) as EventType[];
+/** Every (type, version) pair the code knows. */
+const CASES = Object.entries(FULL).flatMap(([type, versions]) =>
+  Object.keys(versions).map((version) => [type as EventType, version] as const),
+);
+const sampleOf = (
+  table: Table<'full'> | Table<'minimal'>,
+  type: EventType,
+  version: string,
+): EventCatalogue[EventType] =>
+  (table[type] as Record<string, EventCatalogue[EventType]>)[version]!;
+/** The fields a case requires. */
+const requiredOf = (type: EventType, version: string) =>
+  Object.keys(sampleOf(MINIMAL, type, version));
 
 /** Subject and partition key the way the producers choose them. */
 const ROUTE: { [T in EventType]: (d: EventCatalogue[T]) => [subject: string, key: string] } = {
@@ -151,6 +275,16 @@ const ROUTE: { [T in EventType]: (d: EventCatalogue[T]) => [subject: string, key
   'grant.revoked': (d) => [d.grant_id, d.grant_id],
   'client.tokens_revoked': (d) => [d.client_id, d.client_id],
   'key.rotated': (d) => [d.kid, d.kid],
+  'grant.created': (d) => [d.grant_id, d.grant_id],
+  'authorization.denied': (d) => [d.client_id, d.client_id],
+  'session.started': (d) => [d.sid, d.sid],
+  'session.ended': (d) => [d.sid, d.sid],
+};
+/** The fields whose values come from a closed list in the code, which the document must match. */
+const ENUMS: Partial<Record<EventType, Record<string, readonly string[]>>> = {
+  'token.issued': { format: ['jwt', 'opaque'], kind: TOKEN_KINDS },
+  'authorization.denied': { reason: Object.keys(DENIAL_REASONS), error: DENIAL_ERRORS },
+  'session.ended': { reason: SESSION_END_REASONS },
 };
 const factory = new EventFactory('urn:token-lifecycle:issuance:host-a-4242');
 function build<T extends EventType>(type: T, data: EventCatalogue[T]): LifecycleEvent<T> {
@@ -177,9 +311,10 @@ const compile = (ref: string): ValidateFunction => {
   return validate;
 };
 /** Compiled on first use, so that a broken schema fails the tests that need it, not the suite. */
-const payloadOf = (type: EventType): ValidateFunction =>
-  compile(`#/components/messages/${messageOf(type).key}/payload`);
-const anyPayload = (value: unknown) => TYPES.some((type) => payloadOf(type)(value));
+const payloadOf = (type: EventType, version: string): ValidateFunction =>
+  compile(`#/components/messages/${messageOf(type, version).key}/payload`);
+const anyPayload = (value: unknown) =>
+  CASES.some(([type, version]) => payloadOf(type, version)(value));
 
 /** Broken variants of a good event, each labelled, that every validator must refuse. */
 function mutations(event: LifecycleEvent, required: readonly string[]): [string, Json][] {
@@ -190,6 +325,11 @@ function mutations(event: LifecycleEvent, required: readonly string[]): [string,
   };
   const fields = Object.keys(event.data);
   const e0 = json(event);
+  const arrays = fields.filter((f) => Array.isArray(e0.data[f]));
+  const [, version] = /:(v\d+)$/.exec(event.dataschema) ?? [];
+  const otherVersions = Object.keys(FULL[event.type]).filter((v) => v !== version);
+  const relabel = (v: string) => (e: Json) =>
+    (e.dataschema = String(e.dataschema).replace(/:v\d+$/, `:${v}`));
   return [
     ...required.map((f): [string, Json] => [`without data.${f}`, variant((e) => delete e.data[f])]),
     ...fields.map((f): [string, Json] => [
@@ -204,6 +344,20 @@ function mutations(event: LifecycleEvent, required: readonly string[]): [string,
     ...fields
       .filter((f) => typeof e0.data[f] === 'number')
       .map((f): [string, Json] => [`data.${f} fractional`, variant((e) => (e.data[f] = 1.5))]),
+    ...arrays.flatMap((f): [string, Json][] => {
+      const items = e0.data[f] as string[];
+      return [
+        [`data.${f} with an empty item`, variant((e) => (e.data[f] = [...items, '']))],
+        [`data.${f} with a repeated item`, variant((e) => (e.data[f] = [...items, items[0]]))],
+        [`data.${f} with a numeric item`, variant((e) => (e.data[f] = [...items, 7]))],
+      ];
+    }),
+    ...Object.keys(ENUMS[event.type] ?? {})
+      .filter((f) => fields.includes(f))
+      .map((f): [string, Json] => [
+        `data.${f} off its list`,
+        variant((e) => (e.data[f] = 'x-not-on-the-list')),
+      ]),
     ...fields
       .filter((f) => f === 'token_digest')
       .map((f): [string, Json] => [
@@ -218,8 +372,9 @@ function mutations(event: LifecycleEvent, required: readonly string[]): [string,
     ['a time that is no date', variant((e) => (e.time = 'yesterday'))],
     ['specversion 0.3', variant((e) => (e.specversion = '0.3'))],
     ['an unknown type', variant((e) => (e.type = 'token.refreshed'))],
-    ['schema v2', variant((e) => (e.dataschema = String(e.dataschema).replace(/:v1$/, ':v2')))],
-    ['schema v01', variant((e) => (e.dataschema = String(e.dataschema).replace(/:v1$/, ':v01')))],
+    ['an unknown schema version', variant(relabel('v9'))],
+    [`schema ${version} written with a leading zero`, variant(relabel(`v0${version!.slice(1)}`))],
+    ...otherVersions.map((v): [string, Json] => [`labelled ${v}`, variant(relabel(v))]),
   ];
 }
 
@@ -245,10 +400,13 @@ describe('docs/asyncapi.yaml', () => {
     for (const ref of refs) expect(() => deref(ref)).not.toThrow();
   });
 
-  it('describes exactly the event types of TOPIC_OF, each on its topic', () => {
-    const names = onChannels.map((m) => m.message.name);
+  it('describes exactly the event types and versions of the code, each on its topic', () => {
+    const names = new Set(onChannels.map((m) => m.message.name));
     expect([...names].sort()).toEqual(Object.keys(TOPIC_OF).sort());
-    for (const type of TYPES) expect(messageOf(type).topic).toBe(TOPIC_OF[type]);
+    const described = onChannels.map((m) => `${m.message.name} ${m.version}`);
+    expect(described.sort()).toEqual(CASES.map(([t, v]) => `${t} ${v}`).sort());
+    for (const [type, version] of CASES)
+      expect(messageOf(type, version).topic).toBe(TOPIC_OF[type]);
     expect(Object.values(doc.channels).map((c) => c.address)).toEqual(
       expect.arrayContaining([...new Set(Object.values(TOPIC_OF))]),
     );
@@ -268,46 +426,87 @@ describe('docs/asyncapi.yaml', () => {
     }
   });
 
-  it.each(TYPES)('says who writes and who reads %s, and what its key is', (type) => {
-    const { message } = messageOf(type);
+  it('has every message received by an operation (the projector reads the whole topic)', () => {
+    for (const m of onChannels) {
+      const receivers = Object.values(doc.operations).filter(
+        (op) =>
+          op.action === 'receive' &&
+          op.messages.some((r) => r.$ref === `#/channels/${m.channel}/messages/${m.key}`),
+      );
+      expect(receivers.length).toBeGreaterThan(0);
+    }
+  });
+
+  it.each(CASES)('says who writes and who reads %s %s, and what its key is', (type, version) => {
+    const { message } = messageOf(type, version);
     expect(message.summary).toMatch(/^Written by .+; read by .+\.$/);
     expect(message.bindings.kafka.key).toBeDefined();
   });
 
-  it.each(TYPES)('has a %s payload schema that ajv compiles in strict draft-07 mode', (type) => {
-    expect(() => payloadOf(type)).not.toThrow();
-  });
+  it.each(CASES)(
+    'has a %s %s payload schema that ajv compiles in strict draft-07 mode',
+    (type, version) => {
+      expect(() => payloadOf(type, version)).not.toThrow();
+    },
+  );
 
-  it.each(TYPES)('requires exactly the required fields of the %s interface', (type) => {
+  it.each(CASES)('requires exactly the required fields of %s %s', (type, version) => {
     const event = deref<{ allOf: [unknown, { properties: { data: Ref } }] }>(
-      messageOf(type).message.payload.$ref,
+      messageOf(type, version).message.payload.$ref,
     );
     const data = deref<{ required: string[]; properties: object; additionalProperties: boolean }>(
       event.allOf[1].properties.data.$ref,
     );
     expect(data.additionalProperties).toBe(false);
-    expect([...data.required].sort()).toEqual(Object.keys(MINIMAL[type]).sort());
-    expect(Object.keys(data.properties).sort()).toEqual(Object.keys(FULL[type]).sort());
+    expect([...data.required].sort()).toEqual(requiredOf(type, version).sort());
+    expect(Object.keys(data.properties).sort()).toEqual(
+      Object.keys(sampleOf(FULL, type, version)).sort(),
+    );
   });
 
-  describe.each(TYPES)('%s', (type) => {
-    const validate = (value: unknown) => payloadOf(type)(value);
-    const full = build(type, FULL[type]);
+  describe.each(CASES)('%s %s', (type, version) => {
+    const validate = (value: unknown) => payloadOf(type, version)(value);
+    const full = build(type, sampleOf(FULL, type, version));
     const samples: [string, LifecycleEvent][] = [
       ['every field', full],
-      ['only the required fields', build(type, MINIMAL[type] as EventCatalogue[typeof type])],
+      ['only the required fields', build(type, sampleOf(MINIMAL, type, version))],
     ];
 
+    it.each(samples)('is what the producers write with %s', (_, event) => {
+      expect(event.dataschema).toBe(`urn:token-lifecycle:schema:${type}:${version}`);
+    });
+
     it.each(samples)('accepts the event built with %s, as the parser does', (_, event) => {
-      const strict = payloadOf(type);
+      const strict = payloadOf(type, version);
       const valid = strict(json(event));
       expect(strict.errors ?? []).toEqual([]);
       expect(valid).toBe(true);
       expect(parseLifecycleEvent(JSON.stringify(event))).toEqual({ ok: true, event });
     });
 
+    it("lists exactly the code's values for each closed field, and accepts each", () => {
+      const event = deref<{ allOf: [unknown, { properties: { data: Ref } }] }>(
+        messageOf(type, version).message.payload.$ref,
+      );
+      const { properties } = deref<{ properties: Record<string, { enum?: string[] }> }>(
+        event.allOf[1].properties.data.$ref,
+      );
+      const closed = Object.entries(ENUMS[type] ?? {}).filter(([f]) => f in properties);
+      const documented = Object.entries(properties).filter(([, p]) => p.enum);
+      expect(documented.map(([f]) => f).sort()).toEqual(closed.map(([f]) => f).sort());
+      for (const [field, values] of closed) {
+        expect([...properties[field]!.enum!].sort()).toEqual([...values].sort());
+        for (const value of values) {
+          const e = json(full);
+          e.data[field] = value;
+          expect(validate(e)).toBe(true);
+          expect(parseLifecycleEvent(JSON.stringify(e)).ok).toBe(true);
+        }
+      }
+    });
+
     it('has message examples that validate and parse', () => {
-      const examples = messageOf(type).message.examples ?? [];
+      const examples = messageOf(type, version).message.examples ?? [];
       expect(examples.length).toBeGreaterThan(0);
       for (const { payload } of examples) {
         expect(validate(payload)).toBe(true);
@@ -316,13 +515,13 @@ describe('docs/asyncapi.yaml', () => {
     });
 
     it('keys the event as its message key schema says', () => {
-      const key = messageOf(type).message.bindings.kafka.key;
+      const key = messageOf(type, version).message.bindings.kafka.key;
       const validateKey =
         '$ref' in key ? compile((key as Ref).$ref) : ajv.compile(key as Record<string, unknown>);
       for (const [, event] of samples) expect(validateKey(event.partitionkey)).toBe(true);
     });
 
-    it.each(mutations(full, Object.keys(MINIMAL[type])))(
+    it.each(mutations(full, requiredOf(type, version)))(
       'refuses it %s, as the parser does',
       (_, broken) => {
         expect(validate(broken)).toBe(false);
@@ -333,12 +532,12 @@ describe('docs/asyncapi.yaml', () => {
   });
 
   it('agrees with parseLifecycleEvent on every sample', () => {
-    const all = TYPES.flatMap((type) => {
-      const full = build(type, FULL[type]);
+    const all = CASES.flatMap(([type, version]) => {
+      const full = build(type, sampleOf(FULL, type, version));
       return [
         json(full),
-        json(build(type, MINIMAL[type] as EventCatalogue[typeof type])),
-        ...mutations(full, Object.keys(MINIMAL[type])).map(([, e]) => e),
+        json(build(type, sampleOf(MINIMAL, type, version))),
+        ...mutations(full, requiredOf(type, version)).map(([, e]) => e),
       ];
     });
     const disagreements = all.filter(

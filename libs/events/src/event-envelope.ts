@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EventCatalogue, EventType, SCHEMA_VERSION } from './topics';
+import { EventCatalogue, EventType, SchemaVersion, schemaVersionOf } from './topics';
 
 /** A CloudEvents 1.0 JSON envelope (structured mode). */
 export interface LifecycleEvent<T extends EventType = EventType> {
@@ -10,11 +10,14 @@ export interface LifecycleEvent<T extends EventType = EventType> {
   readonly source: string;
   readonly type: T;
   readonly time: string;
-  /** What the event is about: a jti, a grant id, a client id or a key id. */
+  /** What the event is about: a jti, a grant id, a client id, a session id or a key id. */
   readonly subject: string;
   readonly datacontenttype: 'application/json';
   readonly dataschema: string;
-  /** Kafka message key: the grant, or the client when there is no grant, keeps its order. */
+  /**
+   * Kafka message key, which keeps its order: the grant, or the client when there is no grant;
+   * a browser session's events (no grant) by its `sid`; key rotations by `kid`.
+   */
   readonly partitionkey: string;
   readonly data: EventCatalogue[T];
 }
@@ -22,8 +25,8 @@ export interface LifecycleEvent<T extends EventType = EventType> {
 /** Any event, discriminated by `type`: checking `type` narrows `data`. */
 export type AnyLifecycleEvent = { [T in EventType]: LifecycleEvent<T> }[EventType];
 
-export const dataSchemaOf = (type: EventType) =>
-  `urn:token-lifecycle:schema:${type}:v${SCHEMA_VERSION}`;
+export const dataSchemaOf = <T extends EventType>(type: T, version: SchemaVersion<T>) =>
+  `urn:token-lifecycle:schema:${type}:${version}`;
 
 /** Builds envelopes stamped with this process as their source. */
 export class EventFactory {
@@ -43,7 +46,8 @@ export class EventFactory {
       time: new Date().toISOString(),
       subject,
       datacontenttype: 'application/json',
-      dataschema: dataSchemaOf(type),
+      // The payload decides its version (topics.ts): a v1 reader keeps every event it can read.
+      dataschema: dataSchemaOf(type, schemaVersionOf(type, data)),
       partitionkey: partitionKey,
       data,
     };

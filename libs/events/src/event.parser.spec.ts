@@ -1,6 +1,13 @@
 import { EventFactory, LifecycleEvent } from './event-envelope';
 import { parseLifecycleEvent } from './event.parser';
-import { EventCatalogue, EventType } from './topics';
+import {
+  DENIAL_ERRORS,
+  DENIAL_REASONS,
+  EventCatalogue,
+  EventType,
+  TokenIssuedV1,
+  tokenKindOf,
+} from './topics';
 
 const factory = new EventFactory('urn:token-lifecycle:test:spec-1');
 const DIGEST = 'n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg'; // base64url SHA-256 of "test"
@@ -43,6 +50,39 @@ const samples: { [T in EventType]: [subject: string, key: string, data: EventCat
     'k-2',
     { kid: 'k-2', alg: 'ES256', jwks_uri: 'https://auth.example.com/oauth2/jwks' },
   ],
+  'grant.created': [
+    'grant-1',
+    'grant-1',
+    {
+      grant_id: 'grant-1',
+      sub: 'user-1',
+      client_id: 'web-app',
+      scopes: ['openid', 'profile', 'orders:read'],
+      resources: ['https://orders.example.com'],
+      acr: 'urn:example:loa:2',
+      amr: ['pwd', 'otp'],
+      auth_time: 1_700_000_000,
+      sid: 'sid-1',
+    },
+  ],
+  'authorization.denied': [
+    'web-app',
+    'web-app',
+    { client_id: 'web-app', reason: 'consent_denied', error: 'access_denied', sub: 'user-1' },
+  ],
+  'session.started': [
+    'sid-1',
+    'sid-1',
+    {
+      sid: 'sid-1',
+      sub: 'user-1',
+      auth_time: 1_700_000_000,
+      exp: 1_700_086_400,
+      amr: ['pwd'],
+      client_id: 'web-app',
+    },
+  ],
+  'session.ended': ['sid-1', 'sid-1', { sid: 'sid-1', sub: 'user-1', reason: 'logout' }],
 };
 const TYPES = Object.keys(samples) as EventType[];
 function build<T extends EventType>(type: T): LifecycleEvent<T> {
@@ -191,6 +231,63 @@ describe('parseLifecycleEvent', () => {
     ],
     ['a missing required field', 'token.revoked', (d) => delete d.revoked_by, 'data.revoked_by'],
     ['a missing jti', 'token.issued', (d) => delete d.jti, 'data.jti'],
+    [
+      'a kind at v1 (v1 is an access token)',
+      'token.issued',
+      (d) => (d.kind = 'id_token'),
+      'data.kind',
+    ],
+    ['a grant without grant_id', 'grant.created', (d) => delete d.grant_id, 'data.grant_id'],
+    ['a grant without auth_time', 'grant.created', (d) => delete d.auth_time, 'data.auth_time'],
+    ['scopes as a string', 'grant.created', (d) => (d.scopes = 'openid profile'), 'data.scopes'],
+    ['an empty scope', 'grant.created', (d) => (d.scopes = ['openid', '']), 'data.scopes'],
+    [
+      'a repeated resource',
+      'grant.created',
+      (d) => (d.resources = ['a:b', 'a:b']),
+      'data.resources',
+    ],
+    ['a numeric amr item', 'grant.created', (d) => (d.amr = ['pwd', 1]), 'data.amr'],
+    ['the code on a grant', 'grant.created', (d) => (d.code = 'ac_x'), 'data.code'],
+    ['a user claim on a grant', 'grant.created', (d) => (d.email = 'a@b.example'), 'data.email'],
+    ['a denial without reason', 'authorization.denied', (d) => delete d.reason, 'data.reason'],
+    [
+      'a reason off the list',
+      'authorization.denied',
+      (d) => (d.reason = 'bad_password'),
+      'data.reason',
+    ],
+    [
+      'an error off the list',
+      'authorization.denied',
+      (d) => (d.error = 'server_error'),
+      'data.error',
+    ],
+    [
+      "the login app's free text",
+      'authorization.denied',
+      (d) => (d.error_description = 'alice is locked out'),
+      'data.error_description',
+    ],
+    ['a password', 'authorization.denied', (d) => (d.password = 'hunter2'), 'data.password'],
+    [
+      'the login challenge',
+      'authorization.denied',
+      (d) => (d.login_challenge = 'x'),
+      'data.login_challenge',
+    ],
+    ['a session without exp', 'session.started', (d) => delete d.exp, 'data.exp'],
+    ['a session without sid', 'session.started', (d) => delete d.sid, 'data.sid'],
+    ['the session cookie', 'session.started', (d) => (d.cookie = 'x'), 'data.cookie'],
+    ['a user claim on a session', 'session.started', (d) => (d.name = 'Alice'), 'data.name'],
+    ['an end reason off the list', 'session.ended', (d) => (d.reason = 'expired'), 'data.reason'],
+    ['an end without sub', 'session.ended', (d) => delete d.sub, 'data.sub'],
+    [
+      'an ID token hint on a logout',
+      'session.ended',
+      (d) => (d.id_token_hint = 'x'),
+      'data.id_token_hint',
+    ],
   ])('rejects %s as data, naming the field', (_, type, change, field) => {
     const r = parseLifecycleEvent(wire(build(type), (e) => change(e.data)));
     expect(r).toEqual({ ok: false, reason: 'data', detail: expect.stringContaining(field) });
@@ -208,5 +305,66 @@ describe('parseLifecycleEvent', () => {
     const detail = r.ok ? '' : r.detail;
     for (const field of ['data.jti', 'data.exp', 'data.token']) expect(detail).toContain(field);
     expect(detail).not.toContain('secret-value');
+  });
+
+  describe('token.issued for an ID token (v2)', () => {
+    const access = samples['token.issued'][2] as TokenIssuedV1;
+    const idToken = () =>
+      factory.create('token.issued', 'jti-9', 'grant-1', {
+        ...access,
+        jti: 'jti-9',
+        aud: 'web-app',
+        format: 'jwt',
+        token_digest: undefined,
+        kind: 'id_token',
+      });
+    const asV =
+      (v: string): Change<Wire> =>
+      (e) =>
+        (e.dataschema = `urn:token-lifecycle:schema:token.issued:${v}`);
+
+    it('is written as v2 with its kind and grant_id, and read back as an ID token', () => {
+      const event = JSON.parse(JSON.stringify(idToken()));
+      expect(event.dataschema).toBe('urn:token-lifecycle:schema:token.issued:v2');
+      const r = parseLifecycleEvent(JSON.stringify(event));
+      expect(r).toEqual({ ok: true, event });
+      if (!r.ok || r.event.type !== 'token.issued') throw new Error('not parsed');
+      expect(tokenKindOf(r.event.data)).toBe('id_token');
+      expect(r.event.data.grant_id).toBe('grant-1');
+    });
+
+    it('leaves an access token at v1 (no kind), so readers of v1 still project it', () => {
+      const event = build('token.issued');
+      expect(event.dataschema).toBe('urn:token-lifecycle:schema:token.issued:v1');
+      expect(event.data).not.toHaveProperty('kind');
+      expect(tokenKindOf(event.data)).toBe('access_token');
+    });
+
+    it('refuses v2 without a kind, or with a kind off the list, as data', () => {
+      expect(reasonOf(wire(build('token.issued'), asV('v2')))).toBe('data');
+      const refresh = wire(idToken(), (e) => (e.data.kind = 'refresh_token'));
+      expect(parseLifecycleEvent(refresh)).toEqual({
+        ok: false,
+        reason: 'data',
+        detail: expect.stringContaining('data.kind'),
+      });
+    });
+
+    it('refuses an ID token relabelled v1, and an unknown v3, as a v1 reader would', () => {
+      expect(reasonOf(wire(idToken(), asV('v1')))).toBe('data');
+      expect(parseLifecycleEvent(wire(idToken(), asV('v3')))).toEqual({
+        ok: false,
+        reason: 'schema_version',
+        detail: 'token.issued v3, expected v1 or v2',
+      });
+    });
+  });
+
+  it('maps every denial reason to an error a denial may send', () => {
+    for (const error of Object.values(DENIAL_REASONS)) expect(DENIAL_ERRORS).toContain(error);
+    expect(DENIAL_REASONS).toMatchObject({
+      login_rejected: 'access_denied',
+      consent_denied: 'access_denied',
+    });
   });
 });

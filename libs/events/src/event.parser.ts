@@ -1,5 +1,15 @@
 import { AnyLifecycleEvent, LifecycleEvent } from './event-envelope';
-import { EventCatalogue, EventType, SCHEMA_VERSION, TOPIC_OF } from './topics';
+import {
+  DENIAL_ERRORS,
+  DENIAL_REASONS,
+  DenialReason,
+  EventSchemas,
+  EventType,
+  SchemaVersion,
+  SESSION_END_REASONS,
+  TOKEN_KINDS,
+  TOPIC_OF,
+} from './topics';
 
 /**
  * Strict reading of a lifecycle event off the wire (a Kafka record value), for consumers that
@@ -13,10 +23,15 @@ export type ParseResult =
 
 export type ParseFailure = 'json' | 'envelope' | 'unknown_type' | 'schema_version' | 'data';
 
-/** How one payload field is checked. Strings must be non-empty, integers non-negative. */
+/**
+ * How one payload field is checked. Strings must be non-empty, integers non-negative, arrays
+ * hold distinct non-empty strings (and may be empty).
+ */
 type FieldSpec<V> = [V] extends [number] // [V]: `'jwt' | 'opaque'` stays one spec, not two
   ? { readonly type: 'integer' }
-  : { readonly type: 'string'; readonly oneOf?: readonly V[]; readonly pattern?: RegExp };
+  : [V] extends [readonly string[]]
+    ? { readonly type: 'array' }
+    : { readonly type: 'string'; readonly oneOf?: readonly V[]; readonly pattern?: RegExp };
 /** Optional in the table exactly when optional in the interface (checked by the compiler). */
 type FieldTable<P> = {
   readonly [K in keyof P]-?: FieldSpec<NonNullable<P[K]>> &
@@ -26,7 +41,7 @@ type FieldTable<P> = {
 };
 /** The run-time view of any FieldSpec, for the one generic checker. */
 interface AnyFieldSpec {
-  readonly type: 'string' | 'integer';
+  readonly type: 'string' | 'integer' | 'array';
   readonly optional?: boolean;
   readonly oneOf?: readonly unknown[];
   readonly pattern?: RegExp;
@@ -34,33 +49,87 @@ interface AnyFieldSpec {
 
 const S = { type: 'string' } as const;
 const I = { type: 'integer' } as const;
+const A = { type: 'array' } as const;
 const opt = <F extends object>(spec: F) => ({ ...spec, optional: true }) as const;
 // base64url SHA-256 is exactly 43 characters: a raw opaque token (kind prefix + 43) never fits.
 const DIGEST = { type: 'string', pattern: /^[A-Za-z0-9_-]{43}$/ } as const;
 
+const TOKEN_ISSUED_V1: FieldTable<EventSchemas['token.issued']['v1']> = {
+  jti: S,
+  client_id: S,
+  sub: S,
+  aud: S,
+  scope: S,
+  grant_type: S,
+  grant_id: opt(S),
+  format: { type: 'string', oneOf: ['jwt', 'opaque'] },
+  token_digest: opt(DIGEST),
+  iat: I,
+  exp: I,
+};
+
 /**
- * One table per event type, typed against its V1 interface: a field added, removed, renamed or
- * made optional in topics.ts fails to compile here until the table (and the AsyncAPI document,
- * via its contract test) follow.
+ * One table per event type and schema version, typed against its interface: a field added,
+ * removed, renamed or made optional in topics.ts fails to compile here until the table (and the
+ * AsyncAPI document, via its contract test) follow. Unknown fields are refused, so a payload
+ * can never smuggle a token, code or password past a reader.
  */
-const DATA_FIELDS: { readonly [T in EventType]: FieldTable<EventCatalogue[T]> } = {
+const DATA_FIELDS: {
+  readonly [T in EventType]: {
+    readonly [V in SchemaVersion<T>]: FieldTable<EventSchemas[T][V]>;
+  };
+} = {
   'token.issued': {
-    jti: S,
-    client_id: S,
-    sub: S,
-    aud: S,
-    scope: S,
-    grant_type: S,
-    grant_id: opt(S),
-    format: { type: 'string', oneOf: ['jwt', 'opaque'] },
-    token_digest: opt(DIGEST),
-    iat: I,
-    exp: I,
+    v1: TOKEN_ISSUED_V1,
+    v2: { ...TOKEN_ISSUED_V1, kind: { type: 'string', oneOf: TOKEN_KINDS } },
   },
-  'token.revoked': { jti: S, client_id: S, token_digest: opt(DIGEST), exp: I, revoked_by: S },
-  'grant.revoked': { grant_id: S, client_id: S, exp: I, reason: S },
-  'client.tokens_revoked': { client_id: S, revoked_at: I, exp: I, reason: S },
-  'key.rotated': { kid: S, alg: S, jwks_uri: S },
+  'token.revoked': {
+    v1: { jti: S, client_id: S, token_digest: opt(DIGEST), exp: I, revoked_by: S },
+  },
+  'grant.revoked': { v1: { grant_id: S, client_id: S, exp: I, reason: S } },
+  'client.tokens_revoked': { v1: { client_id: S, revoked_at: I, exp: I, reason: S } },
+  'key.rotated': { v1: { kid: S, alg: S, jwks_uri: S } },
+  'grant.created': {
+    v1: {
+      grant_id: S,
+      sub: S,
+      client_id: S,
+      scopes: A,
+      resources: A,
+      acr: opt(S),
+      amr: opt(A),
+      auth_time: I,
+      sid: opt(S),
+    },
+  },
+  'authorization.denied': {
+    v1: {
+      client_id: S,
+      reason: { type: 'string', oneOf: Object.keys(DENIAL_REASONS) as DenialReason[] },
+      error: { type: 'string', oneOf: DENIAL_ERRORS },
+      sub: opt(S),
+      sid: opt(S),
+    },
+  },
+  'session.started': {
+    v1: {
+      sid: S,
+      sub: S,
+      auth_time: I,
+      exp: I,
+      acr: opt(S),
+      amr: opt(A),
+      client_id: opt(S),
+    },
+  },
+  'session.ended': {
+    v1: {
+      sid: S,
+      sub: S,
+      reason: { type: 'string', oneOf: SESSION_END_REASONS },
+      client_id: opt(S),
+    },
+  },
 };
 
 const nonEmpty = (v: unknown) => typeof v === 'string' && v.length > 0;
@@ -109,14 +178,17 @@ export function parseLifecycleEvent(raw: Buffer | string): ParseResult {
   if (!Object.hasOwn(TOPIC_OF, type)) return fail('unknown_type', `type "${printable(type)}"`);
   const schema = SCHEMA_URN.exec(value.dataschema as string);
   if (schema?.[1] !== type) return fail('envelope', 'dataschema does not name the event type');
-  // Compared as text, as the document's `const` does: `v01` is not v1.
-  if (schema[2] !== String(SCHEMA_VERSION))
-    return fail('schema_version', `${type} v${schema[2]}, expected v${SCHEMA_VERSION}`);
+  // Compared as text, as the document's `const` does: `v01` is not v1. Own keys only, again.
+  const versions: Readonly<Record<string, Readonly<Record<string, AnyFieldSpec>>>> =
+    DATA_FIELDS[type as EventType];
+  const version = `v${schema[2]}`;
+  if (!Object.hasOwn(versions, version))
+    return fail(
+      'schema_version',
+      `${type} ${printable(version)}, expected ${Object.keys(versions).join(' or ')}`,
+    );
 
-  const problems = dataProblems(
-    DATA_FIELDS[type as EventType],
-    value.data as Record<string, unknown>,
-  );
+  const problems = dataProblems(versions[version]!, value.data as Record<string, unknown>);
   if (problems.length > 0) return fail('data', problems.join('; '));
   return { ok: true, event: value as unknown as AnyLifecycleEvent };
 }
@@ -140,6 +212,10 @@ function dataProblems(
 function fieldProblem(spec: AnyFieldSpec, v: unknown): string | undefined {
   if (spec.type === 'integer')
     return Number.isInteger(v) && (v as number) >= 0 ? undefined : 'not a non-negative integer';
+  if (spec.type === 'array') {
+    if (!Array.isArray(v) || !v.every(nonEmpty)) return 'not an array of non-empty strings';
+    return new Set(v).size === v.length ? undefined : 'has a repeated item';
+  }
   if (!nonEmpty(v)) return 'not a non-empty string';
   if (spec.oneOf && !spec.oneOf.includes(v)) return `not one of ${spec.oneOf.join(', ')}`;
   if (spec.pattern && !spec.pattern.test(v as string)) return 'not of the expected shape';

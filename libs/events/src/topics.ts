@@ -1,10 +1,19 @@
 /**
- * The event catalogue: every lifecycle event type, its payload (schema version 1) and its topic.
- * Payloads are snake_case like the rest of the wire, and never carry a raw token or secret:
- * opaque tokens appear only as their SHA-256 digest, JWTs only by `jti`.
+ * The event catalogue: every lifecycle event type, its payload at each schema version, and its
+ * topic. Payloads are snake_case like the rest of the wire, and never carry a raw token, a code,
+ * a secret, a password or a user's claims: opaque tokens appear only as their SHA-256 digest,
+ * JWTs only by `jti`, users only by their subject identifier, browser sessions only by their
+ * public `sid` (the value ID tokens carry, never the cookie).
  */
 
-/** Writer: issuance. Readers: projector, auditors. */
+/** What `token.issued` v2 says a token is. An ID token is not an access token (OIDC Core §2). */
+export const TOKEN_KINDS = ['access_token', 'id_token'] as const;
+export type TokenKind = (typeof TOKEN_KINDS)[number];
+
+/**
+ * Writer: issuance. Readers: projector, auditors. v1 is always an access token: producers keep
+ * writing access tokens as v1, so every reader of v1 goes on projecting every access token.
+ */
 export interface TokenIssuedV1 {
   readonly jti: string;
   readonly client_id: string;
@@ -19,6 +28,19 @@ export interface TokenIssuedV1 {
   readonly iat: number;
   readonly exp: number;
 }
+
+/**
+ * Writer: issuance, for a token v1 cannot describe (an ID token, `aud` = its client). Readers:
+ * projector (which keeps no state for an ID token), auditors. A reader that knows only v1 skips
+ * it as another schema version, rather than taking an ID token for an access token.
+ */
+export interface TokenIssuedV2 extends TokenIssuedV1 {
+  readonly kind: TokenKind;
+}
+
+/** Whichever version it was written as, what kind of token a `token.issued` records. */
+export const tokenKindOf = (data: TokenIssuedV1 | TokenIssuedV2): TokenKind =>
+  'kind' in data ? data.kind : 'access_token';
 
 /** Writer: revocation. Readers: projector (which feeds the replicas' Redis stream), auditors. */
 export interface TokenRevokedV1 {
@@ -55,26 +77,157 @@ export interface KeyRotatedV1 {
   readonly jwks_uri: string;
 }
 
-export interface EventCatalogue {
-  'token.issued': TokenIssuedV1;
-  'token.revoked': TokenRevokedV1;
-  'grant.revoked': GrantRevokedV1;
-  'client.tokens_revoked': ClientTokensRevokedV1;
-  'key.rotated': KeyRotatedV1;
+/**
+ * Writer: authorization, once consent is given (or skipped), before the code goes to the
+ * browser. Readers: auditors (the projector keeps no grant state yet). What a subject consented
+ * to for a client: every token of the grant carries its `grant_id`.
+ */
+export interface GrantCreatedV1 {
+  readonly grant_id: string;
+  /** The subject as the login app identified it; tokens may carry a pairwise one (OIDC §8.1). */
+  readonly sub: string;
+  readonly client_id: string;
+  readonly scopes: readonly string[];
+  /** RFC 8707 resource indicators consented to; empty when none was requested. */
+  readonly resources: readonly string[];
+  /** OIDC Core §2 `acr`, as the login app reported it. */
+  readonly acr?: string;
+  /** OIDC Core §2 `amr` (e.g. `pwd`, `otp`), as the login app reported it. */
+  readonly amr?: readonly string[];
+  /** Seconds: when the subject authenticated (OIDC Core §2 `auth_time`). */
+  readonly auth_time: number;
+  /** The browser session the consent was given in, when there is one. */
+  readonly sid?: string;
 }
 
-export type EventType = keyof EventCatalogue;
+/**
+ * Why a sign-in was refused, each with the error the client is sent by default at its
+ * redirect URI (RFC 6749 §4.1.2.1; OIDC Core §3.1.2.6 for `prompt=none`).
+ */
+export const DENIAL_REASONS = {
+  /** The login app rejected the login (the user gave up, or is not allowed in). */
+  login_rejected: 'access_denied',
+  /** The user refused consent, or the login app rejected the consent request. */
+  consent_denied: 'access_denied',
+  /** `prompt=none`, but there is no session that may skip login (or `max_age` has passed). */
+  login_required: 'login_required',
+  /** `prompt=none`, but the client has no consent for what it asked. */
+  consent_required: 'consent_required',
+} as const;
+export type DenialReason = keyof typeof DENIAL_REASONS;
+
+/**
+ * The errors a denied authorization may send: RFC 6749 §4.1.2.1 `access_denied` and the
+ * OIDC Core §3.1.2.6 interaction errors. A login app that rejects a login may choose one.
+ */
+export const DENIAL_ERRORS = [
+  'access_denied',
+  'login_required',
+  'consent_required',
+  'interaction_required',
+  'account_selection_required',
+] as const;
+export type DenialError = (typeof DENIAL_ERRORS)[number];
+
+/**
+ * Writer: authorization, when it sends a denial to the client's redirect URI. Readers:
+ * auditors. No `error_description`: a login app's free text may name the user.
+ */
+export interface AuthorizationDeniedV1 {
+  readonly client_id: string;
+  readonly reason: DenialReason;
+  /** The error the client was sent (`DENIAL_REASONS[reason]` unless the login app chose). */
+  readonly error: DenialError;
+  /** The subject, when the denial came after login (consent denied or required). */
+  readonly sub?: string;
+  readonly sid?: string;
+}
+
+/** Writer: authorization, after a login the login app accepted. Readers: auditors. */
+export interface SessionStartedV1 {
+  readonly sid: string;
+  readonly sub: string;
+  /** Seconds: when the subject authenticated. */
+  readonly auth_time: number;
+  /** Seconds: when the session lapses (the login app's `remember_for`), unless ended before. */
+  readonly exp: number;
+  readonly acr?: string;
+  readonly amr?: readonly string[];
+  /** The client whose authorization request the login answered. */
+  readonly client_id?: string;
+}
+
+/** Why a browser session ended before its `exp`. */
+export const SESSION_END_REASONS = [
+  /** OpenID RP-Initiated Logout 1.0 at `/oauth2/logout`. */
+  'logout',
+  /** A new login in the same browser (`prompt=login`, `max_age`, another user): new `sid`. */
+  'replaced',
+] as const;
+export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
+
+/** Writer: authorization (logout, or a new login replacing the session). Readers: auditors. */
+export interface SessionEndedV1 {
+  readonly sid: string;
+  readonly sub: string;
+  readonly reason: SessionEndReason;
+  /** The client that asked for the logout (`id_token_hint` or `client_id`), when known. */
+  readonly client_id?: string;
+}
+
+/** Every event type, with the payload of each schema version it has. */
+export interface EventSchemas {
+  'token.issued': { readonly v1: TokenIssuedV1; readonly v2: TokenIssuedV2 };
+  'token.revoked': { readonly v1: TokenRevokedV1 };
+  'grant.revoked': { readonly v1: GrantRevokedV1 };
+  'client.tokens_revoked': { readonly v1: ClientTokensRevokedV1 };
+  'key.rotated': { readonly v1: KeyRotatedV1 };
+  'grant.created': { readonly v1: GrantCreatedV1 };
+  'authorization.denied': { readonly v1: AuthorizationDeniedV1 };
+  'session.started': { readonly v1: SessionStartedV1 };
+  'session.ended': { readonly v1: SessionEndedV1 };
+}
+
+export type EventType = keyof EventSchemas;
+/** The schema versions of a type, as they appear in `dataschema` (`v1`, `v2`). */
+export type SchemaVersion<T extends EventType> = keyof EventSchemas[T] & `v${number}`;
+/** Each type's payload, whichever version it was written as. */
+export type EventCatalogue = { [T in EventType]: EventSchemas[T][SchemaVersion<T>] };
+
+/**
+ * The version each payload is written as: the lowest that can carry it, so a reader that knows
+ * only the older version still reads everything it can understand.
+ */
+const WRITTEN_AS: { readonly [T in EventType]: (data: EventCatalogue[T]) => SchemaVersion<T> } = {
+  'token.issued': (d) => ('kind' in d ? 'v2' : 'v1'),
+  'token.revoked': () => 'v1',
+  'grant.revoked': () => 'v1',
+  'client.tokens_revoked': () => 'v1',
+  'key.rotated': () => 'v1',
+  'grant.created': () => 'v1',
+  'authorization.denied': () => 'v1',
+  'session.started': () => 'v1',
+  'session.ended': () => 'v1',
+};
+export const schemaVersionOf = <T extends EventType>(type: T, data: EventCatalogue[T]) =>
+  (WRITTEN_AS[type] as (d: EventCatalogue[T]) => SchemaVersion<T>)(data);
 
 export const TOKEN_LIFECYCLE_TOPIC = 'oauth.token-lifecycle.v1';
 export const SIGNING_KEYS_TOPIC = 'oauth.signing-keys.v1';
 
-/** Which topic each event type is written to; one grant's lifecycle shares one topic. */
+/**
+ * Which topic each event type is written to. A grant's whole life (created, its tokens, its
+ * revocation) shares one topic and one key, so it is in order; sign-in events join it so that
+ * an auditor (and the projector, once it keeps grant and session state) reads one log.
+ */
 export const TOPIC_OF: { readonly [T in EventType]: string } = {
   'token.issued': TOKEN_LIFECYCLE_TOPIC,
   'token.revoked': TOKEN_LIFECYCLE_TOPIC,
   'grant.revoked': TOKEN_LIFECYCLE_TOPIC,
   'client.tokens_revoked': TOKEN_LIFECYCLE_TOPIC,
   'key.rotated': SIGNING_KEYS_TOPIC,
+  'grant.created': TOKEN_LIFECYCLE_TOPIC,
+  'authorization.denied': TOKEN_LIFECYCLE_TOPIC,
+  'session.started': TOKEN_LIFECYCLE_TOPIC,
+  'session.ended': TOKEN_LIFECYCLE_TOPIC,
 };
-
-export const SCHEMA_VERSION = 1;

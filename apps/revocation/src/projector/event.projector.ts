@@ -6,7 +6,7 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { AnyLifecycleEvent, EVENT_BUS, EventBus, TokenIssuedV1 } from '@app/events';
+import { AnyLifecycleEvent, EVENT_BUS, EventBus, EventCatalogue, tokenKindOf } from '@app/events';
 import {
   PROJECTION_MARKER,
   ProjectionMarker,
@@ -99,12 +99,27 @@ export class EventProjector implements OnApplicationBootstrap, OnApplicationShut
           expiresAt: e.data.exp * 1000,
         });
       case 'key.rotated':
+        // Not on the topic the projector reads: verifiers learn of a key from the issuer's notice
+        // on the revocation stream.
         return;
+      // Sign-in records, for auditors: no hot-path state derives from them yet. The grant and
+      // browser-session stores arrive with the authorization service, and their projection
+      // belongs here then (DESIGN "One projection"); until then skipping them loses nothing.
+      case 'grant.created':
+      case 'authorization.denied':
+      case 'session.started':
+      case 'session.ended':
+        return;
+      default:
+        // A new event type does not compile until it is handled or deliberately ignored above.
+        return e satisfies never;
     }
   }
 
-  /** Only opaque tokens have hot state; a JWT carries its own claims. */
-  private async tokenIssued(d: TokenIssuedV1): Promise<void> {
+  /** Only opaque access tokens have hot state; a JWT carries its own claims. */
+  private async tokenIssued(d: EventCatalogue['token.issued']): Promise<void> {
+    // OIDC Core §2: an ID token is not an access token; introspection must never find one.
+    if (tokenKindOf(d) !== 'access_token') return;
     if (d.format !== 'opaque' || d.token_digest === undefined) return;
     await this.tokens.save(d.token_digest, {
       iss: this.config.issuer,
