@@ -11,3 +11,4 @@ export * from './verification-keys';
 export * from './caching-jwt.verifier';
 export * from './cached-jwks';
 export * from './jwks.fetcher';
+export * from './released-claims';
