@@ -12,3 +12,4 @@ export * from './caching-jwt.verifier';
 export * from './cached-jwks';
 export * from './jwks.fetcher';
 export * from './released-claims';
+export * from './subject-identifier';
