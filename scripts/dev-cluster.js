@@ -8,6 +8,7 @@ const { existsSync, mkdirSync } = require('node:fs');
 const { join } = require('node:path');
 const { ensureKafka, ensureRedis } = require('./infra');
 const { ensureBuilt, root } = require('./build-if-needed');
+const { ALGS, missingAlgorithms } = require('./generate-keys');
 
 const SERVICES = [
   { name: 'issuance', port: 3001 },
@@ -30,8 +31,13 @@ function devKeysFile() {
   const dir = join(root, '.dev');
   const file = join(dir, 'keys.json');
   mkdirSync(dir, { recursive: true });
-  if (!existsSync(file))
+  // A development set made before an algorithm was added (PS256) is replaced by a complete one.
+  const missing = existsSync(file) ? missingAlgorithms(file) : ALGS;
+  if (missing.length > 0) {
+    if (existsSync(file))
+      console.log(`${file} has no ${missing.join(', ')} key: making a new development key set`);
     execFileSync(process.execPath, [join(__dirname, 'generate-keys.js'), file]);
+  }
   return file;
 }
 

@@ -1,4 +1,6 @@
 import { createLocalJWKSet, decodeProtectedHeader, JWK, jwtVerify } from 'jose';
+import { SIGNING_ALGS } from '@app/config';
+import { IdTokenFormat } from '@app/tokens';
 import { CLIENTS, JWT_RESOURCES, RESOURCES } from '../fixtures/test-registry';
 import { OAuthClient } from '../support/oauth-client';
 import { clientAuth, JsonBody, send } from '../support/oauth-http';
@@ -133,6 +135,27 @@ describe('discovery (RFC 8414 metadata, RFC 7517 key set)', () => {
         });
         expect(protectedHeader.alg).toBe(alg);
         expect(payload.client_id).toBe(CLIENTS.basic.clientId);
+      },
+    );
+
+    // OpenID Connect Core §10.1: a relying party verifies the ID token with the jwks_uri keys.
+    it.each(SIGNING_ALGS)(
+      'holds the key, published for %s only, that verifies an ID token',
+      async (alg) => {
+        const { token, kid } = sut.app
+          .get(IdTokenFormat)
+          .mint(
+            { sub: 'alice', clientId: 'web-app', authTime: Math.floor(Date.now() / 1000) },
+            { alg, ttlSeconds: 300 },
+          );
+        expect(jwks.keys.find((k) => k.kid === kid)).toMatchObject({ alg });
+        const { payload } = await jwtVerify(token, createLocalJWKSet(jwks), {
+          issuer: sut.url,
+          audience: 'web-app',
+          typ: 'JWT',
+          algorithms: [alg],
+        });
+        expect(payload).toMatchObject({ sub: 'alice', azp: 'web-app' });
       },
     );
   });

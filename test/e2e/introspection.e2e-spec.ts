@@ -1,5 +1,7 @@
 import { decodeJwt, JWK } from 'jose';
 import { randomBytes } from 'node:crypto';
+import { SIGNING_ALGS } from '@app/config';
+import { IdTokenFormat } from '@app/tokens';
 import { CLIENTS, JWT_RESOURCES, RESOURCES } from '../fixtures/test-registry';
 import { clientAssertion } from '../support/client-assertion';
 import { fakeClock } from '../support/fake-clock';
@@ -308,6 +310,27 @@ describe('introspection endpoint', () => {
         ])('%s', async (_case, forge) => {
           await expectInactive(await forge());
         });
+      },
+    );
+
+    // OpenID Connect Core §2: an ID token is not an access token, whoever asks about it.
+    it.each(SIGNING_ALGS)(
+      'for a genuine %s ID token, asked by the client it names and by an API',
+      async (alg) => {
+        const { token } = sut.app.get(IdTokenFormat).mint(
+          {
+            sub: 'alice',
+            clientId: CLIENTS.basic.clientId,
+            authTime: Math.floor(Date.now() / 1000),
+            grantId: 'grant-1',
+          },
+          { alg, ttlSeconds: 300 },
+        );
+        for (const caller of [issuer, introspector]) {
+          const res = await introspect(token, caller);
+          expect(res.status).toBe(200);
+          expect(res.body).toStrictEqual(INACTIVE);
+        }
       },
     );
   });

@@ -11,7 +11,9 @@ import {
   TokenStateUnavailable,
   TokenValidator,
 } from '@app/resource-server';
+import { SIGNING_ALGS } from '@app/config';
 import { MemoryProjectionMarker, MemoryRevocationStore, REVOCATION_STORE } from '@app/store';
+import { IdTokenFormat } from '@app/tokens';
 import { CLIENTS, RESOURCES } from '../fixtures/test-registry';
 import { fakeClock } from '../support/fake-clock';
 import { freePort } from '../support/free-port';
@@ -317,6 +319,24 @@ describe('resource-server TokenValidator against the platform', () => {
         'refuses typ %s with the same key and claims',
         async (typ) => {
           const token = await rsSignWithPlatformKey(server, rsClaims(server.url), typ);
+          await expectInvalidToken(orders, token);
+        },
+      );
+
+      // OpenID Connect Core §2: an ID token is for the client, not a credential for an API.
+      it.each(SIGNING_ALGS)(
+        'refuses a genuine %s ID token of the platform, even one whose aud is this API',
+        async (alg) => {
+          const { token } = server.app.get(IdTokenFormat).mint(
+            {
+              sub: 'alice',
+              clientId: RESOURCES.orders.identifier,
+              authTime: nowSeconds(),
+              grantId: 'grant-1',
+              userClaims: { email: 'alice@example.com' },
+            },
+            { alg, ttlSeconds: 300 },
+          );
           await expectInvalidToken(orders, token);
         },
       );

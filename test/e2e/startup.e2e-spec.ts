@@ -1,7 +1,11 @@
 import { Logger } from '@nestjs/common';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { SIGNING_ALGS } from '@app/config';
+import { KeyRing } from '@app/tokens';
 import { ServiceProcess } from '../support/service-process';
 import { startStandaloneServer } from '../support/standalone-server';
 
@@ -76,4 +80,16 @@ describe('start-up', () => {
     );
     for (const secret of [d, good.d!]) expect(output).not.toContain(secret.slice(0, 12));
   }, 150_000);
+
+  it('scripts/generate-keys.js writes a private set with a key for every signing algorithm', async () => {
+    const keysFile = join(dir, 'generated.json');
+    const script = resolve(__dirname, '../../scripts/generate-keys.js');
+    await promisify(execFile)(process.execPath, [script, keysFile]);
+    expect((await stat(keysFile)).mode & 0o777).toBe(0o600);
+    const sut = await KeyRing.fromJwks(JSON.parse(await readFile(keysFile, 'utf8')));
+    expect(sut.algorithms().sort()).toEqual([...SIGNING_ALGS].sort());
+    const published = sut.publicJwks().keys;
+    expect(published.map((k) => k.alg).sort()).toEqual([...SIGNING_ALGS].sort());
+    expect(new Set(published.map((k) => k.n ?? k.x)).size).toBe(published.length);
+  }, 60_000);
 });

@@ -1,6 +1,11 @@
 import { HttpLimits } from './http-limits.config';
 
-export const SIGNING_ALGS = ['ES256', 'EdDSA', 'RS256'] as const;
+/**
+ * What the issuer signs with: one key of its own per algorithm (RFC 8725 §3.1: one key, one
+ * algorithm), so RS256 and PS256 use two RSA keys. RS256 is what every relying party supports
+ * (OpenID Connect Core §15.1); PS256 is the RSA signature FAPI profiles require.
+ */
+export const SIGNING_ALGS = ['ES256', 'EdDSA', 'RS256', 'PS256'] as const;
 export type SigningAlg = (typeof SIGNING_ALGS)[number];
 
 export const TOKEN_FORMATS = ['jwt', 'opaque'] as const;

@@ -1,4 +1,4 @@
-import { KeyObject, sign } from 'node:crypto';
+import { constants, KeyObject, sign } from 'node:crypto';
 import { SigningAlg } from '@app/config';
 
 /**
@@ -14,15 +14,27 @@ export function signCompactJws(
   key: KeyObject,
 ): string {
   const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`;
-  const data = Buffer.from(input);
-  const signature =
-    alg === 'ES256'
-      ? // JWS carries the raw r||s pair (RFC 7518 §3.4), not DER.
-        sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' })
-      : alg === 'EdDSA'
-        ? sign(null, data, key)
-        : sign('sha256', data, key); // RS256: RSASSA-PKCS1-v1_5 with SHA-256
-  return `${input}.${signature.toString('base64url')}`;
+  return `${input}.${signature(Buffer.from(input), alg, key).toString('base64url')}`;
+}
+
+function signature(data: Buffer, alg: SigningAlg, key: KeyObject): Buffer {
+  switch (alg) {
+    case 'ES256':
+      // JWS carries the raw r||s pair (RFC 7518 §3.4), not DER.
+      return sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' });
+    case 'EdDSA':
+      return sign(null, data, key);
+    case 'RS256':
+      // RSASSA-PKCS1-v1_5 with SHA-256 (RFC 7518 §3.3).
+      return sign('sha256', data, key);
+    case 'PS256':
+      // RSASSA-PSS with SHA-256, MGF1 with SHA-256 and a salt as long as the hash (RFC 7518 §3.5).
+      return sign('sha256', data, {
+        key,
+        padding: constants.RSA_PKCS1_PSS_PADDING,
+        saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
+      });
+  }
 }
 
 function base64url(s: string): string {

@@ -11,3 +11,8 @@ export * from './verification-keys';
 export * from './caching-jwt.verifier';
 export * from './cached-jwks';
 export * from './jwks.fetcher';
+export * from './id-token.claims';
+export * from './id-token.format';
+export * from './released-claims';
+export * from './subject-identifier';
+export * from './token-hash';

@@ -53,12 +53,15 @@ describe('JwtAccessTokenFormat', () => {
     sut = new JwtAccessTokenFormat(keys, ISSUER);
   });
 
-  it.each(['ES256', 'EdDSA', 'RS256'] as const)('mints an RFC 9068 token with %s', async (alg) => {
-    const token = await sut.mint(claims({ grantId: 'g-1' }), alg);
-    const header = decodeProtectedHeader(token);
-    expect(header).toEqual({ alg, typ: 'at+jwt', kid: keys.signingKey(alg).kid });
-    await expect(sut.verify(token)).resolves.toEqual(claims({ grantId: 'g-1' }));
-  });
+  it.each(['ES256', 'EdDSA', 'RS256', 'PS256'] as const)(
+    'mints an RFC 9068 token with %s',
+    async (alg) => {
+      const token = await sut.mint(claims({ grantId: 'g-1' }), alg);
+      const header = decodeProtectedHeader(token);
+      expect(header).toEqual({ alg, typ: 'at+jwt', kid: keys.signingKey(alg).kid });
+      await expect(sut.verify(token)).resolves.toEqual(claims({ grantId: 'g-1' }));
+    },
+  );
 
   it('refuses an expired token and one not yet valid', async () => {
     await expect(
@@ -127,7 +130,7 @@ describe('KeyRing', () => {
   it('publishes public keys only, each with kid, alg and use', async () => {
     const sut = await KeyRing.generate();
     const { keys } = sut.publicJwks();
-    expect(keys.map((k) => k.alg).sort()).toEqual(['ES256', 'EdDSA', 'RS256']);
+    expect(keys.map((k) => k.alg).sort()).toEqual(['ES256', 'EdDSA', 'PS256', 'RS256']);
     for (const k of keys) {
       expect(k).toEqual(expect.objectContaining({ kid: expect.any(String), use: 'sig' }));
       for (const secret of ['d', 'p', 'q', 'dp', 'dq', 'qi']) expect(k).not.toHaveProperty(secret);

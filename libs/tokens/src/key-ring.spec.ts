@@ -1,4 +1,6 @@
+import { KeyObject } from 'node:crypto';
 import { exportJWK, generateKeyPair } from 'jose';
+import { signCompactJws } from './compact-jws.signer';
 import { KeyRing } from './key-ring';
 
 /** Why a key set was refused, as the start-up error would print it. */
@@ -43,5 +45,66 @@ describe('KeyRing.fromJwks errors', () => {
     const sut = await refusal(jwks);
     expect(sut).toContain(reason);
     expect(sut).not.toContain('c2VjcmV0');
+  });
+});
+
+describe('KeyRing keys and algorithms (RFC 8725 §3.1: one key, one algorithm)', () => {
+  it('loads an RSA key for RS256 and another for PS256, each signing and published for its own', async () => {
+    const rs = (await generateKeyPair('RS256', { extractable: true })).privateKey;
+    const ps = (await generateKeyPair('PS256', { extractable: true })).privateKey;
+    const sut = await KeyRing.fromJwks({
+      keys: [
+        { ...(await exportJWK(rs)), alg: 'RS256', kid: 'rs' },
+        { ...(await exportJWK(ps)), alg: 'PS256', kid: 'ps' },
+      ],
+    });
+    expect(sut.signingKey('RS256').kid).toBe('rs');
+    expect(sut.signingKey('PS256').kid).toBe('ps');
+    expect(sut.publicJwks().keys.map((k) => [k.kid, k.alg])).toEqual([
+      ['rs', 'RS256'],
+      ['ps', 'PS256'],
+    ]);
+    // A PS256 header naming the RS256 key finds no key: a key verifies only its own algorithm.
+    expect(sut.verificationKey({ alg: 'PS256', kid: 'rs' })).toBeUndefined();
+    expect(sut.verificationKey({ alg: 'PS256', kid: 'ps' })).toBeDefined();
+  });
+
+  it('refuses the same RSA key given for RS256 and for PS256, whatever kids it is given', async () => {
+    const jwk = await exportJWK((await generateKeyPair('RS256', { extractable: true })).privateKey);
+    const sut = await refusal({
+      keys: [
+        { ...jwk, alg: 'RS256', kid: 'one' },
+        { ...jwk, alg: 'PS256', kid: 'two' },
+      ],
+    });
+    expect(sut).toBe('keys[1]: is a key already in the set: each key serves one algorithm, once');
+  });
+
+  it('refuses two keys under one kid (RFC 7517 §4.5)', async () => {
+    const a = await exportJWK((await generateKeyPair('ES256', { extractable: true })).privateKey);
+    const b = await exportJWK((await generateKeyPair('EdDSA', { extractable: true })).privateKey);
+    const sut = await refusal({
+      keys: [
+        { ...a, alg: 'ES256', kid: 'k' },
+        { ...b, alg: 'EdDSA', kid: 'k' },
+      ],
+    });
+    expect(sut).toBe('keys[1]: its kid "k" is already used by another key');
+  });
+
+  it('generates one key per algorithm, each with its own kid; EdDSA names its curve', async () => {
+    const sut = await KeyRing.generate();
+    const kids = sut.algorithms().map((alg) => sut.signingKey(alg).kid);
+    expect(sut.algorithms().sort()).toEqual(['ES256', 'EdDSA', 'PS256', 'RS256']);
+    expect(new Set(kids).size).toBe(4);
+    expect(sut.signingKey('EdDSA').crv).toBe('Ed25519');
+    expect(sut.signingKey('RS256').crv).toBeUndefined();
+  });
+
+  it('signs PS256 with RSASSA-PSS: two signatures of the same input differ (random salt)', async () => {
+    const sut = await KeyRing.generate(['PS256']);
+    const { privateKey } = sut.signingKey('PS256');
+    const sign = () => signCompactJws({ alg: 'PS256' }, {}, 'PS256', privateKey as KeyObject);
+    expect(sign().split('.')[2]).not.toBe(sign().split('.')[2]);
   });
 });

@@ -17,6 +17,8 @@ export interface SigningKey {
   readonly kid: string;
   readonly alg: SigningAlg;
   readonly privateKey: KeyLike;
+  /** The key's curve (`P-256`, `Ed25519`, `Ed448`): with EdDSA it decides the token hash. */
+  readonly crv?: string;
 }
 
 interface PublicKey {
@@ -28,18 +30,30 @@ interface PublicKey {
 /**
  * The issuer's signing keys: one active key per algorithm, and every public key that verifiers
  * may still meet. Key objects are imported once here, never per request.
+ *
+ * Each key serves exactly one algorithm (RFC 8725 §3.1), and its published JWK names it in `alg`
+ * (RFC 7517 §4.4), so a verifier never tries a key under an algorithm it was not made for. An
+ * RSA key could sign both RS256 and PS256, but then one JWK would have to be published twice
+ * under two `kid`s: RS256 and PS256 get an RSA key each instead, and the same key material
+ * given twice is refused.
  */
 export class KeyRing implements VerificationKeys {
   private readonly active = new Map<SigningAlg, SigningKey>();
   private readonly published = new Map<string, PublicKey>();
+  /** RFC 7638 thumbprints of the keys held: the same material never serves two entries. */
+  private readonly thumbprints = new Set<string>();
 
   /** Development keys: made at start, gone at exit; tokens do not survive a restart. */
   static async generate(algs: readonly SigningAlg[] = SIGNING_ALGS): Promise<KeyRing> {
+    // RSA key generation is the slow part of a start: make the keys side by side.
+    const jwks = await Promise.all(
+      algs.map(async (alg) => {
+        const { privateKey } = await generateKeyPair(alg, { extractable: true });
+        return { ...(await exportJWK(privateKey)), alg };
+      }),
+    );
     const ring = new KeyRing();
-    for (const alg of algs) {
-      const { privateKey } = await generateKeyPair(alg, { extractable: true });
-      await ring.add({ ...(await exportJWK(privateKey)), alg });
-    }
+    for (const jwk of jwks) await ring.add(jwk);
     return ring;
   }
 
@@ -69,10 +83,10 @@ export class KeyRing implements VerificationKeys {
     if (!SIGNING_ALGS.includes(alg)) throw new Error(`key alg must be one of ${SIGNING_ALGS}`);
     if (typeof jwk.d !== 'string') throw new Error('the key has no private part ("d")');
     const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = jwk;
-    let imported: { kid: string; privateKey: KeyLike; key: KeyLike };
+    let imported: { thumbprint: string; privateKey: KeyLike; key: KeyLike };
     try {
       imported = {
-        kid: jwk.kid ?? (await calculateJwkThumbprint(publicJwk)),
+        thumbprint: await calculateJwkThumbprint(publicJwk),
         privateKey: (await importJWK(jwk, alg)) as KeyLike,
         key: (await importJWK(publicJwk, alg)) as KeyLike,
       };
@@ -92,9 +106,21 @@ export class KeyRing implements VerificationKeys {
     } catch {
       throw new Error(`is not a working ${alg} key pair: a test signature did not verify`);
     }
-    const { kid, privateKey, key } = imported;
+    const { thumbprint, privateKey, key } = imported;
+    const kid = jwk.kid ?? thumbprint;
+    // RFC 8725 §3.1: each key is used with exactly one algorithm; RFC 7517 §4.5: a kid names one key.
+    if (this.thumbprints.has(thumbprint))
+      throw new Error('is a key already in the set: each key serves one algorithm, once');
+    if (this.published.has(kid)) throw new Error(`its kid "${kid}" is already used by another key`);
+    this.thumbprints.add(thumbprint);
     this.published.set(kid, { alg, key, jwk: { ...publicJwk, kid, alg, use: 'sig' } });
-    if (!this.active.has(alg)) this.active.set(alg, { kid, alg, privateKey });
+    if (!this.active.has(alg))
+      this.active.set(alg, {
+        kid,
+        alg,
+        privateKey,
+        ...(typeof jwk.crv === 'string' ? { crv: jwk.crv } : {}),
+      });
   }
 
   signingKey(alg: SigningAlg): SigningKey {

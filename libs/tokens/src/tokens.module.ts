@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, ConfigError, readJson } from '@app/config';
 import { ClientAssertionVerifier } from './client-assertion.verifier';
+import { IdTokenFormat } from './id-token.format';
 import { JwtAccessTokenFormat } from './jwt-access-token.format';
 import { KeyRing } from './key-ring';
 
@@ -20,6 +21,11 @@ import { KeyRing } from './key-ring';
         new JwtAccessTokenFormat(keys, config.issuer),
     },
     {
+      provide: IdTokenFormat,
+      inject: [KeyRing, APP_CONFIG],
+      useFactory: (keys: KeyRing, config: AppConfig) => new IdTokenFormat(keys, config.issuer),
+    },
+    {
       provide: ClientAssertionVerifier,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) =>
@@ -29,7 +35,7 @@ import { KeyRing } from './key-ring';
         }),
     },
   ],
-  exports: [KeyRing, JwtAccessTokenFormat, ClientAssertionVerifier],
+  exports: [KeyRing, JwtAccessTokenFormat, IdTokenFormat, ClientAssertionVerifier],
 })
 export class TokensModule {}
 
