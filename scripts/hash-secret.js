@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Prints the client_secret_hash for a secret, in the format libs/registry/src/secret-hash.ts
-// verifies: npm run hash-secret -- 'the-secret'   (or pipe the secret on standard input).
+// Prints the client_secret_hash for a secret (or a user's password_hash for a password), in the
+// format libs/registry/src/secret-hash.ts verifies: npm run hash-secret -- 'the-secret'
+// (or pipe the secret on standard input).
 const { randomBytes, scryptSync } = require('node:crypto');
 
 const LN = 14;

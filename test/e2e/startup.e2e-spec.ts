@@ -28,7 +28,7 @@ describe('start-up', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it('warns loudly, in development, of the signing keys it generated and the plain secrets it loaded', async () => {
+  it('warns loudly, in development, of the signing keys it generated and the plain secrets and passwords it loaded', async () => {
     const warn = jest.spyOn(Logger.prototype, 'warn');
     const server = await startStandaloneServer();
     try {
@@ -37,6 +37,7 @@ describe('start-up', () => {
         expect.arrayContaining([
           expect.stringContaining('KEYS_FILE is unset: signing keys were generated at start'),
           expect.stringContaining('plain-text client_secret for svc-basic'),
+          expect.stringContaining('plain-text password for users alice, bob'),
         ]),
       );
       expect(warnings.join('\n')).not.toContain('CONFIG_FILE is unset');

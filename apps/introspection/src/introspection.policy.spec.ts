@@ -1,4 +1,4 @@
-import { ClientConfig } from '@app/config';
+import { ClientConfig, SIGN_IN_DEFAULTS } from '@app/config';
 import { AccessTokenClaims } from '@app/tokens';
 import { mayIntrospect } from './introspection.policy';
 
@@ -6,6 +6,7 @@ const ORDERS = 'https://orders.example.com';
 const LEDGER = 'https://ledger.example.com';
 
 const client = (clientId: string, introspects: string[] = []): ClientConfig => ({
+  ...SIGN_IN_DEFAULTS,
   clientId,
   authMethod: 'client_secret_basic',
   grantTypes: [],

@@ -33,7 +33,55 @@ export type ClientSecret =
   | { readonly kind: 'plain'; readonly value: string }
   | { readonly kind: 'hash'; readonly value: string };
 
-export interface ClientConfig {
+/**
+ * OIDC Core §3.1.3.7 and §15.1: ID tokens are signed RS256 unless the client registered another
+ * `id_token_signed_response_alg` (OpenID Registration §2); asymmetric only, never `none`.
+ */
+export const ID_TOKEN_SIGNING_ALGS = ['RS256', 'ES256', 'EdDSA', 'PS256'] as const;
+export type IdTokenSigningAlg = (typeof ID_TOKEN_SIGNING_ALGS)[number];
+
+/** OIDC Core §8: the `sub` a client sees is the user's own (`public`) or one made for it. */
+export const SUBJECT_TYPES = ['public', 'pairwise'] as const;
+export type SubjectType = (typeof SUBJECT_TYPES)[number];
+
+/**
+ * Scopes the authorization service defines itself (OIDC Core §5.4 and §11) for clients of the
+ * sign-in flow: no resource defines them, and no resource may.
+ */
+export const OPENID_SCOPES: readonly string[] = [
+  'openid',
+  'profile',
+  'email',
+  'address',
+  'phone',
+  'offline_access',
+];
+
+/**
+ * How a client takes part in the sign-in flow (RFC 7591 §2 and OpenID Registration §2 names).
+ * Validated at start; read by the authorization service of the sign-in flow.
+ */
+export interface ClientSignInSettings {
+  /** RFC 6749 §3.1.2, RFC 9700 §4.1.3: where codes may be sent, compared as exact strings. */
+  readonly redirectUris: readonly string[];
+  /** OpenID RP-Initiated Logout 1.0 §3: where the browser may go after logging out. */
+  readonly postLogoutRedirectUris: readonly string[];
+  readonly idTokenSignedResponseAlg: IdTokenSigningAlg;
+  readonly subjectType: SubjectType;
+  /**
+   * OIDC Core §8.1: the host of every redirect URI, for which pairwise subjects are computed.
+   * Present exactly when `subjectType` is `pairwise`.
+   */
+  readonly sectorIdentifier?: string;
+  /** RFC 9126 §6: authorization requests only through `/oauth2/par`. */
+  readonly requirePushedAuthorizationRequests: boolean;
+  /** A first-party application: the user is not asked to consent. */
+  readonly skipConsent: boolean;
+  /** May call the login/consent API (the login app), authenticating as this client. */
+  readonly loginProvider: boolean;
+}
+
+export interface ClientConfig extends ClientSignInSettings {
   readonly clientId: string;
   readonly authMethod: ClientAuthMethod;
   readonly secret?: ClientSecret;
@@ -49,9 +97,23 @@ export interface ClientConfig {
   readonly introspects: readonly string[];
 }
 
+/** A user's password: plain text in development only, like a client secret. */
+export type UserPassword = ClientSecret;
+
+/** A user of the reference login app (`users` in CONFIG_FILE); no other service reads them. */
+export interface UserConfig {
+  readonly username: string;
+  /** OIDC Core §2 `sub`: the user's `subject`, or the username when none is given. */
+  readonly subject: string;
+  readonly password: UserPassword;
+  /** OIDC Core §5.1 claims (and any of the deployment's own), never `sub` or protocol claims. */
+  readonly claims: Readonly<Record<string, unknown>>;
+}
+
 export interface RegistryConfig {
   readonly resources: readonly ResourceConfig[];
   readonly clients: readonly ClientConfig[];
+  readonly users: readonly UserConfig[];
 }
 
 /** Public URLs of every endpoint, advertised in the metadata document. */

@@ -65,6 +65,14 @@ export function developmentWarnings(env: Env, registry: RegistryConfig): string[
       `plain-text client_secret for ${plain.join(', ')}: NODE_ENV=production refuses these; ` +
         'give client_secret_hash instead (npm run hash-secret).',
     );
+  const plainUsers = registry.users
+    .filter((u) => u.password.kind === 'plain')
+    .map((u) => u.username);
+  if (plainUsers.length > 0)
+    warnings.push(
+      `plain-text password for users ${plainUsers.join(', ')}: NODE_ENV=production refuses ` +
+        'these; give password_hash instead (npm run hash-secret).',
+    );
   if (!env.KEYS_FILE)
     warnings.push(
       'KEYS_FILE is unset: signing keys were generated at start and are for development only: ' +

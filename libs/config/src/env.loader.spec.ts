@@ -158,6 +158,32 @@ describe('loadConfig with NODE_ENV=production', () => {
     expect(error).not.toContain('plain-secret-0123456789');
   });
 
+  it('refuses a plain user password, naming the user, never the password', () => {
+    const withUser = join(dir, 'plain-user.json');
+    writeFileSync(
+      withUser,
+      JSON.stringify({
+        resources: [],
+        clients: [],
+        users: [
+          { username: 'alice', password_hash: '$scrypt$ln=14,r=8,p=1$c2FsdA$a2V5' },
+          { username: 'bob', password: 'bob-plain-password-0123' },
+        ],
+      }),
+    );
+    let error = '';
+    try {
+      loadConfig({ ...production, CONFIG_FILE: withUser });
+    } catch (e) {
+      error = (e as Error).message;
+    }
+    expect(error).toBe(
+      'Invalid configuration: users[1].password: plain-text passwords are refused when ' +
+        'NODE_ENV=production: give password_hash (make one with `npm run hash-secret`)',
+    );
+    expect(loadConfig({ CONFIG_FILE: withUser }).registry.users[1]!.password.kind).toBe('plain');
+  });
+
   it('lets a client fetch its jwks_uri over http on loopback only in development', () => {
     const withUri = join(dir, 'loopback-jwks-uri.json');
     writeFileSync(
@@ -196,8 +222,47 @@ describe('loadConfig in development', () => {
     expect(sut.warnings).toEqual([
       expect.stringContaining(`CONFIG_FILE is unset: loaded the public example ${DEV_CONFIG_FILE}`),
       expect.stringContaining('plain-text client_secret for svc-a'),
+      expect.stringContaining('plain-text password for users alice, bob'),
       expect.stringContaining('KEYS_FILE is unset: signing keys were generated at start'),
     ]);
+  });
+
+  it("ships the sign-in flow's example clients and users", () => {
+    const { clients, users } = loadConfig({}).registry;
+    expect(clients.find((c) => c.clientId === 'web-app')).toMatchObject({
+      authMethod: 'client_secret_basic',
+      grantTypes: ['authorization_code'],
+      redirectUris: ['http://127.0.0.1:8080/callback'],
+      scopes: ['openid', 'profile', 'email', 'orders:read'],
+      idTokenSignedResponseAlg: 'RS256',
+      subjectType: 'public',
+      loginProvider: false,
+    });
+    expect(clients.find((c) => c.clientId === 'login-app')).toMatchObject({
+      grantTypes: [],
+      loginProvider: true,
+      secret: { kind: 'plain' },
+    });
+    expect(users.map((u) => [u.username, u.subject, u.password.kind])).toEqual([
+      ['alice', 'alice', 'plain'],
+      ['bob', 'bob', 'plain'],
+    ]);
+    expect(users[0]!.claims).toMatchObject({ email: 'alice@example.com', email_verified: true });
+  });
+
+  it('warns of plain user passwords by username, and not of hashed ones', () => {
+    const withUsers = join(dir, 'users.json');
+    const users = [
+      { username: 'carol', password: 'carol-dev-password' },
+      { username: 'dave', password_hash: '$scrypt$ln=14,r=8,p=1$c2FsdA$a2V5' },
+    ];
+    writeFileSync(withUsers, JSON.stringify({ resources: [], clients: [], users }));
+    const sut = loadConfig({ CONFIG_FILE: withUsers, KEYS_FILE: 'keys.json' });
+    expect(sut.warnings).toEqual([
+      'plain-text password for users carol: NODE_ENV=production refuses these; give ' +
+        'password_hash instead (npm run hash-secret).',
+    ]);
+    expect(sut.warnings.join()).not.toContain('carol-dev-password');
   });
 
   it('names only what it really defaulted', () => {

@@ -8,3 +8,4 @@ export * from './json-file';
 export * from './registry-file.parser';
 export * from './resource-server.config';
 export * from './loopback-host';
+export * from './sign-in-client.parser';

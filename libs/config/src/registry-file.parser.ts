@@ -4,6 +4,7 @@ import {
   ClientAuthMethod,
   ClientConfig,
   ClientSecret,
+  OPENID_SCOPES,
   RegistryConfig,
   ResourceConfig,
   SIGNING_ALGS,
@@ -11,24 +12,28 @@ import {
   TOKEN_FORMATS,
   AccessTokenFormat,
 } from './config.types';
+import { absoluteUrl, array, Json, nonEmptyString, object, oneOf, unique } from './json-fields';
 import { isLoopbackHost } from './loopback-host';
-
-type Json = Record<string, unknown>;
+import { plainTextRefused, scryptHash } from './secret-fields';
+import { openIdScopes, parseSignInSettings } from './sign-in-client.parser';
+import { parseUsers } from './users.parser';
 
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/; // RFC 6749 §3.3 scope-token
-const HASH_FORMAT = /^\$scrypt\$ln=\d+,r=\d+,p=\d+\$[A-Za-z0-9_-]+\$[A-Za-z0-9_-]+$/;
 const DEFAULT_TTL = 3600;
 
 export interface RegistryFileOptions {
-  /** Plain-text `client_secret` values are for development; production takes only hashes. */
+  /**
+   * Plain-text `client_secret` and user `password` values are for development; production
+   * takes only hashes.
+   */
   readonly plainSecrets?: boolean;
   /** Development only: a client's `jwks_uri` may be `http` on a loopback host. */
   readonly allowLoopbackHttpJwksUri?: boolean;
 }
 
 /**
- * Validates the clients-and-resources file; every error names the JSON path of the bad field
- * and never quotes a secret or a hash.
+ * Validates the clients, resources and users file; every error names the JSON path of the bad
+ * field and never quotes a secret, a password or a hash.
  */
 export function parseRegistryFile(raw: unknown, options: RegistryFileOptions = {}): RegistryConfig {
   const root = object(raw, '$');
@@ -48,13 +53,20 @@ export function parseRegistryFile(raw: unknown, options: RegistryFileOptions = {
     'clients',
     'client_id',
   );
-  return { resources, clients };
+  const users = parseUsers(root.users, { plainPasswords: options.plainSecrets ?? true });
+  return { resources, clients, users };
 }
 
 function parseResource(raw: unknown, path: string): ResourceConfig {
   const r = object(raw, path);
   const identifier = absoluteUrl(r.identifier, `${path}.identifier`);
   const scopes = scopeList(r.scopes, `${path}.scopes`);
+  const reserved = scopes.findIndex((s) => OPENID_SCOPES.includes(s));
+  if (reserved >= 0)
+    throw new ConfigError(
+      `${path}.scopes[${reserved}]`,
+      'is an OpenID Connect scope, defined by the authorization service itself (OIDC Core §5.4)',
+    );
   const ttl = r.access_token_ttl ?? DEFAULT_TTL;
   if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1 || ttl > 86400)
     throw new ConfigError(`${path}.access_token_ttl`, 'must be an integer from 1 to 86400 seconds');
@@ -92,7 +104,8 @@ function parseClient(
   const clientResources = resourceRefs(c.resources, `${path}.resources`, known);
   const introspects = resourceRefs(c.introspects, `${path}.introspects`, known);
   const offered = new Set(clientResources.flatMap((id) => known.get(id)?.scopes ?? []));
-  const stray = scopes.find((s) => !offered.has(s));
+  const openId = openIdScopes(scopes, grantTypes, `${path}.scope`);
+  const stray = scopes.find((s) => !offered.has(s) && !openId.has(s));
   if (stray !== undefined)
     throw new ConfigError(
       `${path}.scope`,
@@ -105,6 +118,7 @@ function parseClient(
     scopes,
     resources: clientResources,
     introspects,
+    ...parseSignInSettings(c, path, grantTypes, authMethod),
   };
   return authMethod === 'private_key_jwt'
     ? { ...base, ...parseKeys(c, path, options) }
@@ -127,21 +141,10 @@ function resourceRefs(
 function parseSecret(c: Json, path: string, plainSecrets: boolean): ClientSecret {
   if (c.client_secret !== undefined && c.client_secret_hash !== undefined)
     throw new ConfigError(path, 'give client_secret or client_secret_hash, not both');
-  if (c.client_secret_hash !== undefined) {
-    const value = nonEmptyString(c.client_secret_hash, `${path}.client_secret_hash`);
-    if (!HASH_FORMAT.test(value))
-      throw new ConfigError(
-        `${path}.client_secret_hash`,
-        'must be "$scrypt$ln=N,r=R,p=P$salt$hash" (make one with `npm run hash-secret`)',
-      );
-    return { kind: 'hash', value };
-  }
+  if (c.client_secret_hash !== undefined)
+    return { kind: 'hash', value: scryptHash(c.client_secret_hash, `${path}.client_secret_hash`) };
   if (!plainSecrets && c.client_secret !== undefined)
-    throw new ConfigError(
-      `${path}.client_secret`,
-      'plain-text secrets are refused when NODE_ENV=production: give client_secret_hash ' +
-        '(make one with `npm run hash-secret`)',
-    );
+    throw plainTextRefused(`${path}.client_secret`, 'secrets', 'client_secret_hash');
   const value = nonEmptyString(c.client_secret, `${path}.client_secret`);
   if (value.length < 16)
     throw new ConfigError(`${path}.client_secret`, 'must be at least 16 characters');
@@ -164,35 +167,6 @@ function parseKeys(
     return key;
   });
   return { jwks: { keys } };
-}
-
-function object(v: unknown, path: string): Json {
-  if (typeof v !== 'object' || v === null || Array.isArray(v))
-    throw new ConfigError(path, 'must be an object');
-  return v as Json;
-}
-
-function array(v: unknown, path: string): unknown[] {
-  if (!Array.isArray(v)) throw new ConfigError(path, 'must be an array');
-  return v;
-}
-
-function nonEmptyString(v: unknown, path: string): string {
-  if (typeof v !== 'string' || v.length === 0)
-    throw new ConfigError(path, 'must be a non-empty string');
-  return v;
-}
-
-function oneOf<T extends string>(v: unknown, allowed: readonly T[], path: string): T {
-  if (typeof v !== 'string' || !allowed.includes(v as T))
-    throw new ConfigError(path, `must be one of ${allowed.join(', ')}`);
-  return v as T;
-}
-
-function absoluteUrl(v: unknown, path: string): string {
-  const s = nonEmptyString(v, path);
-  if (!URL.canParse(s)) throw new ConfigError(path, 'must be an absolute URL');
-  return s;
 }
 
 /** Keys that authenticate a client come over TLS; plain http only to this machine, in development. */
@@ -219,12 +193,4 @@ function scopeList(v: unknown, path: string): string[] {
 function scopeString(v: unknown, path: string): string[] {
   if (typeof v !== 'string') throw new ConfigError(path, 'must be a space-delimited string');
   return scopeList(v.split(' ').filter(Boolean), path);
-}
-
-function unique(values: string[], path: string, field: string): void {
-  const seen = new Set<string>();
-  for (const v of values) {
-    if (seen.has(v)) throw new ConfigError(path, `duplicate ${field} "${v}"`);
-    seen.add(v);
-  }
 }

@@ -1,4 +1,4 @@
-import type { ClientConfig } from '@app/config';
+import { ClientConfig, SIGN_IN_DEFAULTS } from '@app/config';
 import { ClientRegistry, SecretCheckBusy } from '@app/registry';
 import { MemoryAuthFailureThrottle, MemoryReplayStore } from '@app/store';
 import { AssertionRejected, ClientAssertionVerifier } from '@app/tokens';
@@ -8,6 +8,7 @@ import { ClientAuthenticator } from './client.authenticator';
 import { JWT_BEARER_ASSERTION } from './client-credentials.extractor';
 
 const client = (clientId: string, authMethod: ClientConfig['authMethod']): ClientConfig => ({
+  ...SIGN_IN_DEFAULTS,
   clientId,
   authMethod,
   secret: authMethod === 'private_key_jwt' ? undefined : { kind: 'hash', value: `$h$${clientId}` },
