@@ -34,6 +34,33 @@ export const RedisKeys = {
   authFailuresByClient: (clientId: string) => `${PREFIX}:authfail:client:{${digest(clientId)}}`,
   /** Failed client authentications from one source address. Writer/reader as above. */
   authFailuresByAddress: (address: string) => `${PREFIX}:authfail:addr:{${address}}`,
+  // Flow state (issue 10). Ids that arrive from browsers or the login app are digested: a key's
+  // length never depends on what a caller sent. Each key is alone in its slot: every atomic step
+  // (GETDEL, one-key scripts) touches one key, so nothing needs a shared hash tag.
+  /** Request stored by PAR under its request_uri. Writer: PAR. Reader (takes it): authorize. */
+  pushedRequest: (id: string) => `${PREFIX}:par:{${digest(id)}}`,
+  /** Authorization request awaiting login and consent. Writer and readers: authorization. */
+  pendingRequest: (id: string) => `${PREFIX}:authz:{${digest(id)}}`,
+  /**
+   * Login or consent challenge (a hash: challenge, answer, verifier digest). Writer:
+   * authorization (create, consume). Readers: the login/consent API (find, answer).
+   */
+  challenge: (kind: 'login' | 'consent', id: string) => `${PREFIX}:${kind}:{${digest(id)}}`,
+  /** Browser session by the digest of its cookie. Writer and reader: authorization. */
+  browserSession: (cookieDigest: string) => `${PREFIX}:session:{${cookieDigest}}`,
+  /**
+   * Authorization code by its digest (a hash: client, grant, bound data until redeemed).
+   * Writer: authorization. Reader (redeems it): issuance, grant authorization_code.
+   */
+  authorizationCode: (codeDigest: string) => `${PREFIX}:code:{${codeDigest}}`,
+  /** Grant record. Writer: authorization (consent). Readers: issuance, revocation. */
+  grant: (grantId: string) => `${PREFIX}:grant:{${grantId}}`,
+  /**
+   * The live grants of a subject (sorted set: grant id scored by its deadline). Writer: as the
+   * grant. Readers: authorization (remembered consent), revocation by user. Subjects may be
+   * e-mail addresses: digested, never in a key.
+   */
+  grantsOfSubject: (subject: string) => `${PREFIX}:grants:{${digest(subject)}}`,
 } as const;
 
 function digest(value: string): string {

@@ -24,6 +24,7 @@ import { ProjectionGate } from './projection/projection.gate';
 import { ProjectionKeeper } from './projection/projection.keeper';
 import { ProjectedRevocationStore } from './projection/projected-revocation.store';
 import { ProjectedTokenStore } from './projection/projected-token.store';
+import { FLOW_STORE_TOKENS, flowStoreProviders } from './flow-store.providers';
 
 /** The shared Redis connection, or null when the process runs on in-memory stores. */
 export const REDIS = Symbol('Redis');
@@ -101,6 +102,7 @@ class RedisCloser implements OnApplicationShutdown {
           ? new RedisAuthFailureThrottle(redis, c.authThrottle)
           : new MemoryAuthFailureThrottle(c.authThrottle),
     },
+    ...flowStoreProviders(REDIS),
     ProjectionKeeper,
     RedisCloser,
   ],
@@ -112,6 +114,7 @@ class RedisCloser implements OnApplicationShutdown {
     PROJECTION_MARKER,
     AUTH_FAILURE_THROTTLE,
     ProjectionGate,
+    ...FLOW_STORE_TOKENS,
   ],
 })
 export class StoreModule {}

@@ -98,3 +98,9 @@ export const REVOCATION_STORE = Symbol('RevocationStore');
 export const REPLAY_STORE = Symbol('ReplayStore');
 export const PROJECTION_MARKER = Symbol('ProjectionMarker');
 export const AUTH_FAILURE_THROTTLE = Symbol('AuthFailureThrottle');
+// Flow state of the sign-in (issue 10): one port per file beside this one.
+export const AUTHORIZATION_REQUEST_STORE = Symbol('AuthorizationRequestStore');
+export const INTERACTION_CHALLENGE_STORE = Symbol('InteractionChallengeStore');
+export const BROWSER_SESSION_STORE = Symbol('BrowserSessionStore');
+export const AUTHORIZATION_CODE_STORE = Symbol('AuthorizationCodeStore');
+export const GRANT_STORE = Symbol('GrantStore');

@@ -34,6 +34,18 @@ export class ExpiringMap<V> {
     return true;
   }
 
+  /** GETDEL semantics: removes the key and returns the live value it held, if any. */
+  take(key: string): V | undefined {
+    const value = this.get(key);
+    this.entries.delete(key);
+    return value;
+  }
+
+  /** The deadline of a live entry (PEXPIRETIME). */
+  expiresAt(key: string): number | undefined {
+    return this.get(key) === undefined ? undefined : this.entries.get(key)?.expiresAt;
+  }
+
   get size(): number {
     return this.entries.size;
   }

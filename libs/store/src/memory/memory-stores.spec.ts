@@ -1,4 +1,13 @@
+import {
+  describeFlowStoreContract,
+  TEST_TOMBSTONE_MARGIN_MS,
+} from '../../../../test/contract/flow/flow-store.contract';
 import { describeStoreContract } from '../../../../test/contract/store.contract';
+import { MemoryAuthorizationCodeStore } from './memory-authorization-code.store';
+import { MemoryAuthorizationRequestStore } from './memory-authorization-request.store';
+import { MemoryBrowserSessionStore } from './memory-browser-session.store';
+import { MemoryGrantStore } from './memory-grant.store';
+import { MemoryInteractionChallengeStore } from './memory-interaction-challenge.store';
 import { MemoryAuthFailureThrottle } from './memory-auth-failure.throttle';
 import { MemoryProjectionMarker } from './memory-projection.marker';
 import { MemoryReplayStore } from './memory-replay.store';
@@ -20,4 +29,24 @@ describeStoreContract('in-memory', () => {
       return { revocations: store, feed: store, marker };
     },
   };
+});
+
+describe('in-memory flow state on a fake clock', () => {
+  beforeEach(() => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  describeFlowStoreContract('in-memory', () => ({
+    requests: () => new MemoryAuthorizationRequestStore(),
+    challenges: () => new MemoryInteractionChallengeStore(),
+    sessions: () => new MemoryBrowserSessionStore(),
+    codes: () => new MemoryAuthorizationCodeStore(TEST_TOMBSTONE_MARGIN_MS),
+    grants: () => new MemoryGrantStore(),
+    elapse: async (ms) => {
+      jest.advanceTimersByTime(ms);
+    },
+  }));
 });

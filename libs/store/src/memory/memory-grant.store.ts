@@ -1,0 +1,39 @@
+import { GrantRecord, GrantStore } from '../grant.port';
+import { ExpiringMap } from './expiring-map';
+
+export class MemoryGrantStore implements GrantStore {
+  private readonly grants = new ExpiringMap<string>();
+  /** Per subject: grant id → deadline; the entry lives as long as the subject's last grant. */
+  private readonly bySubject = new ExpiringMap<Map<string, number>>();
+
+  async save(grant: GrantRecord, expiresAt: number): Promise<void> {
+    if (expiresAt <= Date.now()) return;
+    this.grants.set(grant.grantId, JSON.stringify(grant), expiresAt);
+    const index = this.live(grant.subject);
+    index.set(grant.grantId, expiresAt);
+    this.bySubject.set(grant.subject, index, Math.max(...index.values()));
+  }
+
+  async find(grantId: string): Promise<GrantRecord | null> {
+    const raw = this.grants.get(grantId);
+    return raw === undefined ? null : (JSON.parse(raw) as GrantRecord);
+  }
+
+  async findBySubject(subject: string, clientId?: string): Promise<GrantRecord[]> {
+    const found: GrantRecord[] = [];
+    for (const grantId of this.live(subject).keys()) {
+      const grant = await this.find(grantId);
+      if (grant?.subject === subject && (clientId === undefined || grant.clientId === clientId))
+        found.push(grant);
+    }
+    return found.sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  /** The subject's index without the grants whose deadline has passed. */
+  private live(subject: string): Map<string, number> {
+    const index = this.bySubject.get(subject) ?? new Map<string, number>();
+    const now = Date.now();
+    for (const [grantId, expiresAt] of index) if (expiresAt <= now) index.delete(grantId);
+    return index;
+  }
+}

@@ -1,0 +1,50 @@
+import type Redis from 'ioredis';
+import { GrantRecord, GrantStore } from '../grant.port';
+import { RedisKeys } from '../keys';
+import { guarded } from './redis-guard';
+
+/**
+ * Adds a grant to its subject's index (a sorted set scored by each grant's deadline), drops the
+ * expired members, and keeps the index alive exactly as long as its last grant.
+ */
+const INDEX = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+redis.call('PEXPIREAT', KEYS[1], string.format('%d', tonumber(last[2])))
+`;
+
+/**
+ * The grant and its index entry live in different slots (one is found by grant id, the other by
+ * subject), so they are two writes: the index is written second, and a reader skips an index
+ * entry whose grant is gone. Reading a subject's grants costs one ZRANGE plus one GET per live
+ * grant of that subject, never a scan.
+ */
+export class RedisGrantStore implements GrantStore {
+  constructor(private readonly redis: Redis) {}
+
+  async save(grant: GrantRecord, expiresAt: number): Promise<void> {
+    const now = Date.now();
+    if (expiresAt <= now) return;
+    const key = RedisKeys.grant(grant.grantId);
+    await guarded(this.redis.set(key, JSON.stringify(grant), 'PXAT', expiresAt));
+    const index = RedisKeys.grantsOfSubject(grant.subject);
+    await guarded(this.redis.eval(INDEX, 1, index, expiresAt, grant.grantId, now));
+  }
+
+  async find(grantId: string): Promise<GrantRecord | null> {
+    const raw = await guarded(this.redis.get(RedisKeys.grant(grantId)));
+    return raw === null ? null : (JSON.parse(raw) as GrantRecord);
+  }
+
+  async findBySubject(subject: string, clientId?: string): Promise<GrantRecord[]> {
+    const index = RedisKeys.grantsOfSubject(subject);
+    const ids = await guarded(this.redis.zrangebyscore(index, `(${Date.now()}`, '+inf'));
+    // Sent in one write (the connection coalesces a turn's commands); no MGET: other slots.
+    const grants = await Promise.all(ids.map((id) => this.find(id)));
+    return grants
+      .filter((g): g is GrantRecord => g?.subject === subject)
+      .filter((g) => clientId === undefined || g.clientId === clientId)
+      .sort((a, b) => a.createdAt - b.createdAt);
+  }
+}

@@ -1,0 +1,59 @@
+import type { GrantStore } from '@app/store';
+import { Elapse, grantRecord, unique, PAST_SHORT_TTL_MS, SHORT_TTL_MS } from './flow-fixtures';
+
+export function describeGrantContract(make: () => GrantStore, elapse: Elapse): void {
+  describe('GrantStore', () => {
+    let sut: GrantStore;
+    beforeEach(() => {
+      sut = make();
+    });
+    const later = () => Date.now() + 60_000;
+
+    it('finds a grant by id, unchanged, and nothing for another id', async () => {
+      const grant = grantRecord({ resources: [], acr: undefined });
+      await sut.save(grant, later());
+      await expect(sut.find(grant.grantId)).resolves.toEqual(grant);
+      await expect(sut.find(unique('grant'))).resolves.toBeNull();
+    });
+
+    it("finds every live grant of a subject, oldest first, or only one client's", async () => {
+      const subject = unique('user');
+      const a = grantRecord({ subject, createdAt: Date.now() - 2 });
+      const b = grantRecord({ subject, createdAt: Date.now() - 1 });
+      const c = grantRecord({ subject, clientId: a.clientId, createdAt: Date.now() });
+      await sut.save(c, later());
+      await sut.save(a, later() + 1000);
+      await sut.save(b, later());
+      await sut.save(grantRecord({ clientId: a.clientId }), later()); // another subject
+      await expect(sut.findBySubject(subject)).resolves.toEqual([a, b, c]);
+      await expect(sut.findBySubject(subject, a.clientId)).resolves.toEqual([a, c]);
+      await expect(sut.findBySubject(subject, unique('client'))).resolves.toEqual([]);
+      await expect(sut.findBySubject(unique('user'))).resolves.toEqual([]);
+    });
+
+    it('replaces a grant saved again, and lists it once', async () => {
+      const grant = grantRecord();
+      const wider = { ...grant, scopes: [...grant.scopes, 'orders:write'] };
+      await sut.save(grant, later());
+      await sut.save(wider, later());
+      await expect(sut.find(grant.grantId)).resolves.toEqual(wider);
+      await expect(sut.findBySubject(grant.subject)).resolves.toEqual([wider]);
+    });
+
+    it('forgets a grant at its deadline, also in its subject list', async () => {
+      const subject = unique('user');
+      const short = grantRecord({ subject });
+      const long = grantRecord({ subject });
+      await sut.save(short, Date.now() + SHORT_TTL_MS);
+      await sut.save(long, later());
+      await expect(sut.findBySubject(subject)).resolves.toHaveLength(2);
+      await elapse(PAST_SHORT_TTL_MS);
+      await expect(sut.find(short.grantId)).resolves.toBeNull();
+      await expect(sut.findBySubject(subject)).resolves.toEqual([long]);
+      const late = grantRecord({ subject });
+      await sut.save(late, Date.now() - 1);
+      await expect(sut.find(late.grantId)).resolves.toBeNull();
+      await expect(sut.findBySubject(subject)).resolves.toEqual([long]);
+    });
+  });
+}
