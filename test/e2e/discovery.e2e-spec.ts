@@ -6,7 +6,7 @@ import { OAuthClient } from '../support/oauth-client';
 import { clientAuth, JsonBody, send } from '../support/oauth-http';
 import { StandaloneServer, startStandaloneServer } from '../support/standalone-server';
 
-const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
+const CREDENTIAL_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
 describe('discovery (RFC 8414 metadata, RFC 7517 key set)', () => {
@@ -48,12 +48,14 @@ describe('discovery (RFC 8414 metadata, RFC 7517 key set)', () => {
         expect(metadata.grant_types_supported).toContain('client_credentials');
       });
 
+      // Public clients (none) at the token (RFC 6749 §3.2.1) and revocation (RFC 7009 §2.1)
+      // endpoints; introspection is for clients that authenticate.
       it.each([
-        'token_endpoint_auth_methods_supported',
-        'introspection_endpoint_auth_methods_supported',
-        'revocation_endpoint_auth_methods_supported',
-      ])('%s lists the three client authentication methods', (field) => {
-        expect([...metadata[field]].sort()).toEqual(AUTH_METHODS);
+        ['token_endpoint_auth_methods_supported', [...CREDENTIAL_METHODS, 'none']],
+        ['introspection_endpoint_auth_methods_supported', CREDENTIAL_METHODS],
+        ['revocation_endpoint_auth_methods_supported', [...CREDENTIAL_METHODS, 'none']],
+      ])('%s lists the methods that endpoint accepts', (field, methods) => {
+        expect([...metadata[field]].sort()).toEqual([...methods].sort());
       });
 
       it.each([

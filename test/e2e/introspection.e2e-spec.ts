@@ -2,7 +2,7 @@ import { decodeJwt, JWK } from 'jose';
 import { randomBytes } from 'node:crypto';
 import { SIGNING_ALGS } from '@app/config';
 import { IdTokenFormat } from '@app/tokens';
-import { CLIENTS, JWT_RESOURCES, RESOURCES } from '../fixtures/test-registry';
+import { CLIENTS, JWT_RESOURCES, PUBLIC_CLIENT_ID, RESOURCES } from '../fixtures/test-registry';
 import { clientAssertion } from '../support/client-assertion';
 import { fakeClock } from '../support/fake-clock';
 import { issuedEventOfOpaque } from '../support/lifecycle-events';
@@ -15,6 +15,7 @@ import {
 } from '../support/forged-tokens';
 import { OAuthClient } from '../support/oauth-client';
 import { ClientAuth, clientAuth, send } from '../support/oauth-http';
+import { publicClientToken } from '../support/public-client-token';
 import { StandaloneServer, startStandaloneServer } from '../support/standalone-server';
 
 const INACTIVE = { active: false };
@@ -102,6 +103,21 @@ describe('introspection endpoint', () => {
       const res = await introspect(await issueToken(), await auth());
       expect(res.status).toBe(200);
       expect(res.body.active).toBe(true);
+    });
+
+    // RFC 7662 §2.1: the caller must be authorized; a public client's client_id proves nothing.
+    it('refuses a public client, even about its own token: 401 invalid_client with a challenge', async () => {
+      const token = await publicClientToken(sut);
+      const res = await introspect(token, clientAuth.publicClient(PUBLIC_CLIENT_ID));
+      expect(res.status).toBe(401);
+      expect(res.body.error).toBe('invalid_client');
+      expect(res.body).not.toHaveProperty('active');
+      expect(res.headers.get('www-authenticate')).toBe(
+        'Basic realm="oauth2", token_endpoint_auth_methods_supported=' +
+          '"client_secret_basic client_secret_post private_key_jwt"',
+      );
+      // The resource server the token is for learns about it as about any other.
+      expect((await introspect(token, clientAuth.basic(CLIENTS.ordersApi))).body.active).toBe(true);
     });
 
     it('refuses a private_key_jwt assertion made for the token endpoint', async () => {

@@ -1,6 +1,7 @@
 import { BaseClient, errors, Issuer } from 'openid-client';
 import { decodeJwt } from 'jose';
-import { CLIENTS, RESOURCES } from '../fixtures/test-registry';
+import { CLIENTS, PUBLIC_CLIENT_ID, RESOURCES } from '../fixtures/test-registry';
+import { publicClientToken } from '../support/public-client-token';
 import { StandaloneServer, startStandaloneServer } from '../support/standalone-server';
 
 /** The server as a stock, certified client library sees it: openid-client v5. */
@@ -74,5 +75,35 @@ describe('openid-client v5 against the standalone server', () => {
     const failure = wrong.grant({ grant_type: 'client_credentials' });
     await expect(failure).rejects.toBeInstanceOf(errors.OPError);
     await expect(failure).rejects.toMatchObject({ error: 'invalid_client' });
+  });
+
+  // The library sends client_id alone for token_endpoint_auth_method none (RFC 6749 §3.2.1).
+  describe('a public client (token_endpoint_auth_method none)', () => {
+    let app: BaseClient;
+    beforeAll(() => {
+      app = new issuer.Client({ client_id: PUBLIC_CLIENT_ID, token_endpoint_auth_method: 'none' });
+    });
+
+    it('revokes its own token (RFC 7009 §2.1)', async () => {
+      const token = await publicClientToken(sut);
+      const api = new issuer.Client({
+        client_id: CLIENTS.ordersApi.clientId,
+        client_secret: CLIENTS.ordersApi.secret,
+      });
+      await expect(api.introspect(token)).resolves.toMatchObject({ active: true });
+      await app.revoke(token);
+      await expect(api.introspect(token)).resolves.toStrictEqual({ active: false });
+    });
+
+    it.each([
+      [
+        'gets no client_credentials token',
+        () => app.grant({ grant_type: 'client_credentials' }),
+        'unauthorized_client',
+      ],
+      ['may not introspect', () => app.introspect('any-token'), 'invalid_client'],
+    ])('%s', async (_, call, error) => {
+      await expect(call()).rejects.toMatchObject({ error });
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose';
 import { randomBytes } from 'node:crypto';
-import { CLIENTS, RESOURCES } from '../fixtures/test-registry';
+import { CLIENTS, PUBLIC_CLIENT_ID, RESOURCES } from '../fixtures/test-registry';
 import { clientAssertion } from '../support/client-assertion';
 import { withPayloadCharFlipped } from '../support/forged-tokens';
 import {
@@ -11,6 +11,7 @@ import {
 } from '../support/lifecycle-events';
 import { OAuthClient } from '../support/oauth-client';
 import { ClientAuth, clientAuth } from '../support/oauth-http';
+import { publicClientToken } from '../support/public-client-token';
 import { StandaloneServer, startStandaloneServer } from '../support/standalone-server';
 
 /** POST /oauth2/revoke (RFC 7009). */
@@ -133,6 +134,44 @@ describe('revocation endpoint', () => {
       kid: sut.jwtClient.kid,
       audience,
     });
+
+  // RFC 7009 §2.1: a public client revokes its own tokens with its client_id alone.
+  describe('by a public client (token_endpoint_auth_method none)', () => {
+    const publicClient = clientAuth.publicClient(PUBLIC_CLIENT_ID);
+
+    it('revokes its own token with client_id alone: 200, inactive at once, one event', async () => {
+      const token = await publicClientToken(sut);
+      expect(await isActive(token)).toBe(true);
+      const { result: res, events } = await revoke(token, publicClient);
+      expect(res.status).toBe(200);
+      expect(await isActive(token)).toBe(false);
+      expect(events).toHaveLength(1);
+      expectCloudEvent(events[0], 'token.revoked');
+      expect(events[0]!.data).toMatchObject({
+        client_id: PUBLIC_CLIENT_ID,
+        revoked_by: PUBLIC_CLIENT_ID,
+      });
+    });
+
+    it("answers 200 but leaves another client's token active, and emits nothing", async () => {
+      const token = await issue(RESOURCES.orders);
+      const { result: res, events } = await revoke(token, publicClient);
+      expect(res.status).toBe(200);
+      expect(events).toEqual([]);
+      expect(await isActive(token)).toBe(true);
+    });
+
+    it("a confidential client's id alone revokes nothing: 401 invalid_client", async () => {
+      const token = await issue(RESOURCES.orders);
+      const { result: res, events } = await revoke(
+        token,
+        clientAuth.publicClient(CLIENTS.basic.clientId),
+      );
+      expect([res.status, res.body.error]).toEqual([401, 'invalid_client']);
+      expect(events).toEqual([]);
+      expect(await isActive(token)).toBe(true);
+    });
+  });
 
   describe('by another client', () => {
     it.each([

@@ -1,5 +1,5 @@
 import { decodeJwt, exportJWK, exportSPKI, generateKeyPair, importJWK, KeyLike } from 'jose';
-import { CLIENTS, RESOURCES } from '../fixtures/test-registry';
+import { CLIENTS, PUBLIC_CLIENT_ID, RESOURCES } from '../fixtures/test-registry';
 import { clientAssertion } from '../support/client-assertion';
 import { ClientJwksHost, startClientJwksHost } from '../support/client-jwks-host';
 import { freePort } from '../support/free-port';
@@ -248,6 +248,34 @@ describe('token endpoint: client authentication', () => {
       });
       expect(res.status).toBe(400);
       expect(res.body.error).toBe('invalid_request');
+    });
+  });
+
+  describe('public clients (token_endpoint_auth_method none, RFC 6749 §2.1, §3.2.1)', () => {
+    it('authenticates by client_id alone, but gets no token by client_credentials: 400 unauthorized_client (RFC 6749 §4.4)', async () => {
+      const res = await clientCredentials(clientAuth.publicClient(PUBLIC_CLIENT_ID));
+      expect(res.status).toBe(400);
+      expect(res.body.error).toBe('unauthorized_client');
+      expect(res.body.access_token).toBeUndefined();
+    });
+
+    it('the id of a confidential client alone is not enough: 401, as for an unknown id', async () => {
+      const [confidential, unknown] = await Promise.all([
+        clientCredentials(clientAuth.publicClient(CLIENTS.basic.clientId)),
+        clientCredentials(clientAuth.publicClient('svc-unknown')),
+      ]);
+      for (const res of [confidential, unknown]) {
+        expectInvalidClient(res);
+        expect(res.headers.get('www-authenticate')).toBe(METHODS_CHALLENGE);
+      }
+      expect(confidential.body).toEqual(unknown.body);
+    });
+
+    it('a public client that sends a secret is refused: it has none (401 invalid_client)', async () => {
+      const res = await clientCredentials(
+        clientAuth.post({ clientId: PUBLIC_CLIENT_ID, secret: 'made-up-secret-0123456789' }),
+      );
+      expectInvalidClient(res);
     });
   });
 

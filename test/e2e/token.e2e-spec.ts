@@ -324,6 +324,18 @@ describe('token endpoint: client_credentials', () => {
       expectError(res, 400, 'invalid_request');
     });
 
+    // RFC 6749 §3.1: "The authorization server MUST ignore unrecognized request parameters."
+    it('ignores parameters the grant does not take, known elsewhere or made up: 200', async () => {
+      const res = await clientCredentials({
+        code: 'not-for-this-grant',
+        redirect_uri: 'https://client.example/cb',
+        token: 'x',
+        made_up: 'y',
+      });
+      expect(res.status).toBe(200);
+      expect(decodeJwt(res.body.access_token).client_id).toBe(CLIENTS.basic.clientId);
+    });
+
     it('refuses a JSON body: 400 invalid_request', async () => {
       const res = await oauth.rawToken(
         JSON.stringify({ grant_type: 'client_credentials' }),

@@ -38,6 +38,9 @@ export const clientAuth = {
     form: { client_id: c.clientId, client_secret: c.secret },
   }),
 
+  /** A public client (token_endpoint_auth_method none): client_id alone (RFC 6749 §3.2.1). */
+  publicClient: (clientId: string): ClientAuth => ({ headers: {}, form: { client_id: clientId } }),
+
   privateKeyJwt: (assertion: string): ClientAuth => ({
     headers: {},
     form: { client_assertion_type: JWT_BEARER_ASSERTION_TYPE, client_assertion: assertion },

@@ -1,6 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, FailurePolicy } from '@app/config';
-import { ClientAuthenticator, OAuthRequest } from '@app/oauth';
+import {
+  ClientAuthEndpoint,
+  ClientAuthenticator,
+  ENDPOINT_AUTH_METHODS,
+  OAuthRequest,
+} from '@app/oauth';
 import { REVOCATION_STORE, RevocationStore, StoreUnavailable } from '@app/store';
 import { AccessTokenClaims, AccessTokenReader } from '@app/tokens';
 import { mayIntrospect } from './introspection.policy';
@@ -30,7 +35,7 @@ const INACTIVE: IntrospectionResponse = Object.freeze({ active: false });
  */
 @Injectable()
 export class IntrospectTokenUseCase {
-  private readonly audiences: readonly string[];
+  private readonly clientAuth: ClientAuthEndpoint;
   private readonly failurePolicy: FailurePolicy;
   private readonly log = new Logger(IntrospectTokenUseCase.name);
 
@@ -40,12 +45,15 @@ export class IntrospectTokenUseCase {
     private readonly reader: AccessTokenReader,
     @Inject(REVOCATION_STORE) private readonly revocations: RevocationStore,
   ) {
-    this.audiences = [config.issuer, config.endpoints.introspection];
+    this.clientAuth = {
+      audiences: [config.issuer, config.endpoints.introspection],
+      methods: ENDPOINT_AUTH_METHODS.introspection,
+    };
     this.failurePolicy = config.revocationFailurePolicy;
   }
 
   async execute(req: OAuthRequest): Promise<IntrospectionResponse> {
-    const client = await this.authenticator.authenticate(req, this.audiences);
+    const client = await this.authenticator.authenticate(req, this.clientAuth);
     // The store's reads pass its projection gate: an opaque token not found in a store still
     // being rebuilt from the log is StoreUnavailable (503), never `active: false`.
     const found = await this.reader.read(req.form.require('token'));

@@ -1,7 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, ClientConfig } from '@app/config';
 import { EVENT_BUS, EVENT_FACTORY, EventBus, EventFactory } from '@app/events';
-import { ClientAuthenticator, OAuthRequest } from '@app/oauth';
+import {
+  ClientAuthEndpoint,
+  ClientAuthenticator,
+  ENDPOINT_AUTH_METHODS,
+  OAuthRequest,
+} from '@app/oauth';
 import { REVOCATION_STORE, RevocationStore, StoreUnavailable } from '@app/store';
 import { AccessTokenClaims, AccessTokenReader } from '@app/tokens';
 
@@ -12,7 +17,7 @@ import { AccessTokenClaims, AccessTokenReader } from '@app/tokens';
  */
 @Injectable()
 export class RevokeTokenUseCase {
-  private readonly audiences: readonly string[];
+  private readonly clientAuth: ClientAuthEndpoint;
   private readonly log = new Logger(RevokeTokenUseCase.name);
 
   constructor(
@@ -23,11 +28,15 @@ export class RevokeTokenUseCase {
     @Inject(EVENT_BUS) private readonly bus: EventBus,
     @Inject(EVENT_FACTORY) private readonly events: EventFactory,
   ) {
-    this.audiences = [config.issuer, config.endpoints.revocation];
+    this.clientAuth = {
+      audiences: [config.issuer, config.endpoints.revocation],
+      // RFC 7009 §2.1: a public client revokes its own tokens with its client_id alone.
+      methods: ENDPOINT_AUTH_METHODS.revocation,
+    };
   }
 
   async execute(req: OAuthRequest): Promise<void> {
-    const client = await this.authenticator.authenticate(req, this.audiences);
+    const client = await this.authenticator.authenticate(req, this.clientAuth);
     // "Unknown token" is an answer only from a complete projection: the store's gate turns a
     // miss in a store still being rebuilt into StoreUnavailable (503 with Retry-After), so a
     // token whose record is not replayed yet is never acknowledged without its event.

@@ -11,10 +11,12 @@ export type SigningAlg = (typeof SIGNING_ALGS)[number];
 export const TOKEN_FORMATS = ['jwt', 'opaque'] as const;
 export type AccessTokenFormat = (typeof TOKEN_FORMATS)[number];
 
+/** `none`: a public client (RFC 6749 §2.1), which names itself with client_id and has no secret. */
 export const AUTH_METHODS = [
   'client_secret_basic',
   'client_secret_post',
   'private_key_jwt',
+  'none',
 ] as const;
 export type ClientAuthMethod = (typeof AUTH_METHODS)[number];
 

@@ -238,6 +238,13 @@ describe('loadConfig in development', () => {
       subjectType: 'public',
       loginProvider: false,
     });
+    const native = clients.find((c) => c.clientId === 'native-app');
+    expect(native).toMatchObject({
+      authMethod: 'none',
+      grantTypes: ['authorization_code'],
+      redirectUris: ['http://127.0.0.1/callback', 'com.example.nativeapp:/callback'],
+    });
+    expect(native?.secret).toBeUndefined();
     expect(clients.find((c) => c.clientId === 'login-app')).toMatchObject({
       grantTypes: [],
       loginProvider: true,

@@ -62,7 +62,7 @@ describe('parseRegistryFile', () => {
     [{ clients: [{ ...client, client_secret: 'short' }] }, 'clients[0].client_secret'],
     [{ clients: [{ ...client, client_secret_hash: 'plain-text' }] }, 'clients[0]'],
     [
-      { clients: [{ ...client, token_endpoint_auth_method: 'none' }] },
+      { clients: [{ ...client, token_endpoint_auth_method: 'client_secret_jwt' }] },
       'clients[0].token_endpoint_auth_method',
     ],
     [{ clients: [{ ...client, token_endpoint_auth_method: 'private_key_jwt' }] }, 'clients[0]'],
@@ -92,6 +92,43 @@ describe('parseRegistryFile', () => {
         resources: [],
         introspects: [resource.identifier, ledger.identifier],
       });
+    });
+  });
+
+  describe('a public client (token_endpoint_auth_method none, RFC 6749 §2.1)', () => {
+    const { client_secret: _secret, ...withoutSecret } = client;
+    const publicClient = {
+      ...withoutSecret,
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code'],
+      redirect_uris: ['http://127.0.0.1/callback'],
+    };
+
+    it('is accepted without a secret or keys', () => {
+      const sut = parseRegistryFile(file({ clients: [publicClient] })).clients[0]!;
+      expect(sut).toMatchObject({ clientId: 'svc-a', authMethod: 'none' });
+      expect(sut.secret).toBeUndefined();
+      expect(sut.jwks).toBeUndefined();
+      expect(sut.jwksUri).toBeUndefined();
+    });
+
+    it.each([
+      ['client_secret', { client_secret: 'a-long-enough-secret' }],
+      ['client_secret_hash', { client_secret_hash: '$scrypt$ln=14,r=8,p=1$c2FsdA$a2V5' }],
+      ['jwks', { jwks: { keys: [] } }],
+      ['jwks_uri', { jwks_uri: 'https://svc-a.example/jwks' }],
+    ])('is refused with %s, naming the field', (field, extra) => {
+      expect(() => parseRegistryFile(file({ clients: [{ ...publicClient, ...extra }] }))).toThrow(
+        `Invalid configuration: clients[0].${field}: a client with token_endpoint_auth_method "none" has no credentials`,
+      );
+    });
+
+    it('may not list client_credentials (RFC 6749 §4.4), naming the entry', () => {
+      const grants = { grant_types: ['authorization_code', 'client_credentials'] };
+      expect(() => parseRegistryFile(file({ clients: [{ ...publicClient, ...grants }] }))).toThrow(
+        'Invalid configuration: clients[0].grant_types[1]: a client with ' +
+          'token_endpoint_auth_method "none" may not use client_credentials',
+      );
     });
   });
 

@@ -120,9 +120,31 @@ function parseClient(
     introspects,
     ...parseSignInSettings(c, path, grantTypes, authMethod),
   };
+  if (authMethod === 'none') return checkPublic(c, path, base);
   return authMethod === 'private_key_jwt'
     ? { ...base, ...parseKeys(c, path, options) }
     : { ...base, secret: parseSecret(c, path, options.plainSecrets ?? true) };
+}
+
+/**
+ * A public client (RFC 6749 §2.1) has no credentials to register, and may not use
+ * client_credentials, which is for confidential clients only (RFC 6749 §4.4).
+ */
+function checkPublic(c: Json, path: string, client: ClientConfig): ClientConfig {
+  for (const field of ['client_secret', 'client_secret_hash', 'jwks', 'jwks_uri'])
+    if (c[field] !== undefined)
+      throw new ConfigError(
+        `${path}.${field}`,
+        'a client with token_endpoint_auth_method "none" has no credentials',
+      );
+  const i = client.grantTypes.indexOf('client_credentials');
+  if (i >= 0)
+    throw new ConfigError(
+      `${path}.grant_types[${i}]`,
+      'a client with token_endpoint_auth_method "none" may not use client_credentials ' +
+        '(RFC 6749 §4.4: confidential clients only)',
+    );
+  return client;
 }
 
 /** Identifiers of resources defined in the same file (`resources`, `introspects`). */

@@ -1,4 +1,4 @@
-import { AUTH_METHODS } from '@app/config';
+import { CREDENTIAL_AUTH_METHODS } from './client-authentication/endpoint-auth-methods';
 
 /**
  * RFC error codes, one class each (RFC 6749 §5.2, RFC 7009 §2.2.1, RFC 8707 §2, RFC 6749 §4.1.2.1).
@@ -27,9 +27,11 @@ export class InvalidClient extends OAuthError {
   /**
    * RFC 9110 §15.5.2: every 401 carries a challenge. RFC 6749 §5.2: a client that tried HTTP
    * Basic gets the Basic challenge back; any other gets the same scheme (the one every HTTP
-   * client library parses) with an auth-param (RFC 9110 §11.2) naming the methods the
-   * endpoints accept, as the metadata's `token_endpoint_auth_methods_supported` does. A
-   * challenge parser reads it as one more name=value pair; no new scheme to stumble on.
+   * client library parses) with an auth-param (RFC 9110 §11.2) naming the methods that
+   * authenticate, as the metadata's `*_endpoint_auth_methods_supported` do. `none` is left out:
+   * it presents no credentials, so it is no answer to a challenge (and introspection refuses
+   * it). A challenge parser reads the list as one more name=value pair; no new scheme to
+   * stumble on.
    */
   constructor(description: string, triedBasic = false) {
     super(description);
@@ -38,7 +40,7 @@ export class InvalidClient extends OAuthError {
 }
 
 const BASIC_CHALLENGE = 'Basic realm="oauth2"';
-const METHODS_CHALLENGE = `${BASIC_CHALLENGE}, token_endpoint_auth_methods_supported="${AUTH_METHODS.join(' ')}"`;
+const METHODS_CHALLENGE = `${BASIC_CHALLENGE}, token_endpoint_auth_methods_supported="${CREDENTIAL_AUTH_METHODS.join(' ')}"`;
 
 export class InvalidGrant extends OAuthError {
   readonly error = 'invalid_grant';

@@ -1,5 +1,6 @@
-import { AppConfig, AUTH_METHODS } from '@app/config';
+import { AppConfig } from '@app/config';
 import { ASSERTION_ALGS } from '@app/tokens';
+import { ENDPOINT_AUTH_METHODS } from './client-authentication/endpoint-auth-methods';
 
 /** RFC 8414 §2 authorization server metadata, built once at start. */
 export function buildMetadata(
@@ -8,7 +9,6 @@ export function buildMetadata(
   grantTypes: readonly string[],
 ): Record<string, unknown> {
   const scopes = new Set(config.registry.resources.flatMap((r) => r.scopes));
-  const methods = [...AUTH_METHODS];
   const algs = [...ASSERTION_ALGS];
   return {
     issuer: config.issuer,
@@ -18,11 +18,13 @@ export function buildMetadata(
     revocation_endpoint: config.endpoints.revocation,
     grant_types_supported: [...grantTypes],
     response_types_supported: [],
-    token_endpoint_auth_methods_supported: methods,
+    // Each endpoint its own list: `none` (public clients) at the token and revocation endpoints
+    // only, as ENDPOINT_AUTH_METHODS decides.
+    token_endpoint_auth_methods_supported: [...ENDPOINT_AUTH_METHODS.token],
     token_endpoint_auth_signing_alg_values_supported: algs,
-    introspection_endpoint_auth_methods_supported: methods,
+    introspection_endpoint_auth_methods_supported: [...ENDPOINT_AUTH_METHODS.introspection],
     introspection_endpoint_auth_signing_alg_values_supported: algs,
-    revocation_endpoint_auth_methods_supported: methods,
+    revocation_endpoint_auth_methods_supported: [...ENDPOINT_AUTH_METHODS.revocation],
     revocation_endpoint_auth_signing_alg_values_supported: algs,
     scopes_supported: [...scopes],
   };

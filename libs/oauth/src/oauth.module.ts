@@ -1,12 +1,34 @@
 import { Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { AuthMethodRegistry } from './client-authentication/auth-method.registry';
+import {
+  CLIENT_AUTH_METHODS,
+  ClientAuthMethodHandler,
+} from './client-authentication/client-auth-method';
 import { ClientAuthenticator } from './client-authentication/client.authenticator';
+import { ClientSecretBasicMethod } from './client-authentication/methods/client-secret-basic.method';
+import { ClientSecretPostMethod } from './client-authentication/methods/client-secret-post.method';
+import { NoneMethod } from './client-authentication/methods/none.method';
+import { PrivateKeyJwtMethod } from './client-authentication/methods/private-key-jwt.method';
 import { OAuthRouter } from './http/oauth-endpoint';
+
+/** The client authentication methods: adding one is a file and a line here. */
+const METHODS = [ClientSecretBasicMethod, ClientSecretPostMethod, PrivateKeyJwtMethod, NoneMethod];
 
 @Global()
 @Module({
   imports: [DiscoveryModule],
-  providers: [ClientAuthenticator, OAuthRouter],
-  exports: [ClientAuthenticator, OAuthRouter],
+  providers: [
+    ...METHODS,
+    {
+      provide: CLIENT_AUTH_METHODS,
+      inject: METHODS,
+      useFactory: (...methods: ClientAuthMethodHandler[]) => methods,
+    },
+    AuthMethodRegistry,
+    ClientAuthenticator,
+    OAuthRouter,
+  ],
+  exports: [AuthMethodRegistry, ClientAuthenticator, OAuthRouter],
 })
 export class OAuthModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ClientConfig } from '@app/config';
-import { FormParams } from '@app/oauth';
+import { OAuthRequest } from '@app/oauth';
 import { ClientRegistry } from '@app/registry';
 import { AccessTokenMinter } from '../access-token.minter';
 import { GrantHandler, TokenResponse } from './grant-handler';
@@ -10,15 +10,18 @@ import { resolveResource, resolveScope } from './resource-and-scope';
 @Injectable()
 export class ClientCredentialsGrant implements GrantHandler {
   readonly grantType = 'client_credentials';
+  readonly parameters = { scope: 'optional', resource: 'repeatable' } as const;
+  /** RFC 6749 §4.4: "MUST only be used by confidential clients". */
+  readonly publicClients = false;
 
   constructor(
     private readonly registry: ClientRegistry,
     private readonly minter: AccessTokenMinter,
   ) {}
 
-  handle(client: ClientConfig, form: FormParams): Promise<TokenResponse> {
-    const resource = resolveResource(this.registry, client, form);
-    const scopes = resolveScope(client, resource, form);
+  handle(client: ClientConfig, req: OAuthRequest): Promise<TokenResponse> {
+    const resource = resolveResource(this.registry, client, req.form);
+    const scopes = resolveScope(client, resource, req.form);
     return this.minter.mint({
       client,
       resource,

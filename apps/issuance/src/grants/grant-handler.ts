@@ -1,5 +1,5 @@
 import { ClientConfig } from '@app/config';
-import { FormParams } from '@app/oauth';
+import { OAuthRequest } from '@app/oauth';
 
 /** The RFC 6749 §5.1 success body. */
 export interface TokenResponse {
@@ -10,10 +10,27 @@ export interface TokenResponse {
   readonly refresh_token?: string;
 }
 
-/** One grant type: adding a grant is one file implementing this and one line in GRANT_HANDLERS. */
+/**
+ * How a grant reads one of its parameters:
+ * - `required`: absent (or empty, RFC 6749 §3.1) is `invalid_request` before the grant runs;
+ * - `optional`: at most once;
+ * - `repeatable`: any number of times (RFC 8707 §2 `resource`). Only a name FormParams lets
+ *   repeat (REPEATABLE_PARAMETERS) can be: it refuses every other repeat before any grant is
+ *   chosen, and GrantRegistry checks the two agree at start.
+ */
+export type ParameterUse = 'required' | 'optional' | 'repeatable';
+
+/**
+ * One grant type: adding a grant is one file implementing this and one line in GRANT_HANDLERS.
+ * RFC 6749 §3.1: a parameter the grant does not declare is ignored, never refused.
+ */
 export interface GrantHandler {
   readonly grantType: string;
-  handle(client: ClientConfig, form: FormParams): Promise<TokenResponse>;
+  /** The parameters it reads besides `grant_type` and client authentication. */
+  readonly parameters: Readonly<Record<string, ParameterUse>>;
+  /** RFC 6749 §2.1: whether a public client (token_endpoint_auth_method `none`) may use it. */
+  readonly publicClients: boolean;
+  handle(client: ClientConfig, req: OAuthRequest): Promise<TokenResponse>;
 }
 
 export const GRANT_HANDLERS = Symbol('GrantHandlers');

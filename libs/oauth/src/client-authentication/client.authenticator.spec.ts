@@ -4,14 +4,22 @@ import { MemoryAuthFailureThrottle, MemoryReplayStore } from '@app/store';
 import { AssertionRejected, ClientAssertionVerifier } from '@app/tokens';
 import { FormParams } from '../http/form-body';
 import { OAuthRequest } from '../http/oauth-request';
+import { RequestContext } from '../http/request-context';
+import { AuthMethodRegistry } from './auth-method.registry';
 import { ClientAuthenticator } from './client.authenticator';
-import { JWT_BEARER_ASSERTION } from './client-credentials.extractor';
+import { ClientAuthEndpoint, ENDPOINT_AUTH_METHODS } from './endpoint-auth-methods';
+import { ClientSecretBasicMethod } from './methods/client-secret-basic.method';
+import { ClientSecretPostMethod } from './methods/client-secret-post.method';
+import { NoneMethod } from './methods/none.method';
+import { JWT_BEARER_ASSERTION, PrivateKeyJwtMethod } from './methods/private-key-jwt.method';
 
 const client = (clientId: string, authMethod: ClientConfig['authMethod']): ClientConfig => ({
   ...SIGN_IN_DEFAULTS,
   clientId,
   authMethod,
-  secret: authMethod === 'private_key_jwt' ? undefined : { kind: 'hash', value: `$h$${clientId}` },
+  secret: authMethod.startsWith('client_secret')
+    ? { kind: 'hash', value: `$h$${clientId}` }
+    : undefined,
   jwks: authMethod === 'private_key_jwt' ? { keys: [] } : undefined,
   grantTypes: ['client_credentials'],
   introspects: [],
@@ -22,9 +30,16 @@ const CLIENTS = [
   client('svc-basic', 'client_secret_basic'),
   client('svc-post', 'client_secret_post'),
   client('svc-jwt', 'private_key_jwt'),
+  client('app-public', 'none'),
 ];
 const SECRET = 'the-right-secret-0123456789';
 const LIMITS = { failuresPerClient: 3, failuresPerAddress: 6, windowSeconds: 60 };
+/** The token endpoint takes every method; introspection every method but none. */
+const TOKEN: ClientAuthEndpoint = { audiences: [], methods: ENDPOINT_AUTH_METHODS.token };
+const INTROSPECTION: ClientAuthEndpoint = {
+  audiences: [],
+  methods: ENDPOINT_AUTH_METHODS.introspection,
+};
 
 /** The registry's secret checks as the authenticator sees them: a scrypt is a call here. */
 class FakeRegistry {
@@ -43,21 +58,31 @@ class FakeRegistry {
   }
 }
 
-const form = (fields: Record<string, string>) =>
-  FormParams.parse('application/x-www-form-urlencoded', new URLSearchParams(fields).toString());
-const basic = (id: string, secret: string, sourceAddress = '192.0.2.1'): OAuthRequest => ({
-  form: form({}),
-  authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`,
-  sourceAddress,
-});
-const post = (id: string, secret: string, sourceAddress = '192.0.2.1'): OAuthRequest => ({
-  form: form({ client_id: id, client_secret: secret }),
-  sourceAddress,
-});
-const jwt = (assertion: string, sourceAddress = '192.0.2.1'): OAuthRequest => ({
-  form: form({ client_assertion_type: JWT_BEARER_ASSERTION, client_assertion: assertion }),
-  sourceAddress,
-});
+const request = (
+  fields: Record<string, string>,
+  sourceAddress = '192.0.2.1',
+  authorization?: string,
+): OAuthRequest =>
+  new RequestContext(
+    {
+      method: 'POST',
+      url: '/oauth2/token',
+      headers: authorization === undefined ? {} : { authorization },
+      ip: sourceAddress,
+    },
+    FormParams.parse('application/x-www-form-urlencoded', new URLSearchParams(fields).toString()),
+  );
+const basic = (id: string, secret: string, sourceAddress = '192.0.2.1') =>
+  request({}, sourceAddress, `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`);
+const post = (id: string, secret: string, sourceAddress = '192.0.2.1') =>
+  request({ client_id: id, client_secret: secret }, sourceAddress);
+const jwt = (assertion: string, sourceAddress = '192.0.2.1') =>
+  request(
+    { client_assertion_type: JWT_BEARER_ASSERTION, client_assertion: assertion },
+    sourceAddress,
+  );
+/** A public client's request: client_id alone (RFC 6749 §3.2.1). */
+const bare = (id: string, sourceAddress = '192.0.2.1') => request({ client_id: id }, sourceAddress);
 /** An unsigned JWT naming `sub`: only its subject is read before verification. */
 const assertionFor = (sub: string) =>
   `${Buffer.from('{"alg":"ES256"}').toString('base64url')}.${Buffer.from(
@@ -75,17 +100,22 @@ describe('ClientAuthenticator', () => {
     registry = new FakeRegistry();
     throttle = new MemoryAuthFailureThrottle(LIMITS);
     assertions = { verify: jest.fn() };
-    sut = new ClientAuthenticator(
-      registry as unknown as ClientRegistry,
-      assertions as unknown as ClientAssertionVerifier,
-      new MemoryReplayStore(),
-      throttle,
-    );
+    const secrets = registry as unknown as ClientRegistry;
+    const methods = new AuthMethodRegistry([
+      new ClientSecretBasicMethod(secrets),
+      new ClientSecretPostMethod(secrets),
+      new PrivateKeyJwtMethod(
+        assertions as unknown as ClientAssertionVerifier,
+        new MemoryReplayStore(),
+      ),
+      new NoneMethod(),
+    ]);
+    sut = new ClientAuthenticator(secrets, methods, throttle);
   });
   afterEach(() => jest.useRealTimers());
 
-  const failure = (req: OAuthRequest) =>
-    sut.authenticate(req, ['https://issuer.example']).then(
+  const failure = (req: OAuthRequest, endpoint = TOKEN) =>
+    sut.authenticate(req, { ...endpoint, audiences: ['https://issuer.example'] }).then(
       () => {
         throw new Error('authenticated');
       },
@@ -93,10 +123,10 @@ describe('ClientAuthenticator', () => {
     );
 
   it('authenticates the right secret over the registered method', async () => {
-    await expect(sut.authenticate(basic('svc-basic', SECRET), [])).resolves.toMatchObject({
+    await expect(sut.authenticate(basic('svc-basic', SECRET), TOKEN)).resolves.toMatchObject({
       clientId: 'svc-basic',
     });
-    await expect(sut.authenticate(post('svc-post', SECRET), [])).resolves.toMatchObject({
+    await expect(sut.authenticate(post('svc-post', SECRET), TOKEN)).resolves.toMatchObject({
       clientId: 'svc-post',
     });
   });
@@ -169,7 +199,7 @@ describe('ClientAuthenticator', () => {
     it('lets the client try again once the window has passed', async () => {
       await failTimes(3, () => basic('svc-basic', 'wrong'));
       jest.advanceTimersByTime(60_000);
-      await expect(sut.authenticate(basic('svc-basic', SECRET), [])).resolves.toBeDefined();
+      await expect(sut.authenticate(basic('svc-basic', SECRET), TOKEN)).resolves.toBeDefined();
     });
 
     it('throttles an unknown client id exactly like a known one', async () => {
@@ -180,7 +210,7 @@ describe('ClientAuthenticator', () => {
     it('leaves another client id and another address alone', async () => {
       await failTimes(3, () => basic('svc-basic', 'wrong', '192.0.2.1'));
       await expect(
-        sut.authenticate(post('svc-post', SECRET, '192.0.2.1'), []),
+        sut.authenticate(post('svc-post', SECRET, '192.0.2.1'), TOKEN),
       ).resolves.toBeDefined();
       expect((await failure(basic('svc-basic', 'wrong', '198.51.100.9'))).status).toBe(429);
       expect((await failure(post('svc-post', 'wrong', '198.51.100.9'))).status).toBe(401);
@@ -193,10 +223,10 @@ describe('ClientAuthenticator', () => {
     });
 
     it('lets a secret verified before through while the client id is throttled', async () => {
-      await sut.authenticate(basic('svc-basic', SECRET), []);
+      await sut.authenticate(basic('svc-basic', SECRET), TOKEN);
       await failTimes(3, () => basic('svc-basic', 'wrong', '203.0.113.5'));
       registry.secretMatches.mockClear();
-      await expect(sut.authenticate(basic('svc-basic', SECRET), [])).resolves.toBeDefined();
+      await expect(sut.authenticate(basic('svc-basic', SECRET), TOKEN)).resolves.toBeDefined();
       expect(registry.secretMatches).not.toHaveBeenCalled();
       // Not over another method, and not a wrong secret.
       expect((await failure(post('svc-basic', SECRET))).status).toBe(429);
@@ -204,9 +234,9 @@ describe('ClientAuthenticator', () => {
     });
 
     it('never consults the shared counters for a secret it recognises without scrypt', async () => {
-      await sut.authenticate(basic('svc-basic', SECRET), []);
+      await sut.authenticate(basic('svc-basic', SECRET), TOKEN);
       const retryAfter = jest.spyOn(throttle, 'retryAfter');
-      await sut.authenticate(basic('svc-basic', SECRET), []);
+      await sut.authenticate(basic('svc-basic', SECRET), TOKEN);
       expect(retryAfter).not.toHaveBeenCalled();
     });
 
@@ -219,18 +249,57 @@ describe('ClientAuthenticator', () => {
     });
 
     it('does not count successes', async () => {
-      for (let i = 0; i < 10; i++) await sut.authenticate(basic('svc-basic', SECRET), []);
+      for (let i = 0; i < 10; i++) await sut.authenticate(basic('svc-basic', SECRET), TOKEN);
       await failTimes(2, () => basic('svc-basic', 'wrong'));
-      await expect(sut.authenticate(post('svc-post', SECRET), [])).resolves.toBeDefined();
+      await expect(sut.authenticate(post('svc-post', SECRET), TOKEN)).resolves.toBeDefined();
     });
 
     it('does not count a request that presents no credentials at all', async () => {
-      const none: OAuthRequest = {
-        form: form({ client_id: 'svc-basic' }),
-        sourceAddress: '192.0.2.1',
-      };
+      const none = bare('svc-basic');
       for (let i = 0; i < 5; i++) expect((await failure(none)).status).toBe(401);
       await failTimes(2, () => basic('svc-basic', 'wrong'));
+    });
+  });
+
+  describe('public clients (none: client_id alone, RFC 6749 §2.1, §3.2.1)', () => {
+    it('authenticates a public client by its id where the endpoint accepts none', async () => {
+      await expect(sut.authenticate(bare('app-public'), TOKEN)).resolves.toMatchObject({
+        clientId: 'app-public',
+        authMethod: 'none',
+      });
+      expect(registry.secretMatches).not.toHaveBeenCalled();
+    });
+
+    it('refuses a bare client_id where the endpoint does not accept none, with the challenge', async () => {
+      const e = await failure(bare('app-public'), INTROSPECTION);
+      expect(e).toMatchObject({ status: 401, error: 'invalid_client' });
+      expect(e.headers['www-authenticate']).toBe(
+        'Basic realm="oauth2", token_endpoint_auth_methods_supported=' +
+          '"client_secret_basic client_secret_post private_key_jwt"',
+      );
+    });
+
+    it.each([
+      ['an unknown client id', 'svc-unknown'],
+      ['the id of a client registered with a secret', 'svc-basic'],
+      ['the id of a private_key_jwt client', 'svc-jwt'],
+    ])('refuses %s alone at once: no secret check, no failure counted', async (_, id) => {
+      const recordFailure = jest.spyOn(throttle, 'recordFailure');
+      const e = await failure(bare(id));
+      expect(e).toMatchObject({ status: 401, error: 'invalid_client' });
+      expect(registry.secretMatches).not.toHaveBeenCalled();
+      expect(recordFailure).not.toHaveBeenCalled();
+    });
+
+    it('refuses a public client that presents a secret, at the cost of a secret check', async () => {
+      expect(await failure(post('app-public', SECRET))).toMatchObject({ status: 401 });
+      expect(registry.secretMatches).toHaveBeenCalledWith(registry.client('app-public'), SECRET);
+    });
+
+    it('lets a public client through while its address is throttled', async () => {
+      for (let i = 0; i < 6; i++) await failure(basic(`svc-guess-${i}`, 'wrong'));
+      expect((await failure(basic('svc-guess-new', 'wrong'))).status).toBe(429);
+      await expect(sut.authenticate(bare('app-public'), TOKEN)).resolves.toBeDefined();
     });
   });
 });

@@ -97,4 +97,22 @@ describe('FormParams', () => {
       expect(refused).toThrow(DESCRIPTION_CHARSET);
     });
   });
+
+  describe('a URL query (fromQuery), under the same rules', () => {
+    it('decodes it as a form, with no content type to check', () => {
+      const sut = FormParams.fromQuery('state=a+b%21&resource=https%3A%2F%2Fx.example&flag');
+      expect(sut.get('state')).toBe('a b!');
+      expect(sut.getAll('resource')).toEqual(['https://x.example']);
+      expect(sut.has('flag')).toBe(false);
+    });
+
+    it.each([
+      ['a repeated parameter', 'state=a&state=b'],
+      ['malformed percent-encoding', 'state=%E0%A4%A'],
+    ])('refuses %s with invalid_request', (_, query) => {
+      expect(() => FormParams.fromQuery(query)).toThrow(
+        expect.objectContaining({ error: 'invalid_request' }),
+      );
+    });
+  });
 });

@@ -13,7 +13,18 @@ export class FormParams {
   static parse(contentType: string | undefined, body: unknown): FormParams {
     if (!contentType || !FORM_TYPE.test(contentType))
       throw new InvalidRequest('the body must be application/x-www-form-urlencoded');
-    const text = typeof body === 'string' ? body : '';
+    return FormParams.decode(typeof body === 'string' ? body : '');
+  }
+
+  /**
+   * A URL query (the part after `?`), under the same rules: RFC 6749 §3.1 applies to the
+   * authorization endpoint's query parameters as to the token endpoint's form.
+   */
+  static fromQuery(query: string): FormParams {
+    return FormParams.decode(query);
+  }
+
+  private static decode(text: string): FormParams {
     const values = new Map<string, string[]>();
     for (const pair of text.split('&')) {
       if (pair === '') continue;
@@ -68,6 +79,6 @@ function decode(s: string): string {
   try {
     return decodeURIComponent(s.replace(/\+/g, ' '));
   } catch {
-    throw new InvalidRequest('the body is not valid form-urlencoded data');
+    throw new InvalidRequest('the request parameters are not valid form-urlencoded data');
   }
 }

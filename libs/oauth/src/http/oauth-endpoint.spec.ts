@@ -6,12 +6,39 @@ import { InvalidRequest } from '../errors';
 import { OAuthEndpoint, OAuthRouter } from './oauth-endpoint';
 import { OAuthExceptionFilter } from './oauth-exception.filter';
 import { OAuthRequest } from './oauth-request';
+import { OAuthResponse } from './oauth-response';
 
 @Controller('/oauth2/')
 class SampleController {
   @OAuthEndpoint('echo')
   async echo(req: OAuthRequest) {
     return { got: req.form.require('value'), authorization: req.authorization ?? null };
+  }
+
+  @OAuthEndpoint('context')
+  async context(req: OAuthRequest) {
+    return {
+      method: req.method,
+      url: req.url,
+      path: req.path,
+      state: req.query.get('state') ?? null,
+      probe: req.headers['x-probe'] ?? null,
+      sid: req.cookies.get('sid') ?? null,
+      address: req.sourceAddress,
+    };
+  }
+
+  @OAuthEndpoint('nonce')
+  async nonce(req: OAuthRequest, res: OAuthResponse) {
+    res.header('dpop-nonce', 'nonce-1');
+    if (req.form.has('fail')) throw new InvalidRequest('asked to fail');
+    return { ok: true };
+  }
+
+  @OAuthEndpoint('redirect')
+  async redirect(req: OAuthRequest, res: OAuthResponse) {
+    res.redirect('https://client.example/cb?code=c1', req.form.has('found') ? 302 : undefined);
+    return { not: 'sent' };
   }
 
   @OAuthEndpoint('/nothing')
@@ -68,9 +95,12 @@ describe('OAuthRouter', () => {
 
   it('mounts exactly the marked methods, under the controller path', () => {
     expect(mounted.sort()).toEqual([
+      '/oauth2/context',
       '/oauth2/crash',
       '/oauth2/echo',
+      '/oauth2/nonce',
       '/oauth2/nothing',
+      '/oauth2/redirect',
       '/oauth2/refuse',
     ]);
   });
@@ -81,6 +111,48 @@ describe('OAuthRouter', () => {
     expect(res.json()).toEqual({ got: 'a b', authorization: 'Basic x' });
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.headers['pragma']).toBe('no-cache');
+  });
+
+  it('hands over the request context: method, target, query, headers, cookies, address', async () => {
+    const res = await post('/oauth2/context?state=s%201', '', {
+      ...FORM,
+      'x-probe': 'p',
+      cookie: 'sid=abc; other=1',
+    });
+    expect(res.json()).toEqual({
+      method: 'POST',
+      url: '/oauth2/context?state=s%201',
+      path: '/oauth2/context',
+      state: 's 1',
+      probe: 'p',
+      sid: 'abc',
+      address: '127.0.0.1',
+    });
+  });
+
+  it('refuses a repeated query parameter, once the endpoint reads the query', async () => {
+    const res = await post('/oauth2/context?state=a&state=b');
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ error: 'invalid_request' });
+  });
+
+  it.each([
+    ['a success', '', 200],
+    ['an error', 'fail=1', 400],
+  ])('sends the headers the endpoint set with %s', async (_, body, status) => {
+    const res = await post('/oauth2/nonce', body);
+    expect(res.statusCode).toBe(status);
+    expect(res.headers['dpop-nonce']).toBe('nonce-1');
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+
+  it('answers a redirect the endpoint asked for: 303 by default, no body, no-store', async () => {
+    const res = await post('/oauth2/redirect');
+    expect(res.statusCode).toBe(303);
+    expect(res.headers['location']).toBe('https://client.example/cb?code=c1');
+    expect(res.body).toBe('');
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect((await post('/oauth2/redirect', 'found=1')).statusCode).toBe(302);
   });
 
   it('answers 200 with an empty body when the endpoint returns nothing', async () => {

@@ -5,16 +5,23 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FormParams } from './form-body';
 import { sendOAuthFailure } from './oauth-exception.filter';
 import { OAuthRequest } from './oauth-request';
+import { EndpointResponse, OAuthResponse } from './oauth-response';
+import { RequestContext } from './request-context';
 
 const OAUTH_ENDPOINT = Symbol('OAuthEndpoint');
 
-/** What a controller method marked with @OAuthEndpoint is: request in, JSON body (or none) out. */
-type EndpointMethod = (req: OAuthRequest) => Promise<unknown>;
+/**
+ * What a controller method marked with @OAuthEndpoint is: request in, JSON body (or none) out;
+ * the response lets it add headers or answer with a redirect instead.
+ */
+type EndpointMethod = (req: OAuthRequest, res: OAuthResponse) => Promise<unknown>;
 
 /**
  * Marks a controller method as an OAuth endpoint at `POST /<controller path>/<path>`: its form
- * body is parsed strictly into an OAuthRequest, it answers 200 with `Cache-Control: no-store`,
- * and every failure is an RFC 6749 §5.2 error (as the global OAuthExceptionFilter renders it).
+ * body is parsed strictly into an OAuthRequest (a RequestContext: headers, cookies, query and
+ * address are there on demand), it answers 200 with `Cache-Control: no-store` (or the redirect
+ * it asked for), and every failure is an RFC 6749 §5.2 error (as the global
+ * OAuthExceptionFilter renders it).
  *
  * These are the hot endpoints, and they need none of Nest's per-request machinery (guards,
  * pipes, interceptors): OAuthRouter mounts them straight on Fastify, which saves Nest's
@@ -62,22 +69,17 @@ export class OAuthRouter {
 }
 
 function answer(handle: EndpointMethod, req: FastifyRequest, reply: FastifyReply): void {
+  const res = new EndpointResponse(reply);
   let result: Promise<unknown>;
   try {
-    result = handle({
-      form: FormParams.parse(req.headers['content-type'], req.body),
-      authorization: req.headers.authorization,
-      sourceAddress: req.ip,
-    });
+    const form = FormParams.parse(req.headers['content-type'], req.body);
+    result = handle(new RequestContext(req, form), res);
   } catch (e) {
     sendOAuthFailure(reply, e);
     return;
   }
   result.then(
-    (body) => {
-      // RFC 6749 §5.1: responses carrying tokens or token state must not be cached.
-      reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(body);
-    },
+    (body) => res.send(body),
     (e: unknown) => sendOAuthFailure(reply, e),
   );
 }

@@ -17,6 +17,8 @@ export const PARAMETER_NAMES: ReadonlySet<string> = new Set([
 
 /**
  * RFC 8707 §2: `resource` may be given several times. Every other parameter MUST NOT be included
- * more than once (RFC 6749 §3.1).
+ * more than once (RFC 6749 §3.1). FormParams applies this before any grant is chosen; a grant
+ * that takes one of these once declares it so (GrantHandler.parameters), and a grant may declare
+ * repeatable only a name listed here (checked at start).
  */
 export const REPEATABLE_PARAMETERS: ReadonlySet<string> = new Set(['resource']);

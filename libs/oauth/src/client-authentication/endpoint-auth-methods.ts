@@ -1,0 +1,33 @@
+import { AUTH_METHODS, ClientAuthMethod } from '@app/config';
+
+/** The methods that present credentials: everything but `none`. */
+export const CREDENTIAL_AUTH_METHODS: readonly ClientAuthMethod[] = AUTH_METHODS.filter(
+  (m) => m !== 'none',
+);
+
+/**
+ * Which client authentication methods each endpoint accepts; the metadata advertises exactly
+ * these (RFC 8414 §2 `*_endpoint_auth_methods_supported`).
+ */
+export const ENDPOINT_AUTH_METHODS = {
+  /**
+   * RFC 6749 §2.1 and §3.2.1: a public client names itself with `client_id`. What it may do is
+   * each grant's decision: never client_credentials (§4.4: confidential clients only).
+   */
+  token: AUTH_METHODS,
+  /** RFC 7009 §2.1: a public client revokes its own tokens with its `client_id` alone. */
+  revocation: AUTH_METHODS,
+  /**
+   * RFC 7662 §2.1 requires the caller to be authorized, and a `client_id` proves nothing:
+   * introspection is for confidential clients and resource servers. A public client's bare
+   * `client_id` is answered like no authentication at all (401 invalid_client).
+   */
+  introspection: CREDENTIAL_AUTH_METHODS,
+} as const satisfies Record<string, readonly ClientAuthMethod[]>;
+
+/** What ClientAuthenticator needs to know of the endpoint it authenticates for. */
+export interface ClientAuthEndpoint {
+  /** The values a client assertion's `aud` may hold (the issuer and the endpoint's URL). */
+  readonly audiences: readonly string[];
+  readonly methods: readonly ClientAuthMethod[];
+}
