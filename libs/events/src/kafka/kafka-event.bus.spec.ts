@@ -232,3 +232,94 @@ describe('KafkaEventBus producer sessions', () => {
     ]);
   });
 });
+
+describe('KafkaEventBus subscriptions', () => {
+  const CRASH = 'consumer.crash';
+
+  /** A consumer that records its runs and lets the spec crash it as kafkajs would. */
+  class FakeConsumer {
+    readonly events = { CRASH };
+    runs = 0;
+    private crashListeners: ((e: { payload: { error: Error; restart: boolean } }) => void)[] = [];
+    connect = jest.fn(async () => undefined);
+    subscribe = jest.fn(async () => undefined);
+    disconnect = jest.fn(async () => undefined);
+    run = jest.fn(async () => void this.runs++);
+    on(event: string, listener: (e: { payload: { error: Error; restart: boolean } }) => void) {
+      if (event === CRASH) this.crashListeners.push(listener);
+    }
+    crash(restart: boolean) {
+      const error = Object.assign(new Error('Failed to find group coordinator'), {
+        name: 'KafkaJSGroupCoordinatorNotFound',
+      });
+      for (const l of this.crashListeners) l({ payload: { error, restart } });
+    }
+  }
+
+  let consumers: FakeConsumer[];
+  let sut: KafkaEventBus;
+
+  beforeEach(async () => {
+    jest.useFakeTimers();
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    consumers = [];
+    const kafka = {
+      consumer: () => {
+        const c = new FakeConsumer();
+        consumers.push(c);
+        return c;
+      },
+    } as unknown as Kafka;
+    const admin = {
+      connect: async () => undefined,
+      disconnect: async () => undefined,
+      listTopics: async () => [TOKEN_LIFECYCLE_TOPIC, SIGNING_KEYS_TOPIC],
+    } as unknown as Admin;
+    const newProducer = () => ({
+      connect: async () => undefined,
+      disconnect: async () => undefined,
+      sendBatch: async () => [],
+    });
+    sut = await KafkaEventBus.connect(
+      {
+        brokers: ['127.0.0.1:9092'],
+        clientId: 'spec',
+        lingerMs: 0,
+        maxBatch: 10,
+        publishTimeoutMs: 1000,
+        topicPartitions: 1,
+        replicationFactor: 1,
+      },
+      { kafka, admin, newProducer },
+    );
+  });
+
+  afterEach(() => {
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+  });
+
+  it('subscribes again when kafkajs gives up on a crashed consumer', async () => {
+    await sut.subscribe({ group: 'projector' }, async () => undefined);
+    expect(consumers).toHaveLength(1);
+    consumers[0]!.crash(false);
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(consumers).toHaveLength(2);
+    expect(consumers[1]!.runs).toBe(1);
+  });
+
+  it('leaves a crash that kafkajs restarts itself to kafkajs', async () => {
+    await sut.subscribe({ group: 'projector' }, async () => undefined);
+    consumers[0]!.crash(true);
+    await jest.advanceTimersByTimeAsync(5000);
+    expect(consumers).toHaveLength(1);
+  });
+
+  it('does not subscribe again once the bus is closed', async () => {
+    await sut.subscribe({ group: 'projector' }, async () => undefined);
+    await sut.close();
+    consumers[0]!.crash(false);
+    await jest.advanceTimersByTimeAsync(5000);
+    expect(consumers).toHaveLength(1);
+  });
+});

@@ -11,6 +11,7 @@ import { MicroBatcher } from './micro-batcher';
 import { ProducerSession } from './producer-session';
 
 const log = new Logger('Kafka');
+const RESUBSCRIBE_DELAY_MS = 1000;
 
 /**
  * The event log on Kafka. The producer is idempotent with `acks=all` (-1): a publish resolves
@@ -25,6 +26,7 @@ export class KafkaEventBus implements EventBus {
   private readonly admin: Admin;
   private readonly consumers: Consumer[] = [];
   private malformed = 0;
+  private closed = false;
 
   private constructor(
     clients: KafkaClients,
@@ -61,6 +63,15 @@ export class KafkaEventBus implements EventBus {
 
   async subscribe(options: SubscribeOptions, handler: EventHandler): Promise<void> {
     const consumer = this.consumer(options.group);
+    // kafkajs restarts a crashed consumer only after a retriable error; after any other (a group
+    // coordinator not found on a broker that has just started, say) the consumer stays stopped
+    // for good, and with it the projector. Subscribe again instead.
+    onFatalCrash(consumer, (e) => {
+      this.forget(consumer);
+      if (this.closed) return;
+      log.warn(`consumer of ${options.group} stopped (${errorName(e)}): subscribing again`);
+      this.resubscribe(options, handler);
+    });
     await consumer.connect();
     await consumer.subscribe({
       topics: [TOKEN_LIFECYCLE_TOPIC],
@@ -89,6 +100,8 @@ export class KafkaEventBus implements EventBus {
       await consumer.connect();
       await consumer.subscribe({ topics: [TOKEN_LIFECYCLE_TOPIC], fromBeginning: true });
       await new Promise<void>((resolve, reject) => {
+        // A consumer that kafkajs will not restart would leave the replay waiting for ever.
+        onFatalCrash(consumer, reject);
         consumer
           .run({
             eachMessage: async ({ partition, message }) => {
@@ -102,10 +115,26 @@ export class KafkaEventBus implements EventBus {
       });
     } finally {
       await consumer.disconnect();
-      this.consumers.splice(this.consumers.indexOf(consumer), 1);
+      this.forget(consumer);
       await this.admin.deleteGroups([group]).catch(() => undefined);
     }
     return count;
+  }
+
+  /** A second subscription a second later, and again after every failure to subscribe. */
+  private resubscribe(options: SubscribeOptions, handler: EventHandler): void {
+    setTimeout(() => {
+      if (this.closed) return;
+      this.subscribe(options, handler).catch((e: unknown) => {
+        log.warn(`subscribing ${options.group} again failed (${errorName(e)}): retrying`);
+        this.resubscribe(options, handler);
+      });
+    }, RESUBSCRIBE_DELAY_MS).unref();
+  }
+
+  private forget(consumer: Consumer): void {
+    const i = this.consumers.indexOf(consumer);
+    if (i >= 0) this.consumers.splice(i, 1);
   }
 
   private consumer(groupId: string): Consumer {
@@ -155,6 +184,7 @@ export class KafkaEventBus implements EventBus {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await this.batcher.drainAll();
     await Promise.allSettled(this.consumers.map((c) => c.disconnect()));
     await Promise.allSettled([this.producer.close(), this.admin.disconnect()]);
@@ -215,4 +245,15 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
       timer = setTimeout(() => reject(new Error('timed out')), ms);
     }),
   ]).finally(() => clearTimeout(timer));
+}
+
+/** Calls `then` when the consumer crashed and kafkajs will not restart it. */
+function onFatalCrash(consumer: Consumer, then: (e: unknown) => void): void {
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (!payload.restart) then(payload.error);
+  });
+}
+
+function errorName(e: unknown): string {
+  return e instanceof Error ? e.name : String(e);
 }
