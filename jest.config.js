@@ -6,7 +6,7 @@ const moduleNameMapper = {
     '<rootDir>/libs/$1/src',
   '^@app/(config|events|oauth|platform|registry|resource-server|store|tokens)/(.*)$':
     '<rootDir>/libs/$1/src/$2',
-  '^@app/(issuance|introspection|revocation)$': '<rootDir>/apps/$1/src',
+  '^@app/(issuance|introspection|revocation|authorization|login)$': '<rootDir>/apps/$1/src',
 };
 const shared = { rootDir: __dirname, transform, moduleNameMapper, testEnvironment: 'node' };
 

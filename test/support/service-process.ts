@@ -4,7 +4,13 @@ import { resolve } from 'node:path';
 import { freePort } from './free-port';
 
 const ROOT = resolve(__dirname, '../..');
-export type ServiceName = 'issuance' | 'introspection' | 'revocation' | 'standalone';
+export type ServiceName =
+  | 'issuance'
+  | 'introspection'
+  | 'revocation'
+  | 'authorization'
+  | 'login'
+  | 'standalone';
 
 /** Environment every service process gets; nothing else leaks in from the test runner. */
 const INHERITED = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ', 'XDG_CACHE_HOME', 'SWC_NODE_PROJECT'];

@@ -1,7 +1,9 @@
 import { DynamicModule, Type } from '@nestjs/common';
+import { AuthorizationModule } from '@app/authorization';
 import { AppConfig } from '@app/config';
 import { IntrospectionModule } from '@app/introspection';
 import { IssuanceModule } from '@app/issuance';
+import { LoginAppModule } from '@app/login';
 import { serviceModule } from '@app/platform';
 import { RevocationModule } from '@app/revocation';
 
@@ -9,9 +11,11 @@ export const STANDALONE_FEATURES: readonly Type<unknown>[] = [
   IssuanceModule,
   IntrospectionModule,
   RevocationModule,
+  AuthorizationModule,
+  LoginAppModule,
 ];
 
-/** All three services in one process on one port: nothing of its own. */
+/** Every service and the reference login app in one process on one port: nothing of its own. */
 export const StandaloneModule = {
   forRoot: (config: AppConfig): DynamicModule =>
     serviceModule(config, 'standalone', STANDALONE_FEATURES),

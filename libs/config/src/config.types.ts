@@ -1,4 +1,5 @@
 import { HttpLimits } from './http-limits.config';
+import type { SignInConfig } from './sign-in.config';
 
 /**
  * What the issuer signs with: one key of its own per algorithm (RFC 8725 §3.1: one key, one
@@ -124,6 +125,14 @@ export interface EndpointUrls {
   readonly jwks: string;
   readonly introspection: string;
   readonly revocation: string;
+  /** RFC 6749 §3.1 (authorization service). */
+  readonly authorization: string;
+  /** RFC 9126 §2. */
+  readonly par: string;
+  /** OIDC Core §5.3. */
+  readonly userinfo: string;
+  /** OpenID RP-Initiated Logout 1.0 §2 `end_session_endpoint`. */
+  readonly endSession: string;
 }
 
 export const FAILURE_POLICIES = ['fail-closed', 'fail-open'] as const;
@@ -188,6 +197,10 @@ export interface AppConfig {
   readonly revocationFailurePolicy: FailurePolicy;
   /** Run the Kafka → Redis projector in this process. */
   readonly projector: boolean;
-  /** Longest access-token lifetime of any resource, in seconds: bounds the revocation stream. */
+  /**
+   * Longest access-token lifetime of any resource (and of the /userinfo token of the code flow),
+   * in seconds: bounds the revocation stream.
+   */
   readonly maxTokenTtl: number;
+  readonly signIn: SignInConfig;
 }

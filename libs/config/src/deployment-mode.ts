@@ -33,6 +33,10 @@ const ENDPOINT_VARIABLES: Record<keyof EndpointUrls, string> = {
   jwks: 'JWKS_URI',
   introspection: 'INTROSPECTION_ENDPOINT',
   revocation: 'REVOCATION_ENDPOINT',
+  authorization: 'AUTHORIZATION_ENDPOINT',
+  par: 'PAR_ENDPOINT',
+  userinfo: 'USERINFO_ENDPOINT',
+  endSession: 'END_SESSION_ENDPOINT',
 };
 
 /**
@@ -72,6 +76,11 @@ export function developmentWarnings(env: Env, registry: RegistryConfig): string[
     warnings.push(
       `plain-text password for users ${plainUsers.join(', ')}: NODE_ENV=production refuses ` +
         'these; give password_hash instead (npm run hash-secret).',
+    );
+  if (!env.PAIRWISE_SALT && registry.clients.some((c) => c.subjectType === 'pairwise'))
+    warnings.push(
+      'PAIRWISE_SALT is unset: pairwise subjects use the public development salt, so anyone can ' +
+        'recompute them; NODE_ENV=production refuses to start without it.',
     );
   if (!env.KEYS_FILE)
     warnings.push(

@@ -17,6 +17,10 @@ describe('loadConfig', () => {
       jwks: 'http://localhost:4000/oauth2/jwks',
       introspection: 'http://localhost:4000/oauth2/introspect',
       revocation: 'http://localhost:4000/oauth2/revoke',
+      authorization: 'http://localhost:4000/oauth2/authorize',
+      par: 'http://localhost:4000/oauth2/par',
+      userinfo: 'http://localhost:4000/oauth2/userinfo',
+      endSession: 'http://localhost:4000/oauth2/logout',
     });
     expect(sut.bodyLimit).toBe(64 * 1024);
   });

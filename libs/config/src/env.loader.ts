@@ -18,6 +18,7 @@ import {
 import { loadHttpLimits } from './http-limits.config';
 import { readJson } from './json-file';
 import { parseRegistryFile } from './registry-file.parser';
+import { loadSignInConfig } from './sign-in.config';
 import { trustProxy } from './trust-proxy';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -46,6 +47,7 @@ export function loadConfig(
     // Only in development may a client's keys come over plain http, and only from this machine.
     allowLoopbackHttpJwksUri: !production,
   });
+  const signIn = loadSignInConfig(env, iss, endpoints.authorization, registry, production);
   const config: AppConfig = {
     production,
     warnings: production ? [] : developmentWarnings(env, registry),
@@ -72,7 +74,12 @@ export function loadConfig(
       'fail-closed',
     ),
     projector: boolean(env.PROJECTOR, 'PROJECTOR', defaults.projector ?? false),
-    maxTokenTtl: Math.max(60, ...registry.resources.map((r) => r.accessTokenTtl)),
+    maxTokenTtl: Math.max(
+      60,
+      signIn.userinfoTokenTtl,
+      ...registry.resources.map((r) => r.accessTokenTtl),
+    ),
+    signIn,
   };
   return deepFreeze(config);
 }
@@ -87,6 +94,14 @@ function endpointUrls(env: Env, iss: string): EndpointUrls {
       `${iss}/oauth2/introspect`,
     ),
     revocation: httpUrl(env.REVOCATION_ENDPOINT, 'REVOCATION_ENDPOINT', `${iss}/oauth2/revoke`),
+    authorization: httpUrl(
+      env.AUTHORIZATION_ENDPOINT,
+      'AUTHORIZATION_ENDPOINT',
+      `${iss}/oauth2/authorize`,
+    ),
+    par: httpUrl(env.PAR_ENDPOINT, 'PAR_ENDPOINT', `${iss}/oauth2/par`),
+    userinfo: httpUrl(env.USERINFO_ENDPOINT, 'USERINFO_ENDPOINT', `${iss}/oauth2/userinfo`),
+    endSession: httpUrl(env.END_SESSION_ENDPOINT, 'END_SESSION_ENDPOINT', `${iss}/oauth2/logout`),
   };
 }
 

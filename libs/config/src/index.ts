@@ -9,3 +9,4 @@ export * from './registry-file.parser';
 export * from './resource-server.config';
 export * from './loopback-host';
 export * from './sign-in-client.parser';
+export * from './sign-in.config';

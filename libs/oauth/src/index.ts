@@ -16,3 +16,4 @@ export * from './http/parameter-names';
 export * from './http/request-context';
 export * from './metadata';
 export * from './oauth.module';
+export * from './login-consent/login-consent.api';

@@ -16,6 +16,8 @@ export interface AuthorizationCodeRecord {
   readonly amr: readonly string[];
   /** The browser session's public id, for the ID token's `sid`. */
   readonly sid?: string;
+  /** The end-user claims the consent released for the ID token (OIDC Core §5.4). */
+  readonly idTokenClaims: Readonly<Record<string, unknown>>;
 }
 
 /**

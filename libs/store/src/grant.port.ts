@@ -9,6 +9,12 @@ export interface GrantRecord {
   readonly authTime: number;
   readonly acr?: string;
   readonly amr: readonly string[];
+  /**
+   * The end-user claims the consent released for the ID token and for /userinfo (OIDC Core
+   * §5.4). Store state only: no event carries a user's claims.
+   */
+  readonly idTokenClaims: Readonly<Record<string, unknown>>;
+  readonly userinfoClaims: Readonly<Record<string, unknown>>;
   /** ms since the epoch. */
   readonly createdAt: number;
 }

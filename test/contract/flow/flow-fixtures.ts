@@ -93,6 +93,7 @@ export function codeRecord(
     authTime: nowSec(),
     amr: [],
     sid: unique('sid'),
+    idTokenClaims: { email: 'alice@example.com', email_verified: true },
     ...overrides,
   };
 }
@@ -107,6 +108,8 @@ export function grantRecord(overrides: Partial<GrantRecord> = {}): GrantRecord {
     authTime: nowSec(),
     acr: 'urn:example:pwd',
     amr: ['pwd', 'otp'],
+    idTokenClaims: { name: 'Alice' },
+    userinfoClaims: { name: 'Alice', email: 'alice@example.com' },
     createdAt: Date.now(),
     ...overrides,
   };
