@@ -5,12 +5,7 @@ import { freePort } from './free-port';
 
 const ROOT = resolve(__dirname, '../..');
 export type ServiceName =
-  | 'issuance'
-  | 'introspection'
-  | 'revocation'
-  | 'authorization'
-  | 'login'
-  | 'standalone';
+  'issuance' | 'introspection' | 'revocation' | 'authorization' | 'login' | 'standalone';
 
 /** Environment every service process gets; nothing else leaks in from the test runner. */
 const INHERITED = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ', 'XDG_CACHE_HOME', 'SWC_NODE_PROJECT'];
