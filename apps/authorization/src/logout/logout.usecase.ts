@@ -1,0 +1,71 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EVENT_BUS, EVENT_FACTORY, EventBus, EventFactory } from '@app/events';
+import { ClientRegistry } from '@app/registry';
+import { BROWSER_SESSION_STORE, BrowserSessionStore } from '@app/store';
+import { IdTokenHintVerifier } from '@app/tokens';
+import { BrowserCookies } from '../front-channel/browser-cookies';
+import { errorPage } from '../front-channel/error-page';
+import { FrontChannelAnswer, SetCookie } from '../front-channel/front-channel-answer';
+import { asOAuthError } from '../front-channel/front-channel-failure';
+import {
+  FrontChannelHttpRequest,
+  frontChannelRequest,
+} from '../front-channel/front-channel-request';
+import { htmlPage } from '../front-channel/html';
+import { checkLogoutRequest, LogoutRequest } from './logout-request';
+
+/**
+ * `GET|POST /oauth2/logout` (OpenID RP-Initiated Logout 1.0): ends the browser session
+ * (`session.ended` acknowledged first, then the store entry, then the cookie), then sends the
+ * browser to the registered `post_logout_redirect_uri` with `state`, or shows a signed-out page.
+ * A request that fails its checks ends nothing and redirects nowhere.
+ */
+@Injectable()
+export class LogoutUseCase {
+  constructor(
+    private readonly registry: ClientRegistry,
+    private readonly hints: IdTokenHintVerifier,
+    @Inject(BROWSER_SESSION_STORE) private readonly sessions: BrowserSessionStore,
+    @Inject(EVENT_BUS) private readonly bus: EventBus,
+    @Inject(EVENT_FACTORY) private readonly events: EventFactory,
+    private readonly cookies: BrowserCookies,
+  ) {}
+
+  async execute(http: FrontChannelHttpRequest): Promise<FrontChannelAnswer> {
+    try {
+      const { req, params } = frontChannelRequest(http);
+      const logout = await checkLogoutRequest(this.registry, this.hints, params);
+      await this.endSession(req.cookies, logout);
+      return this.signedOut(logout, [this.cookies.cleared(this.cookies.sessionName)]);
+    } catch (e) {
+      const error = asOAuthError(e);
+      return errorPage(error.error, error.description, error.status);
+    }
+  }
+
+  private async endSession(jar: ReadonlyMap<string, string>, logout: LogoutRequest) {
+    const digest = this.cookies.digestOf(jar, this.cookies.sessionName);
+    const session = digest === undefined ? null : await this.sessions.find(digest);
+    // An ID token of another session names someone else's sign-in: this browser's stays.
+    if (session === null || (logout.sid !== undefined && logout.sid !== session.sid)) return;
+    await this.bus.publish(
+      this.events.create('session.ended', session.sid, session.sid, {
+        sid: session.sid,
+        sub: session.subject,
+        reason: 'logout',
+        ...(logout.client === undefined ? {} : { client_id: logout.client.clientId }),
+      }),
+    );
+    await this.sessions.delete(digest!);
+  }
+
+  private signedOut(logout: LogoutRequest, cookies: SetCookie[]): FrontChannelAnswer {
+    if (logout.postLogoutRedirectUri === undefined) {
+      const html = htmlPage('Signed out', '<main><h1>You are signed out</h1></main>');
+      return { kind: 'page', status: 200, html, cookies };
+    }
+    const url = new URL(logout.postLogoutRedirectUri);
+    if (logout.state !== undefined) url.searchParams.append('state', logout.state);
+    return { kind: 'redirect', location: url.href, cookies };
+  }
+}
