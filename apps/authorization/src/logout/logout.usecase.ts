@@ -35,19 +35,21 @@ export class LogoutUseCase {
     try {
       const { req, params } = frontChannelRequest(http);
       const logout = await checkLogoutRequest(this.registry, this.hints, params);
-      await this.endSession(req.cookies, logout);
-      return this.signedOut(logout, [this.cookies.cleared(this.cookies.sessionName)]);
+      const kept = await this.endSession(req.cookies, logout);
+      return this.signedOut(logout, kept ? [] : [this.cookies.cleared(this.cookies.sessionName)]);
     } catch (e) {
       const error = asOAuthError(e);
       return errorPage(error.error, error.description, error.status);
     }
   }
 
+  /** Whether the browser's session was kept: the hint names another session. */
   private async endSession(jar: ReadonlyMap<string, string>, logout: LogoutRequest) {
     const digest = this.cookies.digestOf(jar, this.cookies.sessionName);
     const session = digest === undefined ? null : await this.sessions.find(digest);
+    if (session === null) return false;
     // An ID token of another session names someone else's sign-in: this browser's stays.
-    if (session === null || (logout.sid !== undefined && logout.sid !== session.sid)) return;
+    if (logout.sid !== undefined && logout.sid !== session.sid) return true;
     await this.bus.publish(
       this.events.create('session.ended', session.sid, session.sid, {
         sid: session.sid,
@@ -57,6 +59,7 @@ export class LogoutUseCase {
       }),
     );
     await this.sessions.delete(digest!);
+    return false;
   }
 
   private signedOut(logout: LogoutRequest, cookies: SetCookie[]): FrontChannelAnswer {
