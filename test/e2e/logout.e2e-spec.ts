@@ -41,7 +41,7 @@ describe('logout endpoint', () => {
   };
 
   const idToken = (sid?: string, clientId: string = web.clientId, format?: IdTokenFormat) =>
-    (format ?? sut.app.get(IdTokenFormat)).mint(
+    (format ?? sut.app.get<IdTokenFormat>(IdTokenFormat)).mint(
       { sub: 'alice', clientId, authTime: Math.floor(Date.now() / 1000), sid },
       { ttlSeconds: 300 },
     ).token;
