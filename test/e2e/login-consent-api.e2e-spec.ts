@@ -63,7 +63,8 @@ describe('login/consent API', () => {
     const headers: Record<string, string> = {};
     if (o.authorization !== null) headers.authorization = o.authorization ?? PROVIDER;
     if (isPut) headers['content-type'] = o.contentType ?? 'application/json';
-    const body = isPut ? (o.rawBody ?? JSON.stringify(o.body ?? VALID_BODY[path])) : undefined;
+    const json = 'body' in o ? o.body : VALID_BODY[path];
+    const body = isPut ? (o.rawBody ?? JSON.stringify(json)) : undefined;
     return send(url.href, { method: isPut ? 'PUT' : 'GET', headers, body });
   };
 
@@ -222,6 +223,208 @@ describe('login/consent API', () => {
         prompt: ['consent'],
         ui_locales: [],
       });
+    });
+  });
+
+  describe('body validation: 400 invalid_request naming the field, nothing recorded', () => {
+    const long = (n: number) => 'a'.repeat(n);
+    const deep = { a: { b: { c: { d: { e: 1 } } } } };
+    // [path, body, what the description must name]
+    const INVALID: ReadonlyArray<readonly [Path, unknown, string]> = [
+      ['acceptLogin', {}, 'subject is required'],
+      ['acceptLogin', { subject: null }, 'subject is required'],
+      ['acceptLogin', { subject: '' }, 'subject must be'],
+      ['acceptLogin', { subject: long(256) }, 'subject must be'],
+      ['acceptLogin', { subject: 'alice smith' }, 'subject must be'],
+      ['acceptLogin', { subject: 'alic\u00e9' }, 'subject must be'],
+      ['acceptLogin', { subject: 42 }, 'subject must be'],
+      ['acceptLogin', { subject: 'alice', acr: '' }, 'acr must be'],
+      ['acceptLogin', { subject: 'alice', acr: long(256) }, 'acr must be'],
+      ['acceptLogin', { subject: 'alice', acr: 2 }, 'acr must be'],
+      ['acceptLogin', { subject: 'alice', amr: 'pwd' }, 'amr must be'],
+      ['acceptLogin', { subject: 'alice', amr: [1] }, 'amr must be'],
+      ['acceptLogin', { subject: 'alice', amr: [''] }, 'amr must be'],
+      ['acceptLogin', { subject: 'alice', amr: [long(33)] }, 'amr must be'],
+      ['acceptLogin', { subject: 'alice', amr: ['pwd', 'pwd'] }, 'amr must be'],
+      [
+        'acceptLogin',
+        { subject: 'alice', amr: Array.from({ length: 11 }, (_, i) => `m${i}`) },
+        'amr must be',
+      ],
+      ['acceptLogin', { subject: 'alice', remember: 'true' }, 'remember must be true or false'],
+      ['acceptLogin', { subject: 'alice', remember: 1 }, 'remember must be true or false'],
+      ['acceptLogin', { subject: 'alice', remember_for: -1 }, 'remember_for must be'],
+      ['acceptLogin', { subject: 'alice', remember_for: 1.5 }, 'remember_for must be'],
+      ['acceptLogin', { subject: 'alice', remember_for: '60' }, 'remember_for must be'],
+      ['acceptLogin', { subject: 'alice', remember_for: 1e300 }, 'remember_for must be'],
+      ['acceptLogin', { subject: 'alice', context: {} }, 'it takes only subject, acr, amr'],
+      ['acceptLogin', [], 'the body must be a JSON object'],
+      ['acceptLogin', null, 'the body must be a JSON object'],
+      ['acceptLogin', 'alice', 'the body must be a JSON object'],
+      ['acceptConsent', {}, 'grant_scope is required'],
+      ['acceptConsent', { grant_scope: 'openid' }, 'grant_scope must be an array'],
+      ['acceptConsent', { grant_scope: [] }, 'grant_scope must hold at least one'],
+      ['acceptConsent', { grant_scope: ['openid', 'openid'] }, 'grant_scope must be an array'],
+      [
+        'acceptConsent',
+        { grant_scope: ['openid', 'orders:write'] },
+        'grant_scope may hold only values of requested_scope',
+      ],
+      ['acceptConsent', { grant_scope: [1] }, 'grant_scope may hold only'],
+      [
+        'acceptConsent',
+        { grant_scope: ['openid'], grant_resource: 'x' },
+        'grant_resource must be an array',
+      ],
+      [
+        'acceptConsent',
+        { grant_scope: ['openid'], grant_resource: ['https://ledger.test.example'] },
+        'grant_resource may hold only values of requested_resource',
+      ],
+      ['acceptConsent', { grant_scope: ['openid'], session: [] }, 'session must be a JSON object'],
+      [
+        'acceptConsent',
+        { grant_scope: ['openid'], session: { access_token: {} } },
+        'session has a field',
+      ],
+      [
+        'acceptConsent',
+        { grant_scope: ['openid'], session: { id_token: [] } },
+        'session.id_token must be',
+      ],
+      [
+        'acceptConsent',
+        { grant_scope: ['openid'], session: { id_token: 'x' } },
+        'session.id_token must be',
+      ],
+      [
+        'acceptConsent',
+        { grant_scope: ['openid'], session: { id_token: deep } },
+        'session.id_token must be',
+      ],
+      [
+        'acceptConsent',
+        { grant_scope: ['openid'], session: { userinfo: { name: long(9000) } } },
+        'session.userinfo must be at most 8192 bytes',
+      ],
+      [
+        'acceptConsent',
+        { grant_scope: ['openid'], remember: 'yes' },
+        'remember must be true or false',
+      ],
+      ['acceptConsent', { grant_scope: ['openid'], remember_for: -5 }, 'remember_for must be'],
+      [
+        'acceptConsent',
+        { grant_scope: ['openid'], grant_access_token_audience: [] },
+        'it takes only grant_scope',
+      ],
+      ['rejectLogin', { error: 'server_error' }, 'error must be one of access_denied'],
+      ['rejectLogin', { error: 'invalid_request' }, 'error must be one of'],
+      ['rejectLogin', { error: 3 }, 'error must be one of'],
+      ['rejectConsent', { error_description: '' }, 'error_description must be'],
+      ['rejectConsent', { error_description: long(201) }, 'error_description must be'],
+      ['rejectConsent', { error_description: 'say "no"' }, 'error_description must be'],
+      ['rejectConsent', { error_description: 'a\\b' }, 'error_description must be'],
+      ['rejectConsent', { error_description: 'line\nbreak' }, 'error_description must be'],
+      ['rejectConsent', { error_description: 'caf\u00e9' }, 'error_description must be'],
+      ['rejectConsent', { error_description: 7 }, 'error_description must be'],
+      [
+        'rejectConsent',
+        { error: 'access_denied', reason: 'x' },
+        'it takes only error, error_description',
+      ],
+    ];
+
+    const cases = INVALID.map(
+      ([path, body, names]) =>
+        [`${path} ${JSON.stringify(body).slice(0, 60)}`, path, body, names] as const,
+    );
+
+    it.each(cases)('%s: %s', async (_title, path, body, names) => {
+      const kind = KIND_OF[path];
+      const challenge = await challenges.create(kind);
+      const res = await call(path, { challenge, body });
+      expectError(res, 400, 'invalid_request');
+      expect(res.body.error_description).toContain(names);
+      expect((await challenges.find(kind, challenge))?.answer).toBeUndefined();
+    });
+
+    it('remember_for above SESSION_MAX_TTL_SECONDS is refused, the cap itself accepted', async () => {
+      const cap = sut.config.signIn.sessionMaxTtl;
+      const refused = await challenges.create('login');
+      const over = { subject: 'alice', remember_for: cap + 1 };
+      const res = await call('acceptLogin', { challenge: refused, body: over });
+      expectError(res, 400, 'invalid_request');
+      expect(res.body.error_description).toBe(
+        `remember_for must be a whole number of seconds from 0 to ${cap}`,
+      );
+      const accepted = await challenges.create('login');
+      const atCap = { subject: 'alice', remember_for: cap };
+      expect((await call('acceptLogin', { challenge: accepted, body: atCap })).status).toBe(200);
+    });
+
+    it('a skippable login is accepted only for the session subject', async () => {
+      const challenge = await challenges.create('login', { skip: true, subject: 'bob', sid: 's' });
+      const other = await call('acceptLogin', { challenge, body: { subject: 'alice' } });
+      expectError(other, 400, 'invalid_request');
+      expect(other.body.error_description).toContain('subject must be the session subject');
+      expect((await call('acceptLogin', { challenge, body: { subject: 'bob' } })).status).toBe(200);
+    });
+
+    it('refuses a __proto__ field like any unknown one', async () => {
+      const challenge = await challenges.create('login');
+      const rawBody = '{"subject":"alice","__proto__":{"remember":true}}';
+      const res = await call('acceptLogin', { challenge, rawBody });
+      expectError(res, 400, 'invalid_request');
+      expect(res.body.error_description).toContain('it takes only');
+    });
+
+    it('null is the same as an absent optional field', async () => {
+      const challenge = await challenges.create('login');
+      const body = { subject: 'alice', acr: null, amr: null, remember: null, remember_for: null };
+      expect((await call('acceptLogin', { challenge, body })).status).toBe(200);
+    });
+
+    it.each([
+      ['text/plain', '{"subject":"alice"}'],
+      ['application/x-www-form-urlencoded', 'subject=alice'],
+      ['application/jsonx', '{"subject":"alice"}'],
+    ])('refuses a body of type %s: the API speaks application/json', async (type, raw) => {
+      const challenge = await challenges.create('login');
+      const res = await call('acceptLogin', { challenge, contentType: type, rawBody: raw });
+      expectError(res, 400, 'invalid_request');
+      expect(res.body.error_description).toBe('the body must be application/json');
+    });
+
+    it.each([
+      ['malformed JSON', '{"subject":'],
+      ['an empty body', ''],
+    ])('refuses %s', async (_what, raw) => {
+      const challenge = await challenges.create('login');
+      const res = await call('acceptLogin', { challenge, rawBody: raw });
+      expectError(res, 400, 'invalid_request');
+      expect(res.body.error_description).toBe('the body is not valid JSON');
+    });
+
+    it('takes application/json with a charset', async () => {
+      const challenge = await challenges.create('login');
+      const res = await call('acceptLogin', {
+        challenge,
+        contentType: 'application/json; charset=utf-8',
+        body: { subject: 'alice' },
+      });
+      expect(res.status).toBe(200);
+    });
+
+    it('refuses a body over BODY_LIMIT: 413', async () => {
+      const challenge = await challenges.create('consent');
+      const body = {
+        grant_scope: ['openid'],
+        session: { userinfo: { x: long(sut.config.bodyLimit) } },
+      };
+      const res = await call('acceptConsent', { challenge, body });
+      expectError(res, 413, 'invalid_request');
+      expect((await challenges.find('consent', challenge))?.answer).toBeUndefined();
     });
   });
 
