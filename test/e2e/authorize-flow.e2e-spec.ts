@@ -43,7 +43,8 @@ describe('authorization endpoint: the sign-in flow', () => {
       },
     );
     answers = new ChallengeAnswerer(sut);
-  });
+    // The server makes its RSA keys at boot: slow on a busy machine.
+  }, 30_000);
   afterAll(() => sut?.close());
 
   const authorizeUrl = (over: Record<string, string | undefined> = {}) => {

@@ -11,7 +11,8 @@ describe('authorization endpoint: request validation', () => {
 
   beforeAll(async () => {
     sut = await startStandaloneServer();
-  });
+    // The server makes its RSA keys at boot: slow on a busy machine.
+  }, 30_000);
   afterAll(() => sut?.close());
 
   const params = (over: Record<string, string | undefined> = {}): [string, string][] =>

@@ -17,7 +17,8 @@ describe('logout endpoint', () => {
   beforeAll(async () => {
     sut = await startStandaloneServer();
     answers = new ChallengeAnswerer(sut);
-  });
+    // The server makes its RSA keys at boot: slow on a busy machine.
+  }, 30_000);
   afterAll(() => sut?.close());
 
   const authorizeUrl = (over: Record<string, string> = {}) =>

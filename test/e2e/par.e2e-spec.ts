@@ -34,7 +34,8 @@ describe('pushed authorization requests', () => {
       },
     );
     answers = new ChallengeAnswerer(sut);
-  });
+    // The server makes its RSA keys at boot: slow on a busy machine.
+  }, 30_000);
   afterAll(() => sut?.close());
 
   const request = (over: Record<string, string | undefined> = {}) =>
