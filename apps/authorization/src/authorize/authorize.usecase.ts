@@ -48,7 +48,7 @@ export class AuthorizeUseCase {
         trusted.target,
         this.config.issuer,
         asOAuthError(e),
-        trusted.errorCookies,
+        trusted.flowEndCookies,
       );
     }
   }

@@ -40,7 +40,7 @@ export class AfterConsentStep implements AuthorizeStep<ResumedFlow> {
   }
 
   async run(_req: OAuthRequest, _p: FormParams, flow: ResumedFlow): Promise<FrontChannelAnswer> {
-    const { state, request, client, target, errorCookies } = flow;
+    const { state, request, client, target, flowEndCookies } = flow;
     const { challenge, answer } = state;
     if (answer.kind === 'rejected') {
       const denial = {
@@ -50,11 +50,11 @@ export class AfterConsentStep implements AuthorizeStep<ResumedFlow> {
         sub: challenge.subject,
         sid: challenge.sid,
       } as const;
-      return this.denials.deny(target, client.clientId, denial, errorCookies);
+      return this.denials.deny(target, client.clientId, denial, flowEndCookies);
     }
     if (answer.kind !== 'consent') throw new ServerError('a consent challenge had a login answer');
     const grant = await this.grants.record(challenge, request, answer);
     const code = await this.codes.issue(challenge, request, grant);
-    return authorizationResponse(target, this.config.issuer, { code }, errorCookies);
+    return authorizationResponse(target, this.config.issuer, { code }, flowEndCookies);
   }
 }

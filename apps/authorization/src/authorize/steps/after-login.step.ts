@@ -43,8 +43,8 @@ export class AfterLoginStep implements AuthorizeStep<ResumedFlow> {
     return resumedFlow(this.registry, this.cookies, state, request);
   }
 
-  async run(_req: OAuthRequest, _p: FormParams, flow: ResumedFlow): Promise<FrontChannelAnswer> {
-    const { state, request, client, target, errorCookies } = flow;
+  async run(req: OAuthRequest, _p: FormParams, flow: ResumedFlow): Promise<FrontChannelAnswer> {
+    const { state, request, client, target, flowEndCookies } = flow;
     const { challenge, answer } = state;
     if (answer.kind === 'rejected') {
       await this.requests.take('pending', challenge.requestId);
@@ -52,11 +52,11 @@ export class AfterLoginStep implements AuthorizeStep<ResumedFlow> {
         target,
         client.clientId,
         { reason: 'login_rejected', error: answer.error, description: answer.errorDescription },
-        errorCookies,
+        flowEndCookies,
       );
     }
     if (answer.kind !== 'login') throw new ServerError('a login challenge had a consent answer');
-    const { session, cookie } = await this.sessions.start(_req.cookies, challenge, answer);
+    const { session, cookie } = await this.sessions.start(req.cookies, challenge, answer);
     const grants = await this.grants.findBySubject(session.subject, client.clientId);
     const skip = consentSkippable(client, request, grants);
     if (request.prompt.includes('none') && !skip) {
@@ -66,7 +66,10 @@ export class AfterLoginStep implements AuthorizeStep<ResumedFlow> {
         sub: session.subject,
         sid: session.sid,
       } as const;
-      return this.denials.deny(target, client.clientId, denial, [cookie, ...(errorCookies ?? [])]);
+      return this.denials.deny(target, client.clientId, denial, [
+        cookie,
+        ...(flowEndCookies ?? []),
+      ]);
     }
     const next = { requestId: challenge.requestId, request, skip, session };
     return this.challenges.issue('consent', { ...next, browserBinding: challenge.browserBinding }, [

@@ -5,8 +5,8 @@ import { RedirectTarget } from '../authorization-response';
 /** What a step knows once the client's redirect URI can be trusted with an error. */
 export interface TrustedFlow {
   readonly target: RedirectTarget;
-  /** Cookies an error answer sets too (the flow's binding cookie, cleared). */
-  readonly errorCookies?: readonly SetCookie[];
+  /** Cookies every answer that ends the flow sets (the flow's binding cookie, cleared). */
+  readonly flowEndCookies?: readonly SetCookie[];
 }
 
 /**

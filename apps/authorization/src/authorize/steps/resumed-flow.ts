@@ -24,5 +24,5 @@ export function resumedFlow(
   const client = registry.client(request.clientId);
   if (client === undefined) throw new InvalidRequest('the client is unknown');
   const cleared = cookies.cleared(cookies.flowName(state.challenge.requestId));
-  return { state, request, client, target: targetOf(request), errorCookies: [cleared] };
+  return { state, request, client, target: targetOf(request), flowEndCookies: [cleared] };
 }

@@ -7,6 +7,7 @@ import {
   AUTHORIZATION_REQUEST_STORE,
   AuthorizationRequestStore,
   BROWSER_SESSION_STORE,
+  BrowserSession,
   BrowserSessionStore,
   PendingAuthorizationRequest,
 } from '@app/store';
@@ -92,7 +93,7 @@ export class StartSignInStep implements AuthorizeStep<TrustedRequest> {
 
   private async handOver(
     request: PendingAuthorizationRequest,
-    session: Parameters<ChallengeIssuer['issue']>[1]['session'],
+    session: BrowserSession | undefined,
   ): Promise<FrontChannelAnswer> {
     const requestId = randomBytes(32).toString('base64url');
     const ttl = this.config.signIn.interactionTtl;
