@@ -18,6 +18,12 @@ const EXPIRED: Shown = {
   title: 'This sign-in has expired',
   text: 'Go back to the application and start again.',
 };
+/** A second submission of a form (a double click) finds its challenge answered by the first. */
+const ANSWERED: Shown = {
+  status: 409,
+  title: 'This step is already done',
+  text: 'If the application did not open, go back to it and start again.',
+};
 const UNREADABLE: Shown = {
   status: 400,
   title: 'This sign-in cannot continue',
@@ -65,6 +71,7 @@ export class PageExceptionFilter implements ExceptionFilter {
     if (e instanceof InvalidRequest) return UNREADABLE;
     const api = apiFailureStatus(e);
     if (api === 404 || api === 410) return EXPIRED;
+    if (api === 409) return ANSWERED;
     if (e instanceof HttpException && api !== undefined && api < 500)
       return { ...UNREADABLE, status: api };
     if (api !== undefined && api < 500) {
