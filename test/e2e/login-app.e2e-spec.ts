@@ -263,13 +263,14 @@ describe('the reference login app (with a fake login/consent API)', () => {
       expectSecurityHeaders(page);
     });
 
-    it('allows forms to post to itself, the authorization endpoint and the client’s redirect URIs only', async () => {
+    it('allows forms to post to itself, the platform’s pages and the client’s redirect URIs only', async () => {
       const { page } = await openLogin(loginRequest());
       const formAction = (page.headers.get('content-security-policy') ?? '')
         .split('; ')
         .find((d) => d.startsWith('form-action '));
       expect(formAction).toBe(
-        "form-action 'self' http://platform.test:4000 https://rp.example.org http://127.0.0.1:* org.example.app:",
+        `form-action 'self' http://platform.test:4000 ${url} ` +
+          'https://rp.example.org http://127.0.0.1:* org.example.app:',
       );
     });
 

@@ -24,22 +24,31 @@ describe('login failure throttle on Redis', () => {
     await Promise.allSettled([replicaA?.quit(), replicaB?.quit()]);
   });
 
+  it('lets through only the allowed number of attempts sent at once to two replicas', async () => {
+    const a = LimiterLoginFailureThrottle.create(replicaA, LIMITS);
+    const b = LimiterLoginFailureThrottle.create(replicaB, LIMITS);
+    const username = `user-${randomUUID()}`;
+    const waits = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).attempt(username)),
+    );
+    expect(waits.filter((w) => w === 0)).toHaveLength(LIMITS.failuresPerUsername);
+  });
+
   it('shares the count between replicas, under a digested key that expires with the window', async () => {
     const a = LimiterLoginFailureThrottle.create(replicaA, LIMITS);
     const b = LimiterLoginFailureThrottle.create(replicaB, LIMITS);
     const username = `user-${randomUUID()}@example.org`;
-    await a.recordFailure(username);
-    await b.recordFailure(username);
-    await expect(a.retryAfter(username)).resolves.toBe(0);
-    await a.recordFailure(username);
-    const wait = await b.retryAfter(username);
+    await expect(a.attempt(username)).resolves.toBe(0);
+    await expect(b.attempt(username)).resolves.toBe(0);
+    await expect(a.attempt(username)).resolves.toBe(0);
+    const wait = await b.attempt(username);
     expect(wait).toBeGreaterThan(25_000);
     expect(wait).toBeLessThanOrEqual(30_000);
 
     const key = RedisKeys.loginFailuresByUsername(username);
     expect(key).not.toContain(username);
     expect(key).toMatch(/^tl:loginfail:\{[A-Za-z0-9_-]{43}\}$/);
-    expect(await replicaA.get(key)).toBe('3');
+    expect(await replicaA.get(key)).toBe('4');
     const ttl = await replicaA.pttl(key);
     expect(ttl).toBeGreaterThan(25_000);
     expect(ttl).toBeLessThanOrEqual(30_000);
@@ -49,10 +58,10 @@ describe('login failure throttle on Redis', () => {
     const a = LimiterLoginFailureThrottle.create(replicaA, LIMITS);
     const b = LimiterLoginFailureThrottle.create(replicaB, LIMITS);
     const username = `user-${randomUUID()}`;
-    for (let i = 0; i < 3; i++) await a.recordFailure(username);
-    await expect(b.retryAfter(username)).resolves.toBeGreaterThan(0);
+    for (let i = 0; i < 3; i++) await a.attempt(username);
+    await expect(b.attempt(username)).resolves.toBeGreaterThan(0);
     await b.forget(username);
-    await expect(a.retryAfter(username)).resolves.toBe(0);
     expect(await replicaA.exists(RedisKeys.loginFailuresByUsername(username))).toBe(0);
+    await expect(a.attempt(username)).resolves.toBe(0);
   });
 });

@@ -51,7 +51,7 @@ export class LimiterAuthFailureThrottle implements AuthFailureThrottle {
 }
 
 /** A key that has used up its allowance waits until its window ends. */
-export function waitOf(limiter: RateLimiterAbstract, res: RateLimiterRes | null): number {
+function waitOf(limiter: RateLimiterAbstract, res: RateLimiterRes | null): number {
   if (!res || res.consumedPoints < limiter.points || res.msBeforeNext <= 0) return 0;
   return res.msBeforeNext;
 }

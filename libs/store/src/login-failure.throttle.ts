@@ -1,8 +1,12 @@
 import type { LoginAppConfig } from '@app/config';
 import type Redis from 'ioredis';
-import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import {
+  RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+} from 'rate-limiter-flexible';
 import { RedisKeys } from './keys';
-import { waitOf } from './limiter-auth-failure.throttle';
 import { LoginFailureThrottle } from './login-failure.port';
 
 export type LoginFailureLimits = Pick<
@@ -20,7 +24,7 @@ export class LimiterLoginFailureThrottle implements LoginFailureThrottle {
 
   static create(redis: Redis | null, limits: LoginFailureLimits): LimiterLoginFailureThrottle {
     // keyPrefix '': every key is built in keys.ts. A fixed window: the count starts at the first
-    // failure and is forgotten when its window ends.
+    // attempt and is forgotten when its window ends.
     const options = {
       keyPrefix: '',
       duration: limits.failureWindowSeconds,
@@ -39,13 +43,15 @@ export class LimiterLoginFailureThrottle implements LoginFailureThrottle {
     );
   }
 
-  async retryAfter(username: string): Promise<number> {
-    return waitOf(this.limiter, await this.limiter.get(key(username)));
-  }
-
-  async recordFailure(username: string): Promise<void> {
-    // penalty() counts without refusing: refusing is retryAfter's job, before any check is made.
-    await this.limiter.penalty(key(username), 1);
+  async attempt(username: string): Promise<number> {
+    try {
+      await this.limiter.consume(key(username));
+      return 0;
+    } catch (refused) {
+      // rate-limiter-flexible rejects with the limiter's state when the points are used up.
+      if (refused instanceof RateLimiterRes) return Math.max(1, refused.msBeforeNext);
+      throw refused;
+    }
   }
 
   async forget(username: string): Promise<void> {

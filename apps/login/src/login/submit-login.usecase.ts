@@ -44,31 +44,22 @@ export class SubmitLogin {
     const password = req.form.get('password') ?? '';
     if (username === '' || password === '')
       return this.showAgain(req, reply, challenge, username, 'Enter your username and password.');
-    await this.refuseWhileThrottled(usernameKey(username));
+    await this.countAttempt(usernameKey(username));
     const subject = await this.verify(username, password);
-    if (subject === undefined) return this.refuse(req, reply, challenge, username);
+    if (subject === undefined) return this.showAgain(req, reply, challenge, username, REFUSED);
     await this.throttle.forget(usernameKey(username));
     await this.accept(req, reply, challenge, subject);
   }
 
-  private async refuseWhileThrottled(username: string): Promise<void> {
-    const wait = await this.throttle.retryAfter(username);
+  /** Counted before the check, atomically: guesses sent in parallel cannot slip past the limit. */
+  private async countAttempt(username: string): Promise<void> {
+    const wait = await this.throttle.attempt(username);
     if (wait > 0) throw new TooManyFailedLogins(wait);
   }
 
   private async verify(username: string, password: string): Promise<string | undefined> {
     if (username.length > MAX_USERNAME || password.length > MAX_PASSWORD) return undefined;
     return (await this.passwords.verify(username, password))?.subject;
-  }
-
-  private async refuse(
-    req: RequestContext,
-    reply: FastifyReply,
-    challenge: string,
-    username: string,
-  ) {
-    await this.throttle.recordFailure(usernameKey(username));
-    await this.showAgain(req, reply, challenge, username, REFUSED);
   }
 
   private async showAgain(
