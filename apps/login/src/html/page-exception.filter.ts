@@ -1,6 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { EventBusUnavailable } from '@app/events';
 import { InvalidRequest } from '@app/oauth';
+import { StoreUnavailable } from '@app/store';
 import { PageError } from '../login-app.errors';
 import { apiFailureStatus } from '../platform/login-api.error';
 import { sendPage } from './page.reply';
@@ -39,6 +41,13 @@ const UNAVAILABLE: Shown = {
   title: 'Sign-in is unavailable',
   text: 'The sign-in service could not answer. Try again in a moment.',
 };
+/** The in-process API could not reach its store or log: what the HTTP API answers 503 for. */
+const BUSY: Shown = {
+  status: 503,
+  title: 'Sign-in is unavailable',
+  text: 'The sign-in service cannot go on right now. Try again in a moment.',
+  headers: { 'retry-after': '1' },
+};
 const BROKEN: Shown = {
   status: 500,
   title: 'Something went wrong',
@@ -69,6 +78,10 @@ export class PageExceptionFilter implements ExceptionFilter {
   private shown(e: unknown): Shown {
     if (e instanceof PageError) return e;
     if (e instanceof InvalidRequest) return UNREADABLE;
+    if (e instanceof StoreUnavailable || e instanceof EventBusUnavailable) {
+      logger.warn(`a sign-in step was refused: ${describe(e)}`);
+      return BUSY;
+    }
     const api = apiFailureStatus(e);
     if (api === 404 || api === 410) return EXPIRED;
     if (api === 409) return ANSWERED;
