@@ -1,6 +1,12 @@
 import { ExecutionContext } from '@nestjs/common';
 import { AppConfig, ClientConfig, SIGN_IN_DEFAULTS } from '@app/config';
-import { ClientAuthenticator, ForbiddenClient, InvalidClient, OAuthRequest } from '@app/oauth';
+import {
+  ClientAuthenticator,
+  ForbiddenClient,
+  InvalidClient,
+  OAuthRequest,
+  TemporarilyUnavailable,
+} from '@app/oauth';
 import { LoginProviderGuard } from './login-provider.guard';
 
 const client = (loginProvider: boolean): ClientConfig => ({
@@ -52,8 +58,19 @@ describe('LoginProviderGuard', () => {
     await expect(refusal).rejects.toMatchObject({ status: 403, error: 'unauthorized_client' });
   });
 
-  it('passes the authenticator refusal on (401 invalid_client)', async () => {
-    authenticate.mockRejectedValue(new InvalidClient('client authentication failed', true));
-    await expect(sut.canActivate(context({}))).rejects.toMatchObject({ status: 401 });
+  it('passes the authenticator refusal on, challenging for Basic only', async () => {
+    authenticate.mockRejectedValue(new InvalidClient('client authentication is required'));
+    await expect(sut.canActivate(context({}))).rejects.toMatchObject({
+      status: 401,
+      error: 'invalid_client',
+      description: 'client authentication is required',
+      headers: { 'www-authenticate': 'Basic realm="oauth2"' },
+    });
+  });
+
+  it('passes other failures on as they are (429, 503)', async () => {
+    const busy = new TemporarilyUnavailable('busy');
+    authenticate.mockRejectedValue(busy);
+    await expect(sut.canActivate(context({}))).rejects.toBe(busy);
   });
 });
