@@ -400,11 +400,14 @@ describe('login/consent API', () => {
     it.each([
       ['malformed JSON', '{"subject":'],
       ['an empty body', ''],
+      ['a repeated member name (RFC 8259 section 4)', '{"subject":"alice","subject":"bob"}'],
     ])('refuses %s', async (_what, raw) => {
       const challenge = await challenges.create('login');
       const res = await call('acceptLogin', { challenge, rawBody: raw });
       expectError(res, 400, 'invalid_request');
-      expect(res.body.error_description).toBe('the body is not valid JSON');
+      expect(res.body.error_description).toBe(
+        'the body is not valid JSON (RFC 8259), or repeats a member name',
+      );
     });
 
     it('takes application/json with a charset', async () => {

@@ -41,8 +41,13 @@ describe('login/consent API request parameters', () => {
       expect(() => jsonBody(type, '{}')).toThrow('the body must be application/json');
     });
 
-    it.each(['', '{', '{"a":1,}', "{'a':1}", undefined])('refuses %p as JSON', (body) => {
-      expect(() => jsonBody('application/json', body)).toThrow('the body is not valid JSON');
-    });
+    it.each(['', '{', '{"a":1,}', "{'a':1}", '{"a":1,"a":1}', undefined])(
+      'refuses %p as JSON',
+      (body) => {
+        expect(() => jsonBody('application/json', body)).toThrow(
+          'the body is not valid JSON (RFC 8259), or repeats a member name',
+        );
+      },
+    );
   });
 });

@@ -9,6 +9,7 @@ import {
 import type { FastifyRequest } from 'fastify';
 import { FormParams, InvalidRequest } from '@app/oauth';
 import type { ChallengeKind } from '@app/store';
+import { parseStrictJson } from './strict-json';
 
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
 
@@ -37,9 +38,9 @@ export function jsonBody(contentType: string | undefined, body: unknown): unknow
   if (!JSON_TYPE.test(contentType ?? ''))
     throw new InvalidRequest('the body must be application/json');
   try {
-    return JSON.parse(typeof body === 'string' ? body : '') as unknown;
+    return parseStrictJson(typeof body === 'string' ? body : '');
   } catch {
-    throw new InvalidRequest('the body is not valid JSON');
+    throw new InvalidRequest('the body is not valid JSON (RFC 8259), or repeats a member name');
   }
 }
 
