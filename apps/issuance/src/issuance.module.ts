@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AccessTokenMinter } from './access-token.minter';
 import { DiscoveryController } from './discovery.controller';
+import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { GRANT_HANDLERS, GrantHandler } from './grants/grant-handler';
 import { IssueTokenUseCase } from './issue-token.usecase';
 import { KeyAnnouncer } from './key.announcer';
+import { GrantRevoker } from './sign-in/grant.revoker';
+import { IdTokenMinter } from './sign-in/id-token.minter';
 import { TokenController } from './token.controller';
 
 /** The issuance service's routes and use cases; infrastructure comes from PlatformModule. */
@@ -14,10 +17,13 @@ import { TokenController } from './token.controller';
     AccessTokenMinter,
     KeyAnnouncer,
     IssueTokenUseCase,
+    IdTokenMinter,
+    GrantRevoker,
     ClientCredentialsGrant,
+    AuthorizationCodeGrant,
     {
       provide: GRANT_HANDLERS,
-      inject: [ClientCredentialsGrant],
+      inject: [ClientCredentialsGrant, AuthorizationCodeGrant],
       useFactory: (...grants: GrantHandler[]) => grants,
     },
   ],
