@@ -9,15 +9,20 @@ import { KeyAnnouncer } from './key.announcer';
 import { GrantRevoker } from './sign-in/grant.revoker';
 import { IdTokenMinter } from './sign-in/id-token.minter';
 import { TokenController } from './token.controller';
+import { BearerErrorFilter } from './userinfo/bearer-error.filter';
+import { UserinfoController } from './userinfo/userinfo.controller';
+import { UserinfoUseCase } from './userinfo/userinfo.usecase';
 
 /** The issuance service's routes and use cases; infrastructure comes from PlatformModule. */
 @Module({
-  controllers: [TokenController, DiscoveryController],
+  controllers: [TokenController, DiscoveryController, UserinfoController],
   providers: [
     AccessTokenMinter,
     KeyAnnouncer,
     IssueTokenUseCase,
     IdTokenMinter,
+    UserinfoUseCase,
+    BearerErrorFilter,
     GrantRevoker,
     ClientCredentialsGrant,
     AuthorizationCodeGrant,
