@@ -61,7 +61,10 @@ export interface TokenRevokedV1 {
   readonly revoked_by: string;
 }
 
-/** Writer: revocation (refresh-token reuse, admin). Covers every token of the grant. */
+/**
+ * Writers: revocation (refresh-token reuse, admin), issuance (an authorization code presented
+ * twice: `code_replay`, RFC 6749 §4.1.2). Covers every token of the grant.
+ */
 export interface GrantRevokedV1 {
   readonly grant_id: string;
   readonly client_id: string;
