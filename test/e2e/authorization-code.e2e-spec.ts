@@ -9,12 +9,6 @@ import { ClientAuth, clientAuth, HttpResponse } from '../support/oauth-http';
 import { SeededCode, SeedOptions, seedSignIn } from '../support/sign-in-seed';
 import { StandaloneServer, startStandaloneServer } from '../support/standalone-server';
 
-const SALT = 'e2e-pairwise-salt-0123456789abcdefghij';
-const PAIRWISE = {
-  clientId: 'web-pairwise',
-  secret: 'pairwise-secret-0123456789abcdef',
-  redirectUri: 'https://app.pairwise.test.example/callback',
-};
 const PUBLIC_REDIRECT = 'http://127.0.0.1/callback';
 
 /**
@@ -29,24 +23,7 @@ describe('token endpoint: authorization_code', () => {
   const web = clientAuth.basic(SIGN_IN_CLIENTS.web);
 
   beforeAll(async () => {
-    sut = await startStandaloneServer(
-      { PAIRWISE_SALT: SALT },
-      {
-        extraClients: [
-          {
-            client_id: PAIRWISE.clientId,
-            client_secret: PAIRWISE.secret,
-            token_endpoint_auth_method: 'client_secret_post',
-            grant_types: ['authorization_code'],
-            redirect_uris: [PAIRWISE.redirectUri],
-            subject_type: 'pairwise',
-            id_token_signed_response_alg: 'ES256',
-            scope: 'openid profile email orders:read ledger:read',
-            resources: [RESOURCES.orders.identifier, RESOURCES.ledger.identifier],
-          },
-        ],
-      },
-    );
+    sut = await startStandaloneServer();
     oauth = new OAuthClient(sut.config.endpoints);
     jwks = createRemoteJWKSet(new URL(sut.config.endpoints.jwks));
   });
@@ -194,20 +171,27 @@ describe('token endpoint: authorization_code', () => {
 
   it('a pairwise client gets its pairwise sub (OIDC Core §8.1) in both tokens, and an opaque token per resource', async () => {
     const seeded = await seedSignIn(sut, {
-      clientId: PAIRWISE.clientId,
-      redirectUri: PAIRWISE.redirectUri,
+      clientId: SIGN_IN_CLIENTS.pairwise.clientId,
+      redirectUri: SIGN_IN_CLIENTS.pairwise.redirectUri,
       grant: {
         scopes: ['openid', 'email', 'orders:read', 'ledger:read'],
         resources: [RESOURCES.orders.identifier, RESOURCES.ledger.identifier],
       },
     });
-    const res = await redeem(seeded, clientAuth.post(PAIRWISE), {
+    const res = await redeem(seeded, clientAuth.post(SIGN_IN_CLIENTS.pairwise), {
       resource: RESOURCES.ledger.identifier,
     });
     expect(res.status).toBe(200);
     expect(res.body.scope).toBe('openid email ledger:read');
-    const sub = pairwiseSubject('app.pairwise.test.example', 'user-alice', SALT);
-    const { payload, protectedHeader } = await verifyIdToken(res.body.id_token, PAIRWISE.clientId);
+    const sub = pairwiseSubject(
+      SIGN_IN_CLIENTS.pairwise.sectorIdentifier,
+      'user-alice',
+      sut.config.signIn.pairwiseSalt,
+    );
+    const { payload, protectedHeader } = await verifyIdToken(
+      res.body.id_token,
+      SIGN_IN_CLIENTS.pairwise.clientId,
+    );
     expect(protectedHeader.alg).toBe('ES256');
     expect(payload).toMatchObject({
       sub,
@@ -258,7 +242,7 @@ describe('token endpoint: authorization_code', () => {
 
     it('another client’s code', async () => {
       const seeded = await seedWeb();
-      expectInvalidGrant(await redeem(seeded, clientAuth.post(PAIRWISE)));
+      expectInvalidGrant(await redeem(seeded, clientAuth.post(SIGN_IN_CLIENTS.pairwise)));
     });
 
     it('a redirect_uri that differs from the authorization request’s, even by a slash', async () => {
@@ -312,7 +296,7 @@ describe('token endpoint: authorization_code', () => {
   describe('a code redeemed twice (RFC 6749 §4.1.2)', () => {
     it.each([
       ['by its client', () => web],
-      ['by another client', () => clientAuth.post(PAIRWISE)],
+      ['by another client', () => clientAuth.post(SIGN_IN_CLIENTS.pairwise)],
     ])(
       '%s: invalid_grant, and every token of the first redemption is revoked at once',
       async (_c, auth) => {

@@ -6,13 +6,6 @@ import { clientAuth, HttpResponse, postForm, send } from '../support/oauth-http'
 import { SeedOptions, seedSignIn } from '../support/sign-in-seed';
 import { StandaloneServer, startStandaloneServer } from '../support/standalone-server';
 
-const SALT = 'e2e-pairwise-salt-0123456789abcdefghij';
-const PAIRWISE = {
-  clientId: 'web-pairwise',
-  secret: 'pairwise-secret-0123456789abcdef',
-  redirectUri: 'https://app.pairwise.test.example/callback',
-};
-
 /** GET|POST /oauth2/userinfo (OIDC Core §5.3) with RFC 6750 bearer tokens and errors. */
 describe('/oauth2/userinfo', () => {
   let sut: StandaloneServer;
@@ -21,22 +14,7 @@ describe('/oauth2/userinfo', () => {
   const web = clientAuth.basic(SIGN_IN_CLIENTS.web);
 
   beforeAll(async () => {
-    sut = await startStandaloneServer(
-      { PAIRWISE_SALT: SALT },
-      {
-        extraClients: [
-          {
-            client_id: PAIRWISE.clientId,
-            client_secret: PAIRWISE.secret,
-            token_endpoint_auth_method: 'client_secret_basic',
-            grant_types: ['authorization_code'],
-            redirect_uris: [PAIRWISE.redirectUri],
-            subject_type: 'pairwise',
-            scope: 'openid profile email',
-          },
-        ],
-      },
-    );
+    sut = await startStandaloneServer();
     oauth = new OAuthClient(sut.config.endpoints);
     userinfo = sut.config.endpoints.userinfo;
   });
@@ -134,11 +112,18 @@ describe('/oauth2/userinfo', () => {
 
   it('a pairwise client sees its pairwise sub, the ID token’s', async () => {
     const tokens = await signIn(
-      { clientId: PAIRWISE.clientId, redirectUri: PAIRWISE.redirectUri },
-      clientAuth.basic(PAIRWISE),
+      {
+        clientId: SIGN_IN_CLIENTS.pairwise.clientId,
+        redirectUri: SIGN_IN_CLIENTS.pairwise.redirectUri,
+      },
+      clientAuth.post(SIGN_IN_CLIENTS.pairwise),
     );
     const res = await get(tokens.access_token);
-    const sub = pairwiseSubject('app.pairwise.test.example', 'user-alice', SALT);
+    const sub = pairwiseSubject(
+      SIGN_IN_CLIENTS.pairwise.sectorIdentifier,
+      'user-alice',
+      sut.config.signIn.pairwiseSalt,
+    );
     expect(res.body.sub).toBe(sub);
     expect(decodeJwt(tokens.id_token).sub).toBe(sub);
   });
