@@ -17,6 +17,9 @@ export const PARAMETER_NAMES: ReadonlySet<string> = new Set([
   'code',
   'redirect_uri',
   'code_verifier',
+  // The login/consent API's query (libs/oauth login-consent.api.ts).
+  'login_challenge',
+  'consent_challenge',
 ]);
 
 /**
