@@ -8,6 +8,7 @@ import { IssueTokenUseCase } from './issue-token.usecase';
 import { KeyAnnouncer } from './key.announcer';
 import { GrantRevoker } from './sign-in/grant.revoker';
 import { IdTokenMinter } from './sign-in/id-token.minter';
+import { SigningKeysCheck } from './signing-keys.check';
 import { TokenController } from './token.controller';
 import { BearerErrorFilter } from './userinfo/bearer-error.filter';
 import { UserinfoController } from './userinfo/userinfo.controller';
@@ -19,6 +20,7 @@ import { UserinfoUseCase } from './userinfo/userinfo.usecase';
   providers: [
     AccessTokenMinter,
     KeyAnnouncer,
+    SigningKeysCheck,
     IssueTokenUseCase,
     IdTokenMinter,
     UserinfoUseCase,
