@@ -9,7 +9,7 @@ import {
   GrantStore,
 } from '@app/store';
 import { tokenDigest } from '@app/tokens';
-import { StandaloneServer } from './standalone-server';
+import type { INestApplicationContext } from '@nestjs/common';
 
 /** A code as the authorization endpoint hands it out, with what the client keeps beside it. */
 export interface SeededCode {
@@ -34,11 +34,14 @@ const random = () => randomBytes(32).toString('base64url');
 
 /**
  * Saves a grant and its code through the store ports of the booted server, exactly what the
- * authorization endpoint saves once consent is given (DESIGN flow step 4): the code is 256
+ * authorization endpoint saves once consent is given (any service's app: the stores are shared) (DESIGN flow step 4): the code is 256
  * random bits, stored by its SHA-256 digest, bound to the client, redirect URI, PKCE challenge,
  * nonce, grant and the sign-in.
  */
-export async function seedSignIn(server: StandaloneServer, o: SeedOptions): Promise<SeededCode> {
+export async function seedSignIn(
+  server: { readonly app: INestApplicationContext },
+  o: SeedOptions,
+): Promise<SeededCode> {
   const verifier = random();
   const grantId = `grant-${random().slice(0, 16)}`;
   const authTime = Math.floor(Date.now() / 1000) - 30;
