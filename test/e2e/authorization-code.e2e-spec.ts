@@ -294,6 +294,17 @@ describe('token endpoint: authorization_code', () => {
   });
 
   describe('a code redeemed twice (RFC 6749 §4.1.2)', () => {
+    it('at the same instant: one answer has tokens, every other is invalid_grant, and they are revoked', async () => {
+      const seeded = await seedWeb();
+      const answers = await Promise.all(Array.from({ length: 8 }, () => redeem(seeded)));
+      const issued = answers.filter((r) => r.status === 200);
+      expect(issued).toHaveLength(1);
+      for (const r of answers.filter((a) => a.status !== 200)) expectInvalidGrant(r);
+      await expect(introspect(issued[0]!.body.access_token)).resolves.toStrictEqual({
+        active: false,
+      });
+    });
+
     it.each([
       ['by its client', () => web],
       ['by another client', () => clientAuth.post(SIGN_IN_CLIENTS.pairwise)],
