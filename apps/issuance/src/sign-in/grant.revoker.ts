@@ -6,6 +6,9 @@ import { REVOCATION_STORE, RevocationStore, StoreUnavailable } from '@app/store'
 /** Why issuance revokes a grant on its own (the `reason` of `grant.revoked`). */
 export type GrantRevocationReason = 'code_replay';
 
+/** Seconds a revocation outlives the tokens it covers: replicas' clocks and racing requests. */
+const RACE_MARGIN_SECONDS = 60;
+
 /**
  * Revokes every token of a grant at once (DESIGN "Revocation that is felt at once"): the
  * `grant.revoked` event is acknowledged by the log first, then the revocation store is written,
@@ -23,10 +26,11 @@ export class GrantRevoker {
   ) {}
 
   async revoke(clientId: string, grantId: string, reason: GrantRevocationReason): Promise<void> {
-    // Every access token of the grant was issued before now and lives at most maxTokenTtl (the
-    // longest lifetime of any resource's token and of the /userinfo token): the revocation is
-    // kept until the last one it can cover has expired, and not longer.
-    const exp = Math.floor(Date.now() / 1000) + this.config.maxTokenTtl;
+    // Every access token of the grant lives at most maxTokenTtl (the longest lifetime of any
+    // resource's token and of the /userinfo token) and was issued before now, or a moment later
+    // by a redemption racing this one on another replica (whose clock may differ): the
+    // revocation is kept until the last one it can cover has expired, with that margin.
+    const exp = Math.floor(Date.now() / 1000) + this.config.maxTokenTtl + RACE_MARGIN_SECONDS;
     const event = this.events.create('grant.revoked', grantId, grantId, {
       grant_id: grantId,
       client_id: clientId,
