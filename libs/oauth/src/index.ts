@@ -19,3 +19,4 @@ export * from './metadata';
 export * from './oauth.module';
 export * from './login-consent/login-consent.api';
 export * from './http/error-description';
+export * from './pkce/pkce';
