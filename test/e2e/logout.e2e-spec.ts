@@ -92,9 +92,34 @@ describe('logout endpoint', () => {
     expect(res.location).toBe(web.postLogoutRedirectUri);
   });
 
-  it('accepts client_id instead of a hint for the redirect URI', async () => {
+  it('asks before signing out when no id_token_hint says the client asked (logout CSRF)', async () => {
     const { browser } = await signedIn();
-    const res = await logout(browser, {
+    const { result: page, events } = await eventsDuring(sut, () =>
+      logout(browser, {
+        client_id: web.clientId,
+        post_logout_redirect_uri: web.postLogoutRedirectUri,
+        state: 's<1>',
+      }),
+    );
+    expect(page.status).toBe(200);
+    expect(events).toEqual([]);
+    expect(await stillSignedIn(browser)).toBe(true);
+    expect(page.text).toContain(`<form method="post" action="${sut.config.endpoints.endSession}">`);
+    expect(page.text).toContain('name="state" value="s&lt;1&gt;"');
+    expect(page.headers.get('content-security-policy')).toContain(`form-action ${sut.url}`);
+
+    // The user's click posts the form back.
+    const res = await browser.post(sut.config.endpoints.endSession, {
+      client_id: web.clientId,
+      post_logout_redirect_uri: web.postLogoutRedirectUri,
+      state: 's<1>',
+    });
+    expect(res.location).toBe(`${web.postLogoutRedirectUri}?state=s%3C1%3E`);
+    expect(await stillSignedIn(browser)).toBe(false);
+  });
+
+  it('needs no confirmation without a session', async () => {
+    const res = await logout(new TestBrowser(), {
       client_id: web.clientId,
       post_logout_redirect_uri: web.postLogoutRedirectUri,
     });

@@ -12,6 +12,8 @@ export interface LogoutRequest {
   readonly state?: string;
   /** The session the hint's ID token was issued in, when it names one. */
   readonly sid?: string;
+  /** A valid `id_token_hint` came with the request: the relying party asks, not a stray link. */
+  readonly hinted: boolean;
 }
 
 /**
@@ -45,5 +47,6 @@ export async function checkLogoutRequest(
     ...(redirect === undefined ? {} : { postLogoutRedirectUri: redirect }),
     ...(state === undefined ? {} : { state }),
     ...(hint?.sid === undefined ? {} : { sid: hint.sid }),
+    hinted: hint !== undefined,
   };
 }

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_BUS, EVENT_FACTORY, EventBus, EventFactory } from '@app/events';
 import { ClientRegistry } from '@app/registry';
-import { BROWSER_SESSION_STORE, BrowserSessionStore } from '@app/store';
+import { BROWSER_SESSION_STORE, BrowserSession, BrowserSessionStore } from '@app/store';
+import { APP_CONFIG, AppConfig } from '@app/config';
 import { IdTokenHintVerifier } from '@app/tokens';
 import { BrowserCookies } from '../front-channel/browser-cookies';
 import { errorPage } from '../front-channel/error-page';
@@ -12,6 +13,7 @@ import {
   frontChannelRequest,
 } from '../front-channel/front-channel-request';
 import { htmlPage } from '../front-channel/html';
+import { logoutConfirmation } from './logout-confirmation.page';
 import { checkLogoutRequest, LogoutRequest } from './logout-request';
 
 /**
@@ -23,6 +25,7 @@ import { checkLogoutRequest, LogoutRequest } from './logout-request';
 @Injectable()
 export class LogoutUseCase {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly registry: ClientRegistry,
     private readonly hints: IdTokenHintVerifier,
     @Inject(BROWSER_SESSION_STORE) private readonly sessions: BrowserSessionStore,
@@ -35,7 +38,13 @@ export class LogoutUseCase {
     try {
       const { req, params } = frontChannelRequest(http);
       const logout = await checkLogoutRequest(this.registry, this.hints, params);
-      const kept = await this.endSession(req.cookies, logout);
+      const found = await this.sessionOf(req.cookies);
+      // RP-Initiated Logout §2: without an id_token_hint the OP should ask the user, or any page
+      // could sign them out with a link. The confirmation posts back: a SameSite=Lax session
+      // cookie comes with a same-site POST only, so no other site can submit it for them.
+      if (found !== null && !logout.hinted && req.method !== 'POST')
+        return logoutConfirmation(this.config.endpoints.endSession, logout);
+      const kept = await this.endSession(found, logout);
       return this.signedOut(logout, kept ? [] : [this.cookies.cleared(this.cookies.sessionName)]);
     } catch (e) {
       const error = asOAuthError(e);
@@ -43,11 +52,19 @@ export class LogoutUseCase {
     }
   }
 
-  /** Whether the browser's session was kept: the hint names another session. */
-  private async endSession(jar: ReadonlyMap<string, string>, logout: LogoutRequest) {
+  private async sessionOf(jar: ReadonlyMap<string, string>) {
     const digest = this.cookies.digestOf(jar, this.cookies.sessionName);
     const session = digest === undefined ? null : await this.sessions.find(digest);
-    if (session === null) return false;
+    return session === null ? null : { digest: digest!, session };
+  }
+
+  /** Whether the browser's session was kept: the hint names another session. */
+  private async endSession(
+    found: { digest: string; session: BrowserSession } | null,
+    logout: LogoutRequest,
+  ): Promise<boolean> {
+    if (found === null) return false;
+    const { digest, session } = found;
     // An ID token of another session names someone else's sign-in: this browser's stays.
     if (logout.sid !== undefined && logout.sid !== session.sid) return true;
     await this.bus.publish(
@@ -58,7 +75,7 @@ export class LogoutUseCase {
         ...(logout.client === undefined ? {} : { client_id: logout.client.clientId }),
       }),
     );
-    await this.sessions.delete(digest!);
+    await this.sessions.delete(digest);
     return false;
   }
 
