@@ -1,6 +1,5 @@
 import { Controller, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { FormParams, RequestContext } from '@app/oauth';
 import { PushAuthorizationRequestUseCase } from './push-authorization-request.usecase';
 
 /** RFC 9126 §2.2: `201 Created`, never cached. Failures: the global OAuth error filter. */
@@ -10,8 +9,7 @@ export class ParController {
 
   @Post('par')
   async par(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const form = FormParams.parse(req.headers['content-type'], req.body);
-    const body = await this.push.execute(new RequestContext(req, form));
+    const body = await this.push.execute(req);
     reply.code(201).header('cache-control', 'no-store').header('pragma', 'no-cache').send(body);
   }
 }

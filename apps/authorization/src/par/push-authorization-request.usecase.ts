@@ -5,14 +5,16 @@ import {
   ClientAuthEndpoint,
   ClientAuthenticator,
   ENDPOINT_AUTH_METHODS,
+  FormParams,
   InvalidRequest,
-  OAuthRequest,
+  RequestContext,
 } from '@app/oauth';
 import { ClientRegistry } from '@app/registry';
 import { AUTHORIZATION_REQUEST_STORE, AuthorizationRequestStore } from '@app/store';
 import { checkRedirectUri } from '../authorize/checks/check-redirect-uri';
 import { REQUEST_URI_PREFIX } from '../authorize/checks/check-request-uri';
 import { validateAuthorizationRequest } from '../authorize/validate-authorization-request';
+import { FrontChannelHttpRequest } from '../front-channel/front-channel-request';
 
 /** RFC 9126 §2.2: the created response. */
 export interface PushedAuthorizationResponse {
@@ -44,7 +46,8 @@ export class PushAuthorizationRequestUseCase {
     };
   }
 
-  async execute(req: OAuthRequest): Promise<PushedAuthorizationResponse> {
+  async execute(http: FrontChannelHttpRequest): Promise<PushedAuthorizationResponse> {
+    const req = new RequestContext(http, FormParams.parse(http.headers['content-type'], http.body));
     const client = await this.authenticator.authenticate(req, this.clientAuth);
     const form = req.form;
     // RFC 9126 §2.1: a pushed request cannot itself point at another pushed request.
