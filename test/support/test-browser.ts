@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { s256Challenge } from '@app/oauth';
 
 /** One answer, as a browser sees it before following anything. */
 export interface BrowserResponse {
@@ -57,7 +58,7 @@ export class TestBrowser {
 /** RFC 7636 §4.1–4.2: a verifier and its S256 challenge. */
 export function pkcePair(): { verifier: string; challenge: string } {
   const verifier = randomBytes(32).toString('base64url');
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+  return { verifier, challenge: s256Challenge(verifier) };
 }
 
 /** The query parameters of a redirect's Location. */

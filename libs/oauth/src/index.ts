@@ -20,3 +20,4 @@ export * from './oauth.module';
 export * from './login-consent/login-consent.api';
 export * from './http/error-description';
 export * from './pkce/pkce';
+export * from './resource/allowed-resource';

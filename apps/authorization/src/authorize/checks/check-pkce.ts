@@ -1,8 +1,5 @@
-import { FormParams, InvalidRequest } from '@app/oauth';
+import { FormParams, InvalidRequest, isS256Challenge } from '@app/oauth';
 import { bounded } from './parameter';
-
-/** RFC 7636 §4.2: BASE64URL(SHA-256(verifier)) is always 43 characters. */
-const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 
 export interface PkceChallenge {
   readonly codeChallenge: string;
@@ -22,7 +19,8 @@ export function checkPkce(params: FormParams): PkceChallenge {
     throw new InvalidRequest('the code_challenge_method parameter is required and must be S256');
   if (method !== 'S256')
     throw new InvalidRequest('the code_challenge_method must be S256; plain is not allowed');
-  if (!S256_CHALLENGE.test(codeChallenge))
+  // RFC 7636 §4.2: BASE64URL(SHA-256(verifier)) is always 43 characters.
+  if (!isS256Challenge(codeChallenge))
     throw new InvalidRequest('the code_challenge must be 43 base64url characters (S256)');
   return { codeChallenge, codeChallengeMethod: 'S256' };
 }

@@ -1,5 +1,5 @@
 import { ClientConfig } from '@app/config';
-import { FormParams, InvalidRequest, InvalidTarget } from '@app/oauth';
+import { allowedResource, FormParams, InvalidRequest } from '@app/oauth';
 import { ClientRegistry } from '@app/registry';
 import { PARAMETER_LIMITS } from './parameter';
 
@@ -8,7 +8,7 @@ const MAX_RESOURCES = 10;
 
 /**
  * RFC 8707 §2: each `resource` is an absolute URI without a fragment, known, and allowed for the
- * client (as the client_credentials grant resolves it). The authorization request may name
+ * client (`allowedResource`, the token endpoint's rule). The authorization request may name
  * several: the consent covers them all, and the token endpoint issues one token per resource.
  */
 export function checkResource(
@@ -21,10 +21,7 @@ export function checkResource(
   for (const resource of requested) {
     if (resource.length > PARAMETER_LIMITS.resource)
       throw new InvalidRequest('the resource parameter is too long');
-    if (registry.resource(resource) && client.resources.includes(resource)) continue;
-    if (!URL.canParse(resource) || resource.includes('#'))
-      throw new InvalidTarget('resource must be an absolute URI without a fragment');
-    throw new InvalidTarget('the resource is unknown or not allowed for this client');
+    allowedResource(registry, client, resource);
   }
   return requested;
 }
