@@ -275,6 +275,21 @@ describe('authorization endpoint: the sign-in flow', () => {
     });
   });
 
+  it('asks for consent again when the last one was given without remember', async () => {
+    const browser = new TestBrowser();
+    const start = await browser.get(authorizeUrl());
+    const consent = await browser.get(
+      await answers.acceptLogin(answers.challengeOf(start, 'login'), 'bob'),
+    );
+    const id = answers.challengeOf(consent, 'consent');
+    await browser.get(await answers.acceptConsent(id, ['openid', 'email'], [], false));
+    const again = await browser.get(authorizeUrl({ prompt: 'none' }));
+    const res = await browser.get(
+      await answers.acceptLogin(answers.challengeOf(again, 'login'), 'bob'),
+    );
+    expect(queryOf(res.location)).toMatchObject({ error: 'consent_required', iss: sut.url });
+  });
+
   it('marks consent skippable for a skip_consent client', async () => {
     const browser = new TestBrowser();
     const start = await browser.get(

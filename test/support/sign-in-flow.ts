@@ -59,6 +59,7 @@ export class ChallengeAnswerer {
     id: string,
     scopes: readonly string[],
     resources?: readonly string[],
+    remember = true,
   ): Promise<string> {
     const requested = (await this.store.find('consent', id))?.challenge.resources ?? [];
     return this.answer('consent', id, {
@@ -67,8 +68,8 @@ export class ChallengeAnswerer {
       resources: resources ?? requested,
       idTokenClaims: { email: 'alice@test.example' },
       userinfoClaims: { email: 'alice@test.example' },
-      remember: true,
-      rememberFor: 0,
+      remember,
+      rememberFor: 3600,
     });
   }
 

@@ -46,6 +46,7 @@ export class GrantRecorder {
       idTokenClaims: consent.idTokenClaims,
       userinfoClaims: consent.userinfoClaims,
       createdAt: now,
+      ...(consent.remember ? { rememberedUntil: now + this.rememberFor(consent) * 1000 } : {}),
     };
     await this.bus.publish(
       this.events.create('grant.created', grant.grantId, grant.grantId, {
@@ -62,5 +63,11 @@ export class GrantRecorder {
     );
     await this.grants.save(grant, now + this.config.signIn.sessionMaxTtl * 1000);
     return grant;
+  }
+
+  /** Seconds; never past the grant's own life (SESSION_MAX_TTL_SECONDS), 0 meaning that cap. */
+  private rememberFor(consent: ConsentAcceptance): number {
+    const cap = this.config.signIn.sessionMaxTtl;
+    return consent.rememberFor > 0 ? Math.min(consent.rememberFor, cap) : cap;
   }
 }

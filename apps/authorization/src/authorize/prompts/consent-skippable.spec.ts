@@ -9,11 +9,21 @@ const request = (over: Partial<PendingAuthorizationRequest> = {}) =>
     resources: ['https://orders.example'],
     ...over,
   }) as unknown as PendingAuthorizationRequest;
-const grant = (scopes: string[], resources: string[]) =>
-  ({ scopes, resources }) as unknown as GrantRecord;
+const NOW = 1_800_000_000_000;
+/** `remembered`: null for a consent given without `remember`. */
+const grant = (scopes: string[], resources: string[], remembered: number | null = NOW + 1) =>
+  ({
+    scopes,
+    resources,
+    ...(remembered === null ? {} : { rememberedUntil: remembered }),
+  }) as unknown as GrantRecord;
 
 describe('consentSkippable', () => {
-  const sut = consentSkippable;
+  const sut = (
+    c: Parameters<typeof consentSkippable>[0],
+    r: PendingAuthorizationRequest,
+    g: GrantRecord[],
+  ) => consentSkippable(c, r, g, NOW);
   const client = signInClient();
 
   it('is skippable for a first-party client', () => {
@@ -29,6 +39,14 @@ describe('consentSkippable', () => {
     ['there is no grant', []],
     ['no grant covers every scope', [grant(['openid'], ['https://orders.example'])]],
     ['no grant covers the resource', [grant(['openid', 'email'], [])]],
+    [
+      'the covering grant was not remembered',
+      [grant(['openid', 'email'], ['https://orders.example'], null)],
+    ],
+    [
+      'the covering grant is remembered no longer',
+      [grant(['openid', 'email'], ['https://orders.example'], NOW)],
+    ],
   ])('is not when %s', (_case, grants) => {
     expect(sut(client, request(), grants)).toBe(false);
   });

@@ -58,7 +58,7 @@ export class AfterLoginStep implements AuthorizeStep<ResumedFlow> {
     if (answer.kind !== 'login') throw new ServerError('a login challenge had a consent answer');
     const { session, cookie } = await this.sessions.start(req.cookies, challenge, answer);
     const grants = await this.grants.findBySubject(session.subject, client.clientId);
-    const skip = consentSkippable(client, request, grants);
+    const skip = consentSkippable(client, request, grants, Date.now());
     if (request.prompt.includes('none') && !skip) {
       await this.requests.take('pending', challenge.requestId);
       const denial = {
