@@ -191,6 +191,37 @@ export function describeRefreshTokenContract(
       await expect(sut.issue(record, unique('rt'), deadlines(now), now)).resolves.toBe(false);
     });
 
+    it('applies an issue again without effect: a newer live token stays live', async () => {
+      const { record, digest, now } = await issued();
+      await expect(sut.issue(record, digest, deadlines(now), now)).resolves.toBe(true);
+      const n = next(now);
+      await sut.rotate(digest, n, now + 1, 0);
+      // The projector re-applying the first token's event, or the rotation's own event.
+      await expect(sut.issue(record, digest, deadlines(now), now + 2)).resolves.toBe(false);
+      await expect(sut.issue(record, n.digest, deadlines(now), now + 2)).resolves.toBe(true);
+      await expect(liveAmong([digest, n.digest], now + 3)).resolves.toEqual([n.digest]);
+      await expect(sut.rotate(n.digest, next(now), now + 4, 0)).resolves.toMatchObject({
+        outcome: 'rotated',
+      });
+    });
+
+    it('rebuilds a family from its issues in log order, each at its own time', async () => {
+      const record = family();
+      const now = Date.now();
+      const [t1, t2, t3] = [unique('rt'), unique('rt'), unique('rt')];
+      for (const [i, d] of [t1, t2, t3].entries())
+        await sut.issue(record, d, deadlines(now + i * 1000), now + i * 1000);
+      await expect(liveAmong([t1, t2, t3], now + 2001)).resolves.toEqual([t3]);
+      // t2 was retired at t3's issue: within a 5 s grace it is exchanged, t1 is past it.
+      await expect(sut.rotate(t2, next(now), now + 3000, 5_000)).resolves.toMatchObject({
+        outcome: 'reused-within-grace',
+      });
+      await expect(sut.rotate(t1, next(now), now + 7000, 5_000)).resolves.toEqual({
+        outcome: 'reuse',
+        record,
+      });
+    });
+
     it('knows nothing of a digest it never issued', async () => {
       const now = Date.now();
       await expect(sut.find(unique('rt'), now)).resolves.toBeNull();

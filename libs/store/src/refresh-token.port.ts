@@ -64,6 +64,9 @@ export interface RefreshTokenStore {
   /**
    * Makes `digest` the family's live token (retiring any live one). False when the family was
    * revoked (a revocation that raced the issue wins) or the deadline is past: hand nothing out.
+   * Idempotent: a digest the store already knows is left as it is (true when it is the live
+   * one), so the projector may re-apply any `token.issued` without retiring a newer token, and
+   * rebuilds a family by applying its events in log order with `now` = each event's `iat`.
    */
   issue(
     record: RefreshTokenRecord,

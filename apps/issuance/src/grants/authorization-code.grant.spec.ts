@@ -7,6 +7,8 @@ import { ClientRegistry } from '@app/registry';
 import {
   AuthorizationCodeRecord,
   MemoryAuthorizationCodeStore,
+  MemoryGrantStore,
+  MemoryRefreshTokenStore,
   MemoryRevocationStore,
   MemoryTokenStore,
   StoreUnavailable,
@@ -22,6 +24,7 @@ import {
 import { AccessTokenMinter } from '../access-token.minter';
 import { GrantRevoker } from '../sign-in/grant.revoker';
 import { IdTokenMinter } from '../sign-in/id-token.minter';
+import { RefreshTokenMinter } from '../sign-in/refresh-token.minter';
 import { AuthorizationCodeGrant } from './authorization-code.grant';
 
 const ISSUER = 'https://as.example.com';
@@ -104,6 +107,8 @@ describe('AuthorizationCodeGrant', () => {
   let bus: MemoryEventBus;
   let revocations: MemoryRevocationStore;
   let tokens: MemoryTokenStore;
+  let refreshStore: MemoryRefreshTokenStore;
+  let grants: MemoryGrantStore;
   let sut: AuthorizationCodeGrant;
 
   beforeAll(async () => {
@@ -129,8 +134,20 @@ describe('AuthorizationCodeGrant', () => {
       events,
     );
     const idTokens = new IdTokenMinter(config, new IdTokenFormat(keys, ISSUER), bus, events);
-    const revoker = new GrantRevoker(config, revocations, bus, events);
-    sut = new AuthorizationCodeGrant(config, registry, codes, revoker, accessTokens, idTokens);
+    refreshStore = new MemoryRefreshTokenStore();
+    grants = new MemoryGrantStore();
+    const revoker = new GrantRevoker(config, registry, revocations, refreshStore, bus, events);
+    const refreshTokens = new RefreshTokenMinter(config, refreshStore, bus, events);
+    sut = new AuthorizationCodeGrant(
+      config,
+      registry,
+      codes,
+      revoker,
+      accessTokens,
+      idTokens,
+      refreshTokens,
+      grants,
+    );
   });
 
   /** Saves a code bound to `record` and returns the code itself (only its digest is kept). */

@@ -35,6 +35,8 @@ export class MemoryRefreshTokenStore implements RefreshTokenStore {
     now: number,
   ): Promise<boolean> {
     const existing = this.families.get(record.grantId);
+    if (this.tokens.get(digest) !== undefined || existing?.current === digest)
+      return existing?.current === digest && !existing.revoked;
     if (existing?.revoked || deadlines.absoluteExpiresAt <= now) return false;
     const absoluteUntil = existing?.absoluteUntil ?? deadlines.absoluteExpiresAt;
     const family: Family = existing ?? {

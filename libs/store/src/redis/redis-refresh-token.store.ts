@@ -15,9 +15,16 @@ import { guarded } from './redis-guard';
 // never changes, so reading it first needs no atomicity; it lives as long as the family.
 // `recent` is a JSON list of [digest, retiredAt] within the longest grace (ARGV maxGraceMs).
 
-/** KEYS: family. ARGV: record, digest, idleUntil, absoluteUntil, now, maxGraceMs. */
+/**
+ * KEYS: family. ARGV: record, digest, idleUntil, absoluteUntil, now, maxGraceMs, known (1 when
+ * the digest's index exists). A known digest is left as it is: 1 when it is the live one.
+ */
 const ISSUE = `
 local f = redis.call('HMGET', KEYS[1], 'revoked', 'current', 'absoluteUntil', 'recent')
+if ARGV[7] == '1' or f[2] == ARGV[2] then
+  if f[2] == ARGV[2] and not f[1] then return 1 end
+  return 0
+end
 if f[1] then return 0 end
 local now = tonumber(ARGV[5])
 local absolute = tonumber(f[3] or ARGV[4])
@@ -100,7 +107,9 @@ export class RedisRefreshTokenStore implements RefreshTokenStore {
     const { absoluteExpiresAt: absolute, idleExpiresAt: idle } = deadlines;
     if (absolute <= now) return false;
     const family = RedisKeys.refreshFamily(record.grantId);
-    const args = [JSON.stringify(record), digest, idle, absolute, now, MAX_GRACE_MS];
+    // Written once and never changed: when present, this digest was applied before.
+    const known = (await guarded(this.redis.exists(RedisKeys.refreshToken(digest)))) === 1;
+    const args = [JSON.stringify(record), digest, idle, absolute, now, MAX_GRACE_MS, known ? 1 : 0];
     const issued = await guarded(this.redis.eval(ISSUE, 1, family, ...args));
     // The index is written only once the family names the token: nobody holds it before.
     if (issued === 1) await this.index(digest, record.grantId, absolute);

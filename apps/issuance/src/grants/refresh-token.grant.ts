@@ -1,0 +1,155 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig, ClientConfig, REFRESH_TOKEN } from '@app/config';
+import { InvalidGrant, OAuthRequest } from '@app/oauth';
+import { ClientRegistry } from '@app/registry';
+import {
+  GRANT_STORE,
+  GrantRecord,
+  GrantStore,
+  REFRESH_TOKEN_STORE,
+  RefreshRotation,
+  RefreshTokenRecord,
+  RefreshTokenStore,
+  REVOCATION_STORE,
+  RevocationStore,
+} from '@app/store';
+import { OpaqueTokenFormat, tokenDigest } from '@app/tokens';
+import { AccessTokenMinter } from '../access-token.minter';
+import { codeAudience } from '../sign-in/code-audience';
+import { GrantRevoker } from '../sign-in/grant.revoker';
+import { IdTokenMinter } from '../sign-in/id-token.minter';
+import { RefreshTokenMinter } from '../sign-in/refresh-token.minter';
+import { absoluteDeadline, idleDeadline } from '../sign-in/refresh-token.policy';
+import { refreshScopes } from '../sign-in/refresh-scope';
+import { GrantHandler, TokenResponse } from './grant-handler';
+
+const UNKNOWN_TOKEN = 'the refresh token is invalid, expired or revoked';
+
+/** A presented refresh token that may be exchanged, and what it belongs to. */
+interface Presented {
+  readonly digest: string;
+  readonly family: RefreshTokenRecord;
+  readonly grant: GrantRecord;
+}
+
+/**
+ * RFC 6749 §6 with RFC 9700 §4.14.2 (rotation, reuse detection), RFC 8707 §2.2 (`resource`)
+ * and OIDC Core §12 (a new ID token). Every use retires the presented token and answers a new
+ * one, in one atomic step of the store; a retired token presented again past the client's
+ * grace revokes the whole grant.
+ */
+@Injectable()
+export class RefreshTokenGrant implements GrantHandler {
+  readonly grantType = REFRESH_TOKEN;
+  readonly parameters = {
+    refresh_token: 'required',
+    scope: 'optional',
+    resource: 'optional',
+  } as const;
+  /** RFC 6749 §6: a public client names itself with client_id; rotation guards its tokens. */
+  readonly publicClients = true;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly registry: ClientRegistry,
+    @Inject(REFRESH_TOKEN_STORE) private readonly store: RefreshTokenStore,
+    @Inject(GRANT_STORE) private readonly grants: GrantStore,
+    @Inject(REVOCATION_STORE) private readonly revocations: RevocationStore,
+    private readonly revoker: GrantRevoker,
+    private readonly accessTokens: AccessTokenMinter,
+    private readonly idTokens: IdTokenMinter,
+    private readonly refreshTokens: RefreshTokenMinter,
+  ) {}
+
+  async handle(client: ClientConfig, req: OAuthRequest): Promise<TokenResponse> {
+    const presented = await this.presented(client, req.form.require('refresh_token'));
+    const scopes = refreshScopes(presented.family.scopes, req.form);
+    const audience = codeAudience(
+      this.config,
+      this.registry,
+      { scopes, resources: presented.grant.resources },
+      req.form,
+    );
+    const { next, expiresAt } = await this.rotate(client, presented);
+    const { family, grant } = presented;
+    const authentication = { authTime: grant.authTime, acr: grant.acr, amr: grant.amr };
+    await this.refreshTokens.record(
+      {
+        family,
+        grantType: this.grantType,
+        authentication,
+        absoluteExpiresAt: absoluteDeadline(client, grant.createdAt),
+        expiresAt,
+      },
+      next.digest,
+    );
+    // TODO(issue 11, admin): `await this.grants.touch(grant.grantId, Date.now())` once
+    // GrantStore.touch lands on main: the grant's last use, for the "connected apps" listing.
+    const answer = await this.accessTokens.mint({
+      client,
+      resource: audience.resource,
+      scopes: audience.scopes,
+      grantType: this.grantType,
+      subject: family.subject,
+      grantId: grant.grantId,
+      authentication,
+    });
+    const withRefresh = { ...answer, refresh_token: next.token };
+    // OIDC Core §12.2: same sub, iss, aud; new iat; auth_time unchanged; no nonce.
+    if (!family.scopes.includes('openid')) return withRefresh;
+    const idToken = await this.idTokens.mint({
+      client,
+      sub: family.subject,
+      source: { ...grant, scopes: family.scopes },
+      accessToken: answer.access_token,
+      grantType: this.grantType,
+    });
+    return { ...withRefresh, id_token: idToken };
+  }
+
+  /**
+   * RFC 6749 §6: the token must have been issued to this client (a token of another client is
+   * refused without touching it), its grant still known and not revoked by client or subject.
+   * Anything but a refresh token (an access token, an ID token, a code) is unknown here.
+   */
+  private async presented(client: ClientConfig, token: string): Promise<Presented> {
+    if (OpaqueTokenFormat.kindOf(token) !== 'rt') throw new InvalidGrant(UNKNOWN_TOKEN);
+    const digest = tokenDigest(token);
+    const state = await this.store.find(digest, Date.now());
+    if (state === null || state.record.clientId !== client.clientId)
+      throw new InvalidGrant(UNKNOWN_TOKEN);
+    const grant = await this.grants.find(state.record.grantId);
+    if (grant === null) throw new InvalidGrant(UNKNOWN_TOKEN);
+    const revoked = await this.revocations.isRevoked({
+      clientId: client.clientId,
+      jti: digest,
+      grantId: grant.grantId,
+      iat: Math.floor(grant.createdAt / 1000),
+    });
+    if (revoked) throw new InvalidGrant(UNKNOWN_TOKEN);
+    return { digest, family: state.record, grant };
+  }
+
+  /** The atomic step; a reuse past the grace revokes every token of the grant before refusing. */
+  private async rotate(client: ClientConfig, p: Presented) {
+    const next = OpaqueTokenFormat.mint('rt');
+    const now = Date.now();
+    const rotation: RefreshRotation = await this.store.rotate(
+      p.digest,
+      { digest: next.digest, idleExpiresAt: idleDeadline(client, now) },
+      now,
+      client.refreshToken.reuseGraceSeconds * 1000,
+    );
+    switch (rotation.outcome) {
+      case 'rotated':
+      case 'reused-within-grace':
+        return { next, expiresAt: rotation.expiresAt };
+      case 'reuse':
+        await this.revoker.revoke(client.clientId, p.grant.grantId, 'refresh_token_reuse');
+        throw new InvalidGrant(UNKNOWN_TOKEN);
+      case 'expired':
+      case 'unknown':
+        throw new InvalidGrant(UNKNOWN_TOKEN);
+    }
+  }
+}
