@@ -7,7 +7,7 @@ import { RefreshTokenGrant } from './grants/refresh-token.grant';
 import { GRANT_HANDLERS, GrantHandler } from './grants/grant-handler';
 import { IssueTokenUseCase } from './issue-token.usecase';
 import { KeyAnnouncer } from './key.announcer';
-import { GrantRevoker } from './sign-in/grant.revoker';
+
 import { IdTokenMinter } from './sign-in/id-token.minter';
 import { RefreshTokenMinter } from './sign-in/refresh-token.minter';
 import { SigningKeysCheck } from './signing-keys.check';
@@ -27,7 +27,6 @@ import { UserinfoUseCase } from './userinfo/userinfo.usecase';
     IdTokenMinter,
     UserinfoUseCase,
     BearerErrorFilter,
-    GrantRevoker,
     RefreshTokenMinter,
     ClientCredentialsGrant,
     AuthorizationCodeGrant,

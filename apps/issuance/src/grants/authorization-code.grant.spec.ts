@@ -22,7 +22,7 @@ import {
   tokenHash,
 } from '@app/tokens';
 import { AccessTokenMinter } from '../access-token.minter';
-import { GrantRevoker } from '../sign-in/grant.revoker';
+import { GrantRevoker } from '@app/platform';
 import { IdTokenMinter } from '../sign-in/id-token.minter';
 import { RefreshTokenMinter } from '../sign-in/refresh-token.minter';
 import { AuthorizationCodeGrant } from './authorization-code.grant';

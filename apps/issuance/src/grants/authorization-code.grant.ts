@@ -13,7 +13,7 @@ import { tokenDigest } from '@app/tokens';
 import { AccessTokenMinter } from '../access-token.minter';
 import { clientSubject } from '../sign-in/client-subject';
 import { codeAudience } from '../sign-in/code-audience';
-import { GrantRevoker } from '../sign-in/grant.revoker';
+import { GrantRevoker } from '@app/platform';
 import { IdTokenMinter } from '../sign-in/id-token.minter';
 import { RefreshTokenMinter } from '../sign-in/refresh-token.minter';
 import {

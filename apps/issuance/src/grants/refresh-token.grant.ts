@@ -3,20 +3,16 @@ import { APP_CONFIG, AppConfig, ClientConfig, REFRESH_TOKEN } from '@app/config'
 import { InvalidGrant, OAuthRequest } from '@app/oauth';
 import { ClientRegistry } from '@app/registry';
 import {
-  GRANT_STORE,
   GrantRecord,
-  GrantStore,
   REFRESH_TOKEN_STORE,
   RefreshRotation,
   RefreshTokenRecord,
   RefreshTokenStore,
-  REVOCATION_STORE,
-  RevocationStore,
 } from '@app/store';
-import { OpaqueTokenFormat, tokenDigest } from '@app/tokens';
+import { OpaqueTokenFormat } from '@app/tokens';
 import { AccessTokenMinter } from '../access-token.minter';
 import { codeAudience } from '../sign-in/code-audience';
-import { GrantRevoker } from '../sign-in/grant.revoker';
+import { GrantRevoker, RefreshTokenLookup } from '@app/platform';
 import { IdTokenMinter } from '../sign-in/id-token.minter';
 import { RefreshTokenMinter } from '../sign-in/refresh-token.minter';
 import { absoluteDeadline, idleDeadline } from '../sign-in/refresh-token.policy';
@@ -53,8 +49,7 @@ export class RefreshTokenGrant implements GrantHandler {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly registry: ClientRegistry,
     @Inject(REFRESH_TOKEN_STORE) private readonly store: RefreshTokenStore,
-    @Inject(GRANT_STORE) private readonly grants: GrantStore,
-    @Inject(REVOCATION_STORE) private readonly revocations: RevocationStore,
+    private readonly lookup: RefreshTokenLookup,
     private readonly revoker: GrantRevoker,
     private readonly accessTokens: AccessTokenMinter,
     private readonly idTokens: IdTokenMinter,
@@ -107,27 +102,11 @@ export class RefreshTokenGrant implements GrantHandler {
     return { ...withRefresh, id_token: idToken };
   }
 
-  /**
-   * RFC 6749 §6: the token must have been issued to this client (a token of another client is
-   * refused without touching it), its grant still known and not revoked by client or subject.
-   * Anything but a refresh token (an access token, an ID token, a code) is unknown here.
-   */
+  /** RFC 6749 §6: a refresh token of this client, of a grant neither withdrawn nor revoked. */
   private async presented(client: ClientConfig, token: string): Promise<Presented> {
-    if (OpaqueTokenFormat.kindOf(token) !== 'rt') throw new InvalidGrant(UNKNOWN_TOKEN);
-    const digest = tokenDigest(token);
-    const state = await this.store.find(digest, Date.now());
-    if (state === null || state.record.clientId !== client.clientId)
-      throw new InvalidGrant(UNKNOWN_TOKEN);
-    const grant = await this.grants.find(state.record.grantId);
-    if (grant === null) throw new InvalidGrant(UNKNOWN_TOKEN);
-    const revoked = await this.revocations.isRevoked({
-      clientId: client.clientId,
-      jti: digest,
-      grantId: grant.grantId,
-      iat: Math.floor(grant.createdAt / 1000),
-    });
-    if (revoked) throw new InvalidGrant(UNKNOWN_TOKEN);
-    return { digest, family: state.record, grant };
+    const found = await this.lookup.find(client, token);
+    if (found === null) throw new InvalidGrant(UNKNOWN_TOKEN);
+    return { digest: found.digest, family: found.state.record, grant: found.grant };
   }
 
   /** The atomic step; a reuse past the grace revokes every token of the grant before refusing. */

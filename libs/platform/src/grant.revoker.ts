@@ -11,11 +11,11 @@ import {
 } from '@app/store';
 
 /**
- * Why issuance revokes a grant on its own (the `reason` of `grant.revoked`): an authorization
- * code presented twice (RFC 6749 §4.1.2), a retired refresh token presented again (RFC 9700
- * §4.14.2).
+ * Why the platform revokes a grant (the `reason` of `grant.revoked`): an authorization code
+ * presented twice (RFC 6749 §4.1.2), a retired refresh token presented again (RFC 9700
+ * §4.14.2), a refresh token revoked by its client (RFC 7009 §2.1).
  */
-export type GrantRevocationReason = 'code_replay' | 'refresh_token_reuse';
+export type GrantRevocationReason = 'code_replay' | 'refresh_token_reuse' | 'refresh_token_revoked';
 
 /** Seconds a revocation outlives the tokens it covers: replicas' clocks and racing requests. */
 const RACE_MARGIN_SECONDS = 60;
@@ -23,7 +23,8 @@ const RACE_MARGIN_SECONDS = 60;
 /**
  * Revokes every token of a grant at once (DESIGN "Revocation that is felt at once"): the
  * `grant.revoked` event is acknowledged by the log first, then the revocation store is written,
- * which puts it on the stream every replica's mirror follows.
+ * which puts it on the stream every replica's mirror follows (access tokens, JWT and opaque),
+ * then the grant's refresh-token family.
  */
 @Injectable()
 export class GrantRevoker {
