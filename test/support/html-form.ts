@@ -10,7 +10,7 @@ export interface HtmlForm {
   /** Resolved against the page URL; the page URL itself when absent. */
   readonly action: URL;
   /** Every named input, hidden ones included, in document order, with its value. */
-  readonly inputs: ReadonlyArray<{ name: string; type: string; value: string }>;
+  readonly inputs: ReadonlyArray<{ name: string; type: string; value: string; checked: boolean }>;
   /** Every named submit button, with its value. */
   readonly buttons: ReadonlyArray<{ name: string; value: string }>;
 }
@@ -23,7 +23,13 @@ export function parseForms(html: string, pageUrl: URL): HtmlForm[] {
     const inputs = [...body.matchAll(/<input\b([^>]*)>/gi)]
       .map((m) => attributes(m[1] ?? ''))
       .filter((a) => a.name !== undefined)
-      .map((a) => ({ name: a.name!, type: (a.type ?? 'text').toLowerCase(), value: a.value ?? '' }))
+      .map((a) => ({
+        name: a.name!,
+        type: (a.type ?? 'text').toLowerCase(),
+        // HTML §4.10.5.1.15: a checkbox without a value attribute submits "on".
+        value: a.value ?? (a.type?.toLowerCase() === 'checkbox' ? 'on' : ''),
+        checked: 'checked' in a,
+      }))
       .filter((i) => i.type !== 'submit');
     const buttons = [
       ...[...body.matchAll(/<button\b([^>]*)>/gi)].map((m) => attributes(m[1] ?? '')),
@@ -43,14 +49,22 @@ export function parseForms(html: string, pageUrl: URL): HtmlForm[] {
   return forms;
 }
 
-/** The pairs a submission sends: every input (edited by `fill`), then the pressed button. */
+/**
+ * The pairs a submission sends (HTML §4.10.21.4): every input edited by `fill`, checkboxes and
+ * radio buttons only when checked (or filled), then the pressed button.
+ */
 export function formSubmission(
   form: HtmlForm,
   fill: Readonly<Record<string, string>> = {},
   button?: { name: string; value: string },
 ): URLSearchParams {
   const pairs = new URLSearchParams();
-  for (const input of form.inputs) pairs.append(input.name, fill[input.name] ?? input.value);
+  for (const input of form.inputs) {
+    const filled = fill[input.name];
+    const toggled = input.type === 'checkbox' || input.type === 'radio';
+    if (filled !== undefined) pairs.append(input.name, filled);
+    else if (!toggled || input.checked) pairs.append(input.name, input.value);
+  }
   if (button) pairs.append(button.name, button.value);
   return pairs;
 }
