@@ -1,5 +1,5 @@
 import { decodeJwt } from 'jose';
-import type { LifecycleEvent } from '@app/events';
+import type { GrantCreatedV1, LifecycleEvent } from '@app/events';
 import { SIGN_IN_CLIENTS, USERS } from '../fixtures/test-registry';
 import { OAuthClient } from '../support/oauth-client';
 import { clientAuth, send } from '../support/oauth-http';
@@ -139,9 +139,9 @@ describe('sign-in across split services', () => {
         (d: { grant_id: string }) => d.grant_id === grantId,
       );
       expect(grant?.data).toMatchObject({ client_id: web.clientId });
-      expect([...(grant!.data as { scopes: string[] }).scopes].sort()).toEqual(['email', 'openid']);
+      expect([...(grant!.data as GrantCreatedV1).scopes].sort()).toEqual(['email', 'openid']);
       expect(fromPid(grant!, authorizationB!)).toBe(true);
-      const sid = (grant!.data as { sid?: string }).sid;
+      const sid = (grant!.data as GrantCreatedV1).sid;
       const started = eventsOf(events, 'session.started', (d: { sid: string }) => d.sid === sid);
       expect(started).toHaveLength(1);
       expect(fromPid(started[0]!, authorizationB!)).toBe(true);
