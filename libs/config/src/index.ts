@@ -10,3 +10,4 @@ export * from './resource-server.config';
 export * from './loopback-host';
 export * from './sign-in-client.parser';
 export * from './sign-in.config';
+export { SUBJECT_SYNTAX } from './users.parser';

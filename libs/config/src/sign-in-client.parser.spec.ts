@@ -233,6 +233,31 @@ describe('sign-in registration fields of a client', () => {
     expect(sut).toMatchObject({ ...SIGN_IN_DEFAULTS, loginProvider: true });
   });
 
+  it.each(['client_secret_post', 'private_key_jwt'])(
+    'refuses a login provider of %s: the login/consent API takes HTTP Basic only',
+    (method) => {
+      const fields = method === 'private_key_jwt' ? { jwks: { keys: [] } } : {};
+      expect(
+        refusal({
+          client_id: 'login',
+          client_secret: 'a-long-enough-secret',
+          token_endpoint_auth_method: method,
+          login_provider: true,
+          ...fields,
+        }),
+      ).toBe(
+        'Invalid configuration: clients[0].login_provider: a login provider must be a ' +
+          'confidential client of ' +
+          'token_endpoint_auth_method client_secret_basic: the login/consent API takes HTTP ' +
+          'Basic only',
+      );
+      expect(() => parseSignInSettings({ login_provider: true }, 'c', [], method)).toThrow(
+        'c.login_provider: a login provider must be a confidential client of ' +
+          'token_endpoint_auth_method client_secret_basic',
+      );
+    },
+  );
+
   describe('public clients (token_endpoint_auth_method none)', () => {
     const path = 'clients[3]';
     const code = ['authorization_code'];

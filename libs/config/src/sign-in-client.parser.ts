@@ -25,6 +25,9 @@ export const SIGN_IN_DEFAULTS: ClientSignInSettings = Object.freeze({
   loginProvider: false,
 });
 
+/** How a `login_provider` client authenticates to the login/consent API (RFC 6749 §2.3.1). */
+export const LOGIN_PROVIDER_AUTH_METHOD = 'client_secret_basic';
+
 /** Fields that mean something only to a client that receives codes. */
 const CODE_FLOW_FIELDS = [
   'redirect_uris',
@@ -57,11 +60,13 @@ export function parseSignInSettings(
   authMethod: string,
 ): ClientSignInSettings {
   const loginProvider = flag(c.login_provider, `${path}.login_provider`);
-  // The login provider tells the platform who signed in: only a client that proves who it is.
-  if (loginProvider && isPublicClient(authMethod))
+  // The login provider tells the platform who signed in: only a client that proves who it is,
+  // the one way the login/consent API takes (HTTP Basic, like Ory Hydra's admin API behind it).
+  if (loginProvider && authMethod !== LOGIN_PROVIDER_AUTH_METHOD)
     throw new ConfigError(
       `${path}.login_provider`,
-      'a login provider must be a confidential client (token_endpoint_auth_method not none)',
+      `a login provider must be a confidential client of token_endpoint_auth_method ` +
+        `${LOGIN_PROVIDER_AUTH_METHOD}: the login/consent API takes HTTP Basic only`,
     );
   if (!grantTypes.includes(AUTHORIZATION_CODE)) {
     const stray = CODE_FLOW_FIELDS.find((f) => c[f] !== undefined);

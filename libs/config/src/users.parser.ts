@@ -10,8 +10,11 @@ import { parseUserClaims } from './user-claims.parser';
  * through Unicode confusables or normalisation, and nothing needs escaping.
  */
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$/;
-/** OIDC Core §2: `sub` is at most 255 ASCII characters; printable, so it survives every header. */
-const SUBJECT = /^[\x21-\x7e]{1,255}$/;
+/**
+ * OIDC Core §2: `sub` is at most 255 ASCII characters; printable, so it survives every header.
+ * The login/consent API holds the subjects a login app sends to the same rule.
+ */
+export const SUBJECT_SYNTAX = /^[\x21-\x7e]{1,255}$/;
 /**
  * NIST SP 800-63B-4 §3.1.1.2: a password that is the only factor has at least 15 characters
  * (counted as code points). Plain passwords are for development, where this keeps the examples
@@ -54,7 +57,7 @@ function parseUser(raw: unknown, path: string, options: UsersOptions): UserConfi
 }
 
 function subject(v: unknown, path: string): string {
-  if (typeof v !== 'string' || !SUBJECT.test(v))
+  if (typeof v !== 'string' || !SUBJECT_SYNTAX.test(v))
     throw new ConfigError(path, 'must be 1 to 255 printable ASCII characters (OIDC Core §2)');
   return v;
 }

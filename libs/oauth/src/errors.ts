@@ -50,6 +50,33 @@ export class UnauthorizedClient extends OAuthError {
   readonly error = 'unauthorized_client';
 }
 
+/**
+ * `unauthorized_client` with 403 (RFC 9110 §15.5.4): the client authenticated, but may not use
+ * this API at all (e.g. the login/consent API, for `login_provider` clients only). 401 would
+ * tell it to retry with other credentials; these are good, just not allowed here.
+ */
+export class ForbiddenClient extends UnauthorizedClient {
+  override readonly status = 403;
+}
+
+/**
+ * 404: what the request names does not exist (an unknown, expired or consumed login or consent
+ * challenge). No RFC 6749 code fits; `not_found` is the code the filter gives Nest's own 404s.
+ */
+export class NotFound extends OAuthError {
+  readonly error = 'not_found';
+  override readonly status = 404;
+}
+
+/**
+ * 409 (RFC 9110 §15.5.10): the request conflicts with the state of what it names (a challenge
+ * that has already been answered: answers are recorded once, and the first one stands).
+ */
+export class Conflict extends OAuthError {
+  readonly error = 'conflict';
+  override readonly status = 409;
+}
+
 export class UnsupportedGrantType extends OAuthError {
   readonly error = 'unsupported_grant_type';
 }

@@ -16,11 +16,19 @@ const logger = new Logger('OAuthError');
  * the allowed part of the input), and the replacement is logged without the offending text.
  */
 export function safeErrorDescription(error: string, description: string): string {
-  if (description.length <= MAX_DESCRIPTION_LENGTH && WITHIN_CHARSET.test(description))
-    return description;
+  if (isSafeErrorDescription(description)) return description;
   logger.warn(
     `the error_description of ${error} (${description.length} characters) is outside RFC 6749 ` +
       '§5.2 characters or too long: replaced',
   );
   return FALLBACK_DESCRIPTION;
+}
+
+/**
+ * Whether `description` may be sent as it is: within RFC 6749 §5.2's characters (the same for
+ * §4.1.2.1's redirect errors) and short. A description written by someone else (a login app's
+ * rejection) is checked with this before it is accepted, so it is never replaced on the way out.
+ */
+export function isSafeErrorDescription(description: string): boolean {
+  return description.length <= MAX_DESCRIPTION_LENGTH && WITHIN_CHARSET.test(description);
 }

@@ -13,6 +13,9 @@ export const PARAMETER_NAMES: ReadonlySet<string> = new Set([
   'client_assertion_type',
   'token',
   'token_type_hint',
+  // The login/consent API's query (libs/oauth login-consent.api.ts).
+  'login_challenge',
+  'consent_challenge',
 ]);
 
 /**

@@ -96,6 +96,12 @@ export interface AcceptConsentBody {
 
 /** Every accept and reject answers where to send the browser next. */
 export interface RedirectAnswer {
+  /**
+   * The authorization endpoint with `login_challenge` and `login_verifier` (or `consent_…`) in
+   * its query. The verifier is 256 random bits, base64url, made for this answer; the store
+   * keeps only its SHA-256 digest (libs/tokens `tokenDigest`: base64url), so the authorization
+   * endpoint consumes the challenge with `tokenDigest(verifier)` of the verifier it is brought.
+   */
   readonly redirect_to: string;
 }
 
