@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { decodeJwt } from 'jose';
 import { USERS } from '../fixtures/test-registry';
 import { describeWithChromium, launchChromium } from '../support/browser';
@@ -17,6 +17,8 @@ import { StandaloneServer, startStandaloneServer } from '../support/standalone-s
  * Content-Security-Policy (form-action on redirects, the form_post script's nonce), SameSite
  * cookies and the redirects' methods.
  */
+jest.setTimeout(30_000);
+
 describeWithChromium('sign-in in headless Chromium', (executablePath) => {
   const rp = { clientId: 'browser-rp', secret: 'browser-rp-secret-0123456789abcdef' };
   let callback: RpCallbackServer;
@@ -63,6 +65,31 @@ describeWithChromium('sign-in in headless Chromium', (executablePath) => {
     return { url, ...secrets };
   }
 
+  /**
+   * A fresh browser context (its own cookies) and page; the page's navigations, console
+   * messages (CSP violations land there) and failed requests are appended to a failure.
+   */
+  function inBrowser(body: (page: Page, context: BrowserContext) => Promise<void>) {
+    return async () => {
+      const context = await browser.newContext();
+      // Shorter than the test's timeout, so that a wait that fails says what the browser saw.
+      context.setDefaultTimeout(10_000);
+      const page = await context.newPage();
+      const seen: string[] = [];
+      page.on('framenavigated', (f) => f === page.mainFrame() && seen.push(`navigated ${f.url()}`));
+      page.on('console', (m) => seen.push(`console ${m.type()}: ${m.text()}`));
+      page.on('requestfailed', (r) => seen.push(`failed ${r.url()}: ${r.failure()?.errorText}`));
+      try {
+        await body(page, context);
+      } catch (e) {
+        if (e instanceof Error) e.message += `\nThe browser saw:\n  ${seen.join('\n  ')}`;
+        throw e;
+      } finally {
+        await context.close();
+      }
+    };
+  }
+
   async function logIn(page: Page, user: { username: string; password: string }) {
     const form = page.locator('form[method="post" i]', {
       has: page.locator('input[name="password"]'),
@@ -72,8 +99,18 @@ describeWithChromium('sign-in in headless Chromium', (executablePath) => {
     await form.locator('button, input[type="submit"]').first().click();
   }
 
+  const consentPath = () => new URL(sut.config.signIn.consentUrl).pathname;
+
   async function allow(page: Page) {
     await page.locator('button[name="decision"][value="allow"]').click();
+  }
+
+  /** A consent the user remembered earlier is not asked again: the browser goes straight on. */
+  async function allowIfAsked(page: Page) {
+    await page.waitForURL(
+      (u) => u.pathname === consentPath() || u.href.startsWith(callback.redirectUri),
+    );
+    if (new URL(page.url()).pathname === consentPath()) await allow(page);
   }
 
   async function redeem(code: string, verifier: string) {
@@ -89,15 +126,15 @@ describeWithChromium('sign-in in headless Chromium', (executablePath) => {
     );
   }
 
-  it('types the password, clicks through consent, and the code redeems for tokens', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    try {
-      const request = authorizationRequest();
+  it(
+    'types the password, clicks through consent, and the code redeems for tokens',
+    inBrowser(async (page, context) => {
+      // prompt=consent: the consent page is shown even if alice consented in an earlier test.
+      const request = authorizationRequest({ prompt: 'consent' });
       await page.goto(request.url);
       expect(new URL(page.url()).pathname).toBe(new URL(sut.config.signIn.loginUrl).pathname);
       await logIn(page, USERS.alice);
-      await page.waitForURL((u) => u.pathname === new URL(sut.config.signIn.consentUrl).pathname);
+      await page.waitForURL((u) => u.pathname === consentPath());
       await allow(page);
 
       const hit = await callback.next();
@@ -124,20 +161,16 @@ describeWithChromium('sign-in in headless Chromium', (executablePath) => {
         headers: { authorization: `Bearer ${tokens.body.access_token}` },
       });
       expect(userinfo.body).toMatchObject({ email: USERS.alice.email });
-    } finally {
-      await context.close();
-    }
-  });
+    }),
+  );
 
-  it('runs the form_post answer under its Content-Security-Policy and posts the code back', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    try {
+  it(
+    'runs the form_post answer under its Content-Security-Policy and posts the code back',
+    inBrowser(async (page) => {
       const request = authorizationRequest({ response_mode: 'form_post' });
       await page.goto(request.url);
       await logIn(page, USERS.bob);
-      await page.waitForURL((u) => u.pathname === new URL(sut.config.signIn.consentUrl).pathname);
-      await allow(page);
+      await allowIfAsked(page);
 
       const hit = await callback.next();
       expect(hit.method).toBe('POST');
@@ -145,34 +178,26 @@ describeWithChromium('sign-in in headless Chromium', (executablePath) => {
       expect(hit.params.get('iss')).toBe(sut.url);
       const tokens = await redeem(hit.params.get('code')!, request.pkce.verifier);
       expect(tokens.status).toBe(200);
-    } finally {
-      await context.close();
-    }
-  });
+    }),
+  );
 
-  it('a returning browser skips the login page: its session signs it in', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    try {
+  it(
+    'a returning browser skips the login page: its session signs it in',
+    inBrowser(async (page) => {
       await page.goto(authorizationRequest().url);
       await logIn(page, USERS.alice);
-      await allow(page);
+      await allowIfAsked(page);
       await callback.next();
 
       const again = authorizationRequest();
       await page.goto(again.url);
-      // Consent is asked again unless it was remembered; the login form is never shown.
-      const consentPath = new URL(sut.config.signIn.consentUrl).pathname;
-      await page.waitForURL(
-        (u) => u.pathname === consentPath || u.href.startsWith(callback.redirectUri),
-      );
+      // The login form is never shown: the session cookie answers for alice.
+      expect(new URL(page.url()).pathname).not.toBe(new URL(sut.config.signIn.loginUrl).pathname);
       expect(await page.locator('input[name="password"]').count()).toBe(0);
-      if (new URL(page.url()).pathname === consentPath) await allow(page);
+      await allowIfAsked(page);
       const hit = await callback.next();
       expect(hit.params.get('state')).toBe(again.state);
       expect((await redeem(hit.params.get('code')!, again.pkce.verifier)).status).toBe(200);
-    } finally {
-      await context.close();
-    }
-  });
+    }),
+  );
 });

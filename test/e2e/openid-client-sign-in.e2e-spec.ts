@@ -138,12 +138,14 @@ describe('sign-in with openid-client v5 as the relying party', () => {
   });
 
   it('surfaces access_denied to the library when the user denies consent', async () => {
-    const { url, checks } = rpRequest();
+    // prompt=consent: a consent remembered by an earlier test may not answer for the user.
+    const { url, checks } = rpRequest({ prompt: 'consent' });
     const flow = await followSignIn(url, {
       redirectUri: web.redirectUri,
       user: USERS.alice,
       consent: 'deny',
     });
+    expect(flow.pagesShown).toEqual(['login', 'consent']);
     expect(flow.callback.get('iss')).toBe(sut.url);
     const failure = client.callback(
       web.redirectUri,
