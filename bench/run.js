@@ -122,7 +122,14 @@ async function startTopology(infra, servers, wanted) {
   const launch = {
     standalone: () =>
       startServer('ours-standalone', [bundle('standalone')], {
-        env: { ...base, PORT: String(ports.standalone), ISSUER: url(ports.standalone) },
+        env: {
+          ...base,
+          PORT: String(ports.standalone),
+          ISSUER: url(ports.standalone),
+          // code-redemption's codes are made by real sign-ins before a round: on a slow or busy
+          // machine the 4000 of a full round may take longer than the default minute to make.
+          AUTHORIZATION_CODE_TTL_SECONDS: '600',
+        },
         readyUrl: live(ports.standalone),
       }),
     issuance: () =>

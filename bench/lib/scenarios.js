@@ -50,9 +50,8 @@ function signInCodes(url, count) {
     redirectUri: REDIRECT_URI,
     scope: web.scope,
     resources: web.resources,
-    user: { username: config.users[0].username, password: config.users[0].password },
+    users: config.users.map((u) => ({ username: u.username, password: u.password })),
     count,
-    concurrency: 8,
   };
   const script = join(__dirname, 'sign-in-codes.ts');
   const args = ['-r', '@swc-node/register', script];

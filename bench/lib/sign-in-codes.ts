@@ -1,6 +1,6 @@
 // Codes for the code-redemption scenario, made outside the timed rounds by signing in for real:
 // the authorization request, the login app's login and consent pages, the redirect with the
-// code (test/support/sign-in-driver.ts), `concurrency` browsers at a time, each keeping its
+// code (test/support/sign-in-driver.ts), one browser per user at a time, each keeping its
 // cookies so that its later sign-ins ride its session as a returning user's would.
 // Run as `node -r @swc-node/register bench/lib/sign-in-codes.ts` with a JSON spec on standard
 // input; prints one JSON line: [{ code, verifier }].
@@ -14,25 +14,25 @@ interface Spec {
   readonly redirectUri: string;
   readonly scope: string;
   readonly resources: readonly string[];
-  readonly user: SignInUser;
+  /** One browser each, signing in again and again. */
+  readonly users: readonly SignInUser[];
   readonly count: number;
-  readonly concurrency: number;
 }
 
 async function main(): Promise<void> {
   const spec = JSON.parse(readFileSync(0, 'utf8')) as Spec;
   const codes: Array<{ code: string; verifier: string }> = [];
   let started = 0;
-  const browser = async () => {
+  const browser = async (user: SignInUser) => {
     const jar = new CookieJar();
     while (started < spec.count) {
       started++;
-      const result = await signIn({ ...spec, jar });
+      const result = await signIn({ ...spec, user, jar });
       if (!result.code) throw new Error(`no code: ${result.callback.toString()}`);
       codes.push({ code: result.code, verifier: result.pkce.verifier });
     }
   };
-  await Promise.all(Array.from({ length: spec.concurrency }, browser));
+  await Promise.all(spec.users.map(browser));
   process.stdout.write(JSON.stringify(codes) + '\n');
 }
 

@@ -137,10 +137,10 @@ const provider = new Provider(issuer, {
 provider.proxy = false;
 
 const web = config.clients.find((c) => c.grant_types.includes('authorization_code'));
-const user = config.users[0].username;
+const users = config.users.map((u) => u.username);
 
 /** One code as the authorization endpoint leaves it: a grant, then the code bound to it. */
-async function prepareCode(client) {
+async function prepareCode(client, user) {
   const grant = new provider.Grant({ accountId: user, clientId: client.clientId });
   grant.addOIDCScope('openid profile email');
   grant.addResourceScope(web.resources[0], 'orders:read');
@@ -175,7 +175,7 @@ async function prepareCodes(req, res) {
   }
   const client = await provider.Client.find(web.client_id);
   const codes = [];
-  for (let i = 0; i < count; i++) codes.push(await prepareCode(client));
+  for (let i = 0; i < count; i++) codes.push(await prepareCode(client, users[i % users.length]));
   res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(codes));
 }
 
