@@ -59,6 +59,8 @@ function newRequest(metadata) {
     userinfoEndpoint: metadata.userinfo_endpoint,
     clientId: opts.client,
     redirectUri: opts['redirect-uri'],
+    scope: opts.scope,
+    resources: opts.resource,
     verifier,
     state: b64url(randomBytes(16)),
     nonce: b64url(randomBytes(16)),
@@ -115,7 +117,9 @@ async function redeem(request, code) {
     console.log(JSON.stringify(claims, null, 2));
     if (claims.nonce !== request.nonce) console.log('!! the ID token nonce does not match');
   }
-  if (request.userinfoEndpoint && opts.scope.split(' ').includes('openid')) {
+  // With a resource, the access token is for that API (RFC 8707), not for /userinfo.
+  const forUserinfo = request.scope.split(' ').includes('openid') && !request.resources.length;
+  if (request.userinfoEndpoint && forUserinfo) {
     const info = await fetch(request.userinfoEndpoint, {
       headers: { authorization: `Bearer ${body.access_token}` },
     });
