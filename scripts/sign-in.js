@@ -11,10 +11,9 @@
 const { createHash, randomBytes } = require('node:crypto');
 const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
 const { createServer } = require('node:http');
-const { join } = require('node:path');
+const { dirname, join } = require('node:path');
 const { parseArgs } = require('node:util');
 
-const PENDING = join(__dirname, '..', '.dev', 'sign-in.json');
 const DEV_WEB_APP = { id: 'web-app', secret: 'dev-secret-web-app-change-me' };
 
 const { values: opts } = parseArgs({
@@ -28,6 +27,7 @@ const { values: opts } = parseArgs({
     prompt: { type: 'string' },
     'no-listen': { type: 'boolean', default: false },
     redeem: { type: 'string' },
+    pending: { type: 'string', default: join(__dirname, '..', '.dev', 'sign-in.json') },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -36,6 +36,7 @@ const USAGE = `npm run sign-in -- [--issuer URL] [--client ID] [--secret S] [--r
   [--scope "openid profile email"] [--resource URL]... [--prompt login|consent|none]
   [--no-listen]                  print the authorization URL only (pending request in .dev/)
   [--redeem CALLBACK_URL|CODE]   redeem the code of the pending request
+  [--pending FILE]               where the pending request is kept (.dev/sign-in.json)
 Without --secret, web-app uses its dev secret; any other client is treated as public (none).`;
 
 const b64url = (buf) => buf.toString('base64url');
@@ -150,14 +151,14 @@ function awaitCallback(redirectUri) {
 async function main() {
   if (opts.help) return console.log(USAGE);
   if (opts.redeem) {
-    const request = JSON.parse(readFileSync(PENDING, 'utf8'));
+    const request = JSON.parse(readFileSync(opts.pending, 'utf8'));
     const given = opts.redeem;
     const code = /^https?:/.test(given) ? codeFrom(request, new URL(given).searchParams) : given;
     return redeem(request, code);
   }
   const { request, url } = newRequest(await discover(opts.issuer));
-  mkdirSync(join(PENDING, '..'), { recursive: true });
-  writeFileSync(PENDING, JSON.stringify(request, null, 2), { mode: 0o600 });
+  mkdirSync(dirname(opts.pending), { recursive: true });
+  writeFileSync(opts.pending, JSON.stringify(request, null, 2), { mode: 0o600 });
   console.log(`Open this URL in a browser and sign in (dev users: alice / alice-dev-password):\n`);
   console.log(`  ${url}\n`);
   if (opts['no-listen']) {
