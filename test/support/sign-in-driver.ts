@@ -75,7 +75,7 @@ export async function followSignIn(
   const end = new URL(options.redirectUri);
   const trail: TrailStep[] = [];
   const pagesShown: Array<'login' | 'consent'> = [];
-  let request: PendingRequest = { method: 'GET', url: new URL(authorizationUrl) };
+  let request: BrowserRequest = { method: 'GET', url: new URL(authorizationUrl) };
   for (let step = 0; step < (options.maxSteps ?? 20); step++) {
     if (isRedirectUri(request.url, end) && request.method === 'GET')
       return { callback: request.url.searchParams, responseMode: 'query', pagesShown, trail, jar };
@@ -158,7 +158,7 @@ export function authorizationRequestUrl(
   return url.href;
 }
 
-interface PendingRequest {
+export interface BrowserRequest {
   readonly method: 'GET' | 'POST';
   readonly url: URL;
   readonly body?: URLSearchParams;
@@ -166,7 +166,12 @@ interface PendingRequest {
   readonly from?: URL;
 }
 
-async function send(request: PendingRequest, jar: CookieJar, target: URL, trail: TrailStep[]) {
+/** One request as a browser sends it (its cookies, Origin on a form post); no redirect followed. */
+export function browserRequest(jar: CookieJar, request: BrowserRequest): Promise<Response> {
+  return send(request, jar, request.url, []);
+}
+
+async function send(request: BrowserRequest, jar: CookieJar, target: URL, trail: TrailStep[]) {
   const headers: Record<string, string> = { accept: 'text/html,application/xhtml+xml' };
   // The cookies are those of the host the browser addressed; the routed replica sees them all.
   const cookie = jar.headerFor(request.url);
@@ -189,7 +194,7 @@ async function send(request: PendingRequest, jar: CookieJar, target: URL, trail:
   return res;
 }
 
-function followRedirect(request: PendingRequest, res: Response): PendingRequest {
+function followRedirect(request: BrowserRequest, res: Response): BrowserRequest {
   const location = res.headers.get('location');
   if (!location) throw new Error(`${res.status} without Location at ${request.url.href}`);
   const url = new URL(location, request.url);
@@ -216,7 +221,7 @@ function submit(
   pageUrl: URL,
   html: string,
   trail: TrailStep[],
-): PendingRequest {
+): BrowserRequest {
   if (page.kind === 'login') {
     if (!options.user)
       throw new SignInError(
