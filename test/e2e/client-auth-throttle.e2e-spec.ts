@@ -1,8 +1,9 @@
 import { generateKeyPair } from 'jose';
-import { CLIENTS } from '../fixtures/test-registry';
+import { LOGIN_CONSENT_PATHS } from '@app/oauth';
+import { CLIENTS, SIGN_IN_CLIENTS } from '../fixtures/test-registry';
 import { clientAssertion } from '../support/client-assertion';
 import { OAuthClient } from '../support/oauth-client';
-import { ClientAuth, clientAuth, HttpResponse } from '../support/oauth-http';
+import { ClientAuth, clientAuth, HttpResponse, send } from '../support/oauth-http';
 import { StandaloneServer, startStandaloneServer } from '../support/standalone-server';
 
 const PER_CLIENT = 3;
@@ -105,6 +106,17 @@ describe('client authentication: throttling of failures', () => {
     expectThrottled(
       await oauth.introspect({ token: 'x' }, from(address(), clientAuth.basic(wrong(c)))),
     );
+  });
+
+  it('counts failures on the login/consent API too, and throttles it', async () => {
+    const c = SIGN_IN_CLIENTS.loginProvider;
+    const loginRequest = (addr: string, auth: ClientAuth) =>
+      send(`${sut.url}${LOGIN_CONSENT_PATHS.loginRequest}?login_challenge=x`, {
+        headers: from(addr, auth).headers,
+      });
+    await failTimes(PER_CLIENT - 1, () => loginRequest(address(), clientAuth.basic(wrong(c))));
+    await failTimes(1, () => token(address(), clientAuth.basic(wrong(c))));
+    expectThrottled(await loginRequest(address(), clientAuth.basic(wrong(c))));
   });
 
   it('counts refused client assertions (private_key_jwt) as failures', async () => {

@@ -1,6 +1,6 @@
 import { createLocalJWKSet, decodeProtectedHeader, JWK, jwtVerify } from 'jose';
-import { SIGNING_ALGS } from '@app/config';
-import { IdTokenFormat } from '@app/tokens';
+import { OPENID_SCOPES, SIGNING_ALGS } from '@app/config';
+import { IdTokenFormat, STANDARD_CLAIMS } from '@app/tokens';
 import { CLIENTS, JWT_RESOURCES, RESOURCES } from '../fixtures/test-registry';
 import { OAuthClient } from '../support/oauth-client';
 import { clientAuth, JsonBody, send } from '../support/oauth-http';
@@ -68,9 +68,52 @@ describe('discovery (RFC 8414 metadata, RFC 7517 key set)', () => {
         expect(algs.filter((a) => a === 'none' || a.startsWith('HS'))).toEqual([]);
       });
 
-      it('lists every scope the resources define', () => {
+      it('lists every scope the resources define, and the OpenID Connect scopes', () => {
         const defined = Object.values(RESOURCES).flatMap((r) => r.scopes);
-        expect([...metadata.scopes_supported].sort()).toEqual([...new Set(defined)].sort());
+        expect([...metadata.scopes_supported].sort()).toEqual(
+          [...new Set([...OPENID_SCOPES, ...defined])].sort(),
+        );
+      });
+
+      // OpenID Connect Discovery 1.0 §3, RFC 9126 §5, RFC 9207 §3.
+      it('describes the OpenID Provider: endpoints, the code flow with PKCE S256 only, subjects', () => {
+        expect(metadata).toMatchObject({
+          authorization_endpoint: `${sut.url}/oauth2/authorize`,
+          userinfo_endpoint: `${sut.url}/oauth2/userinfo`,
+          end_session_endpoint: sut.config.endpoints.endSession,
+          pushed_authorization_request_endpoint: sut.config.endpoints.par,
+          require_pushed_authorization_requests: false,
+          response_types_supported: ['code'],
+          response_modes_supported: ['query', 'form_post'],
+          code_challenge_methods_supported: ['S256'],
+          authorization_response_iss_parameter_supported: true,
+          subject_types_supported: ['public', 'pairwise'],
+          request_parameter_supported: false,
+          request_uri_parameter_supported: false,
+          claims_parameter_supported: false,
+        });
+        expect(metadata.grant_types_supported).toContain('authorization_code');
+        expect(metadata.userinfo_signing_alg_values_supported).toBeUndefined();
+      });
+
+      // OIDC Core §15.1: RS256 first, the one every relying party supports; never none or HS*.
+      it('lists the ID token algorithms the issuer holds a key for, RS256 first', () => {
+        expect(metadata.id_token_signing_alg_values_supported).toEqual([
+          'RS256',
+          'ES256',
+          'EdDSA',
+          'PS256',
+        ]);
+      });
+
+      it('lists sub, the ID token claims and every claim a scope releases', () => {
+        expect(metadata.claims_supported).toEqual(
+          expect.arrayContaining(['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce']),
+        );
+        expect(metadata.claims_supported).toEqual(
+          expect.arrayContaining(['acr', 'amr', 'azp', 'sid', ...STANDARD_CLAIMS]),
+        );
+        expect(new Set(metadata.claims_supported).size).toBe(metadata.claims_supported.length);
       });
     },
   );

@@ -1,7 +1,8 @@
 import { BaseClient, errors, Issuer } from 'openid-client';
 import { decodeJwt } from 'jose';
-import { CLIENTS, PUBLIC_CLIENT_ID, RESOURCES } from '../fixtures/test-registry';
+import { CLIENTS, PUBLIC_CLIENT_ID, RESOURCES, SIGN_IN_CLIENTS } from '../fixtures/test-registry';
 import { publicClientToken } from '../support/public-client-token';
+import { seedSignIn } from '../support/sign-in-seed';
 import { StandaloneServer, startStandaloneServer } from '../support/standalone-server';
 
 /** The server as a stock, certified client library sees it: openid-client v5. */
@@ -75,6 +76,52 @@ describe('openid-client v5 against the standalone server', () => {
     const failure = wrong.grant({ grant_type: 'client_credentials' });
     await expect(failure).rejects.toBeInstanceOf(errors.OPError);
     await expect(failure).rejects.toMatchObject({ error: 'invalid_client' });
+  });
+
+  it('discovers the OpenID Provider: authorization, userinfo and end-session endpoints', () => {
+    expect(issuer.metadata).toMatchObject({
+      authorization_endpoint: sut.config.endpoints.authorization,
+      userinfo_endpoint: sut.config.endpoints.userinfo,
+      end_session_endpoint: sut.config.endpoints.endSession,
+      code_challenge_methods_supported: ['S256'],
+      authorization_response_iss_parameter_supported: true,
+    });
+  });
+
+  // The code comes from the store (as the authorization endpoint leaves it); the redemption, the
+  // ID token checks (signature via the JWKS, iss, aud, nonce, at_hash, auth_time) and /userinfo
+  // are the library's own.
+  it('redeems a code at the callback, validates the ID token and reads /userinfo', async () => {
+    const rp = new issuer.Client({
+      client_id: SIGN_IN_CLIENTS.web.clientId,
+      client_secret: SIGN_IN_CLIENTS.web.secret,
+      redirect_uris: [SIGN_IN_CLIENTS.web.redirectUri],
+      response_types: ['code'],
+    });
+    const seeded = await seedSignIn(sut, {
+      clientId: SIGN_IN_CLIENTS.web.clientId,
+      redirectUri: SIGN_IN_CLIENTS.web.redirectUri,
+    });
+    const tokens = await rp.callback(
+      SIGN_IN_CLIENTS.web.redirectUri,
+      { code: seeded.code, state: 'st-1', iss: sut.url },
+      {
+        state: 'st-1',
+        nonce: seeded.record.nonce,
+        code_verifier: seeded.verifier,
+        response_type: 'code',
+        max_age: 300,
+      },
+    );
+    expect(tokens.claims()).toMatchObject({
+      sub: 'user-alice',
+      nonce: seeded.record.nonce,
+      sid: seeded.record.sid,
+    });
+    await expect(rp.userinfo(tokens)).resolves.toMatchObject({
+      sub: 'user-alice',
+      email: 'alice@test.example',
+    });
   });
 
   // The library sends client_id alone for token_endpoint_auth_method none (RFC 6749 §3.2.1).

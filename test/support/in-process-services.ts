@@ -11,7 +11,7 @@ import { IntrospectionModule } from '@app/introspection';
 import { IssuanceModule } from '@app/issuance';
 import { createHttpApp, serviceModule } from '@app/platform';
 import { RevocationModule } from '@app/revocation';
-import { CLIENTS, RESOURCES, SecretClient } from '../fixtures/test-registry';
+import { CLIENTS, RESOURCES, SecretClient, SIGN_IN_CLIENTS } from '../fixtures/test-registry';
 import { freePort } from './free-port';
 import { brokers } from './int-kafka';
 import { redisUrlForDb } from './int-redis';
@@ -36,7 +36,7 @@ const FEATURES: Readonly<Record<ServiceName, Type<unknown>>> = {
 
 const GENERATE_KEYS_SCRIPT = resolve(__dirname, '../../scripts/generate-keys.js');
 
-/** The registry every split-services suite runs against: two resources, three clients. */
+/** The registry every split-services suite runs against: two resources, four clients. */
 export const SPLIT_RESOURCES = { jwt: RESOURCES.orders, opaque: RESOURCES.ledger } as const;
 
 export const SPLIT_CLIENTS = {
@@ -46,12 +46,15 @@ export const SPLIT_CLIENTS = {
   other: CLIENTS.post,
   /** client_secret_basic, no grant: an API that `introspects` both resources. */
   introspector: CLIENTS.introspector,
+  /** client_secret_basic, authorization_code: OpenID scopes and the opaque resource. */
+  web: SIGN_IN_CLIENTS.web,
 } as const satisfies Record<string, SecretClient>;
 
 export const SPLIT_AUTH = {
   owner: clientAuth.basic(SPLIT_CLIENTS.owner),
   other: clientAuth.post(SPLIT_CLIENTS.other),
   introspector: clientAuth.basic(SPLIT_CLIENTS.introspector),
+  web: clientAuth.basic(SPLIT_CLIENTS.web),
 } as const satisfies Record<string, ClientAuth>;
 
 function registryDocument(): Record<string, unknown> {
@@ -79,6 +82,15 @@ function registryDocument(): Record<string, unknown> {
         client_id: SPLIT_CLIENTS.introspector.clientId,
         client_secret: SPLIT_CLIENTS.introspector.secret,
         introspects: [jwt.identifier, opaque.identifier],
+      },
+      {
+        client_id: SPLIT_CLIENTS.web.clientId,
+        client_secret: SPLIT_CLIENTS.web.secret,
+        token_endpoint_auth_method: 'client_secret_basic',
+        grant_types: ['authorization_code'],
+        redirect_uris: [SPLIT_CLIENTS.web.redirectUri],
+        scope: ['openid', ...opaque.scopes].join(' '),
+        resources: [opaque.identifier],
       },
     ],
   };

@@ -4,10 +4,9 @@ import { PUBLIC_CLIENT_ID, RESOURCES } from '../fixtures/test-registry';
 import { StandaloneServer } from './standalone-server';
 
 /**
- * An access token issued to the public client. No grant issues one over HTTP yet (a public client
- * may not use client_credentials; the authorization_code grant comes with user sign-in), so it
- * is minted in-process by the minter every grant uses: its record and its token.issued event
- * are the real ones.
+ * An access token issued to the public client, minted in-process by the minter every grant uses
+ * (its record and its token.issued event are the real ones), without the code a redemption over
+ * HTTP would need first (test/support/sign-in-seed.ts seeds one where a suite wants that).
  */
 export async function publicClientToken(sut: StandaloneServer): Promise<string> {
   const registry = sut.app.get(ClientRegistry);

@@ -24,6 +24,11 @@ export type IntrospectionResponse =
       readonly aud: string;
       readonly iss: string;
       readonly jti: string;
+      /** RFC 9068 §2.2 claims of a token from a user's grant (absent for client_credentials). */
+      readonly grant_id?: string;
+      readonly auth_time?: number;
+      readonly acr?: string;
+      readonly amr?: readonly string[];
     };
 
 /** RFC 7662 §2.2: anything not provably good is exactly `{"active": false}`, with no reason. */
@@ -90,5 +95,9 @@ function active(c: AccessTokenClaims): IntrospectionResponse {
     aud: c.aud,
     iss: c.iss,
     jti: c.jti,
+    ...(c.grantId === undefined ? {} : { grant_id: c.grantId }),
+    ...(c.authTime === undefined ? {} : { auth_time: c.authTime }),
+    ...(c.acr === undefined ? {} : { acr: c.acr }),
+    ...(c.amr === undefined ? {} : { amr: c.amr }),
   };
 }

@@ -14,6 +14,15 @@ export interface MintRequest {
   /** The subject: the client itself for client_credentials, the user otherwise. */
   readonly subject: string;
   readonly grantId?: string;
+  /** How the user of the grant authenticated (RFC 9068 §2.2.1); absent for client_credentials. */
+  readonly authentication?: UserAuthentication;
+}
+
+/** When (seconds) and how the end-user authenticated, as the login app reported it. */
+export interface UserAuthentication {
+  readonly authTime: number;
+  readonly acr?: string;
+  readonly amr: readonly string[];
 }
 
 /**
@@ -62,6 +71,7 @@ export class AccessTokenMinter {
       nbf: iat,
       exp: iat + req.resource.accessTokenTtl,
       grantId: req.grantId,
+      ...authenticationClaims(req.authentication),
     };
   }
 
@@ -78,7 +88,22 @@ export class AccessTokenMinter {
       ...(digest === undefined ? {} : { token_digest: digest }),
       iat: c.iat,
       exp: c.exp,
+      // Not personal data: when and how the user signed in, so that the projector rebuilds an
+      // opaque token's record whole (introspection answers them).
+      ...(c.authTime === undefined ? {} : { auth_time: c.authTime }),
+      ...(c.acr === undefined ? {} : { acr: c.acr }),
+      ...(c.amr === undefined ? {} : { amr: c.amr }),
     });
     return this.bus.publish(event);
   }
+}
+
+/** RFC 9068 §2.2.1; an empty `amr` is left out rather than sent empty. */
+function authenticationClaims(a: UserAuthentication | undefined) {
+  if (a === undefined) return {};
+  return {
+    authTime: a.authTime,
+    ...(a.acr === undefined ? {} : { acr: a.acr }),
+    ...(a.amr.length === 0 ? {} : { amr: a.amr }),
+  };
 }

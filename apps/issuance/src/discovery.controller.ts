@@ -4,7 +4,10 @@ import { buildMetadata } from '@app/oauth';
 import { KeyRing } from '@app/tokens';
 import { GRANT_HANDLERS, GrantHandler } from './grants/grant-handler';
 
-/** RFC 8414 metadata and the RFC 7517 public key set: public, cacheable documents. */
+/**
+ * RFC 8414 metadata (also the OpenID Connect Discovery §3 document) and the RFC 7517 public key
+ * set: public, cacheable documents.
+ */
 @Controller()
 export class DiscoveryController {
   private readonly metadata: Record<string, unknown>;
@@ -17,6 +20,7 @@ export class DiscoveryController {
     this.metadata = buildMetadata(
       config,
       grants.map((g) => g.grantType),
+      keys.algorithms(),
     );
   }
 

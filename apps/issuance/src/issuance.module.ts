@@ -1,23 +1,36 @@
 import { Module } from '@nestjs/common';
 import { AccessTokenMinter } from './access-token.minter';
 import { DiscoveryController } from './discovery.controller';
+import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { GRANT_HANDLERS, GrantHandler } from './grants/grant-handler';
 import { IssueTokenUseCase } from './issue-token.usecase';
 import { KeyAnnouncer } from './key.announcer';
+import { GrantRevoker } from './sign-in/grant.revoker';
+import { IdTokenMinter } from './sign-in/id-token.minter';
+import { SigningKeysCheck } from './signing-keys.check';
 import { TokenController } from './token.controller';
+import { BearerErrorFilter } from './userinfo/bearer-error.filter';
+import { UserinfoController } from './userinfo/userinfo.controller';
+import { UserinfoUseCase } from './userinfo/userinfo.usecase';
 
 /** The issuance service's routes and use cases; infrastructure comes from PlatformModule. */
 @Module({
-  controllers: [TokenController, DiscoveryController],
+  controllers: [TokenController, DiscoveryController, UserinfoController],
   providers: [
     AccessTokenMinter,
     KeyAnnouncer,
+    SigningKeysCheck,
     IssueTokenUseCase,
+    IdTokenMinter,
+    UserinfoUseCase,
+    BearerErrorFilter,
+    GrantRevoker,
     ClientCredentialsGrant,
+    AuthorizationCodeGrant,
     {
       provide: GRANT_HANDLERS,
-      inject: [ClientCredentialsGrant],
+      inject: [ClientCredentialsGrant, AuthorizationCodeGrant],
       useFactory: (...grants: GrantHandler[]) => grants,
     },
   ],

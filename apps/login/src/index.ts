@@ -1,1 +1,3 @@
 export * from './login-app.module';
+export * from './platform/http-login-consent.api';
+export * from './platform/login-api.error';

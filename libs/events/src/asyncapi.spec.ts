@@ -115,6 +115,9 @@ const ACCESS_TOKEN: Required<EventSchemas['token.issued']['v1']> = {
   token_digest: DIGEST,
   iat: 1_736_935_200,
   exp: 1_736_938_800,
+  auth_time: 1_736_935_100,
+  acr: 'urn:example:loa:2',
+  amr: ['pwd', 'otp'],
 };
 const FULL: Table<'full'> = {
   'token.issued': {

@@ -66,6 +66,9 @@ const TOKEN_ISSUED_V1: FieldTable<EventSchemas['token.issued']['v1']> = {
   token_digest: opt(DIGEST),
   iat: I,
   exp: I,
+  auth_time: opt(I),
+  acr: opt(S),
+  amr: opt(A),
 };
 
 /**

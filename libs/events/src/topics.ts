@@ -27,6 +27,16 @@ export interface TokenIssuedV1 {
   readonly token_digest?: string;
   readonly iat: number;
   readonly exp: number;
+  /**
+   * RFC 9068 §2.2.1 / OIDC Core §2: when and how the user of the grant authenticated (seconds;
+   * `acr`; `amr` method names such as `pwd`). Present on tokens of a user's grant only, so the
+   * projector rebuilds an opaque token's record whole. How a user signed in, never who they are
+   * beyond `sub`: no user claim is ever written here. Only tokens that did not exist before the
+   * sign-in flow carry them, so no earlier v1 reader ever met one it could not read.
+   */
+  readonly auth_time?: number;
+  readonly acr?: string;
+  readonly amr?: readonly string[];
 }
 
 /**
@@ -51,7 +61,10 @@ export interface TokenRevokedV1 {
   readonly revoked_by: string;
 }
 
-/** Writer: revocation (refresh-token reuse, admin). Covers every token of the grant. */
+/**
+ * Writers: revocation (refresh-token reuse, admin), issuance (an authorization code presented
+ * twice: `code_replay`, RFC 6749 §4.1.2). Covers every token of the grant.
+ */
 export interface GrantRevokedV1 {
   readonly grant_id: string;
   readonly client_id: string;

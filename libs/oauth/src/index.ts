@@ -18,3 +18,4 @@ export * from './http/request-context';
 export * from './metadata';
 export * from './oauth.module';
 export * from './login-consent/login-consent.api';
+export * from './pkce/pkce';

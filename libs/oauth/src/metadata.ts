@@ -1,23 +1,70 @@
-import { AppConfig } from '@app/config';
-import { ASSERTION_ALGS } from '@app/tokens';
+import { AppConfig, ID_TOKEN_SIGNING_ALGS, OPENID_SCOPES, SUBJECT_TYPES } from '@app/config';
+import { ASSERTION_ALGS, STANDARD_CLAIMS } from '@app/tokens';
 import { ENDPOINT_AUTH_METHODS } from './client-authentication/endpoint-auth-methods';
 
-/** RFC 8414 §2 authorization server metadata, built once at start. */
+/**
+ * Claims an ID token may carry besides the end-user's (OIDC Core §2): `claims_supported` lists
+ * them with `sub` and the standard claims the scopes release (§5.4).
+ */
+const ID_TOKEN_CLAIMS = [
+  'iss',
+  'aud',
+  'exp',
+  'iat',
+  'auth_time',
+  'nonce',
+  'acr',
+  'amr',
+  'azp',
+  'sid',
+];
+
+/**
+ * RFC 8414 §2 authorization server metadata, which is also the OpenID Provider metadata (OpenID
+ * Connect Discovery 1.0 §3): one document served at both well-known paths, built once at start.
+ */
 export function buildMetadata(
   config: AppConfig,
   /** The grant types the token endpoint implements (RFC 8414 §2: only what it supports). */
   grantTypes: readonly string[],
+  /** The algorithms the issuer holds a signing key for. */
+  signingAlgs: readonly string[],
 ): Record<string, unknown> {
-  const scopes = new Set(config.registry.resources.flatMap((r) => r.scopes));
+  const scopes = new Set([...OPENID_SCOPES, ...config.registry.resources.flatMap((r) => r.scopes)]);
   const algs = [...ASSERTION_ALGS];
+  const { endpoints } = config;
   return {
     issuer: config.issuer,
-    token_endpoint: config.endpoints.token,
-    jwks_uri: config.endpoints.jwks,
-    introspection_endpoint: config.endpoints.introspection,
-    revocation_endpoint: config.endpoints.revocation,
+    authorization_endpoint: endpoints.authorization,
+    token_endpoint: endpoints.token,
+    userinfo_endpoint: endpoints.userinfo,
+    jwks_uri: endpoints.jwks,
+    end_session_endpoint: endpoints.endSession,
+    pushed_authorization_request_endpoint: endpoints.par,
+    introspection_endpoint: endpoints.introspection,
+    revocation_endpoint: endpoints.revocation,
+    scopes_supported: [...scopes],
+    // RFC 9700 §2.1.2: the code flow only, no implicit or hybrid response.
+    response_types_supported: ['code'],
+    response_modes_supported: ['query', 'form_post'],
     grant_types_supported: [...grantTypes],
-    response_types_supported: [],
+    // RFC 7636 §4.2 and RFC 9700 §2.1.1: PKCE with S256 for every client, never plain.
+    code_challenge_methods_supported: ['S256'],
+    // RFC 9207 §3: `iss` on every authorization response, errors included.
+    authorization_response_iss_parameter_supported: true,
+    // RFC 9126 §5: PAR is offered; clients registered with require_pushed_authorization_requests
+    // must use it (their registration says so, not this global flag).
+    require_pushed_authorization_requests: false,
+    subject_types_supported: [...SUBJECT_TYPES],
+    id_token_signing_alg_values_supported: ID_TOKEN_SIGNING_ALGS.filter((a) =>
+      signingAlgs.includes(a),
+    ),
+    claims_supported: ['sub', ...ID_TOKEN_CLAIMS, ...STANDARD_CLAIMS],
+    // Requests by value or by a client's own request_uri (OIDC Core §6) are not supported; a
+    // request_uri from PAR is (RFC 9126 §4), which these flags do not cover.
+    request_parameter_supported: false,
+    request_uri_parameter_supported: false,
+    claims_parameter_supported: false,
     // Each endpoint its own list: `none` (public clients) at the token and revocation endpoints
     // only, as ENDPOINT_AUTH_METHODS decides.
     token_endpoint_auth_methods_supported: [...ENDPOINT_AUTH_METHODS.token],
@@ -26,6 +73,5 @@ export function buildMetadata(
     introspection_endpoint_auth_signing_alg_values_supported: algs,
     revocation_endpoint_auth_methods_supported: [...ENDPOINT_AUTH_METHODS.revocation],
     revocation_endpoint_auth_signing_alg_values_supported: algs,
-    scopes_supported: [...scopes],
   };
 }

@@ -79,5 +79,14 @@ function claimsOf(b: Record<string, unknown>): AccessTokenClaims | null {
   ].map(str);
   const [iat, exp] = [num('iat'), num('exp')];
   if (!iss || !sub || !aud || !clientId || scope === undefined || !jti || !iat || !exp) return null;
-  return { iss, sub, aud, clientId, scope, jti, iat, exp, nbf: num('nbf') ?? iat };
+  const amr = Array.isArray(b.amr) && b.amr.every((m) => typeof m === 'string') ? b.amr : undefined;
+  const [authTime, acr, grantId] = [num('auth_time'), str('acr'), str('grant_id')];
+  return {
+    ...{ iss, sub, aud, clientId, scope, jti, iat, exp, nbf: num('nbf') ?? iat },
+    // RFC 9068 §2.2 claims of a user's token, when the introspection answer carries them.
+    ...(grantId === undefined ? {} : { grantId }),
+    ...(authTime === undefined ? {} : { authTime }),
+    ...(acr === undefined ? {} : { acr }),
+    ...(amr === undefined ? {} : { amr: amr as string[] }),
+  };
 }

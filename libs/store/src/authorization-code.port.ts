@@ -29,7 +29,9 @@ export type CodeRedemption =
   | { readonly outcome: 'replayed'; readonly clientId: string; readonly grantId: string };
 
 /**
- * Authorization codes by the SHA-256 digest of the code: the code itself is never stored. A
+ * Authorization codes by the SHA-256 digest of the code (base64url, as libs/tokens `tokenDigest`
+ * computes it: the authorization service saves under it, the token endpoint's
+ * `authorization_code` grant redeems by it): the code itself is never stored. A
  * redeemed code leaves a tombstone (client and grant only, none of the bound data) until its
  * deadline plus a margin, so a replay is recognised as one.
  */

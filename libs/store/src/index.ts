@@ -37,3 +37,5 @@ export * from './redis/redis-interaction-challenge.store';
 export * from './redis/redis-browser-session.store';
 export * from './redis/redis-authorization-code.store';
 export * from './redis/redis-grant.store';
+export * from './login-failure.port';
+export * from './login-failure.throttle';

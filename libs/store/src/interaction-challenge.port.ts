@@ -48,7 +48,10 @@ export interface LoginAcceptance {
   readonly acr?: string;
   readonly amr: readonly string[];
   readonly remember: boolean;
-  /** Seconds the browser session lasts; 0 for as long as the browser keeps its cookie. */
+  /**
+   * Seconds the browser session lasts, at most SESSION_MAX_TTL_SECONDS: the login/consent API
+   * records that maximum for a `remember_for` of 0 or none.
+   */
   readonly rememberFor: number;
 }
 

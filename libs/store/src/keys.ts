@@ -34,6 +34,11 @@ export const RedisKeys = {
   authFailuresByClient: (clientId: string) => `${PREFIX}:authfail:client:{${digest(clientId)}}`,
   /** Failed client authentications from one source address. Writer/reader as above. */
   authFailuresByAddress: (address: string) => `${PREFIX}:authfail:addr:{${address}}`,
+  /**
+   * Failed sign-ins naming a username at the reference login app, in the current window. Writer
+   * and reader: the login app. Usernames are whatever the form sent: digested, never in a key.
+   */
+  loginFailuresByUsername: (username: string) => `${PREFIX}:loginfail:{${digest(username)}}`,
   // Flow state (issue 10). Ids that arrive from browsers or the login app are digested: a key's
   // length never depends on what a caller sent. Each key is alone in its slot: every atomic step
   // (GETDEL, one-key scripts) touches one key, so nothing needs a shared hash tag.

@@ -11,4 +11,11 @@ export interface AccessTokenClaims {
   readonly exp: number;
   /** The grant the token came from; absent for client_credentials. */
   readonly grantId?: string;
+  /**
+   * RFC 9068 §2.2.1: when the end-user authenticated (seconds), how (`acr`) and with which
+   * methods (`amr`). Only tokens of a user's grant carry them; never client_credentials.
+   */
+  readonly authTime?: number;
+  readonly acr?: string;
+  readonly amr?: readonly string[];
 }

@@ -1,5 +1,6 @@
 import { createHash, createSecretKey } from 'node:crypto';
 import {
+  decodeJwt,
   decodeProtectedHeader,
   exportJWK,
   generateKeyPair,
@@ -62,6 +63,23 @@ describe('JwtAccessTokenFormat', () => {
       await expect(sut.verify(token)).resolves.toEqual(claims({ grantId: 'g-1' }));
     },
   );
+
+  // RFC 9068 §2.2.1: a user's token says when and how the user authenticated.
+  it('carries auth_time, acr and amr of a user token, and reads them back', async () => {
+    const user = claims({ grantId: 'g-1', authTime: now() - 30, acr: 'loa-2', amr: ['pwd'] });
+    const token = await sut.mint(user, 'ES256');
+    expect(decodeJwt(token)).toMatchObject({
+      auth_time: user.authTime,
+      acr: 'loa-2',
+      amr: ['pwd'],
+    });
+    await expect(sut.verify(token)).resolves.toEqual(user);
+  });
+
+  it('puts no authentication claim in a client_credentials token', async () => {
+    const payload = decodeJwt(await sut.mint(claims(), 'ES256'));
+    expect(Object.keys(payload).filter((k) => ['auth_time', 'acr', 'amr'].includes(k))).toEqual([]);
+  });
 
   it('refuses an expired token and one not yet valid', async () => {
     await expect(

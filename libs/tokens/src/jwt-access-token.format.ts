@@ -40,6 +40,10 @@ export class JwtAccessTokenFormat {
       client_id: claims.clientId,
       scope: claims.scope,
       ...(claims.grantId === undefined ? {} : { grant_id: claims.grantId }),
+      // RFC 9068 §2.2.1: the authentication the grant came from, when a user signed in.
+      ...(claims.authTime === undefined ? {} : { auth_time: claims.authTime }),
+      ...(claims.acr === undefined ? {} : { acr: claims.acr }),
+      ...(claims.amr === undefined ? {} : { amr: claims.amr }),
     };
     return signCompactJws(
       { alg, kid: key.kid, typ: 'at+jwt' },

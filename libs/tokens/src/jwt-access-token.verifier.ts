@@ -50,6 +50,7 @@ export class JwtAccessTokenVerifier {
         requiredClaims: ['sub', 'aud', 'exp', 'iat', 'jti'],
       });
       const { sub, aud, exp, iat, nbf, jti, client_id, scope, grant_id } = payload;
+      const { auth_time, acr, amr } = payload;
       if (typeof aud !== 'string' || typeof client_id !== 'string' || typeof scope !== 'string')
         return null;
       const claims: AccessTokenClaims = {
@@ -63,6 +64,7 @@ export class JwtAccessTokenVerifier {
         clientId: client_id,
         scope,
         grantId: typeof grant_id === 'string' ? grant_id : undefined,
+        ...authentication(auth_time, acr, amr),
       };
       return { claims, key };
     } catch (e) {
@@ -70,4 +72,15 @@ export class JwtAccessTokenVerifier {
       throw e;
     }
   }
+}
+
+/** RFC 9068 §2.2.1 claims, kept only when well-formed: a verifier never guesses at them. */
+function authentication(authTime: unknown, acr: unknown, amr: unknown) {
+  return {
+    ...(Number.isInteger(authTime) ? { authTime: authTime as number } : {}),
+    ...(typeof acr === 'string' ? { acr } : {}),
+    ...(Array.isArray(amr) && amr.every((m) => typeof m === 'string')
+      ? { amr: amr as string[] }
+      : {}),
+  };
 }

@@ -9,6 +9,7 @@ import {
 import type { FastifyRequest } from 'fastify';
 import { FormParams, InvalidRequest } from '@app/oauth';
 import type { ChallengeKind } from '@app/store';
+import { parseStrictJson } from './strict-json';
 
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
 
@@ -24,25 +25,31 @@ export const LoginApiRoute = (method: 'GET' | 'PUT', path: string): MethodDecora
   );
 
 /** `login_challenge` or `consent_challenge` from the query, parsed as strictly as a form. */
-export const ChallengeQuery = createParamDecorator(
-  (kind: ChallengeKind, context: ExecutionContext): string => {
-    const { url } = context.switchToHttp().getRequest<FastifyRequest>();
-    const q = url.indexOf('?');
-    return FormParams.fromQuery(q < 0 ? '' : url.slice(q + 1)).require(`${kind}_challenge`);
-  },
-);
+export function challengeParameter(url: string, kind: ChallengeKind): string {
+  const q = url.indexOf('?');
+  return FormParams.fromQuery(q < 0 ? '' : url.slice(q + 1)).require(`${kind}_challenge`);
+}
 
 /**
  * The request body as JSON (`application/json`, RFC 8259); its shape is the use case's to check.
  * Its size is bounded by BODY_LIMIT, as every body of the service is (413 past it).
  */
-export const JsonBody = createParamDecorator((_: unknown, context: ExecutionContext): unknown => {
-  const req = context.switchToHttp().getRequest<FastifyRequest>();
-  if (!JSON_TYPE.test(req.headers['content-type'] ?? ''))
+export function jsonBody(contentType: string | undefined, body: unknown): unknown {
+  if (!JSON_TYPE.test(contentType ?? ''))
     throw new InvalidRequest('the body must be application/json');
   try {
-    return JSON.parse(typeof req.body === 'string' ? req.body : '') as unknown;
+    return parseStrictJson(typeof body === 'string' ? body : '');
   } catch {
-    throw new InvalidRequest('the body is not valid JSON');
+    throw new InvalidRequest('the body is not valid JSON (RFC 8259), or repeats a member name');
   }
+}
+
+export const ChallengeQuery = createParamDecorator(
+  (kind: ChallengeKind, context: ExecutionContext): string =>
+    challengeParameter(context.switchToHttp().getRequest<FastifyRequest>().url, kind),
+);
+
+export const JsonBody = createParamDecorator((_: unknown, context: ExecutionContext): unknown => {
+  const req = context.switchToHttp().getRequest<FastifyRequest>();
+  return jsonBody(req.headers['content-type'], req.body);
 });

@@ -1,11 +1,12 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { APP_CONFIG, AppConfig, LOGIN_PROVIDER_AUTH_METHOD } from '@app/config';
+import { APP_CONFIG, AppConfig, ClientConfig, LOGIN_PROVIDER_AUTH_METHOD } from '@app/config';
 import {
   ClientAuthEndpoint,
   ClientAuthenticator,
   FormParams,
   ForbiddenClient,
+  InvalidClient,
   RequestContext,
 } from '@app/oauth';
 
@@ -32,12 +33,22 @@ export class LoginProviderGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp().getRequest<FastifyRequest>();
-    const client = await this.authenticator.authenticate(
-      new RequestContext(http, NO_FORM),
-      this.endpoint,
-    );
+    const client = await this.authenticate(new RequestContext(http, NO_FORM));
     if (!client.loginProvider)
       throw new ForbiddenClient('this client may not use the login/consent API');
     return true;
+  }
+
+  /**
+   * RFC 9110 §11.6.1: the challenge names the scheme this API takes, Basic alone, whatever the
+   * caller tried (the token endpoint's list of methods does not apply here).
+   */
+  private async authenticate(req: RequestContext): Promise<ClientConfig> {
+    try {
+      return await this.authenticator.authenticate(req, this.endpoint);
+    } catch (e) {
+      if (e instanceof InvalidClient) throw new InvalidClient(e.description, true);
+      throw e;
+    }
   }
 }

@@ -8,6 +8,8 @@ export interface TokenResponse {
   readonly expires_in: number;
   readonly scope: string;
   readonly refresh_token?: string;
+  /** OIDC Core §3.1.3.3: with the authorization_code grant, when `openid` was granted. */
+  readonly id_token?: string;
 }
 
 /**

@@ -51,6 +51,18 @@ describe('EventProjector.apply', () => {
     );
   });
 
+  it('rebuilds how the user signed in (RFC 9068 §2.2.1) from the event, as the minter wrote it', async () => {
+    const { sut, tokens } = setup();
+    const signedIn = { ...opaque, auth_time: 1_700_000_000, acr: 'loa-2', amr: ['pwd', 'otp'] };
+    await sut.apply(
+      factory.create('token.issued', 'jti-1', 'grant-1', signedIn) as AnyLifecycleEvent,
+    );
+    expect(tokens.save).toHaveBeenCalledWith(
+      DIGEST,
+      expect.objectContaining({ authTime: 1_700_000_000, acr: 'loa-2', amr: ['pwd', 'otp'] }),
+    );
+  });
+
   it('saves an opaque access token written as v2 (kind access_token) the same way', async () => {
     const { sut, tokens } = setup();
     const event = factory.create('token.issued', 'jti-1', 'grant-1', {

@@ -132,6 +132,10 @@ export class EventProjector implements OnApplicationBootstrap, OnApplicationShut
       nbf: d.iat,
       exp: d.exp,
       grantId: d.grant_id,
+      // The same record the minter wrote: how the user signed in is on the event too.
+      ...(d.auth_time === undefined ? {} : { authTime: d.auth_time }),
+      ...(d.acr === undefined ? {} : { acr: d.acr }),
+      ...(d.amr === undefined ? {} : { amr: d.amr }),
     });
   }
 }

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import {
   FALLBACK_DESCRIPTION,
+  isSafeErrorDescription,
   MAX_DESCRIPTION_LENGTH,
   safeErrorDescription,
 } from './error-description';
@@ -58,5 +59,20 @@ describe('safeErrorDescription', () => {
 
   it('has a fallback that passes its own check', () => {
     expect(sut('invalid_request', FALLBACK_DESCRIPTION)).toBe(FALLBACK_DESCRIPTION);
+  });
+});
+
+describe('isSafeErrorDescription', () => {
+  beforeEach(() => jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined));
+  afterEach(() => jest.restoreAllMocks());
+
+  it('says beforehand whether safeErrorDescription would send a description as it is', () => {
+    const cases = [ALLOWED.slice(0, 50), 'a"b', 'a\\b', 'a\nb', 'caf\u00e9', 'a'.repeat(201), ''];
+    for (const description of cases)
+      expect(isSafeErrorDescription(description)).toBe(
+        safeErrorDescription('access_denied', description) === description,
+      );
+    expect(isSafeErrorDescription('a'.repeat(MAX_DESCRIPTION_LENGTH))).toBe(true);
+    expect(isSafeErrorDescription('a'.repeat(MAX_DESCRIPTION_LENGTH + 1))).toBe(false);
   });
 });

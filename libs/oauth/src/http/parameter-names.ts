@@ -1,6 +1,6 @@
 /**
  * The request parameters our endpoints read (RFC 6749 §2.3 and §4.4, RFC 7009 §2.1, RFC 7523 §2.2,
- * RFC 7662 §2.1, RFC 8707 §2). An error description may name one of these; a name the request
+ * RFC 7662 §2.1, RFC 8707 §2, RFC 7636 §4.5). An error description may name one of these; a name the request
  * made up is never repeated back (RFC 6749 §5.2).
  */
 export const PARAMETER_NAMES: ReadonlySet<string> = new Set([
@@ -13,6 +13,10 @@ export const PARAMETER_NAMES: ReadonlySet<string> = new Set([
   'client_assertion_type',
   'token',
   'token_type_hint',
+  // RFC 6749 §4.1.3, RFC 7636 §4.5: the authorization_code grant.
+  'code',
+  'redirect_uri',
+  'code_verifier',
   // The login/consent API's query (libs/oauth login-consent.api.ts).
   'login_challenge',
   'consent_challenge',

@@ -15,8 +15,8 @@ export function rejection(body: unknown): InteractionRejection {
   // Checked here, so the client gets the app's words or a refusal now, never a replacement later.
   if (typeof description !== 'string' || description === '' || !isSafeErrorDescription(description))
     throw new InvalidRequest(
-      `error_description must be 1 to ${MAX_DESCRIPTION_LENGTH} printable ASCII characters without double quote or ` +
-        'backslash (RFC 6749 section 4.1.2.1)',
+      `error_description must be 1 to ${MAX_DESCRIPTION_LENGTH} printable ASCII characters ` +
+        'without double quote or backslash (RFC 6749 section 4.1.2.1)',
     );
   return { kind: 'rejected', error, errorDescription: description };
 }

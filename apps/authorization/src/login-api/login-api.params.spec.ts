@@ -1,0 +1,53 @@
+import { InvalidRequest } from '@app/oauth';
+import { challengeParameter, jsonBody } from './login-api.params';
+
+describe('login/consent API request parameters', () => {
+  describe('challengeParameter', () => {
+    it('reads the challenge of its kind from the query, decoded', () => {
+      expect(challengeParameter('/p?login_challenge=a%2Bb&x=1', 'login')).toBe('a+b');
+      expect(challengeParameter('/p?consent_challenge=c', 'consent')).toBe('c');
+    });
+
+    it.each([
+      ['/p', 'login'],
+      ['/p?login_challenge=', 'login'],
+      ['/p?login_challenge=a', 'consent'],
+    ] as const)('requires it: %s as %s', (url, kind) => {
+      expect(() => challengeParameter(url, kind)).toThrow(
+        new InvalidRequest(`the ${kind}_challenge parameter is required`),
+      );
+    });
+
+    it('refuses it repeated, naming it (RFC 6749 section 3.1 rules)', () => {
+      expect(() => challengeParameter('/p?login_challenge=a&login_challenge=b', 'login')).toThrow(
+        'the login_challenge parameter must not be repeated',
+      );
+    });
+  });
+
+  describe('jsonBody', () => {
+    it('parses application/json, with or without parameters', () => {
+      expect(jsonBody('application/json', '{"a":[1]}')).toEqual({ a: [1] });
+      expect(jsonBody('Application/JSON; charset=utf-8', 'null')).toBeNull();
+    });
+
+    it.each([
+      undefined,
+      '',
+      'text/plain',
+      'application/jsonp',
+      'application/x-www-form-urlencoded',
+    ])('refuses the content type %p', (type) => {
+      expect(() => jsonBody(type, '{}')).toThrow('the body must be application/json');
+    });
+
+    it.each(['', '{', '{"a":1,}', "{'a':1}", '{"a":1,"a":1}', undefined])(
+      'refuses %p as JSON',
+      (body) => {
+        expect(() => jsonBody('application/json', body)).toThrow(
+          'the body is not valid JSON (RFC 8259), or repeats a member name',
+        );
+      },
+    );
+  });
+});

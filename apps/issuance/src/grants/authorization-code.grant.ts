@@ -1,0 +1,89 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig, ClientConfig } from '@app/config';
+import { InvalidGrant, OAuthRequest } from '@app/oauth';
+import { ClientRegistry } from '@app/registry';
+import {
+  AUTHORIZATION_CODE_STORE,
+  AuthorizationCodeRecord,
+  AuthorizationCodeStore,
+} from '@app/store';
+import { tokenDigest } from '@app/tokens';
+import { AccessTokenMinter } from '../access-token.minter';
+import { clientSubject } from '../sign-in/client-subject';
+import { codeAudience } from '../sign-in/code-audience';
+import { GrantRevoker } from '../sign-in/grant.revoker';
+import { IdTokenMinter } from '../sign-in/id-token.minter';
+import { checkCodeBinding } from '../token-checks/check-code-binding';
+import { GrantHandler, TokenResponse } from './grant-handler';
+
+/** Longer than any code we issue (43 characters); a longer value is not looked up at all. */
+const MAX_CODE_LENGTH = 256;
+const UNKNOWN_CODE = 'the authorization code is invalid, expired or already used';
+
+/**
+ * RFC 6749 §4.1.3 with RFC 7636 §4.6 (PKCE) and OIDC Core §3.1.3: redeems an authorization code
+ * once, checks what it is bound to, and answers an access token (RFC 9068 §2.2 claims of the
+ * user's authentication) and, when `openid` was granted, an ID token. No refresh token yet.
+ */
+@Injectable()
+export class AuthorizationCodeGrant implements GrantHandler {
+  readonly grantType = 'authorization_code';
+  readonly parameters = {
+    code: 'required',
+    redirect_uri: 'required',
+    code_verifier: 'required',
+    resource: 'optional',
+  } as const;
+  /** RFC 6749 §4.1.3: public clients name themselves with client_id; PKCE binds their code. */
+  readonly publicClients = true;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly registry: ClientRegistry,
+    @Inject(AUTHORIZATION_CODE_STORE) private readonly codes: AuthorizationCodeStore,
+    private readonly revoker: GrantRevoker,
+    private readonly accessTokens: AccessTokenMinter,
+    private readonly idTokens: IdTokenMinter,
+  ) {}
+
+  async handle(client: ClientConfig, req: OAuthRequest): Promise<TokenResponse> {
+    const code = await this.redeem(req.form.require('code'));
+    checkCodeBinding(code, client, req.form);
+    const sub = clientSubject(client, code.subject, this.config.signIn.pairwiseSalt);
+    const { resource, scopes } = codeAudience(this.config, this.registry, code, req.form);
+    const answer = await this.accessTokens.mint({
+      client,
+      resource,
+      scopes,
+      grantType: this.grantType,
+      subject: sub,
+      grantId: code.grantId,
+      authentication: { authTime: code.authTime, acr: code.acr, amr: code.amr },
+    });
+    // OIDC Core §3.1.3.3: an ID token exactly when the consent granted `openid`.
+    if (!code.scopes.includes('openid')) return answer;
+    const idToken = await this.idTokens.mint({
+      client,
+      sub,
+      code,
+      accessToken: answer.access_token,
+      grantType: this.grantType,
+    });
+    return { ...answer, id_token: idToken };
+  }
+
+  /**
+   * One atomic step in the store: of concurrent redemptions exactly one gets the code. A code
+   * presented again (RFC 6749 §4.1.2: "MUST deny the request and SHOULD revoke all tokens
+   * previously issued based on that authorization code") revokes its grant before the refusal,
+   * whoever presents it: the owner replaying, or a thief racing the owner.
+   */
+  private async redeem(code: string): Promise<AuthorizationCodeRecord> {
+    const redemption =
+      code.length > MAX_CODE_LENGTH ? null : await this.codes.redeem(tokenDigest(code));
+    if (redemption === null) throw new InvalidGrant(UNKNOWN_CODE);
+    if (redemption.outcome === 'redeemed') return redemption.code;
+    await this.revoker.revoke(redemption.clientId, redemption.grantId, 'code_replay');
+    throw new InvalidGrant(UNKNOWN_CODE);
+  }
+}

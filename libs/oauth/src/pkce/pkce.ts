@@ -1,0 +1,37 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+/**
+ * RFC 7636 §4.1: `code-verifier = 43*128unreserved`, unreserved = ALPHA / DIGIT / "-" / "." /
+ * "_" / "~". A code_challenge for S256 is BASE64URL(SHA256(verifier)) without padding, 43
+ * characters: the same alphabet, so one shape checks a challenge too.
+ */
+const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
+const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
+
+/** Whether `value` is a well-formed RFC 7636 §4.1 code_verifier. */
+export function isCodeVerifier(value: string): boolean {
+  return VERIFIER.test(value);
+}
+
+/** Whether `value` can be an S256 code_challenge (RFC 7636 §4.2): 256 bits, base64url. */
+export function isS256Challenge(value: string): boolean {
+  return S256_CHALLENGE.test(value);
+}
+
+/** RFC 7636 §4.2: `code_challenge = BASE64URL-ENCODE(SHA256(ASCII(code_verifier)))`. */
+export function s256Challenge(verifier: string): string {
+  return createHash('sha256').update(verifier, 'ascii').digest('base64url');
+}
+
+/**
+ * RFC 7636 §4.6: the server recomputes the challenge from the verifier and compares. In constant
+ * time, on digests of both sides (equal lengths whatever was sent), so the comparison tells an
+ * attacker nothing about how much of a guess was right. A malformed verifier never matches:
+ * a `plain` verifier shorter than 43 characters is refused, not hashed.
+ */
+export function verifyS256(verifier: string, challenge: string): boolean {
+  if (!isCodeVerifier(verifier)) return false;
+  const expected = createHash('sha256').update(challenge, 'utf8').digest();
+  const actual = createHash('sha256').update(s256Challenge(verifier), 'utf8').digest();
+  return timingSafeEqual(expected, actual);
+}
