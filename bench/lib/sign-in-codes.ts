@@ -1,7 +1,8 @@
 // Codes for the code-redemption scenario, made outside the timed rounds by signing in for real:
 // the authorization request, the login app's login and consent pages, the redirect with the
 // code (test/support/sign-in-driver.ts), one browser per user at a time, each keeping its
-// cookies so that its later sign-ins ride its session as a returning user's would.
+// cookies ("Remember me" ticked) so that its later sign-ins ride its session as a returning
+// user's would.
 // Run as `node -r @swc-node/register bench/lib/sign-in-codes.ts` with a JSON spec on standard
 // input; prints one JSON line: [{ code, verifier }].
 import { readFileSync } from 'node:fs';
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
     const jar = new CookieJar();
     while (started < spec.count) {
       started++;
-      const result = await signIn({ ...spec, user, jar });
+      const result = await signIn({ ...spec, user, remember: true, jar });
       if (!result.code) throw new Error(`no code: ${result.callback.toString()}`);
       codes.push({ code: result.code, verifier: result.pkce.verifier });
     }

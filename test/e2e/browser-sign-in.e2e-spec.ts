@@ -90,13 +90,15 @@ describeWithChromium('sign-in in headless Chromium', (executablePath) => {
     };
   }
 
-  async function logIn(page: Page, user: { username: string; password: string }) {
+  async function logIn(page: Page, user: { username: string; password: string }, remember = false) {
     const form = page.locator('form[method="post" i]', {
       has: page.locator('input[name="password"]'),
     });
     await form.locator('input[name="username"]').fill(user.username);
     await form.locator('input[name="password"][type="password"]').fill(user.password);
-    await form.locator('button, input[type="submit"]').first().click();
+    if (remember) await form.locator('input[name="remember"]').check();
+    // README "The form contract": the login button is `action=login` (the other cancels).
+    await form.locator('button[name="action"][value="login"]').click();
   }
 
   const consentPath = () => new URL(sut.config.signIn.consentUrl).pathname;
@@ -185,7 +187,7 @@ describeWithChromium('sign-in in headless Chromium', (executablePath) => {
     'a returning browser skips the login page: its session signs it in',
     inBrowser(async (page) => {
       await page.goto(authorizationRequest().url);
-      await logIn(page, USERS.alice);
+      await logIn(page, USERS.alice, true);
       await allowIfAsked(page);
       await callback.next();
 

@@ -116,7 +116,8 @@ describe('sign-in with openid-client v5 as the relying party', () => {
   it('signs in again within the browser session without the login page (single sign-on)', async () => {
     const jar = new CookieJar();
     const first = rpRequest();
-    await followSignIn(first.url, { redirectUri: web.redirectUri, user: USERS.alice, jar });
+    const remembered = { redirectUri: web.redirectUri, user: USERS.alice, remember: true, jar };
+    await followSignIn(first.url, remembered);
 
     // No user given: the driver fails if the login form is shown again.
     const again = rpRequest();

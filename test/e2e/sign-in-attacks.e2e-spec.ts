@@ -97,7 +97,7 @@ describe('sign-in attacks across the whole flow', () => {
   it('gives a new session cookie at login: a planted one never becomes the victim session', async () => {
     // The attacker signs in as bob and plants its own session cookie in the victim's browser.
     const attacker = new CookieJar();
-    await signIn({ ...request(), user: USERS.bob, jar: attacker });
+    await signIn({ ...request(), user: USERS.bob, remember: true, jar: attacker });
     const sessionCookie = attacker.all().find((c) => c.name === 'session');
     expect(sessionCookie).toBeDefined();
     const victim = new CookieJar();
@@ -107,12 +107,14 @@ describe('sign-in attacks across the whole flow', () => {
     const flow = await signIn({
       ...request(),
       user: USERS.alice,
+      remember: true,
       jar: victim,
       params: { prompt: 'login' },
     });
     expect(flow.pagesShown[0]).toBe('login');
     const after = victim.all().find((c) => c.name === 'session');
-    expect(after?.value).not.toBe(sessionCookie!.value);
+    expect(after).toBeDefined();
+    expect(after!.value).not.toBe(sessionCookie!.value);
 
     const victimTokens = await oauth.token(redemptionForm(flow, web.redirectUri), auth);
     const alice = decodeJwt(victimTokens.body.id_token).sub;

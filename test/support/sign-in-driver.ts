@@ -22,6 +22,11 @@ export interface FlowOptions {
   readonly redirectUri: string;
   /** Typed into the login form when the login app shows one. */
   readonly user?: SignInUser;
+  /**
+   * Ticks the login form's `remember` checkbox ("Remember me", README "The form contract"): the
+   * browser session then lets later authorizations skip the login page.
+   */
+  readonly remember?: boolean;
   /** The consent button pressed when the consent page is shown. Default `allow`. */
   readonly consent?: 'allow' | 'deny';
   /** Shared across flows for single sign-on; a new one per flow by default. */
@@ -232,7 +237,10 @@ function submit(
         trail,
       );
     const { username, password } = options.user;
-    const body = formSubmission(page.form, { username, password });
+    const box = page.form.inputs.find((i) => i.name === 'remember' && i.type === 'checkbox');
+    const fill: Record<string, string> = { username, password };
+    if (options.remember && box) fill.remember = box.value;
+    const body = formSubmission(page.form, fill);
     return { method: 'POST', url: page.form.action, body, from: pageUrl };
   }
   const value = options.consent ?? 'allow';
