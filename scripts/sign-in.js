@@ -129,9 +129,14 @@ async function redeem(request, code) {
   }
 }
 
-/** Waits on the redirect URI for the browser, answers it, and returns the callback query. */
-function awaitCallback(redirectUri) {
+/**
+ * Listens on the redirect URI; resolves once listening, with the promise of the callback's query
+ * (the browser is answered a short page).
+ */
+function listenForCallback(redirectUri) {
   const target = new URL(redirectUri);
+  let arrived;
+  const callback = new Promise((resolve) => (arrived = resolve));
   return new Promise((resolve, reject) => {
     const server = createServer((req, res) => {
       const url = new URL(req.url, target);
@@ -139,12 +144,12 @@ function awaitCallback(redirectUri) {
       res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
       res.end('Back at the client. The rest happens in the terminal; this tab can be closed.\n');
       server.close();
-      resolve(url.searchParams);
+      arrived(url.searchParams);
     });
     server.once('error', (e) =>
       reject(new Error(`cannot listen on ${target.host} (${e.code}): use --no-listen / --redeem`)),
     );
-    server.listen(Number(target.port || 80), target.hostname);
+    server.listen(Number(target.port || 80), target.hostname, () => resolve({ callback }));
   });
 }
 
@@ -165,9 +170,9 @@ async function main() {
     console.log(`Then: npm run sign-in -- --redeem '<the URL the browser ends on>'`);
     return;
   }
+  const { callback } = await listenForCallback(request.redirectUri);
   console.log(`Waiting for the browser at ${request.redirectUri} …`);
-  const params = await awaitCallback(request.redirectUri);
-  await redeem(request, codeFrom(request, params));
+  await redeem(request, codeFrom(request, await callback));
 }
 
 main().catch((e) => {
