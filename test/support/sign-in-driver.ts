@@ -6,7 +6,7 @@ import { PkcePair, pkcePair, randomValue } from './pkce';
  * Drives the authorization code flow over HTTP as a browser would: redirects followed by hand
  * (303 and 302-after-POST become GET, 307/308 keep the method), one cookie jar across every host
  * and replica, the login and consent pages read per the login app's documented form contract
- * (README "Login app forms": `username`, `password`, the `decision` buttons, hidden inputs sent
+ * (README "The form contract": `username`, `password`, the `decision` buttons, hidden inputs sent
  * back as they are) and form_post answers read, never executed. It stops at the client's
  * redirect URI, which it never requests, and returns what the client would receive there.
  * Nothing here knows the server's internals: specs, the split-topology spec and the benchmark's
