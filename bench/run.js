@@ -22,7 +22,7 @@ const SETTINGS = {
   connections: 32,
   revocations: QUICK ? 300 : 4000,
   /** Codes redeemed per round of code-redemption (each prepared by a sign-in beforehand). */
-  codes: QUICK ? 600 : 4000,
+  codes: QUICK ? 300 : 4000,
 };
 // `ONLY=a,b npm run bench` or `npm run bench -- --only a,b`: just those scenarios ("propagation"
 // names the propagation measurement). A partial run writes bench/results/only-latest.*, never

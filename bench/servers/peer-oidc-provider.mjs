@@ -104,8 +104,8 @@ const provider = new Provider(issuer, {
     profile: ['name', 'given_name', 'family_name'],
     email: ['email', 'email_verified'],
   },
-  // As ours: ID tokens live an hour (ID_TOKEN_TTL_SECONDS), codes a minute.
-  ttl: { Grant: 3600, IdToken: 3600, AuthorizationCode: 60 },
+  // As ours in the bench: ID tokens live an hour, codes (and their consumed records) ten minutes.
+  ttl: { Grant: 3600, IdToken: 3600, AuthorizationCode: 600 },
   // The bench user, with the claims ours gives its ID tokens (bench.config.json `users`).
   findAccount: (_ctx, sub) => ({
     accountId: sub,
