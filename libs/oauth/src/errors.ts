@@ -89,6 +89,34 @@ export class InvalidTarget extends OAuthError {
   readonly error = 'invalid_target';
 }
 
+/** RFC 6749 §4.1.2.1: the authorization endpoint issues codes only (RFC 9700 §2.1.2). */
+export class UnsupportedResponseType extends OAuthError {
+  readonly error = 'unsupported_response_type';
+}
+
+/** RFC 9101 §6.2 (used by RFC 9126 §4): the `request_uri` is unknown, expired or used. */
+export class InvalidRequestUri extends OAuthError {
+  readonly error = 'invalid_request_uri';
+}
+
+/** OIDC Core §6.1 / RFC 9101: request objects (`request`) are not supported here. */
+export class RequestNotSupported extends OAuthError {
+  readonly error = 'request_not_supported';
+}
+
+/**
+ * RFC 6749 §4.1.2.1 `access_denied` and the OIDC Core §3.1.2.6 interaction errors
+ * (`login_required`, `consent_required`, …): the sign-in was refused or needs the user.
+ */
+export class AuthorizationDenied extends OAuthError {
+  constructor(
+    readonly error: string,
+    description: string,
+  ) {
+    super(description);
+  }
+}
+
 export class UnsupportedTokenType extends OAuthError {
   readonly error = 'unsupported_token_type';
 }

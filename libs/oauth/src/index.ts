@@ -18,4 +18,6 @@ export * from './http/request-context';
 export * from './metadata';
 export * from './oauth.module';
 export * from './login-consent/login-consent.api';
+export * from './http/error-description';
 export * from './pkce/pkce';
+export * from './resource/allowed-resource';

@@ -46,6 +46,21 @@ describe('HealthController readiness while the store is rebuilt from the log', (
     await expect(readiness(sut('issuance', true))).resolves.toBe(503);
   });
 
+  it('the authorization service derives nothing: ready during a rebuild, but needs the log', async () => {
+    await expect(readiness(sut('authorization'))).resolves.toBe(200);
+    const down = { ready: async () => false } as unknown as EventBus;
+    await expect(
+      readiness(new HealthController(down, null, 'authorization', withKafka(false), gate)),
+    ).resolves.toBe(503);
+  });
+
+  it('the login app needs neither the log nor the store: ready through a Kafka outage', async () => {
+    const down = { ready: async () => false } as unknown as EventBus;
+    await expect(
+      readiness(new HealthController(down, null, 'login', withKafka(false), gate)),
+    ).resolves.toBe(200);
+  });
+
   it('without a log there is no projection to wait for', async () => {
     const noKafka = { projector: true } as unknown as AppConfig;
     gate = new ProjectionGate(marker, { projected: false });

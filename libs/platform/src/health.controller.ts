@@ -15,12 +15,17 @@ interface Needs {
 
 /**
  * What each service needs to do its job. Introspection only reads the store: it stays ready (and
- * in the load balancer) through a Kafka outage, which stops writes only. Issuance only writes
- * derived state, so a store being rebuilt from the log does not stop it.
+ * in the load balancer) through a Kafka outage, which stops writes only. Issuance and the
+ * authorization service only write derived state, so a store being rebuilt from the log does
+ * not stop them.
  */
 const NEEDS: Readonly<Record<string, Needs>> = {
   introspection: { events: false, store: true, projection: true },
   issuance: { events: true, store: true, projection: false },
+  // Records grants and sessions on the log and keeps flow state in the store; derives nothing.
+  authorization: { events: true, store: true, projection: false },
+  // The login app only calls the login/consent API; its failure counts fall back to memory.
+  login: { events: false, store: false, projection: false },
 };
 const NEEDS_ALL: Needs = { events: true, store: true, projection: true };
 

@@ -17,6 +17,12 @@ export interface GrantRecord {
   readonly userinfoClaims: Readonly<Record<string, unknown>>;
   /** ms since the epoch. */
   readonly createdAt: number;
+  /**
+   * Until when (ms since the epoch) a later authorization asking no more than this grant covers
+   * may skip consent: the consent's `remember` and `remember_for`. Absent: the user asked not
+   * to be remembered, and is asked again.
+   */
+  readonly rememberedUntil?: number;
 }
 
 /**

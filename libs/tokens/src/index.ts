@@ -16,3 +16,4 @@ export * from './id-token.format';
 export * from './released-claims';
 export * from './subject-identifier';
 export * from './token-hash';
+export * from './id-token-hint.verifier';

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, ConfigError, readJson } from '@app/config';
 import { ClientAssertionVerifier } from './client-assertion.verifier';
 import { IdTokenFormat } from './id-token.format';
+import { IdTokenHintVerifier } from './id-token-hint.verifier';
 import { JwtAccessTokenFormat } from './jwt-access-token.format';
 import { KeyRing } from './key-ring';
 
@@ -26,6 +27,12 @@ import { KeyRing } from './key-ring';
       useFactory: (keys: KeyRing, config: AppConfig) => new IdTokenFormat(keys, config.issuer),
     },
     {
+      provide: IdTokenHintVerifier,
+      inject: [KeyRing, APP_CONFIG],
+      useFactory: (keys: KeyRing, config: AppConfig) =>
+        new IdTokenHintVerifier(keys, config.issuer),
+    },
+    {
       provide: ClientAssertionVerifier,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) =>
@@ -35,7 +42,13 @@ import { KeyRing } from './key-ring';
         }),
     },
   ],
-  exports: [KeyRing, JwtAccessTokenFormat, IdTokenFormat, ClientAssertionVerifier],
+  exports: [
+    KeyRing,
+    JwtAccessTokenFormat,
+    IdTokenFormat,
+    IdTokenHintVerifier,
+    ClientAssertionVerifier,
+  ],
 })
 export class TokensModule {}
 

@@ -1,5 +1,5 @@
 import { ClientConfig, ResourceConfig } from '@app/config';
-import { FormParams, InvalidScope, InvalidTarget } from '@app/oauth';
+import { allowedResource, FormParams, InvalidScope, InvalidTarget } from '@app/oauth';
 import { ClientRegistry } from '@app/registry';
 
 /**
@@ -14,12 +14,7 @@ export function resolveResource(
 ): ResourceConfig {
   const requested = requestedResource(form) ?? client.resources[0];
   if (requested === undefined) throw new InvalidTarget('the client may not request any resource');
-  const resource = registry.resource(requested);
-  if (resource && client.resources.includes(requested)) return resource;
-  // Registered identifiers are absolute URIs: only a refused value needs the finer message.
-  if (!URL.canParse(requested) || requested.includes('#'))
-    throw new InvalidTarget('resource must be an absolute URI without a fragment');
-  throw new InvalidTarget('the resource is unknown or not allowed for this client');
+  return allowedResource(registry, client, requested);
 }
 
 /**

@@ -20,6 +20,26 @@ export const PARAMETER_NAMES: ReadonlySet<string> = new Set([
   // The login/consent API's query (libs/oauth login-consent.api.ts).
   'login_challenge',
   'consent_challenge',
+  // The authorization endpoint and PAR (RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC Core §3.1.2.1,
+  // RFC 9126 §4), the browser's return from the login app, and RP-Initiated Logout 1.0 §2.
+  'response_type',
+  'redirect_uri',
+  'state',
+  'response_mode',
+  'nonce',
+  'code_challenge',
+  'code_challenge_method',
+  'prompt',
+  'max_age',
+  'login_hint',
+  'ui_locales',
+  'acr_values',
+  'request',
+  'request_uri',
+  'login_verifier',
+  'consent_verifier',
+  'id_token_hint',
+  'post_logout_redirect_uri',
 ]);
 
 /**

@@ -1,0 +1,78 @@
+import { RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { AuthorizeController } from '../authorize/authorize.controller';
+import { PARAMETER_LIMITS } from '../authorize/checks/parameter';
+import { LogoutController } from '../logout/logout.controller';
+import { ParController } from '../par/par.controller';
+
+interface Parameter {
+  readonly name: string;
+  readonly schema: {
+    readonly maxLength?: number;
+    readonly items?: { readonly maxLength?: number };
+  };
+}
+
+interface Doc {
+  readonly openapi: string;
+  readonly paths: Record<string, Record<string, { parameters?: { $ref: string }[] }>>;
+  readonly components: { readonly parameters: Record<string, Parameter> };
+}
+
+const doc = parse(
+  readFileSync(
+    join(__dirname, '..', '..', '..', '..', 'docs', 'front-channel.openapi.yaml'),
+    'utf8',
+  ),
+) as Doc;
+
+/** `get /oauth2/authorize`, … for every route of the front channel's controllers. */
+function routes(): string[] {
+  return [AuthorizeController, ParController, LogoutController].flatMap((controller) => {
+    const prefix = Reflect.getMetadata(PATH_METADATA, controller) as string;
+    const proto = controller.prototype as unknown as Record<string, unknown>;
+    return Object.getOwnPropertyNames(proto)
+      .filter((name) => name !== 'constructor')
+      .map((name) => {
+        const handler = proto[name] as object;
+        const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number]!;
+        const path = Reflect.getMetadata(PATH_METADATA, handler) as string;
+        return `${method.toLowerCase()} /${prefix}/${path}`;
+      });
+  });
+}
+
+describe('docs/front-channel.openapi.yaml', () => {
+  it('is OpenAPI 3.1 with exactly the routes of the front channel', () => {
+    expect(doc.openapi).toBe('3.1.0');
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((method) => `${method} ${path}`),
+    );
+    expect(documented.sort()).toEqual(routes().sort());
+  });
+
+  it('gives each query parameter the bound the code enforces', () => {
+    for (const p of Object.values(doc.components.parameters)) {
+      const limit = PARAMETER_LIMITS[p.name as keyof typeof PARAMETER_LIMITS];
+      expect({ name: p.name, known: limit !== undefined }).toEqual({ name: p.name, known: true });
+      const documented = p.schema.maxLength ?? p.schema.items?.maxLength;
+      if (documented !== undefined)
+        expect({ name: p.name, max: documented }).toEqual({ name: p.name, max: limit });
+    }
+  });
+
+  it('documents every parameter the authorization endpoint reads', () => {
+    const refs = doc.paths['/oauth2/authorize']!.get!.parameters!.map(
+      (r) => doc.components.parameters[r.$ref.split('/').pop()!]!.name,
+    );
+    const logoutOnly = ['id_token_hint', 'post_logout_redirect_uri'];
+    expect(refs.sort()).toEqual(
+      Object.keys(PARAMETER_LIMITS)
+        .filter((n) => !logoutOnly.includes(n))
+        .sort(),
+    );
+  });
+});
