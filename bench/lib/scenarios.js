@@ -59,8 +59,15 @@ function signInCodes(url, count) {
 }
 
 /** The peer's codes, made by its own models (bench/servers/peer-oidc-provider.mjs). */
-async function peerCodes(url, count) {
-  const res = await fetch(`${url}/bench/authorization-codes?count=${count}`);
+async function peerCodes(url, count, retries = 2) {
+  let res;
+  try {
+    res = await fetch(`${url}/bench/authorization-codes?count=${count}`);
+  } catch (e) {
+    // A keep-alive socket the peer closed during the load round: ask again on a fresh one.
+    if (retries > 0) return peerCodes(url, count, retries - 1);
+    throw e;
+  }
   if (!res.ok) throw new Error(`peer code preparation answered ${res.status}: ${await res.text()}`);
   return res.json();
 }
