@@ -21,3 +21,4 @@ export * from './login-consent/login-consent.api';
 export * from './http/error-description';
 export * from './pkce/pkce';
 export * from './resource/allowed-resource';
+export * from './http/escape-html';

@@ -1,15 +1,6 @@
-const ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
+import { escapeHtml } from '@app/oauth';
 
-/** Text or an attribute value inside HTML: every character that could end either is escaped. */
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-}
+export { escapeHtml };
 
 /** A minimal page of ours: the caller escapes what it puts in `body`. */
 export function htmlPage(title: string, body: string): string {

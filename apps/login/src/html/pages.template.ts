@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { escapeHtml } from '@app/oauth';
 
 /**
  * Every page of the login app, as small functions over escaped text. Nothing reaches the markup
@@ -7,18 +8,7 @@ import { createHash } from 'node:crypto';
  * scripted clients and tests find `username`, `password` and `decision` by these names.
  */
 
-const ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-  '`': '&#96;',
-};
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"'`]/g, (c) => ESCAPES[c]!);
-}
+export { escapeHtml };
 
 /** The one stylesheet, inline: allowed by its hash in the Content-Security-Policy. */
 const STYLESHEET = [
