@@ -401,6 +401,18 @@ describe('admin API', () => {
       });
     });
 
+    it('takes any subject of the subject syntax, percent-encoded in the path', async () => {
+      const subject = unique('o/dd%?#+');
+      const { seeded } = await signIn('web', subject, RESOURCES.orders);
+      const res = await listGrants(subject);
+      expect(res.status).toBe(200);
+      expect(res.body.subject).toBe(subject);
+      expect(res.body.grants.map((g: { grant_id: string }) => g.grant_id)).toEqual([
+        seeded.grant.grantId,
+      ]);
+      expect((await withdraw(seeded.grant.grantId)).status).toBe(204);
+    });
+
     it('answers an empty list for a subject without grants', async () => {
       const res = await listGrants('nobody-at-all');
       expect(res.status).toBe(200);
