@@ -14,6 +14,7 @@ import { RevokeInBulkUseCase } from './revoke-in-bulk.usecase';
 import { WithdrawGrantUseCase } from './withdraw-grant.usecase';
 
 const MAX_TOKEN_TTL = 900;
+const SESSION_MAX_TTL = 30 * 86_400;
 const grant = (over: Partial<GrantRecord> = {}): GrantRecord => ({
   grantId: 'g-1',
   subject: 'alice',
@@ -47,7 +48,10 @@ function setup(options: { storeDown?: boolean; logDown?: boolean } = {}) {
     }),
   };
   const grants = new MemoryGrantStore();
-  const config = { maxTokenTtl: MAX_TOKEN_TTL } as AppConfig;
+  const config = {
+    maxTokenTtl: MAX_TOKEN_TTL,
+    signIn: { sessionMaxTtl: SESSION_MAX_TTL },
+  } as AppConfig;
   const events = new EventFactory('urn:test:admin');
   const registry = { client: (id: string) => (id === 'web' ? { clientId: id } : undefined) };
   const recorder = new RevocationRecorder(
@@ -72,6 +76,8 @@ describe('admin revocations', () => {
   beforeEach(() => jest.useFakeTimers({ now: 1_700_000_000_500 }));
   afterEach(() => jest.useRealTimers());
   const expectedExp = () => Math.floor(Date.now() / 1000) + MAX_TOKEN_TTL + 60;
+  /** As long as a grant created before now, and so its refresh tokens, can live. */
+  const clientExp = () => Math.floor(Date.now() / 1000) + SESSION_MAX_TTL + 60;
 
   it('revokes a grant: the event acknowledged first, then the store, then the record ends', async () => {
     const { bulk, grants, steps, revoked } = setup();
@@ -101,17 +107,17 @@ describe('admin revocations', () => {
     const { bulk, revoked, published } = setup();
     const before = Date.now();
     const answer = await bulk.execute({ kind: 'client', clientId: 'web' });
-    expect(answer).toMatchObject({ revoked: 'client', client_id: 'web', exp: expectedExp() });
+    expect(answer).toMatchObject({ revoked: 'client', client_id: 'web', exp: clientExp() });
     const at = (answer as { revoked_at: number }).revoked_at;
     expect(at).toBeGreaterThanOrEqual(before);
     expect(revoked).toEqual([
-      { kind: 'client', clientId: 'web', revokedAt: at, expiresAt: expectedExp() * 1000 },
+      { kind: 'client', clientId: 'web', revokedAt: at, expiresAt: clientExp() * 1000 },
     ]);
     expect(published().map((e) => [e.type, e.subject, e.data])).toEqual([
       [
         'client.tokens_revoked',
         'web',
-        { client_id: 'web', revoked_at: at, exp: expectedExp(), reason: 'admin' },
+        { client_id: 'web', revoked_at: at, exp: clientExp(), reason: 'admin' },
       ],
     ]);
   });

@@ -7,7 +7,7 @@ import { GRANT_STORE, GrantStore } from '@app/store';
 import { grantRevocation } from './grant-revocation';
 import { RevocationRecorder } from './revocation.recorder';
 import { RevocationRequest } from './revocation-request.body';
-import { revocationExp } from './revocation-lifetime';
+import { clientRevocationExp, revocationExp } from './revocation-lifetime';
 
 /** What `POST /admin/revocations` recorded (docs/admin-api.openapi.yaml). */
 export type RevocationAnswer =
@@ -75,7 +75,7 @@ export class RevokeInBulkUseCase {
   private async revokeClient(clientId: string): Promise<RevocationAnswer> {
     if (!this.clients.client(clientId)) throw new NotFound('no client has this client_id');
     const revokedAt = Date.now();
-    const exp = revocationExp(this.config, revokedAt);
+    const exp = clientRevocationExp(this.config, revokedAt);
     const event = this.events.create('client.tokens_revoked', clientId, clientId, {
       client_id: clientId,
       revoked_at: revokedAt,
