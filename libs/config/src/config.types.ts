@@ -98,6 +98,11 @@ export interface ClientConfig extends ClientSignInSettings {
    * one of them (RFC 7662 §4). Every client may introspect the tokens issued to itself.
    */
   readonly introspects: readonly string[];
+  /**
+   * May call the admin API (bulk revocation, grants of a subject), with HTTP Basic. The parser
+   * always sets it; absent (a client built in code) means false.
+   */
+  readonly admin?: boolean;
 }
 
 /** A user's password: plain text in development only, like a client secret. */

@@ -1,3 +1,4 @@
+import { parseAdminFlag } from './admin-client.parser';
 import { ConfigError } from './config.error';
 import {
   AUTH_METHODS,
@@ -118,6 +119,7 @@ function parseClient(
     scopes,
     resources: clientResources,
     introspects,
+    admin: parseAdminFlag(c, path, authMethod),
     ...parseSignInSettings(c, path, grantTypes, authMethod),
   };
   if (authMethod === 'none') return checkPublic(c, path, base);
