@@ -1,7 +1,7 @@
 # One image for every service: APP picks which bundle runs (standalone, issuance, introspection,
-# revocation, demo-api). It runs with NODE_ENV=production and ships no configuration and no keys
-# (config/ is in .dockerignore): give CONFIG_FILE (hashed secrets only), KEYS_FILE and ISSUER,
-# mounted as secrets; without them the services refuse to start.
+# revocation, authorization, login, demo-api). It runs with NODE_ENV=production and ships no
+# configuration and no keys (config/ is in .dockerignore): give CONFIG_FILE (hashed secrets
+# only), KEYS_FILE and ISSUER, mounted as secrets; without them the services refuse to start.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -9,6 +9,7 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npx nest build standalone && npx nest build issuance \
   && npx nest build introspection && npx nest build revocation \
+  && npx nest build authorization && npx nest build login \
   && npx nest build demo-api && npm prune --omit=dev
 
 FROM node:20-bookworm-slim

@@ -21,7 +21,13 @@ const SETTINGS = {
   warmup: QUICK ? 1 : 3,
   connections: 32,
   revocations: QUICK ? 300 : 4000,
+  /** Codes redeemed per round of code-redemption (each prepared by a sign-in beforehand). */
+  codes: QUICK ? 300 : 4000,
 };
+// `ONLY=a,b npm run bench` or `npm run bench -- --only a,b`: just those scenarios ("propagation"
+// names the propagation measurement). A partial run writes bench/results/only-latest.*, never
+// the full run's latest.*.
+const ONLY = onlyFilter(process.argv, process.env.ONLY);
 const CONFIG_FILE = join(__dirname, 'bench.config.json');
 const log = (m) => process.stderr.write(`[bench] ${m}\n`);
 
@@ -65,7 +71,33 @@ async function machineLimits() {
   return limits;
 }
 
-async function startTopology(infra, servers) {
+/** `--only a,b`, `--only=a,b` or ONLY=a,b: a set of names, or null for everything. */
+function onlyFilter(argv, env) {
+  const i = argv.findIndex((a) => a === '--only' || a.startsWith('--only='));
+  const value = i < 0 ? env : argv[i].startsWith('--only=') ? argv[i].slice(7) : argv[i + 1];
+  if (i >= 0 && !value) throw new Error('--only needs scenario names, e.g. --only code-redemption');
+  const names = (value ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
+  return names.length > 0 ? new Set(names) : null;
+}
+
+/** The scenarios to run; an unknown name in the filter stops the run with the known ones. */
+function selectScenarios(all) {
+  if (!ONLY) return all;
+  const known = new Set([...all.map((s) => s.name), 'propagation']);
+  const unknown = [...ONLY].filter((n) => !known.has(n));
+  if (unknown.length > 0)
+    throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${[...known].join(', ')}`);
+  return all.filter((s) => ONLY.has(s.name));
+}
+
+/** Servers a scenario restarts, and those it only calls (e.g. issuance for tokens to introspect). */
+const serversOf = (s) => [...s.servers, ...(s.uses ?? [])];
+const NEEDS_INFRA = new Set(['issuance', 'introspection', 'revocation', 'rs']);
+
+async function startTopology(infra, servers, wanted) {
   const keysDir = mkdtempSync(join(tmpdir(), 'bench-keys-'));
   const keysFile = join(keysDir, 'keys.json');
   execFileSync(process.execPath, [join(root, 'scripts/generate-keys.js'), keysFile]);
@@ -84,13 +116,20 @@ async function startTopology(infra, servers) {
   const cluster = {
     ...base,
     ISSUER: url(ports.issuance),
-    KAFKA_BROKERS: infra.kafka.brokers,
-    REDIS_URL: infra.redis.url,
+    KAFKA_BROKERS: infra.kafka?.brokers,
+    REDIS_URL: infra.redis?.url,
   };
   const launch = {
     standalone: () =>
       startServer('ours-standalone', [bundle('standalone')], {
-        env: { ...base, PORT: String(ports.standalone), ISSUER: url(ports.standalone) },
+        env: {
+          ...base,
+          PORT: String(ports.standalone),
+          ISSUER: url(ports.standalone),
+          // code-redemption's codes are made by real sign-ins before a round: on a slow or busy
+          // machine the 4000 of a full round may take longer than the default minute to make.
+          AUTHORIZATION_CODE_TTL_SECONDS: '600',
+        },
         readyUrl: live(ports.standalone),
       }),
     issuance: () =>
@@ -120,10 +159,11 @@ async function startTopology(infra, servers) {
     rs: () =>
       startServer('ours-resource-server', [bundle('bench-rs'), String(ports.rs)], {
         cwd: root,
-        env: { ISSUER: url(ports.standalone), REDIS_URL: infra.redis.url, PORT: String(ports.rs) },
+        env: { ISSUER: url(ports.standalone), REDIS_URL: infra.redis?.url, PORT: String(ports.rs) },
       }),
   };
-  for (const [name, start] of Object.entries(launch)) servers[name] = await start();
+  for (const [name, start] of Object.entries(launch))
+    if (wanted.has(name)) servers[name] = await start();
   const peaks = {};
   const notePeak = (name) => {
     peaks[name] = Math.max(peaks[name] ?? 0, servers[name].peakRssMb() ?? 0);
@@ -204,18 +244,27 @@ async function runScenario(s) {
 
 async function main() {
   log(
-    `${QUICK ? 'quick' : 'full'} run; measured server pinned to core 1, load generator and ` +
-      `the projector on core 0: ${HAS_TASKSET}`,
+    `${QUICK ? 'quick' : 'full'} run${ONLY ? ` of ${[...ONLY].join(', ')}` : ''}; measured server ` +
+      `pinned to core 1, load generator and the projector on core 0: ${HAS_TASKSET}`,
   );
+  // The URLs are known before any server starts: the selection needs only names and servers.
+  const selected = selectScenarios(scenarios({}, SETTINGS));
+  const wanted = new Set(selected.flatMap(serversOf));
+  const withPropagation = !ONLY || ONLY.has('propagation');
   log('machine limits…');
   const machine = { cores: require('node:os').cpus().length, ...(await machineLimits()) };
   log(JSON.stringify(machine));
-  const [kafka, redis] = await Promise.all([ensureKafka({ log }), ensureRedis({ log })]);
+  const infraNeeded = withPropagation || [...wanted].some((n) => NEEDS_INFRA.has(n));
+  const [kafka, redis] = infraNeeded
+    ? await Promise.all([ensureKafka({ log }), ensureRedis({ log })])
+    : [null, null];
   const servers = {};
   try {
-    const topology = await startTopology({ kafka, redis }, servers);
+    const topology = await startTopology({ kafka, redis }, servers, wanted);
     const results = [];
-    for (const s of scenarios(topology.urls, SETTINGS)) {
+    for (const s of scenarios(topology.urls, SETTINGS).filter((x) =>
+      selected.some((y) => y.name === x.name),
+    )) {
       log(`${s.name}…`);
       await topology.fresh(s.servers);
       const r = await runScenario(s);
@@ -226,13 +275,17 @@ async function main() {
     // Peak RSS (VmHWM) is read while the processes still exist.
     const rss = topology.peakRss();
     await Promise.all(Object.values(servers).map((s) => s.stop()));
-    log('revocation propagation across resource-server replicas…');
-    const propagation = await runPropagation({ quick: QUICK, log, infra: { kafka, redis } });
+    let propagation;
+    if (withPropagation) {
+      log('revocation propagation across resource-server replicas…');
+      propagation = await runPropagation({ quick: QUICK, log, infra: { kafka, redis } });
+    }
     mkdirSync(join(__dirname, 'results'), { recursive: true });
     writeReports(join(__dirname, 'results'), {
       date: new Date().toISOString(),
       settings: SETTINGS,
-      auth: 'both sides: client_secret_basic; ES256 JWT access tokens; opaque tokens for the second resource',
+      only: ONLY && [...ONLY],
+      auth: 'both sides: client_secret_basic; ES256 JWT access tokens; opaque tokens for the second resource; RS256 ID tokens',
       placement: HAS_TASKSET
         ? 'each measured server pinned to core 1; the load generator and the revocation service (projector) on core 0; Kafka and Redis unpinned'
         : 'no taskset: nothing pinned',
@@ -243,7 +296,7 @@ async function main() {
     });
   } finally {
     await Promise.all(Object.values(servers).map((s) => s.stop()));
-    await Promise.allSettled([kafka.stop(), redis.stop()]);
+    await Promise.allSettled([kafka?.stop(), redis?.stop()]);
   }
 }
 

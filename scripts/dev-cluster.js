@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm run dev:cluster`: the production topology on one machine. Kafka and Redis (reused from
-// KAFKA_BROKERS / REDIS_URL, else started), then issuance, introspection and revocation as
-// separate processes on 3001/3002/3003 sharing one issuer and one KEYS_FILE, and the demo orders
-// API on 4000, with one combined log. Ctrl-C stops everything that was started.
+// KAFKA_BROKERS / REDIS_URL, else started), then issuance, introspection, revocation, the
+// authorization service (the sign-in front channel) and the reference login app as separate
+// processes on 3001–3005 sharing one issuer and one KEYS_FILE, and the demo orders API on 4000,
+// with one combined log. Ctrl-C stops everything that was started.
 const { spawn, execFileSync } = require('node:child_process');
 const { existsSync, mkdirSync } = require('node:fs');
 const { join } = require('node:path');
@@ -14,6 +15,17 @@ const SERVICES = [
   { name: 'issuance', port: 3001 },
   { name: 'introspection', port: 3002 },
   { name: 'revocation', port: 3003 },
+  { name: 'authorization', port: 3004 },
+  // The reference login app, run apart as a company's own would be: it reaches the login/consent
+  // API over HTTP as config/dev.json's `login_provider` client.
+  {
+    name: 'login',
+    port: 3005,
+    env: {
+      LOGIN_CLIENT_ID: 'login-app',
+      LOGIN_CLIENT_SECRET: 'dev-secret-login-app-change-me',
+    },
+  },
   // The orders API guarded by the resource-server library: see a revocation refused at once.
   // It introspects opaque tokens as its own client of config/dev.json (`introspects` orders).
   {
@@ -63,6 +75,13 @@ async function main() {
     ISSUER: process.env.ISSUER || `${host}:3001`,
     INTROSPECTION_ENDPOINT: `${host}:3002/oauth2/introspect`,
     REVOCATION_ENDPOINT: `${host}:3003/oauth2/revoke`,
+    // The front channel: every service advertises it; the browser goes there and to the login app.
+    AUTHORIZATION_ENDPOINT: `${host}:3004/oauth2/authorize`,
+    PAR_ENDPOINT: `${host}:3004/oauth2/par`,
+    END_SESSION_ENDPOINT: `${host}:3004/oauth2/logout`,
+    LOGIN_URL: `${host}:3005/login`,
+    CONSENT_URL: `${host}:3005/consent`,
+    LOGIN_API_URL: `${host}:3004`,
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
   };
   const children = SERVICES.map((s, i) => {
@@ -78,6 +97,7 @@ async function main() {
   });
   log(`KAFKA_BROKERS=${kafka.brokers} REDIS_URL=${redis.url}`);
   log(`metadata: ${env.ISSUER}/.well-known/oauth-authorization-server — Ctrl-C stops all`);
+  log(`sign in: ISSUER=${env.ISSUER} npm run sign-in (client web-app; alice / alice-dev-password)`);
 
   let stopping = false;
   const stop = async () => {

@@ -109,11 +109,13 @@ function stop(child) {
  * Runs a node script pinned to `core` and returns its JSON output; `input` goes to its standard
  * input (a load spec with thousands of tokens is far over the size of one argument).
  */
-function runPinnedJson(core, nodeArgs, input) {
+function runPinnedJson(core, nodeArgs, input, { cwd } = {}) {
   const [cmd, args] = pinned(core, process.execPath, nodeArgs);
-  const out = spawnSync(cmd, args, { encoding: 'utf8', input, maxBuffer: 64 * 1024 * 1024 });
-  if (out.status !== 0)
-    throw new Error(`${nodeArgs[0]} failed (${out.error?.message ?? out.status}):\n${out.stderr}`);
+  const out = spawnSync(cmd, args, { cwd, encoding: 'utf8', input, maxBuffer: 64 * 1024 * 1024 });
+  if (out.status !== 0) {
+    const script = nodeArgs.find((a) => /\.(c?js|mjs|ts)$/.test(a)) ?? nodeArgs[0];
+    throw new Error(`${script} failed (${out.error?.message ?? out.status}):\n${out.stderr}`);
+  }
   return JSON.parse(out.stdout.trim().split('\n').pop());
 }
 

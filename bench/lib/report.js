@@ -7,6 +7,7 @@ function writeReports(dir, run) {
     machine: run.machine,
     date: run.date,
     settings: run.settings,
+    ...(run.only ? { only: run.only } : {}),
     auth: run.auth,
     placement: run.placement,
     peak_rss_mb: run.peak_rss_mb,
@@ -32,8 +33,10 @@ function writeReports(dir, run) {
   };
   const text = JSON.stringify(json, null, 2) + '\n';
   const stamp = run.date.slice(0, 19).replace(/[:T]/g, '-');
-  writeFileSync(join(dir, `${stamp}${run.settings.quick ? '-quick' : ''}.json`), text);
-  const prefix = run.settings.quick ? 'quick-' : '';
+  // A partial run (ONLY / --only) never replaces the figures of a whole one.
+  const only = run.only ? `-only-${run.only.join('+')}` : '';
+  writeFileSync(join(dir, `${stamp}${only}${run.settings.quick ? '-quick' : ''}.json`), text);
+  const prefix = `${run.only ? 'only-' : ''}${run.settings.quick ? 'quick-' : ''}`;
   writeFileSync(join(dir, `${prefix}latest.json`), text);
   writeFileSync(join(dir, `${prefix}latest.md`), markdown(json));
   writeFileSync(join(dir, `${prefix}latest.svg`), svg(json));

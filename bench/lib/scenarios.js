@@ -2,9 +2,11 @@
 // the same client, resources and scopes (bench.config.json; issue-jwt-hashed-secret gives ours
 // the client with a hashed secret). Each side's `prepare()` returns the load spec for one round
 // (fresh tokens where a request uses a token up). `servers` names the processes a scenario
-// measures: they are restarted before it, so no scenario inherits another's state.
+// measures: they are restarted before it, so no scenario inherits another's state; `uses` names
+// those it only calls (a run of some scenarios starts only the servers they need).
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
+const { runPinnedJson, LOAD_CORE } = require('./processes');
 
 const config = JSON.parse(readFileSync(join(__dirname, '../bench.config.json'), 'utf8'));
 const client = config.clients[0];
@@ -24,6 +26,51 @@ const form = (o) => new URLSearchParams(o).toString();
 const issueBody = (resource, scope) => form({ grant_type: 'client_credentials', resource, scope });
 const ORDERS_BODY = issueBody(ORDERS, 'orders:read');
 const LEDGER_BODY = issueBody(LEDGER, 'ledger:read');
+
+// The code flow's client (confidential, first-party: skip_consent on ours) and user.
+const web = config.clients.find((c) => c.grant_types.includes('authorization_code'));
+const WEB_FORM = { ...FORM, authorization: basic(web.client_id, web.client_secret) };
+const REDIRECT_URI = web.redirect_uris[0];
+const redemptionBody = ({ code, verifier }) =>
+  form({
+    grant_type: 'authorization_code',
+    code,
+    code_verifier: verifier,
+    redirect_uri: REDIRECT_URI,
+  });
+
+/**
+ * Our codes, each from a real sign-in over HTTP (authorize, login page, consent, redirect) by
+ * bench/lib/sign-in-codes.ts on the load generator's core, before the round that redeems them.
+ */
+function signInCodes(url, count) {
+  const spec = {
+    authorizationEndpoint: `${url}/oauth2/authorize`,
+    clientId: web.client_id,
+    redirectUri: REDIRECT_URI,
+    scope: web.scope,
+    resources: web.resources,
+    users: config.users.map((u) => ({ username: u.username, password: u.password })),
+    count,
+  };
+  const script = join(__dirname, 'sign-in-codes.ts');
+  const args = ['-r', '@swc-node/register', script];
+  return runPinnedJson(LOAD_CORE, args, JSON.stringify(spec), { cwd: join(__dirname, '../..') });
+}
+
+/** The peer's codes, made by its own models (bench/servers/peer-oidc-provider.mjs). */
+async function peerCodes(url, count, retries = 2) {
+  let res;
+  try {
+    res = await fetch(`${url}/bench/authorization-codes?count=${count}`);
+  } catch (e) {
+    // A keep-alive socket the peer closed during the load round: ask again on a fresh one.
+    if (retries > 0) return peerCodes(url, count, retries - 1);
+    throw e;
+  }
+  if (!res.ok) throw new Error(`peer code preparation answered ${res.status}: ${await res.text()}`);
+  return res.json();
+}
 
 /** Paths differ: ours follow DESIGN, the peer keeps its defaults. */
 const OURS = { token: '/oauth2/token', introspect: '/oauth2/introspect', revoke: '/oauth2/revoke' };
@@ -112,6 +159,7 @@ function scenarios(urls, settings) {
     {
       name: 'issue-jwt-cluster',
       servers: ['issuance', 'peer'],
+      uses: ['revocation'],
       note: 'ours: split issuance service, every token acknowledged on Kafka (acks=all)',
       ours: side('ours', async () => post(urls.issuance, OURS.token, ORDERS_BODY)),
       peer: side('peer', async () => post(peer, PEER.token, ORDERS_BODY)),
@@ -139,6 +187,7 @@ function scenarios(urls, settings) {
     {
       name: 'introspect-opaque',
       servers: ['introspection', 'peer'],
+      uses: ['issuance', 'revocation'],
       note: 'ours: split introspection service reading Redis',
       ours: side('ours', async () =>
         introspection(
@@ -157,10 +206,32 @@ function scenarios(urls, settings) {
       peer: revokeSide('peer', peer, PEER),
     },
     {
+      name: 'code-redemption',
+      servers: ['standalone', 'peer'],
+      note: `authorization_code with PKCE S256: an RS256 ID token and an ES256 JWT access token (orders) per request, each code used once (${settings.codes} per round); codes made before each round, ours by real sign-ins over HTTP, the peer's by its Grant and AuthorizationCode models`,
+      ours: side('ours', async () => {
+        const codes = signInCodes(urls.standalone, settings.codes);
+        return {
+          ...post(urls.standalone, OURS.token, undefined, WEB_FORM),
+          bodies: codes.map(redemptionBody),
+          amount: codes.length,
+        };
+      }),
+      peer: side('peer', async () => {
+        const codes = await peerCodes(peer, settings.codes);
+        return {
+          ...post(peer, PEER.token, undefined, WEB_FORM),
+          bodies: codes.map(redemptionBody),
+          amount: codes.length,
+        };
+      }),
+    },
+    {
       name: 'rs-local-validate',
       // The replica keeps no live tokens (its verified-token cache is bounded): only the peer,
       // which does, restarts.
       servers: ['peer'],
+      uses: ['rs', 'standalone'],
       note: 'ours: resource-server library validating a JWT locally; peer figure: its opaque introspection',
       ours: side('ours', async () => ({
         url: urls.rs,

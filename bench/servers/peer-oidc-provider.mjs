@@ -5,6 +5,11 @@
 // adapter; but that adapter is an LRU of 1000 entries, which would let the peer forget most
 // tokens it issued and answer their introspection and revocation without finding them. The
 // adapter below keeps every token until it expires, as our in-memory store does: the same work.
+// For the code-redemption scenario, `GET /bench/authorization-codes?count=N` (outside the timed
+// rounds) makes N codes through the provider's own Grant and AuthorizationCode models, as its
+// authorization endpoint would after login and consent: an RS256 ID token with the profile and
+// email claims and an ES256 JWT for the orders resource come out of each redemption, as on ours.
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { generateKeyPair, exportJWK } from 'jose';
@@ -89,11 +94,23 @@ const provider = new Provider(issuer, {
       client_secret: c.client_secret,
       token_endpoint_auth_method: c.token_endpoint_auth_method,
       grant_types: c.grant_types,
-      response_types: [],
-      redirect_uris: [],
+      response_types: c.grant_types.includes('authorization_code') ? ['code'] : [],
+      redirect_uris: c.redirect_uris ?? [],
       scope: c.scope,
     })),
-  scopes: [...new Set(config.resources.flatMap((r) => r.scopes))],
+  scopes: [...new Set(config.resources.flatMap((r) => r.scopes)), 'openid', 'profile', 'email'],
+  claims: {
+    openid: ['sub'],
+    profile: ['name', 'given_name', 'family_name'],
+    email: ['email', 'email_verified'],
+  },
+  // As ours in the bench: ID tokens live an hour, codes (and their consumed records) ten minutes.
+  ttl: { Grant: 3600, IdToken: 3600, AuthorizationCode: 600 },
+  // The bench user, with the claims ours gives its ID tokens (bench.config.json `users`).
+  findAccount: (_ctx, sub) => ({
+    accountId: sub,
+    claims: () => ({ sub, ...config.users.find((u) => u.username === sub)?.claims }),
+  }),
   features: {
     devInteractions: { enabled: false },
     clientCredentials: { enabled: true },
@@ -119,6 +136,55 @@ const provider = new Provider(issuer, {
 });
 provider.proxy = false;
 
-createServer(provider.callback()).listen(port, '127.0.0.1', () => {
+const web = config.clients.find((c) => c.grant_types.includes('authorization_code'));
+const users = config.users.map((u) => u.username);
+
+/** One code as the authorization endpoint leaves it: a grant, then the code bound to it. */
+async function prepareCode(client, user) {
+  const grant = new provider.Grant({ accountId: user, clientId: client.clientId });
+  grant.addOIDCScope('openid profile email');
+  grant.addResourceScope(web.resources[0], 'orders:read');
+  const grantId = await grant.save();
+  const verifier = randomBytes(32).toString('base64url');
+  const code = new provider.AuthorizationCode({
+    accountId: user,
+    client,
+    grantId,
+    acr: 'urn:mace:incommon:iap:silver',
+    amr: ['pwd'],
+    authTime: Math.floor(Date.now() / 1000),
+    nonce: randomBytes(16).toString('base64url'),
+    redirectUri: web.redirect_uris[0],
+    resource: web.resources[0],
+    scope: 'openid profile email orders:read',
+    codeChallenge: createHash('sha256').update(verifier).digest('base64url'),
+    codeChallengeMethod: 'S256',
+    sid: randomBytes(16).toString('base64url'),
+    // Its own flow binds a code to the browser session (one more lookup at redemption); these
+    // are not, which spares the peer that lookup: the comparison leans its way.
+    expiresWithSession: false,
+  });
+  return { code: await code.save(), verifier };
+}
+
+async function prepareCodes(req, res) {
+  const count = Number(new URL(req.url, issuer).searchParams.get('count'));
+  if (!Number.isInteger(count) || count < 1 || count > 100_000) {
+    res.writeHead(400).end('count: 1 to 100000');
+    return;
+  }
+  const client = await provider.Client.find(web.client_id);
+  const codes = [];
+  for (let i = 0; i < count; i++) codes.push(await prepareCode(client, users[i % users.length]));
+  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(codes));
+}
+
+const callback = provider.callback();
+const serve = (req, res) =>
+  req.url.startsWith('/bench/authorization-codes')
+    ? prepareCodes(req, res).catch((e) => res.writeHead(500).end(String(e)))
+    : callback(req, res);
+
+createServer(serve).listen(port, '127.0.0.1', () => {
   process.stdout.write(`peer ready on ${port}\n`);
 });

@@ -87,6 +87,7 @@ export function describeStoreContract(name: string, make: () => StoreFactory): v
         clientId: c.clientId,
         jti: c.jti,
         grantId: c.grantId,
+        sub: c.sub,
         iat: c.iat,
       });
 
@@ -157,6 +158,44 @@ export function describeStoreContract(name: string, make: () => StoreFactory): v
           clientId,
           revokedAt: Date.now() - 60_000,
           expiresAt: Date.now() + 1_000,
+        });
+        await expect(sut.revocations().isRevoked(subject(c))).resolves.toBe(true);
+      });
+
+      it("revokes a subject's tokens of every client up to an instant, not later ones", async () => {
+        const sub = unique('alice@example.com');
+        const a = claims({ sub, iat: nowSec() - 10 });
+        const b = claims({ sub, iat: nowSec() - 10, grantId: unique('grant') });
+        const later = claims({ sub, iat: nowSec() + 5 });
+        const other = claims({ iat: nowSec() - 10 });
+        await sut.revocations().revoke({
+          kind: 'subject',
+          subject: sub,
+          revokedAt: Date.now(),
+          expiresAt: Date.now() + 60_000,
+        });
+        await expect(sut.revocations().isRevoked(subject(a))).resolves.toBe(true);
+        await expect(sut.revocations().isRevoked(subject(b))).resolves.toBe(true);
+        await expect(sut.revocations().isRevoked(subject(later))).resolves.toBe(false);
+        await expect(sut.revocations().isRevoked(subject(other))).resolves.toBe(false);
+        const { sub: _, ...withoutSub } = subject(a);
+        await expect(sut.revocations().isRevoked(withoutSub)).resolves.toBe(false);
+      });
+
+      it('never narrows a subject revocation with an older, replayed one', async () => {
+        const c = claims({ sub: unique('user'), iat: nowSec() - 5 });
+        const at = Date.now();
+        await sut.revocations().revoke({
+          kind: 'subject',
+          subject: c.sub,
+          revokedAt: at,
+          expiresAt: at + 60_000,
+        });
+        await sut.revocations().revoke({
+          kind: 'subject',
+          subject: c.sub,
+          revokedAt: at - 60_000,
+          expiresAt: at + 1_000,
         });
         await expect(sut.revocations().isRevoked(subject(c))).resolves.toBe(true);
       });

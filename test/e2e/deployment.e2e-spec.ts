@@ -20,13 +20,11 @@ type Service = {
   ports?: string[];
 };
 const services: Record<string, Service> = compose.services;
-const apps = ['issuance', 'introspection', 'revocation'];
+const apps = ['issuance', 'introspection', 'revocation', 'authorization', 'login'];
 
 describe('docker-compose.yml', () => {
-  it('runs Kafka, Redis and the three services, each with a health check', () => {
-    expect(Object.keys(services).sort()).toEqual(
-      ['demo-api', 'introspection', 'issuance', 'kafka', 'redis', 'revocation'].sort(),
-    );
+  it('runs Kafka, Redis, the five services and the demo API, each with a health check', () => {
+    expect(Object.keys(services).sort()).toEqual(['demo-api', 'kafka', 'redis', ...apps].sort());
     for (const s of Object.values(services)) expect(s.healthcheck?.test.length).toBeGreaterThan(0);
   });
 
@@ -75,11 +73,45 @@ describe('docker-compose.yml', () => {
     expect(rs.introspection!.endpoint).toBe('http://introspection:3002/oauth2/introspect');
   });
 
-  it('shares one issuer and one key set across the services', () => {
+  it('shares one issuer, one key set and the same public endpoints across the services', () => {
     const envs = apps.map((a) => services[a]!.environment);
-    expect(new Set(envs.map((e) => e.ISSUER)).size).toBe(1);
-    expect(new Set(envs.map((e) => e.KEYS_FILE)).size).toBe(1);
+    for (const name of [
+      'ISSUER',
+      'KEYS_FILE',
+      'AUTHORIZATION_ENDPOINT',
+      'LOGIN_URL',
+      'CONSENT_URL',
+    ])
+      expect(new Set(envs.map((e) => e[name])).size).toBe(1);
     expect(envs[0]!.KEYS_FILE).toBeTruthy();
+  });
+
+  it('sends the browser to the authorization service and the login app on their published ports', () => {
+    const env = services.issuance!.environment;
+    const config = loadConfig({
+      ...env,
+      CONFIG_FILE: join(root, 'config/dev.json'),
+      KEYS_FILE: '',
+    });
+    const published = (name: string) => services[name]!.ports!.map((p) => p.split(':')[0]);
+    expect(published('authorization')).toContain(new URL(config.endpoints.authorization).port);
+    expect(published('authorization')).toContain(new URL(config.endpoints.par).port);
+    expect(published('authorization')).toContain(new URL(config.endpoints.endSession).port);
+    expect(published('login')).toContain(new URL(config.signIn.loginUrl).port);
+    expect(published('login')).toContain(new URL(config.signIn.consentUrl).port);
+  });
+
+  it("runs the login app as config/dev.json's login_provider client, calling the API inside the network", () => {
+    const env = services.login!.environment;
+    const config = loadConfig({
+      ...env,
+      CONFIG_FILE: join(root, 'config/dev.json'),
+      KEYS_FILE: '',
+    });
+    expect(config.signIn.loginApp.apiUrl).toBe('http://authorization:3004');
+    const client = config.registry.clients.find((c) => c.clientId === env.LOGIN_CLIENT_ID);
+    expect(client?.loginProvider).toBe(true);
+    expect(client?.secret).toEqual({ kind: 'plain', value: env.LOGIN_CLIENT_SECRET });
   });
 });
 
@@ -112,6 +144,11 @@ describe('docker-compose.yml development mode', () => {
         ISSUER: 'https://auth.example.com',
         INTROSPECTION_ENDPOINT: undefined,
         REVOCATION_ENDPOINT: undefined,
+        AUTHORIZATION_ENDPOINT: undefined,
+        PAR_ENDPOINT: undefined,
+        END_SESSION_ENDPOINT: undefined,
+        LOGIN_URL: undefined,
+        CONSENT_URL: undefined,
         CONFIG_FILE: join(root, 'config/dev.json'),
       }),
     ).toThrow('clients[0].client_secret: plain-text secrets are refused');

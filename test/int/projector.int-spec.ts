@@ -247,6 +247,13 @@ describe('projector: Redis derived from the log', () => {
           exp,
           reason: 'compromised',
         }),
+        // A client_credentials token's `sub` is its client id; also only up to an hour ago.
+        factory.create('subject.tokens_revoked', clientId, clientId, {
+          sub: clientId,
+          revoked_at: (iat - 3600) * 1000,
+          exp,
+          reason: 'admin',
+        }),
       ];
       return { kept: kept.token, gone: gone.token, digests: [kept.digest, gone.digest], events };
     }
@@ -259,7 +266,10 @@ describe('projector: Redis derived from the log', () => {
         const all = await snapshot(redis);
         return Object.fromEntries(
           Object.entries(all).filter(
-            ([key]) => key.includes(`{${clientId}}`) || digests.some((d) => key.includes(d)),
+            ([key]) =>
+              key.includes(`{${clientId}}`) ||
+              key === RedisKeys.revokedSubject(clientId) ||
+              digests.some((d) => key.includes(d)),
           ),
         );
       };
@@ -273,6 +283,7 @@ describe('projector: Redis derived from the log', () => {
           RedisKeys.revokedToken(clientId, `${clientId}-gone`),
           RedisKeys.revokedGrant(clientId, `${clientId}-grant`),
           RedisKeys.revokedClient(clientId),
+          RedisKeys.revokedSubject(clientId),
         ].sort(),
       );
       expect(await isActive(kept)).toBe(true);

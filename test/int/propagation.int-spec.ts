@@ -1,3 +1,4 @@
+import { CLIENTS } from '../fixtures/test-registry';
 import { redisUrlForDb } from '../support/int-redis';
 import { pause, waitFor } from '../support/proc-fixtures';
 import { OwnKafka, OwnRedis, startOwnInfra } from '../support/proc-infra';
@@ -18,7 +19,7 @@ import { PropTopology } from '../support/prop-topology';
  * must be refused by every replica at once, and a replica that cannot follow Redis must refuse
  * (503, fail-closed) rather than accept, and miss nothing once Redis is back.
  *
- * Not covered yet: grant- and client-wide revocation (no HTTP endpoint exposes them).
+ * Client- and subject-wide revocation go through the admin API of the revocation service.
  */
 const REPLICAS = 3;
 /** A sanity bound for the propagation time, not a performance claim (bench:propagation). */
@@ -98,6 +99,40 @@ describe('revocation propagation to API replicas', () => {
           // It stays refused everywhere, and nothing else was refused with it.
           for (const answer of await orders(urls, token)) expect(answer.status).toBe(401);
           for (const answer of await orders(urls, bystander)) expect(answer.status).toBe(200);
+        },
+      ),
+      60_000,
+    );
+
+    it(
+      'an admin revocation of a subject, then of a client, is refused by every replica at once',
+      explained(
+        () => topology,
+        async () => {
+          const t = topology!;
+          const urls = t.replicaUrls;
+          // A client_credentials token's `sub` is its client id: a subject the mirrors can match.
+          const ofSubject = await t.token();
+          for (const answer of await orders(urls, ofSubject)) expect(answer.status).toBe(200);
+          const bySubject = await t.adminRevoke({ subject: CLIENTS.basic.clientId });
+          expect(bySubject.status).toBe(200);
+          expect(bySubject.body).toMatchObject({ revoked: 'subject', grant_ids: [] });
+          let since = performance.now();
+          let refusals = await untilEveryReplicaAnswers(urls, ofSubject, 401, since);
+          log(`propagation (subject): ${Math.max(...refusals.map((r) => r.ms)).toFixed(1)} ms`);
+          expect(Math.max(...refusals.map((r) => r.ms))).toBeLessThan(PROPAGATION_BOUND_MS);
+
+          // Tokens are compared by `iat` (seconds): the next one is issued in a later second.
+          await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 10));
+          const ofClient = await t.token();
+          for (const answer of await orders(urls, ofClient)) expect(answer.status).toBe(200);
+          const byClient = await t.adminRevoke({ client_id: CLIENTS.basic.clientId });
+          expect(byClient.status).toBe(200);
+          since = performance.now();
+          refusals = await untilEveryReplicaAnswers(urls, ofClient, 401, since);
+          log(`propagation (client): ${Math.max(...refusals.map((r) => r.ms)).toFixed(1)} ms`);
+          expect(Math.max(...refusals.map((r) => r.ms))).toBeLessThan(PROPAGATION_BOUND_MS);
+          for (const r of refusals) expect(r.answer.challenge).toMatch(INVALID_TOKEN_CHALLENGE);
         },
       ),
       60_000,

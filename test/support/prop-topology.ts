@@ -1,6 +1,6 @@
 import { CLIENTS, RESOURCES } from '../fixtures/test-registry';
 import { OAuthClient } from './oauth-client';
-import { clientAuth, HttpResponse, send } from './oauth-http';
+import { basicAuthorization, clientAuth, HttpResponse, send } from './oauth-http';
 import { freePorts, ServiceFiles, waitFor, writeServiceFiles } from './proc-fixtures';
 import { DemoApiReplica } from './prop-demo-api';
 import { ServiceProcess, stopAll } from './service-process';
@@ -70,6 +70,18 @@ export class PropTopology {
   /** POST /oauth2/revoke at the revocation service, as the token's own client. */
   revoke(token: string): Promise<HttpResponse> {
     return this.oauthClient!.revoke({ token, token_type_hint: 'access_token' }, PROP_OWNER);
+  }
+
+  /** POST /admin/revocations at the revocation service, as the test registry's admin client. */
+  adminRevoke(body: Record<string, string>): Promise<HttpResponse> {
+    return send(`${this.revocation.url}/admin/revocations`, {
+      method: 'POST',
+      headers: {
+        authorization: basicAuthorization(CLIENTS.admin.clientId, CLIENTS.admin.secret),
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify(body),
+    });
   }
 
   /** GET /health/ready of a service: 200 once it can do its job (projection built, …). */

@@ -45,6 +45,7 @@ export async function seedSignIn(
   const verifier = random();
   const grantId = `grant-${random().slice(0, 16)}`;
   const authTime = Math.floor(Date.now() / 1000) - 30;
+  const createdAt = Date.now();
   const grant: GrantRecord = {
     grantId,
     subject: 'user-alice',
@@ -61,7 +62,8 @@ export async function seedSignIn(
       email_verified: true,
       phone_number: '+1 555 0100',
     },
-    createdAt: Date.now(),
+    createdAt,
+    lastUsedAt: createdAt,
     ...o.grant,
   };
   const record: AuthorizationCodeRecord = {

@@ -1,7 +1,12 @@
 import { Module } from '@nestjs/common';
+import { AdminApiModule } from './admin/admin-api.module';
 import { RevocationController } from './revocation.controller';
 import { RevokeTokenUseCase } from './revoke-token.usecase';
 import { EventProjector } from './projector/event.projector';
 
-@Module({ controllers: [RevocationController], providers: [RevokeTokenUseCase, EventProjector] })
+@Module({
+  imports: [AdminApiModule],
+  controllers: [RevocationController],
+  providers: [RevokeTokenUseCase, EventProjector],
+})
 export class RevocationModule {}

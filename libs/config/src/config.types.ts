@@ -101,6 +101,11 @@ export interface ClientConfig extends ClientSignInSettings {
   readonly introspects: readonly string[];
   /** RFC 6749 §6: used when `grantTypes` has `refresh_token` (defaults otherwise). */
   readonly refreshToken: RefreshTokenSettings;
+  /**
+   * May call the admin API (bulk revocation, grants of a subject), with HTTP Basic. The parser
+   * always sets it; absent (a client built in code) means false.
+   */
+  readonly admin?: boolean;
 }
 
 /** A user's password: plain text in development only, like a client secret. */

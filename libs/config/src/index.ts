@@ -1,3 +1,4 @@
+export * from './admin-client.parser';
 export * from './config.error';
 export * from './config.module';
 export * from './config.types';

@@ -1,3 +1,4 @@
+import { parseAdminFlag } from './admin-client.parser';
 import { ConfigError } from './config.error';
 import {
   AUTH_METHODS,
@@ -119,6 +120,7 @@ function parseClient(
     scopes,
     resources: clientResources,
     introspects,
+    admin: parseAdminFlag(c, path, authMethod),
     ...parseSignInSettings(c, path, grantTypes, authMethod),
     refreshToken: parseRefreshTokenSettings(c, path, grantTypes),
   };

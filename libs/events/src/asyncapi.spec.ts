@@ -157,6 +157,14 @@ const FULL: Table<'full'> = {
       reason: 'compromised',
     },
   },
+  'subject.tokens_revoked': {
+    v1: {
+      sub: 'user-123',
+      revoked_at: 1_736_944_200_456,
+      exp: 1_736_947_860,
+      reason: 'admin',
+    },
+  },
   'key.rotated': {
     v1: { kid: 'es256-2025-01-15', alg: 'ES256', jwks_uri: 'https://auth.example.com/oauth2/jwks' },
   },
@@ -240,6 +248,7 @@ const MINIMAL: Table<'minimal'> = {
     v1: { grant_id: 'grant-7f3a', client_id: 'web-app', exp: 1_736_938_860, reason: 'code_replay' },
   },
   'client.tokens_revoked': FULL['client.tokens_revoked'],
+  'subject.tokens_revoked': FULL['subject.tokens_revoked'],
   'key.rotated': FULL['key.rotated'],
   'grant.created': {
     v1: {
@@ -286,6 +295,7 @@ const ROUTE: { [T in EventType]: (d: EventCatalogue[T]) => [subject: string, key
   'token.revoked': (d) => [d.jti, d.client_id],
   'grant.revoked': (d) => [d.grant_id, d.grant_id],
   'client.tokens_revoked': (d) => [d.client_id, d.client_id],
+  'subject.tokens_revoked': (d) => [d.sub, d.sub],
   'key.rotated': (d) => [d.kid, d.kid],
   'grant.created': (d) => [d.grant_id, d.grant_id],
   'authorization.denied': (d) => [d.client_id, d.client_id],

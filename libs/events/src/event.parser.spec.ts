@@ -45,6 +45,11 @@ const samples: { [T in EventType]: [subject: string, key: string, data: EventCat
     'svc-a',
     { client_id: 'svc-a', revoked_at: 1_700_000_000_123, exp: 1_700_003_600, reason: 'admin' },
   ],
+  'subject.tokens_revoked': [
+    'user-1',
+    'user-1',
+    { sub: 'user-1', revoked_at: 1_700_000_000_456, exp: 1_700_003_660, reason: 'admin' },
+  ],
   'key.rotated': [
     'k-2',
     'k-2',

@@ -91,6 +91,7 @@ const DATA_FIELDS: {
   },
   'grant.revoked': { v1: { grant_id: S, client_id: S, exp: I, refresh_exp: opt(I), reason: S } },
   'client.tokens_revoked': { v1: { client_id: S, revoked_at: I, exp: I, reason: S } },
+  'subject.tokens_revoked': { v1: { sub: S, revoked_at: I, exp: I, reason: S } },
   'key.rotated': { v1: { kid: S, alg: S, jwks_uri: S } },
   'grant.created': {
     v1: {

@@ -94,6 +94,21 @@ export interface ClientTokensRevokedV1 {
   readonly reason: string;
 }
 
+/**
+ * Writer: revocation (admin API: "sign out everywhere", an account deleted). Covers every token
+ * whose `sub` is `sub`, of every client, issued up to `revoked_at`. Pairwise subjects (OIDC Core
+ * §8.1) are covered by the `grant.revoked` (reason `subject_revoked`) written beside it for each
+ * live grant of the subject. Only the subject identifier: no other user data.
+ */
+export interface SubjectTokensRevokedV1 {
+  readonly sub: string;
+  /** Milliseconds since the epoch. */
+  readonly revoked_at: number;
+  /** Seconds since the epoch: when the last token the revocation covers expires. */
+  readonly exp: number;
+  readonly reason: string;
+}
+
 /** Writer: issuance. Readers: verifiers, which refresh their key set at once. */
 export interface KeyRotatedV1 {
   readonly kid: string;
@@ -205,6 +220,7 @@ export interface EventSchemas {
   'token.revoked': { readonly v1: TokenRevokedV1 };
   'grant.revoked': { readonly v1: GrantRevokedV1 };
   'client.tokens_revoked': { readonly v1: ClientTokensRevokedV1 };
+  'subject.tokens_revoked': { readonly v1: SubjectTokensRevokedV1 };
   'key.rotated': { readonly v1: KeyRotatedV1 };
   'grant.created': { readonly v1: GrantCreatedV1 };
   'authorization.denied': { readonly v1: AuthorizationDeniedV1 };
@@ -227,6 +243,7 @@ const WRITTEN_AS: { readonly [T in EventType]: (data: EventCatalogue[T]) => Sche
   'token.revoked': () => 'v1',
   'grant.revoked': () => 'v1',
   'client.tokens_revoked': () => 'v1',
+  'subject.tokens_revoked': () => 'v1',
   'key.rotated': () => 'v1',
   'grant.created': () => 'v1',
   'authorization.denied': () => 'v1',
@@ -249,6 +266,7 @@ export const TOPIC_OF: { readonly [T in EventType]: string } = {
   'token.revoked': TOKEN_LIFECYCLE_TOPIC,
   'grant.revoked': TOKEN_LIFECYCLE_TOPIC,
   'client.tokens_revoked': TOKEN_LIFECYCLE_TOPIC,
+  'subject.tokens_revoked': TOKEN_LIFECYCLE_TOPIC,
   'key.rotated': SIGNING_KEYS_TOPIC,
   'grant.created': TOKEN_LIFECYCLE_TOPIC,
   'authorization.denied': TOKEN_LIFECYCLE_TOPIC,

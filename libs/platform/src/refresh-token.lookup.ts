@@ -23,9 +23,10 @@ export interface PresentedRefreshToken {
  * What the token endpoint (grant_type=refresh_token), introspection and revocation know of a
  * refresh token a client presents: null unless it is a refresh token (`rt_` shape: an access
  * token, an ID token or a code is none), of a known family, issued to this very client (RFC
- * 6749 §6, RFC 7662 §2.2, RFC 7009 §2.1), of a grant still recorded and not revoked by client
- * or subject (the revocation store, matched with the grant's creation as `iat`). A retired
- * token is found (state.active false): only the store's rotation tells reuse from grace.
+ * 6749 §6, RFC 7662 §2.2, RFC 7009 §2.1), of a grant still recorded (a withdrawn grant is
+ * deleted) and not revoked by client or subject (the revocation store, matched with the
+ * grant's creation as `iat`). A retired token is found (state.active false): only the store's
+ * rotation tells reuse from grace.
  */
 @Injectable()
 export class RefreshTokenLookup {
@@ -46,6 +47,8 @@ export class RefreshTokenLookup {
       clientId: client.clientId,
       jti: digest,
       grantId: grant.grantId,
+      // As its access tokens carry it: a subject-wide revocation covers the refresh token too.
+      sub: state.record.subject,
       iat: Math.floor(grant.createdAt / 1000),
     });
     return revoked ? null : { digest, state, grant };

@@ -13,7 +13,6 @@ import { RedisAuthorizationRequestStore } from './redis/redis-authorization-requ
 import { RedisBrowserSessionStore } from './redis/redis-browser-session.store';
 import { RedisGrantStore } from './redis/redis-grant.store';
 import { RedisInteractionChallengeStore } from './redis/redis-interaction-challenge.store';
-import { RedisRefreshTokenStore } from './redis/redis-refresh-token.store';
 import { StoreModule } from './store.module';
 import {
   AUTHORIZATION_CODE_STORE,
@@ -21,7 +20,6 @@ import {
   BROWSER_SESSION_STORE,
   GRANT_STORE,
   INTERACTION_CHALLENGE_STORE,
-  REFRESH_TOKEN_STORE,
 } from './store.ports';
 
 const TOKENS = [
@@ -30,7 +28,6 @@ const TOKENS = [
   BROWSER_SESSION_STORE,
   AUTHORIZATION_CODE_STORE,
   GRANT_STORE,
-  REFRESH_TOKEN_STORE,
 ];
 
 /** A provider outside the store module: it sees only what the module exports. */
@@ -81,6 +78,5 @@ describe('flow-state store bindings', () => {
     expect(built[2]).toBeInstanceOf(RedisBrowserSessionStore);
     expect(built[3]).toBeInstanceOf(RedisAuthorizationCodeStore);
     expect(built[4]).toBeInstanceOf(RedisGrantStore);
-    expect(built[5]).toBeInstanceOf(RedisRefreshTokenStore);
   });
 });

@@ -5,20 +5,17 @@ import { MemoryAuthorizationRequestStore } from './memory/memory-authorization-r
 import { MemoryBrowserSessionStore } from './memory/memory-browser-session.store';
 import { MemoryGrantStore } from './memory/memory-grant.store';
 import { MemoryInteractionChallengeStore } from './memory/memory-interaction-challenge.store';
-import { MemoryRefreshTokenStore } from './memory/memory-refresh-token.store';
 import { RedisAuthorizationCodeStore } from './redis/redis-authorization-code.store';
 import { RedisAuthorizationRequestStore } from './redis/redis-authorization-request.store';
 import { RedisBrowserSessionStore } from './redis/redis-browser-session.store';
 import { RedisGrantStore } from './redis/redis-grant.store';
 import { RedisInteractionChallengeStore } from './redis/redis-interaction-challenge.store';
-import { RedisRefreshTokenStore } from './redis/redis-refresh-token.store';
 import {
   AUTHORIZATION_CODE_STORE,
   AUTHORIZATION_REQUEST_STORE,
   BROWSER_SESSION_STORE,
   GRANT_STORE,
   INTERACTION_CHALLENGE_STORE,
-  REFRESH_TOKEN_STORE,
 } from './store.ports';
 
 /** A port's injection token and how to build its Redis and its in-memory adapter. */
@@ -46,7 +43,6 @@ const ADAPTERS: readonly Adapters[] = [
     () => new MemoryAuthorizationCodeStore(),
   ],
   [GRANT_STORE, (r) => new RedisGrantStore(r), () => new MemoryGrantStore()],
-  [REFRESH_TOKEN_STORE, (r) => new RedisRefreshTokenStore(r), () => new MemoryRefreshTokenStore()],
 ];
 
 /** The injection tokens of the sign-in flow's state, for the store module's exports. */

@@ -18,6 +18,11 @@ export interface GrantRecord {
   /** ms since the epoch. */
   readonly createdAt: number;
   /**
+   * When (ms since the epoch) the grant last produced a token: `createdAt` at first, then each
+   * refresh (GrantStore.touch). What a "connected apps" page shows as last used.
+   */
+  readonly lastUsedAt: number;
+  /**
    * Until when (ms since the epoch) a later authorization asking no more than this grant covers
    * may skip consent: the consent's `remember` and `remember_for`. Absent: the user asked not
    * to be remembered, and is asked again.
@@ -36,4 +41,14 @@ export interface GrantStore {
   find(grantId: string): Promise<GrantRecord | null>;
   /** The subject's live grants, of one client when `clientId` is given, oldest first. */
   findBySubject(subject: string, clientId?: string): Promise<GrantRecord[]>;
+  /**
+   * Records that the grant was used at `at` (ms): its `lastUsedAt`, nothing else. The record
+   * keeps its deadline. False when no live grant has that id.
+   */
+  touch(grantId: string, at: number): Promise<boolean>;
+  /**
+   * Withdraws the grant: gone by id and from its subject's list at once. False when no live
+   * grant had that id. Its tokens are revoked by a `grant.revoked` revocation, not by this.
+   */
+  delete(grantId: string): Promise<boolean>;
 }

@@ -42,3 +42,4 @@ export * from './login-failure.throttle';
 export * from './refresh-token.port';
 export * from './memory/memory-refresh-token.store';
 export * from './redis/redis-refresh-token.store';
+export * from './projection/projected-refresh-token.store';

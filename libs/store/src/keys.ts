@@ -18,6 +18,12 @@ export const RedisKeys = {
     `${PREFIX}:rev:{${clientId}}:grant:${grantId}`,
   /** Every token of a client issued up to the stored instant. Writer/reader as above. */
   revokedClient: (clientId: string) => `${PREFIX}:rev:{${clientId}}:client`,
+  /**
+   * Every token of a subject (any client) issued up to the stored instant. Writer: revocation
+   * (admin), projector. Reader: introspection. A subject may be an e-mail address: digested,
+   * never in a key; alone in its slot (a second read beside the client's MGET).
+   */
+  revokedSubject: (subject: string) => `${PREFIX}:rev:subject:{${digest(subject)}}`,
   /** Seen client-assertion `jti`s. Writer and reader: client authentication. */
   assertionJti: (clientId: string, jti: string) => `${PREFIX}:jti:{${clientId}}:${jti}`,
   /** Present once the projector has built this store from the log. Writer/reader: projector. */
@@ -92,5 +98,7 @@ export function revocationKey(r: Revocation): string {
       return RedisKeys.revokedGrant(r.clientId, r.grantId);
     case 'client':
       return RedisKeys.revokedClient(r.clientId);
+    case 'subject':
+      return RedisKeys.revokedSubject(r.subject);
   }
 }

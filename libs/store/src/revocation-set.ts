@@ -9,11 +9,15 @@ import { Revocation, RevocationSubject } from './store.ports';
  */
 export class RevocationSet {
   private readonly entries = new ExpiringMap<Revocation>();
+  /** Until when (ms) some subject revocation may be held: before, no token's sub is digested. */
+  private subjectsUntil = 0;
 
   add(r: Revocation): void {
     const key = revocationKey(r);
     const merged = mergeRevocations(this.entries.get(key), r);
     this.entries.set(key, merged, merged.expiresAt);
+    if (merged.kind === 'subject')
+      this.subjectsUntil = Math.max(this.subjectsUntil, merged.expiresAt);
   }
 
   covers(t: RevocationSubject): boolean {
@@ -23,7 +27,16 @@ export class RevocationSet {
         ? undefined
         : this.entries.get(RedisKeys.revokedGrant(t.clientId, t.grantId));
     const byClient = this.entries.get(RedisKeys.revokedClient(t.clientId));
-    return [byToken, byGrant, byClient].some((r) => r !== undefined && revocationCovers(r, t));
+    const bySubject =
+      t.sub === undefined || this.subjectsUntil <= Date.now() ? undefined : this.bySubject(t.sub);
+    return [byToken, byGrant, byClient, bySubject].some(
+      (r) => r !== undefined && revocationCovers(r, t),
+    );
+  }
+
+  /** Its key is a digest (SHA-256): computed only while some subject revocation is held. */
+  private bySubject(sub: string): Revocation | undefined {
+    return this.entries.get(RedisKeys.revokedSubject(sub));
   }
 
   get size(): number {

@@ -5,6 +5,8 @@ import { Revocation, RevocationSubject } from './store.ports';
  * the replicas' in-memory mirrors so that they can never disagree.
  */
 export function revocationCovers(r: Revocation, t: RevocationSubject): boolean {
+  // A subject's tokens span every client: the one kind not scoped to a client.
+  if (r.kind === 'subject') return t.sub === r.subject && t.iat * 1000 <= r.revokedAt;
   if (r.clientId !== t.clientId) return false;
   switch (r.kind) {
     case 'token':
@@ -23,7 +25,10 @@ export function revocationCovers(r: Revocation, t: RevocationSubject): boolean {
 export function mergeRevocations(existing: Revocation | undefined, next: Revocation): Revocation {
   if (!existing || existing.kind !== next.kind) return next;
   const expiresAt = Math.max(existing.expiresAt, next.expiresAt);
-  if (next.kind === 'client' && existing.kind === 'client')
+  if (
+    (next.kind === 'client' && existing.kind === 'client') ||
+    (next.kind === 'subject' && existing.kind === 'subject')
+  )
     return { ...next, expiresAt, revokedAt: Math.max(existing.revokedAt, next.revokedAt) };
   return { ...next, expiresAt };
 }

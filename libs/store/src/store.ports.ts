@@ -26,6 +26,17 @@ export type Revocation =
       /** Tokens of the client issued at or before this instant (ms) are revoked. */
       readonly revokedAt: number;
       readonly expiresAt: number;
+    }
+  | {
+      /**
+       * Every token whose `sub` is this subject, of every client, issued at or before
+       * `revokedAt` (ms): "sign out everywhere". A pairwise client's tokens carry another `sub`
+       * (OIDC Core §8.1): the admin API revokes each of the subject's grants beside it.
+       */
+      readonly kind: 'subject';
+      readonly subject: string;
+      readonly revokedAt: number;
+      readonly expiresAt: number;
     };
 
 /** The fields of a token that a revocation can match. */
@@ -33,6 +44,8 @@ export interface RevocationSubject {
   readonly clientId: string;
   readonly jti: string;
   readonly grantId?: string;
+  /** The token's `sub`; a token without one is matched by no subject revocation. */
+  readonly sub?: string;
   /** Seconds since the epoch (the token's `iat`). */
   readonly iat: number;
 }

@@ -99,6 +99,7 @@ export function codeRecord(
 }
 
 export function grantRecord(overrides: Partial<GrantRecord> = {}): GrantRecord {
+  const createdAt = overrides.createdAt ?? Date.now();
   return {
     grantId: unique('grant'),
     subject: unique('user'),
@@ -110,7 +111,8 @@ export function grantRecord(overrides: Partial<GrantRecord> = {}): GrantRecord {
     amr: ['pwd', 'otp'],
     idTokenClaims: { name: 'Alice' },
     userinfoClaims: { name: 'Alice', email: 'alice@example.com' },
-    createdAt: Date.now(),
+    createdAt,
+    lastUsedAt: createdAt,
     ...overrides,
   };
 }

@@ -55,5 +55,55 @@ export function describeGrantContract(make: () => GrantStore, elapse: Elapse): v
       await expect(sut.find(late.grantId)).resolves.toBeNull();
       await expect(sut.findBySubject(subject)).resolves.toEqual([long]);
     });
+
+    it('starts with lastUsedAt at createdAt, and touch moves only lastUsedAt', async () => {
+      const grant = grantRecord();
+      expect(grant.lastUsedAt).toBe(grant.createdAt);
+      await sut.save(grant, later());
+      await expect(sut.touch(grant.grantId, grant.createdAt + 5000)).resolves.toBe(true);
+      const touched = { ...grant, lastUsedAt: grant.createdAt + 5000 };
+      await expect(sut.find(grant.grantId)).resolves.toEqual(touched);
+      await expect(sut.findBySubject(grant.subject)).resolves.toEqual([touched]);
+      await expect(sut.touch(unique('grant'), Date.now())).resolves.toBe(false);
+      await expect(sut.find(unique('grant'))).resolves.toBeNull();
+    });
+
+    it('keeps empty lists and the deadline of a touched grant', async () => {
+      const grant = grantRecord({ resources: [], amr: [] });
+      await sut.save(grant, Date.now() + SHORT_TTL_MS);
+      await sut.touch(grant.grantId, Date.now());
+      await expect(sut.find(grant.grantId)).resolves.toMatchObject({ resources: [], amr: [] });
+      await elapse(PAST_SHORT_TTL_MS);
+      await expect(sut.find(grant.grantId)).resolves.toBeNull();
+      await expect(sut.touch(grant.grantId, Date.now())).resolves.toBe(false);
+      await expect(sut.find(grant.grantId)).resolves.toBeNull();
+    });
+
+    it('never moves lastUsedAt back', async () => {
+      const grant = grantRecord();
+      await sut.save(grant, later());
+      await sut.touch(grant.grantId, grant.createdAt + 9000);
+      await sut.touch(grant.grantId, grant.createdAt + 3000);
+      await expect(sut.find(grant.grantId)).resolves.toMatchObject({
+        lastUsedAt: grant.createdAt + 9000,
+      });
+    });
+
+    it('deletes a grant by id and from its subject list, once', async () => {
+      const subject = unique('user');
+      const gone = grantRecord({ subject, createdAt: Date.now() - 1 });
+      const kept = grantRecord({ subject });
+      await sut.save(gone, later());
+      await sut.save(kept, later());
+      await expect(sut.delete(gone.grantId)).resolves.toBe(true);
+      await expect(sut.find(gone.grantId)).resolves.toBeNull();
+      await expect(sut.findBySubject(subject)).resolves.toEqual([kept]);
+      await expect(sut.delete(gone.grantId)).resolves.toBe(false);
+      await expect(sut.touch(gone.grantId, Date.now())).resolves.toBe(false);
+      await expect(sut.find(gone.grantId)).resolves.toBeNull();
+      await expect(sut.delete(kept.grantId)).resolves.toBe(true);
+      await expect(sut.findBySubject(subject)).resolves.toEqual([]);
+      await expect(sut.delete(unique('grant'))).resolves.toBe(false);
+    });
   });
 }

@@ -46,6 +46,7 @@ export class GrantRecorder {
       idTokenClaims: consent.idTokenClaims,
       userinfoClaims: consent.userinfoClaims,
       createdAt: now,
+      lastUsedAt: now,
       ...(consent.remember ? { rememberedUntil: now + this.rememberFor(consent) * 1000 } : {}),
     };
     await this.bus.publish(

@@ -3,6 +3,7 @@ import {
   AcceptConsentBody,
   AcceptLoginBody,
   ConsentRequestView,
+  JsonBody,
   LOGIN_CONSENT_API,
   LOGIN_CONSENT_PATHS as PATHS,
   LoginConsentApi,
@@ -10,7 +11,7 @@ import {
   RedirectAnswer,
   RejectBody,
 } from '@app/oauth';
-import { ChallengeQuery, JsonBody, LoginApiRoute } from './login-api.params';
+import { ChallengeQuery, LoginApiRoute } from './login-api.params';
 import { LoginProviderGuard } from './login-provider.guard';
 
 /**

@@ -1,17 +1,12 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { APP_CONFIG, AppConfig, ClientConfig, LOGIN_PROVIDER_AUTH_METHOD } from '@app/config';
+import { APP_CONFIG, AppConfig, LOGIN_PROVIDER_AUTH_METHOD } from '@app/config';
 import {
+  authenticateJsonApiCaller,
   ClientAuthEndpoint,
   ClientAuthenticator,
-  FormParams,
   ForbiddenClient,
-  InvalidClient,
-  RequestContext,
 } from '@app/oauth';
-
-/** The API's bodies are JSON: no form parameter can carry credentials. */
-const NO_FORM = FormParams.fromQuery('');
 
 /**
  * Only `login_provider` clients may use the login/consent API: a caller of it decides who is
@@ -33,22 +28,9 @@ export class LoginProviderGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp().getRequest<FastifyRequest>();
-    const client = await this.authenticate(new RequestContext(http, NO_FORM));
+    const client = await authenticateJsonApiCaller(this.authenticator, http, this.endpoint);
     if (!client.loginProvider)
       throw new ForbiddenClient('this client may not use the login/consent API');
     return true;
-  }
-
-  /**
-   * RFC 9110 §11.6.1: the challenge names the scheme this API takes, Basic alone, whatever the
-   * caller tried (the token endpoint's list of methods does not apply here).
-   */
-  private async authenticate(req: RequestContext): Promise<ClientConfig> {
-    try {
-      return await this.authenticator.authenticate(req, this.endpoint);
-    } catch (e) {
-      if (e instanceof InvalidClient) throw new InvalidClient(e.description, true);
-      throw e;
-    }
   }
 }

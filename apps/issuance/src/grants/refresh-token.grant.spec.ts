@@ -98,7 +98,17 @@ describe('RefreshTokenGrant', () => {
     minter = new RefreshTokenMinter(config, store, bus, events);
     const revoker = new GrantRevoker(config, registry, revocations, store, bus, events);
     const lookup = new RefreshTokenLookup(store, grants, revocations);
-    sut = new RefreshTokenGrant(config, registry, store, lookup, revoker, access, idTokens, minter);
+    sut = new RefreshTokenGrant(
+      config,
+      registry,
+      store,
+      grants,
+      lookup,
+      revoker,
+      access,
+      idTokens,
+      minter,
+    );
   });
   afterEach(() => jest.useRealTimers());
 
@@ -115,6 +125,7 @@ describe('RefreshTokenGrant', () => {
       idTokenClaims: {},
       userinfoClaims: {},
       createdAt: Date.now(),
+      lastUsedAt: Date.now(),
     };
     if (keepGrant) await grants.save(grant, Date.now() + 86_400_000);
     const token = await minter.issue(
@@ -166,6 +177,15 @@ describe('RefreshTokenGrant', () => {
     const { token } = await signedIn();
     await expect(refresh(token, WEB, extra)).rejects.toBeInstanceOf(error);
     await expect(refresh(token)).resolves.toBeDefined();
+  });
+
+  it("records the grant's last use at every refresh", async () => {
+    const { grant, token } = await signedIn();
+    advance(42);
+    await refresh(token);
+    await expect(grants.find(grant.grantId)).resolves.toMatchObject({
+      lastUsedAt: grant.createdAt + 42_000,
+    });
   });
 
   it('narrows the scope to one resource of the grant', async () => {

@@ -3,7 +3,9 @@ import { APP_CONFIG, AppConfig, ClientConfig, REFRESH_TOKEN } from '@app/config'
 import { InvalidGrant, OAuthRequest } from '@app/oauth';
 import { ClientRegistry } from '@app/registry';
 import {
+  GRANT_STORE,
   GrantRecord,
+  GrantStore,
   REFRESH_TOKEN_STORE,
   RefreshRotation,
   RefreshTokenRecord,
@@ -49,6 +51,7 @@ export class RefreshTokenGrant implements GrantHandler {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly registry: ClientRegistry,
     @Inject(REFRESH_TOKEN_STORE) private readonly store: RefreshTokenStore,
+    @Inject(GRANT_STORE) private readonly grants: GrantStore,
     private readonly lookup: RefreshTokenLookup,
     private readonly revoker: GrantRevoker,
     private readonly accessTokens: AccessTokenMinter,
@@ -78,8 +81,9 @@ export class RefreshTokenGrant implements GrantHandler {
       },
       next.digest,
     );
-    // TODO(issue 11, admin): `await this.grants.touch(grant.grantId, Date.now())` once
-    // GrantStore.touch lands on main: the grant's last use, for the "connected apps" listing.
+    // The grant's last use, for a "connected apps" page (GET /admin/subjects/{subject}/grants).
+    // A grant withdrawn meanwhile is not recreated; its grant.revoked revokes what this answers.
+    await this.grants.touch(grant.grantId, Date.now());
     const answer = await this.accessTokens.mint({
       client,
       resource: audience.resource,

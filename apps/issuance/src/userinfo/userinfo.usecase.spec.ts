@@ -37,6 +37,7 @@ const GRANT: GrantRecord = {
     employee_id: 'E-17',
   },
   createdAt: Date.now(),
+  lastUsedAt: Date.now(),
 };
 
 const claims = (over: Partial<AccessTokenClaims> = {}): AccessTokenClaims => {

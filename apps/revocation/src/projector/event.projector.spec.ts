@@ -88,6 +88,27 @@ describe('EventProjector.apply', () => {
     expect(writes()).toEqual([]);
   });
 
+  it("revokes a subject's tokens, of every client, issued up to revoked_at", async () => {
+    const { sut, writes } = setup();
+    const event = factory.create('subject.tokens_revoked', 'user-1', 'user-1', {
+      sub: 'user-1',
+      revoked_at: 1_700_000_000_456,
+      exp: 1_700_003_660,
+      reason: 'admin',
+    });
+    await sut.apply(event as AnyLifecycleEvent);
+    expect(writes()).toEqual([
+      [
+        {
+          kind: 'subject',
+          subject: 'user-1',
+          revokedAt: 1_700_000_000_456,
+          expiresAt: 1_700_003_660_000,
+        },
+      ],
+    ]);
+  });
+
   it.each<AnyLifecycleEvent>([
     factory.create('grant.created', 'grant-1', 'grant-1', {
       grant_id: 'grant-1',

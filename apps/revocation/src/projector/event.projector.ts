@@ -96,6 +96,14 @@ export class EventProjector implements OnApplicationBootstrap, OnApplicationShut
           revokedAt: e.data.revoked_at,
           expiresAt: e.data.exp * 1000,
         });
+      case 'subject.tokens_revoked':
+        // Pairwise subjects are covered by the grant.revoked events written beside it.
+        return this.revocations.revoke({
+          kind: 'subject',
+          subject: e.data.sub,
+          revokedAt: e.data.revoked_at,
+          expiresAt: e.data.exp * 1000,
+        });
       case 'key.rotated':
         // Not on the topic the projector reads: verifiers learn of a key from the issuer's notice
         // on the revocation stream.

@@ -29,6 +29,27 @@ export class MemoryGrantStore implements GrantStore {
     return found.sort((a, b) => a.createdAt - b.createdAt);
   }
 
+  async touch(grantId: string, at: number): Promise<boolean> {
+    const grant = await this.find(grantId);
+    const deadline = this.grants.expiresAt(grantId);
+    if (!grant || deadline === undefined) return false;
+    // Only forward, as the Redis adapter: concurrent refreshes may land in any order.
+    if (grant.lastUsedAt >= at) return true;
+    this.grants.set(grantId, JSON.stringify({ ...grant, lastUsedAt: at }), deadline);
+    return true;
+  }
+
+  async delete(grantId: string): Promise<boolean> {
+    const raw = this.grants.take(grantId);
+    if (raw === undefined) return false;
+    const { subject } = JSON.parse(raw) as GrantRecord;
+    const index = this.live(subject);
+    index.delete(grantId);
+    const last = Math.max(0, ...index.values());
+    this.bySubject.set(subject, index, last);
+    return true;
+  }
+
   /** The subject's index without the grants whose deadline has passed. */
   private live(subject: string): Map<string, number> {
     const index = this.bySubject.get(subject) ?? new Map<string, number>();

@@ -15,6 +15,19 @@ redis.call('PEXPIREAT', KEYS[1], string.format('%d', tonumber(last[2])))
 `;
 
 /**
+ * Compare-and-set keeping the key's deadline: the record is replaced only if it is still the one
+ * read (a concurrent touch, replacement or withdrawal wins; the caller reads again).
+ */
+const SWAP = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
+return 1
+`;
+
+/** Attempts of touch against concurrent writers before it gives up (the use is recorded). */
+const TOUCH_ATTEMPTS = 5;
+
+/**
  * The grant and its index entry live in different slots (one is found by grant id, the other by
  * subject), so they are two writes: the index is written second, and a reader skips an index
  * entry whose grant is gone. Reading a subject's grants costs one ZRANGE plus one GET per live
@@ -46,5 +59,31 @@ export class RedisGrantStore implements GrantStore {
       .filter((g): g is GrantRecord => g?.subject === subject)
       .filter((g) => clientId === undefined || g.clientId === clientId)
       .sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  /**
+   * Read, then swap when unchanged (no cjson re-encoding in the script: it turns `[]` into `{}`).
+   * `lastUsedAt` only moves forward, whatever order concurrent refreshes land in.
+   */
+  async touch(grantId: string, at: number): Promise<boolean> {
+    const key = RedisKeys.grant(grantId);
+    for (let attempt = 0; attempt < TOUCH_ATTEMPTS; attempt++) {
+      const raw = await guarded(this.redis.get(key));
+      if (raw === null) return false;
+      const grant = JSON.parse(raw) as GrantRecord;
+      if (grant.lastUsedAt >= at) return true;
+      const next = JSON.stringify({ ...grant, lastUsedAt: at });
+      if ((await guarded(this.redis.eval(SWAP, 1, key, raw, next))) === 1) return true;
+    }
+    return true;
+  }
+
+  /** GETDEL then ZREM: once the record is gone, an index entry left for a moment is skipped. */
+  async delete(grantId: string): Promise<boolean> {
+    const raw = await guarded(this.redis.getdel(RedisKeys.grant(grantId)));
+    if (raw === null) return false;
+    const { subject } = JSON.parse(raw) as GrantRecord;
+    await guarded(this.redis.zrem(RedisKeys.grantsOfSubject(subject), grantId));
+    return true;
   }
 }

@@ -16,7 +16,9 @@ if current then
   local c = cjson.decode(current)
   if c.kind == next.kind then
     if c.expiresAt > next.expiresAt then next.expiresAt = c.expiresAt end
-    if next.kind == 'client' and c.revokedAt > next.revokedAt then next.revokedAt = c.revokedAt end
+    if (next.kind == 'client' or next.kind == 'subject') and c.revokedAt > next.revokedAt then
+      next.revokedAt = c.revokedAt
+    end
   end
 end
 if next.expiresAt <= tonumber(ARGV[2]) then return 0 end
@@ -71,16 +73,24 @@ export class RedisRevocationStore implements RevocationStore {
   }
 
   async isRevoked(t: RevocationSubject): Promise<boolean> {
-    // One MGET: the three keys share the client's hash slot.
-    const found = await guarded(
-      this.redis.mget(
-        RedisKeys.revokedToken(t.clientId, t.jti),
-        t.grantId === undefined
-          ? RedisKeys.revokedClient(t.clientId)
-          : RedisKeys.revokedGrant(t.clientId, t.grantId),
-        RedisKeys.revokedClient(t.clientId),
+    // One MGET: the three keys share the client's hash slot. The subject's key is in its own
+    // slot: a GET sent in the same write (the connection coalesces a turn's commands).
+    const [found, bySubject] = await Promise.all([
+      guarded(
+        this.redis.mget(
+          RedisKeys.revokedToken(t.clientId, t.jti),
+          t.grantId === undefined
+            ? RedisKeys.revokedClient(t.clientId)
+            : RedisKeys.revokedGrant(t.clientId, t.grantId),
+          RedisKeys.revokedClient(t.clientId),
+        ),
       ),
+      t.sub === undefined
+        ? Promise.resolve(null)
+        : guarded(this.redis.get(RedisKeys.revokedSubject(t.sub))),
+    ]);
+    return [...found, bySubject].some(
+      (raw) => raw !== null && revocationCovers(JSON.parse(raw) as Revocation, t),
     );
-    return found.some((raw) => raw !== null && revocationCovers(JSON.parse(raw) as Revocation, t));
   }
 }

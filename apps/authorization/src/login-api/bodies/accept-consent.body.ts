@@ -1,6 +1,6 @@
 import { InvalidRequest } from '@app/oauth';
 import { ConsentAcceptance, InteractionChallenge } from '@app/store';
-import { fieldsOf, optionalFlag, optionalSubset, secondsUpTo } from './body-fields';
+import { fieldsOf, optionalFlag, optionalSubset, secondsUpTo } from '@app/oauth';
 import { sessionClaims } from './session-claims';
 
 const FIELDS = ['grant_scope', 'grant_resource', 'session', 'remember', 'remember_for'];

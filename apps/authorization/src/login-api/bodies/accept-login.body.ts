@@ -8,7 +8,7 @@ import {
   optionalString,
   requiredString,
   secondsUpTo,
-} from './body-fields';
+} from '@app/oauth';
 
 const FIELDS = ['subject', 'acr', 'amr', 'remember', 'remember_for'];
 /** An `acr` is a URI or a short level name (OIDC Core §2); printable, as it goes into tokens. */

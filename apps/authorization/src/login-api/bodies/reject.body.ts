@@ -1,7 +1,7 @@
 import { DENIAL_ERRORS, DenialError } from '@app/events';
 import { InvalidRequest, isSafeErrorDescription, MAX_DESCRIPTION_LENGTH } from '@app/oauth';
 import { InteractionRejection } from '@app/store';
-import { fieldsOf, optionalOneOf } from './body-fields';
+import { fieldsOf, optionalOneOf } from '@app/oauth';
 
 /**
  * `PUT …/login/reject` and `…/consent/reject` (RejectBody): the error the client's redirect URI

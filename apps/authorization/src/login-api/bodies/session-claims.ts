@@ -1,5 +1,5 @@
 import { InvalidRequest } from '@app/oauth';
-import { fieldsOf, isPlainObject, JsonObject } from './body-fields';
+import { fieldsOf, isPlainObject, JsonObject } from '@app/oauth';
 
 /**
  * Serialised size of each claims object. ID tokens travel in URLs and headers of the relying

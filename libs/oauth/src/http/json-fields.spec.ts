@@ -1,4 +1,4 @@
-import { InvalidRequest } from '@app/oauth';
+import { InvalidRequest } from '../errors';
 import {
   fieldsOf,
   isPlainObject,
@@ -9,7 +9,7 @@ import {
   optionalSubset,
   requiredString,
   secondsUpTo,
-} from './body-fields';
+} from './json-fields';
 
 /** The InvalidRequest `fn` throws: its description is what a login app reads. */
 function refusal(fn: () => unknown): string {

@@ -1,9 +1,9 @@
-import { InvalidRequest } from '@app/oauth';
+import { InvalidRequest } from '../errors';
 
 export type JsonObject = Readonly<Record<string, unknown>>;
 
 /**
- * Strict readers of the login/consent API's JSON bodies. Every refusal is `invalid_request`
+ * Strict readers of JSON request bodies (the login/consent API, the admin API). Every refusal is `invalid_request`
  * naming our field and its rule, never the value sent (RFC 6749 §5.2: no request input echoed).
  * `null` counts as absent, as many JSON serialisers write an unset optional field.
  */

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { AdminClientGuard } from './admin-client.guard';
+import { AdminController } from './admin.controller';
+import { ListSubjectGrantsUseCase } from './list-subject-grants.usecase';
+import { RevocationRecorder } from './revocation.recorder';
+import { RevokeInBulkUseCase } from './revoke-in-bulk.usecase';
+import { WithdrawGrantUseCase } from './withdraw-grant.usecase';
+
+/** The admin API (`/admin/…`): bulk revocation and a subject's grants, for `admin` clients. */
+@Module({
+  controllers: [AdminController],
+  providers: [
+    AdminClientGuard,
+    RevocationRecorder,
+    RevokeInBulkUseCase,
+    ListSubjectGrantsUseCase,
+    WithdrawGrantUseCase,
+  ],
+})
+export class AdminApiModule {}

@@ -1,0 +1,183 @@
+import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import {
+  ForbiddenClient,
+  InvalidClient,
+  InvalidRequest,
+  NotFound,
+  ServerError,
+  TemporarilyUnavailable,
+} from '@app/oauth';
+import { ADMIN_API_PATHS } from './admin-api.paths';
+import { grantView } from './grant.view';
+import { revocationRequest } from './revocation-request.body';
+import { RevocationAnswer } from './revoke-in-bulk.usecase';
+
+/**
+ * The contract between docs/admin-api.openapi.yaml and the code: exactly the paths of
+ * ADMIN_API_PATHS with their methods, parameters, security and errors, and schemas that accept
+ * what the API answers and agree with its body rules.
+ */
+interface Operation {
+  readonly operationId: string;
+  readonly parameters?: readonly { readonly $ref: string }[];
+  readonly requestBody?: { readonly required: boolean; readonly content: object };
+  readonly responses: Record<string, object>;
+  readonly security?: unknown;
+}
+interface Doc {
+  readonly openapi: string;
+  readonly security: readonly Record<string, unknown[]>[];
+  readonly paths: Record<string, Record<string, Operation>>;
+  readonly components: {
+    readonly securitySchemes: Record<string, object>;
+    readonly parameters: Record<string, { name: string; in: string; required: boolean }>;
+    readonly schemas: Record<string, { example?: unknown }>;
+  };
+}
+
+const doc = parse(
+  readFileSync(join(__dirname, '..', '..', '..', '..', 'docs', 'admin-api.openapi.yaml'), 'utf8'),
+) as Doc;
+
+const DOC_ID = 'urn:token-lifecycle:admin-openapi';
+const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
+ajv.addKeyword('example');
+ajv.addKeyword('components');
+ajv.addSchema({ components: { schemas: doc.components.schemas } }, DOC_ID);
+const schema = (name: string): ValidateFunction => {
+  const validate = ajv.getSchema(`${DOC_ID}#/components/schemas/${name}`);
+  if (!validate) throw new Error(`no schema ${name}`);
+  return validate;
+};
+
+/** Nest's `:param` as OpenAPI's `{param}`. */
+const openApiPath = (path: string) => path.replace(/:([a-z_]+)/g, '{$1}');
+const EXPECTED = {
+  revocations: { method: 'post', params: [], body: true, ok: '200', notFound: true },
+  subjectGrants: { method: 'get', params: ['subject'], body: false, ok: '200', notFound: false },
+  grant: { method: 'delete', params: ['grant_id'], body: false, ok: '204', notFound: true },
+} as const;
+
+describe('docs/admin-api.openapi.yaml', () => {
+  it('is OpenAPI 3.1 with exactly the paths of ADMIN_API_PATHS', () => {
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths).sort()).toEqual(
+      Object.values(ADMIN_API_PATHS).map(openApiPath).sort(),
+    );
+  });
+
+  it.each(Object.keys(ADMIN_API_PATHS) as (keyof typeof ADMIN_API_PATHS)[])(
+    '%s: its one method, its path parameters, its body, its answers',
+    (name) => {
+      const e = EXPECTED[name];
+      const operations = doc.paths[openApiPath(ADMIN_API_PATHS[name])]!;
+      expect(Object.keys(operations)).toEqual([e.method]);
+      const op = operations[e.method]!;
+      const params = (op.parameters ?? []).map(
+        (p) => doc.components.parameters[p.$ref.split('/').pop()!]!,
+      );
+      expect(params.map((p) => [p.name, p.in, p.required])).toEqual(
+        e.params.map((n) => [n, 'path', true]),
+      );
+      const codes = [e.ok, '400', '401', '403', '429', '503'];
+      if (e.notFound) codes.push('404');
+      if (e.body) {
+        expect(op.requestBody?.required).toBe(true);
+        expect(Object.keys(op.requestBody!.content)).toEqual(['application/json']);
+        codes.push('413');
+      } else expect(op.requestBody).toBeUndefined();
+      expect(Object.keys(op.responses).sort()).toEqual(codes.sort());
+      expect(op.security).toBeUndefined(); // the document's: HTTP Basic
+    },
+  );
+
+  it('secures every operation with HTTP Basic', () => {
+    expect(doc.security).toEqual([{ clientBasic: [] }]);
+    expect(doc.components.securitySchemes.clientBasic).toMatchObject({
+      type: 'http',
+      scheme: 'basic',
+    });
+  });
+
+  it('lists the error codes this API answers with', () => {
+    const codes = [
+      new InvalidRequest(''),
+      new InvalidClient(''),
+      new ForbiddenClient(''),
+      new NotFound(''),
+      new TemporarilyUnavailable(''),
+      new ServerError(''),
+    ].map((e) => e.error);
+    const error = doc.components.schemas.Error as { properties: { error: { enum: string[] } } };
+    expect(error.properties.error.enum.sort()).toEqual(codes.sort());
+  });
+
+  it('has examples its schemas accept', () => {
+    for (const [name, s] of Object.entries(doc.components.schemas))
+      if (s.example !== undefined) expect([name, schema(name)(s.example)]).toEqual([name, true]);
+  });
+
+  it('accepts every answer the API gives', () => {
+    const answers: RevocationAnswer[] = [
+      { revoked: 'grant', grant_id: 'g-1', client_id: 'web', exp: 1_700_000_960 },
+      { revoked: 'client', client_id: 'svc a', revoked_at: 1_700_000_000_123, exp: 1_700_000_960 },
+      { revoked: 'subject', subject: 'a@b', revoked_at: 1, exp: 2, grant_ids: [] },
+      { revoked: 'subject', subject: 'a@b', revoked_at: 1, exp: 2, grant_ids: ['g-1', 'g-2'] },
+    ];
+    const answer = schema('RevocationAnswer');
+    for (const a of answers) expect([a, answer(a), answer.errors]).toEqual([a, true, null]);
+    const view = grantView({
+      grantId: 'g-1',
+      subject: 'alice',
+      clientId: 'web',
+      scopes: ['openid'],
+      resources: [],
+      authTime: 1_700_000_000,
+      amr: [],
+      idTokenClaims: { email: 'alice@example.com' },
+      userinfoClaims: {},
+      createdAt: 1_700_000_000_123,
+      lastUsedAt: 1_700_000_500_999,
+    });
+    const grants = schema('SubjectGrants');
+    const listing = { subject: 'alice', grants: [view] };
+    expect([grants(listing), grants.errors]).toEqual([true, null]);
+  });
+
+  describe('RevocationRequest agrees with the body rules', () => {
+    const accepts = (body: unknown): boolean => {
+      try {
+        revocationRequest(body);
+        return true;
+      } catch (e) {
+        expect(e).toBeInstanceOf(InvalidRequest);
+        return false;
+      }
+    };
+    it.each([
+      { grant_id: 'g' },
+      { client_id: 'svc a' },
+      { subject: 'alice@example.com' },
+      { grant_id: 'g'.repeat(128) },
+      { subject: 'x'.repeat(255) },
+      {},
+      { grant_id: 'g', client_id: 'c' },
+      { client_id: 'c', subject: 's' },
+      { subject: 'a b' },
+      { subject: '' },
+      { subject: 'x'.repeat(256) },
+      { grant_id: 'g'.repeat(129) },
+      { grant_id: 'g h' },
+      { client_id: 'svc\n' },
+      { client_id: 7 },
+      { subject: 'a', reason: 'leak' },
+      [],
+      'alice',
+    ])('%j', (body) => {
+      expect(schema('RevocationRequest')(body)).toBe(accepts(body));
+    });
+  });
+});

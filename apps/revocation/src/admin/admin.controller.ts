@@ -1,0 +1,33 @@
+import { Controller, Param } from '@nestjs/common';
+import { JsonBody } from '@app/oauth';
+import { ADMIN_API_PATHS as PATHS } from './admin-api.paths';
+import { AdminRoute } from './admin-route';
+import { ListSubjectGrantsUseCase, SubjectGrants } from './list-subject-grants.usecase';
+import { revocationRequest } from './revocation-request.body';
+import { RevocationAnswer, RevokeInBulkUseCase } from './revoke-in-bulk.usecase';
+import { WithdrawGrantUseCase } from './withdraw-grant.usecase';
+
+/** The admin API over HTTP (docs/admin-api.openapi.yaml). */
+@Controller()
+export class AdminController {
+  constructor(
+    private readonly revokeInBulk: RevokeInBulkUseCase,
+    private readonly listGrants: ListSubjectGrantsUseCase,
+    private readonly withdrawGrant: WithdrawGrantUseCase,
+  ) {}
+
+  @AdminRoute('POST', PATHS.revocations)
+  revoke(@JsonBody() body: unknown): Promise<RevocationAnswer> {
+    return this.revokeInBulk.execute(revocationRequest(body));
+  }
+
+  @AdminRoute('GET', PATHS.subjectGrants)
+  grantsOf(@Param('subject') subject: string): Promise<SubjectGrants> {
+    return this.listGrants.execute(subject);
+  }
+
+  @AdminRoute('DELETE', PATHS.grant)
+  withdraw(@Param('grant_id') grantId: string): Promise<void> {
+    return this.withdrawGrant.execute(grantId);
+  }
+}

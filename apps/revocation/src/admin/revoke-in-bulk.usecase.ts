@@ -1,0 +1,121 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { EVENT_FACTORY, EventFactory } from '@app/events';
+import { NotFound } from '@app/oauth';
+import { ClientRegistry } from '@app/registry';
+import { GRANT_STORE, GrantStore } from '@app/store';
+import { grantRevocation } from './grant-revocation';
+import { RevocationRecorder } from './revocation.recorder';
+import { RevocationRequest } from './revocation-request.body';
+import { clientRevocationExp, revocationExp } from './revocation-lifetime';
+
+/** What `POST /admin/revocations` recorded (docs/admin-api.openapi.yaml). */
+export type RevocationAnswer =
+  | {
+      readonly revoked: 'grant';
+      readonly grant_id: string;
+      readonly client_id: string;
+      readonly exp: number;
+    }
+  | {
+      readonly revoked: 'client';
+      readonly client_id: string;
+      readonly revoked_at: number;
+      readonly exp: number;
+    }
+  | {
+      readonly revoked: 'subject';
+      readonly subject: string;
+      readonly revoked_at: number;
+      readonly exp: number;
+      /** The subject's live grants, each revoked with `grant.revoked` (`subject_revoked`). */
+      readonly grant_ids: readonly string[];
+    };
+
+/**
+ * `POST /admin/revocations`: every token of a grant, of a client (a leaked secret) or of a
+ * subject (sign out everywhere, an account deleted) refused at once by introspection and by
+ * every replica's mirror. Answers only once its events are acknowledged.
+ */
+@Injectable()
+export class RevokeInBulkUseCase {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(GRANT_STORE) private readonly grants: GrantStore,
+    @Inject(EVENT_FACTORY) private readonly events: EventFactory,
+    private readonly clients: ClientRegistry,
+    private readonly recorder: RevocationRecorder,
+  ) {}
+
+  execute(request: RevocationRequest): Promise<RevocationAnswer> {
+    switch (request.kind) {
+      case 'grant':
+        return this.revokeGrant(request.grantId);
+      case 'client':
+        return this.revokeClient(request.clientId);
+      case 'subject':
+        return this.revokeSubject(request.subject);
+    }
+  }
+
+  /** A grant no longer stored has no live token left: nothing to revoke. */
+  private async revokeGrant(grantId: string): Promise<RevocationAnswer> {
+    const grant = await this.grants.find(grantId);
+    if (!grant) throw new NotFound('no live grant has this grant_id');
+    const exp = revocationExp(this.config, Date.now());
+    const { event, revocation } = grantRevocation(this.events, grant, 'admin', exp);
+    await this.recorder.record({
+      events: [event],
+      revocations: [revocation],
+      endedGrants: [grantId],
+    });
+    return { revoked: 'grant', grant_id: grantId, client_id: grant.clientId, exp };
+  }
+
+  private async revokeClient(clientId: string): Promise<RevocationAnswer> {
+    if (!this.clients.client(clientId)) throw new NotFound('no client has this client_id');
+    const revokedAt = Date.now();
+    const exp = clientRevocationExp(this.config, revokedAt);
+    const event = this.events.create('client.tokens_revoked', clientId, clientId, {
+      client_id: clientId,
+      revoked_at: revokedAt,
+      exp,
+      reason: 'admin',
+    });
+    await this.recorder.record({
+      events: [event],
+      revocations: [{ kind: 'client', clientId, revokedAt, expiresAt: exp * 1000 }],
+      endedGrants: [],
+    });
+    return { revoked: 'client', client_id: clientId, revoked_at: revokedAt, exp };
+  }
+
+  /**
+   * The subject entry covers every token whose `sub` is the subject; a pairwise client's tokens
+   * carry another `sub` (OIDC Core §8.1), so each live grant of the subject is revoked beside
+   * it, which also covers the grants' refresh tokens. A subject without live grants gets its
+   * entry all the same: revoking is idempotent, and the entry costs one key.
+   */
+  private async revokeSubject(subject: string): Promise<RevocationAnswer> {
+    const live = await this.grants.findBySubject(subject);
+    const revokedAt = Date.now();
+    const exp = revocationExp(this.config, revokedAt);
+    const perGrant = live.map((g) => grantRevocation(this.events, g, 'subject_revoked', exp));
+    const event = this.events.create('subject.tokens_revoked', subject, subject, {
+      sub: subject,
+      revoked_at: revokedAt,
+      exp,
+      reason: 'admin',
+    });
+    await this.recorder.record({
+      events: [event, ...perGrant.map((p) => p.event)],
+      revocations: [
+        { kind: 'subject', subject, revokedAt, expiresAt: exp * 1000 },
+        ...perGrant.map((p) => p.revocation),
+      ],
+      endedGrants: live.map((g) => g.grantId),
+    });
+    const grant_ids = live.map((g) => g.grantId);
+    return { revoked: 'subject', subject, revoked_at: revokedAt, exp, grant_ids };
+  }
+}
