@@ -11,7 +11,13 @@ import { IntrospectionModule } from '@app/introspection';
 import { IssuanceModule } from '@app/issuance';
 import { createHttpApp, serviceModule } from '@app/platform';
 import { RevocationModule } from '@app/revocation';
-import { CLIENTS, RESOURCES, SecretClient, SIGN_IN_CLIENTS } from '../fixtures/test-registry';
+import {
+  CLIENTS,
+  REFRESH_CLIENTS,
+  RESOURCES,
+  SecretClient,
+  SIGN_IN_CLIENTS,
+} from '../fixtures/test-registry';
 import { freePort } from './free-port';
 import { brokers } from './int-kafka';
 import { redisUrlForDb } from './int-redis';
@@ -92,6 +98,17 @@ function registryDocument(): Record<string, unknown> {
         scope: ['openid', ...opaque.scopes].join(' '),
         resources: [opaque.identifier],
       },
+      // The refresh_token grant (issue 11): no grace, and a 5 s grace.
+      ...[REFRESH_CLIENTS.web, REFRESH_CLIENTS.grace].map((c, i) => ({
+        client_id: c.clientId,
+        client_secret: c.secret,
+        token_endpoint_auth_method: 'client_secret_basic',
+        grant_types: ['authorization_code', 'refresh_token'],
+        redirect_uris: [REFRESH_CLIENTS.redirectUri],
+        scope: ['openid', 'offline_access', ...opaque.scopes].join(' '),
+        resources: [opaque.identifier],
+        refresh_token_reuse_grace_seconds: i * 5,
+      })),
     ],
   };
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { APP_CONFIG, AppConfig, FailurePolicy } from '@app/config';
+import { APP_CONFIG, AppConfig, ClientConfig, FailurePolicy } from '@app/config';
+import { RefreshTokenLookup } from '@app/platform';
 import {
   ClientAuthEndpoint,
   ClientAuthenticator,
@@ -7,11 +8,20 @@ import {
   OAuthRequest,
 } from '@app/oauth';
 import { REVOCATION_STORE, RevocationStore, StoreUnavailable } from '@app/store';
-import { AccessTokenClaims, AccessTokenReader } from '@app/tokens';
+import { AccessTokenClaims, AccessTokenReader, OpaqueTokenFormat } from '@app/tokens';
 import { mayIntrospect } from './introspection.policy';
 
 export type IntrospectionResponse =
   | { readonly active: false }
+  | {
+      readonly active: true;
+      /** A refresh token, to the client holding it: what it may still ask for, until when. */
+      readonly token_type: 'refresh_token';
+      readonly client_id: string;
+      readonly scope: string;
+      readonly sub: string;
+      readonly exp: number;
+    }
   | {
       readonly active: true;
       readonly scope: string;
@@ -48,6 +58,7 @@ export class IntrospectTokenUseCase {
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly authenticator: ClientAuthenticator,
     private readonly reader: AccessTokenReader,
+    private readonly refreshTokens: RefreshTokenLookup,
     @Inject(REVOCATION_STORE) private readonly revocations: RevocationStore,
   ) {
     this.clientAuth = {
@@ -59,12 +70,33 @@ export class IntrospectTokenUseCase {
 
   async execute(req: OAuthRequest): Promise<IntrospectionResponse> {
     const client = await this.authenticator.authenticate(req, this.clientAuth);
+    const token = req.form.require('token');
+    if (OpaqueTokenFormat.kindOf(token) === 'rt') return this.refreshToken(client, token);
     // The store's reads pass its projection gate: an opaque token not found in a store still
     // being rebuilt from the log is StoreUnavailable (503), never `active: false`.
-    const found = await this.reader.read(req.form.require('token'));
+    const found = await this.reader.read(token);
     if (!found || !mayIntrospect(client, found.claims)) return INACTIVE;
     if (await this.isRevoked(found.claims)) return INACTIVE;
     return active(found.claims);
+  }
+
+  /**
+   * A refresh token is told by its `rt_` shape (`token_type_hint` is only a hint). Only the
+   * client holding it learns anything (a resource server never sees one, RFC 6749 §1.5); a
+   * retired one, or one of a revoked grant, is inactive.
+   */
+  private async refreshToken(client: ClientConfig, token: string): Promise<IntrospectionResponse> {
+    const found = await this.refreshTokens.find(client, token);
+    if (!found?.state.active) return INACTIVE;
+    const { record, expiresAt } = found.state;
+    return {
+      active: true,
+      token_type: 'refresh_token',
+      client_id: record.clientId,
+      scope: record.scopes.join(' '),
+      sub: record.subject,
+      exp: Math.floor(expiresAt / 1000),
+    };
   }
 
   /**

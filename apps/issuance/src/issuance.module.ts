@@ -3,11 +3,13 @@ import { AccessTokenMinter } from './access-token.minter';
 import { DiscoveryController } from './discovery.controller';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
+import { RefreshTokenGrant } from './grants/refresh-token.grant';
 import { GRANT_HANDLERS, GrantHandler } from './grants/grant-handler';
 import { IssueTokenUseCase } from './issue-token.usecase';
 import { KeyAnnouncer } from './key.announcer';
-import { GrantRevoker } from './sign-in/grant.revoker';
+
 import { IdTokenMinter } from './sign-in/id-token.minter';
+import { RefreshTokenMinter } from './sign-in/refresh-token.minter';
 import { SigningKeysCheck } from './signing-keys.check';
 import { TokenController } from './token.controller';
 import { BearerErrorFilter } from './userinfo/bearer-error.filter';
@@ -25,12 +27,13 @@ import { UserinfoUseCase } from './userinfo/userinfo.usecase';
     IdTokenMinter,
     UserinfoUseCase,
     BearerErrorFilter,
-    GrantRevoker,
+    RefreshTokenMinter,
     ClientCredentialsGrant,
     AuthorizationCodeGrant,
+    RefreshTokenGrant,
     {
       provide: GRANT_HANDLERS,
-      inject: [ClientCredentialsGrant, AuthorizationCodeGrant],
+      inject: [ClientCredentialsGrant, AuthorizationCodeGrant, RefreshTokenGrant],
       useFactory: (...grants: GrantHandler[]) => grants,
     },
   ],

@@ -1,3 +1,4 @@
+import type { RefreshTokenSettings } from './refresh-token-client.parser';
 import { HttpLimits } from './http-limits.config';
 import type { SignInConfig } from './sign-in.config';
 
@@ -98,6 +99,8 @@ export interface ClientConfig extends ClientSignInSettings {
    * one of them (RFC 7662 §4). Every client may introspect the tokens issued to itself.
    */
   readonly introspects: readonly string[];
+  /** RFC 6749 §6: used when `grantTypes` has `refresh_token` (defaults otherwise). */
+  readonly refreshToken: RefreshTokenSettings;
   /**
    * May call the admin API (bulk revocation, grants of a subject), with HTTP Basic. The parser
    * always sets it; absent (a client built in code) means false.

@@ -235,9 +235,10 @@ describe('loadConfig in development', () => {
     const { clients, users } = loadConfig({}).registry;
     expect(clients.find((c) => c.clientId === 'web-app')).toMatchObject({
       authMethod: 'client_secret_basic',
-      grantTypes: ['authorization_code'],
+      grantTypes: ['authorization_code', 'refresh_token'],
       redirectUris: ['http://127.0.0.1:8080/callback'],
-      scopes: ['openid', 'profile', 'email', 'orders:read'],
+      scopes: ['openid', 'profile', 'email', 'offline_access', 'orders:read'],
+      refreshToken: { reuseGraceSeconds: 0, ttl: 2_592_000, idleTtl: 1_209_600 },
       idTokenSignedResponseAlg: 'RS256',
       subjectType: 'public',
       loginProvider: false,
@@ -245,8 +246,10 @@ describe('loadConfig in development', () => {
     const native = clients.find((c) => c.clientId === 'native-app');
     expect(native).toMatchObject({
       authMethod: 'none',
-      grantTypes: ['authorization_code'],
+      grantTypes: ['authorization_code', 'refresh_token'],
       redirectUris: ['http://127.0.0.1/callback', 'com.example.nativeapp:/callback'],
+      // A phone on a flaky network may lose the answer of a refresh and send it again.
+      refreshToken: { reuseGraceSeconds: 10, ttl: 2_592_000, idleTtl: 1_209_600 },
     });
     expect(native?.secret).toBeUndefined();
     expect(clients.find((c) => c.clientId === 'login-app')).toMatchObject({

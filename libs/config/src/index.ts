@@ -12,3 +12,4 @@ export * from './loopback-host';
 export * from './sign-in-client.parser';
 export * from './sign-in.config';
 export { SUBJECT_SYNTAX } from './users.parser';
+export * from './refresh-token-client.parser';

@@ -17,6 +17,7 @@ import { absoluteUrl, array, Json, nonEmptyString, object, oneOf, unique } from 
 import { isLoopbackHost } from './loopback-host';
 import { plainTextRefused, scryptHash } from './secret-fields';
 import { openIdScopes, parseSignInSettings } from './sign-in-client.parser';
+import { parseRefreshTokenSettings } from './refresh-token-client.parser';
 import { parseUsers } from './users.parser';
 
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/; // RFC 6749 §3.3 scope-token
@@ -121,6 +122,7 @@ function parseClient(
     introspects,
     admin: parseAdminFlag(c, path, authMethod),
     ...parseSignInSettings(c, path, grantTypes, authMethod),
+    refreshToken: parseRefreshTokenSettings(c, path, grantTypes),
   };
   if (authMethod === 'none') return checkPublic(c, path, base);
   return authMethod === 'private_key_jwt'

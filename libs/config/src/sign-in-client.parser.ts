@@ -10,11 +10,17 @@ import {
 import { flag, Json, oneOf } from './json-fields';
 import { isLoopbackIpLiteral } from './loopback-host';
 import { redirectUriList } from './redirect-uri';
+import { REFRESH_TOKEN_DEFAULTS, RefreshTokenSettings } from './refresh-token-client.parser';
 
 export const AUTHORIZATION_CODE = 'authorization_code';
 
-/** The settings of a client that takes no part in the sign-in flow. */
-export const SIGN_IN_DEFAULTS: ClientSignInSettings = Object.freeze({
+/**
+ * The settings of a client that takes no part in the sign-in flow, with the refresh-token
+ * defaults (a client without `refresh_token` never uses them).
+ */
+export const SIGN_IN_DEFAULTS: ClientSignInSettings & {
+  readonly refreshToken: RefreshTokenSettings;
+} = Object.freeze({
   redirectUris: Object.freeze([]),
   postLogoutRedirectUris: Object.freeze([]),
   // OIDC Core §15.1: the one algorithm every relying party supports.
@@ -23,6 +29,7 @@ export const SIGN_IN_DEFAULTS: ClientSignInSettings = Object.freeze({
   requirePushedAuthorizationRequests: false,
   skipConsent: false,
   loginProvider: false,
+  refreshToken: REFRESH_TOKEN_DEFAULTS,
 });
 
 /** How a `login_provider` client authenticates to the login/consent API (RFC 6749 §2.3.1). */

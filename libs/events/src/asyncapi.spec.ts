@@ -123,7 +123,13 @@ const FULL: Table<'full'> = {
   'token.issued': {
     v1: ACCESS_TOKEN,
     // Every field: v2's optional ones too, although an ID token is a JWT in practice.
-    v2: { ...ACCESS_TOKEN, aud: 'web-app', scope: 'openid profile', kind: 'id_token' },
+    v2: {
+      ...ACCESS_TOKEN,
+      aud: 'web-app',
+      scope: 'openid profile',
+      kind: 'id_token',
+      family_exp: 1_739_527_200,
+    },
   },
   'token.revoked': {
     v1: {
@@ -138,7 +144,8 @@ const FULL: Table<'full'> = {
     v1: {
       grant_id: 'grant-7f3a',
       client_id: 'web-app',
-      exp: 1_739_527_200,
+      exp: 1_736_938_860,
+      refresh_exp: 1_739_527_200,
       reason: 'refresh_token_reuse',
     },
   },
@@ -237,7 +244,9 @@ const MINIMAL: Table<'minimal'> = {
       revoked_by: 'svc-a',
     },
   },
-  'grant.revoked': FULL['grant.revoked'],
+  'grant.revoked': {
+    v1: { grant_id: 'grant-7f3a', client_id: 'web-app', exp: 1_736_938_860, reason: 'code_replay' },
+  },
   'client.tokens_revoked': FULL['client.tokens_revoked'],
   'subject.tokens_revoked': FULL['subject.tokens_revoked'],
   'key.rotated': FULL['key.rotated'],

@@ -347,8 +347,8 @@ describe('parseLifecycleEvent', () => {
 
     it('refuses v2 without a kind, or with a kind off the list, as data', () => {
       expect(reasonOf(wire(build('token.issued'), asV('v2')))).toBe('data');
-      const refresh = wire(idToken(), (e) => (e.data.kind = 'refresh_token'));
-      expect(parseLifecycleEvent(refresh)).toEqual({
+      const odd = wire(idToken(), (e) => (e.data.kind = 'authorization_code'));
+      expect(parseLifecycleEvent(odd)).toEqual({
         ok: false,
         reason: 'data',
         detail: expect.stringContaining('data.kind'),

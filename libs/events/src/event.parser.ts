@@ -84,12 +84,12 @@ const DATA_FIELDS: {
 } = {
   'token.issued': {
     v1: TOKEN_ISSUED_V1,
-    v2: { ...TOKEN_ISSUED_V1, kind: { type: 'string', oneOf: TOKEN_KINDS } },
+    v2: { ...TOKEN_ISSUED_V1, kind: { type: 'string', oneOf: TOKEN_KINDS }, family_exp: opt(I) },
   },
   'token.revoked': {
     v1: { jti: S, client_id: S, token_digest: opt(DIGEST), exp: I, revoked_by: S },
   },
-  'grant.revoked': { v1: { grant_id: S, client_id: S, exp: I, reason: S } },
+  'grant.revoked': { v1: { grant_id: S, client_id: S, exp: I, refresh_exp: opt(I), reason: S } },
   'client.tokens_revoked': { v1: { client_id: S, revoked_at: I, exp: I, reason: S } },
   'subject.tokens_revoked': { v1: { sub: S, revoked_at: I, exp: I, reason: S } },
   'key.rotated': { v1: { kid: S, alg: S, jwks_uri: S } },

@@ -7,7 +7,7 @@
  */
 
 /** What `token.issued` v2 says a token is. An ID token is not an access token (OIDC Core §2). */
-export const TOKEN_KINDS = ['access_token', 'id_token'] as const;
+export const TOKEN_KINDS = ['access_token', 'id_token', 'refresh_token'] as const;
 export type TokenKind = (typeof TOKEN_KINDS)[number];
 
 /**
@@ -46,6 +46,12 @@ export interface TokenIssuedV1 {
  */
 export interface TokenIssuedV2 extends TokenIssuedV1 {
   readonly kind: TokenKind;
+  /**
+   * Refresh tokens only (`kind` refresh_token, `format` opaque, `token_digest` its digest, `aud`
+   * the issuer, `exp` its idle deadline): seconds, the absolute deadline of the grant's refresh
+   * tokens (`refresh_token_ttl` from the grant's creation), so the projector rebuilds the family.
+   */
+  readonly family_exp?: number;
 }
 
 /** Whichever version it was written as, what kind of token a `token.issued` records. */
@@ -68,8 +74,13 @@ export interface TokenRevokedV1 {
 export interface GrantRevokedV1 {
   readonly grant_id: string;
   readonly client_id: string;
-  /** Seconds: when the last token of the grant expires. */
+  /** Seconds: when the last access token of the grant expires (what replicas' mirrors keep). */
   readonly exp: number;
+  /**
+   * Seconds: when the last refresh token of the grant could expire; absent when the client
+   * gets none. The refresh path keeps seeing the revocation until then, mirrors do not.
+   */
+  readonly refresh_exp?: number;
   readonly reason: string;
 }
 

@@ -3,3 +3,5 @@ export * from './http-limits';
 export * from './platform.module';
 export * from './service-runner';
 export * from './service-name';
+export * from './grant.revoker';
+export * from './refresh-token.lookup';

@@ -4,7 +4,9 @@ import { EventsModule } from '@app/events';
 import { OAuthModule } from '@app/oauth';
 import { RegistryModule } from '@app/registry';
 import { StoreModule, TOKEN_STORE, TokenStore } from '@app/store';
+import { GrantRevoker } from './grant.revoker';
 import { HealthController } from './health.controller';
+import { RefreshTokenLookup } from './refresh-token.lookup';
 import { SERVICE_NAME } from './service-name';
 import { AccessTokenReader, JwtAccessTokenFormat, TokensModule } from '@app/tokens';
 
@@ -35,8 +37,12 @@ export class PlatformModule {
           useFactory: (jwt: JwtAccessTokenFormat, tokens: TokenStore) =>
             new AccessTokenReader(jwt, tokens),
         },
+        // Issuance (code replay, refresh-token reuse) and revocation (RFC 7009 of a refresh
+        // token) revoke whole grants the same way.
+        GrantRevoker,
+        RefreshTokenLookup,
       ],
-      exports: [AccessTokenReader],
+      exports: [AccessTokenReader, GrantRevoker, RefreshTokenLookup],
     };
   }
 }

@@ -39,3 +39,7 @@ export * from './redis/redis-authorization-code.store';
 export * from './redis/redis-grant.store';
 export * from './login-failure.port';
 export * from './login-failure.throttle';
+export * from './refresh-token.port';
+export * from './memory/memory-refresh-token.store';
+export * from './redis/redis-refresh-token.store';
+export * from './projection/projected-refresh-token.store';

@@ -72,6 +72,17 @@ export const RedisKeys = {
    * e-mail addresses: digested, never in a key.
    */
   grantsOfSubject: (subject: string) => `${PREFIX}:grants:{${digest(subject)}}`,
+  /**
+   * Refresh token by its digest: the grant id of its family, written once, living until the
+   * family's absolute deadline. Writer: issuance (issue, rotate), projector. Readers: issuance,
+   * introspection, revocation.
+   */
+  refreshToken: (tokenDigest: string) => `${PREFIX}:rt:{${tokenDigest}}`,
+  /**
+   * Refresh-token family of a grant (a hash: record, live token, deadlines, recent retirements,
+   * revoked). Every atomic step is one script on this one key. Writers/readers as above.
+   */
+  refreshFamily: (grantId: string) => `${PREFIX}:rtf:{${grantId}}`,
 } as const;
 
 function digest(value: string): string {

@@ -13,6 +13,7 @@ import {
   PROJECTION_MARKER,
   ProjectionMarker,
   REPLAY_STORE,
+  REFRESH_TOKEN_STORE,
   REVOCATION_STORE,
   TOKEN_STORE,
 } from './store.ports';
@@ -24,6 +25,9 @@ import { ProjectionGate } from './projection/projection.gate';
 import { ProjectionKeeper } from './projection/projection.keeper';
 import { ProjectedRevocationStore } from './projection/projected-revocation.store';
 import { ProjectedTokenStore } from './projection/projected-token.store';
+import { ProjectedRefreshTokenStore } from './projection/projected-refresh-token.store';
+import { MemoryRefreshTokenStore } from './memory/memory-refresh-token.store';
+import { RedisRefreshTokenStore } from './redis/redis-refresh-token.store';
 import { FLOW_STORE_TOKENS, flowStoreProviders } from './flow-store.providers';
 
 /** The shared Redis connection, or null when the process runs on in-memory stores. */
@@ -83,6 +87,14 @@ class RedisCloser implements OnApplicationShutdown {
       },
     },
     {
+      provide: REFRESH_TOKEN_STORE,
+      inject: [REDIS, APP_CONFIG, ProjectionGate],
+      useFactory: (redis: Redis | null, c: AppConfig, gate: ProjectionGate) => {
+        const store = redis ? new RedisRefreshTokenStore(redis) : new MemoryRefreshTokenStore();
+        return c.kafka ? new ProjectedRefreshTokenStore(store, gate) : store;
+      },
+    },
+    {
       provide: REPLAY_STORE,
       inject: [REDIS],
       useFactory: (redis: Redis | null) =>
@@ -110,6 +122,7 @@ class RedisCloser implements OnApplicationShutdown {
     REDIS,
     TOKEN_STORE,
     REVOCATION_STORE,
+    REFRESH_TOKEN_STORE,
     REPLAY_STORE,
     PROJECTION_MARKER,
     AUTH_FAILURE_THROTTLE,

@@ -117,3 +117,5 @@ export const INTERACTION_CHALLENGE_STORE = Symbol('InteractionChallengeStore');
 export const BROWSER_SESSION_STORE = Symbol('BrowserSessionStore');
 export const AUTHORIZATION_CODE_STORE = Symbol('AuthorizationCodeStore');
 export const GRANT_STORE = Symbol('GrantStore');
+// Refresh-token families (issue 11): port in refresh-token.port.ts.
+export const REFRESH_TOKEN_STORE = Symbol('RefreshTokenStore');

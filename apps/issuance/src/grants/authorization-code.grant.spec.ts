@@ -7,6 +7,8 @@ import { ClientRegistry } from '@app/registry';
 import {
   AuthorizationCodeRecord,
   MemoryAuthorizationCodeStore,
+  MemoryGrantStore,
+  MemoryRefreshTokenStore,
   MemoryRevocationStore,
   MemoryTokenStore,
   StoreUnavailable,
@@ -20,8 +22,9 @@ import {
   tokenHash,
 } from '@app/tokens';
 import { AccessTokenMinter } from '../access-token.minter';
-import { GrantRevoker } from '../sign-in/grant.revoker';
+import { GrantRevoker } from '@app/platform';
 import { IdTokenMinter } from '../sign-in/id-token.minter';
+import { RefreshTokenMinter } from '../sign-in/refresh-token.minter';
 import { AuthorizationCodeGrant } from './authorization-code.grant';
 
 const ISSUER = 'https://as.example.com';
@@ -57,6 +60,10 @@ const client = (clientId: string, over: Partial<ClientConfig> = {}): ClientConfi
   ...over,
 });
 const WEB = client('web-app');
+const REFRESHING = client('refreshing-app', {
+  grantTypes: ['authorization_code', 'refresh_token'],
+  scopes: ['openid', 'offline_access', 'profile', 'orders:read'],
+});
 const OTHER = client('other-app');
 const PAIRWISE = client('pairwise-app', {
   subjectType: 'pairwise',
@@ -104,6 +111,8 @@ describe('AuthorizationCodeGrant', () => {
   let bus: MemoryEventBus;
   let revocations: MemoryRevocationStore;
   let tokens: MemoryTokenStore;
+  let refreshStore: MemoryRefreshTokenStore;
+  let grants: MemoryGrantStore;
   let sut: AuthorizationCodeGrant;
 
   beforeAll(async () => {
@@ -117,7 +126,7 @@ describe('AuthorizationCodeGrant', () => {
     tokens = new MemoryTokenStore();
     const events = new EventFactory('urn:token-lifecycle:issuance:test');
     const registry = new ClientRegistry({
-      clients: [WEB, OTHER, PAIRWISE],
+      clients: [WEB, OTHER, PAIRWISE, REFRESHING],
       resources: [ORDERS, LEDGER],
       users: [],
     });
@@ -129,8 +138,20 @@ describe('AuthorizationCodeGrant', () => {
       events,
     );
     const idTokens = new IdTokenMinter(config, new IdTokenFormat(keys, ISSUER), bus, events);
-    const revoker = new GrantRevoker(config, revocations, bus, events);
-    sut = new AuthorizationCodeGrant(config, registry, codes, revoker, accessTokens, idTokens);
+    refreshStore = new MemoryRefreshTokenStore();
+    grants = new MemoryGrantStore();
+    const revoker = new GrantRevoker(config, registry, revocations, refreshStore, bus, events);
+    const refreshTokens = new RefreshTokenMinter(config, refreshStore, bus, events);
+    sut = new AuthorizationCodeGrant(
+      config,
+      registry,
+      codes,
+      revoker,
+      accessTokens,
+      idTokens,
+      refreshTokens,
+      grants,
+    );
   });
 
   /** Saves a code bound to `record` and returns the code itself (only its digest is kept). */
@@ -391,6 +412,72 @@ describe('AuthorizationCodeGrant', () => {
       const revoke = jest.spyOn(revocations, 'revoke');
       await expect(redeem(code)).rejects.toThrow('log down');
       expect(revoke).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('refresh tokens (OIDC Core §11)', () => {
+    const grant = (grantId: string) => ({
+      grantId,
+      subject: 'user-alice',
+      clientId: REFRESHING.clientId,
+      scopes: ['openid', 'offline_access'],
+      resources: [ORDERS.identifier],
+      authTime: 1_700_000_000,
+      amr: [],
+      idTokenClaims: {},
+      userinfoClaims: {},
+      createdAt: Date.now() - 10_000,
+      lastUsedAt: Date.now() - 10_000,
+    });
+    const redeemRefreshing = async (grantId: string, scopes: string[]) => {
+      await grants.save(grant(grantId), Date.now() + 60_000);
+      const code = await issueCode({ clientId: REFRESHING.clientId, grantId, scopes });
+      return { code, answer: await redeem(code, REFRESHING) };
+    };
+
+    it('comes with the code when offline_access was granted, recorded by digest with its deadlines', async () => {
+      const { answer } = await redeemRefreshing('grant-rt', [
+        'openid',
+        'offline_access',
+        'orders:read',
+      ]);
+      expect(answer.refresh_token).toMatch(/^rt_[A-Za-z0-9_-]{43}$/);
+      const event = published().find(
+        (e) => e.type === 'token.issued' && 'kind' in e.data && e.data.kind === 'refresh_token',
+      );
+      const created = grant('grant-rt').createdAt;
+      expect(event?.data).toMatchObject({
+        token_digest: tokenDigest(answer.refresh_token!),
+        grant_id: 'grant-rt',
+        family_exp: Math.floor((created + REFRESHING.refreshToken.ttl * 1000) / 1000),
+      });
+      await expect(
+        refreshStore.find(tokenDigest(answer.refresh_token!), Date.now()),
+      ).resolves.toMatchObject({
+        active: true,
+      });
+    });
+
+    it('not for an OpenID grant without offline_access, nor for a client without the grant type', async () => {
+      const { answer } = await redeemRefreshing('grant-no-offline', ['openid', 'orders:read']);
+      expect(answer.refresh_token).toBeUndefined();
+      expect(
+        (await redeem(await issueCode({ scopes: ['openid', 'offline_access'] }))).refresh_token,
+      ).toBeUndefined();
+    });
+
+    it('a replayed code revokes the refresh token its first redemption answered', async () => {
+      const { code, answer } = await redeemRefreshing('grant-replayed', [
+        'openid',
+        'offline_access',
+        'orders:read',
+      ]);
+      await expect(redeem(code, REFRESHING)).rejects.toMatchObject({ error: 'invalid_grant' });
+      await expect(
+        refreshStore.find(tokenDigest(answer.refresh_token!), Date.now()),
+      ).resolves.toMatchObject({
+        active: false,
+      });
     });
   });
 });

@@ -6,13 +6,21 @@ import {
   AUTHORIZATION_CODE_STORE,
   AuthorizationCodeRecord,
   AuthorizationCodeStore,
+  GRANT_STORE,
+  GrantStore,
 } from '@app/store';
 import { tokenDigest } from '@app/tokens';
 import { AccessTokenMinter } from '../access-token.minter';
 import { clientSubject } from '../sign-in/client-subject';
 import { codeAudience } from '../sign-in/code-audience';
-import { GrantRevoker } from '../sign-in/grant.revoker';
+import { GrantRevoker } from '@app/platform';
 import { IdTokenMinter } from '../sign-in/id-token.minter';
+import { RefreshTokenMinter } from '../sign-in/refresh-token.minter';
+import {
+  absoluteDeadline,
+  grantsRefreshToken,
+  idleDeadline,
+} from '../sign-in/refresh-token.policy';
 import { checkCodeBinding } from '../token-checks/check-code-binding';
 import { GrantHandler, TokenResponse } from './grant-handler';
 
@@ -23,7 +31,8 @@ const UNKNOWN_CODE = 'the authorization code is invalid, expired or already used
 /**
  * RFC 6749 §4.1.3 with RFC 7636 §4.6 (PKCE) and OIDC Core §3.1.3: redeems an authorization code
  * once, checks what it is bound to, and answers an access token (RFC 9068 §2.2 claims of the
- * user's authentication) and, when `openid` was granted, an ID token. No refresh token yet.
+ * user's authentication), when `openid` was granted an ID token, and a refresh token when the
+ * client may have one (grantsRefreshToken).
  */
 @Injectable()
 export class AuthorizationCodeGrant implements GrantHandler {
@@ -44,6 +53,8 @@ export class AuthorizationCodeGrant implements GrantHandler {
     private readonly revoker: GrantRevoker,
     private readonly accessTokens: AccessTokenMinter,
     private readonly idTokens: IdTokenMinter,
+    private readonly refreshTokens: RefreshTokenMinter,
+    @Inject(GRANT_STORE) private readonly grants: GrantStore,
   ) {}
 
   async handle(client: ClientConfig, req: OAuthRequest): Promise<TokenResponse> {
@@ -60,16 +71,45 @@ export class AuthorizationCodeGrant implements GrantHandler {
       grantId: code.grantId,
       authentication: { authTime: code.authTime, acr: code.acr, amr: code.amr },
     });
+    const refreshToken = await this.refreshToken(client, sub, code);
+    const withRefresh =
+      refreshToken === undefined ? answer : { ...answer, refresh_token: refreshToken };
     // OIDC Core §3.1.3.3: an ID token exactly when the consent granted `openid`.
-    if (!code.scopes.includes('openid')) return answer;
+    if (!code.scopes.includes('openid')) return withRefresh;
     const idToken = await this.idTokens.mint({
       client,
       sub,
-      code,
+      source: code,
       accessToken: answer.access_token,
       grantType: this.grantType,
     });
-    return { ...answer, id_token: idToken };
+    return { ...withRefresh, id_token: idToken };
+  }
+
+  /** The grant's first refresh token, living refresh_token_ttl from the grant's creation. */
+  private async refreshToken(
+    client: ClientConfig,
+    sub: string,
+    code: AuthorizationCodeRecord,
+  ): Promise<string | undefined> {
+    if (!grantsRefreshToken(client, code.scopes)) return undefined;
+    const grant = await this.grants.find(code.grantId);
+    if (grant === null) throw new InvalidGrant('the grant is no longer known');
+    const now = Date.now();
+    return this.refreshTokens.issue(
+      {
+        family: {
+          grantId: code.grantId,
+          clientId: client.clientId,
+          subject: sub,
+          scopes: code.scopes,
+        },
+        grantType: this.grantType,
+        authentication: { authTime: code.authTime, acr: code.acr, amr: code.amr },
+        absoluteExpiresAt: absoluteDeadline(client, grant.createdAt),
+      },
+      idleDeadline(client, now),
+    );
   }
 
   /**

@@ -3,6 +3,9 @@ import { FormParams, InvalidScope, InvalidTarget } from '@app/oauth';
 import { ClientRegistry } from '@app/registry';
 import { AuthorizationCodeRecord } from '@app/store';
 
+/** What a code (or a refresh, with the scopes it asks for) grants: scopes and resources. */
+export type GrantedAudience = Pick<AuthorizationCodeRecord, 'scopes' | 'resources'>;
+
 /** The API a code redemption's access token is for, and the scopes it carries. */
 export interface CodeAudience {
   readonly resource: ResourceConfig;
@@ -14,7 +17,7 @@ export interface CodeAudience {
  * - the token request's `resource` picks one of the resources consented with the code; a
  *   resource the code does not carry is `invalid_target` (§2.2: it may only narrow);
  * - without `resource`, the first consented resource (one token carries one audience, RFC 9068;
- *   the others are for refresh tokens, next issue);
+ *   a refresh token's `resource` names any of the others, RFC 8707 §2.2);
  * - no resource consented: the /userinfo token (`userinfoResource`).
  * Its scopes are the granted scopes that resource defines plus the granted OpenID scopes, so the
  * same token also serves /userinfo when `openid` was granted (UserinfoUseCase).
@@ -22,7 +25,7 @@ export interface CodeAudience {
 export function codeAudience(
   config: AppConfig,
   registry: ClientRegistry,
-  code: AuthorizationCodeRecord,
+  code: GrantedAudience,
   form: FormParams,
 ): CodeAudience {
   const resource = chosenResource(config, registry, code, form);
@@ -30,8 +33,7 @@ export function codeAudience(
     (s) => resource.scopes.includes(s) || OPENID_SCOPES.includes(s),
   );
   // The event and the token need one scope at least; the consent granted none this token serves.
-  if (scopes.length === 0)
-    throw new InvalidScope('no scope granted with the code suits the resource');
+  if (scopes.length === 0) throw new InvalidScope('no granted scope suits the resource');
   return { resource, scopes };
 }
 
@@ -52,7 +54,7 @@ export function userinfoResource(config: AppConfig): ResourceConfig {
 function chosenResource(
   config: AppConfig,
   registry: ClientRegistry,
-  code: AuthorizationCodeRecord,
+  code: GrantedAudience,
   form: FormParams,
 ): ResourceConfig {
   // Declared once-only by the grant: the token endpoint refused a repeated `resource` already.
@@ -60,8 +62,7 @@ function chosenResource(
   const identifier = requested ?? code.resources[0];
   if (identifier === undefined) return userinfoResource(config);
   // RFC 6749 §5.2: the description never repeats the requested value.
-  if (!code.resources.includes(identifier))
-    throw new InvalidTarget('the resource was not granted with this code');
+  if (!code.resources.includes(identifier)) throw new InvalidTarget('the resource was not granted');
   const resource = registry.resource(identifier);
   if (!resource) throw new InvalidTarget('the resource is no longer known');
   return resource;

@@ -4,18 +4,28 @@ import { EVENT_BUS, EVENT_FACTORY, EventBus, EventFactory } from '@app/events';
 import { AuthorizationCodeRecord } from '@app/store';
 import { IdTokenFormat, MintedIdToken, releasedClaims } from '@app/tokens';
 
+/**
+ * What an ID token says of the user's authentication and consent: the redeemed code, or on a
+ * refresh the grant (OIDC Core §12.2: `auth_time` unchanged, no `nonce`, no `sid`).
+ */
+export type IdTokenSource = Pick<
+  AuthorizationCodeRecord,
+  'grantId' | 'scopes' | 'authTime' | 'acr' | 'amr' | 'idTokenClaims' | 'nonce' | 'sid'
+>;
+
 export interface IdTokenRequest {
   readonly client: ClientConfig;
   /** The end-user as this client sees them (clientSubject). */
   readonly sub: string;
-  readonly code: AuthorizationCodeRecord;
+  readonly source: IdTokenSource;
   /** The access token answered with it: bound by `at_hash` (OIDC Core §3.1.3.6). */
   readonly accessToken: string;
   readonly grantType: string;
 }
 
 /**
- * Makes the ID token of a code redemption (OIDC Core §3.1.3.3, §3.1.3.6) and records it. Write
+ * Makes the ID token of a code redemption (OIDC Core §3.1.3.3, §3.1.3.6) or of a refresh (§12.2)
+ * and records it. Write
  * order as for access tokens (AccessTokenMinter): its `token.issued` event, v2 with kind
  * `id_token`, is acknowledged by the log before the token is handed out. An ID token has no hot
  * state: nothing verifies it as an access token (typ JWT, aud the client).
@@ -30,20 +40,20 @@ export class IdTokenMinter {
   ) {}
 
   async mint(req: IdTokenRequest): Promise<string> {
-    const { client, code } = req;
+    const { client, source: s } = req;
     const minted = this.format.mint(
       {
         sub: req.sub,
         clientId: client.clientId,
-        authTime: code.authTime,
-        nonce: code.nonce,
-        acr: code.acr,
-        amr: code.amr.length === 0 ? undefined : code.amr,
-        sid: code.sid,
-        grantId: code.grantId,
+        authTime: s.authTime,
+        nonce: s.nonce,
+        acr: s.acr,
+        amr: s.amr.length === 0 ? undefined : s.amr,
+        sid: s.sid,
+        grantId: s.grantId,
         accessToken: req.accessToken,
         // OIDC Core §5.4: only the claims the granted scopes release, as the consent gave them.
-        userClaims: releasedClaims(code.idTokenClaims, code.scopes),
+        userClaims: releasedClaims(s.idTokenClaims, s.scopes),
       },
       { alg: client.idTokenSignedResponseAlg, ttlSeconds: this.config.signIn.idTokenTtl },
     );
@@ -53,22 +63,22 @@ export class IdTokenMinter {
 
   /** No user claim goes on the event: the token by `jti`, the user by `sub` only. */
   private record(req: IdTokenRequest, t: MintedIdToken): Promise<void> {
-    const { client, code } = req;
-    const event = this.events.create('token.issued', t.jti, code.grantId, {
+    const { client, source: s } = req;
+    const event = this.events.create('token.issued', t.jti, s.grantId, {
       jti: t.jti,
       client_id: client.clientId,
       sub: req.sub,
       aud: client.clientId,
-      scope: code.scopes.join(' '),
+      scope: s.scopes.join(' '),
       grant_type: req.grantType,
-      grant_id: code.grantId,
+      grant_id: s.grantId,
       format: 'jwt',
       kind: 'id_token',
       iat: t.iat,
       exp: t.exp,
-      auth_time: code.authTime,
-      ...(code.acr === undefined ? {} : { acr: code.acr }),
-      ...(code.amr.length === 0 ? {} : { amr: code.amr }),
+      auth_time: s.authTime,
+      ...(s.acr === undefined ? {} : { acr: s.acr }),
+      ...(s.amr.length === 0 ? {} : { amr: s.amr }),
     });
     return this.bus.publish(event);
   }

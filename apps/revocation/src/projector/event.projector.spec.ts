@@ -1,6 +1,6 @@
 import { AppConfig } from '@app/config';
 import { AnyLifecycleEvent, EventBus, EventFactory, TokenIssuedV1 } from '@app/events';
-import { ProjectionMarker, RevocationStore, TokenStore } from '@app/store';
+import { MemoryRefreshTokenStore, ProjectionMarker, RevocationStore, TokenStore } from '@app/store';
 import { EventProjector } from './event.projector';
 
 const factory = new EventFactory('urn:token-lifecycle:test:projector-spec');
@@ -28,15 +28,17 @@ function setup() {
     keyAnnounced: jest.fn(),
     announceKey: jest.fn(),
   };
+  const refreshTokens = new MemoryRefreshTokenStore();
   const sut = new EventProjector(
     { issuer: 'https://as.example.com', projector: true } as unknown as AppConfig,
     {} as EventBus,
     tokens as unknown as TokenStore,
     revocations as unknown as RevocationStore,
     {} as ProjectionMarker,
+    refreshTokens,
   );
   const writes = () => [...tokens.save.mock.calls, ...revocations.revoke.mock.calls];
-  return { sut, tokens, writes };
+  return { sut, tokens, revocations, refreshTokens, writes };
 }
 
 describe('EventProjector.apply', () => {
@@ -136,5 +138,65 @@ describe('EventProjector.apply', () => {
     const { sut, writes } = setup();
     await expect(sut.apply(event)).resolves.toBeUndefined();
     expect(writes()).toEqual([]);
+  });
+
+  describe('refresh tokens', () => {
+    const now = Math.floor(Date.now() / 1000);
+    const [d1, d2] = ['A'.repeat(43), 'B'.repeat(43)];
+    const issued = (digest: string, iat: number) =>
+      factory.create('token.issued', `rt-${iat}`, 'grant-9', {
+        ...opaque,
+        jti: `rt-${iat}`,
+        aud: 'https://as.example.com',
+        scope: 'openid offline_access orders:read',
+        grant_id: 'grant-9',
+        token_digest: digest,
+        kind: 'refresh_token',
+        iat,
+        exp: iat + 3600,
+        family_exp: now + 86_400,
+      }) as AnyLifecycleEvent;
+
+    it('rebuilds the family from the log: the last issued token is the live one', async () => {
+      const { sut, refreshTokens, writes } = setup();
+      await sut.apply(issued(d1, now - 10));
+      await sut.apply(issued(d2, now - 5));
+      // Re-applied (a live projector after the request path) it changes nothing.
+      await sut.apply(issued(d1, now - 10));
+      expect(writes()).toEqual([]);
+      await expect(refreshTokens.find(d2, Date.now())).resolves.toEqual({
+        record: {
+          grantId: 'grant-9',
+          clientId: 'web-app',
+          subject: 'user-1',
+          scopes: ['openid', 'offline_access', 'orders:read'],
+        },
+        active: true,
+        expiresAt: (now - 5 + 3600) * 1000,
+      });
+      await expect(refreshTokens.find(d1, Date.now())).resolves.toMatchObject({ active: false });
+    });
+
+    it('revokes the family with the grant, for as long as its refresh tokens could live', async () => {
+      const { sut, refreshTokens, revocations } = setup();
+      await sut.apply(issued(d1, now - 10));
+      const revoked = factory.create('grant.revoked', 'grant-9', 'grant-9', {
+        grant_id: 'grant-9',
+        client_id: 'web-app',
+        exp: now + 900,
+        refresh_exp: now + 86_400,
+        reason: 'refresh_token_reuse',
+      }) as AnyLifecycleEvent;
+      await sut.apply(revoked);
+      expect(revocations.revoke).toHaveBeenCalledWith({
+        kind: 'grant',
+        clientId: 'web-app',
+        grantId: 'grant-9',
+        expiresAt: (now + 900) * 1000,
+      });
+      await expect(refreshTokens.find(d1, Date.now())).resolves.toMatchObject({ active: false });
+      await sut.apply(issued(d2, now - 5));
+      await expect(refreshTokens.find(d2, Date.now())).resolves.toBeNull();
+    });
   });
 });

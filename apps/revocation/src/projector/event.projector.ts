@@ -10,6 +10,8 @@ import { AnyLifecycleEvent, EVENT_BUS, EventBus, EventCatalogue, tokenKindOf } f
 import {
   PROJECTION_MARKER,
   ProjectionMarker,
+  REFRESH_TOKEN_STORE,
+  RefreshTokenStore,
   REVOCATION_STORE,
   RevocationStore,
   TOKEN_STORE,
@@ -35,6 +37,7 @@ export class EventProjector implements OnApplicationBootstrap, OnApplicationShut
     @Inject(TOKEN_STORE) private readonly tokens: TokenStore,
     @Inject(REVOCATION_STORE) private readonly revocations: RevocationStore,
     @Inject(PROJECTION_MARKER) private readonly marker: ProjectionMarker,
+    @Inject(REFRESH_TOKEN_STORE) private readonly refreshTokens: RefreshTokenStore,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -85,12 +88,7 @@ export class EventProjector implements OnApplicationBootstrap, OnApplicationShut
           expiresAt: e.data.exp * 1000,
         });
       case 'grant.revoked':
-        return this.revocations.revoke({
-          kind: 'grant',
-          clientId: e.data.client_id,
-          grantId: e.data.grant_id,
-          expiresAt: e.data.exp * 1000,
-        });
+        return this.grantRevoked(e.data);
       case 'client.tokens_revoked':
         return this.revocations.revoke({
           kind: 'client',
@@ -124,8 +122,28 @@ export class EventProjector implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  /** Only opaque access tokens have hot state; a JWT carries its own claims. */
+  /**
+   * Every token of the grant: the access tokens' entry (as long as they live), and the
+   * refresh-token family, revoked for as long as its tokens could live (`refresh_exp`).
+   */
+  private async grantRevoked(d: EventCatalogue['grant.revoked']): Promise<void> {
+    await this.revocations.revoke({
+      kind: 'grant',
+      clientId: d.client_id,
+      grantId: d.grant_id,
+      expiresAt: d.exp * 1000,
+    });
+    await this.refreshTokens.revokeFamily(d.grant_id, (d.refresh_exp ?? d.exp) * 1000);
+  }
+
+  /**
+   * Only opaque access tokens and refresh tokens have hot state; a JWT carries its own claims.
+   * A refresh token's issue is idempotent (RefreshTokenStore.issue): re-applied live it changes
+   * nothing, replayed into an empty store in log order it rebuilds the family, each token
+   * retired at its successor's `iat`.
+   */
   private async tokenIssued(d: EventCatalogue['token.issued']): Promise<void> {
+    if (tokenKindOf(d) === 'refresh_token') return this.refreshTokenIssued(d);
     // OIDC Core §2: an ID token is not an access token; introspection must never find one.
     if (tokenKindOf(d) !== 'access_token') return;
     if (d.format !== 'opaque' || d.token_digest === undefined) return;
@@ -145,5 +163,18 @@ export class EventProjector implements OnApplicationBootstrap, OnApplicationShut
       ...(d.acr === undefined ? {} : { acr: d.acr }),
       ...(d.amr === undefined ? {} : { amr: d.amr }),
     });
+  }
+
+  private async refreshTokenIssued(d: EventCatalogue['token.issued']): Promise<void> {
+    if (!('family_exp' in d) || d.family_exp === undefined) return;
+    if (d.token_digest === undefined || d.grant_id === undefined) return;
+    const family = {
+      grantId: d.grant_id,
+      clientId: d.client_id,
+      subject: d.sub,
+      scopes: d.scope.split(' '),
+    };
+    const deadlines = { absoluteExpiresAt: d.family_exp * 1000, idleExpiresAt: d.exp * 1000 };
+    await this.refreshTokens.issue(family, d.token_digest, deadlines, d.iat * 1000);
   }
 }

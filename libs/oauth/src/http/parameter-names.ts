@@ -17,6 +17,8 @@ export const PARAMETER_NAMES: ReadonlySet<string> = new Set([
   'code',
   'redirect_uri',
   'code_verifier',
+  // RFC 6749 §6: the refresh_token grant.
+  'refresh_token',
   // The login/consent API's query (libs/oauth login-consent.api.ts).
   'login_challenge',
   'consent_challenge',

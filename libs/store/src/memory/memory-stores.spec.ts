@@ -2,6 +2,7 @@ import {
   describeFlowStoreContract,
   TEST_TOMBSTONE_MARGIN_MS,
 } from '../../../../test/contract/flow/flow-store.contract';
+import { describeRefreshTokenContract } from '../../../../test/contract/refresh-token.contract';
 import { describeStoreContract } from '../../../../test/contract/store.contract';
 import { MemoryAuthorizationCodeStore } from './memory-authorization-code.store';
 import { MemoryAuthorizationRequestStore } from './memory-authorization-request.store';
@@ -10,6 +11,7 @@ import { MemoryGrantStore } from './memory-grant.store';
 import { MemoryInteractionChallengeStore } from './memory-interaction-challenge.store';
 import { MemoryAuthFailureThrottle } from './memory-auth-failure.throttle';
 import { MemoryProjectionMarker } from './memory-projection.marker';
+import { MemoryRefreshTokenStore } from './memory-refresh-token.store';
 import { MemoryReplayStore } from './memory-replay.store';
 import { MemoryRevocationStore } from './memory-revocation.store';
 import { MemoryTokenStore } from './memory-token.store';
@@ -49,4 +51,12 @@ describe('in-memory flow state on a fake clock', () => {
       jest.advanceTimersByTime(ms);
     },
   }));
+
+  describeRefreshTokenContract(
+    'in-memory',
+    () => new MemoryRefreshTokenStore(),
+    async (ms) => {
+      jest.advanceTimersByTime(ms);
+    },
+  );
 });

@@ -1,4 +1,4 @@
-import { ClientConfig, ResourceConfig } from '@app/config';
+import { ClientConfig, REFRESH_TOKEN_DEFAULTS, ResourceConfig } from '@app/config';
 import { FormParams } from '@app/oauth';
 import { ClientRegistry } from '@app/registry';
 
@@ -25,6 +25,7 @@ export function signInClient(over: Partial<ClientConfig> = {}): ClientConfig {
     scopes: ['openid', 'email', 'orders:read'],
     resources: [ORDERS.identifier],
     introspects: [],
+    refreshToken: REFRESH_TOKEN_DEFAULTS,
     redirectUris: ['https://rp.example/cb', 'http://127.0.0.1/native'],
     postLogoutRedirectUris: [],
     idTokenSignedResponseAlg: 'RS256',

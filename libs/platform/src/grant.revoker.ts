@@ -1,10 +1,21 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import { APP_CONFIG, AppConfig, REFRESH_TOKEN } from '@app/config';
 import { EVENT_BUS, EVENT_FACTORY, EventBus, EventFactory } from '@app/events';
-import { REVOCATION_STORE, RevocationStore, StoreUnavailable } from '@app/store';
+import { ClientRegistry } from '@app/registry';
+import {
+  REFRESH_TOKEN_STORE,
+  RefreshTokenStore,
+  REVOCATION_STORE,
+  RevocationStore,
+  StoreUnavailable,
+} from '@app/store';
 
-/** Why issuance revokes a grant on its own (the `reason` of `grant.revoked`). */
-export type GrantRevocationReason = 'code_replay';
+/**
+ * Why the platform revokes a grant (the `reason` of `grant.revoked`): an authorization code
+ * presented twice (RFC 6749 §4.1.2), a retired refresh token presented again (RFC 9700
+ * §4.14.2), a refresh token revoked by its client (RFC 7009 §2.1).
+ */
+export type GrantRevocationReason = 'code_replay' | 'refresh_token_reuse' | 'refresh_token_revoked';
 
 /** Seconds a revocation outlives the tokens it covers: replicas' clocks and racing requests. */
 const RACE_MARGIN_SECONDS = 60;
@@ -12,7 +23,8 @@ const RACE_MARGIN_SECONDS = 60;
 /**
  * Revokes every token of a grant at once (DESIGN "Revocation that is felt at once"): the
  * `grant.revoked` event is acknowledged by the log first, then the revocation store is written,
- * which puts it on the stream every replica's mirror follows.
+ * which puts it on the stream every replica's mirror follows (access tokens, JWT and opaque),
+ * then the grant's refresh-token family.
  */
 @Injectable()
 export class GrantRevoker {
@@ -20,7 +32,9 @@ export class GrantRevoker {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly registry: ClientRegistry,
     @Inject(REVOCATION_STORE) private readonly revocations: RevocationStore,
+    @Inject(REFRESH_TOKEN_STORE) private readonly refreshTokens: RefreshTokenStore,
     @Inject(EVENT_BUS) private readonly bus: EventBus,
     @Inject(EVENT_FACTORY) private readonly events: EventFactory,
   ) {}
@@ -30,15 +44,23 @@ export class GrantRevoker {
     // resource's token and of the /userinfo token) and was issued before now, or a moment later
     // by a redemption racing this one on another replica (whose clock may differ): the
     // revocation is kept until the last one it can cover has expired, with that margin.
-    const exp = Math.floor(Date.now() / 1000) + this.config.maxTokenTtl + RACE_MARGIN_SECONDS;
+    const now = Math.floor(Date.now() / 1000);
+    const exp = now + this.config.maxTokenTtl + RACE_MARGIN_SECONDS;
+    // The grant's refresh tokens live at most refresh_token_ttl from its creation, before now:
+    // the refresh path keeps the revocation that long (mirrors only until `exp`).
+    const client = this.registry.client(clientId);
+    const refreshExp = client?.grantTypes.includes(REFRESH_TOKEN)
+      ? now + client.refreshToken.ttl + RACE_MARGIN_SECONDS
+      : undefined;
     const event = this.events.create('grant.revoked', grantId, grantId, {
       grant_id: grantId,
       client_id: clientId,
       exp,
+      ...(refreshExp === undefined ? {} : { refresh_exp: refreshExp }),
       reason,
     });
     await this.bus.publish(event);
-    await this.apply(clientId, grantId, exp);
+    await this.apply(clientId, grantId, exp, refreshExp);
   }
 
   /**
@@ -46,9 +68,16 @@ export class GrantRevoker {
    * log. A store outage here is logged, not raised (as RevokeTokenUseCase does); replicas that
    * cannot follow the store meanwhile refuse tokens per their failure policy.
    */
-  private async apply(clientId: string, grantId: string, exp: number): Promise<void> {
+  private async apply(
+    clientId: string,
+    grantId: string,
+    exp: number,
+    refreshExp: number | undefined,
+  ): Promise<void> {
     try {
       await this.revocations.revoke({ kind: 'grant', clientId, grantId, expiresAt: exp * 1000 });
+      if (refreshExp !== undefined)
+        await this.refreshTokens.revokeFamily(grantId, refreshExp * 1000);
     } catch (e) {
       if (!(e instanceof StoreUnavailable)) throw e;
       this.log.warn(`revocation of grant ${grantId} is on the log; the projector will apply it`);
