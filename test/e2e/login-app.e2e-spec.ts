@@ -393,7 +393,7 @@ describe('the reference login app (with a fake login/consent API)', () => {
         post('/login', { ...hidden, csrf_token: otherHidden.csrf_token!, ...credentials }, cookie),
         post(
           '/login',
-          { ...hidden, csrf_token: `${hidden.csrf_token!.slice(0, -1)}A`, ...credentials },
+          { ...hidden, csrf_token: lastCharChanged(hidden.csrf_token!), ...credentials },
           cookie,
         ),
         post('/login', { ...hidden, ...credentials }, `login_csrf=${'A'.repeat(43)}`),
@@ -567,3 +567,8 @@ describe('the reference login app (with a fake login/consent API)', () => {
     });
   });
 });
+
+/** The token with its last character replaced by another one (never by the same one). */
+function lastCharChanged(token: string): string {
+  return `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
+}
