@@ -1,12 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig, LOGIN_PROVIDER_AUTH_METHOD } from '@app/config';
-import {
-  authenticateJsonApiCaller,
-  ClientAuthEndpoint,
-  ClientAuthenticator,
-  ForbiddenClient,
-} from '@app/oauth';
+import { ClientAuthEndpoint, ClientAuthenticator, requireJsonApiCaller } from '@app/oauth';
 
 /**
  * Only `login_provider` clients may use the login/consent API: a caller of it decides who is
@@ -15,6 +10,11 @@ import {
  * throttle of failures. No credentials or bad ones: 401 `invalid_client` with its challenge; a
  * good client that is not a login provider: 403 `unauthorized_client`.
  */
+const LOGIN_CONSENT_API_CALLERS = {
+  name: 'login/consent API',
+  allows: (c: { loginProvider: boolean }) => c.loginProvider,
+};
+
 @Injectable()
 export class LoginProviderGuard implements CanActivate {
   private readonly endpoint: ClientAuthEndpoint;
@@ -28,9 +28,7 @@ export class LoginProviderGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp().getRequest<FastifyRequest>();
-    const client = await authenticateJsonApiCaller(this.authenticator, http, this.endpoint);
-    if (!client.loginProvider)
-      throw new ForbiddenClient('this client may not use the login/consent API');
+    await requireJsonApiCaller(this.authenticator, http, this.endpoint, LOGIN_CONSENT_API_CALLERS);
     return true;
   }
 }

@@ -1,12 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ADMIN_AUTH_METHOD, APP_CONFIG, AppConfig } from '@app/config';
-import {
-  authenticateJsonApiCaller,
-  ClientAuthEndpoint,
-  ClientAuthenticator,
-  ForbiddenClient,
-} from '@app/oauth';
+import { ClientAuthEndpoint, ClientAuthenticator, requireJsonApiCaller } from '@app/oauth';
 
 /**
  * Only `admin` clients may use the admin API: it revokes other clients' tokens and lists a
@@ -17,6 +12,11 @@ import {
  * cannot ride. No or bad credentials: 401 `invalid_client` with a Basic challenge; a good client
  * that is not an admin: 403 `unauthorized_client`.
  */
+const ADMIN_API_CALLERS = {
+  name: 'admin API',
+  allows: (c: { admin?: boolean }) => c.admin === true,
+};
+
 @Injectable()
 export class AdminClientGuard implements CanActivate {
   private readonly endpoint: ClientAuthEndpoint;
@@ -30,8 +30,7 @@ export class AdminClientGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp().getRequest<FastifyRequest>();
-    const client = await authenticateJsonApiCaller(this.authenticator, http, this.endpoint);
-    if (client.admin !== true) throw new ForbiddenClient('this client may not use the admin API');
+    await requireJsonApiCaller(this.authenticator, http, this.endpoint, ADMIN_API_CALLERS);
     return true;
   }
 }

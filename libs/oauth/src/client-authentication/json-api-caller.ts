@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { ClientConfig } from '@app/config';
-import { InvalidClient } from '../errors';
+import { ForbiddenClient, InvalidClient } from '../errors';
 import { FormParams } from '../http/form-body';
 import { RequestContext } from '../http/request-context';
 import { ClientAuthenticator } from './client.authenticator';
@@ -26,4 +26,18 @@ export async function authenticateJsonApiCaller(
     if (e instanceof InvalidClient) throw new InvalidClient(e.description, true);
     throw e;
   }
+}
+
+/**
+ * What a JSON API's guard checks: the caller authenticates (401 `invalid_client` otherwise) and
+ * is a client the configuration marks for this API (403 `unauthorized_client` otherwise).
+ */
+export async function requireJsonApiCaller(
+  authenticator: ClientAuthenticator,
+  http: FastifyRequest,
+  endpoint: ClientAuthEndpoint,
+  api: { readonly name: string; readonly allows: (client: ClientConfig) => boolean },
+): Promise<void> {
+  const client = await authenticateJsonApiCaller(authenticator, http, endpoint);
+  if (!api.allows(client)) throw new ForbiddenClient(`this client may not use the ${api.name}`);
 }
