@@ -18,7 +18,12 @@ module.exports = {
       // test/support: the helpers the end-to-end specs rely on (cookie jar, form reading).
       testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/test/support/**/*.spec.ts'],
     },
-    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/setup/e2e-timeout.ts'],
+    },
     {
       ...shared,
       displayName: 'int',

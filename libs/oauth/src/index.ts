@@ -8,6 +8,7 @@ export * from './client-authentication/methods/client-secret-post.method';
 export * from './client-authentication/methods/none.method';
 export * from './client-authentication/methods/private-key-jwt.method';
 export * from './errors';
+export * from './http/cross-origin';
 export * from './http/error-description';
 export * from './http/form-body';
 export * from './http/json-body';

@@ -3,7 +3,13 @@ import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '@app/config';
-import { OAuthExceptionFilter, OAuthRouter, sendOAuthFailure } from '@app/oauth';
+import {
+  allowCrossOrigin,
+  OAuthExceptionFilter,
+  OAuthRouter,
+  sendOAuthFailure,
+  webOrigins,
+} from '@app/oauth';
 import { limitedFastifyAdapter } from './http-limits';
 
 const LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
@@ -38,11 +44,14 @@ export async function createHttpApp(
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  // Browser-based apps call the token, revocation and userinfo endpoints from their own origin.
+  const addPreflightRoutes = allowCrossOrigin(fastify, webOrigins(config.registry.clients));
   app.useGlobalFilters(new OAuthExceptionFilter());
   app.enableShutdownHooks();
   // The OAuth endpoints go straight on Fastify, after init so that they get Nest's error handler.
   await app.init();
   app.get(OAuthRouter).mount(fastify);
+  addPreflightRoutes();
   // Development defaults said loudly (production refuses them: libs/config deployment-mode.ts).
   const log = new Logger('Config');
   for (const warning of config.warnings) log.warn(warning);
