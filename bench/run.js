@@ -23,6 +23,8 @@ const SETTINGS = {
   revocations: QUICK ? 300 : 4000,
   /** Codes redeemed per round of code-redemption (each prepared by a sign-in beforehand). */
   codes: QUICK ? 300 : 4000,
+  /** Refreshes per round of refresh (each its own grant's refresh token, made by a sign-in). */
+  refreshes: QUICK ? 300 : 4000,
 };
 // `ONLY=a,b npm run bench` or `npm run bench -- --only a,b`: just those scenarios ("propagation"
 // names the propagation measurement). A partial run writes bench/results/only-latest.*, never
