@@ -36,27 +36,28 @@ const REFRESH_FORM = {
   ...FORM,
   authorization: basic(refresher.client_id, refresher.client_secret),
 };
-const redemptionBody = (client, { code, verifier }) =>
+const redemptionBody = (codeClient, { code, verifier }) =>
   form({
     grant_type: 'authorization_code',
     code,
     code_verifier: verifier,
-    redirect_uri: client.redirect_uris[0],
+    redirect_uri: codeClient.redirect_uris[0],
   });
 const refreshBody = (token) => form({ grant_type: 'refresh_token', refresh_token: token });
 
-/** Our codes of `client`, by real sign-ins over HTTP before the round that uses them. */
-const ourCodes = (url, count, client) => signInCodes(`${url}/oauth2/authorize`, count, client);
+/** Our codes of `codeClient`, by real sign-ins over HTTP before the round that uses them. */
+const ourCodes = (url, count, codeClient) =>
+  signInCodes(`${url}/oauth2/authorize`, count, codeClient);
 
-/** The peer's codes of `client`, made by its own models (bench/servers/peer-oidc-provider.mjs). */
-async function peerCodes(url, count, client = web, retries = 2) {
+/** The peer's codes of `codeClient`, made by its models (bench/servers/peer-oidc-provider.mjs). */
+async function peerCodes(url, count, codeClient = web, retries = 2) {
   let res;
   try {
-    const query = new URLSearchParams({ count, client_id: client.client_id });
+    const query = new URLSearchParams({ count, client_id: codeClient.client_id });
     res = await fetch(`${url}/bench/authorization-codes?${query}`);
   } catch (e) {
     // A keep-alive socket the peer closed during the load round: ask again on a fresh one.
-    if (retries > 0) return peerCodes(url, count, client, retries - 1);
+    if (retries > 0) return peerCodes(url, count, codeClient, retries - 1);
     throw e;
   }
   if (!res.ok) throw new Error(`peer code preparation answered ${res.status}: ${await res.text()}`);
