@@ -5,7 +5,7 @@
 // timed from the revocation's 200 to the last replica refusing the token; then reuse detection
 // (bench/lib/reuse-detection.js): N refresh tokens rotated and the retired one presented again,
 // each timed from the `invalid_grant` to the last replica refusing the family's JWTs. Exits 1
-// when a revocation or a reuse is missed, or the reuse's p99 is over its 50 ms budget.
+// when a revocation or a reuse is missed, or the reuse's p99 is not under its 50 ms budget.
 // Writes bench/results/propagation-latest.json (not on a quick run). Also: `require('./bench/propagation').runPropagation`.
 const { fork, execFileSync } = require('node:child_process');
 const { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
