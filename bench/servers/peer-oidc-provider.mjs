@@ -111,7 +111,8 @@ const provider = new Provider(issuer, {
   ttl: { Grant: 3600, IdToken: 3600, AuthorizationCode: 600 },
   // RFC 9700 §4.14.2, as ours: every refresh retires the presented token and answers a new one
   // (its default rotates only public clients' tokens and tokens past 70% of their lifetime).
-  // A retired token presented again revokes the grant (its refresh_token grant, "already used").
+  // A retired token presented again is refused and revokes its grant ("refresh token already
+  // used"), as on ours.
   rotateRefreshToken: true,
   // The bench user, with the claims ours gives its ID tokens (bench.config.json `users`).
   findAccount: (_ctx, sub) => ({
