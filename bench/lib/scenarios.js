@@ -119,10 +119,20 @@ async function redeemForRefreshTokens(url, paths, codes) {
   return tokens;
 }
 
+/** The `alg` of a JWS in compact form, or undefined for anything else. */
+function algOf(jws) {
+  try {
+    return JSON.parse(Buffer.from(jws.split('.')[0], 'base64url').toString('utf8')).alg;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The side does the scenario's work, checked on a grant of its own before each round: a refresh
- * answers an access token, an ID token and a new refresh token (rotation), and the presented
- * token, presented again, is refused `invalid_grant` (reuse, which revokes that grant).
+ * answers an ES256 JWT access token, an RS256 ID token and a new refresh token (rotation), and
+ * the presented token, presented again, is refused `invalid_grant` (reuse, which revokes that
+ * grant).
  */
 async function checkRotation(url, paths, token) {
   const answer = await postForm(url + paths.token, refreshBody(token), REFRESH_FORM);
@@ -133,6 +143,9 @@ async function checkRotation(url, paths, token) {
     throw new Error(
       `${url}: a refresh without ${missing.join(', ') || 'a new refresh token'}: ${Object.keys(answer)}`,
     );
+  const algs = { access_token: algOf(answer.access_token), id_token: algOf(answer.id_token) };
+  if (algs.access_token !== 'ES256' || algs.id_token !== 'RS256')
+    throw new Error(`${url}: a refresh answered other tokens: ${JSON.stringify(algs)}`);
   const again = await fetch(url + paths.token, {
     method: 'POST',
     headers: REFRESH_FORM,
