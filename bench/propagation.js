@@ -2,7 +2,10 @@
 // `npm run bench:propagation [-- --quick]`: how fast a revocation is felt by every API replica.
 // Kafka + Redis, the issuance and revocation services (dist bundles) and three resource-server
 // replicas (bench/servers/rs-validate.ts) under steady API traffic; then N revocations, each
-// timed from the revocation's 200 to the last replica refusing the token.
+// timed from the revocation's 200 to the last replica refusing the token; then reuse detection
+// (bench/lib/reuse-detection.js): N refresh tokens rotated and the retired one presented again,
+// each timed from the `invalid_grant` to the last replica refusing the family's JWTs. Exits 1
+// when a revocation or a reuse is missed, or the reuse's p99 is not under its 50 ms budget.
 // Writes bench/results/propagation-latest.json (not on a quick run). Also: `require('./bench/propagation').runPropagation`.
 const { fork, execFileSync } = require('node:child_process');
 const { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
@@ -13,7 +16,15 @@ const { join } = require('node:path');
 const { ensureKafka, ensureRedis } = require('../scripts/infra');
 const { ensureBuilt, root } = require('../scripts/build-if-needed');
 const { freePort, startServer, runPinnedJson, HAS_TASKSET, LOAD_CORE } = require('./lib/processes');
-const { send, bearer, closeConnections } = require('./lib/propagation-http');
+const { send, closeConnections } = require('./lib/propagation-http');
+const {
+  untilAllRefuse,
+  expectAccepted,
+  sweep,
+  percentile,
+  round,
+} = require('./lib/propagation-poll');
+const { prepareFamilies, reuseMany, reuseFigures } = require('./lib/reuse-detection');
 
 const CONFIG_FILE = join(__dirname, 'bench.config.json');
 const RESULTS = join(__dirname, 'results', 'propagation-latest.json');
@@ -27,7 +38,11 @@ function settingsFor(quick) {
   return {
     quick,
     revocations: quick ? 100 : 1000,
-    /** Revocations in flight at once. */
+    /** Refresh-token reuses (one grant each, made by a sign-in before anything is measured). */
+    reuses: quick ? 100 : 1000,
+    /** Issue 11: the last replica refuses a reused family's JWTs within this, at p99. */
+    reuse_budget_p99_ms: 50,
+    /** Revocations (and reuses) in flight at once. */
     concurrency: 4,
     /** A revoked token some replica still accepts this long after the 200 is missed. */
     missed_after_ms: 1000,
@@ -73,17 +88,25 @@ async function runPropagation({ quick = false, log = defaultLog, infra, override
     const perCore = await measurePerCore({ topology, settings, tokenOf, cleanups });
     log(JSON.stringify(perCore));
 
+    const families = await prepareFamilies({ topology, count: settings.reuses, log });
+
     log(`background traffic: ${settings.traffic_rps_target} rps over ${REPLICAS} replicas…`);
     const traffic = await startTraffic(topology.replicas, settings, tokenOf, cleanups);
     await new Promise((r) => setTimeout(r, 1000));
 
     log(`${settings.revocations} revocations, ${settings.concurrency} at a time…`);
     const run = await revokeMany(topology, settings, tokenOf, log);
+    log(`${families.length} refresh-token reuses, ${settings.concurrency} at a time…`);
+    const reuses = await reuseMany(topology, families, settings, log);
     const trafficFigures = await traffic.stop();
     log(`traffic during the run: ${JSON.stringify(trafficFigures)}`);
 
     log('final sweep: every revoked token on every replica…');
     const acceptedAtEnd = await sweep(topology.replicas, run.revokedTokens);
+    const reuseAcceptedAtEnd = await sweep(
+      topology.replicas,
+      reuses.flatMap((o) => o.accessTokens),
+    );
 
     const times = run.outcomes.map((o) => o.propagationMs).filter(Number.isFinite);
     const fromRequest = run.outcomes.map((o) => o.fromRequestMs).filter(Number.isFinite);
@@ -99,6 +122,7 @@ async function runPropagation({ quick = false, log = defaultLog, infra, override
       validations_per_cpu_s: perCore.cached.per_cpu_s,
       validations_per_cpu_s_uncached: perCore.uncached.per_cpu_s,
       traffic_rps: trafficFigures.rps,
+      reuse_detection: reuseFigures(reuses, reuseAcceptedAtEnd, settings),
       date: new Date().toISOString(),
       runtime_s: Math.round((Date.now() - startedAt) / 1000),
       quick,
@@ -111,6 +135,8 @@ async function runPropagation({ quick = false, log = defaultLog, infra, override
           'as above, every request a different valid JWT (signature verified each time)',
         validations_per_cpu_s:
           'the same runs divided by the CPU time the replica used (/proc): unaffected by other work on the machine taking the pinned core',
+        reuse_detection:
+          "per reuse: a grant's refresh token rotated (two JWT access tokens in the family), then the retired one presented again; from its invalid_grant arriving to the last replica's first 401 arriving for the last of the family's JWTs (every replica and token polled concurrently); grants made by real sign-ins before the measurement",
       },
       detail: {
         from_revoke_request_p50_ms: round(percentile(fromRequest, 50)),
@@ -215,6 +241,8 @@ async function startTopology({ kafka, redis, tmp, log, cleanups }) {
     revocation: `${url(revocationPort)}/oauth2/revoke`,
     replicas: replicaPorts.map(url),
     replicaEnv,
+    /** The services' environment: a process that joins the topology (reuse detection's sign-ins). */
+    cluster,
   };
 }
 
@@ -386,16 +414,8 @@ async function revokeMany(topology, settings, tokenOf, log) {
   return { outcomes, revokedTokens, seconds: (performance.now() - t0) / 1000 };
 }
 
-const INVALID_TOKEN = /^Bearer (.*, )?error="invalid_token"/;
-
 async function revokeOne(topology, token, settings) {
-  const before = await Promise.all(
-    topology.replicas.map((r) => send(`${r}/orders`, { headers: bearer(token) })),
-  );
-  before.forEach((a, i) => {
-    if (a.status !== 200)
-      throw new Error(`replica ${i} refused a fresh valid token: ${a.status} ${a.body}`);
-  });
+  await expectAccepted(topology.replicas, [token], 'a fresh valid token');
   const revoked = await send(topology.revocation, {
     method: 'POST',
     headers: FORM,
@@ -403,74 +423,13 @@ async function revokeOne(topology, token, settings) {
   });
   if (revoked.status !== 200)
     throw new Error(`revocation answered ${revoked.status}: ${revoked.body}`);
-  const since = revoked.receivedAt;
-  const per = await Promise.all(
-    topology.replicas.map((r) => untilRefused(`${r}/orders`, token, since, settings)),
-  );
-  const last = Math.max(...per.map((p) => p.receivedAt));
-  const propagationMs = last - since;
+  const seen = await untilAllRefuse(topology.replicas, [token], revoked.receivedAt, settings);
   return {
-    propagationMs,
-    fromRequestMs: last - revoked.sentAt,
+    ...seen,
+    fromRequestMs: seen.last - revoked.sentAt,
     revokeMs: revoked.receivedAt - revoked.sentAt,
-    missed: !(propagationMs <= settings.missed_after_ms) || per.some((p) => p.acceptedLate),
-    polls: per.reduce((s, p) => s + p.polls, 0),
-    refusedOnFirstPoll: per.filter((p) => p.polls === 1).length,
-    stale: per.reduce((s, p) => s + p.stale, 0),
-    wrongChallenge: per.filter((p) => p.wrongChallenge).length,
   };
 }
-
-/**
- * Polls one replica with the token until it answers 401: the next request goes out as soon as
- * the previous one answered (after the first ten, 1 ms apart, so that a slow replica is not
- * flooded). Resolves with when the refusal arrived (Infinity when it never did).
- */
-async function untilRefused(url, token, since, settings) {
-  let stale = 0;
-  let acceptedLate = false;
-  for (let polls = 1; ; polls++) {
-    const a = await send(url, { headers: bearer(token) });
-    if (a.status === 401)
-      return {
-        receivedAt: a.receivedAt,
-        polls,
-        stale,
-        acceptedLate,
-        wrongChallenge: !INVALID_TOKEN.test(a.headers['www-authenticate'] ?? ''),
-      };
-    if (a.status === 503) stale++;
-    else if (a.status !== 200) throw new Error(`${url} answered ${a.status}: ${a.body}`);
-    if (a.status === 200 && a.sentAt - since >= settings.missed_after_ms) acceptedLate = true;
-    if (performance.now() - since > settings.poll_timeout_ms)
-      return { receivedAt: Infinity, polls, stale, acceptedLate: true, wrongChallenge: false };
-    if (polls >= 10) await new Promise((r) => setTimeout(r, 1));
-  }
-}
-
-/** How many (token, replica) pairs accept a revoked token at the end: must be 0. */
-async function sweep(replicas, tokens) {
-  let accepted = 0;
-  const pairs = tokens.flatMap((t) => replicas.map((r) => [r, t]));
-  let next = 0;
-  const worker = async () => {
-    while (next < pairs.length) {
-      const [r, t] = pairs[next++];
-      if ((await send(`${r}/orders`, { headers: bearer(t) })).status !== 401) accepted++;
-    }
-  };
-  await Promise.all(Array.from({ length: 16 }, worker));
-  return accepted;
-}
-
-/** Nearest-rank percentile. */
-function percentile(values, p) {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-const round = (x) => (Number.isFinite(x) ? Math.round(x * 100) / 100 : null);
 
 function print(r) {
   const line = (k, v) => process.stdout.write(`${k.padEnd(38)} ${v}\n`);
@@ -490,8 +449,28 @@ function print(r) {
     'validations per CPU-second (same/distinct)',
     `${r.validations_per_cpu_s} / ${r.validations_per_cpu_s_uncached}`,
   );
+  const u = r.reuse_detection;
+  process.stdout.write('\nrefresh-token reuse detection\n');
+  line('reuses / replicas', `${u.samples} / ${r.replicas}`);
+  line('propagation p50 / p99 / max (ms)', `${u.p50_ms} / ${u.p99_ms} / ${u.max_ms}`);
+  line(
+    'budget: p99 under (ms)',
+    `${u.budget_p99_ms}: ${u.p99_ms < u.budget_p99_ms ? 'met' : 'MISSED'}`,
+  );
+  line('missed (accepted 1 s after invalid_grant)', u.missed);
+  line('never refused', u.never_refused);
+  line('newest refresh token still exchangeable', u.refresh_token_live_after_reuse);
+  line('accepted again in the final sweep', u.accepted_again_at_end);
+  line(
+    'from the reuse request: p50 / p99 (ms)',
+    `${u.detail.from_reuse_request_p50_ms} / ${u.detail.from_reuse_request_p99_ms}`,
+  );
   line('runtime (s)', r.runtime_s);
 }
+
+/** The run's verdict: every revocation and every reuse felt everywhere, the reuse in budget. */
+const passed = (r) =>
+  r.missed === 0 && r.detail.accepted_again_at_end === 0 && r.reuse_detection.passed;
 
 module.exports = { runPropagation };
 
@@ -499,7 +478,7 @@ if (require.main === module) {
   runPropagation({ quick: process.argv.includes('--quick') })
     .then((r) => {
       print(r);
-      if (r.missed > 0 || r.detail.accepted_again_at_end > 0) process.exitCode = 1;
+      if (!passed(r)) process.exitCode = 1;
     })
     .catch((e) => {
       console.error(e);

@@ -23,6 +23,8 @@ const SETTINGS = {
   revocations: QUICK ? 300 : 4000,
   /** Codes redeemed per round of code-redemption (each prepared by a sign-in beforehand). */
   codes: QUICK ? 300 : 4000,
+  /** Refreshes per round of refresh (each its own grant's refresh token, made by a sign-in). */
+  refreshes: QUICK ? 300 : 4000,
 };
 // `ONLY=a,b npm run bench` or `npm run bench -- --only a,b`: just those scenarios ("propagation"
 // names the propagation measurement). A partial run writes bench/results/only-latest.*, never
@@ -266,18 +268,22 @@ async function main() {
       selected.some((y) => y.name === x.name),
     )) {
       log(`${s.name}…`);
+      const startedAt = Date.now();
       await topology.fresh(s.servers);
       const r = await runScenario(s);
       const ratio = r.peer ? +(r.ours.rps / r.peer.rps).toFixed(2) : null;
       results.push({ name: s.name, note: s.note, ...r, peer: r.peer ?? null, ratio });
-      log(`${s.name}: ours ${r.ours.rps} rps, peer ${r.peer?.rps ?? '-'} rps, ratio ${ratio}`);
+      const took = Math.round((Date.now() - startedAt) / 1000);
+      log(
+        `${s.name}: ours ${r.ours.rps} rps, peer ${r.peer?.rps ?? '-'} rps, ratio ${ratio} (${took} s with its preparation)`,
+      );
     }
     // Peak RSS (VmHWM) is read while the processes still exist.
     const rss = topology.peakRss();
     await Promise.all(Object.values(servers).map((s) => s.stop()));
     let propagation;
     if (withPropagation) {
-      log('revocation propagation across resource-server replicas…');
+      log('propagation across resource-server replicas (revocation, refresh-token reuse)…');
       propagation = await runPropagation({ quick: QUICK, log, infra: { kafka, redis } });
     }
     mkdirSync(join(__dirname, 'results'), { recursive: true });

@@ -20,6 +20,15 @@ function writeReports(dir, run) {
       missed: run.propagation.missed,
       validations_per_s_per_core: run.propagation.validations_per_s_per_core,
       validations_per_s_per_core_uncached: run.propagation.validations_per_s_per_core_uncached,
+      reuse_detection: run.propagation.reuse_detection && {
+        samples: run.propagation.reuse_detection.samples,
+        p50_ms: run.propagation.reuse_detection.p50_ms,
+        p99_ms: run.propagation.reuse_detection.p99_ms,
+        max_ms: run.propagation.reuse_detection.max_ms,
+        missed: run.propagation.reuse_detection.missed,
+        budget_p99_ms: run.propagation.reuse_detection.budget_p99_ms,
+        passed: run.propagation.reuse_detection.passed,
+      },
     },
     scenarios: run.scenarios.map((s) => ({
       name: s.name,
@@ -81,9 +90,16 @@ function markdown(j) {
 
 function propagationLines(p) {
   if (!p) return [];
+  const u = p.reuse_detection;
   return [
     `Revocation propagation (${p.revocations} revocations under API traffic, ${p.replicas} resource-server replicas, from the revocation's 200 to the last replica refusing): p50 ${p.p50_ms} ms, p99 ${p.p99_ms} ms, max ${p.max_ms} ms, missed ${p.missed}. Local validation of a valid JWT: ${p.validations_per_s_per_core}/s per core with the verified-token cache, ${p.validations_per_s_per_core_uncached}/s with a new token each time.`,
     '',
+    ...(u
+      ? [
+          `Refresh-token reuse detection (${u.samples} reuses under the same traffic, from the \`invalid_grant\` to the last of ${p.replicas} replicas refusing the family's JWT access tokens): p50 ${u.p50_ms} ms, p99 ${u.p99_ms} ms (budget ${u.budget_p99_ms} ms: ${u.p99_ms < u.budget_p99_ms ? 'met' : 'MISSED'}), max ${u.max_ms} ms, missed ${u.missed}.`,
+          '',
+        ]
+      : []),
   ];
 }
 

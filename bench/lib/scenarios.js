@@ -6,7 +6,7 @@
 // those it only calls (a run of some scenarios starts only the servers they need).
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
-const { runPinnedJson, LOAD_CORE } = require('./processes');
+const { signInCodes } = require('./sign-ins');
 
 const config = JSON.parse(readFileSync(join(__dirname, '../bench.config.json'), 'utf8'));
 const client = config.clients[0];
@@ -30,42 +30,34 @@ const LEDGER_BODY = issueBody(LEDGER, 'ledger:read');
 // The code flow's client (confidential, first-party: skip_consent on ours) and user.
 const web = config.clients.find((c) => c.grant_types.includes('authorization_code'));
 const WEB_FORM = { ...FORM, authorization: basic(web.client_id, web.client_secret) };
-const REDIRECT_URI = web.redirect_uris[0];
-const redemptionBody = ({ code, verifier }) =>
+// The refresh scenario's client: the code flow with offline_access, and the refresh_token grant.
+const refresher = config.clients.find((c) => c.grant_types.includes('refresh_token'));
+const REFRESH_FORM = {
+  ...FORM,
+  authorization: basic(refresher.client_id, refresher.client_secret),
+};
+const redemptionBody = (codeClient, { code, verifier }) =>
   form({
     grant_type: 'authorization_code',
     code,
     code_verifier: verifier,
-    redirect_uri: REDIRECT_URI,
+    redirect_uri: codeClient.redirect_uris[0],
   });
+const refreshBody = (token) => form({ grant_type: 'refresh_token', refresh_token: token });
 
-/**
- * Our codes, each from a real sign-in over HTTP (authorize, login page, consent, redirect) by
- * bench/lib/sign-in-codes.ts on the load generator's core, before the round that redeems them.
- */
-function signInCodes(url, count) {
-  const spec = {
-    authorizationEndpoint: `${url}/oauth2/authorize`,
-    clientId: web.client_id,
-    redirectUri: REDIRECT_URI,
-    scope: web.scope,
-    resources: web.resources,
-    users: config.users.map((u) => ({ username: u.username, password: u.password })),
-    count,
-  };
-  const script = join(__dirname, 'sign-in-codes.ts');
-  const args = ['-r', '@swc-node/register', script];
-  return runPinnedJson(LOAD_CORE, args, JSON.stringify(spec), { cwd: join(__dirname, '../..') });
-}
+/** Our codes of `codeClient`, by real sign-ins over HTTP before the round that uses them. */
+const ourCodes = (url, count, codeClient) =>
+  signInCodes(`${url}/oauth2/authorize`, count, codeClient);
 
-/** The peer's codes, made by its own models (bench/servers/peer-oidc-provider.mjs). */
-async function peerCodes(url, count, retries = 2) {
+/** The peer's codes of `codeClient`, made by its models (bench/servers/peer-oidc-provider.mjs). */
+async function peerCodes(url, count, codeClient = web, retries = 2) {
   let res;
   try {
-    res = await fetch(`${url}/bench/authorization-codes?count=${count}`);
+    const query = new URLSearchParams({ count, client_id: codeClient.client_id });
+    res = await fetch(`${url}/bench/authorization-codes?${query}`);
   } catch (e) {
     // A keep-alive socket the peer closed during the load round: ask again on a fresh one.
-    if (retries > 0) return peerCodes(url, count, retries - 1);
+    if (retries > 0) return peerCodes(url, count, codeClient, retries - 1);
     throw e;
   }
   if (!res.ok) throw new Error(`peer code preparation answered ${res.status}: ${await res.text()}`);
@@ -106,6 +98,67 @@ async function issueMany(url, paths, body, n) {
 const post = (url, path, body, headers = FORM) => ({ url, method: 'POST', path, headers, body });
 
 /**
+ * The refresh scenario's tokens: each code (a grant of its own) redeemed at the side's token
+ * endpoint for the grant's first refresh token, outside the timed part.
+ */
+async function redeemForRefreshTokens(url, paths, codes) {
+  const tokens = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < codes.length) {
+      const body = redemptionBody(refresher, codes[next++]);
+      const answer = await postForm(url + paths.token, body, REFRESH_FORM);
+      if (typeof answer.refresh_token !== 'string')
+        throw new Error(
+          `${url}: a code of ${refresher.client_id} redeemed without a refresh token: ${Object.keys(answer)}`,
+        );
+      tokens.push(answer.refresh_token);
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+  return tokens;
+}
+
+/** The `alg` of a JWS in compact form, or undefined for anything else. */
+function algOf(jws) {
+  try {
+    return JSON.parse(Buffer.from(jws.split('.')[0], 'base64url').toString('utf8')).alg;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The side does the scenario's work, checked on a grant of its own before each round: a refresh
+ * answers an ES256 JWT access token, an RS256 ID token and a new refresh token (rotation), and
+ * the presented token, presented again, is refused `invalid_grant` (reuse, which revokes that
+ * grant).
+ */
+async function checkRotation(url, paths, token) {
+  const answer = await postForm(url + paths.token, refreshBody(token), REFRESH_FORM);
+  const missing = ['access_token', 'id_token', 'refresh_token'].filter(
+    (k) => typeof answer[k] !== 'string',
+  );
+  if (missing.length > 0 || answer.refresh_token === token)
+    throw new Error(
+      `${url}: a refresh without ${missing.join(', ') || 'a new refresh token'}: ${Object.keys(answer)}`,
+    );
+  const algs = { access_token: algOf(answer.access_token), id_token: algOf(answer.id_token) };
+  if (algs.access_token !== 'ES256' || algs.id_token !== 'RS256')
+    throw new Error(`${url}: a refresh answered other tokens: ${JSON.stringify(algs)}`);
+  const again = await fetch(url + paths.token, {
+    method: 'POST',
+    headers: REFRESH_FORM,
+    body: refreshBody(token),
+  });
+  const refused = await again.json().catch(() => ({}));
+  if (again.status !== 400 || refused.error !== 'invalid_grant')
+    throw new Error(
+      `${url}: a retired refresh token presented again answered ${again.status} ${JSON.stringify(refused)}, not invalid_grant`,
+    );
+}
+
+/**
  * An introspection load spec, once the token is seen active: a side answering `{"active":false}`
  * would be measured on its cheapest path.
  */
@@ -126,6 +179,22 @@ function scenarios(urls, settings) {
   const introspectPeerOpaque = side('peer', async () =>
     introspection(peer, PEER.introspect, await issue(peer, PEER, LEDGER_BODY)),
   );
+  // One refresh token per request, each its grant's live token presented for the first time
+  // (bench/README.md "refresh": why not a chain); one more grant checks the rotation.
+  const refreshSide = (label, url, paths, makeCodes) =>
+    side(label, async () => {
+      const [probe, ...tokens] = await redeemForRefreshTokens(
+        url,
+        paths,
+        await makeCodes(settings.refreshes + 1),
+      );
+      await checkRotation(url, paths, probe);
+      return {
+        ...post(url, paths.token, undefined, REFRESH_FORM),
+        bodies: tokens.map(refreshBody),
+        amount: tokens.length,
+      };
+    });
   const revokeSide = (label, url, paths) =>
     side(label, async () => {
       const tokens = await issueMany(url, paths, LEDGER_BODY, settings.revocations);
@@ -210,10 +279,10 @@ function scenarios(urls, settings) {
       servers: ['standalone', 'peer'],
       note: `authorization_code with PKCE S256: an RS256 ID token and an ES256 JWT access token (orders) per request, each code used once (${settings.codes} per round); codes made before each round, ours by real sign-ins over HTTP, the peer's by its Grant and AuthorizationCode models`,
       ours: side('ours', async () => {
-        const codes = signInCodes(urls.standalone, settings.codes);
+        const codes = ourCodes(urls.standalone, settings.codes, web);
         return {
           ...post(urls.standalone, OURS.token, undefined, WEB_FORM),
-          bodies: codes.map(redemptionBody),
+          bodies: codes.map((c) => redemptionBody(web, c)),
           amount: codes.length,
         };
       }),
@@ -221,10 +290,19 @@ function scenarios(urls, settings) {
         const codes = await peerCodes(peer, settings.codes);
         return {
           ...post(peer, PEER.token, undefined, WEB_FORM),
-          bodies: codes.map(redemptionBody),
+          bodies: codes.map((c) => redemptionBody(web, c)),
           amount: codes.length,
         };
       }),
+    },
+    {
+      name: 'refresh',
+      servers: ['standalone', 'peer'],
+      note: `grant_type=refresh_token with rotation on both sides: a new refresh token, an ES256 JWT access token (orders) and an RS256 ID token per request, each refresh token its grant's live one, presented once (${settings.refreshes} grants per round); grants made before each round, ours by real sign-ins over HTTP, the peer's by its Grant and AuthorizationCode models, and each code redeemed at the side's token endpoint for its first refresh token`,
+      ours: refreshSide('ours', urls.standalone, OURS, async (n) =>
+        ourCodes(urls.standalone, n, refresher),
+      ),
+      peer: refreshSide('peer', peer, PEER, (n) => peerCodes(peer, n, refresher)),
     },
     {
       name: 'rs-local-validate',

@@ -5,10 +5,12 @@
 // adapter; but that adapter is an LRU of 1000 entries, which would let the peer forget most
 // tokens it issued and answer their introspection and revocation without finding them. The
 // adapter below keeps every token until it expires, as our in-memory store does: the same work.
-// For the code-redemption scenario, `GET /bench/authorization-codes?count=N` (outside the timed
-// rounds) makes N codes through the provider's own Grant and AuthorizationCode models, as its
-// authorization endpoint would after login and consent: an RS256 ID token with the profile and
-// email claims and an ES256 JWT for the orders resource come out of each redemption, as on ours.
+// For the code-redemption and refresh scenarios, `GET /bench/authorization-codes?count=N[&client_id=…]`
+// (outside the timed rounds) makes N codes of that client (default bench-web) through the
+// provider's own Grant and AuthorizationCode models, as its authorization endpoint would after
+// login and consent: an RS256 ID token with the profile and email claims and an ES256 JWT for the
+// orders resource come out of each redemption, as on ours, and for bench-refresh (whose scope has
+// offline_access) a refresh token, rotated on every use as ours are (`rotateRefreshToken`).
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -19,6 +21,7 @@ const port = Number(process.argv[2] ?? 3100);
 const issuer = `http://127.0.0.1:${port}`;
 const config = JSON.parse(readFileSync(new URL('../bench.config.json', import.meta.url), 'utf8'));
 const resources = new Map(config.resources.map((r) => [r.identifier, r]));
+const OIDC_SCOPES = ['openid', 'profile', 'email', 'offline_access'];
 
 async function signingKeys() {
   const keys = [];
@@ -98,7 +101,7 @@ const provider = new Provider(issuer, {
       redirect_uris: c.redirect_uris ?? [],
       scope: c.scope,
     })),
-  scopes: [...new Set(config.resources.flatMap((r) => r.scopes)), 'openid', 'profile', 'email'],
+  scopes: [...new Set(config.resources.flatMap((r) => r.scopes)), ...OIDC_SCOPES],
   claims: {
     openid: ['sub'],
     profile: ['name', 'given_name', 'family_name'],
@@ -106,6 +109,11 @@ const provider = new Provider(issuer, {
   },
   // As ours in the bench: ID tokens live an hour, codes (and their consumed records) ten minutes.
   ttl: { Grant: 3600, IdToken: 3600, AuthorizationCode: 600 },
+  // RFC 9700 §4.14.2, as ours: every refresh retires the presented token and answers a new one
+  // (its default rotates only public clients' tokens and tokens past 70% of their lifetime).
+  // A retired token presented again is refused and revokes its grant ("refresh token already
+  // used"), as on ours.
+  rotateRefreshToken: true,
   // The bench user, with the claims ours gives its ID tokens (bench.config.json `users`).
   findAccount: (_ctx, sub) => ({
     accountId: sub,
@@ -139,11 +147,17 @@ provider.proxy = false;
 const web = config.clients.find((c) => c.grant_types.includes('authorization_code'));
 const users = config.users.map((u) => u.username);
 
-/** One code as the authorization endpoint leaves it: a grant, then the code bound to it. */
-async function prepareCode(client, user) {
+/**
+ * One code as the authorization endpoint leaves it: a grant of everything the client's
+ * configured scope asks (its OpenID scopes, and the rest for its first resource), then the code
+ * bound to it.
+ */
+async function prepareCode(client, registered, user) {
+  const scopes = registered.scope.split(' ');
+  const resource = registered.resources[0];
   const grant = new provider.Grant({ accountId: user, clientId: client.clientId });
-  grant.addOIDCScope('openid profile email');
-  grant.addResourceScope(web.resources[0], 'orders:read');
+  grant.addOIDCScope(scopes.filter((s) => OIDC_SCOPES.includes(s)).join(' '));
+  grant.addResourceScope(resource, scopes.filter((s) => !OIDC_SCOPES.includes(s)).join(' '));
   const grantId = await grant.save();
   const verifier = randomBytes(32).toString('base64url');
   const code = new provider.AuthorizationCode({
@@ -154,9 +168,9 @@ async function prepareCode(client, user) {
     amr: ['pwd'],
     authTime: Math.floor(Date.now() / 1000),
     nonce: randomBytes(16).toString('base64url'),
-    redirectUri: web.redirect_uris[0],
-    resource: web.resources[0],
-    scope: 'openid profile email orders:read',
+    redirectUri: registered.redirect_uris[0],
+    resource,
+    scope: registered.scope,
     codeChallenge: createHash('sha256').update(verifier).digest('base64url'),
     codeChallengeMethod: 'S256',
     sid: randomBytes(16).toString('base64url'),
@@ -168,14 +182,23 @@ async function prepareCode(client, user) {
 }
 
 async function prepareCodes(req, res) {
-  const count = Number(new URL(req.url, issuer).searchParams.get('count'));
+  const query = new URL(req.url, issuer).searchParams;
+  const count = Number(query.get('count'));
+  const registered = config.clients.find(
+    (c) => c.client_id === (query.get('client_id') ?? web.client_id),
+  );
   if (!Number.isInteger(count) || count < 1 || count > 100_000) {
     res.writeHead(400).end('count: 1 to 100000');
     return;
   }
-  const client = await provider.Client.find(web.client_id);
+  if (!registered?.grant_types.includes('authorization_code')) {
+    res.writeHead(400).end('client_id: a client of the authorization_code grant');
+    return;
+  }
+  const client = await provider.Client.find(registered.client_id);
   const codes = [];
-  for (let i = 0; i < count; i++) codes.push(await prepareCode(client, users[i % users.length]));
+  for (let i = 0; i < count; i++)
+    codes.push(await prepareCode(client, registered, users[i % users.length]));
   res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(codes));
 }
 
