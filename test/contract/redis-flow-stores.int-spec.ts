@@ -101,7 +101,7 @@ describe('Redis flow-state keys', () => {
     await grants.save(grant, Date.now() + 60_000);
     await expect(requests.find('pushed', parId)).resolves.not.toBeNull();
     await expect(challenges.find('login', challengeId)).resolves.not.toBeNull();
-    await expect(grants.findBySubject(grant.subject)).resolves.toHaveLength(1);
+    await expect(grants.findRecentBySubject(grant.subject, 10)).resolves.toHaveLength(1);
     for (const raw of [parId, challengeId, grant.subject])
       await expect(platformKeys(redis, `*${raw}*`)).resolves.toEqual([]);
   });

@@ -222,6 +222,138 @@ export function describeRefreshTokenContract(
       });
     });
 
+    describe('undoing a rotation whose new token was never handed out (RFC 9700 §4.14.2)', () => {
+      it('makes the presented token live again, with its own deadline, and the new one never', async () => {
+        const { record, digest, now } = await issued();
+        const n = next(now);
+        await sut.rotate(digest, n, now + 1, 0);
+        await expect(sut.undoRotation(record.grantId, n.digest)).resolves.toBe(true);
+        await expect(sut.find(digest, now + 2)).resolves.toEqual({
+          record,
+          active: true,
+          expiresAt: deadlines(now).idleExpiresAt,
+        });
+        await expect(sut.find(n.digest, now + 2)).resolves.toMatchObject({ active: false });
+        // The client's retry with the same token is an exchange, not a reuse.
+        const retry = next(now);
+        await expect(sut.rotate(digest, retry, now + 3, 0)).resolves.toMatchObject({
+          outcome: 'rotated',
+        });
+        await expect(liveAmong([digest, n.digest, retry.digest], now + 4)).resolves.toEqual([
+          retry.digest,
+        ]);
+      });
+
+      it('forgets the new token: presenting it is a reuse, even within a grace', async () => {
+        const { record, digest, now } = await issued();
+        const n = next(now);
+        await sut.rotate(digest, n, now + 1, 60_000);
+        await sut.undoRotation(record.grantId, n.digest);
+        await expect(sut.rotate(n.digest, next(now), now + 2, 60_000)).resolves.toEqual({
+          outcome: 'reuse',
+          record,
+        });
+        await expect(liveAmong([digest, n.digest], now + 3)).resolves.toEqual([]);
+      });
+
+      it('a restored token is no longer a retired one: only its next retirement counts', async () => {
+        const { record, digest, now } = await issued();
+        const n = next(now);
+        await sut.rotate(digest, n, now + 1, 10_000);
+        await sut.undoRotation(record.grantId, n.digest);
+        await expect(sut.rotate(digest, next(now), now + 9_000, 10_000)).resolves.toMatchObject({
+          outcome: 'rotated',
+        });
+        // Retired at now + 9 s (not at now + 1 ms): within the grace from then, past it after.
+        await expect(sut.rotate(digest, next(now), now + 10_500, 10_000)).resolves.toMatchObject({
+          outcome: 'reused-within-grace',
+        });
+        await expect(sut.rotate(digest, next(now), now + 19_000, 10_000)).resolves.toEqual({
+          outcome: 'reuse',
+          record,
+        });
+      });
+
+      it('undoes a grace exchange by making the token it retired live again', async () => {
+        const { record, digest, now } = await issued();
+        const [n1, n2] = [next(now), next(now)];
+        await sut.rotate(digest, n1, now + 1, 10_000);
+        await sut.rotate(digest, n2, now + 2, 10_000);
+        await expect(sut.undoRotation(record.grantId, n2.digest)).resolves.toBe(true);
+        await expect(liveAmong([digest, n1.digest, n2.digest], now + 3)).resolves.toEqual([
+          n1.digest,
+        ]);
+        // The presented token stays retired as it was: exchanged within the grace only.
+        await expect(sut.rotate(digest, next(now), now + 4, 10_000)).resolves.toMatchObject({
+          outcome: 'reused-within-grace',
+        });
+      });
+
+      it('changes nothing once a newer exchange made another token live', async () => {
+        const { record, digest, now } = await issued();
+        const [n1, n2] = [next(now), next(now)];
+        await sut.rotate(digest, n1, now + 1, 10_000);
+        await sut.rotate(digest, n2, now + 2, 10_000);
+        await expect(sut.undoRotation(record.grantId, n1.digest)).resolves.toBe(false);
+        await expect(liveAmong([digest, n1.digest, n2.digest], now + 3)).resolves.toEqual([
+          n2.digest,
+        ]);
+      });
+
+      it('changes nothing in a revoked family (a reuse or a revocation won)', async () => {
+        const { record, digest, now } = await issued();
+        const n = next(now);
+        await sut.rotate(digest, n, now + 1, 0);
+        await sut.rotate(digest, next(now), now + 2, 0);
+        await expect(sut.undoRotation(record.grantId, n.digest)).resolves.toBe(false);
+        const other = await issued();
+        const m = next(other.now);
+        await sut.rotate(other.digest, m, other.now + 1, 0);
+        await sut.revokeFamily(other.record.grantId, other.now + HOUR);
+        await expect(sut.undoRotation(other.record.grantId, m.digest)).resolves.toBe(false);
+        await expect(
+          liveAmong([digest, n.digest, other.digest, m.digest], now + 3),
+        ).resolves.toEqual([]);
+      });
+
+      it('undoes once, and only what a rotation did', async () => {
+        const { record, digest, now } = await issued();
+        // An issue is no rotation: nothing to undo.
+        await expect(sut.undoRotation(record.grantId, digest)).resolves.toBe(false);
+        const n = next(now);
+        await sut.rotate(digest, n, now + 1, 0);
+        await expect(sut.undoRotation(record.grantId, n.digest)).resolves.toBe(true);
+        await expect(sut.undoRotation(record.grantId, n.digest)).resolves.toBe(false);
+        await expect(sut.undoRotation(record.grantId, digest)).resolves.toBe(false);
+        await expect(sut.undoRotation(unique('grant'), n.digest)).resolves.toBe(false);
+        await expect(liveAmong([digest, n.digest], now + 2)).resolves.toEqual([digest]);
+      });
+
+      it("the projector re-applying the undone token's event leaves the restored token live", async () => {
+        const { record, digest, now } = await issued();
+        const n = next(now);
+        await sut.rotate(digest, n, now + 1, 0);
+        await sut.undoRotation(record.grantId, n.digest);
+        await expect(sut.issue(record, n.digest, deadlines(now), now + 2)).resolves.toBe(false);
+        await expect(liveAmong([digest, n.digest], now + 3)).resolves.toEqual([digest]);
+      });
+
+      it('racing grace exchanges of the same token, one family has one live token', async () => {
+        const { record, digest, now } = await issued();
+        const first = next(now);
+        await sut.rotate(digest, first, now + 1, 5_000);
+        const nexts = Array.from({ length: 10 }, () => next(now));
+        const [, results] = await Promise.all([
+          sut.undoRotation(record.grantId, first.digest),
+          concurrently(10, (i) => sut.rotate(digest, nexts[i]!, now + 2, 5_000)),
+        ]);
+        for (const r of results) expect(['rotated', 'reused-within-grace']).toContain(r.outcome);
+        await expect(
+          liveAmong([digest, first.digest, ...nexts.map((n) => n.digest)], now + 3),
+        ).resolves.toHaveLength(1);
+      });
+    });
+
     it('knows nothing of a digest it never issued', async () => {
       const now = Date.now();
       await expect(sut.find(unique('rt'), now)).resolves.toBeNull();

@@ -424,6 +424,67 @@ describe('admin API', () => {
       expect(res.status).toBe(400);
       expect(res.body.error).toBe('invalid_request');
     });
+
+    /** `count` grants of a new subject, stored as consent stores them; their ids, oldest first. */
+    const subjectWithGrants = async (count: number) => {
+      const subject = unique('erin@example.com');
+      const ids: string[] = [];
+      for (let i = 0; i < count; i++) {
+        const { grant } = await seedSignIn(sut, {
+          clientId: SIGN_IN_CLIENTS.web.clientId,
+          redirectUri: SIGN_IN_CLIENTS.web.redirectUri,
+          grant: { subject, createdAt: Date.now() + i },
+        });
+        ids.push(grant.grantId);
+      }
+      return { subject, ids };
+    };
+    const page = (subject: string, query: string) =>
+      admin('GET', `/admin/subjects/${encodeURIComponent(subject)}/grants?${query}`);
+    const idsOf = (res: HttpResponse) =>
+      (res.body.grants as { grant_id: string }[]).map((g) => g.grant_id);
+
+    it('answers a bounded page and a next_cursor for the rest (limit, cursor)', async () => {
+      const { subject, ids } = await subjectWithGrants(5);
+      const all = await page(subject, 'limit=200');
+      expect(all.body.next_cursor).toBeUndefined();
+      expect([...idsOf(all)].sort()).toEqual([...ids].sort());
+      const seen: string[][] = [];
+      let res = await page(subject, 'limit=2');
+      for (;;) {
+        expect(res.status).toBe(200);
+        expectNoStore(res);
+        seen.push(idsOf(res));
+        if (res.body.next_cursor === undefined) break;
+        res = await page(subject, `limit=2&cursor=${res.body.next_cursor as string}`);
+      }
+      expect(seen.map((p) => p.length)).toEqual([2, 2, 1]);
+      expect(seen.flat()).toEqual(idsOf(all));
+    });
+
+    it('holds at most 50 grants by default', async () => {
+      const { subject } = await subjectWithGrants(51);
+      const first = await listGrants(subject);
+      expect(first.body.grants).toHaveLength(50);
+      const rest = await page(subject, `cursor=${first.body.next_cursor as string}`);
+      expect(rest.body).toEqual({ subject, grants: [expect.anything()] });
+    });
+
+    it.each([
+      ['limit=0'],
+      ['limit=201'],
+      ['limit=ten'],
+      ['limit=-1'],
+      ['limit=2&limit=3'],
+      ['cursor='],
+      ['cursor=not-one-of-ours'],
+      ['cursor=a&cursor=b'],
+    ])('refuses %s with 400 invalid_request', async (query) => {
+      const res = await page('alice', query);
+      expect(res.status).toBe(400);
+      expect(res.body.error).toBe('invalid_request');
+      expectNoStore(res);
+    });
   });
 
   describe('DELETE /admin/grants/{grant_id}', () => {

@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { InvalidToken, TokenValidator } from '@app/resource-server';
+import { EVENT_BUS, EventBus, EventBusUnavailable, tokenKindOf, TokenIssuedV1 } from '@app/events';
 import { MemoryRevocationStore, REVOCATION_STORE } from '@app/store';
 import { tokenDigest } from '@app/tokens';
 import { CLIENTS, REFRESH_CLIENTS, RESOURCES, SIGN_IN_CLIENTS } from '../fixtures/test-registry';
@@ -208,6 +209,49 @@ describe('refresh tokens', () => {
       const { body } = await signIn(R.native.clientId, native);
       ok(await refresh(body.refresh_token!, native));
     });
+
+    it.each([
+      ['the new refresh token', 'refresh_token'],
+      ['the new access token', 'access_token'],
+    ])(
+      'when the event log refuses the event of %s: 503, and the retry with the same refresh token succeeds, the grant not revoked (RFC 9700 §4.14.2)',
+      async (_, kind) => {
+        const { body } = await signIn(R.web.clientId, web);
+        const bus = sut.app.get<EventBus>(EVENT_BUS);
+        const publish = bus.publish.bind(bus);
+        const refused = jest.spyOn(bus, 'publish').mockImplementation(async (event) => {
+          if (event.type === 'token.issued' && tokenKindOf(event.data as TokenIssuedV1) === kind)
+            throw new EventBusUnavailable(new Error('the broker timed out'));
+          return publish(event);
+        });
+        let failed: HttpResponse;
+        try {
+          failed = await refresh(body.refresh_token!);
+        } finally {
+          refused.mockRestore();
+        }
+        expect({ status: failed.status, error: failed.body.error }).toEqual({
+          status: 503,
+          error: 'temporarily_unavailable',
+        });
+        expect(failed.headers.get('retry-after')).toMatch(/^\d+$/);
+        expect(failed.body.refresh_token).toBeUndefined();
+
+        const { result: retried, events } = await eventsDuring(sut, () =>
+          refresh(body.refresh_token!),
+        );
+        const next = ok(retried);
+        expect(ofType(events, 'grant.revoked')).toEqual([]);
+        await expect(introspect(body.refresh_token!)).resolves.toEqual({ active: false });
+        await expect(introspect(next.refresh_token!)).resolves.toMatchObject({ active: true });
+        await expect(
+          introspect(body.access_token!, clientAuth.basic(CLIENTS.introspector)),
+        ).resolves.toMatchObject({
+          active: true,
+        });
+        ok(await refresh(next.refresh_token!));
+      },
+    );
   });
 
   describe('revocation endpoint (RFC 7009 §2.1)', () => {

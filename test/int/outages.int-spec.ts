@@ -1,4 +1,5 @@
-import { CLIENTS, RESOURCES } from '../fixtures/test-registry';
+import { openRedis, RedisAuthorizationCodeStore, RedisGrantStore } from '@app/store';
+import { CLIENTS, REFRESH_CLIENTS, RESOURCES } from '../fixtures/test-registry';
 import { PROJECTOR_GROUP } from '../../apps/revocation/src/projector/event.projector';
 import { OAuthClient } from '../support/oauth-client';
 import { clientAuth, HttpResponse, send } from '../support/oauth-http';
@@ -18,6 +19,7 @@ import {
   stopAll,
   withServiceOutput,
 } from '../support/service-process';
+import { seedSignInStores } from '../support/sign-in-seed';
 
 /**
  * DESIGN "State" and "Revocation that is felt at once", under outages of the real broker and the
@@ -32,6 +34,7 @@ const RECOVERY_DEADLINE_MS = 60_000;
 
 const owner = clientAuth.basic(CLIENTS.basic);
 const introspector = clientAuth.basic(CLIENTS.introspector);
+const refreshClient = clientAuth.basic(REFRESH_CLIENTS.web);
 const JWT_RESOURCE = RESOURCES.orders;
 const OPAQUE_RESOURCE = RESOURCES.ledger;
 
@@ -124,6 +127,36 @@ describe('outages of the event log and the store', () => {
   const introspect = (client: OAuthClient, token: string) =>
     client.introspect({ token }, introspector);
 
+  /** A grant of the client without reuse grace, and its first refresh token (the code grant). */
+  const refreshGrant = async (): Promise<{ grantId: string; token: string }> => {
+    const conn = await openRedis(redis!.url, 'outages-spec-seed');
+    try {
+      const seeded = await seedSignInStores(
+        { grants: new RedisGrantStore(conn), codes: new RedisAuthorizationCodeStore(conn) },
+        {
+          clientId: REFRESH_CLIENTS.web.clientId,
+          redirectUri: REFRESH_CLIENTS.redirectUri,
+          grant: { scopes: ['orders:read'], resources: [JWT_RESOURCE.identifier] },
+        },
+      );
+      const res = await oauth.token(
+        {
+          grant_type: 'authorization_code',
+          code: seeded.code,
+          redirect_uri: REFRESH_CLIENTS.redirectUri,
+          code_verifier: seeded.verifier,
+        },
+        refreshClient,
+      );
+      expect(res.status).toBe(200);
+      return { grantId: seeded.grant.grantId, token: res.body.refresh_token as string };
+    } finally {
+      await conn.quit();
+    }
+  };
+  const refresh = (token: string) =>
+    oauth.token({ grant_type: 'refresh_token', refresh_token: token }, refreshClient);
+
   /** The projector (in the revocation process) has applied every event on the log. */
   const projectorCaughtUp = () =>
     waitFor(
@@ -156,10 +189,11 @@ describe('outages of the event log and the store', () => {
     it(
       'refuses state changes with 503 within the publish timeout, keeps introspecting from Redis, and recovers on its own',
       withServiceOutput(all, async () => {
-        const [jwt, opaque, toRevoke] = await Promise.all([
+        const [jwt, opaque, toRevoke, refreshed] = await Promise.all([
           issue(JWT_RESOURCE),
           issue(OPAQUE_RESOURCE),
           issue(JWT_RESOURCE),
+          refreshGrant(),
         ]);
         expect((await introspect(oauth, jwt)).body.active).toBe(true);
         expect((await introspect(oauth, opaque)).body.active).toBe(true);
@@ -184,6 +218,13 @@ describe('outages of the event log and the store', () => {
         expectTemporarilyUnavailable(revoked.value);
         expect(revoked.ms).toBeLessThan(PUBLISH_TIMEOUT_MS + ANSWER_SLACK_MS);
         metrics.kafkaDownRevokeAnswerMs = revoked.ms;
+
+        // A refresh whose rotation was made in the store but whose event the log never
+        // acknowledged: 503, and the rotation undone (RFC 9700 §4.14.2), checked after recovery.
+        const refused = await timed(() => refresh(refreshed.token));
+        expectTemporarilyUnavailable(refused.value);
+        expect(refused.ms).toBeLessThan(PUBLISH_TIMEOUT_MS + ANSWER_SLACK_MS);
+        metrics.kafkaDownRefreshAnswerMs = refused.ms;
 
         // Introspection reads only Redis: existing tokens of both formats still answer.
         for (const token of [jwt, opaque, toRevoke]) {
@@ -232,6 +273,22 @@ describe('outages of the event log and the store', () => {
         });
         await projectorCaughtUp();
         metrics.kafkaProjectorCatchUpMs = Date.now() - t0;
+
+        // The client's retry with the same refresh token, once the projector applied whatever the
+        // broker took during the outage: an exchange, not a reuse; the grant lives on.
+        const retried = await refresh(refreshed.token);
+        expect({ status: retried.status, error: retried.body.error }).toEqual({
+          status: 200,
+          error: undefined,
+        });
+        expect((await refresh(retried.body.refresh_token as string)).status).toBe(200);
+        const log = await readLifecycleLog(kafka!.brokers);
+        const revokedGrants = log.events.filter(
+          (e) =>
+            e.type === 'grant.revoked' &&
+            (e.data as { grant_id?: string }).grant_id === refreshed.grantId,
+        );
+        expect(revokedGrants).toEqual([]);
       }),
       240_000,
     );

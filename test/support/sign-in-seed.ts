@@ -38,8 +38,25 @@ const random = () => randomBytes(32).toString('base64url');
  * random bits, stored by its SHA-256 digest, bound to the client, redirect URI, PKCE challenge,
  * nonce, grant and the sign-in.
  */
-export async function seedSignIn(
+export function seedSignIn(
   server: { readonly app: INestApplicationContext },
+  o: SeedOptions,
+): Promise<SeededCode> {
+  return seedSignInStores(
+    {
+      grants: server.app.get<GrantStore>(GRANT_STORE),
+      codes: server.app.get<AuthorizationCodeStore>(AUTHORIZATION_CODE_STORE),
+    },
+    o,
+  );
+}
+
+/**
+ * The same, through the store adapters themselves: for services run as processes, the spec
+ * opens the adapters on the Redis database they share.
+ */
+export async function seedSignInStores(
+  stores: { readonly grants: GrantStore; readonly codes: AuthorizationCodeStore },
   o: SeedOptions,
 ): Promise<SeededCode> {
   const verifier = random();
@@ -85,9 +102,7 @@ export async function seedSignIn(
   };
   const code = random();
   const now = Date.now();
-  await server.app.get<GrantStore>(GRANT_STORE).save(grant, now + 86_400_000);
-  await server.app
-    .get<AuthorizationCodeStore>(AUTHORIZATION_CODE_STORE)
-    .save(tokenDigest(code), record, now + (o.ttlSeconds ?? 60) * 1000);
+  await stores.grants.save(grant, now + 86_400_000);
+  await stores.codes.save(tokenDigest(code), record, now + (o.ttlSeconds ?? 60) * 1000);
   return { code, verifier, record, grant };
 }

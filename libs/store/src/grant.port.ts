@@ -30,6 +30,20 @@ export interface GrantRecord {
   readonly rememberedUntil?: number;
 }
 
+/** Where a page of a subject's grants ended: the last index entry it read. */
+export interface GrantCursor {
+  /** The grant's deadline (ms), its position in the subject's index. */
+  readonly expiresAt: number;
+  readonly grantId: string;
+}
+
+/** One page of a subject's live grants (GrantStore.pageBySubject). */
+export interface GrantPage {
+  readonly grants: GrantRecord[];
+  /** Where the next page starts; absent on the last page. */
+  readonly next?: GrantCursor;
+}
+
 /**
  * Grant records by id, each kept until the last token it can produce has expired, and the live
  * grants of a subject (remembered consent; revoking every grant of a user or of a client for a
@@ -39,8 +53,20 @@ export interface GrantStore {
   /** Keeps (or replaces) the grant until `expiresAt` (ms); an expired one is not kept. */
   save(grant: GrantRecord, expiresAt: number): Promise<void>;
   find(grantId: string): Promise<GrantRecord | null>;
-  /** The subject's live grants, of one client when `clientId` is given, oldest first. */
-  findBySubject(subject: string, clientId?: string): Promise<GrantRecord[]>;
+  /**
+   * A page of the subject's live grants in the order of its index: by deadline, then grant id
+   * (bytewise), which is oldest first as every grant lives the same time from its creation. At
+   * most `limit` index entries are read, from just after `after` (a cursor of an earlier page:
+   * grants added or withdrawn meanwhile never shift the pages after it). An entry whose grant is
+   * gone is skipped, so a page may hold fewer than `limit` grants and still have a `next`.
+   */
+  pageBySubject(subject: string, limit: number, after?: GrantCursor): Promise<GrantPage>;
+  /**
+   * The subject's newest `limit` live grants (index entries read), oldest first, those of one
+   * client when `clientId` is given: a bounded read for the sign-in path, whatever the number of
+   * grants a subject has accumulated.
+   */
+  findRecentBySubject(subject: string, limit: number, clientId?: string): Promise<GrantRecord[]>;
   /**
    * Records that the grant was used at `at` (ms): its `lastUsedAt`, nothing else. The record
    * keeps its deadline. False when no live grant has that id.

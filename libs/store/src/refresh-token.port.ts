@@ -86,6 +86,16 @@ export interface RefreshTokenStore {
     graceMs: number,
   ): Promise<RefreshRotation>;
   /**
+   * Undoes the family's last rotation when its new token `nextDigest` could not be handed out
+   * (its `token.issued` was not acknowledged, or the answer failed after it): the token that
+   * rotation retired is live again with its own idle deadline, as if it had never been
+   * presented, and `nextDigest` is never live again (nor exchangeable within a grace). One atomic
+   * step that changes nothing unless `nextDigest` is still the family's newest token, in a family
+   * not revoked, and the rotation is still the last one (RFC 9700 §4.14.2: a rotation whose
+   * answer never left must not make the client's retry look like a reuse). True when undone.
+   */
+  undoRotation(grantId: string, nextDigest: string): Promise<boolean>;
+  /**
    * Revokes the family: none of its tokens is live again, and a later `issue` is refused. A
    * family not seen yet is remembered as revoked until `keepUntil` (ms), its latest possible end.
    */

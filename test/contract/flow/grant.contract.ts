@@ -16,19 +16,68 @@ export function describeGrantContract(make: () => GrantStore, elapse: Elapse): v
       await expect(sut.find(unique('grant'))).resolves.toBeNull();
     });
 
-    it("finds every live grant of a subject, oldest first, or only one client's", async () => {
+    /** Every live grant of the subject, in index order (one page is enough here). */
+    const listed = async (subject: string) => (await sut.pageBySubject(subject, 100)).grants;
+
+    it("finds the subject's newest live grants, oldest first, or only one client's", async () => {
       const subject = unique('user');
       const a = grantRecord({ subject, createdAt: Date.now() - 2 });
       const b = grantRecord({ subject, createdAt: Date.now() - 1 });
       const c = grantRecord({ subject, clientId: a.clientId, createdAt: Date.now() });
-      await sut.save(c, later());
-      await sut.save(a, later() + 1000);
-      await sut.save(b, later());
+      const deadline = later();
+      await sut.save(c, deadline);
+      await sut.save(a, deadline + 2000);
+      await sut.save(b, deadline + 1000);
       await sut.save(grantRecord({ clientId: a.clientId }), later()); // another subject
-      await expect(sut.findBySubject(subject)).resolves.toEqual([a, b, c]);
-      await expect(sut.findBySubject(subject, a.clientId)).resolves.toEqual([a, c]);
-      await expect(sut.findBySubject(subject, unique('client'))).resolves.toEqual([]);
-      await expect(sut.findBySubject(unique('user'))).resolves.toEqual([]);
+      await expect(sut.findRecentBySubject(subject, 10)).resolves.toEqual([a, b, c]);
+      await expect(sut.findRecentBySubject(subject, 10, a.clientId)).resolves.toEqual([a, c]);
+      await expect(sut.findRecentBySubject(subject, 10, unique('client'))).resolves.toEqual([]);
+      await expect(sut.findRecentBySubject(unique('user'), 10)).resolves.toEqual([]);
+      // Bounded: the two that end last (a, b) are read, c is not.
+      await expect(sut.findRecentBySubject(subject, 2)).resolves.toEqual([a, b]);
+      await expect(sut.findRecentBySubject(subject, 2, a.clientId)).resolves.toEqual([a]);
+    });
+
+    it("pages through a subject's grants by deadline, then grant id, with a cursor", async () => {
+      const subject = unique('user');
+      const deadline = later();
+      // Two pairs saved for the same millisecond: their ids order them, as in the sorted set.
+      const saved = [0, 0, 1, 2, 2, 3].map((offset, i) => ({
+        grant: grantRecord({ subject, grantId: `${unique('g')}-${'zyxwvu'[i]}` }),
+        expiresAt: deadline + offset,
+      }));
+      for (const { grant, expiresAt } of [...saved].reverse()) await sut.save(grant, expiresAt);
+      const order = [...saved]
+        .sort((x, y) => x.expiresAt - y.expiresAt || (x.grant.grantId < y.grant.grantId ? -1 : 1))
+        .map((x) => x.grant);
+      const first = await sut.pageBySubject(subject, 4);
+      expect(first.grants).toEqual(order.slice(0, 4));
+      expect(first.next).toEqual({ grantId: order[3]!.grantId, expiresAt: deadline + 2 });
+      const second = await sut.pageBySubject(subject, 4, first.next);
+      expect(second).toEqual({ grants: order.slice(4) });
+      await expect(sut.pageBySubject(subject, 6)).resolves.toEqual({ grants: order });
+      const pages = [];
+      let page = await sut.pageBySubject(subject, 1);
+      for (pages.push(page.grants); page.next; pages.push(page.grants))
+        page = await sut.pageBySubject(subject, 1, page.next);
+      expect(pages).toEqual(order.map((g) => [g]));
+      await expect(sut.pageBySubject(unique('user'), 5)).resolves.toEqual({ grants: [] });
+    });
+
+    it('a page after a cursor is not shifted by grants withdrawn or added meanwhile', async () => {
+      const subject = unique('user');
+      const deadline = later();
+      const grants = [0, 1, 2, 3].map(() => grantRecord({ subject }));
+      for (const [i, g] of grants.entries()) await sut.save(g, deadline + i);
+      const first = await sut.pageBySubject(subject, 2);
+      expect(first.grants).toEqual(grants.slice(0, 2));
+      await sut.delete(grants[1]!.grantId); // the cursor's own grant
+      await sut.delete(grants[0]!.grantId);
+      const added = grantRecord({ subject });
+      await sut.save(added, deadline + 10);
+      await expect(sut.pageBySubject(subject, 5, first.next)).resolves.toEqual({
+        grants: [grants[2], grants[3], added],
+      });
     });
 
     it('replaces a grant saved again, and lists it once', async () => {
@@ -37,7 +86,7 @@ export function describeGrantContract(make: () => GrantStore, elapse: Elapse): v
       await sut.save(grant, later());
       await sut.save(wider, later());
       await expect(sut.find(grant.grantId)).resolves.toEqual(wider);
-      await expect(sut.findBySubject(grant.subject)).resolves.toEqual([wider]);
+      await expect(listed(grant.subject)).resolves.toEqual([wider]);
     });
 
     it('forgets a grant at its deadline, also in its subject list', async () => {
@@ -46,14 +95,14 @@ export function describeGrantContract(make: () => GrantStore, elapse: Elapse): v
       const long = grantRecord({ subject });
       await sut.save(short, Date.now() + SHORT_TTL_MS);
       await sut.save(long, later());
-      await expect(sut.findBySubject(subject)).resolves.toHaveLength(2);
+      await expect(listed(subject)).resolves.toHaveLength(2);
       await elapse(PAST_SHORT_TTL_MS);
       await expect(sut.find(short.grantId)).resolves.toBeNull();
-      await expect(sut.findBySubject(subject)).resolves.toEqual([long]);
+      await expect(listed(subject)).resolves.toEqual([long]);
       const late = grantRecord({ subject });
       await sut.save(late, Date.now() - 1);
       await expect(sut.find(late.grantId)).resolves.toBeNull();
-      await expect(sut.findBySubject(subject)).resolves.toEqual([long]);
+      await expect(listed(subject)).resolves.toEqual([long]);
     });
 
     it('starts with lastUsedAt at createdAt, and touch moves only lastUsedAt', async () => {
@@ -63,7 +112,7 @@ export function describeGrantContract(make: () => GrantStore, elapse: Elapse): v
       await expect(sut.touch(grant.grantId, grant.createdAt + 5000)).resolves.toBe(true);
       const touched = { ...grant, lastUsedAt: grant.createdAt + 5000 };
       await expect(sut.find(grant.grantId)).resolves.toEqual(touched);
-      await expect(sut.findBySubject(grant.subject)).resolves.toEqual([touched]);
+      await expect(listed(grant.subject)).resolves.toEqual([touched]);
       await expect(sut.touch(unique('grant'), Date.now())).resolves.toBe(false);
       await expect(sut.find(unique('grant'))).resolves.toBeNull();
     });
@@ -97,12 +146,12 @@ export function describeGrantContract(make: () => GrantStore, elapse: Elapse): v
       await sut.save(kept, later());
       await expect(sut.delete(gone.grantId)).resolves.toBe(true);
       await expect(sut.find(gone.grantId)).resolves.toBeNull();
-      await expect(sut.findBySubject(subject)).resolves.toEqual([kept]);
+      await expect(listed(subject)).resolves.toEqual([kept]);
       await expect(sut.delete(gone.grantId)).resolves.toBe(false);
       await expect(sut.touch(gone.grantId, Date.now())).resolves.toBe(false);
       await expect(sut.find(gone.grantId)).resolves.toBeNull();
       await expect(sut.delete(kept.grantId)).resolves.toBe(true);
-      await expect(sut.findBySubject(subject)).resolves.toEqual([]);
+      await expect(listed(subject)).resolves.toEqual([]);
       await expect(sut.delete(unique('grant'))).resolves.toBe(false);
     });
   });

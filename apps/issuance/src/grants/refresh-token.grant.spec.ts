@@ -1,6 +1,14 @@
 import { decodeJwt } from 'jose';
 import { AppConfig, ClientConfig, ResourceConfig, SIGN_IN_DEFAULTS } from '@app/config';
-import { AnyLifecycleEvent, EventFactory, MemoryEventBus } from '@app/events';
+import {
+  AnyLifecycleEvent,
+  EventBusUnavailable,
+  EventFactory,
+  LifecycleEvent,
+  MemoryEventBus,
+  TokenIssuedV1,
+  tokenKindOf,
+} from '@app/events';
 import { FormParams, InvalidGrant, InvalidScope, InvalidTarget, RequestContext } from '@app/oauth';
 import { GrantRevoker, RefreshTokenLookup } from '@app/platform';
 import { ClientRegistry } from '@app/registry';
@@ -271,5 +279,54 @@ describe('RefreshTokenGrant', () => {
     }
     advance(101); // 3601 s after the grant's creation, 101 s after the last use
     await expect(refresh(token)).rejects.toBeInstanceOf(InvalidGrant);
+  });
+
+  describe('a rotation whose answer cannot go out (RFC 9700 §4.14.2)', () => {
+    /** The log refuses the next event that `matches`, then takes events again. */
+    const failNextPublish = (matches: (e: LifecycleEvent) => boolean) => {
+      const publish = bus.publish.bind(bus);
+      let failed = false;
+      jest.spyOn(bus, 'publish').mockImplementation(async (event) => {
+        if (failed || !matches(event)) return publish(event);
+        failed = true;
+        throw new EventBusUnavailable(new Error('the broker timed out'));
+      });
+    };
+    const kindOf = (e: LifecycleEvent) =>
+      e.type === 'token.issued' ? tokenKindOf(e.data as TokenIssuedV1) : undefined;
+    const isRefreshToken = (e: LifecycleEvent) => kindOf(e) === 'refresh_token';
+    const isAccessToken = (e: LifecycleEvent) => kindOf(e) === 'access_token';
+    const active = async (token: string) =>
+      (await store.find(tokenDigest(token), Date.now()))?.active;
+
+    it.each([
+      ["the new refresh token's event is not acknowledged", isRefreshToken],
+      ["the access token's event is not acknowledged", isAccessToken],
+    ])(
+      'when %s, the presented token stays live and the retry exchanges it, no grant revoked',
+      async (_, failing) => {
+        const { token } = await signedIn();
+        failNextPublish(failing);
+        await expect(refresh(token)).rejects.toBeInstanceOf(EventBusUnavailable);
+        await expect(active(token)).resolves.toBe(true);
+        const retried = await refresh(token);
+        expect(revokedGrants()).toEqual([]);
+        await expect(active(token)).resolves.toBe(false);
+        await expect(active(retried.refresh_token!)).resolves.toBe(true);
+        await expect(refresh(retried.refresh_token!)).resolves.toBeDefined();
+      },
+    );
+
+    it('the token a failed rotation made is never live, nor handed out', async () => {
+      const { token } = await signedIn();
+      failNextPublish(isAccessToken);
+      await expect(refresh(token)).rejects.toBeInstanceOf(EventBusUnavailable);
+      const orphan = (bus.events() as readonly AnyLifecycleEvent[]).filter(isRefreshToken).at(-1);
+      const orphanDigest = (orphan?.data as { token_digest: string }).token_digest;
+      expect(orphanDigest).not.toBe(tokenDigest(token));
+      await expect(store.find(orphanDigest, Date.now())).resolves.toMatchObject({
+        active: false,
+      });
+    });
   });
 });

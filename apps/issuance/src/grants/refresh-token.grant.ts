@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, ClientConfig, REFRESH_TOKEN } from '@app/config';
 import { InvalidGrant, OAuthRequest } from '@app/oauth';
 import { ClientRegistry } from '@app/registry';
@@ -46,6 +46,7 @@ export class RefreshTokenGrant implements GrantHandler {
   } as const;
   /** RFC 6749 §6: a public client names itself with client_id; rotation guards its tokens. */
   readonly publicClients = true;
+  private readonly logger = new Logger(RefreshTokenGrant.name);
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -68,7 +69,24 @@ export class RefreshTokenGrant implements GrantHandler {
       { scopes, resources: presented.grant.resources },
       req.form,
     );
-    const { next, expiresAt } = await this.rotate(client, presented);
+    const next = OpaqueTokenFormat.mint('rt');
+    try {
+      const expiresAt = await this.rotate(client, presented, next.digest);
+      return await this.answer(client, presented, audience, next, expiresAt);
+    } catch (e) {
+      await this.undo(presented.grant.grantId, next.digest);
+      throw e;
+    }
+  }
+
+  /** The new token's event, then the access token and ID token: each event acknowledged. */
+  private async answer(
+    client: ClientConfig,
+    presented: Presented,
+    audience: ReturnType<typeof codeAudience>,
+    next: { token: string; digest: string },
+    expiresAt: number,
+  ): Promise<TokenResponse> {
     const { family, grant } = presented;
     const authentication = { authTime: grant.authTime, acr: grant.acr, amr: grant.amr };
     await this.refreshTokens.record(
@@ -113,26 +131,60 @@ export class RefreshTokenGrant implements GrantHandler {
     return { digest: found.digest, family: found.state.record, grant: found.grant };
   }
 
-  /** The atomic step; a reuse past the grace revokes every token of the grant before refusing. */
-  private async rotate(client: ClientConfig, p: Presented) {
-    const next = OpaqueTokenFormat.mint('rt');
+  /**
+   * The atomic step, making `nextDigest` the live token; a reuse past the grace revokes every
+   * token of the grant before refusing. Resolves with the new token's deadline (ms).
+   */
+  private async rotate(client: ClientConfig, p: Presented, nextDigest: string): Promise<number> {
     const now = Date.now();
     const rotation: RefreshRotation = await this.store.rotate(
       p.digest,
-      { digest: next.digest, idleExpiresAt: idleDeadline(client, now) },
+      { digest: nextDigest, idleExpiresAt: idleDeadline(client, now) },
       now,
       client.refreshToken.reuseGraceSeconds * 1000,
     );
     switch (rotation.outcome) {
       case 'rotated':
       case 'reused-within-grace':
-        return { next, expiresAt: rotation.expiresAt };
+        return rotation.expiresAt;
       case 'reuse':
         await this.revoker.revoke(client.clientId, p.grant.grantId, 'refresh_token_reuse');
         throw new InvalidGrant(UNKNOWN_TOKEN);
       case 'expired':
       case 'unknown':
         throw new InvalidGrant(UNKNOWN_TOKEN);
+    }
+  }
+
+  /**
+   * RFC 9700 §4.14.2: rotation retires the presented token so that its second presentation
+   * reveals a theft. A rotation whose answer never leaves (its `token.issued` not acknowledged:
+   * Kafka down or slow; or a later step failing) must not make the client's retry with the same
+   * token look like that second presentation, which would revoke the user's grant for an outage.
+   * So the store's last rotation is undone, in one atomic step on the family, before the 503
+   * (`temporarily_unavailable`, Retry-After) goes out, and the retry exchanges the token afresh.
+   *
+   * It is undone only while the new token is still the family's live one in a family not revoked,
+   * so the invariants hold under every interleaving:
+   * - never two live tokens: undoing swaps one live token for another; the new token is never
+   *   live again, nor exchangeable within a grace (the retired list forgets the restored one);
+   * - no token handed out without its acknowledged event: the new token never left, and the
+   *   restored one had its event before it was handed out;
+   * - a concurrent presentation won meanwhile (within the grace: its token is the live one now,
+   *   its holder got an answer) or revoked the family (a reuse): nothing is undone, and the
+   *   retry is judged against that newer state (a grace exchange, or a reuse) as any retry is;
+   * - the projector re-applying the new token's event (a publish that timed out yet reached the
+   *   log) leaves it as it is: its digest is known to the store, so `issue` changes nothing.
+   *   A Redis rebuilt from the log in the short while before the client's retry would make that
+   *   orphan event's token the live one, and the retry a reuse: the known limit left.
+   * A crash between the store step and the answer still leaves the new token live and unheld:
+   * the client's retry is then a grace exchange, or (no grace) a reuse.
+   */
+  private async undo(grantId: string, nextDigest: string): Promise<void> {
+    try {
+      await this.store.undoRotation(grantId, nextDigest);
+    } catch (e) {
+      this.logger.warn(`a failed refresh could not be undone: ${(e as Error).message}`);
     }
   }
 }

@@ -11,6 +11,7 @@ import {
   TemporarilyUnavailable,
 } from '@app/oauth';
 import { ADMIN_API_PATHS } from './admin-api.paths';
+import { DEFAULT_GRANTS_LIMIT, encodeGrantCursor, MAX_GRANTS_LIMIT } from './grant-page.query';
 import { grantView } from './grant.view';
 import { revocationRequest } from './revocation-request.body';
 import { RevocationAnswer } from './revoke-in-bulk.usecase';
@@ -57,8 +58,24 @@ const schema = (name: string): ValidateFunction => {
 const openApiPath = (path: string) => path.replace(/:([a-z_]+)/g, '{$1}');
 const EXPECTED = {
   revocations: { method: 'post', params: [], body: true, ok: '200', notFound: true },
-  subjectGrants: { method: 'get', params: ['subject'], body: false, ok: '200', notFound: false },
-  grant: { method: 'delete', params: ['grant_id'], body: false, ok: '204', notFound: true },
+  subjectGrants: {
+    method: 'get',
+    params: [
+      ['subject', 'path', true],
+      ['limit', 'query', false],
+      ['cursor', 'query', false],
+    ],
+    body: false,
+    ok: '200',
+    notFound: false,
+  },
+  grant: {
+    method: 'delete',
+    params: [['grant_id', 'path', true]],
+    body: false,
+    ok: '204',
+    notFound: true,
+  },
 } as const;
 
 describe('docs/admin-api.openapi.yaml', () => {
@@ -79,9 +96,7 @@ describe('docs/admin-api.openapi.yaml', () => {
       const params = (op.parameters ?? []).map(
         (p) => doc.components.parameters[p.$ref.split('/').pop()!]!,
       );
-      expect(params.map((p) => [p.name, p.in, p.required])).toEqual(
-        e.params.map((n) => [n, 'path', true]),
-      );
+      expect(params.map((p) => [p.name, p.in, p.required])).toEqual(e.params);
       const codes = [e.ok, '400', '401', '403', '429', '503'];
       if (e.notFound) codes.push('404');
       if (e.body) {
@@ -145,6 +160,29 @@ describe('docs/admin-api.openapi.yaml', () => {
     const grants = schema('SubjectGrants');
     const listing = { subject: 'alice', grants: [view] };
     expect([grants(listing), grants.errors]).toEqual([true, null]);
+    const next_cursor = encodeGrantCursor({
+      expiresAt: 1_739_527_200_000,
+      grantId: 'x'.repeat(128),
+    });
+    const paged = { ...listing, next_cursor };
+    expect([grants(paged), grants.errors]).toEqual([true, null]);
+  });
+
+  it('documents the page bounds the listing enforces', () => {
+    const { limit, cursor } = doc.components.parameters as unknown as Record<
+      string,
+      { schema: { minimum?: number; maximum?: number; default?: number; pattern?: string } }
+    >;
+    expect(limit!.schema).toMatchObject({
+      minimum: 1,
+      maximum: MAX_GRANTS_LIMIT,
+      default: DEFAULT_GRANTS_LIMIT,
+    });
+    const page = doc.components.schemas.SubjectGrants as unknown as {
+      properties: { grants: { maxItems: number }; next_cursor: { pattern: string } };
+    };
+    expect(page.properties.grants.maxItems).toBe(MAX_GRANTS_LIMIT);
+    expect(page.properties.next_cursor.pattern).toBe(cursor!.schema.pattern);
   });
 
   describe('RevocationRequest agrees with the body rules', () => {

@@ -1,7 +1,8 @@
-import { Controller, Param } from '@nestjs/common';
+import { Controller, Param, Query } from '@nestjs/common';
 import { JsonBody } from '@app/oauth';
 import { ADMIN_API_PATHS as PATHS } from './admin-api.paths';
 import { AdminRoute } from './admin-route';
+import { grantPageQuery } from './grant-page.query';
 import { ListSubjectGrantsUseCase, SubjectGrants } from './list-subject-grants.usecase';
 import { revocationRequest } from './revocation-request.body';
 import { RevocationAnswer, RevokeInBulkUseCase } from './revoke-in-bulk.usecase';
@@ -22,8 +23,11 @@ export class AdminController {
   }
 
   @AdminRoute('GET', PATHS.subjectGrants)
-  grantsOf(@Param('subject') subject: string): Promise<SubjectGrants> {
-    return this.listGrants.execute(subject);
+  grantsOf(
+    @Param('subject') subject: string,
+    @Query() query: Record<string, unknown>,
+  ): Promise<SubjectGrants> {
+    return this.listGrants.execute(subject, grantPageQuery(query));
   }
 
   @AdminRoute('DELETE', PATHS.grant)

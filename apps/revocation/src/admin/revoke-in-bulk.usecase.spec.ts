@@ -147,8 +147,19 @@ describe('admin revocations', () => {
       ['grant.revoked', expect.objectContaining({ grant_id: 'g-2', client_id: 'pairwise' })],
     ]);
     expect(revoked.map((r) => r.kind)).toEqual(['subject', 'grant', 'grant']);
-    await expect(grants.findBySubject('alice')).resolves.toEqual([]);
-    await expect(grants.findBySubject('bob')).resolves.toHaveLength(1);
+    await expect(grants.pageBySubject('alice', 10)).resolves.toEqual({ grants: [] });
+    await expect(grants.pageBySubject('bob', 10)).resolves.toMatchObject({
+      grants: [expect.anything()],
+    });
+  });
+
+  it('revokes every live grant of a subject, past one page of its index too', async () => {
+    const { bulk, grants } = setup();
+    const ids = Array.from({ length: 1203 }, (_, i) => `g-${String(i).padStart(4, '0')}`);
+    for (const grantId of ids) await grants.save(grant({ grantId }), Date.now() + 60_000);
+    const answer = await bulk.execute({ kind: 'subject', subject: 'alice' });
+    expect(answer).toMatchObject({ revoked: 'subject', grant_ids: ids });
+    await expect(grants.pageBySubject('alice', 10)).resolves.toEqual({ grants: [] });
   });
 
   it('answers once the log acknowledged, even when the store is down', async () => {

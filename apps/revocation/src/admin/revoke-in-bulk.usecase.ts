@@ -3,11 +3,14 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { EVENT_FACTORY, EventFactory } from '@app/events';
 import { NotFound } from '@app/oauth';
 import { ClientRegistry } from '@app/registry';
-import { GRANT_STORE, GrantStore } from '@app/store';
+import { GRANT_STORE, GrantRecord, GrantStore } from '@app/store';
 import { grantRevocation } from './grant-revocation';
 import { RevocationRecorder } from './revocation.recorder';
 import { RevocationRequest } from './revocation-request.body';
 import { clientRevocationExp, revocationExp } from './revocation-lifetime';
+
+/** Index entries per read of a subject's grants when revoking them all. */
+const SUBJECT_GRANTS_PAGE = 500;
 
 /** What `POST /admin/revocations` recorded (docs/admin-api.openapi.yaml). */
 export type RevocationAnswer =
@@ -97,7 +100,7 @@ export class RevokeInBulkUseCase {
    * entry all the same: revoking is idempotent, and the entry costs one key.
    */
   private async revokeSubject(subject: string): Promise<RevocationAnswer> {
-    const live = await this.grants.findBySubject(subject);
+    const live = await this.liveGrantsOf(subject);
     const revokedAt = Date.now();
     const exp = revocationExp(this.config, revokedAt);
     const perGrant = live.map((g) => grantRevocation(this.events, g, 'subject_revoked', exp));
@@ -117,5 +120,17 @@ export class RevokeInBulkUseCase {
     });
     const grant_ids = live.map((g) => g.grantId);
     return { revoked: 'subject', subject, revoked_at: revokedAt, exp, grant_ids };
+  }
+
+  /** Every live grant of the subject, read a bounded page at a time (revocation reaches all). */
+  private async liveGrantsOf(subject: string): Promise<GrantRecord[]> {
+    const all: GrantRecord[] = [];
+    let page = await this.grants.pageBySubject(subject, SUBJECT_GRANTS_PAGE);
+    all.push(...page.grants);
+    while (page.next !== undefined) {
+      page = await this.grants.pageBySubject(subject, SUBJECT_GRANTS_PAGE, page.next);
+      all.push(...page.grants);
+    }
+    return all;
   }
 }

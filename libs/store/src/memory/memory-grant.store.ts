@@ -1,4 +1,4 @@
-import { GrantRecord, GrantStore } from '../grant.port';
+import { GrantCursor, GrantPage, GrantRecord, GrantStore } from '../grant.port';
 import { ExpiringMap } from './expiring-map';
 
 export class MemoryGrantStore implements GrantStore {
@@ -19,14 +19,22 @@ export class MemoryGrantStore implements GrantStore {
     return raw === undefined ? null : (JSON.parse(raw) as GrantRecord);
   }
 
-  async findBySubject(subject: string, clientId?: string): Promise<GrantRecord[]> {
-    const found: GrantRecord[] = [];
-    for (const grantId of this.live(subject).keys()) {
-      const grant = await this.find(grantId);
-      if (grant?.subject === subject && (clientId === undefined || grant.clientId === clientId))
-        found.push(grant);
-    }
-    return found.sort((a, b) => a.createdAt - b.createdAt);
+  async pageBySubject(subject: string, limit: number, after?: GrantCursor): Promise<GrantPage> {
+    const entries = this.ordered(subject).filter((e) => after === undefined || isAfter(e, after));
+    const grants = await this.records(subject, entries.slice(0, limit));
+    const last = entries[limit - 1];
+    return entries.length > limit && last !== undefined ? { grants, next: last } : { grants };
+  }
+
+  async findRecentBySubject(
+    subject: string,
+    limit: number,
+    clientId?: string,
+  ): Promise<GrantRecord[]> {
+    const recent = await this.records(subject, this.ordered(subject).slice(-limit));
+    return recent
+      .filter((g) => clientId === undefined || g.clientId === clientId)
+      .sort((a, b) => a.createdAt - b.createdAt);
   }
 
   async touch(grantId: string, at: number): Promise<boolean> {
@@ -50,6 +58,19 @@ export class MemoryGrantStore implements GrantStore {
     return true;
   }
 
+  /** The subject's live index entries in the Redis sorted set's order: deadline, then id. */
+  private ordered(subject: string): GrantCursor[] {
+    return [...this.live(subject)]
+      .map(([grantId, expiresAt]) => ({ grantId, expiresAt }))
+      .sort((a, b) => a.expiresAt - b.expiresAt || compareBytes(a.grantId, b.grantId));
+  }
+
+  /** The grants of these entries that are still there (and still the subject's). */
+  private async records(subject: string, entries: GrantCursor[]): Promise<GrantRecord[]> {
+    const found = await Promise.all(entries.map((e) => this.find(e.grantId)));
+    return found.filter((g): g is GrantRecord => g?.subject === subject);
+  }
+
   /** The subject's index without the grants whose deadline has passed. */
   private live(subject: string): Map<string, number> {
     const index = this.bySubject.get(subject) ?? new Map<string, number>();
@@ -57,4 +78,17 @@ export class MemoryGrantStore implements GrantStore {
     for (const [grantId, expiresAt] of index) if (expiresAt <= now) index.delete(grantId);
     return index;
   }
+}
+
+/** Whether the entry comes after the cursor in index order. */
+function isAfter(e: GrantCursor, cursor: GrantCursor): boolean {
+  return (
+    e.expiresAt > cursor.expiresAt ||
+    (e.expiresAt === cursor.expiresAt && compareBytes(e.grantId, cursor.grantId) > 0)
+  );
+}
+
+/** Redis orders equal scores by member, bytewise. */
+function compareBytes(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }

@@ -17,6 +17,8 @@ interface Family {
   /** Tokens retired within the longest grace: [digest, retiredAt ms]. */
   recent: [string, number][];
   revoked: boolean;
+  /** What the last rotation retired, until it is undone or the family changes otherwise. */
+  prior?: { readonly digest: string; readonly idleUntil: number };
 }
 
 /**
@@ -49,6 +51,7 @@ export class MemoryRefreshTokenStore implements RefreshTokenStore {
     retireCurrent(family, now);
     family.current = digest;
     family.idleUntil = Math.min(deadlines.idleExpiresAt, absoluteUntil);
+    family.prior = undefined;
     this.families.set(record.grantId, family, absoluteUntil);
     this.tokens.set(digest, record.grantId, absoluteUntil);
     return true;
@@ -74,10 +77,13 @@ export class MemoryRefreshTokenStore implements RefreshTokenStore {
       if (retired === undefined || now >= retired[1] + graceMs) {
         family.revoked = true;
         family.current = undefined;
+        family.prior = undefined;
         return { outcome: 'reuse', record };
       }
       outcome = 'reused-within-grace';
     }
+    if (family.current !== undefined)
+      family.prior = { digest: family.current, idleUntil: family.idleUntil };
     retireCurrent(family, now);
     family.current = next.digest;
     family.idleUntil = Math.min(next.idleExpiresAt, family.absoluteUntil);
@@ -85,11 +91,24 @@ export class MemoryRefreshTokenStore implements RefreshTokenStore {
     return { outcome, record, expiresAt: family.idleUntil };
   }
 
+  async undoRotation(grantId: string, nextDigest: string): Promise<boolean> {
+    const family = this.families.get(grantId);
+    const prior = family?.prior;
+    if (!family || family.revoked || family.current !== nextDigest || prior === undefined)
+      return false;
+    family.current = prior.digest;
+    family.idleUntil = prior.idleUntil;
+    family.recent = family.recent.filter(([d]) => d !== prior.digest);
+    family.prior = undefined;
+    return true;
+  }
+
   async revokeFamily(grantId: string, keepUntil: number): Promise<void> {
     const family = this.families.get(grantId);
     if (family) {
       family.revoked = true;
       family.current = undefined;
+      family.prior = undefined;
       family.recent = [];
       return;
     }

@@ -42,4 +42,13 @@ describe('ProjectedRefreshTokenStore', () => {
     await expect(sut.find('d-9', Date.now())).resolves.toBeNull();
     await expect(sut.rotate('d-9', next, Date.now(), 0)).resolves.toEqual({ outcome: 'unknown' });
   });
+
+  it('undoes a rotation while the store is being rebuilt: a write, not a read to believe', async () => {
+    const { sut } = setup();
+    const now = Date.now();
+    await sut.issue(record, 'd-1', deadlines(now), now);
+    await sut.rotate('d-1', next, now + 1, 0);
+    await expect(sut.undoRotation(record.grantId, next.digest)).resolves.toBe(true);
+    await expect(sut.find('d-1', now + 2)).resolves.toMatchObject({ active: true });
+  });
 });

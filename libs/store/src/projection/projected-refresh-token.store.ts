@@ -41,6 +41,10 @@ export class ProjectedRefreshTokenStore implements RefreshTokenStore {
     );
   }
 
+  undoRotation(grantId: string, nextDigest: string): Promise<boolean> {
+    return this.inner.undoRotation(grantId, nextDigest);
+  }
+
   revokeFamily(grantId: string, keepUntil: number): Promise<void> {
     return this.inner.revokeFamily(grantId, keepUntil);
   }

@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { GrantRecord, GrantStore } from '../grant.port';
+import { GrantCursor, GrantPage, GrantRecord, GrantStore } from '../grant.port';
 import { RedisKeys } from '../keys';
 import { guarded } from './redis-guard';
 
@@ -24,14 +24,40 @@ redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
 return 1
 `;
 
+/**
+ * A page of the index: KEYS: index. ARGV: now, cursor score ('' for the first page), cursor id,
+ * count. The entries ordered after max(the expired ones, the cursor), as [id, score, ...]: two
+ * O(log n) counts and a ZRANGE of `count`, plus the members sharing the cursor's score (grants
+ * saved in the same millisecond). Ids are compared bytewise, as the sorted set orders them (Lua's
+ * `<` follows the server's locale).
+ */
+const PAGE = `
+local function after(a, b)
+  for i = 1, math.min(#a, #b) do
+    local x, y = string.byte(a, i), string.byte(b, i)
+    if x ~= y then return x > y end
+  end
+  return #a > #b
+end
+local start = redis.call('ZCOUNT', KEYS[1], '-inf', ARGV[1])
+if ARGV[2] ~= '' then
+  local before = redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. ARGV[2])
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[2], ARGV[2])) do
+    if not after(id, ARGV[3]) then before = before + 1 end
+  end
+  if before > start then start = before end
+end
+return redis.call('ZRANGE', KEYS[1], start, start + tonumber(ARGV[4]) - 1, 'WITHSCORES')
+`;
+
 /** Attempts of touch against concurrent writers before it gives up (the use is recorded). */
 const TOUCH_ATTEMPTS = 5;
 
 /**
  * The grant and its index entry live in different slots (one is found by grant id, the other by
  * subject), so they are two writes: the index is written second, and a reader skips an index
- * entry whose grant is gone. Reading a subject's grants costs one ZRANGE plus one GET per live
- * grant of that subject, never a scan.
+ * entry whose grant is gone. Every read of a subject's grants is bounded by its caller's limit:
+ * one script or ZREVRANGEBYSCORE plus one GET per grant read, never a scan.
  */
 export class RedisGrantStore implements GrantStore {
   constructor(private readonly redis: Redis) {}
@@ -50,15 +76,43 @@ export class RedisGrantStore implements GrantStore {
     return raw === null ? null : (JSON.parse(raw) as GrantRecord);
   }
 
-  async findBySubject(subject: string, clientId?: string): Promise<GrantRecord[]> {
+  async pageBySubject(subject: string, limit: number, after?: GrantCursor): Promise<GrantPage> {
     const index = RedisKeys.grantsOfSubject(subject);
-    const ids = await guarded(this.redis.zrangebyscore(index, `(${Date.now()}`, '+inf'));
-    // Sent in one write (the connection coalesces a turn's commands); no MGET: other slots.
-    const grants = await Promise.all(ids.map((id) => this.find(id)));
-    return grants
-      .filter((g): g is GrantRecord => g?.subject === subject)
+    const cursor = after === undefined ? ['', ''] : [after.expiresAt, after.grantId];
+    const flat = (await guarded(
+      this.redis.eval(PAGE, 1, index, Date.now(), ...cursor, limit + 1),
+    )) as string[];
+    const entries: GrantCursor[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2)
+      entries.push({ grantId: flat[i]!, expiresAt: Number(flat[i + 1]) });
+    const grants = await this.records(subject, entries.slice(0, limit));
+    const last = entries[limit - 1];
+    return entries.length > limit && last !== undefined ? { grants, next: last } : { grants };
+  }
+
+  async findRecentBySubject(
+    subject: string,
+    limit: number,
+    clientId?: string,
+  ): Promise<GrantRecord[]> {
+    const index = RedisKeys.grantsOfSubject(subject);
+    const ids = await guarded(
+      this.redis.zrevrangebyscore(index, '+inf', `(${Date.now()}`, 'LIMIT', 0, limit),
+    );
+    const recent = await this.records(
+      subject,
+      ids.map((grantId) => ({ grantId, expiresAt: 0 })),
+    );
+    return recent
       .filter((g) => clientId === undefined || g.clientId === clientId)
       .sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  /** The grants of these index entries that are still there (and still the subject's). */
+  private async records(subject: string, entries: GrantCursor[]): Promise<GrantRecord[]> {
+    // Sent in one write (the connection coalesces a turn's commands); no MGET: other slots.
+    const grants = await Promise.all(entries.map((e) => this.find(e.grantId)));
+    return grants.filter((g): g is GrantRecord => g?.subject === subject);
   }
 
   /**

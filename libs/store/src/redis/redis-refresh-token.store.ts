@@ -10,8 +10,9 @@ import {
 } from '../refresh-token.port';
 import { guarded } from './redis-guard';
 
-// A family is one hash (record, current, idleUntil, absoluteUntil, recent, revoked); each state
-// change is one script on that one key. A token's digest → grant id index is written once and
+// A family is one hash (record, current, idleUntil, absoluteUntil, recent, revoked, and prior /
+// priorIdleUntil: what the last rotation retired, for undoRotation); each state change is one
+// script on that one key. A token's digest → grant id index is written once and
 // never changes, so reading it first needs no atomicity; it lives as long as the family.
 // `recent` is a JSON list of [digest, retiredAt] within the longest grace (ARGV maxGraceMs).
 
@@ -40,6 +41,7 @@ local idle = math.min(tonumber(ARGV[3]), absolute)
 redis.call('HSET', KEYS[1], 'record', ARGV[1], 'current', ARGV[2],
   'idleUntil', string.format('%d', idle), 'absoluteUntil', string.format('%d', absolute),
   'recent', cjson.encode(kept))
+redis.call('HDEL', KEYS[1], 'prior', 'priorIdleUntil')
 redis.call('PEXPIREAT', KEYS[1], string.format('%d', absolute))
 return 1
 `;
@@ -65,7 +67,7 @@ else
   for _, r in ipairs(recent) do if r[1] == ARGV[1] then retiredAt = r[2] end end
   if not retiredAt or now >= retiredAt + tonumber(ARGV[5]) then
     redis.call('HSET', KEYS[1], 'revoked', '1', 'recent', '[]')
-    redis.call('HDEL', KEYS[1], 'current')
+    redis.call('HDEL', KEYS[1], 'current', 'prior', 'priorIdleUntil')
     return {'reuse', f[1]}
   end
   outcome = 'reused-within-grace'
@@ -77,15 +79,33 @@ end
 table.insert(kept, {f[2], now})
 local idle = math.min(tonumber(ARGV[3]), absolute)
 redis.call('HSET', KEYS[1], 'current', ARGV[2], 'idleUntil', string.format('%d', idle),
-  'recent', cjson.encode(kept))
+  'recent', cjson.encode(kept), 'prior', f[2], 'priorIdleUntil', f[3])
 return {outcome, f[1], string.format('%d', idle)}
+`;
+
+/**
+ * KEYS: family. ARGV: next. Makes the token the last rotation retired live again, when `next`
+ * is still the live token of a family not revoked. Returns 1 when undone.
+ */
+const UNDO = `
+local f = redis.call('HMGET', KEYS[1], 'current', 'prior', 'priorIdleUntil', 'recent', 'revoked')
+if f[5] or not f[2] or f[1] ~= ARGV[1] then return 0 end
+local kept = {}
+for _, r in ipairs(cjson.decode(f[4] or '[]')) do
+  if r[1] ~= f[2] then table.insert(kept, r) end
+end
+local recent = '[]'
+if #kept > 0 then recent = cjson.encode(kept) end
+redis.call('HSET', KEYS[1], 'current', f[2], 'idleUntil', f[3], 'recent', recent)
+redis.call('HDEL', KEYS[1], 'prior', 'priorIdleUntil')
+return 1
 `;
 
 /** KEYS: family. ARGV: keepUntil. A family not seen yet becomes a revoked tombstone. */
 const REVOKE = `
 if redis.call('EXISTS', KEYS[1]) == 1 then
   redis.call('HSET', KEYS[1], 'revoked', '1', 'recent', '[]')
-  redis.call('HDEL', KEYS[1], 'current')
+  redis.call('HDEL', KEYS[1], 'current', 'prior', 'priorIdleUntil')
   return 1
 end
 redis.call('HSET', KEYS[1], 'revoked', '1')
@@ -138,6 +158,11 @@ export class RedisRefreshTokenStore implements RefreshTokenStore {
     const absolute = await guarded(this.redis.pexpiretime(family));
     await this.index(next.digest, grantId, absolute);
     return { outcome, record, expiresAt: Number(idle) };
+  }
+
+  async undoRotation(grantId: string, nextDigest: string): Promise<boolean> {
+    const family = RedisKeys.refreshFamily(grantId);
+    return (await guarded(this.redis.eval(UNDO, 1, family, nextDigest))) === 1;
   }
 
   async revokeFamily(grantId: string, keepUntil: number): Promise<void> {

@@ -18,6 +18,12 @@ import { AuthorizeStep } from './authorize-step';
 import { ResumedFlow, resumedFlow } from './resumed-flow';
 
 /**
+ * How many of the subject's newest grants (of any client) a sign-in reads for a remembered
+ * consent: a bounded read however many grants the subject has. A remembered consent older than
+ * that is not found, and the user is asked again: the safe side.
+ */
+const REMEMBERED_CONSENT_LOOKBACK = 100;
+/**
  * Step 3 of the flow: back from the login app with `login_challenge` and `login_verifier`. A
  * rejected login is `authorization.denied` at the redirect URI; an accepted one starts or
  * rotates the browser session and goes on to consent, with `skip` when the client is
@@ -57,7 +63,11 @@ export class AfterLoginStep implements AuthorizeStep<ResumedFlow> {
     }
     if (answer.kind !== 'login') throw new ServerError('a login challenge had a consent answer');
     const { session, cookie } = await this.sessions.start(req.cookies, challenge, answer);
-    const grants = await this.grants.findBySubject(session.subject, client.clientId);
+    const grants = await this.grants.findRecentBySubject(
+      session.subject,
+      REMEMBERED_CONSENT_LOOKBACK,
+      client.clientId,
+    );
     const skip = consentSkippable(client, request, grants, Date.now());
     if (request.prompt.includes('none') && !skip) {
       await this.requests.take('pending', challenge.requestId);
