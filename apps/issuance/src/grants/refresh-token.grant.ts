@@ -70,11 +70,19 @@ export class RefreshTokenGrant implements GrantHandler {
       req.form,
     );
     const next = OpaqueTokenFormat.mint('rt');
+    const undo = () => this.undo(presented.grant.grantId, next.digest);
+    let expiresAt: number;
     try {
-      const expiresAt = await this.rotate(client, presented, next.digest);
+      expiresAt = await this.rotate(client, presented, next.digest);
+    } catch (e) {
+      // A refusal rotated nothing; a store failure may have rotated, and must not keep it.
+      if (!(e instanceof InvalidGrant)) await undo();
+      throw e;
+    }
+    try {
       return await this.answer(client, presented, audience, next, expiresAt);
     } catch (e) {
-      await this.undo(presented.grant.grantId, next.digest);
+      await undo();
       throw e;
     }
   }
