@@ -96,4 +96,3 @@ export function loadResourceServerEnv(
 function policy(v: string | undefined): FailurePolicy {
   return oneOf(v, 'REVOCATION_FAILURE_POLICY', FAILURE_POLICIES, 'fail-closed');
 }
-
