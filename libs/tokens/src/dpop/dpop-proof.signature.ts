@@ -1,5 +1,13 @@
-import { errors, importJWK, JWK, jwtVerify, JWTPayload, ProtectedHeaderParameters } from 'jose';
-import { decodeProtectedHeader } from 'jose';
+import {
+  decodeProtectedHeader,
+  errors,
+  importJWK,
+  JWK,
+  jwtVerify,
+  JWTPayload,
+  KeyLike,
+  ProtectedHeaderParameters,
+} from 'jose';
 import { verificationAlgorithms } from '../public-jwk';
 import { DPOP_ERRORS, DpopProofRejected } from './dpop-proof.error';
 import { DPOP_SIGNING_ALGS } from './dpop-signing-algs';
@@ -28,7 +36,7 @@ export async function verifiedProof(
 ): Promise<SignedProof> {
   const proof = oneProof(header);
   const { alg, jwk } = checkedHeader(proof);
-  let key;
+  let key: KeyLike | Uint8Array;
   try {
     key = await importJWK(jwk, alg);
   } catch {
