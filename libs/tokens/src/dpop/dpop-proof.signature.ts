@@ -49,6 +49,9 @@ export async function verifiedProof(
     if (e instanceof errors.JWTClaimValidationFailed || e instanceof errors.JWTExpired)
       throw DpopProofRejected.invalid(DPOP_ERRORS.claims);
     if (e instanceof errors.JOSEError) throw DpopProofRejected.invalid(DPOP_ERRORS.signature);
+    // jose refuses a key unfit for the alg (an RSA modulus under 2048 bits, RFC 7518 §3.3) with a
+    // TypeError: the client's key, not our fault, so never a 500.
+    if (e instanceof TypeError) throw DpopProofRejected.invalid(DPOP_ERRORS.jwk);
     throw e;
   }
 }

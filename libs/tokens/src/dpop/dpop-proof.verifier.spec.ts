@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createSign, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { DpopConfig } from '@app/config';
 import { isSafeErrorDescription } from '@app/oauth';
 import { MemoryReplayStore, ReplayStore, StoreUnavailable } from '@app/store';
@@ -200,6 +200,20 @@ describe('DpopProofVerifier (RFC 9449 §4.3)', () => {
     ])('refuses %s', async (_, header) => {
       await invalidBecause(sut, tokenRequest(await proof(es256, {}, header())), DPOP_ERRORS.jwk);
     });
+  });
+
+  it('refuses an RSA key under 2048 bits (RFC 7518 §3.3), as a bad jwk', async () => {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const jwk = publicKey.export({ format: 'jwk' });
+    const signingInput = [
+      { alg: 'RS256', typ: 'dpop+jwt', jwk },
+      { jti: randomUUID(), htm: 'POST', htu: TOKEN_URL, iat: NOW_S },
+    ]
+      .map((part) => base64url.encode(JSON.stringify(part)))
+      .join('.');
+    const signature = createSign('sha256').update(signingInput).sign(privateKey);
+    const short = `${signingInput}.${base64url.encode(signature)}`;
+    await invalidBecause(sut, tokenRequest(short), DPOP_ERRORS.jwk);
   });
 
   describe('the signature', () => {
