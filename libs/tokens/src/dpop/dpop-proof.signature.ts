@@ -1,7 +1,7 @@
 import {
+  calculateJwkThumbprint,
   decodeProtectedHeader,
   errors,
-  importJWK,
   JWK,
   jwtVerify,
   JWTPayload,
@@ -11,6 +11,7 @@ import {
 import { verificationAlgorithms } from '../public-jwk';
 import { DPOP_ERRORS, DpopProofRejected } from './dpop-proof.error';
 import { DPOP_SIGNING_ALGS } from './dpop-signing-algs';
+import { ProofKeys } from './proof-keys';
 
 /** One compact JWS: three base64url parts. Two proofs joined by a comma never match. */
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
@@ -21,8 +22,8 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const MAX_PROOF_LENGTH = 4096;
 
 export interface SignedProof {
-  /** The proof's public key, as it sent it (checked: public, for its `alg`). */
-  readonly jwk: JWK;
+  /** RFC 7638 SHA-256 thumbprint of the proof's public key. */
+  readonly jkt: string;
   readonly payload: JWTPayload;
 }
 
@@ -33,18 +34,21 @@ export interface SignedProof {
  */
 export async function verifiedProof(
   header: string | readonly string[] | undefined,
+  keys: ProofKeys,
 ): Promise<SignedProof> {
   const proof = oneProof(header);
   const { alg, jwk } = checkedHeader(proof);
-  let key: KeyLike | Uint8Array;
+  let jkt: string;
+  let key: KeyLike;
   try {
-    key = await importJWK(jwk, alg);
+    jkt = await calculateJwkThumbprint(jwk, 'sha256');
+    key = await keys.get(jwk, alg, jkt);
   } catch {
     throw DpopProofRejected.invalid(DPOP_ERRORS.jwk);
   }
   try {
     const { payload } = await jwtVerify(proof, key, { algorithms: [alg] });
-    return { jwk, payload };
+    return { jkt, payload };
   } catch (e) {
     if (e instanceof errors.JWTClaimValidationFailed || e instanceof errors.JWTExpired)
       throw DpopProofRejected.invalid(DPOP_ERRORS.claims);

@@ -202,6 +202,16 @@ describe('DpopProofVerifier (RFC 9449 §4.3)', () => {
     });
   });
 
+  it('checks the restrictions of a jwk on every proof, also once its key is known', async () => {
+    await expect(sut.verify(tokenRequest(await proof(es256)))).resolves.toBeDefined();
+    for (const jwk of [
+      { ...es256.jwk, use: 'enc' },
+      { ...es256.jwk, alg: 'ES384' },
+      { ...es256.jwk, key_ops: ['encrypt'] },
+    ])
+      await invalidBecause(sut, tokenRequest(await proof(es256, {}, { jwk })), DPOP_ERRORS.jwk);
+  });
+
   it('refuses an RSA key under 2048 bits (RFC 7518 §3.3), as a bad jwk', async () => {
     const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
     const jwk = publicKey.export({ format: 'jwk' });

@@ -1,11 +1,12 @@
 import { DpopConfig } from '@app/config';
 import { RedisKeys, type ReplayStore } from '@app/store';
-import { calculateJwkThumbprint, JWTPayload } from 'jose';
+import { JWTPayload } from 'jose';
 import { tokenDigest } from '../opaque-token.format';
 import { comparableHtu } from './dpop-htu';
 import { DpopNonces } from './dpop-nonce';
 import { DPOP_ERRORS, DpopProofRejected } from './dpop-proof.error';
 import { verifiedProof } from './dpop-proof.signature';
+import { ProofKeys } from './proof-keys';
 
 const MAX_JTI_LENGTH = 256;
 
@@ -45,6 +46,7 @@ interface ProofClaims {
  */
 export class DpopProofVerifier {
   private readonly nonces?: DpopNonces;
+  private readonly keys = new ProofKeys();
 
   constructor(
     private readonly config: DpopConfig,
@@ -59,7 +61,7 @@ export class DpopProofVerifier {
   }
 
   async verify(request: DpopRequest): Promise<VerifiedDpopProof> {
-    const { jwk, payload } = await verifiedProof(request.proof);
+    const { jkt, payload } = await verifiedProof(request.proof, this.keys);
     const claims = proofClaims(payload);
     if (claims.htm !== request.method) throw DpopProofRejected.invalid(DPOP_ERRORS.htm);
     const htu = comparableHtu(claims.htu);
@@ -69,7 +71,6 @@ export class DpopProofVerifier {
     if (request.accessToken !== undefined && claims.ath !== tokenDigest(request.accessToken))
       throw DpopProofRejected.invalid(DPOP_ERRORS.ath);
     this.checkNonce(claims.nonce);
-    const jkt = await calculateJwkThumbprint(jwk, 'sha256');
     if (!(await this.replays.claimOnce(RedisKeys.dpopProof(jkt, claims.jti), acceptedUntil)))
       throw DpopProofRejected.invalid(DPOP_ERRORS.replayed);
     return { jkt };
