@@ -38,9 +38,9 @@ interface ProofClaims {
 
 /**
  * Checks a DPoP proof (RFC 9449 §4.3): one well-formed JWT, `typ`, `alg`, a public `jwk` that
- * verifies the signature, then `htm`, `htu`, `iat`, `ath`, the server nonce when required (after
- * everything the client can fix only with a new proof), and last the single use of `jti`, so a
- * refused proof never spends its `jti`.
+ * verifies the signature, then `htm`, `htu`, `iat`, `ath`, the server nonce when required (last
+ * among the claims, so `use_dpop_nonce` goes only to a proof whose retry with the nonce passes),
+ * and last the single use of `jti`, so a refused proof never spends its `jti`.
  * The `jti` is claimed through the shared ReplayStore (keyed by the key's thumbprint and the
  * `jti`, for as long as the proof could be accepted), so a proof is accepted once across every
  * replica. A store outage is not the client's fault: `StoreUnavailable` passes through (503).
