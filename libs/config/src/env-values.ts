@@ -37,3 +37,10 @@ export function httpUrl(v: string | undefined, name: string, fallback: string): 
     throw new ConfigError(name, `must be an absolute http(s) URL, got "${v}"`);
   return v;
 }
+
+export function boolean(v: string | undefined, name: string, fallback: boolean): boolean {
+  if (!v) return fallback;
+  if (v === 'true' || v === '1') return true;
+  if (v === 'false' || v === '0') return false;
+  throw new ConfigError(name, `must be true or false, got "${v}"`);
+}

@@ -285,6 +285,13 @@ describe('loadConfig in development', () => {
       expect.stringContaining('KEYS_FILE is unset'),
     ]);
   });
+
+  it('warns of the public DPoP nonce key when nonces are required without a secret', () => {
+    const env = { CONFIG_FILE: configFile, KEYS_FILE: 'keys.json', DPOP_NONCE_REQUIRED: 'true' };
+    const sut = loadConfig(env);
+    expect(sut.dpop.nonce?.windowSeconds).toBe(60);
+    expect(sut.warnings).toEqual([expect.stringContaining('DPOP_NONCE_SECRET is unset')]);
+  });
 });
 
 describe('loadConfig: client authentication limits', () => {

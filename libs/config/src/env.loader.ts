@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { ConfigError } from './config.error';
-import { httpUrl, integer, oneOf } from './env-values';
+import { boolean, httpUrl, integer, oneOf } from './env-values';
 import {
   AppConfig,
   AuthThrottleConfig,
@@ -15,6 +15,7 @@ import {
   requireHttpsEndpoints,
   requireProductionSettings,
 } from './deployment-mode';
+import { dpopWarnings, loadDpopConfig } from './dpop.config';
 import { loadHttpLimits } from './http-limits.config';
 import { readJson } from './json-file';
 import { parseRegistryFile } from './registry-file.parser';
@@ -48,9 +49,10 @@ export function loadConfig(
     allowLoopbackHttpJwksUri: !production,
   });
   const signIn = loadSignInConfig(env, iss, endpoints.authorization, registry, production);
+  const dpop = loadDpopConfig(env, production);
   const config: AppConfig = {
     production,
-    warnings: production ? [] : developmentWarnings(env, registry),
+    warnings: production ? [] : [...developmentWarnings(env, registry), ...dpopWarnings(dpop)],
     port,
     host: env.HOST || '0.0.0.0',
     issuer: iss,
@@ -80,6 +82,7 @@ export function loadConfig(
       ...registry.resources.map((r) => r.accessTokenTtl),
     ),
     signIn,
+    dpop,
   };
   return deepFreeze(config);
 }
@@ -121,13 +124,6 @@ function issuer(v: string | undefined, port: number): string {
 
 function logLevel(v: string | undefined): AppConfig['logLevel'] {
   return oneOf(v, 'LOG_LEVEL', LOG_LEVELS, 'log');
-}
-
-function boolean(v: string | undefined, name: string, fallback: boolean): boolean {
-  if (!v) return fallback;
-  if (v === 'true' || v === '1') return true;
-  if (v === 'false' || v === '0') return false;
-  throw new ConfigError(name, `must be true or false, got "${v}"`);
 }
 
 function kafka(env: Env): KafkaConfig | undefined {

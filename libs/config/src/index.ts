@@ -3,6 +3,7 @@ export * from './config.error';
 export * from './config.module';
 export * from './config.types';
 export * from './deployment-mode';
+export * from './dpop.config';
 export * from './env.loader';
 export * from './http-limits.config';
 export * from './json-file';

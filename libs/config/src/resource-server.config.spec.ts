@@ -24,6 +24,20 @@ describe('loadResourceServerEnv', () => {
     expect(loadResourceServerEnv({ ...base, MAX_CONNECTIONS: '64' }).http.maxConnections).toBe(64);
   });
 
+  it("reads the API's own DPoP settings, refusing a production API without its nonce key", () => {
+    const sut = loadResourceServerEnv({ ...base, DPOP_PROOF_MAX_AGE_SECONDS: '30' });
+    expect(sut.dpop).toEqual({ proofMaxAgeSeconds: 30, clockSkewSeconds: 5, nonce: undefined });
+    const production = {
+      ...base,
+      NODE_ENV: 'production',
+      RESOURCE_AUDIENCE: 'https://orders.example.com',
+      DPOP_NONCE_REQUIRED: 'true',
+    };
+    expect(() => loadResourceServerEnv(production)).toThrow(
+      'Invalid configuration: DPOP_NONCE_SECRET:',
+    );
+  });
+
   it.each([
     [{ REDIS_URL: '' }, 'REDIS_URL'],
     [{ ISSUER: 'auth.example.com' }, 'ISSUER'],

@@ -2,6 +2,7 @@ import { ConfigError } from './config.error';
 import { httpUrl, integer, oneOf } from './env-values';
 import { FailurePolicy, FAILURE_POLICIES } from './config.types';
 import { isProduction } from './deployment-mode';
+import { DpopConfig, loadDpopConfig } from './dpop.config';
 import { HttpLimits, loadHttpLimits } from './http-limits.config';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -19,6 +20,8 @@ export interface ResourceServerEnv {
   readonly clockSkewSeconds: number;
   /** The API's own HTTP server: request timeouts and connection cap. */
   readonly http: HttpLimits;
+  /** DPoP proof checks for DPoP-bound tokens (RFC 9449 §7); the API's own nonces. */
+  readonly dpop: DpopConfig;
 }
 
 /**
@@ -86,6 +89,7 @@ export function loadResourceServerEnv(
     failurePolicy: policy(env.REVOCATION_FAILURE_POLICY),
     clockSkewSeconds: integer(env.CLOCK_SKEW_SECONDS, 'CLOCK_SKEW_SECONDS', 5, 0, 300),
     http: Object.freeze(loadHttpLimits(env)),
+    dpop: loadDpopConfig(env, isProduction(env)),
   });
 }
 

@@ -26,6 +26,12 @@ export const RedisKeys = {
   revokedSubject: (subject: string) => `${PREFIX}:rev:subject:{${digest(subject)}}`,
   /** Seen client-assertion `jti`s. Writer and reader: client authentication. */
   assertionJti: (clientId: string, jti: string) => `${PREFIX}:jti:{${clientId}}:${jti}`,
+  /**
+   * Seen DPoP proofs (RFC 9449 §11.1), by the thumbprint of their key and their `jti`. Writer and
+   * reader: DPoP proof checks (token endpoint, resource servers). The `jti` is whatever the client
+   * chose: digested with the thumbprint, so a key's length never depends on it.
+   */
+  dpopProof: (jkt: string, jti: string) => `${PREFIX}:dpop:{${digest(`${jkt}:${jti}`)}}`,
   /** Present once the projector has built this store from the log. Writer/reader: projector. */
   projectionMarker: () => `${PREFIX}:projection`,
   /** A signing key already announced on the stream. Writer and reader: issuance. */

@@ -17,3 +17,4 @@ export * from './released-claims';
 export * from './subject-identifier';
 export * from './token-hash';
 export * from './id-token-hint.verifier';
+export * from './dpop';
