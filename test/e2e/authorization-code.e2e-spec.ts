@@ -223,6 +223,50 @@ describe('token endpoint: authorization_code', () => {
     });
   });
 
+  /** RFC 8707 §2 allows several; one access token here carries one audience. */
+  describe('resource given several times', () => {
+    const bothResources = {
+      grant: {
+        scopes: ['openid', 'orders:read', 'ledger:read'],
+        resources: [RESOURCES.orders.identifier, RESOURCES.ledger.identifier],
+      },
+    };
+    const redeemFor = (seeded: SeededCode, ...resources: string[]) =>
+      oauth.token(
+        [
+          ['grant_type', 'authorization_code'],
+          ['code', seeded.code],
+          ['redirect_uri', seeded.record.redirectUri],
+          ['code_verifier', seeded.verifier],
+          ...resources.map((id) => ['resource', id] as const),
+        ],
+        web,
+      );
+
+    it('the same resource repeated is that one resource: 200', async () => {
+      const seeded = await seedWeb(bothResources);
+      const { identifier } = RESOURCES.ledger;
+      const res = await redeemFor(seeded, identifier, identifier);
+      expect(res.status).toBe(200);
+      expect(res.body.scope).toBe('openid ledger:read');
+      await expect(introspect(res.body.access_token)).resolves.toMatchObject({
+        active: true,
+        aud: identifier,
+      });
+    });
+
+    it('two consented resources cannot be served together: 400 invalid_target, no token issued', async () => {
+      const seeded = await seedWeb(bothResources);
+      const { result: res, events } = await eventsDuring(sut, () =>
+        redeemFor(seeded, RESOURCES.orders.identifier, RESOURCES.ledger.identifier),
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.error).toBe('invalid_target');
+      expect(res.body.error_description).toMatch(/one resource/);
+      expect(ofType(events, 'token.issued')).toEqual([]);
+    });
+  });
+
   describe('invalid_grant', () => {
     it('a wrong code_verifier', async () => {
       const seeded = await seedWeb();

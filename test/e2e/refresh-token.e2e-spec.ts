@@ -194,6 +194,42 @@ describe('refresh tokens', () => {
       expect(next.id_token).toBeDefined();
     });
 
+    /** RFC 8707 §2 allows several; one access token here carries one audience. */
+    describe('resource given several times', () => {
+      const refreshFor = (token: string, ...resources: string[]) =>
+        oauth.token(
+          [
+            ['grant_type', 'refresh_token'],
+            ['refresh_token', token],
+            ...resources.map((id) => ['resource', id] as const),
+          ],
+          web,
+        );
+
+      it('the same resource repeated is that one resource: 200', async () => {
+        const { body } = await signIn(R.web.clientId, web);
+        const { identifier } = RESOURCES.ledger;
+        const next = ok(await refreshFor(body.refresh_token!, identifier, identifier));
+        expect(next.scope).toBe('openid profile offline_access ledger:read');
+        await expect(introspect(next.access_token!)).resolves.toMatchObject({
+          active: true,
+          aud: identifier,
+        });
+      });
+
+      it('two resources of the grant cannot be served together: 400 invalid_target, the token kept', async () => {
+        const { body } = await signIn(R.web.clientId, web);
+        const res = await refreshFor(
+          body.refresh_token!,
+          RESOURCES.orders.identifier,
+          RESOURCES.ledger.identifier,
+        );
+        expectError(res, 'invalid_target');
+        expect(res.body.error_description).toMatch(/one resource/);
+        ok(await refresh(body.refresh_token!));
+      });
+    });
+
     it('refuses a widened scope (invalid_scope) and leaves the token usable', async () => {
       const { body } = await signIn(R.web.clientId, web, {
         scopes: ['openid', 'offline_access', 'orders:read'],

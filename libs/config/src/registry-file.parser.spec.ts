@@ -212,3 +212,56 @@ describe('parseRegistryFile', () => {
 });
 
 const HASH = '$scrypt$ln=14,r=8,p=1$c2FsdA$a2V5';
+
+/**
+ * Unknown client ids and usernames are refused after a scrypt against a dummy hash with the
+ * registered parameters: a second parameter set would tell its holders apart by timing.
+ */
+describe('parseRegistryFile: one scrypt parameter set per kind of hash', () => {
+  const CHEAPER = '$scrypt$ln=10,r=8,p=1$b3RoZXI$b3RoZXJrZXk';
+  const hashed = (clientId: string, hash: string) => ({
+    ...client,
+    client_id: clientId,
+    client_secret: undefined,
+    client_secret_hash: hash,
+  });
+  const user = (username: string, over: Record<string, string>) => ({ username, ...over });
+
+  it('accepts hashes that share one set, beside plain secrets and passwords', () => {
+    const sut = parseRegistryFile({
+      ...file({
+        clients: [hashed('a', HASH), client, hashed('b', HASH.replace('c2Fsd', 'b3Rox'))],
+      }),
+      users: [user('alice', { password_hash: HASH }), user('bob', { password: 'a-long-password' })],
+    });
+    expect(sut.clients).toHaveLength(3);
+    expect(sut.users).toHaveLength(2);
+  });
+
+  it('refuses a client_secret_hash with other parameters, naming both fields, never a salt or key', () => {
+    const load = () =>
+      parseRegistryFile(file({ clients: [hashed('a', HASH), client, hashed('b', CHEAPER)] }));
+    expect(load).toThrow(
+      'clients[2].client_secret_hash: uses scrypt parameters ln=10,r=8,p=1 but ' +
+        'clients[0].client_secret_hash uses ln=14,r=8,p=1',
+    );
+    for (const part of ['c2FsdA', 'a2V5', 'b3RoZXI', 'b3RoZXJrZXk']) expect(load).not.toThrow(part);
+  });
+
+  it('refuses a password_hash with other parameters, naming the field', () => {
+    const load = () =>
+      parseRegistryFile({
+        ...file(),
+        users: [user('alice', { password_hash: CHEAPER }), user('bob', { password_hash: HASH })],
+      });
+    expect(load).toThrow('users[1].password_hash: uses scrypt parameters ln=14,r=8,p=1 but');
+  });
+
+  it('compares each kind on its own: clients and users may differ', () => {
+    const sut = parseRegistryFile({
+      ...file({ clients: [hashed('a', HASH)] }),
+      users: [user('alice', { password_hash: CHEAPER })],
+    });
+    expect(sut.users[0]!.password).toEqual({ kind: 'hash', value: CHEAPER });
+  });
+});

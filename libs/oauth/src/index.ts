@@ -26,4 +26,5 @@ export * from './login-consent/login-consent.api';
 export * from './http/error-description';
 export * from './pkce/pkce';
 export * from './resource/allowed-resource';
+export * from './resource/requested-resource';
 export * from './http/escape-html';

@@ -19,7 +19,11 @@ export class ClientRegistry {
   constructor(config: RegistryConfig, scryptConcurrency = 2) {
     this.clients = new Map(config.clients.map((c) => [c.clientId, c]));
     this.resources = new Map(config.resources.map((r) => [r.identifier, r]));
-    this.dummyHash = dummySecretHash(commonHash(config.clients));
+    // The registry file holds one scrypt parameter set (checkOneScryptParameterSet refuses
+    // mixed ones at load), so the dummy costs what every registered hash costs: a refusal for an
+    // unknown client id takes as long as one for a known client, whichever it is.
+    const registered = config.clients.find((c) => c.secret?.kind === 'hash')?.secret?.value;
+    this.dummyHash = dummySecretHash(registered);
     this.scrypt = new ScryptGate(scryptConcurrency);
   }
 
@@ -34,7 +38,8 @@ export class ClientRegistry {
   /**
    * Whether `secret` is the client's. Every refusal costs one scrypt: an unknown client, one
    * without a secret, or a wrong plain secret is checked against a dummy hash with the
-   * registry's parameters, so the time a refusal takes does not tell which client ids exist.
+   * registry's one parameter set, so the time a refusal takes does not tell which client ids
+   * exist.
    * Throws SecretCheckBusy when too many scrypt computations are already waiting.
    */
   async secretMatches(client: ClientConfig | undefined, secret: string): Promise<boolean> {
@@ -75,16 +80,4 @@ export class ClientRegistry {
     }
     return d;
   }
-}
-
-/** The hash whose scrypt parameters most clients use (usually all: one script makes them). */
-function commonHash(clients: readonly ClientConfig[]): string | undefined {
-  const byParameters = new Map<string, { hash: string; count: number }>();
-  for (const c of clients) {
-    if (c.secret?.kind !== 'hash') continue;
-    const parameters = c.secret.value.split('$')[2] ?? '';
-    const seen = byParameters.get(parameters) ?? { hash: c.secret.value, count: 0 };
-    byParameters.set(parameters, { ...seen, count: seen.count + 1 });
-  }
-  return [...byParameters.values()].sort((a, b) => b.count - a.count)[0]?.hash;
 }

@@ -25,7 +25,9 @@ import { AccessTokenMinter } from '../access-token.minter';
 import { GrantRevoker } from '@app/platform';
 import { IdTokenMinter } from '../sign-in/id-token.minter';
 import { RefreshTokenMinter } from '../sign-in/refresh-token.minter';
+import { checkGrantParameters } from '../token-checks/check-grant-parameters';
 import { AuthorizationCodeGrant } from './authorization-code.grant';
+import { GrantRegistry } from './grant.registry';
 
 const ISSUER = 'https://as.example.com';
 const USERINFO = `${ISSUER}/oauth2/userinfo`;
@@ -96,14 +98,17 @@ const codeRecord = (over: Partial<AuthorizationCodeRecord> = {}): AuthorizationC
   ...over,
 });
 
-const tokenRequest = (fields: Record<string, string>) =>
-  new RequestContext(
+/** A field given a list is sent once per value (RFC 8707 §2: `resource` may repeat). */
+type Fields = Record<string, string | readonly string[]>;
+const tokenRequest = (fields: Fields) => {
+  const body = new URLSearchParams({ grant_type: 'authorization_code' });
+  for (const [name, value] of Object.entries(fields))
+    for (const one of [value].flat()) body.append(name, one);
+  return new RequestContext(
     { method: 'POST', url: '/oauth2/token', headers: {}, ip: '192.0.2.1' },
-    FormParams.parse(
-      'application/x-www-form-urlencoded',
-      new URLSearchParams({ grant_type: 'authorization_code', ...fields }).toString(),
-    ),
+    FormParams.parse('application/x-www-form-urlencoded', body.toString()),
   );
+};
 
 describe('AuthorizationCodeGrant', () => {
   let keys: KeyRing;
@@ -160,7 +165,7 @@ describe('AuthorizationCodeGrant', () => {
     await codes.save(tokenDigest(code), codeRecord(over), Date.now() + 60_000);
     return code;
   };
-  const redeem = (code: string, by: ClientConfig = WEB, extra: Record<string, string> = {}) =>
+  const redeem = (code: string, by: ClientConfig = WEB, extra: Fields = {}) =>
     sut.handle(
       by,
       tokenRequest({ code, redirect_uri: REDIRECT, code_verifier: VERIFIER, ...extra }),
@@ -292,6 +297,36 @@ describe('AuthorizationCodeGrant', () => {
       await expect(redeem(code, WEB, { resource: LEDGER.identifier })).rejects.toMatchObject({
         error: 'invalid_target',
       });
+    });
+
+    it("takes resource repeated past the token endpoint's parameter checks", () => {
+      const grant = new GrantRegistry([sut]).get(sut.grantType);
+      const form = tokenRequest({
+        code: 'c',
+        redirect_uri: REDIRECT,
+        code_verifier: VERIFIER,
+        resource: [ORDERS.identifier, LEDGER.identifier],
+      }).form;
+      expect(() => checkGrantParameters(grant, form)).not.toThrow();
+    });
+
+    it('serves the same resource named twice as that one resource', async () => {
+      const code = await issueCode({ ...bothResources, ...bothScopes });
+      const answer = await redeem(code, WEB, { resource: [LEDGER.identifier, LEDGER.identifier] });
+      expect(answer.scope).toBe('openid ledger:read');
+      await expect(tokens.find(tokenDigest(answer.access_token))).resolves.toMatchObject({
+        aud: LEDGER.identifier,
+      });
+    });
+
+    it('refuses two different resources with invalid_target: one token carries one audience', async () => {
+      const code = await issueCode({ ...bothResources, ...bothScopes });
+      const twoResources = { resource: [ORDERS.identifier, LEDGER.identifier] };
+      await expect(redeem(code, WEB, twoResources)).rejects.toMatchObject({
+        error: 'invalid_target',
+        description: expect.stringContaining('one resource'),
+      });
+      expect(published().filter((e) => e.type === 'token.issued')).toEqual([]);
     });
 
     it('serves /userinfo when only OpenID scopes and no resource were granted', async () => {

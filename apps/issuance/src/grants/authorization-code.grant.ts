@@ -41,7 +41,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
     code: 'required',
     redirect_uri: 'required',
     code_verifier: 'required',
-    resource: 'optional',
+    resource: 'repeatable',
   } as const;
   /** RFC 6749 §4.1.3: public clients name themselves with client_id; PKCE binds their code. */
   readonly publicClients = true;

@@ -23,6 +23,8 @@ import { IdTokenFormat, JwtAccessTokenFormat, KeyRing, tokenDigest } from '@app/
 import { AccessTokenMinter } from '../access-token.minter';
 import { IdTokenMinter } from '../sign-in/id-token.minter';
 import { RefreshTokenMinter } from '../sign-in/refresh-token.minter';
+import { checkGrantParameters } from '../token-checks/check-grant-parameters';
+import { GrantRegistry } from './grant.registry';
 import { RefreshTokenGrant } from './refresh-token.grant';
 
 const ISSUER = 'https://as.example.com';
@@ -62,14 +64,17 @@ const config = {
   signIn: { pairwiseSalt: 'a-test-salt-of-at-least-32-characters', idTokenTtl: 300 },
 } as AppConfig;
 
-const request = (fields: Record<string, string>) =>
-  new RequestContext(
+/** A field given a list is sent once per value (RFC 8707 §2: `resource` may repeat). */
+type Fields = Record<string, string | readonly string[]>;
+const request = (fields: Fields) => {
+  const body = new URLSearchParams({ grant_type: 'refresh_token' });
+  for (const [name, value] of Object.entries(fields))
+    for (const one of [value].flat()) body.append(name, one);
+  return new RequestContext(
     { method: 'POST', url: '/oauth2/token', headers: {}, ip: '192.0.2.1' },
-    FormParams.parse(
-      'application/x-www-form-urlencoded',
-      new URLSearchParams({ grant_type: 'refresh_token', ...fields }).toString(),
-    ),
+    FormParams.parse('application/x-www-form-urlencoded', body.toString()),
   );
+};
 
 describe('RefreshTokenGrant', () => {
   let keys: KeyRing;
@@ -152,7 +157,7 @@ describe('RefreshTokenGrant', () => {
     );
     return { grant, token };
   };
-  const refresh = (token: string, c: ClientConfig = WEB, extra: Record<string, string> = {}) =>
+  const refresh = (token: string, c: ClientConfig = WEB, extra: Fields = {}) =>
     sut.handle(c, request({ refresh_token: token, ...extra }));
   const advance = (seconds: number) => jest.advanceTimersByTime(seconds * 1000);
   const revokedGrants = () =>
@@ -181,6 +186,11 @@ describe('RefreshTokenGrant', () => {
     ['a scope the grant lacks', { scope: 'orders:write' }, InvalidScope],
     ['a scope with an empty token', { scope: 'orders:read  openid' }, InvalidScope],
     ['a resource the grant lacks', { resource: 'https://elsewhere.example' }, InvalidTarget],
+    [
+      'two different resources (one token carries one audience)',
+      { resource: [ORDERS.identifier, LEDGER.identifier] },
+      InvalidTarget,
+    ],
   ])('refuses %s without consuming the token', async (_, extra, error) => {
     const { token } = await signedIn();
     await expect(refresh(token, WEB, extra)).rejects.toBeInstanceOf(error);
@@ -194,6 +204,21 @@ describe('RefreshTokenGrant', () => {
     await expect(grants.find(grant.grantId)).resolves.toMatchObject({
       lastUsedAt: grant.createdAt + 42_000,
     });
+  });
+
+  it("takes resource repeated past the token endpoint's parameter checks", () => {
+    const grant = new GrantRegistry([sut]).get(sut.grantType);
+    const { form } = request({
+      refresh_token: 'rt',
+      resource: [ORDERS.identifier, LEDGER.identifier],
+    });
+    expect(() => checkGrantParameters(grant, form)).not.toThrow();
+  });
+
+  it('serves the same resource named twice as that one resource', async () => {
+    const { token } = await signedIn();
+    const answer = await refresh(token, WEB, { resource: [LEDGER.identifier, LEDGER.identifier] });
+    expect(decodeJwt(answer.access_token).aud).toBe(LEDGER.identifier);
   });
 
   it('narrows the scope to one resource of the grant', async () => {

@@ -42,7 +42,7 @@ export class RefreshTokenGrant implements GrantHandler {
   readonly parameters = {
     refresh_token: 'required',
     scope: 'optional',
-    resource: 'optional',
+    resource: 'repeatable',
   } as const;
   /** RFC 6749 §6: a public client names itself with client_id; rotation guards its tokens. */
   readonly publicClients = true;

@@ -1,10 +1,17 @@
 import { ClientConfig, ResourceConfig } from '@app/config';
-import { allowedResource, FormParams, InvalidScope, InvalidTarget } from '@app/oauth';
+import {
+  allowedResource,
+  FormParams,
+  InvalidScope,
+  InvalidTarget,
+  requestedResource,
+} from '@app/oauth';
 import { ClientRegistry } from '@app/registry';
 
 /**
- * RFC 8707 §2: `resource` picks the API; absent, the client's first listed resource.
- * It must be an absolute URI without a fragment, known, and allowed for the client.
+ * RFC 8707 §2: `resource` picks the API; absent, the client's first listed resource. It must
+ * be one (requestedResource: several different ones are `invalid_target`), an absolute URI
+ * without a fragment, known, and allowed for the client.
  * Descriptions never repeat the requested value (RFC 6749 §5.2).
  */
 export function resolveResource(
@@ -15,20 +22,6 @@ export function resolveResource(
   const requested = requestedResource(form) ?? client.resources[0];
   if (requested === undefined) throw new InvalidTarget('the client may not request any resource');
   return allowedResource(registry, client, requested);
-}
-
-/**
- * RFC 8707 §2 lets a client name several resources for one token; the server decides whether it
- * can serve them together. An access token here carries exactly one audience (RFC 9068 `aud`), so
- * several different resources cannot: `invalid_target`. The same one repeated is one resource.
- */
-function requestedResource(form: FormParams): string | undefined {
-  const distinct = new Set(form.getAll('resource'));
-  if (distinct.size > 1)
-    throw new InvalidTarget(
-      'one access token serves one resource: request a token for each resource separately',
-    );
-  return distinct.values().next().value;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { AppConfig, OPENID_SCOPES, ResourceConfig } from '@app/config';
-import { FormParams, InvalidScope, InvalidTarget } from '@app/oauth';
+import { FormParams, InvalidScope, InvalidTarget, requestedResource } from '@app/oauth';
 import { ClientRegistry } from '@app/registry';
 import { AuthorizationCodeRecord } from '@app/store';
 
@@ -15,7 +15,9 @@ export interface CodeAudience {
 /**
  * Which access token a code buys (RFC 8707 §2.2, OIDC Core §5.3):
  * - the token request's `resource` picks one of the resources consented with the code; a
- *   resource the code does not carry is `invalid_target` (§2.2: it may only narrow);
+ *   resource the code does not carry is `invalid_target` (§2.2: it may only narrow), and so are
+ *   several different ones (requestedResource: one token, one audience); the same one repeated
+ *   is that one;
  * - without `resource`, the first consented resource (one token carries one audience, RFC 9068;
  *   a refresh token's `resource` names any of the others, RFC 8707 §2.2);
  * - no resource consented: the /userinfo token (`userinfoResource`).
@@ -57,9 +59,7 @@ function chosenResource(
   code: GrantedAudience,
   form: FormParams,
 ): ResourceConfig {
-  // Declared once-only by the grant: the token endpoint refused a repeated `resource` already.
-  const [requested] = form.getAll('resource');
-  const identifier = requested ?? code.resources[0];
+  const identifier = requestedResource(form) ?? code.resources[0];
   if (identifier === undefined) return userinfoResource(config);
   // RFC 6749 §5.2: the description never repeats the requested value.
   if (!code.resources.includes(identifier)) throw new InvalidTarget('the resource was not granted');

@@ -14,8 +14,9 @@ import { SignInBusy } from '../login-app.errors';
  * Checks a username and password against `users` of CONFIG_FILE: passwords in the client-secret
  * format (a scrypt hash, or plain text in development). Every refusal costs one scrypt, as client
  * authentication's does: an unknown username, or a wrong plain password, is checked against a
- * dummy hash with the users' scrypt parameters, so how long a refusal takes does not tell which
- * usernames exist. Comparisons are of digests, in constant time whatever the lengths.
+ * dummy hash with the users' one scrypt parameter set (checkOneScryptParameterSet, libs/config,
+ * refuses mixed ones at load), so how long a refusal takes does not tell which usernames exist.
+ * Comparisons are of digests, in constant time whatever the lengths.
  */
 @Injectable()
 export class PasswordCheck {

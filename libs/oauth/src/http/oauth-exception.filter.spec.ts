@@ -2,7 +2,8 @@ import { HttpException, Logger, NotFoundException, PayloadTooLargeException } fr
 import type { FastifyReply } from 'fastify';
 import { InvalidRequest, InvalidTarget } from '../errors';
 import { FALLBACK_DESCRIPTION } from './error-description';
-import { sendOAuthError } from './oauth-exception.filter';
+import { StoreUnavailable } from '@app/store';
+import { sendOAuthError, sendOAuthFailure } from './oauth-exception.filter';
 
 const DESCRIPTION_CHARSET = /^[\x20-\x21\x23-\x5b\x5d-\x7e]+$/;
 
@@ -70,5 +71,19 @@ describe('sendOAuthError (the one renderer of RFC 6749 §5.2 error bodies)', () 
     expect(body.error_description).toMatch(DESCRIPTION_CHARSET);
     expect(body.error_description).not.toContain(e.message);
     expect(body.error_description).not.toMatch(/oauth2|evil|ZZ/);
+  });
+});
+
+describe('sendOAuthFailure (what a use case throws, as the wire sees it)', () => {
+  beforeEach(() => jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined));
+  afterEach(() => jest.restoreAllMocks());
+
+  it('answers StoreUnavailable (a store unreachable or being rebuilt) 503 with Retry-After', () => {
+    const { reply, sent } = fakeReply();
+    sendOAuthFailure(reply, new StoreUnavailable('the store is being rebuilt from the event log'));
+    expect(sent.status).toBe(503);
+    expect(sent.headers['retry-after']).toBe('1');
+    expect(sent.headers['cache-control']).toBe('no-store');
+    expect(sent.body).toMatchObject({ error: 'temporarily_unavailable' });
   });
 });
