@@ -55,38 +55,6 @@ describe('start-up', () => {
     );
   }, 150_000);
 
-  it('refuses a CONFIG_FILE whose client secrets are hashed with two scrypt parameter sets', async () => {
-    // Made as `npm run hash-secret` makes them, but with another cost for the second client.
-    const { randomBytes, scryptSync } = await import('node:crypto');
-    const hash = (ln: number) => {
-      const salt = randomBytes(16);
-      const key = scryptSync('a-long-enough-secret', salt, 32, { N: 2 ** ln, r: 8, p: 1 });
-      return `$scrypt$ln=${ln},r=8,p=1$${salt.toString('base64url')}$${key.toString('base64url')}`;
-    };
-    const hashes = [hash(14), hash(10)];
-    const configFile = join(dir, 'mixed-scrypt.json');
-    await writeFile(
-      configFile,
-      JSON.stringify({
-        resources: [{ identifier: 'https://orders.example.com', scopes: ['orders:read'] }],
-        clients: hashes.map((h, i) => ({
-          client_id: `svc-${i}`,
-          client_secret_hash: h,
-          grant_types: ['client_credentials'],
-          scope: 'orders:read',
-          resources: ['https://orders.example.com'],
-        })),
-      }),
-    );
-    const { code, output } = await failedStart({ CONFIG_FILE: configFile, LOG_LEVEL: 'error' });
-    expect(code).not.toBe(0);
-    expect(output).toContain(
-      'Invalid configuration: clients[1].client_secret_hash: uses scrypt parameters ' +
-        'ln=10,r=8,p=1 but clients[0].client_secret_hash uses ln=14,r=8,p=1',
-    );
-    for (const h of hashes) expect(output).not.toContain(h.split('$')[4]);
-  }, 150_000);
-
   it('never prints a malformed KEYS_FILE, only its name, the line and the column', async () => {
     const secret = 'PRIVATEdMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2';
     const keysFile = join(dir, 'keys.json');

@@ -15,12 +15,7 @@ import {
 } from './config.types';
 import { absoluteUrl, array, Json, nonEmptyString, object, oneOf, unique } from './json-fields';
 import { isLoopbackHost } from './loopback-host';
-import {
-  checkOneScryptParameterSet,
-  HashField,
-  plainTextRefused,
-  scryptHash,
-} from './secret-fields';
+import { plainTextRefused, scryptHash } from './secret-fields';
 import { openIdScopes, parseSignInSettings } from './sign-in-client.parser';
 import { parseRefreshTokenSettings } from './refresh-token-client.parser';
 import { parseUsers } from './users.parser';
@@ -61,22 +56,7 @@ export function parseRegistryFile(raw: unknown, options: RegistryFileOptions = {
     'client_id',
   );
   const users = parseUsers(root.users, { plainPasswords: options.plainSecrets ?? true });
-  checkOneScryptParameterSet(hashFields(clients, (c) => c.secret, 'clients', 'client_secret_hash'));
-  checkOneScryptParameterSet(hashFields(users, (u) => u.password, 'users', 'password_hash'));
   return { resources, clients, users };
-}
-
-/** The hashed secrets of `entries` (clients or users), with their paths in the file. */
-function hashFields<T>(
-  entries: readonly T[],
-  secretOf: (entry: T) => { kind: 'plain' | 'hash'; value: string } | undefined,
-  list: string,
-  field: string,
-): HashField[] {
-  return entries.flatMap((entry, i) => {
-    const secret = secretOf(entry);
-    return secret?.kind === 'hash' ? [{ path: `${list}[${i}].${field}`, value: secret.value }] : [];
-  });
 }
 
 function parseResource(raw: unknown, path: string): ResourceConfig {

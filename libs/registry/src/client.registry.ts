@@ -1,7 +1,8 @@
 import { ClientConfig, RegistryConfig, ResourceConfig } from '@app/config';
 import { timingSafeEqual } from 'node:crypto';
 import { ScryptGate } from './scrypt.gate';
-import { dummySecretHash, sha256, verifySecretHash } from './secret-hash';
+import { DummySecretHashes } from './dummy-secret-hashes';
+import { sha256, verifySecretHash } from './secret-hash';
 import { VerifiedSecretCache } from './verified-secret.cache';
 
 /** The configured clients and resources, looked up by identifier. */
@@ -10,7 +11,7 @@ export class ClientRegistry {
   private readonly resources: Map<string, ResourceConfig>;
   private readonly verified = new VerifiedSecretCache();
   /** What a refused secret costs when there is no real hash to check it against. */
-  private readonly dummyHash: string;
+  private readonly dummyHashes: DummySecretHashes;
   /** SHA-256 of each plain (development) secret, computed once. */
   private readonly plainDigests = new Map<string, Buffer>();
   private readonly scrypt: ScryptGate;
@@ -19,11 +20,9 @@ export class ClientRegistry {
   constructor(config: RegistryConfig, scryptConcurrency = 2) {
     this.clients = new Map(config.clients.map((c) => [c.clientId, c]));
     this.resources = new Map(config.resources.map((r) => [r.identifier, r]));
-    // The registry file holds one scrypt parameter set (checkOneScryptParameterSet refuses
-    // mixed ones at load), so the dummy costs what every registered hash costs: a refusal for an
-    // unknown client id takes as long as one for a known client, whichever it is.
-    const registered = config.clients.find((c) => c.secret?.kind === 'hash')?.secret?.value;
-    this.dummyHash = dummySecretHash(registered);
+    this.dummyHashes = new DummySecretHashes(
+      config.clients.flatMap((c) => (c.secret?.kind === 'hash' ? [c.secret.value] : [])),
+    );
     this.scrypt = new ScryptGate(scryptConcurrency);
   }
 
@@ -36,17 +35,23 @@ export class ClientRegistry {
   }
 
   /**
-   * Whether `secret` is the client's. Every refusal costs one scrypt: an unknown client, one
-   * without a secret, or a wrong plain secret is checked against a dummy hash with the
-   * registry's one parameter set, so the time a refusal takes does not tell which client ids
-   * exist.
+   * Whether `secret` is the client's (`clientId`: the id presented, for an unknown client).
+   * Every refusal costs one scrypt: an unknown client, one without a secret, or a wrong plain
+   * secret is checked against a dummy hash like the registered ones (DummySecretHashes), so the
+   * time a refusal takes does not tell which client ids exist.
    * Throws SecretCheckBusy when too many scrypt computations are already waiting.
    */
-  async secretMatches(client: ClientConfig | undefined, secret: string): Promise<boolean> {
+  async secretMatches(
+    client: ClientConfig | undefined,
+    secret: string,
+    clientId = client?.clientId ?? '',
+  ): Promise<boolean> {
     const stored = client?.secret;
-    if (!client || !stored) return this.refuse(secret);
+    if (!client || !stored) return this.refuse(clientId, secret);
     if (stored.kind === 'plain')
-      return timingSafeEqual(sha256(secret), this.plainDigest(client)) || this.refuse(secret);
+      return (
+        timingSafeEqual(sha256(secret), this.plainDigest(client)) || this.refuse(clientId, secret)
+      );
     if (this.verified.has(client.clientId, stored.value, secret)) return true;
     const ok = await this.scrypt.run(() => verifySecretHash(secret, stored.value));
     if (ok) this.verified.add(client.clientId, stored.value, secret);
@@ -66,8 +71,8 @@ export class ClientRegistry {
     return this.verified.has(client.clientId, stored.value, secret);
   }
 
-  private async refuse(secret: string): Promise<false> {
-    await this.scrypt.run(() => verifySecretHash(secret, this.dummyHash));
+  private async refuse(clientId: string, secret: string): Promise<false> {
+    await this.scrypt.run(() => verifySecretHash(secret, this.dummyHashes.for(clientId)));
     return false;
   }
 

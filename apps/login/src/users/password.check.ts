@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
 import { APP_CONFIG, AppConfig, UserConfig } from '@app/config';
 import {
-  dummySecretHash,
+  DummySecretHashes,
   ScryptGate,
   SecretCheckBusy,
   sha256,
@@ -14,14 +14,13 @@ import { SignInBusy } from '../login-app.errors';
  * Checks a username and password against `users` of CONFIG_FILE: passwords in the client-secret
  * format (a scrypt hash, or plain text in development). Every refusal costs one scrypt, as client
  * authentication's does: an unknown username, or a wrong plain password, is checked against a
- * dummy hash with the users' one scrypt parameter set (checkOneScryptParameterSet, libs/config,
- * refuses mixed ones at load), so how long a refusal takes does not tell which usernames exist.
- * Comparisons are of digests, in constant time whatever the lengths.
+ * dummy hash like the users' (DummySecretHashes), so how long a refusal takes does not tell which
+ * usernames exist. Comparisons are of digests, in constant time whatever the lengths.
  */
 @Injectable()
 export class PasswordCheck {
   private readonly users: ReadonlyMap<string, UserConfig>;
-  private readonly dummyHash: string;
+  private readonly dummyHashes: DummySecretHashes;
   private readonly plainDigests = new Map<string, Buffer>();
   /** Bounds this process's scrypt work for sign-ins (SCRYPT_CONCURRENCY), like the registry's. */
   private readonly scrypt: ScryptGate;
@@ -29,7 +28,9 @@ export class PasswordCheck {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     const users = config.registry.users;
     this.users = new Map(users.map((u) => [usernameKey(u.username), u]));
-    this.dummyHash = dummySecretHash(users.find((u) => u.password.kind === 'hash')?.password.value);
+    this.dummyHashes = new DummySecretHashes(
+      users.flatMap((u) => (u.password.kind === 'hash' ? [u.password.value] : [])),
+    );
     this.scrypt = new ScryptGate(config.scryptConcurrency);
     for (const u of users)
       if (u.password.kind === 'plain')
@@ -40,16 +41,16 @@ export class PasswordCheck {
   async verify(username: string, password: string): Promise<UserConfig | undefined> {
     const user = this.users.get(usernameKey(username));
     const stored = user?.password;
-    if (!user || !stored) return this.refuse(password);
+    if (!user || !stored) return this.refuse(username, password);
     if (stored.kind === 'plain')
       return timingSafeEqual(sha256(password), this.plainDigests.get(usernameKey(username))!)
         ? user
-        : this.refuse(password);
+        : this.refuse(username, password);
     return (await this.scrypted(password, stored.value)) ? user : undefined;
   }
 
-  private async refuse(password: string): Promise<undefined> {
-    await this.scrypted(password, this.dummyHash);
+  private async refuse(username: string, password: string): Promise<undefined> {
+    await this.scrypted(password, this.dummyHashes.for(usernameKey(username)));
     return undefined;
   }
 

@@ -24,8 +24,8 @@ export async function secretVerified(
   registry: ClientRegistry,
   client: ClientConfig | undefined,
   method: ClientConfig['authMethod'],
-  secret: string,
+  presented: { readonly clientId: string; readonly secret: string },
 ): Promise<boolean> {
-  const matches = await registry.secretMatches(client, secret);
+  const matches = await registry.secretMatches(client, presented.secret, presented.clientId);
   return matches && client?.authMethod === method;
 }

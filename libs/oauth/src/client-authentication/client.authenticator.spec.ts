@@ -135,7 +135,8 @@ describe('ClientAuthenticator', () => {
     it('checks the secret of an unknown client (against the dummy hash) before refusing', async () => {
       const e = await failure(basic('svc-unknown', SECRET));
       expect(e).toMatchObject({ status: 401, error: 'invalid_client' });
-      expect(registry.secretMatches).toHaveBeenCalledWith(undefined, SECRET);
+      // The presented id picks the dummy hash (DummySecretHashes): the same cost for it every time.
+      expect(registry.secretMatches).toHaveBeenCalledWith(undefined, SECRET, 'svc-unknown');
     });
 
     it.each([
@@ -144,7 +145,7 @@ describe('ClientAuthenticator', () => {
       ['a private_key_jwt client with a secret', () => basic('svc-jwt', SECRET), 'svc-jwt'],
     ])('checks the secret of %s before refusing it', async (_, req, id) => {
       expect(await failure(req())).toMatchObject({ status: 401, error: 'invalid_client' });
-      expect(registry.secretMatches).toHaveBeenCalledWith(registry.client(id), SECRET);
+      expect(registry.secretMatches).toHaveBeenCalledWith(registry.client(id), SECRET, id);
     });
   });
 
@@ -293,7 +294,11 @@ describe('ClientAuthenticator', () => {
 
     it('refuses a public client that presents a secret, at the cost of a secret check', async () => {
       expect(await failure(post('app-public', SECRET))).toMatchObject({ status: 401 });
-      expect(registry.secretMatches).toHaveBeenCalledWith(registry.client('app-public'), SECRET);
+      expect(registry.secretMatches).toHaveBeenCalledWith(
+        registry.client('app-public'),
+        SECRET,
+        'app-public',
+      );
     });
 
     it('lets a public client through while its address is throttled', async () => {

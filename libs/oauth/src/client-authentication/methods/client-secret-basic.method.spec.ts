@@ -82,6 +82,6 @@ describe('ClientSecretBasicMethod', () => {
     registry.secretMatches.mockResolvedValue(false);
     await expect(sut.verify(undefined, presented)).resolves.toBe(false);
     expect(registry.secretMatches).toHaveBeenCalledTimes(3);
-    expect(registry.secretMatches).toHaveBeenLastCalledWith(undefined, 's');
+    expect(registry.secretMatches).toHaveBeenLastCalledWith(undefined, 's', 'svc');
   });
 });

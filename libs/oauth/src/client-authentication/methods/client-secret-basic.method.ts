@@ -51,7 +51,7 @@ export class ClientSecretBasicMethod implements ClientAuthMethodHandler<Basic> {
   }
 
   verify(client: ClientConfig | undefined, presented: Basic): Promise<boolean> {
-    return secretVerified(this.registry, client, this.method, presented.secret);
+    return secretVerified(this.registry, client, this.method, presented);
   }
 }
 

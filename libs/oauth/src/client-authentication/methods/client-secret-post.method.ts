@@ -34,6 +34,6 @@ export class ClientSecretPostMethod implements ClientAuthMethodHandler<Post> {
   }
 
   verify(client: ClientConfig | undefined, presented: Post): Promise<boolean> {
-    return secretVerified(this.registry, client, this.method, presented.secret);
+    return secretVerified(this.registry, client, this.method, presented);
   }
 }
