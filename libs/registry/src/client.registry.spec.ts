@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseRegistryFile } from '@app/config';
 import { verifySecretHash } from './secret-hash';
 import { ClientRegistry } from './client.registry';
+import { ScryptGate } from './scrypt.gate';
 
 jest.mock('./secret-hash', () => {
   const actual = jest.requireActual('./secret-hash');
@@ -130,7 +131,7 @@ describe('ClientRegistry.secretMatches', () => {
           { client_id: 'hashed', client_secret_hash: hash, resources: ['https://api.example'] },
         ],
       }),
-      1,
+      new ScryptGate(1),
     );
     const spy = jest.mocked(verifySecretHash);
     spy.mockClear();

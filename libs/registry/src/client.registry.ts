@@ -14,16 +14,17 @@ export class ClientRegistry {
   private readonly dummyHashes: DummySecretHashes;
   /** SHA-256 of each plain (development) secret, computed once. */
   private readonly plainDigests = new Map<string, Buffer>();
-  private readonly scrypt: ScryptGate;
 
-  /** `scryptConcurrency`: scrypt computations at a time (SCRYPT_CONCURRENCY). */
-  constructor(config: RegistryConfig, scryptConcurrency = 2) {
+  /** `scrypt`: the process's gate on scrypt computations (SCRYPT_CONCURRENCY at a time). */
+  constructor(
+    config: RegistryConfig,
+    private readonly scrypt = new ScryptGate(2),
+  ) {
     this.clients = new Map(config.clients.map((c) => [c.clientId, c]));
     this.resources = new Map(config.resources.map((r) => [r.identifier, r]));
     this.dummyHashes = new DummySecretHashes(
       config.clients.flatMap((c) => (c.secret?.kind === 'hash' ? [c.secret.value] : [])),
     );
-    this.scrypt = new ScryptGate(scryptConcurrency);
   }
 
   client(clientId: string): ClientConfig | undefined {

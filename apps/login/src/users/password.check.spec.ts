@@ -22,10 +22,10 @@ describe('PasswordCheck', () => {
     user('alice', { kind: 'plain', value: 'alice-password-0123' }),
     user('carol', { kind: 'hash', value: scryptHash('carol-password-0123') }),
   ];
-  const sut = new PasswordCheck({
-    registry: { users },
-    scryptConcurrency: 2,
-  } as unknown as AppConfig);
+  const sut = new PasswordCheck(
+    { registry: { users }, scryptConcurrency: 2 } as unknown as AppConfig,
+    new ScryptGate(2),
+  );
   let scrypts: jest.SpyInstance;
 
   beforeEach(() => (scrypts = jest.spyOn(ScryptGate.prototype, 'run')));

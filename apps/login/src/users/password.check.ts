@@ -22,16 +22,17 @@ export class PasswordCheck {
   private readonly users: ReadonlyMap<string, UserConfig>;
   private readonly dummyHashes: DummySecretHashes;
   private readonly plainDigests = new Map<string, Buffer>();
-  /** Bounds this process's scrypt work for sign-ins (SCRYPT_CONCURRENCY), like the registry's. */
-  private readonly scrypt: ScryptGate;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  /** `scrypt`: the process's one gate (SCRYPT_CONCURRENCY), shared with client secrets. */
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly scrypt: ScryptGate,
+  ) {
     const users = config.registry.users;
     this.users = new Map(users.map((u) => [usernameKey(u.username), u]));
     this.dummyHashes = new DummySecretHashes(
       users.flatMap((u) => (u.password.kind === 'hash' ? [u.password.value] : [])),
     );
-    this.scrypt = new ScryptGate(config.scryptConcurrency);
     for (const u of users)
       if (u.password.kind === 'plain')
         this.plainDigests.set(usernameKey(u.username), sha256(u.password.value));
