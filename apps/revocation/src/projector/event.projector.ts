@@ -6,7 +6,14 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { AnyLifecycleEvent, EVENT_BUS, EventBus, EventCatalogue, tokenKindOf } from '@app/events';
+import {
+  AnyLifecycleEvent,
+  EVENT_BUS,
+  EventBus,
+  EventCatalogue,
+  LifecycleSubscription,
+  tokenKindOf,
+} from '@app/events';
 import {
   PROJECTION_MARKER,
   ProjectionMarker,
@@ -19,6 +26,12 @@ import {
 } from '@app/store';
 
 export const PROJECTOR_GROUP = 'token-lifecycle-projector';
+
+/** The projector's subscription: every event since the log's start, once per group. */
+export const PROJECTOR_SUBSCRIPTION: LifecycleSubscription = {
+  group: PROJECTOR_GROUP,
+  fromBeginning: true,
+};
 
 /**
  * Keeps Redis derived from the log: re-applies every lifecycle event idempotently, so a crash
@@ -43,11 +56,8 @@ export class EventProjector implements OnApplicationBootstrap, OnApplicationShut
   async onApplicationBootstrap(): Promise<void> {
     // With the in-memory log every write already lands in the same process: nothing to derive.
     if (!this.config.projector || !this.config.kafka) return;
-    // In the background: joining the group can wait out a dead member's session, and the
-    // service answers meanwhile (introspection refuses to vouch until the store is built).
-    void this.bus
-      .subscribe({ group: PROJECTOR_GROUP, fromBeginning: true }, (e) => this.apply(e))
-      .catch((e: Error) => this.log.error(`projector stopped: ${e.message}`));
+    // The live events arrive through LifecycleEventsConsumer (the Kafka transport, group
+    // PROJECTOR_GROUP, connected by the platform); a rebuild reads the log here, through the bus.
     // A store that is empty at start, or restarts empty while we run, is rebuilt within a second.
     this.watch = setInterval(() => void this.rebuildIfLost().catch(() => undefined), 1000);
     this.watch.unref();
