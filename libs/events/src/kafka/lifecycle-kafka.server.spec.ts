@@ -41,19 +41,21 @@ const event = factory.create('token.revoked', 'jti-1', 'client-a', {
   revoked_by: 'client-a',
 });
 /** What kafkajs hands eachMessage. */
-const payload = (value: string, offset = '7') => ({
-  topic: TOKEN_LIFECYCLE_TOPIC,
-  partition: 0,
-  message: {
-    key: Buffer.from('g'),
-    value: Buffer.from(value),
-    offset,
-    headers: {},
-    timestamp: '0',
-  },
-  heartbeat: async () => undefined,
-  pause: () => () => undefined,
-});
+const payload = (value: string, offset = '7') =>
+  ({
+    topic: TOKEN_LIFECYCLE_TOPIC,
+    partition: 0,
+    message: {
+      key: Buffer.from('g'),
+      value: Buffer.from(value),
+      offset,
+      headers: {},
+      timestamp: '0',
+      attributes: 0,
+    },
+    heartbeat: async () => undefined,
+    pause: () => () => undefined,
+  }) as unknown as Parameters<LifecycleKafkaServer['handleMessage']>[0];
 
 describe('LifecycleKafkaServer', () => {
   let consumers: FakeConsumer[];
