@@ -26,6 +26,7 @@ export interface LifecycleKafkaServerOptions extends SubscribeOptions {
  * each parsed, validated event (LifecycleEventDeserializer). What it changes of ServerKafka:
  * - the group is exactly `group` (ServerKafka appends `-server` to both ids by default);
  * - it fetches as the event bus's own consumer does (lifecycleConsumerConfig: 64 KiB / 100 ms);
+ * - a handler is found by its topic without a JSON.parse attempt (getRouteFromPattern);
  * - a skipped record is dropped in silence (the deserializer has logged it), not reported as
  *   "no matching event handler";
  * - events only: no reply producer is opened;
@@ -71,6 +72,16 @@ export class LifecycleKafkaServer extends ServerKafka {
     await consumer.connect();
     await this.bindEvents(consumer);
     callback();
+  }
+
+  /**
+   * A topic name is never JSON: the handler is found without ServerKafka's attempt to
+   * `JSON.parse` it, whose SyntaxError (thrown and caught twice per event) was a quarter of the
+   * transport's own time per event (bench/projector-throughput.ts, docs/architecture.md).
+   */
+  protected override getRouteFromPattern(pattern: string): string {
+    if (/^[[{]/.test(pattern)) return super.getRouteFromPattern(pattern);
+    return this.normalizePattern(pattern);
   }
 
   override handleEvent(pattern: string, packet: ReadPacket, context: KafkaContext) {
