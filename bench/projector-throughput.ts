@@ -126,11 +126,17 @@ async function main(): Promise<void> {
     await markBuilt();
     const revocation = await services.start('revocation', { projector: false });
     const { app, config } = services.current(revocation);
-    const onLog = async () =>
-      (await admin.fetchTopicOffsets(TOKEN_LIFECYCLE_TOPIC)).reduce(
-        (n, p) => n + Number(p.high) - Number(p.low),
-        0,
-      );
+    // Retried while the new topic's leaders are elected (NOT_LEADER_FOR_PARTITION).
+    const onLog = async (): Promise<number> => {
+      for (let attempt = 1; ; attempt++)
+        try {
+          const ends = await admin.fetchTopicOffsets(TOKEN_LIFECYCLE_TOPIC);
+          return ends.reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
+        } catch (e) {
+          if (attempt >= 20 || !(e as { retriable?: boolean }).retriable) throw e;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+    };
     if ((await onLog()) !== 0) throw new Error(`${TOKEN_LIFECYCLE_TOPIC} is not empty`);
     const bus = app.get<KafkaEventBus>(EVENT_BUS);
     const events = lifecycleEvents(EVENTS);
