@@ -13,13 +13,19 @@ class FakeConsumer {
   private crashListeners: CrashListener[] = [];
   /** Set by the spec: this consumer's connect fails (a broker that has just started). */
   static failNextConnect = false;
+  /** Set by the spec: connecting waits for it. */
+  static connecting: Promise<void> | undefined;
+  /** What happened to this consumer, in order. */
+  readonly journal: string[] = [];
   connect = jest.fn(async () => {
+    await FakeConsumer.connecting;
+    this.journal.push('connected');
     if (!FakeConsumer.failNextConnect) return;
     FakeConsumer.failNextConnect = false;
     throw Object.assign(new Error('coordinator not available'), { name: 'KafkaJSError' });
   });
   subscribe = jest.fn(async (_: unknown) => undefined);
-  disconnect = jest.fn(async () => undefined);
+  disconnect = jest.fn(async () => void this.journal.push('disconnected'));
   run = jest.fn(async (_: unknown) => void this.runs++);
   constructor(readonly config: Record<string, unknown>) {}
   on(event: string, listener: CrashListener) {
@@ -166,6 +172,21 @@ describe('LifecycleKafkaServer', () => {
     expect(consumers).toHaveLength(2);
     expect(consumers[1]!.runs).toBe(1);
     expect(started).toHaveBeenCalledTimes(1);
+  });
+
+  it('disconnects a consumer that finishes connecting after the close', async () => {
+    let connect!: () => void;
+    FakeConsumer.connecting = new Promise<void>((r) => (connect = r));
+    try {
+      const pending = sut.listen(jest.fn());
+      await sut.close();
+      connect();
+      await pending;
+    } finally {
+      FakeConsumer.connecting = undefined;
+    }
+    expect(consumers[0]!.journal.at(-1)).toBe('disconnected');
+    expect(consumers[0]!.runs).toBe(0);
   });
 
   it('does not subscribe again once closed', async () => {

@@ -70,6 +70,8 @@ export class LifecycleKafkaServer extends ServerKafka {
       this.resubscribe(callback);
     });
     await consumer.connect();
+    // Closed while connecting: nothing else would disconnect this consumer.
+    if (this.closed) return void (await consumer.disconnect());
     await this.bindEvents(consumer);
     callback();
   }
