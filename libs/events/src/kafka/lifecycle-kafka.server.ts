@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { KafkaContext, ReadPacket, ServerKafka } from '@nestjs/microservices';
+import { KafkaContext, ServerKafka } from '@nestjs/microservices';
+import type { EachMessagePayload } from '@nestjs/microservices/external/kafka.interface';
 import type { KafkaConfig as KafkaClientConfig } from 'kafkajs';
 import { KafkaConfig } from '@app/config';
 import { SubscribeOptions } from '../event-bus.port';
@@ -27,8 +28,8 @@ export interface LifecycleKafkaServerOptions extends SubscribeOptions {
  * - the group is exactly `group` (ServerKafka appends `-server` to both ids by default);
  * - it fetches as the event bus's own consumer does (lifecycleConsumerConfig: 64 KiB / 100 ms);
  * - a handler is found by its topic without a JSON.parse attempt (getRouteFromPattern);
- * - a skipped record is dropped in silence (the deserializer has logged it), not reported as
- *   "no matching event handler";
+ * - a record goes straight to the deserializer, raw, and a skipped one (the deserializer has
+ *   logged it) no further: not reported as "no matching event handler" (handleMessage);
  * - events only: no reply producer is opened;
  * - a consumer kafkajs will not restart, or a subscription that fails (a broker that has just
  *   started), is subscribed again a second later, as the event bus does, instead of leaving the
@@ -45,7 +46,6 @@ export class LifecycleKafkaServer extends ServerKafka {
       consumer: lifecycleConsumerConfig(options.group),
       subscribe: { fromBeginning: !!options.fromBeginning },
       postfixId: '',
-      parser: { keepBinary: true },
       deserializer: options.deserializer ?? new LifecycleEventDeserializer(),
     });
   }
@@ -86,10 +86,27 @@ export class LifecycleKafkaServer extends ServerKafka {
     return this.normalizePattern(pattern);
   }
 
-  override handleEvent(pattern: string, packet: ReadPacket, context: KafkaContext) {
-    // Counted and logged by the deserializer; the consumer moves past it.
-    if (pattern === SKIPPED_LIFECYCLE_MESSAGE) return Promise.resolve();
-    return super.handleEvent(pattern, packet, context);
+  /**
+   * Events only, straight from the record: the deserializer reads the raw value, a skipped
+   * record (counted and logged by the deserializer) goes no further, and an event goes to the
+   * handler of its topic. ServerKafka's own path also copies the message to decode its key and
+   * headers and looks for a reply topic, none of which an event needs (the context's message
+   * keeps its raw key and headers).
+   */
+  override async handleMessage(payload: EachMessagePayload): Promise<void> {
+    const { topic, partition, message } = payload;
+    const record = { ...message, topic, partition };
+    const packet = await this.deserializer.deserialize(record, { channel: topic });
+    if (packet.pattern === SKIPPED_LIFECYCLE_MESSAGE) return;
+    const context = new KafkaContext([
+      message,
+      partition,
+      topic,
+      this.consumer!,
+      payload.heartbeat,
+      this.producer!,
+    ]);
+    return this.handleEvent(packet.pattern, packet, context);
   }
 
   override async close(): Promise<void> {
