@@ -6,6 +6,5 @@ export * from './kafka/kafka-event.bus';
 export * from './kafka/lifecycle-event.deserializer';
 export * from './kafka/lifecycle-kafka.server';
 export * from './kafka/skipped-message';
-export * from './lifecycle-subscription';
 export * from './memory/memory-event.bus';
 export * from './topics';

@@ -5,7 +5,6 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '@app/config';
 import { OAuthExceptionFilter, OAuthRouter, sendOAuthFailure } from '@app/oauth';
 import { limitedFastifyAdapter } from './http-limits';
-import { connectLifecycleConsumer } from './lifecycle-consumer';
 
 const LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
   error: ['fatal', 'error'],
@@ -44,7 +43,6 @@ export async function createHttpApp(
   // The OAuth endpoints go straight on Fastify, after init so that they get Nest's error handler.
   await app.init();
   app.get(OAuthRouter).mount(fastify);
-  connectLifecycleConsumer(app, config);
   // Development defaults said loudly (production refuses them: libs/config deployment-mode.ts).
   const log = new Logger('Config');
   for (const warning of config.warnings) log.warn(warning);
