@@ -35,6 +35,8 @@ export interface LifecycleKafkaServerOptions extends SubscribeOptions {
  *   started), is subscribed again a second later, as the event bus does, instead of leaving the
  *   service without its consumer.
  * A handler that throws gets the event again (kafkajs retries it): handlers are idempotent.
+ * The projector does not run on it: it applied 0.79× the events/s of the bus's kafkajs loop
+ * (docs/architecture.md, `npm run bench:projector`). It is for consumers that want Nest.
  */
 export class LifecycleKafkaServer extends ServerKafka {
   private readonly log = new Logger(LifecycleKafkaServer.name);
@@ -50,7 +52,7 @@ export class LifecycleKafkaServer extends ServerKafka {
     });
   }
 
-  /** The strategy for a service of ours: its Kafka settings, one subscription. */
+  /** With the Kafka settings of our configuration (libs/config), as the event bus connects. */
   static of(config: KafkaConfig, subscription: SubscribeOptions): LifecycleKafkaServer {
     return new LifecycleKafkaServer({ ...subscription, client: kafkaClientConfig(config) });
   }
