@@ -23,8 +23,9 @@ export default tseslint.config(
     },
   },
   {
-    // Tests and the benchmark harness set up environments; services read theirs via libs/config.
-    files: ['libs/config/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    // Tests and the benchmark harness set up environments, and the examples are programs of
+    // their own; services read theirs via libs/config.
+    files: ['libs/config/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'examples/**/*.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

@@ -16,7 +16,10 @@ module.exports = {
       ...shared,
       displayName: 'unit',
       // test/support: the helpers the end-to-end specs rely on (cookie jar, form reading).
-      testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/test/support/**/*.spec.ts'],
+      testMatch: [
+        '<rootDir>/{apps,libs,examples}/**/*.spec.ts',
+        '<rootDir>/test/support/**/*.spec.ts',
+      ],
     },
     {
       ...shared,

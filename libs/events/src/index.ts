@@ -3,5 +3,8 @@ export * from './event-envelope';
 export * from './event.parser';
 export * from './events.module';
 export * from './kafka/kafka-event.bus';
+export * from './kafka/lifecycle-event.deserializer';
+export * from './kafka/lifecycle-kafka.server';
+export * from './kafka/skipped-message';
 export * from './memory/memory-event.bus';
 export * from './topics';

@@ -45,6 +45,8 @@ export class EventProjector implements OnApplicationBootstrap, OnApplicationShut
     if (!this.config.projector || !this.config.kafka) return;
     // In the background: joining the group can wait out a dead member's session, and the
     // service answers meanwhile (introspection refuses to vouch until the store is built).
+    // The bus's kafkajs loop, not Nest's Kafka transport: the transport applied ~0.8× the
+    // events/s in the same run (docs/architecture.md, `npm run bench:projector`).
     void this.bus
       .subscribe({ group: PROJECTOR_GROUP, fromBeginning: true }, (e) => this.apply(e))
       .catch((e: Error) => this.log.error(`projector stopped: ${e.message}`));

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Admin, Kafka, logLevel, Partitioners } from 'kafkajs';
+import { Admin, Kafka, KafkaConfig as KafkaClientConfig, logLevel, Partitioners } from 'kafkajs';
 import { KafkaConfig } from '@app/config';
 import { ProducerFactory } from './producer-session';
 
@@ -14,8 +14,9 @@ export interface KafkaClients {
   readonly newProducer: ProducerFactory;
 }
 
-export function kafkaClients(config: KafkaConfig): KafkaClients {
-  const kafka = new Kafka({
+/** How every kafkajs client of ours connects: the bus's and the Nest transport's. */
+export function kafkaClientConfig(config: KafkaConfig): KafkaClientConfig {
+  return {
     clientId: config.clientId,
     brokers: [...config.brokers],
     connectionTimeout: 1000,
@@ -23,7 +24,11 @@ export function kafkaClients(config: KafkaConfig): KafkaClients {
     retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 1000 },
     logLevel: logLevel.WARN,
     logCreator: () => (entry) => log.warn(`${entry.namespace}: ${entry.log.message}`),
-  });
+  };
+}
+
+export function kafkaClients(config: KafkaConfig): KafkaClients {
+  const kafka = new Kafka(kafkaClientConfig(config));
   const newProducer = () =>
     kafka.producer({
       idempotent: true,

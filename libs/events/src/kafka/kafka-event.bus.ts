@@ -6,9 +6,12 @@ import { LifecycleEvent } from '../event-envelope';
 import { EventBus, EventBusUnavailable, EventHandler, SubscribeOptions } from '../event-bus.port';
 import { parseLifecycleEvent } from '../event.parser';
 import { TOKEN_LIFECYCLE_TOPIC, TOPIC_OF, SIGNING_KEYS_TOPIC } from '../topics';
+import { errorName, onFatalCrash } from './consumer-crash';
 import { KafkaClients, kafkaClients } from './kafka-clients';
+import { lifecycleConsumerConfig } from './lifecycle-consumer.config';
 import { MicroBatcher } from './micro-batcher';
 import { ProducerSession } from './producer-session';
+import { logSkippedMessage } from './skipped-message';
 
 const log = new Logger('Kafka');
 const RESUBSCRIBE_DELAY_MS = 1000;
@@ -138,18 +141,7 @@ export class KafkaEventBus implements EventBus {
   }
 
   private consumer(groupId: string): Consumer {
-    const consumer = this.kafka.consumer({
-      groupId,
-      // The broker's minimum: a crashed member's partitions move on after 6 s, not 30.
-      heartbeatInterval: 1000,
-      sessionTimeout: 6000,
-      // Under load the broker answers a fetch once 64 KiB are there rather than for every few
-      // events: far fewer fetches for both sides to serve. Quiet, an event waits at most
-      // maxWaitTimeInMs, and a consumer closes (shutdown, end of replay) without waiting 5 s.
-      minBytes: 64 * 1024,
-      maxWaitTimeInMs: 100,
-      allowAutoTopicCreation: false,
-    });
+    const consumer = this.kafka.consumer(lifecycleConsumerConfig(groupId));
     this.consumers.push(consumer);
     return consumer;
   }
@@ -159,9 +151,13 @@ export class KafkaEventBus implements EventBus {
     const parsed = parseLifecycleEvent(message.value ?? '');
     if (!parsed.ok) {
       this.malformed++;
-      log.warn(
-        `skipped malformed event ${TOKEN_LIFECYCLE_TOPIC}/${partition}@${message.offset}: ${parsed.reason} (${parsed.detail})`,
-      );
+      logSkippedMessage({
+        topic: TOKEN_LIFECYCLE_TOPIC,
+        partition,
+        offset: message.offset,
+        reason: parsed.reason,
+        detail: parsed.detail,
+      });
       return false;
     }
     // A throw makes kafkajs deliver the message again: handlers are idempotent.
@@ -245,15 +241,4 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
       timer = setTimeout(() => reject(new Error('timed out')), ms);
     }),
   ]).finally(() => clearTimeout(timer));
-}
-
-/** Calls `then` when the consumer crashed and kafkajs will not restart it. */
-function onFatalCrash(consumer: Consumer, then: (e: unknown) => void): void {
-  consumer.on(consumer.events.CRASH, ({ payload }) => {
-    if (!payload.restart) then(payload.error);
-  });
-}
-
-function errorName(e: unknown): string {
-  return e instanceof Error ? e.name : String(e);
 }

@@ -1,0 +1,49 @@
+import { EventFactory } from '@app/events';
+import { auditLine } from './audit-line';
+
+const factory = new EventFactory('urn:token-lifecycle:unit:audit');
+const DIGEST = 'n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg';
+
+describe('auditLine', () => {
+  it('says what happened to which token, for whom and when, without its digest or scope', () => {
+    const event = factory.create('token.issued', 'jti-1', 'grant-1', {
+      jti: 'jti-1',
+      client_id: 'web-app',
+      sub: 'user-1',
+      aud: 'https://orders.example.com',
+      scope: 'orders:read',
+      grant_type: 'authorization_code',
+      grant_id: 'grant-1',
+      format: 'opaque',
+      token_digest: DIGEST,
+      iat: 1_700_000_000,
+      exp: 1_700_003_600,
+    });
+    const line = auditLine(event);
+    expect(line).toEqual({
+      time: event.time,
+      type: 'token.issued',
+      id: event.id,
+      subject: 'jti-1',
+      client_id: 'web-app',
+      sub: 'user-1',
+      grant_id: 'grant-1',
+    });
+    expect(JSON.stringify(line)).not.toContain(DIGEST);
+  });
+
+  it('carries the reason of a revocation', () => {
+    const event = factory.create('grant.revoked', 'grant-1', 'grant-1', {
+      grant_id: 'grant-1',
+      client_id: 'web-app',
+      exp: 1_700_003_600,
+      reason: 'refresh_token_reuse',
+    });
+    expect(auditLine(event)).toMatchObject({
+      type: 'grant.revoked',
+      grant_id: 'grant-1',
+      client_id: 'web-app',
+      reason: 'refresh_token_reuse',
+    });
+  });
+});

@@ -1,0 +1,36 @@
+import { AnyLifecycleEvent } from '@app/events';
+
+/** One line of the audit trail: who did what to which token or grant, and when. */
+export interface AuditLine {
+  readonly time: string;
+  readonly type: string;
+  /** The event's id: an auditor deduplicates on it (delivery is at least once). */
+  readonly id: string;
+  /** The envelope's subject: a jti, grant id, client id, session id or subject. */
+  readonly subject: string;
+  readonly client_id?: string;
+  /** The user's subject identifier, when the event is about a user's token or session. */
+  readonly sub?: string;
+  readonly grant_id?: string;
+  readonly reason?: string;
+}
+
+/** The payload fields an audit line copies; nothing else of `data` is ever printed. */
+const COPIED = ['client_id', 'sub', 'grant_id', 'reason'] as const;
+
+/**
+ * An event as one audit line. Events never carry a secret (opaque tokens appear only as their
+ * digest), and the line takes even less: named identifiers only, no digest, no scope, no claim.
+ */
+export function auditLine(event: AnyLifecycleEvent): AuditLine {
+  const data = event.data as unknown as Readonly<Record<string, unknown>>;
+  const line: Record<string, string> = {
+    time: event.time,
+    type: event.type,
+    id: event.id,
+    subject: event.subject,
+  };
+  for (const field of COPIED)
+    if (typeof data[field] === 'string') line[field] = data[field] as string;
+  return line as unknown as AuditLine;
+}
