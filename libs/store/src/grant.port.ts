@@ -38,6 +38,12 @@ export interface GrantRecord {
 export interface GrantStore {
   /** Keeps (or replaces) the grant until `expiresAt` (ms); an expired one is not kept. */
   save(grant: GrantRecord, expiresAt: number): Promise<void>;
+  /**
+   * Keeps the grant until `expiresAt` (ms) unless a record with its id is already kept, which is
+   * left as it is (its released claims, its last use): `grant.created` applied again by the
+   * projector never replaces the record the request wrote. True when this call stored it.
+   */
+  create(grant: GrantRecord, expiresAt: number): Promise<boolean>;
   find(grantId: string): Promise<GrantRecord | null>;
   /** The subject's live grants, of one client when `clientId` is given, oldest first. */
   findBySubject(subject: string, clientId?: string): Promise<GrantRecord[]>;
