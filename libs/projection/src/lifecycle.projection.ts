@@ -47,9 +47,11 @@ export class LifecycleProjection {
   ) {}
 
   /**
-   * False only when the store refused the event's state: a refresh token of a family revoked
-   * meanwhile (the revocation wins, and its request hands nothing out). Store failures throw
-   * (StoreUnavailable): the caller applies its policy, the projector retries the event.
+   * False only for a refresh token that is not its family's live one once applied: its family
+   * was revoked meanwhile (the revocation wins, and the request that issued it hands nothing
+   * out), or a later token of the family has replaced it (a redelivered older event, which
+   * changes nothing). Store failures throw (StoreUnavailable): the caller applies its policy,
+   * the projector retries the event.
    */
   async apply(e: AnyLifecycleEvent, known: RequestKnowledge = {}): Promise<boolean> {
     switch (e.type) {
