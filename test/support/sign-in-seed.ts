@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { EVENT_BUS, EVENT_FACTORY, EventBus, EventFactory } from '@app/events';
 import { s256Challenge } from '@app/oauth';
+import { grantCreatedData, grantRecordOf, LifecycleProjection } from '@app/projection';
 import {
   AUTHORIZATION_CODE_STORE,
   AuthorizationCodeRecord,
@@ -28,6 +30,12 @@ export interface SeedOptions {
   readonly grant?: Partial<GrantRecord>;
   /** Code lifetime in seconds (the grant outlives it). */
   readonly ttlSeconds?: number;
+  /**
+   * Records the grant as the authorization service does: `grant.created` acknowledged by the
+   * log, then applied by the projection (with the claims the consent released), so that a
+   * store rebuilt from the log gets it back. Otherwise it is only saved in the store.
+   */
+  readonly logged?: boolean;
 }
 
 const random = () => randomBytes(32).toString('base64url');
@@ -46,7 +54,7 @@ export async function seedSignIn(
   const grantId = `grant-${random().slice(0, 16)}`;
   const authTime = Math.floor(Date.now() / 1000) - 30;
   const createdAt = Date.now();
-  const grant: GrantRecord = {
+  const seeded: GrantRecord = {
     grantId,
     subject: 'user-alice',
     clientId: o.clientId,
@@ -66,6 +74,7 @@ export async function seedSignIn(
     lastUsedAt: createdAt,
     ...o.grant,
   };
+  const grant = o.logged ? await recordGrant(server.app, seeded) : seeded;
   const record: AuthorizationCodeRecord = {
     clientId: o.clientId,
     redirectUri: o.redirectUri,
@@ -85,9 +94,20 @@ export async function seedSignIn(
   };
   const code = random();
   const now = Date.now();
-  await server.app.get<GrantStore>(GRANT_STORE).save(grant, now + 86_400_000);
+  if (!o.logged) await server.app.get<GrantStore>(GRANT_STORE).save(grant, now + 86_400_000);
   await server.app
     .get<AuthorizationCodeStore>(AUTHORIZATION_CODE_STORE)
     .save(tokenDigest(code), record, now + (o.ttlSeconds ?? 60) * 1000);
   return { code, verifier, record, grant };
+}
+
+/** `grant.created` on the log, then the projection: what GrantRecorder does. */
+async function recordGrant(app: INestApplicationContext, g: GrantRecord): Promise<GrantRecord> {
+  const event = app
+    .get<EventFactory>(EVENT_FACTORY)
+    .create('grant.created', g.grantId, g.grantId, grantCreatedData(g, undefined));
+  await app.get<EventBus>(EVENT_BUS).publish(event);
+  const consent = { idTokenClaims: g.idTokenClaims, userinfoClaims: g.userinfoClaims };
+  await app.get(LifecycleProjection).apply(event, { consent });
+  return grantRecordOf(event, consent);
 }
