@@ -372,8 +372,7 @@ describe('parseLifecycleEvent', () => {
     const access = samples['token.issued'][2] as TokenIssuedV1;
     const v3 = (data: Partial<TokenIssuedV3> & Pick<TokenIssuedV3, 'token_kind'>) =>
       factory.create('token.issued', 'jti-7', 'grant-1', { ...access, ...data });
-    const asV2: Change<Wire> = (e) =>
-      (e.dataschema = 'urn:token-lifecycle:schema:token.issued:v2');
+    const asV2: Change<Wire> = (e) => (e.dataschema = 'urn:token-lifecycle:schema:token.issued:v2');
 
     it('is written as v3 and read back with its kind, whichever kind it is', () => {
       for (const kind of TOKEN_KINDS) {
@@ -397,7 +396,7 @@ describe('parseLifecycleEvent', () => {
       expect(parseLifecycleEvent(wire(clientCredentials)).ok).toBe(true);
     });
 
-    it('refuses v2\'s `kind` at v3, and v3\'s `token_kind` at v2', () => {
+    it("refuses v2's `kind` at v3, and v3's `token_kind` at v2", () => {
       const both = wire(v3({ token_kind: 'id_token' }), (e) => (e.data.kind = 'id_token'));
       expect(reasonOf(both)).toBe('data');
       expect(reasonOf(wire(v3({ token_kind: 'id_token' }), asV2))).toBe('data');
