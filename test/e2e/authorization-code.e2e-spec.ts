@@ -130,10 +130,12 @@ describe('token endpoint: authorization_code', () => {
 
     it('records both tokens with their grant, and no code, token or user claim on any event', () => {
       const issued = ofType(events, 'token.issued');
-      expect(issued.map((e) => [e.data.jti, 'kind' in e.data ? e.data.kind : 'v1'])).toEqual([
-        [decodeJwt(res.body.access_token).jti, 'v1'],
+      // token.issued v3 for every token: its kind, and its grant (issue 11).
+      expect(issued.map((e) => [e.data.jti, 'token_kind' in e.data && e.data.token_kind])).toEqual([
+        [decodeJwt(res.body.access_token).jti, 'access_token'],
         [decodeJwt(res.body.id_token).jti, 'id_token'],
       ]);
+      for (const e of issued) expect(e.data.grant_id).toBe(seeded.grant.grantId);
       for (const e of issued) expect(e.partitionkey).toBe(seeded.grant.grantId);
       for (const secret of [seeded.code, seeded.verifier, res.body.access_token, res.body.id_token])
         expectNoEventContains(events, secret);

@@ -144,7 +144,7 @@ describe('refresh tokens', () => {
       const { result, events } = await eventsDuring(sut, () => signIn(R.web.clientId, web));
       const token = result.body.refresh_token!;
       const [issued] = ofType(events, 'token.issued').filter(
-        (e) => 'kind' in e.data && e.data.kind === 'refresh_token',
+        (e) => 'token_kind' in e.data && e.data.token_kind === 'refresh_token',
       );
       expect(issued?.data).toMatchObject({
         client_id: R.web.clientId,

@@ -17,7 +17,9 @@ import {
 import { eventually } from '../support/int-eventually';
 import { connectAdmin, uniqueName, waitForGroupCaughtUp } from '../support/int-kafka';
 import { KeyState, openTestRedis, snapshot } from '../support/int-redis';
+import { REFRESH_CLIENTS } from '../fixtures/test-registry';
 import { OAuthClient } from '../support/oauth-client';
+import { clientAuth } from '../support/oauth-http';
 import { seedSignIn } from '../support/sign-in-seed';
 
 jest.setTimeout(90_000);
@@ -200,6 +202,88 @@ describe('projector: Redis derived from the log', () => {
     expect(lasting(await derivedState())).toEqual(lasting(before));
     // The revocation stream that replicas follow is rebuilt as well.
     expect(await revocationsOnStream()).toEqual(expect.arrayContaining(revokedJtis));
+  });
+
+  it('puts a revocation on the stream once: the projector applying its event changes nothing', async () => {
+    const token = await issue(SPLIT_RESOURCES.opaque);
+    const jti = await jtiOf(token);
+    await revoke(token);
+    // The projector has applied the token.revoked the revocation endpoint had applied already.
+    await waitForGroupCaughtUp(admin, PROJECTOR_GROUP);
+    expect((await revocationsOnStream()).filter((j) => j === jti)).toEqual([jti]);
+  });
+
+  /** Redis loses everything while the revocation service is down; its restart replays the log. */
+  const loseRedisAndRebuild = async () => {
+    await waitForGroupCaughtUp(admin, PROJECTOR_GROUP);
+    await services.close(revocation);
+    await redis.flushdb();
+    revocation = await services.restart(revocation);
+    await waitForGroupCaughtUp(admin, PROJECTOR_GROUP);
+    await eventually(
+      'the store to be rebuilt',
+      () => redis.exists(RedisKeys.projectionMarker()),
+      (marked) => marked === 1,
+    );
+  };
+
+  it('rebuilds grants with their refresh tokens: a refresh after a lost Redis still works', async () => {
+    const auth = clientAuth.basic(REFRESH_CLIENTS.web);
+    const seeded = await seedSignIn(issuance, {
+      clientId: REFRESH_CLIENTS.web.clientId,
+      redirectUri: REFRESH_CLIENTS.redirectUri,
+      grant: {
+        scopes: ['openid', 'offline_access', ...SPLIT_RESOURCES.opaque.scopes],
+        resources: [SPLIT_RESOURCES.opaque.identifier],
+      },
+      logged: true,
+    });
+    const redeemed = await oauth.token(
+      {
+        grant_type: 'authorization_code',
+        code: seeded.code,
+        redirect_uri: REFRESH_CLIENTS.redirectUri,
+        code_verifier: seeded.verifier,
+      },
+      auth,
+    );
+    expect(redeemed.status).toBe(200);
+    const rotated = await oauth.token(
+      { grant_type: 'refresh_token', refresh_token: redeemed.body.refresh_token },
+      auth,
+    );
+    expect(rotated.status).toBe(200);
+    const grantKey = RedisKeys.grant(seeded.grant.grantId);
+    const before = JSON.parse((await redis.get(grantKey))!);
+
+    await loseRedisAndRebuild();
+
+    const again = await oauth.token(
+      { grant_type: 'refresh_token', refresh_token: rotated.body.refresh_token },
+      auth,
+    );
+    expect({ status: again.status, error: again.body.error }).toEqual({
+      status: 200,
+      error: undefined,
+    });
+    expect(again.body.refresh_token).toEqual(expect.stringMatching(/^rt_/));
+    // The grant is back from its grant.created (the claims its consent released are store state
+    // only: no event carries them), its family from its token.issued events, in order.
+    expect(JSON.parse((await redis.get(grantKey))!)).toEqual({
+      ...before,
+      idTokenClaims: {},
+      userinfoClaims: {},
+      lastUsedAt: expect.any(Number),
+    });
+    // The token retired before the loss is still retired: presented again it is a reuse.
+    const reused = await oauth.token(
+      { grant_type: 'refresh_token', refresh_token: redeemed.body.refresh_token },
+      auth,
+    );
+    expect({ status: reused.status, error: reused.body.error }).toEqual({
+      status: 400,
+      error: 'invalid_grant',
+    });
   });
 
   describe('EventProjector.apply', () => {

@@ -1,5 +1,5 @@
 import { decodeJwt } from 'jose';
-import type { GrantCreatedV1, LifecycleEvent } from '@app/events';
+import { GrantCreatedV1, LifecycleEvent, tokenKindOf } from '@app/events';
 import { SIGN_IN_CLIENTS, USERS } from '../fixtures/test-registry';
 import { OAuthClient } from '../support/oauth-client';
 import { clientAuth, send } from '../support/oauth-http';
@@ -151,7 +151,7 @@ describe('sign-in across split services', () => {
         (d: { grant_id?: string }) => d.grant_id === grantId,
       );
       expect(
-        issued.map((e) => (e.data as { kind?: string }).kind ?? 'access_token').sort(),
+        issued.map((e) => tokenKindOf(e.data as LifecycleEvent<'token.issued'>['data'])).sort(),
       ).toEqual(['access_token', 'id_token']);
       expect(issued.every((e) => fromPid(e, issuance!))).toBe(true);
     }),

@@ -158,7 +158,7 @@ describe('split services on Kafka and Redis', () => {
         subject: jti,
         source: expect.stringMatching(/^urn:token-lifecycle:issuance:/),
         datacontenttype: 'application/json',
-        dataschema: 'urn:token-lifecycle:schema:token.issued:v1',
+        dataschema: 'urn:token-lifecycle:schema:token.issued:v3',
         partitionkey: SPLIT_CLIENTS.owner.clientId,
         data: {
           jti,
@@ -167,8 +167,11 @@ describe('split services on Kafka and Redis', () => {
           aud: SPLIT_RESOURCES.jwt.identifier,
           grant_type: 'client_credentials',
           format: 'jwt',
+          token_kind: 'access_token',
         },
       });
+      // client_credentials: no grant, so no grant_id.
+      expect(event.data).not.toHaveProperty('grant_id');
       expect(event.data).not.toHaveProperty('token_digest');
       expect(record.key).toBe(SPLIT_CLIENTS.owner.clientId);
       expect(record.value).not.toContain(token);

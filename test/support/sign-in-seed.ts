@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { EVENT_BUS, EVENT_FACTORY, EventBus, EventFactory } from '@app/events';
 import { s256Challenge } from '@app/oauth';
+import { grantCreatedData, grantRecordOf, LifecycleProjection } from '@app/projection';
 import {
   AUTHORIZATION_CODE_STORE,
   AuthorizationCodeRecord,
@@ -28,6 +30,12 @@ export interface SeedOptions {
   readonly grant?: Partial<GrantRecord>;
   /** Code lifetime in seconds (the grant outlives it). */
   readonly ttlSeconds?: number;
+  /**
+   * Records the grant as the authorization service does: `grant.created` acknowledged by the
+   * log, then applied by the projection (with the claims the consent released), so that a
+   * store rebuilt from the log gets it back. Otherwise it is only saved in the store.
+   */
+  readonly logged?: boolean;
 }
 
 const random = () => randomBytes(32).toString('base64url');
@@ -48,22 +56,25 @@ export function seedSignIn(
       codes: server.app.get<AuthorizationCodeStore>(AUTHORIZATION_CODE_STORE),
     },
     o,
+    o.logged ? (g) => recordGrant(server.app, g) : undefined,
   );
 }
 
 /**
  * The same, through the store adapters themselves: for services run as processes, the spec
- * opens the adapters on the Redis database they share.
+ * opens the adapters on the Redis database they share. `record`, when given, records the grant
+ * (SeedOptions.logged) instead of saving it in the store.
  */
 export async function seedSignInStores(
   stores: { readonly grants: GrantStore; readonly codes: AuthorizationCodeStore },
   o: SeedOptions,
+  record?: (grant: GrantRecord) => Promise<GrantRecord>,
 ): Promise<SeededCode> {
   const verifier = random();
   const grantId = `grant-${random().slice(0, 16)}`;
   const authTime = Math.floor(Date.now() / 1000) - 30;
   const createdAt = Date.now();
-  const grant: GrantRecord = {
+  const seeded: GrantRecord = {
     grantId,
     subject: 'user-alice',
     clientId: o.clientId,
@@ -83,7 +94,8 @@ export async function seedSignInStores(
     lastUsedAt: createdAt,
     ...o.grant,
   };
-  const record: AuthorizationCodeRecord = {
+  const grant = record ? await record(seeded) : seeded;
+  const codeRecord: AuthorizationCodeRecord = {
     clientId: o.clientId,
     redirectUri: o.redirectUri,
     codeChallenge: s256Challenge(verifier),
@@ -102,7 +114,18 @@ export async function seedSignInStores(
   };
   const code = random();
   const now = Date.now();
-  await stores.grants.save(grant, now + 86_400_000);
-  await stores.codes.save(tokenDigest(code), record, now + (o.ttlSeconds ?? 60) * 1000);
-  return { code, verifier, record, grant };
+  if (!record) await stores.grants.save(grant, now + 86_400_000);
+  await stores.codes.save(tokenDigest(code), codeRecord, now + (o.ttlSeconds ?? 60) * 1000);
+  return { code, verifier, record: codeRecord, grant };
+}
+
+/** `grant.created` on the log, then the projection: what GrantRecorder does. */
+async function recordGrant(app: INestApplicationContext, g: GrantRecord): Promise<GrantRecord> {
+  const event = app
+    .get<EventFactory>(EVENT_FACTORY)
+    .create('grant.created', g.grantId, g.grantId, grantCreatedData(g, undefined));
+  await app.get<EventBus>(EVENT_BUS).publish(event);
+  const consent = { idTokenClaims: g.idTokenClaims, userinfoClaims: g.userinfoClaims };
+  await app.get(LifecycleProjection).apply(event, { consent });
+  return grantRecordOf(event, consent);
 }

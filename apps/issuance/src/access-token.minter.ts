@@ -2,7 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { APP_CONFIG, AppConfig, ClientConfig, ResourceConfig } from '@app/config';
 import { EVENT_BUS, EVENT_FACTORY, EventBus, EventFactory } from '@app/events';
-import { TOKEN_STORE, TokenStore } from '@app/store';
+import {
+  authenticationClaims,
+  issuedAccessToken,
+  LifecycleProjection,
+  tokenIssuedData,
+  UserAuthentication,
+} from '@app/projection';
 import { AccessTokenClaims, JwtAccessTokenFormat, OpaqueTokenFormat } from '@app/tokens';
 import { TokenResponse } from './grants/grant-handler';
 
@@ -18,24 +24,18 @@ export interface MintRequest {
   readonly authentication?: UserAuthentication;
 }
 
-/** When (seconds) and how the end-user authenticated, as the login app reported it. */
-export interface UserAuthentication {
-  readonly authTime: number;
-  readonly acr?: string;
-  readonly amr: readonly string[];
-}
-
 /**
  * Makes an access token in the resource's format. Write order (DESIGN "State"): the
- * `token.issued` event is acknowledged by the log first, then the hot state is written, then the
- * token is returned; no token exists without its record.
+ * `token.issued` event is acknowledged by the log first, then the projection writes the hot
+ * state from that very event (as the projector would), then the token is returned; no token
+ * exists without its record.
  */
 @Injectable()
 export class AccessTokenMinter {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly jwt: JwtAccessTokenFormat,
-    @Inject(TOKEN_STORE) private readonly tokens: TokenStore,
+    private readonly projection: LifecycleProjection,
     @Inject(EVENT_BUS) private readonly bus: EventBus,
     @Inject(EVENT_FACTORY) private readonly events: EventFactory,
   ) {}
@@ -46,8 +46,15 @@ export class AccessTokenMinter {
       req.resource.accessTokenFormat === 'jwt'
         ? { token: await this.jwt.mint(claims, req.resource.signingAlg), digest: undefined }
         : OpaqueTokenFormat.mint('at');
-    await this.record(req, claims, digest);
-    if (digest !== undefined) await this.tokens.save(digest, claims);
+    const data = tokenIssuedData(issuedAccessToken(claims, req.grantType, digest));
+    const event = this.events.create(
+      'token.issued',
+      claims.jti,
+      data.grant_id ?? data.client_id,
+      data,
+    );
+    await this.bus.publish(event);
+    await this.projection.apply(event);
     return {
       access_token: token,
       token_type: 'Bearer',
@@ -70,40 +77,8 @@ export class AccessTokenMinter {
       iat,
       nbf: iat,
       exp: iat + req.resource.accessTokenTtl,
-      grantId: req.grantId,
+      ...(req.grantId === undefined ? {} : { grantId: req.grantId }),
       ...authenticationClaims(req.authentication),
     };
   }
-
-  private record(req: MintRequest, c: AccessTokenClaims, digest: string | undefined) {
-    const event = this.events.create('token.issued', c.jti, c.grantId ?? c.clientId, {
-      jti: c.jti,
-      client_id: c.clientId,
-      sub: c.sub,
-      aud: c.aud,
-      scope: c.scope,
-      grant_type: req.grantType,
-      ...(c.grantId === undefined ? {} : { grant_id: c.grantId }),
-      format: digest === undefined ? 'jwt' : 'opaque',
-      ...(digest === undefined ? {} : { token_digest: digest }),
-      iat: c.iat,
-      exp: c.exp,
-      // Not personal data: when and how the user signed in, so that the projector rebuilds an
-      // opaque token's record whole (introspection answers them).
-      ...(c.authTime === undefined ? {} : { auth_time: c.authTime }),
-      ...(c.acr === undefined ? {} : { acr: c.acr }),
-      ...(c.amr === undefined ? {} : { amr: c.amr }),
-    });
-    return this.bus.publish(event);
-  }
-}
-
-/** RFC 9068 §2.2.1; an empty `amr` is left out rather than sent empty. */
-function authenticationClaims(a: UserAuthentication | undefined) {
-  if (a === undefined) return {};
-  return {
-    authTime: a.authTime,
-    ...(a.acr === undefined ? {} : { acr: a.acr }),
-    ...(a.amr.length === 0 ? {} : { amr: a.amr }),
-  };
 }

@@ -2,6 +2,7 @@ import { AppConfig } from '@app/config';
 import { EventFactory, MemoryEventBus } from '@app/events';
 import { ClientAuthenticator } from '@app/oauth';
 import { GrantRevoker, RefreshTokenLookup } from '@app/platform';
+import { LifecycleProjection } from '@app/projection';
 import { ClientRegistry } from '@app/registry';
 import {
   MemoryGrantStore,
@@ -51,15 +52,18 @@ describe('RevokeTokenUseCase when the token cannot be looked up', () => {
     const revocations = new MemoryRevocationStore();
     const refreshStore = new MemoryRefreshTokenStore();
     const events = new EventFactory('urn:token-lifecycle:revocation:test');
+    const grants = new MemoryGrantStore();
+    const projection = new LifecycleProjection(config, tokens, revocations, refreshStore, grants);
     return new RevokeTokenUseCase(
       config,
       ownerAuthenticator() as unknown as ClientAuthenticator,
       new AccessTokenReader(new JwtAccessTokenFormat(keys, ISSUER), tokens),
       revocations,
-      new RefreshTokenLookup(refreshStore, new MemoryGrantStore(), revocations),
-      new GrantRevoker(config, registry, revocations, refreshStore, bus, events),
+      new RefreshTokenLookup(refreshStore, grants, revocations),
+      new GrantRevoker(config, registry, projection, bus, events),
       bus,
       events,
+      projection,
     );
   };
 

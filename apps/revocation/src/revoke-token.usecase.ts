@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, ClientConfig } from '@app/config';
 import { EVENT_BUS, EVENT_FACTORY, EventBus, EventFactory } from '@app/events';
 import {
@@ -8,6 +8,7 @@ import {
   OAuthRequest,
 } from '@app/oauth';
 import { GrantRevoker, RefreshTokenLookup } from '@app/platform';
+import { LifecycleProjection } from '@app/projection';
 import { REVOCATION_STORE, RevocationStore, StoreUnavailable } from '@app/store';
 import { AccessTokenClaims, AccessTokenReader, OpaqueTokenFormat } from '@app/tokens';
 
@@ -22,7 +23,6 @@ import { AccessTokenClaims, AccessTokenReader, OpaqueTokenFormat } from '@app/to
 @Injectable()
 export class RevokeTokenUseCase {
   private readonly clientAuth: ClientAuthEndpoint;
-  private readonly log = new Logger(RevokeTokenUseCase.name);
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -33,6 +33,7 @@ export class RevokeTokenUseCase {
     private readonly grants: GrantRevoker,
     @Inject(EVENT_BUS) private readonly bus: EventBus,
     @Inject(EVENT_FACTORY) private readonly events: EventFactory,
+    private readonly projection: LifecycleProjection,
   ) {
     this.clientAuth = {
       audiences: [config.issuer, config.endpoints.revocation],
@@ -52,7 +53,6 @@ export class RevokeTokenUseCase {
     if (!found || found.claims.clientId !== client.clientId) return;
     if (await this.alreadyRevoked(found.claims)) return;
     await this.record(client, found.claims, found.digest);
-    await this.apply(found.claims);
   }
 
   /** Only the client holding it revokes it; a retired or revoked one has nothing left to revoke. */
@@ -71,28 +71,11 @@ export class RevokeTokenUseCase {
   }
 
   /**
-   * Once the event is acknowledged the revocation is certain: the projector applies it from the
-   * log. A store outage here therefore still answers 200 (replicas that cannot follow the store
-   * meanwhile refuse tokens per their failure policy).
+   * The revocation is on the log before it is applied or acknowledged. Once acknowledged it is
+   * certain: a store outage while applying it still answers 200 (the projector applies it from
+   * the log; replicas that cannot follow the store meanwhile refuse tokens per their policy).
    */
-  private async apply(c: AccessTokenClaims): Promise<void> {
-    try {
-      await this.revocations.revoke({
-        kind: 'token',
-        clientId: c.clientId,
-        jti: c.jti,
-        expiresAt: c.exp * 1000,
-      });
-    } catch (e) {
-      if (!(e instanceof StoreUnavailable)) throw e;
-      this.log.warn(
-        `revocation of ${c.jti} is on the log; the store will get it from the projector`,
-      );
-    }
-  }
-
-  /** The revocation is on the log before it is applied or acknowledged. */
-  private record(client: ClientConfig, c: AccessTokenClaims, digest: string | undefined) {
+  private async record(client: ClientConfig, c: AccessTokenClaims, digest: string | undefined) {
     const event = this.events.create('token.revoked', c.jti, c.grantId ?? c.clientId, {
       jti: c.jti,
       client_id: c.clientId,
@@ -100,6 +83,7 @@ export class RevokeTokenUseCase {
       exp: c.exp,
       revoked_by: client.clientId,
     });
-    return this.bus.publish(event);
+    await this.bus.publish(event);
+    await this.projection.applyOrDefer(event);
   }
 }

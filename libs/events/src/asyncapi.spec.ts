@@ -130,6 +130,14 @@ const FULL: Table<'full'> = {
       kind: 'id_token',
       family_exp: 1_739_527_200,
     },
+    // Every field; in practice only a refresh token has `family_exp`.
+    v3: {
+      ...ACCESS_TOKEN,
+      aud: 'https://auth.example.com',
+      scope: 'openid offline_access orders:read',
+      token_kind: 'refresh_token',
+      family_exp: 1_739_527_200,
+    },
   },
   'token.revoked': {
     v1: {
@@ -235,6 +243,19 @@ const MINIMAL: Table<'minimal'> = {
       iat: 1_736_935_200,
       exp: 1_736_938_800,
     },
+    // A client_credentials access token: no grant, so no grant_id.
+    v3: {
+      jti: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+      client_id: 'svc-a',
+      sub: 'svc-a',
+      aud: 'https://orders.example.com',
+      scope: 'orders:read',
+      grant_type: 'client_credentials',
+      format: 'jwt',
+      token_kind: 'access_token',
+      iat: 1_736_935_200,
+      exp: 1_736_938_800,
+    },
   },
   'token.revoked': {
     v1: {
@@ -304,7 +325,7 @@ const ROUTE: { [T in EventType]: (d: EventCatalogue[T]) => [subject: string, key
 };
 /** The fields whose values come from a closed list in the code, which the document must match. */
 const ENUMS: Partial<Record<EventType, Record<string, readonly string[]>>> = {
-  'token.issued': { format: ['jwt', 'opaque'], kind: TOKEN_KINDS },
+  'token.issued': { format: ['jwt', 'opaque'], kind: TOKEN_KINDS, token_kind: TOKEN_KINDS },
   'authorization.denied': { reason: Object.keys(DENIAL_REASONS), error: DENIAL_ERRORS },
   'session.ended': { reason: SESSION_END_REASONS },
 };
@@ -551,6 +572,19 @@ describe('docs/asyncapi.yaml', () => {
         expect(parseLifecycleEvent(JSON.stringify(broken)).ok).toBe(false);
       },
     );
+  });
+
+  it('requires grant_id of a v3 ID or refresh token, not of an access token, as the parser does', () => {
+    const validate = payloadOf('token.issued', 'v3');
+    for (const kind of TOKEN_KINDS) {
+      const e = json(build('token.issued', { ...MINIMAL['token.issued'].v3, token_kind: kind }));
+      const expected = kind === 'access_token';
+      expect(validate(e)).toBe(expected);
+      expect(parseLifecycleEvent(JSON.stringify(e)).ok).toBe(expected);
+      e.data.grant_id = 'grant-7f3a';
+      expect(validate(e)).toBe(true);
+      expect(parseLifecycleEvent(JSON.stringify(e)).ok).toBe(true);
+    }
   });
 
   it('agrees with parseLifecycleEvent on every sample', () => {

@@ -5,7 +5,9 @@ import {
   DENIAL_REASONS,
   EventCatalogue,
   EventType,
+  TOKEN_KINDS,
   TokenIssuedV1,
+  TokenIssuedV3,
   tokenKindOf,
 } from './topics';
 
@@ -355,13 +357,49 @@ describe('parseLifecycleEvent', () => {
       });
     });
 
-    it('refuses an ID token relabelled v1, and an unknown v3, as a v1 reader would', () => {
+    it('refuses an ID token relabelled v1 or v3, and an unknown v4, as an older reader would', () => {
       expect(reasonOf(wire(idToken(), asV('v1')))).toBe('data');
-      expect(parseLifecycleEvent(wire(idToken(), asV('v3')))).toEqual({
+      expect(reasonOf(wire(idToken(), asV('v3')))).toBe('data');
+      expect(parseLifecycleEvent(wire(idToken(), asV('v4')))).toEqual({
         ok: false,
         reason: 'schema_version',
-        detail: 'token.issued v3, expected v1 or v2',
+        detail: 'token.issued v4, expected v1 or v2 or v3',
       });
+    });
+  });
+
+  describe('token.issued v3 (token_kind, written for every token)', () => {
+    const access = samples['token.issued'][2] as TokenIssuedV1;
+    const v3 = (data: Partial<TokenIssuedV3> & Pick<TokenIssuedV3, 'token_kind'>) =>
+      factory.create('token.issued', 'jti-7', 'grant-1', { ...access, ...data });
+    const asV2: Change<Wire> = (e) => (e.dataschema = 'urn:token-lifecycle:schema:token.issued:v2');
+
+    it('is written as v3 and read back with its kind, whichever kind it is', () => {
+      for (const kind of TOKEN_KINDS) {
+        const event = JSON.parse(JSON.stringify(v3({ token_kind: kind })));
+        expect(event.dataschema).toBe('urn:token-lifecycle:schema:token.issued:v3');
+        const r = parseLifecycleEvent(JSON.stringify(event));
+        expect(r).toEqual({ ok: true, event });
+        if (!r.ok || r.event.type !== 'token.issued') throw new Error('not parsed');
+        expect(tokenKindOf(r.event.data)).toBe(kind);
+      }
+    });
+
+    it('refuses an ID or refresh token without its grant_id; an access token may have none', () => {
+      for (const kind of ['id_token', 'refresh_token'] as const)
+        expect(parseLifecycleEvent(wire(v3({ token_kind: kind, grant_id: undefined })))).toEqual({
+          ok: false,
+          reason: 'data',
+          detail: `data.grant_id: missing for ${kind}`,
+        });
+      const clientCredentials = v3({ token_kind: 'access_token', grant_id: undefined });
+      expect(parseLifecycleEvent(wire(clientCredentials)).ok).toBe(true);
+    });
+
+    it("refuses v2's `kind` at v3, and v3's `token_kind` at v2", () => {
+      const both = wire(v3({ token_kind: 'id_token' }), (e) => (e.data.kind = 'id_token'));
+      expect(reasonOf(both)).toBe('data');
+      expect(reasonOf(wire(v3({ token_kind: 'id_token' }), asV2))).toBe('data');
     });
   });
 

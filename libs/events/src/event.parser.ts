@@ -5,6 +5,7 @@ import {
   DenialReason,
   EventSchemas,
   EventType,
+  GRANT_BOUND_KINDS,
   SchemaVersion,
   SESSION_END_REASONS,
   TOKEN_KINDS,
@@ -85,6 +86,11 @@ const DATA_FIELDS: {
   'token.issued': {
     v1: TOKEN_ISSUED_V1,
     v2: { ...TOKEN_ISSUED_V1, kind: { type: 'string', oneOf: TOKEN_KINDS }, family_exp: opt(I) },
+    v3: {
+      ...TOKEN_ISSUED_V1,
+      token_kind: { type: 'string', oneOf: TOKEN_KINDS },
+      family_exp: opt(I),
+    },
   },
   'token.revoked': {
     v1: { jti: S, client_id: S, token_digest: opt(DIGEST), exp: I, revoked_by: S },
@@ -192,7 +198,8 @@ export function parseLifecycleEvent(raw: Buffer | string): ParseResult {
       `${type} ${printable(version)}, expected ${Object.keys(versions).join(' or ')}`,
     );
 
-  const problems = dataProblems(versions[version]!, value.data as Record<string, unknown>);
+  const data = value.data as Record<string, unknown>;
+  const problems = [...dataProblems(versions[version]!, data), ...ruleProblems(type, data)];
   if (problems.length > 0) return fail('data', problems.join('; '));
   return { ok: true, event: value as unknown as AnyLifecycleEvent };
 }
@@ -211,6 +218,17 @@ function dataProblems(
     if (problem) problems.push(`data.${name}: ${problem}`);
   }
   return problems;
+}
+
+/**
+ * Rules across fields, as the document's `if`/`then` states them: an ID or refresh token always
+ * belongs to a grant, so its `token.issued` v3 names it. (v2 as it landed has no such rule: old
+ * logs are read as they were written.)
+ */
+function ruleProblems(type: string, data: Record<string, unknown>): string[] {
+  if (type !== 'token.issued' || Object.hasOwn(data, 'grant_id')) return [];
+  const kind = data.token_kind;
+  return GRANT_BOUND_KINDS.includes(kind as never) ? [`data.grant_id: missing for ${kind}`] : [];
 }
 
 function fieldProblem(spec: AnyFieldSpec, v: unknown): string | undefined {

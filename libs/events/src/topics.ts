@@ -6,13 +6,16 @@
  * public `sid` (the value ID tokens carry, never the cookie).
  */
 
-/** What `token.issued` v2 says a token is. An ID token is not an access token (OIDC Core §2). */
+/**
+ * What kind of token a `token.issued` records (v3 `token_kind`, v2 `kind`; v1 is always an access
+ * token). An ID token is not an access token (OIDC Core §2).
+ */
 export const TOKEN_KINDS = ['access_token', 'id_token', 'refresh_token'] as const;
 export type TokenKind = (typeof TOKEN_KINDS)[number];
 
 /**
- * Writer: issuance. Readers: projector, auditors. v1 is always an access token: producers keep
- * writing access tokens as v1, so every reader of v1 goes on projecting every access token.
+ * Written by issuance until v3 (logs keep it). Readers: projector, auditors. v1 is always an
+ * access token.
  */
 export interface TokenIssuedV1 {
   readonly jti: string;
@@ -40,9 +43,8 @@ export interface TokenIssuedV1 {
 }
 
 /**
- * Writer: issuance, for a token v1 cannot describe (an ID token, `aud` = its client). Readers:
- * projector (which keeps no state for an ID token), auditors. A reader that knows only v1 skips
- * it as another schema version, rather than taking an ID token for an access token.
+ * Written by issuance until v3 (logs keep it) for a token v1 cannot describe (an ID token, `aud`
+ * = its client; a refresh token). Readers: projector, auditors.
  */
 export interface TokenIssuedV2 extends TokenIssuedV1 {
   readonly kind: TokenKind;
@@ -54,9 +56,26 @@ export interface TokenIssuedV2 extends TokenIssuedV1 {
   readonly family_exp?: number;
 }
 
+/**
+ * Writer: issuance, for every token it mints (access, ID and refresh tokens alike). Readers:
+ * projector, auditors. v1 with `token_kind` (the name v2 spelt `kind`) and the refresh family's
+ * deadline; `grant_id` whenever the token has a grant (every ID and refresh token, every access
+ * token but client_credentials'). Logs written before it keep their v1 and v2 events, which
+ * every reader of this catalogue still reads; a reader that knows only v1 or v2 skips v3 as
+ * another version rather than misreading it.
+ */
+export interface TokenIssuedV3 extends TokenIssuedV1 {
+  readonly token_kind: TokenKind;
+  /** As in v2: refresh tokens only, the absolute deadline of the grant's refresh tokens. */
+  readonly family_exp?: number;
+}
+
 /** Whichever version it was written as, what kind of token a `token.issued` records. */
-export const tokenKindOf = (data: TokenIssuedV1 | TokenIssuedV2): TokenKind =>
-  'kind' in data ? data.kind : 'access_token';
+export const tokenKindOf = (data: TokenIssuedV1 | TokenIssuedV2 | TokenIssuedV3): TokenKind =>
+  'token_kind' in data ? data.token_kind : 'kind' in data ? data.kind : 'access_token';
+
+/** The token kinds that always belong to a grant: their `token.issued` v3 carries `grant_id`. */
+export const GRANT_BOUND_KINDS: readonly TokenKind[] = ['id_token', 'refresh_token'];
 
 /** Writer: revocation. Readers: projector (which feeds the replicas' Redis stream), auditors. */
 export interface TokenRevokedV1 {
@@ -216,7 +235,11 @@ export interface SessionEndedV1 {
 
 /** Every event type, with the payload of each schema version it has. */
 export interface EventSchemas {
-  'token.issued': { readonly v1: TokenIssuedV1; readonly v2: TokenIssuedV2 };
+  'token.issued': {
+    readonly v1: TokenIssuedV1;
+    readonly v2: TokenIssuedV2;
+    readonly v3: TokenIssuedV3;
+  };
   'token.revoked': { readonly v1: TokenRevokedV1 };
   'grant.revoked': { readonly v1: GrantRevokedV1 };
   'client.tokens_revoked': { readonly v1: ClientTokensRevokedV1 };
@@ -239,7 +262,8 @@ export type EventCatalogue = { [T in EventType]: EventSchemas[T][SchemaVersion<T
  * only the older version still reads everything it can understand.
  */
 const WRITTEN_AS: { readonly [T in EventType]: (data: EventCatalogue[T]) => SchemaVersion<T> } = {
-  'token.issued': (d) => ('kind' in d ? 'v2' : 'v1'),
+  // Producers write v3 for every token; v1 and v2 shapes are those of logs written before it.
+  'token.issued': (d) => ('token_kind' in d ? 'v3' : 'kind' in d ? 'v2' : 'v1'),
   'token.revoked': () => 'v1',
   'grant.revoked': () => 'v1',
   'client.tokens_revoked': () => 'v1',

@@ -1,14 +1,8 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, REFRESH_TOKEN } from '@app/config';
 import { EVENT_BUS, EVENT_FACTORY, EventBus, EventFactory } from '@app/events';
+import { LifecycleProjection } from '@app/projection';
 import { ClientRegistry } from '@app/registry';
-import {
-  REFRESH_TOKEN_STORE,
-  RefreshTokenStore,
-  REVOCATION_STORE,
-  RevocationStore,
-  StoreUnavailable,
-} from '@app/store';
 
 /**
  * Why the platform revokes a grant (the `reason` of `grant.revoked`): an authorization code
@@ -22,19 +16,16 @@ const RACE_MARGIN_SECONDS = 60;
 
 /**
  * Revokes every token of a grant at once (DESIGN "Revocation that is felt at once"): the
- * `grant.revoked` event is acknowledged by the log first, then the revocation store is written,
- * which puts it on the stream every replica's mirror follows (access tokens, JWT and opaque),
- * then the grant's refresh-token family.
+ * `grant.revoked` event is acknowledged by the log first, then the projection applies it: the
+ * revocation store (whose stream every replica's mirror follows: access tokens, JWT and opaque),
+ * the grant's refresh-token family and the grant record.
  */
 @Injectable()
 export class GrantRevoker {
-  private readonly log = new Logger(GrantRevoker.name);
-
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly registry: ClientRegistry,
-    @Inject(REVOCATION_STORE) private readonly revocations: RevocationStore,
-    @Inject(REFRESH_TOKEN_STORE) private readonly refreshTokens: RefreshTokenStore,
+    private readonly projection: LifecycleProjection,
     @Inject(EVENT_BUS) private readonly bus: EventBus,
     @Inject(EVENT_FACTORY) private readonly events: EventFactory,
   ) {}
@@ -60,27 +51,6 @@ export class GrantRevoker {
       reason,
     });
     await this.bus.publish(event);
-    await this.apply(clientId, grantId, exp, refreshExp);
-  }
-
-  /**
-   * Once the event is acknowledged the revocation is certain: the projector applies it from the
-   * log. A store outage here is logged, not raised (as RevokeTokenUseCase does); replicas that
-   * cannot follow the store meanwhile refuse tokens per their failure policy.
-   */
-  private async apply(
-    clientId: string,
-    grantId: string,
-    exp: number,
-    refreshExp: number | undefined,
-  ): Promise<void> {
-    try {
-      await this.revocations.revoke({ kind: 'grant', clientId, grantId, expiresAt: exp * 1000 });
-      if (refreshExp !== undefined)
-        await this.refreshTokens.revokeFamily(grantId, refreshExp * 1000);
-    } catch (e) {
-      if (!(e instanceof StoreUnavailable)) throw e;
-      this.log.warn(`revocation of grant ${grantId} is on the log; the projector will apply it`);
-    }
+    await this.projection.applyOrDefer(event);
   }
 }

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '@app/config';
 import { EventsModule } from '@app/events';
 import { OAuthModule } from '@app/oauth';
+import { ProjectionModule } from '@app/projection';
 import { RegistryModule } from '@app/registry';
 import { StoreModule, TOKEN_STORE, TokenStore } from '@app/store';
 import { GrantRevoker } from './grant.revoker';
@@ -27,6 +28,7 @@ export class PlatformModule {
         StoreModule,
         EventsModule.forRoot(service),
         OAuthModule,
+        ProjectionModule,
       ],
       controllers: [HealthController],
       providers: [
@@ -42,7 +44,7 @@ export class PlatformModule {
         GrantRevoker,
         RefreshTokenLookup,
       ],
-      exports: [AccessTokenReader, GrantRevoker, RefreshTokenLookup],
+      exports: [AccessTokenReader, GrantRevoker, RefreshTokenLookup, ProjectionModule],
     };
   }
 }

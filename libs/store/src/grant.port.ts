@@ -52,6 +52,12 @@ export interface GrantPage {
 export interface GrantStore {
   /** Keeps (or replaces) the grant until `expiresAt` (ms); an expired one is not kept. */
   save(grant: GrantRecord, expiresAt: number): Promise<void>;
+  /**
+   * Keeps the grant until `expiresAt` (ms) unless a record with its id is already kept, which is
+   * left as it is (its released claims, its last use): `grant.created` applied again by the
+   * projector never replaces the record the request wrote. True when this call stored it.
+   */
+  create(grant: GrantRecord, expiresAt: number): Promise<boolean>;
   find(grantId: string): Promise<GrantRecord | null>;
   /**
    * A page of the subject's live grants in the order of its index: by deadline, then grant id

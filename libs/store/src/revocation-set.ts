@@ -1,6 +1,6 @@
 import { RedisKeys, revocationKey } from './keys';
 import { ExpiringMap } from './memory/expiring-map';
-import { mergeRevocations, revocationCovers } from './revocation.matcher';
+import { mergeRevocations, revocationCovers, widens } from './revocation.matcher';
 import { Revocation, RevocationSubject } from './store.ports';
 
 /**
@@ -12,12 +12,17 @@ export class RevocationSet {
   /** Until when (ms) some subject revocation may be held: before, no token's sub is digested. */
   private subjectsUntil = 0;
 
-  add(r: Revocation): void {
+  /** Merges `r` in; true when that changed what is held (a live entry, wider than before). */
+  add(r: Revocation): boolean {
+    if (r.expiresAt <= Date.now()) return false;
     const key = revocationKey(r);
-    const merged = mergeRevocations(this.entries.get(key), r);
+    const existing = this.entries.get(key);
+    if (!widens(existing, r)) return false;
+    const merged = mergeRevocations(existing, r);
     this.entries.set(key, merged, merged.expiresAt);
     if (merged.kind === 'subject')
       this.subjectsUntil = Math.max(this.subjectsUntil, merged.expiresAt);
+    return true;
   }
 
   covers(t: RevocationSubject): boolean {

@@ -19,6 +19,22 @@ export function revocationCovers(r: Revocation, t: RevocationSubject): boolean {
 }
 
 /**
+ * Whether merging `next` into what is kept under its key changes it: nothing kept yet, a later
+ * end, or (client and subject entries) a later cut-off. Only such a revocation goes on the
+ * stream the replicas follow, so an event applied twice (request path, then projector) or
+ * replayed reaches them once.
+ */
+export function widens(existing: Revocation | undefined, next: Revocation): boolean {
+  if (!existing || existing.kind !== next.kind) return true;
+  if (next.expiresAt > existing.expiresAt) return true;
+  if (next.kind === 'client' && existing.kind === 'client')
+    return next.revokedAt > existing.revokedAt;
+  if (next.kind === 'subject' && existing.kind === 'subject')
+    return next.revokedAt > existing.revokedAt;
+  return false;
+}
+
+/**
  * Two revocations under one key combine into the wider one: a revocation is never shortened
  * or narrowed by a later, smaller one (events may be replayed out of order).
  */

@@ -57,7 +57,12 @@ export interface KeyNotice {
 }
 
 export interface RevocationStore {
-  revoke(revocation: Revocation): Promise<void>;
+  /**
+   * Merges the revocation into the one kept under its key (never narrowing it). True when that
+   * changed the store: only then does it go on the stream replicas follow, so the request path
+   * and the projector applying the same event put it there once.
+   */
+  revoke(revocation: Revocation): Promise<boolean>;
   isRevoked(subject: RevocationSubject): Promise<boolean>;
   /** Whether a key notice for `kid` was already put on the stream. */
   keyAnnounced(kid: string): Promise<boolean>;

@@ -80,6 +80,20 @@ export function describeGrantContract(make: () => GrantStore, elapse: Elapse): v
       });
     });
 
+    it('creates a grant once: a record already kept is left as it is, expired or not', async () => {
+      const grant = grantRecord();
+      const replayed = { ...grant, idTokenClaims: {}, userinfoClaims: {} };
+      await expect(sut.create(grant, later())).resolves.toBe(true);
+      await sut.touch(grant.grantId, grant.createdAt + 5);
+      await expect(sut.create(replayed, later())).resolves.toBe(false);
+      const kept = { ...grant, lastUsedAt: grant.createdAt + 5 };
+      await expect(sut.find(grant.grantId)).resolves.toEqual(kept);
+      await expect(sut.pageBySubject(grant.subject, 10)).resolves.toEqual({ grants: [kept] });
+      const late = grantRecord();
+      await expect(sut.create(late, Date.now() - 1)).resolves.toBe(false);
+      await expect(sut.find(late.grantId)).resolves.toBeNull();
+    });
+
     it('replaces a grant saved again, and lists it once', async () => {
       const grant = grantRecord();
       const wider = { ...grant, scopes: [...grant.scopes, 'orders:write'] };

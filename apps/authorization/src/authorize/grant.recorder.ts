@@ -2,11 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { EVENT_BUS, EVENT_FACTORY, EventBus, EventFactory } from '@app/events';
+import { grantCreatedData, grantRecordOf, LifecycleProjection } from '@app/projection';
 import {
   ConsentAcceptance,
-  GRANT_STORE,
   GrantRecord,
-  GrantStore,
   InteractionChallenge,
   PendingAuthorizationRequest,
 } from '@app/store';
@@ -15,15 +14,15 @@ import {
  * Creates the grant a consent gives (DESIGN "The grant is the unit of the lifecycle"): what the
  * subject consented to for the client, with how they authenticated and the claims released.
  * Only what was requested can be granted, whatever the login app answered. `grant.created` is
- * acknowledged before the grant is stored and long before any code is sent. The grant is kept
- * as long as a browser session may last (SESSION_MAX_TTL_SECONDS), so the refresh tokens of the
- * next stage can outlive the code.
+ * acknowledged before the projection stores the grant (with the claims the consent released,
+ * which no event carries) and long before any code is sent; the projector stores the same grant
+ * from the log when it is lost.
  */
 @Injectable()
 export class GrantRecorder {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(GRANT_STORE) private readonly grants: GrantStore,
+    private readonly projection: LifecycleProjection,
     @Inject(EVENT_BUS) private readonly bus: EventBus,
     @Inject(EVENT_FACTORY) private readonly events: EventFactory,
   ) {}
@@ -33,37 +32,39 @@ export class GrantRecorder {
     request: PendingAuthorizationRequest,
     consent: ConsentAcceptance,
   ): Promise<GrantRecord> {
-    const now = Date.now();
-    const grant: GrantRecord = {
-      grantId: randomBytes(16).toString('base64url'),
-      subject: challenge.subject!,
-      clientId: request.clientId,
-      scopes: request.scopes.filter((s) => consent.scopes.includes(s)),
-      resources: request.resources.filter((r) => consent.resources.includes(r)),
-      authTime: challenge.authTime!,
-      ...(challenge.acr === undefined ? {} : { acr: challenge.acr }),
-      amr: challenge.amr ?? [],
-      idTokenClaims: consent.idTokenClaims,
-      userinfoClaims: consent.userinfoClaims,
-      createdAt: now,
-      lastUsedAt: now,
-      ...(consent.remember ? { rememberedUntil: now + this.rememberFor(consent) * 1000 } : {}),
-    };
-    await this.bus.publish(
-      this.events.create('grant.created', grant.grantId, grant.grantId, {
-        grant_id: grant.grantId,
-        sub: grant.subject,
-        client_id: grant.clientId,
-        scopes: grant.scopes,
-        resources: grant.resources,
-        ...(grant.acr === undefined ? {} : { acr: grant.acr }),
-        amr: grant.amr,
-        auth_time: grant.authTime,
-        ...(challenge.sid === undefined ? {} : { sid: challenge.sid }),
-      }),
+    const grantId = randomBytes(16).toString('base64url');
+    const event = this.events.create(
+      'grant.created',
+      grantId,
+      grantId,
+      grantCreatedData(
+        {
+          grantId,
+          subject: challenge.subject!,
+          clientId: request.clientId,
+          scopes: request.scopes.filter((s) => consent.scopes.includes(s)),
+          resources: request.resources.filter((r) => consent.resources.includes(r)),
+          authTime: challenge.authTime!,
+          ...(challenge.acr === undefined ? {} : { acr: challenge.acr }),
+          amr: challenge.amr ?? [],
+        },
+        challenge.sid,
+      ),
     );
-    await this.grants.save(grant, now + this.config.signIn.sessionMaxTtl * 1000);
-    return grant;
+    // Created when its event was: a replay of the log gives the record the same createdAt.
+    const createdAt = Date.parse(event.time);
+    const known = {
+      consent: {
+        idTokenClaims: consent.idTokenClaims,
+        userinfoClaims: consent.userinfoClaims,
+        ...(consent.remember
+          ? { rememberedUntil: createdAt + this.rememberFor(consent) * 1000 }
+          : {}),
+      },
+    };
+    await this.bus.publish(event);
+    await this.projection.apply(event, known);
+    return grantRecordOf(event, known.consent);
   }
 
   /** Seconds; never past the grant's own life (SESSION_MAX_TTL_SECONDS), 0 meaning that cap. */

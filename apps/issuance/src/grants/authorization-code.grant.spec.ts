@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { AppConfig, ClientConfig, ResourceConfig, SIGN_IN_DEFAULTS } from '@app/config';
-import { AnyLifecycleEvent, EventFactory, MemoryEventBus } from '@app/events';
+import { AnyLifecycleEvent, EventFactory, MemoryEventBus, tokenKindOf } from '@app/events';
 import { FormParams, RequestContext, s256Challenge } from '@app/oauth';
 import { ClientRegistry } from '@app/registry';
 import {
@@ -22,6 +22,7 @@ import {
   tokenHash,
 } from '@app/tokens';
 import { AccessTokenMinter } from '../access-token.minter';
+import { LifecycleProjection } from '@app/projection';
 import { GrantRevoker } from '@app/platform';
 import { IdTokenMinter } from '../sign-in/id-token.minter';
 import { RefreshTokenMinter } from '../sign-in/refresh-token.minter';
@@ -135,18 +136,25 @@ describe('AuthorizationCodeGrant', () => {
       resources: [ORDERS, LEDGER],
       users: [],
     });
+    refreshStore = new MemoryRefreshTokenStore();
+    grants = new MemoryGrantStore();
+    const projection = new LifecycleProjection(config, tokens, revocations, refreshStore, grants);
     const accessTokens = new AccessTokenMinter(
       config,
       new JwtAccessTokenFormat(keys, ISSUER),
-      tokens,
+      projection,
       bus,
       events,
     );
-    const idTokens = new IdTokenMinter(config, new IdTokenFormat(keys, ISSUER), bus, events);
-    refreshStore = new MemoryRefreshTokenStore();
-    grants = new MemoryGrantStore();
-    const revoker = new GrantRevoker(config, registry, revocations, refreshStore, bus, events);
-    const refreshTokens = new RefreshTokenMinter(config, refreshStore, bus, events);
+    const idTokens = new IdTokenMinter(
+      config,
+      new IdTokenFormat(keys, ISSUER),
+      bus,
+      events,
+      projection,
+    );
+    const revoker = new GrantRevoker(config, registry, projection, bus, events);
+    const refreshTokens = new RefreshTokenMinter(config, projection, bus, events);
     sut = new AuthorizationCodeGrant(
       config,
       registry,
@@ -232,19 +240,20 @@ describe('AuthorizationCodeGrant', () => {
           aud: ORDERS.identifier,
           grant_id: 'grant-1',
           grant_type: 'authorization_code',
+          token_kind: 'access_token',
           auth_time: 1_700_000_000,
           amr: ['pwd', 'otp'],
         }),
         expect.objectContaining({
           jti: decodeJwt(answer.id_token!).jti,
-          kind: 'id_token',
+          token_kind: 'id_token',
           aud: WEB.clientId,
           sub: 'user-alice',
           grant_id: 'grant-1',
         }),
       ]);
-      expect(issued[0]!.dataschema).toMatch(/:v1$/);
-      expect(issued[1]!.dataschema).toMatch(/:v2$/);
+      // v3 for every token (libs/events topics.ts): its kind and its grant on each.
+      for (const e of issued) expect(e.dataschema).toMatch(/:v3$/);
       expect(JSON.stringify(published())).not.toMatch(/Alice|alice@example|n-0S6_WzA2Mj/);
     });
 
@@ -478,7 +487,7 @@ describe('AuthorizationCodeGrant', () => {
       ]);
       expect(answer.refresh_token).toMatch(/^rt_[A-Za-z0-9_-]{43}$/);
       const event = published().find(
-        (e) => e.type === 'token.issued' && 'kind' in e.data && e.data.kind === 'refresh_token',
+        (e) => e.type === 'token.issued' && tokenKindOf(e.data) === 'refresh_token',
       );
       const created = grant('grant-rt').createdAt;
       expect(event?.data).toMatchObject({

@@ -10,6 +10,7 @@ import {
   tokenKindOf,
 } from '@app/events';
 import { FormParams, InvalidGrant, InvalidScope, InvalidTarget, RequestContext } from '@app/oauth';
+import { LifecycleProjection } from '@app/projection';
 import { GrantRevoker, RefreshTokenLookup } from '@app/platform';
 import { ClientRegistry } from '@app/registry';
 import {
@@ -100,16 +101,29 @@ describe('RefreshTokenGrant', () => {
       resources: [ORDERS, LEDGER],
       users: [],
     });
+    const projection = new LifecycleProjection(
+      config,
+      new MemoryTokenStore(),
+      revocations,
+      store,
+      grants,
+    );
     const access = new AccessTokenMinter(
       config,
       new JwtAccessTokenFormat(keys, ISSUER),
-      new MemoryTokenStore(),
+      projection,
       bus,
       events,
     );
-    const idTokens = new IdTokenMinter(config, new IdTokenFormat(keys, ISSUER), bus, events);
-    minter = new RefreshTokenMinter(config, store, bus, events);
-    const revoker = new GrantRevoker(config, registry, revocations, store, bus, events);
+    const idTokens = new IdTokenMinter(
+      config,
+      new IdTokenFormat(keys, ISSUER),
+      bus,
+      events,
+      projection,
+    );
+    minter = new RefreshTokenMinter(config, projection, bus, events);
+    const revoker = new GrantRevoker(config, registry, projection, bus, events);
     const lookup = new RefreshTokenLookup(store, grants, revocations);
     sut = new RefreshTokenGrant(
       config,
@@ -173,7 +187,7 @@ describe('RefreshTokenGrant', () => {
     });
     expect(decodeJwt(answer.id_token!)).toMatchObject({ auth_time: 1_700_000_000, aud: 'web' });
     const issued = (bus.events() as readonly AnyLifecycleEvent[]).filter(
-      (e) => e.type === 'token.issued' && 'kind' in e.data && e.data.kind === 'refresh_token',
+      (e) => e.type === 'token.issued' && tokenKindOf(e.data) === 'refresh_token',
     );
     expect(issued.map((e) => (e.data as { token_digest?: string }).token_digest)).toEqual([
       tokenDigest(token),

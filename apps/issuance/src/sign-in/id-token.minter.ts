@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, ClientConfig } from '@app/config';
 import { EVENT_BUS, EVENT_FACTORY, EventBus, EventFactory } from '@app/events';
+import { authenticationClaims, LifecycleProjection, tokenIssuedData } from '@app/projection';
 import { AuthorizationCodeRecord } from '@app/store';
 import { IdTokenFormat, MintedIdToken, releasedClaims } from '@app/tokens';
 
@@ -25,10 +26,10 @@ export interface IdTokenRequest {
 
 /**
  * Makes the ID token of a code redemption (OIDC Core §3.1.3.3, §3.1.3.6) or of a refresh (§12.2)
- * and records it. Write
- * order as for access tokens (AccessTokenMinter): its `token.issued` event, v2 with kind
- * `id_token`, is acknowledged by the log before the token is handed out. An ID token has no hot
- * state: nothing verifies it as an access token (typ JWT, aud the client).
+ * and records it. Write order as for access tokens (AccessTokenMinter): its `token.issued` event,
+ * v3 with token_kind `id_token`, is acknowledged by the log and applied before the token is
+ * handed out. An ID token has no hot state (the projection keeps none): nothing verifies it as
+ * an access token (typ JWT, aud the client).
  */
 @Injectable()
 export class IdTokenMinter {
@@ -37,6 +38,7 @@ export class IdTokenMinter {
     private readonly format: IdTokenFormat,
     @Inject(EVENT_BUS) private readonly bus: EventBus,
     @Inject(EVENT_FACTORY) private readonly events: EventFactory,
+    private readonly projection: LifecycleProjection,
   ) {}
 
   async mint(req: IdTokenRequest): Promise<string> {
@@ -62,24 +64,23 @@ export class IdTokenMinter {
   }
 
   /** No user claim goes on the event: the token by `jti`, the user by `sub` only. */
-  private record(req: IdTokenRequest, t: MintedIdToken): Promise<void> {
+  private async record(req: IdTokenRequest, t: MintedIdToken): Promise<void> {
     const { client, source: s } = req;
-    const event = this.events.create('token.issued', t.jti, s.grantId, {
+    const data = tokenIssuedData({
+      kind: 'id_token',
       jti: t.jti,
-      client_id: client.clientId,
+      clientId: client.clientId,
       sub: req.sub,
       aud: client.clientId,
       scope: s.scopes.join(' '),
-      grant_type: req.grantType,
-      grant_id: s.grantId,
-      format: 'jwt',
-      kind: 'id_token',
+      grantType: req.grantType,
+      grantId: s.grantId,
       iat: t.iat,
       exp: t.exp,
-      auth_time: s.authTime,
-      ...(s.acr === undefined ? {} : { acr: s.acr }),
-      ...(s.amr.length === 0 ? {} : { amr: s.amr }),
+      ...authenticationClaims(s),
     });
-    return this.bus.publish(event);
+    const event = this.events.create('token.issued', t.jti, s.grantId, data);
+    await this.bus.publish(event);
+    await this.projection.apply(event);
   }
 }

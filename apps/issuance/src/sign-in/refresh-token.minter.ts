@@ -3,9 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { EVENT_BUS, EVENT_FACTORY, EventBus, EventFactory } from '@app/events';
 import { InvalidGrant } from '@app/oauth';
-import { REFRESH_TOKEN_STORE, RefreshTokenRecord, RefreshTokenStore } from '@app/store';
+import {
+  authenticationClaims,
+  LifecycleProjection,
+  tokenIssuedData,
+  UserAuthentication,
+} from '@app/projection';
+import { RefreshTokenRecord } from '@app/store';
 import { OpaqueTokenFormat } from '@app/tokens';
-import { UserAuthentication } from '../access-token.minter';
 
 /** A refresh token made for a family, with what its event says of it. */
 export interface RefreshTokenIssue {
@@ -20,14 +25,15 @@ export interface RefreshTokenIssue {
 
 /**
  * Makes refresh tokens (`rt_` + 256 random bits; only the digest is kept or put on an event) and
- * records them: the `token.issued` event (v2, kind `refresh_token`) is acknowledged by the log
- * before the token is handed out, so that the projector can rebuild every family from the log.
+ * records them: the `token.issued` event (v3, token_kind `refresh_token`) is acknowledged by the
+ * log before the token is handed out, so that the projector can rebuild every family from the
+ * log.
  */
 @Injectable()
 export class RefreshTokenMinter {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(REFRESH_TOKEN_STORE) private readonly store: RefreshTokenStore,
+    private readonly projection: LifecycleProjection,
     @Inject(EVENT_BUS) private readonly bus: EventBus,
     @Inject(EVENT_FACTORY) private readonly events: EventFactory,
   ) {}
@@ -38,43 +44,44 @@ export class RefreshTokenMinter {
   }
 
   /**
-   * The first token of a family (the code redemption). Event first, then the family: a grant
-   * revoked meanwhile (a code replay racing the redemption) refuses it, and nothing is handed out.
+   * The first token of a family (the code redemption). Event first, then the projection issues
+   * it into the family: a grant revoked meanwhile (a code replay racing the redemption) refuses
+   * it, and nothing is handed out.
    */
   async issue(req: Omit<RefreshTokenIssue, 'expiresAt'>, idleExpiresAt: number): Promise<string> {
     const { token, digest } = this.next();
-    const now = Date.now();
     const expiresAt = Math.min(idleExpiresAt, req.absoluteExpiresAt);
-    await this.record({ ...req, expiresAt }, digest, now);
-    const deadlines = { absoluteExpiresAt: req.absoluteExpiresAt, idleExpiresAt: expiresAt };
-    if (!(await this.store.issue(req.family, digest, deadlines, now)))
-      throw new InvalidGrant('the grant has been revoked');
+    const event = await this.record({ ...req, expiresAt }, digest);
+    if (!(await this.projection.apply(event))) throw new InvalidGrant('the grant has been revoked');
     return token;
   }
 
-  /** The event of a token the store has already made the family's live one (a rotation). */
-  record(req: RefreshTokenIssue, digest: string, now = Date.now()): Promise<void> {
-    const { family: f, authentication: a } = req;
+  /**
+   * The acknowledged event of a token. After a rotation the store has already made it the
+   * family's live one in its atomic step: applying the event would change nothing (the
+   * projector does so, idempotently).
+   */
+  async record(req: RefreshTokenIssue, digest: string, now = Date.now()) {
+    const { family: f } = req;
     const jti = randomBytes(16).toString('base64url');
-    const event = this.events.create('token.issued', jti, f.grantId, {
+    const data = tokenIssuedData({
+      kind: 'refresh_token',
       jti,
-      client_id: f.clientId,
+      clientId: f.clientId,
       sub: f.subject,
       // RFC 6749 §1.5: a refresh token is only ever presented to the authorization server.
       aud: this.config.issuer,
       scope: f.scopes.join(' '),
-      grant_type: req.grantType,
-      grant_id: f.grantId,
-      format: 'opaque',
-      kind: 'refresh_token',
-      token_digest: digest,
+      grantType: req.grantType,
+      grantId: f.grantId,
+      digest,
       iat: Math.floor(now / 1000),
       exp: Math.floor(req.expiresAt / 1000),
-      family_exp: Math.floor(req.absoluteExpiresAt / 1000),
-      auth_time: a.authTime,
-      ...(a.acr === undefined ? {} : { acr: a.acr }),
-      ...(a.amr.length === 0 ? {} : { amr: a.amr }),
+      familyExp: Math.floor(req.absoluteExpiresAt / 1000),
+      ...authenticationClaims(req.authentication),
     });
-    return this.bus.publish(event);
+    const event = this.events.create('token.issued', jti, f.grantId, data);
+    await this.bus.publish(event);
+    return event;
   }
 }

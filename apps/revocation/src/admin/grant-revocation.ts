@@ -1,24 +1,21 @@
 import type { EventFactory, LifecycleEvent } from '@app/events';
-import type { GrantRecord, Revocation } from '@app/store';
+import type { GrantRecord } from '@app/store';
 
 /** Why the admin API revokes a grant (the `reason` of `grant.revoked`). */
 export type AdminGrantReason = 'admin' | 'withdrawn' | 'subject_revoked';
 
-/** The event and the revocation entry that revoke every token of one grant. */
+/** The event that revokes every token of one grant and ends its record. */
 export function grantRevocation(
   events: EventFactory,
   grant: GrantRecord,
   reason: AdminGrantReason,
   exp: number,
-): { readonly event: LifecycleEvent; readonly revocation: Revocation } {
+): LifecycleEvent<'grant.revoked'> {
   const { grantId, clientId } = grant;
-  return {
-    event: events.create('grant.revoked', grantId, grantId, {
-      grant_id: grantId,
-      client_id: clientId,
-      exp,
-      reason,
-    }),
-    revocation: { kind: 'grant', clientId, grantId, expiresAt: exp * 1000 },
-  };
+  return events.create('grant.revoked', grantId, grantId, {
+    grant_id: grantId,
+    client_id: clientId,
+    exp,
+    reason,
+  });
 }

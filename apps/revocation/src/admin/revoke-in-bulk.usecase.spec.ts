@@ -2,9 +2,12 @@ import { AppConfig } from '@app/config';
 import { EventBus, EventFactory, LifecycleEvent } from '@app/events';
 import { NotFound } from '@app/oauth';
 import { ClientRegistry } from '@app/registry';
+import { LifecycleProjection } from '@app/projection';
 import {
   GrantRecord,
   MemoryGrantStore,
+  MemoryRefreshTokenStore,
+  MemoryTokenStore,
   Revocation,
   RevocationStore,
   StoreUnavailable,
@@ -45,6 +48,7 @@ function setup(options: { storeDown?: boolean; logDown?: boolean } = {}) {
       if (options.storeDown) throw new StoreUnavailable();
       steps.push(`store ${r.kind}`);
       revoked.push(r);
+      return true;
     }),
   };
   const grants = new MemoryGrantStore();
@@ -54,11 +58,14 @@ function setup(options: { storeDown?: boolean; logDown?: boolean } = {}) {
   } as AppConfig;
   const events = new EventFactory('urn:test:admin');
   const registry = { client: (id: string) => (id === 'web' ? { clientId: id } : undefined) };
-  const recorder = new RevocationRecorder(
+  const projection = new LifecycleProjection(
+    config,
+    new MemoryTokenStore(),
     revocations as unknown as RevocationStore,
+    new MemoryRefreshTokenStore(),
     grants,
-    bus as unknown as EventBus,
   );
+  const recorder = new RevocationRecorder(projection, bus as unknown as EventBus);
   const bulk = new RevokeInBulkUseCase(
     config,
     grants,

@@ -66,12 +66,7 @@ export class RevokeInBulkUseCase {
     const grant = await this.grants.find(grantId);
     if (!grant) throw new NotFound('no live grant has this grant_id');
     const exp = revocationExp(this.config, Date.now());
-    const { event, revocation } = grantRevocation(this.events, grant, 'admin', exp);
-    await this.recorder.record({
-      events: [event],
-      revocations: [revocation],
-      endedGrants: [grantId],
-    });
+    await this.recorder.record([grantRevocation(this.events, grant, 'admin', exp)]);
     return { revoked: 'grant', grant_id: grantId, client_id: grant.clientId, exp };
   }
 
@@ -85,11 +80,7 @@ export class RevokeInBulkUseCase {
       exp,
       reason: 'admin',
     });
-    await this.recorder.record({
-      events: [event],
-      revocations: [{ kind: 'client', clientId, revokedAt, expiresAt: exp * 1000 }],
-      endedGrants: [],
-    });
+    await this.recorder.record([event]);
     return { revoked: 'client', client_id: clientId, revoked_at: revokedAt, exp };
   }
 
@@ -110,14 +101,7 @@ export class RevokeInBulkUseCase {
       exp,
       reason: 'admin',
     });
-    await this.recorder.record({
-      events: [event, ...perGrant.map((p) => p.event)],
-      revocations: [
-        { kind: 'subject', subject, revokedAt, expiresAt: exp * 1000 },
-        ...perGrant.map((p) => p.revocation),
-      ],
-      endedGrants: live.map((g) => g.grantId),
-    });
+    await this.recorder.record([event, ...perGrant]);
     const grant_ids = live.map((g) => g.grantId);
     return { revoked: 'subject', subject, revoked_at: revokedAt, exp, grant_ids };
   }

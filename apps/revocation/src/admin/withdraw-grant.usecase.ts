@@ -28,11 +28,6 @@ export class WithdrawGrantUseCase {
     const grant = await this.grants.find(grantId);
     if (!grant) throw new NotFound('no live grant has this grant_id');
     const exp = revocationExp(this.config, Date.now());
-    const { event, revocation } = grantRevocation(this.events, grant, 'withdrawn', exp);
-    await this.recorder.record({
-      events: [event],
-      revocations: [revocation],
-      endedGrants: [grantId],
-    });
+    await this.recorder.record([grantRevocation(this.events, grant, 'withdrawn', exp)]);
   }
 }

@@ -14,6 +14,12 @@ export class MemoryGrantStore implements GrantStore {
     this.bySubject.set(grant.subject, index, Math.max(...index.values()));
   }
 
+  async create(grant: GrantRecord, expiresAt: number): Promise<boolean> {
+    if (expiresAt <= Date.now() || this.grants.get(grant.grantId) !== undefined) return false;
+    await this.save(grant, expiresAt);
+    return true;
+  }
+
   async find(grantId: string): Promise<GrantRecord | null> {
     const raw = this.grants.get(grantId);
     return raw === undefined ? null : (JSON.parse(raw) as GrantRecord);

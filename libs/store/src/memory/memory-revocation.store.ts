@@ -26,9 +26,11 @@ export class MemoryRevocationStore implements RevocationStore, RevocationFeed {
     private readonly marker?: ProjectionMarker,
   ) {}
 
-  async revoke(r: Revocation): Promise<void> {
-    this.set.add(r);
+  /** On the feed only when it changed the set, as the Redis store puts it on its stream. */
+  async revoke(r: Revocation): Promise<boolean> {
+    if (!this.set.add(r)) return false;
     this.append({ id: this.nextId(), revocation: r });
+    return true;
   }
 
   private nextId(): string {

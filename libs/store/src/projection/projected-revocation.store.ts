@@ -14,7 +14,7 @@ export class ProjectedRevocationStore implements RevocationStore {
     private readonly gate: ProjectionGate,
   ) {}
 
-  revoke(revocation: Revocation): Promise<void> {
+  revoke(revocation: Revocation): Promise<boolean> {
     return this.inner.revoke(revocation);
   }
 

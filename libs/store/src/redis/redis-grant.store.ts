@@ -67,6 +67,21 @@ export class RedisGrantStore implements GrantStore {
     if (expiresAt <= now) return;
     const key = RedisKeys.grant(grant.grantId);
     await guarded(this.redis.set(key, JSON.stringify(grant), 'PXAT', expiresAt));
+    await this.index(grant, expiresAt, now);
+  }
+
+  /** SET NX: of a request and a replay writing the same grant, the first record stays. */
+  async create(grant: GrantRecord, expiresAt: number): Promise<boolean> {
+    const now = Date.now();
+    if (expiresAt <= now) return false;
+    const key = RedisKeys.grant(grant.grantId);
+    const set = await guarded(this.redis.set(key, JSON.stringify(grant), 'PXAT', expiresAt, 'NX'));
+    if (set === null) return false;
+    await this.index(grant, expiresAt, now);
+    return true;
+  }
+
+  private async index(grant: GrantRecord, expiresAt: number, now: number): Promise<void> {
     const index = RedisKeys.grantsOfSubject(grant.subject);
     await guarded(this.redis.eval(INDEX, 1, index, expiresAt, grant.grantId, now));
   }

@@ -1,7 +1,7 @@
 import type Redis from 'ioredis';
 import { guarded } from './redis-guard';
 import { RedisKeys, revocationKey } from '../keys';
-import { revocationCovers } from '../revocation.matcher';
+import { revocationCovers, widens } from '../revocation.matcher';
 import { KeyNotice, Revocation, RevocationStore, RevocationSubject } from '../store.ports';
 
 /**
@@ -40,9 +40,21 @@ export class RedisRevocationStore implements RevocationStore {
     private readonly streamRetentionMs: number,
   ) {}
 
-  async revoke(r: Revocation): Promise<void> {
-    await guarded(this.redis.eval(MERGE, 1, revocationKey(r), JSON.stringify(r), Date.now()));
+  /**
+   * Read, then on the stream, then merged. The stream comes first: a failure (or a crash) after
+   * it leaves the kept entry narrower, so the projector applying the event again still finds it
+   * widens the entry and streams it again. Merged first, a failure before the stream would leave
+   * an entry that never reached the replicas and that no re-application streams any more. A race
+   * of two equal revocations may stream both: the mirrors merge them.
+   */
+  async revoke(r: Revocation): Promise<boolean> {
+    if (r.expiresAt <= Date.now()) return false;
+    const key = revocationKey(r);
+    const raw = await guarded(this.redis.get(key));
+    if (!widens(raw === null ? undefined : (JSON.parse(raw) as Revocation), r)) return false;
     await this.append('revocation', r);
+    await guarded(this.redis.eval(MERGE, 1, key, JSON.stringify(r), Date.now()));
+    return true;
   }
 
   async keyAnnounced(kid: string): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { AppConfig } from '@app/config';
-import { AnyLifecycleEvent, EventBus, EventFactory, TokenIssuedV1 } from '@app/events';
-import { MemoryRefreshTokenStore, ProjectionMarker, RevocationStore, TokenStore } from '@app/store';
-import { EventProjector } from './event.projector';
+import { AnyLifecycleEvent, EventFactory, TokenIssuedV1 } from '@app/events';
+import { MemoryGrantStore, MemoryRefreshTokenStore, RevocationStore, TokenStore } from '@app/store';
+import { LifecycleProjection } from './lifecycle.projection';
 
 const factory = new EventFactory('urn:token-lifecycle:test:projector-spec');
 const DIGEST = 'n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg';
@@ -29,19 +29,19 @@ function setup() {
     announceKey: jest.fn(),
   };
   const refreshTokens = new MemoryRefreshTokenStore();
-  const sut = new EventProjector(
-    { issuer: 'https://as.example.com', projector: true } as unknown as AppConfig,
-    {} as EventBus,
+  const grants = new MemoryGrantStore();
+  const sut = new LifecycleProjection(
+    { issuer: 'https://as.example.com', signIn: { sessionMaxTtl: 86_400 } } as AppConfig,
     tokens as unknown as TokenStore,
     revocations as unknown as RevocationStore,
-    {} as ProjectionMarker,
     refreshTokens,
+    grants,
   );
   const writes = () => [...tokens.save.mock.calls, ...revocations.revoke.mock.calls];
-  return { sut, tokens, revocations, refreshTokens, writes };
+  return { sut, tokens, revocations, refreshTokens, grants, writes };
 }
 
-describe('EventProjector.apply', () => {
+describe('LifecycleProjection.apply', () => {
   it('saves an opaque access token (v1) by its digest', async () => {
     const { sut, tokens } = setup();
     await sut.apply(
@@ -85,6 +85,11 @@ describe('EventProjector.apply', () => {
       kind: 'id_token',
     });
     await sut.apply(idToken as AnyLifecycleEvent);
+    await sut.apply({
+      ...idToken,
+      dataschema: 'urn:token-lifecycle:schema:token.issued:v3',
+      data: { ...opaque, jti: 'jti-2', token_kind: 'id_token' },
+    } as AnyLifecycleEvent);
     expect(writes()).toEqual([]);
   });
 
@@ -110,14 +115,6 @@ describe('EventProjector.apply', () => {
   });
 
   it.each<AnyLifecycleEvent>([
-    factory.create('grant.created', 'grant-1', 'grant-1', {
-      grant_id: 'grant-1',
-      sub: 'user-1',
-      client_id: 'web-app',
-      scopes: ['openid'],
-      resources: [],
-      auth_time: 1_700_000_000,
-    }),
     factory.create('authorization.denied', 'web-app', 'web-app', {
       client_id: 'web-app',
       reason: 'consent_denied',
@@ -134,10 +131,69 @@ describe('EventProjector.apply', () => {
       sub: 'user-1',
       reason: 'logout',
     }),
-  ] as AnyLifecycleEvent[])('ignores $type: no store state derives from it yet', async (event) => {
+  ] as AnyLifecycleEvent[])('ignores $type: no hot state derives from it', async (event) => {
     const { sut, writes } = setup();
-    await expect(sut.apply(event)).resolves.toBeUndefined();
+    await expect(sut.apply(event)).resolves.toBe(true);
     expect(writes()).toEqual([]);
+  });
+
+  describe('grants', () => {
+    const created = factory.create('grant.created', 'grant-1', 'grant-1', {
+      grant_id: 'grant-1',
+      sub: 'user-1',
+      client_id: 'web-app',
+      scopes: ['openid', 'offline_access'],
+      resources: ['https://orders.example.com'],
+      acr: 'loa-2',
+      amr: ['pwd'],
+      auth_time: 1_700_000_000,
+    }) as AnyLifecycleEvent;
+    const revoked = factory.create('grant.revoked', 'grant-1', 'grant-1', {
+      grant_id: 'grant-1',
+      client_id: 'web-app',
+      exp: Math.floor(Date.now() / 1000) + 900,
+      reason: 'withdrawn',
+    }) as AnyLifecycleEvent;
+    const createdAt = Date.parse(created.time);
+
+    it('stores the grant of grant.created, created when its event was, released claims none', async () => {
+      const { sut, grants } = setup();
+      await sut.apply(created);
+      await expect(grants.find('grant-1')).resolves.toEqual({
+        grantId: 'grant-1',
+        subject: 'user-1',
+        clientId: 'web-app',
+        scopes: ['openid', 'offline_access'],
+        resources: ['https://orders.example.com'],
+        authTime: 1_700_000_000,
+        acr: 'loa-2',
+        amr: ['pwd'],
+        idTokenClaims: {},
+        userinfoClaims: {},
+        createdAt,
+        lastUsedAt: createdAt,
+      });
+    });
+
+    it("keeps the request's record (claims, remembered consent) when the log is applied again", async () => {
+      const { sut, grants } = setup();
+      const consent = {
+        idTokenClaims: { email: 'a@example.com' },
+        userinfoClaims: { email: 'a@example.com' },
+        rememberedUntil: createdAt + 60_000,
+      };
+      await sut.apply(created, { consent });
+      await sut.apply(created);
+      await expect(grants.find('grant-1')).resolves.toMatchObject(consent);
+    });
+
+    it('ends the grant record with grant.revoked', async () => {
+      const { sut, grants } = setup();
+      await sut.apply(created);
+      await sut.apply(revoked);
+      await expect(grants.find('grant-1')).resolves.toBeNull();
+      await expect(grants.pageBySubject('user-1', 10)).resolves.toEqual({ grants: [] });
+    });
   });
 
   describe('refresh tokens', () => {

@@ -1,0 +1,81 @@
+import type { AccessTokenClaims } from '@app/tokens';
+import {
+  issuedAccessToken,
+  issuedTokenOf,
+  opaqueTokenRecord,
+  tokenIssuedData,
+} from './token-issued.codec';
+
+const ISSUER = 'https://as.example.com';
+const DIGEST = 'n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg';
+const minted: AccessTokenClaims = {
+  iss: ISSUER,
+  sub: 'user-1',
+  aud: 'https://orders.example.com',
+  clientId: 'web-app',
+  scope: 'orders:read',
+  jti: 'jti-1',
+  iat: 1_700_000_000,
+  nbf: 1_700_000_000,
+  exp: 1_700_003_600,
+  grantId: 'grant-1',
+  authTime: 1_699_999_990,
+  acr: 'loa-2',
+  amr: ['pwd', 'otp'],
+};
+const { grantId: _g, authTime: _t, acr: _a, amr: _m, ...clientCredentials } = minted;
+
+describe('token.issued codec', () => {
+  it.each([
+    ['a user token', minted],
+    ['a client_credentials token', { ...clientCredentials, sub: 'web-app' }],
+  ])(
+    'gives back, from the event alone, the record the minter made of %s',
+    (_, claims: AccessTokenClaims) => {
+      const data = tokenIssuedData(issuedAccessToken(claims, 'authorization_code', DIGEST));
+      // Through the wire and back, as the projector reads it.
+      const read = issuedTokenOf(JSON.parse(JSON.stringify(data)));
+      expect(opaqueTokenRecord(read, ISSUER)).toEqual(claims);
+    },
+  );
+
+  it('writes v3 with token_kind and grant_id, the digest only for an opaque token', () => {
+    expect(tokenIssuedData(issuedAccessToken(minted, 'authorization_code', DIGEST))).toEqual({
+      jti: 'jti-1',
+      client_id: 'web-app',
+      sub: 'user-1',
+      aud: 'https://orders.example.com',
+      scope: 'orders:read',
+      grant_type: 'authorization_code',
+      grant_id: 'grant-1',
+      format: 'opaque',
+      token_kind: 'access_token',
+      token_digest: DIGEST,
+      iat: 1_700_000_000,
+      exp: 1_700_003_600,
+      auth_time: 1_699_999_990,
+      acr: 'loa-2',
+      amr: ['pwd', 'otp'],
+    });
+    const jwt = tokenIssuedData(issuedAccessToken(minted, 'authorization_code', undefined));
+    expect(jwt).toMatchObject({ format: 'jwt', token_kind: 'access_token' });
+    expect(jwt).not.toHaveProperty('token_digest');
+  });
+
+  it('reads v1 and v2 from logs written before v3 as the same token', () => {
+    const v3 = tokenIssuedData(issuedAccessToken(minted, 'authorization_code', DIGEST));
+    const { token_kind: _k, ...v1 } = v3;
+    const v2 = { ...v1, kind: 'access_token' as const };
+    expect(issuedTokenOf(v1)).toEqual(issuedTokenOf(v3));
+    expect(issuedTokenOf(v2)).toEqual(issuedTokenOf(v3));
+    expect(issuedTokenOf({ ...v1, kind: 'refresh_token', family_exp: 9 })).toMatchObject({
+      kind: 'refresh_token',
+      familyExp: 9,
+    });
+  });
+
+  it('leaves an empty amr out rather than send it empty', () => {
+    const data = tokenIssuedData({ ...issuedAccessToken(minted, 'x', undefined), amr: [] });
+    expect(data).not.toHaveProperty('amr');
+  });
+});

@@ -1,0 +1,147 @@
+import { EventCatalogue, TokenIssuedV3, TokenKind, tokenKindOf } from '@app/events';
+import type { AccessTokenClaims } from '@app/tokens';
+
+/**
+ * What a minted token says of itself, whatever its kind (access, ID or refresh token), in the
+ * claims' own names (RFC 9068 §2.2, camelCase inside): the one shape the minters give and the
+ * projection reads back, so that no claim is copied by hand between the token, its event and
+ * its hot state.
+ */
+export interface IssuedToken {
+  readonly kind: TokenKind;
+  readonly jti: string;
+  readonly clientId: string;
+  readonly sub: string;
+  readonly aud: string;
+  readonly scope: string;
+  readonly grantType: string;
+  /** The grant the token came from; every token has one but client_credentials' access tokens. */
+  readonly grantId?: string;
+  /** base64url SHA-256 of an opaque token; absent for JWTs. */
+  readonly digest?: string;
+  /** Seconds since the epoch. */
+  readonly iat: number;
+  readonly exp: number;
+  /** Refresh tokens only (seconds): the family's absolute deadline. */
+  readonly familyExp?: number;
+  /** RFC 9068 §2.2.1: when and how the user of the grant authenticated. */
+  readonly authTime?: number;
+  readonly acr?: string;
+  readonly amr?: readonly string[];
+}
+
+/** How the user of a grant authenticated, as the minters receive it. */
+export interface UserAuthentication {
+  readonly authTime: number;
+  readonly acr?: string;
+  readonly amr: readonly string[];
+}
+
+/** RFC 9068 §2.2.1 claims of a user's authentication; an empty `amr` is left out, not sent empty. */
+export function authenticationClaims(
+  a: UserAuthentication | undefined,
+): Pick<IssuedToken, 'authTime' | 'acr' | 'amr'> {
+  if (a === undefined) return {};
+  return {
+    authTime: a.authTime,
+    ...(a.acr === undefined ? {} : { acr: a.acr }),
+    ...(a.amr.length === 0 ? {} : { amr: a.amr }),
+  };
+}
+
+/**
+ * Token → `token.issued` (v3). Not personal data: how the user signed in rides along (so an
+ * opaque token's record is rebuilt whole), never a user claim, never the token itself.
+ */
+export function tokenIssuedData(t: IssuedToken): TokenIssuedV3 {
+  return {
+    jti: t.jti,
+    client_id: t.clientId,
+    sub: t.sub,
+    aud: t.aud,
+    scope: t.scope,
+    grant_type: t.grantType,
+    ...(t.grantId === undefined ? {} : { grant_id: t.grantId }),
+    format: t.digest === undefined ? 'jwt' : 'opaque',
+    token_kind: t.kind,
+    ...(t.digest === undefined ? {} : { token_digest: t.digest }),
+    iat: t.iat,
+    exp: t.exp,
+    ...(t.familyExp === undefined ? {} : { family_exp: t.familyExp }),
+    ...(t.authTime === undefined ? {} : { auth_time: t.authTime }),
+    ...(t.acr === undefined ? {} : { acr: t.acr }),
+    ...(t.amr === undefined || t.amr.length === 0 ? {} : { amr: t.amr }),
+  };
+}
+
+/** `token.issued` of any version (v1 and v2 from logs written before v3) → the token. */
+export function issuedTokenOf(d: EventCatalogue['token.issued']): IssuedToken {
+  return {
+    kind: tokenKindOf(d),
+    jti: d.jti,
+    clientId: d.client_id,
+    sub: d.sub,
+    aud: d.aud,
+    scope: d.scope,
+    grantType: d.grant_type,
+    ...(d.grant_id === undefined ? {} : { grantId: d.grant_id }),
+    ...(d.token_digest === undefined ? {} : { digest: d.token_digest }),
+    iat: d.iat,
+    exp: d.exp,
+    ...('family_exp' in d && d.family_exp !== undefined ? { familyExp: d.family_exp } : {}),
+    ...(d.auth_time === undefined ? {} : { authTime: d.auth_time }),
+    ...(d.acr === undefined ? {} : { acr: d.acr }),
+    ...(d.amr === undefined ? {} : { amr: d.amr }),
+  };
+}
+
+/**
+ * Access-token claims → the token (what the access-token minter records). The issuer and `nbf`
+ * are not on the event: every token of this issuer carries `iss` = the issuer and `nbf` = `iat`
+ * (AccessTokenMinter), which `opaqueTokenRecord` restores.
+ */
+export function issuedAccessToken(
+  c: AccessTokenClaims,
+  grantType: string,
+  digest: string | undefined,
+): IssuedToken {
+  return {
+    kind: 'access_token',
+    jti: c.jti,
+    clientId: c.clientId,
+    sub: c.sub,
+    aud: c.aud,
+    scope: c.scope,
+    grantType,
+    ...(c.grantId === undefined ? {} : { grantId: c.grantId }),
+    ...(digest === undefined ? {} : { digest }),
+    iat: c.iat,
+    exp: c.exp,
+    ...(c.authTime === undefined ? {} : { authTime: c.authTime }),
+    ...(c.acr === undefined ? {} : { acr: c.acr }),
+    ...(c.amr === undefined ? {} : { amr: c.amr }),
+  };
+}
+
+/**
+ * The token → the record introspection answers from (an opaque access token's hot state). The
+ * request path and the projector both write it through this one function, so a record rebuilt
+ * from the log is the record the minter wrote, field by field (token-issued.codec.spec.ts).
+ */
+export function opaqueTokenRecord(t: IssuedToken, issuer: string): AccessTokenClaims {
+  return {
+    iss: issuer,
+    sub: t.sub,
+    aud: t.aud,
+    clientId: t.clientId,
+    scope: t.scope,
+    jti: t.jti,
+    iat: t.iat,
+    nbf: t.iat,
+    exp: t.exp,
+    ...(t.grantId === undefined ? {} : { grantId: t.grantId }),
+    ...(t.authTime === undefined ? {} : { authTime: t.authTime }),
+    ...(t.acr === undefined ? {} : { acr: t.acr }),
+    ...(t.amr === undefined ? {} : { amr: t.amr }),
+  };
+}

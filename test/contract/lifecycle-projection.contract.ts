@@ -1,0 +1,268 @@
+import type { AppConfig } from '@app/config';
+import { AnyLifecycleEvent, EventCatalogue, EventFactory, EventType } from '@app/events';
+import {
+  issuedTokenOf,
+  LifecycleProjection,
+  opaqueTokenRecord,
+  tokenIssuedData,
+} from '@app/projection';
+import type {
+  GrantStore,
+  RefreshTokenStore,
+  Revocation,
+  RevocationStore,
+  TokenStore,
+} from '@app/store';
+import { OpaqueTokenFormat } from '@app/tokens';
+import { unique } from './flow/flow-fixtures';
+
+export const PROJECTION_CONFIG = {
+  issuer: 'https://as.example.com',
+  signIn: { sessionMaxTtl: 86_400 },
+} as AppConfig;
+
+/** One adapter set under the projection, and the revocations it put on the replicas' stream. */
+export interface ProjectionSubject {
+  readonly tokens: TokenStore;
+  readonly revocations: RevocationStore;
+  readonly refreshTokens: RefreshTokenStore;
+  readonly grants: GrantStore;
+  /** Every revocation on the stream so far (the suite filters by its own unique ids). */
+  streamed(): Promise<Revocation[]>;
+}
+
+const factory = new EventFactory('urn:token-lifecycle:contract:projection');
+const event = <T extends EventType>(type: T, key: string, data: EventCatalogue[T]) =>
+  factory.create(type, key, key, data) as AnyLifecycleEvent;
+
+/**
+ * The contract of `LifecycleProjection.apply` (DESIGN "One projection"), run on the in-memory
+ * adapters and on Redis: what each event writes, that applying it again (the projector after
+ * the request path) or replaying the log changes nothing, and that a revocation reaches the
+ * stream the replicas follow once, however often its event is applied.
+ */
+export function describeLifecycleProjectionContract(
+  name: string,
+  make: () => ProjectionSubject,
+): void {
+  describe(`LifecycleProjection on ${name} adapters`, () => {
+    let s: ProjectionSubject;
+    let sut: LifecycleProjection;
+    beforeEach(() => {
+      s = make();
+      sut = new LifecycleProjection(
+        PROJECTION_CONFIG,
+        s.tokens,
+        s.revocations,
+        s.refreshTokens,
+        s.grants,
+      );
+    });
+    const now = () => Math.floor(Date.now() / 1000);
+    /** Twice, as the request path and then the projector apply every event. */
+    const applyTwice = async (e: AnyLifecycleEvent) => {
+      await expect(sut.apply(e)).resolves.toBe(true);
+      await expect(sut.apply(e)).resolves.toBe(true);
+    };
+    const streamedFor = async (clientId: string) =>
+      (await s.streamed()).filter((r) => r.kind !== 'subject' && r.clientId === clientId);
+
+    const accessToken = (clientId: string, grantId?: string) => {
+      const { digest } = OpaqueTokenFormat.mint('at');
+      const data = tokenIssuedData({
+        kind: 'access_token',
+        jti: unique('jti'),
+        clientId,
+        sub: 'user-1',
+        aud: 'https://orders.example.com',
+        scope: 'orders:read',
+        grantType: grantId ? 'authorization_code' : 'client_credentials',
+        ...(grantId === undefined ? {} : { grantId, authTime: now() - 5, amr: ['pwd'] }),
+        digest,
+        iat: now(),
+        exp: now() + 600,
+      });
+      return { digest, data, event: event('token.issued', grantId ?? clientId, data) };
+    };
+
+    it('stores an opaque access token as the codec makes its record, and again unchanged', async () => {
+      const clientId = unique('client');
+      const t = accessToken(clientId, unique('grant'));
+      await applyTwice(t.event);
+      const record = opaqueTokenRecord(issuedTokenOf(t.data), PROJECTION_CONFIG.issuer);
+      await expect(s.tokens.find(t.digest)).resolves.toEqual(record);
+    });
+
+    it('keeps no state for a JWT or an ID token', async () => {
+      const clientId = unique('client');
+      const t = accessToken(clientId);
+      const { token_digest: _d, ...jwt } = { ...t.data, format: 'jwt' as const };
+      await applyTwice(event('token.issued', clientId, jwt));
+      const idToken = { ...t.data, token_kind: 'id_token' as const, grant_id: unique('grant') };
+      await applyTwice(event('token.issued', clientId, idToken));
+      await expect(s.tokens.find(t.digest)).resolves.toBeNull();
+    });
+
+    it('revokes a token: on the stream once, however often its event is applied', async () => {
+      const clientId = unique('client');
+      const jti = unique('jti');
+      const exp = now() + 600;
+      const revoked = event('token.revoked', clientId, {
+        jti,
+        client_id: clientId,
+        exp,
+        revoked_by: clientId,
+      });
+      await applyTwice(revoked);
+      await applyTwice(revoked);
+      await expect(s.revocations.isRevoked({ clientId, jti, iat: now() })).resolves.toBe(true);
+      await expect(streamedFor(clientId)).resolves.toEqual([
+        { kind: 'token', clientId, jti, expiresAt: exp * 1000 },
+      ]);
+    });
+
+    it('streams a client revocation again only when it widens the entry', async () => {
+      const clientId = unique('client');
+      const at = Date.now();
+      const t0 = now();
+      const cut = (revokedAt: number, exp: number) =>
+        event('client.tokens_revoked', clientId, {
+          client_id: clientId,
+          revoked_at: revokedAt,
+          exp,
+          reason: 'admin',
+        });
+      await applyTwice(cut(at, t0 + 600));
+      await applyTwice(cut(at - 1000, t0 + 300)); // older and shorter: replayed out of order
+      await applyTwice(cut(at + 1000, t0 + 300)); // a later cut-off widens it
+      await expect(streamedFor(clientId)).resolves.toEqual([
+        { kind: 'client', clientId, revokedAt: at, expiresAt: (t0 + 600) * 1000 },
+        { kind: 'client', clientId, revokedAt: at + 1000, expiresAt: (t0 + 300) * 1000 },
+      ]);
+    });
+
+    it('revokes a subject everywhere, streamed once', async () => {
+      const subject = unique('user');
+      const revoked = event('subject.tokens_revoked', subject, {
+        sub: subject,
+        revoked_at: Date.now(),
+        exp: now() + 600,
+        reason: 'admin',
+      });
+      await applyTwice(revoked);
+      const ofSubject = (await s.streamed()).filter(
+        (r) => r.kind === 'subject' && r.subject === subject,
+      );
+      expect(ofSubject).toHaveLength(1);
+      const token = { clientId: unique('client'), jti: 'j', sub: subject, iat: now() - 1 };
+      await expect(s.revocations.isRevoked(token)).resolves.toBe(true);
+    });
+
+    describe('grants and their refresh tokens', () => {
+      const grantOf = (clientId: string) => {
+        const grantId = unique('grant');
+        const created = event('grant.created', grantId, {
+          grant_id: grantId,
+          sub: unique('user'),
+          client_id: clientId,
+          scopes: ['openid', 'offline_access'],
+          resources: [],
+          amr: ['pwd'],
+          auth_time: now() - 10,
+        });
+        const refreshToken = (iat: number) => {
+          const { digest } = OpaqueTokenFormat.mint('rt');
+          const data = tokenIssuedData({
+            kind: 'refresh_token',
+            jti: unique('jti'),
+            clientId,
+            sub: 'user-1',
+            aud: PROJECTION_CONFIG.issuer,
+            scope: 'openid offline_access',
+            grantType: 'authorization_code',
+            grantId,
+            digest,
+            iat,
+            exp: iat + 3600,
+            familyExp: now() + 86_400,
+          });
+          return { digest, event: event('token.issued', grantId, data) };
+        };
+        const exp = now() + 600;
+        const revoked = event('grant.revoked', grantId, {
+          grant_id: grantId,
+          client_id: clientId,
+          exp,
+          refresh_exp: now() + 86_400,
+          reason: 'refresh_token_reuse',
+        });
+        return { grantId, created, refreshToken, revoked, exp };
+      };
+
+      it('stores the grant of grant.created, and the request keeps the claims it released', async () => {
+        const g = grantOf(unique('client'));
+        const consent = { idTokenClaims: { name: 'A' }, userinfoClaims: { name: 'A' } };
+        await expect(sut.apply(g.created, { consent })).resolves.toBe(true);
+        await applyTwice(g.created);
+        await expect(s.grants.find(g.grantId)).resolves.toMatchObject({
+          grantId: g.grantId,
+          createdAt: Date.parse(g.created.time),
+          ...consent,
+        });
+      });
+
+      it('rebuilds a family from the log in order: the newest token is the live one', async () => {
+        const g = grantOf(unique('client'));
+        const [first, second] = [g.refreshToken(now() - 20), g.refreshToken(now() - 10)];
+        for (const e of [g.created, first.event, second.event]) await applyTwice(e);
+        // The older event again (redelivered): its token stays retired, and apply says so.
+        await expect(sut.apply(first.event)).resolves.toBe(false);
+        const [a, b] = await Promise.all([
+          s.refreshTokens.find(first.digest, Date.now()),
+          s.refreshTokens.find(second.digest, Date.now()),
+        ]);
+        expect([a?.active, b?.active]).toEqual([false, true]);
+        expect(b?.record.grantId).toBe(g.grantId);
+      });
+
+      it('changes nothing when the event of a rotation is applied after the atomic rotation', async () => {
+        const g = grantOf(unique('client'));
+        const first = g.refreshToken(now() - 20);
+        await applyTwice(first.event);
+        const second = g.refreshToken(now());
+        const rotation = await s.refreshTokens.rotate(
+          first.digest,
+          { digest: second.digest, idleExpiresAt: Date.now() + 3_600_000 },
+          Date.now(),
+          0,
+        );
+        expect(rotation.outcome).toBe('rotated');
+        const before = await s.refreshTokens.find(second.digest, Date.now());
+        await applyTwice(second.event);
+        await expect(s.refreshTokens.find(second.digest, Date.now())).resolves.toEqual(before);
+        await expect(s.refreshTokens.find(first.digest, Date.now())).resolves.toMatchObject({
+          active: false,
+        });
+      });
+
+      it('revokes every token of the grant and ends it: streamed once, later issues refused', async () => {
+        const clientId = unique('client');
+        const g = grantOf(clientId);
+        const first = g.refreshToken(now() - 20);
+        for (const e of [g.created, first.event]) await applyTwice(e);
+        await applyTwice(g.revoked);
+        await expect(s.grants.find(g.grantId)).resolves.toBeNull();
+        await expect(s.refreshTokens.find(first.digest, Date.now())).resolves.toMatchObject({
+          active: false,
+        });
+        const token = { clientId, jti: 'any', grantId: g.grantId, iat: now() };
+        await expect(s.revocations.isRevoked(token)).resolves.toBe(true);
+        await expect(streamedFor(clientId)).resolves.toEqual([
+          { kind: 'grant', clientId, grantId: g.grantId, expiresAt: g.exp * 1000 },
+        ]);
+        // A refresh token issued after the revocation (a redemption racing it) is refused.
+        await expect(sut.apply(g.refreshToken(now()).event)).resolves.toBe(false);
+      });
+    });
+  });
+}
