@@ -234,7 +234,10 @@ async function runScenario(s) {
     const duration = spend ? spend - warmup : SETTINGS.duration;
     const atHalf = paced({ connections: SETTINGS.connections, ...half, warmup, duration, rate });
     if (atHalf.errors > 0)
-      throw new Error(`${side.label}: ${atHalf.errors} requests failed at half the peak`);
+      throw new Error(
+        `${side.label}: ${atHalf.errors} requests failed at half the peak ` +
+          `(${atHalf.lost} lost in flight on a closed connection, the rest answered non-2xx)`,
+      );
     out[side === s.ours ? 'ours' : 'peer'] = {
       ...summary,
       p50_at_half_peak_ms: atHalf.p50_ms,
