@@ -211,6 +211,15 @@ export function describeLifecycleProjectionContract(
         });
       });
 
+      it("keeps the request's claims when the projector applied the event first (split topology)", async () => {
+        const g = grantOf(unique('client'));
+        const consent = { idTokenClaims: { email: 'a@x.example' }, userinfoClaims: { name: 'A' } };
+        await sut.apply(g.created);
+        await sut.apply(g.created, { consent });
+        await sut.apply(g.created);
+        await expect(s.grants.find(g.grantId)).resolves.toMatchObject(consent);
+      });
+
       it('rebuilds a family from the log in order: the newest token is the live one', async () => {
         const g = grantOf(unique('client'));
         const [first, second] = [g.refreshToken(now() - 20), g.refreshToken(now() - 10)];

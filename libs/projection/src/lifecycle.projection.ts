@@ -172,6 +172,11 @@ export class LifecycleProjection {
     consent: GrantConsent | undefined,
   ): Promise<void> {
     const grant = grantRecordOf(e, consent);
-    await this.grants.create(grant, grant.createdAt + this.config.signIn.sessionMaxTtl * 1000);
+    const expiresAt = grant.createdAt + this.config.signIn.sessionMaxTtl * 1000;
+    // Only the request that recorded the consent knows the claims it released (no event carries
+    // them), and in the split topology the projector may apply the event first: the request's
+    // record replaces that claimless one, while a replay never replaces a record.
+    if (consent === undefined) await this.grants.create(grant, expiresAt);
+    else await this.grants.save(grant, expiresAt);
   }
 }
