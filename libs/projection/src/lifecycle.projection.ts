@@ -56,6 +56,8 @@ export class LifecycleProjection {
   async apply(e: AnyLifecycleEvent, known: RequestKnowledge = {}): Promise<boolean> {
     switch (e.type) {
       case 'token.issued':
+        // A JWT or an ID token (no digest) has no hot state: nothing to decode on the hot path.
+        if (e.data.token_digest === undefined) return true;
         return this.tokenIssued(issuedTokenOf(e.data));
       case 'token.revoked':
         await this.revocations.revoke({
@@ -122,7 +124,7 @@ export class LifecycleProjection {
    * and an ID token is not an access token (OIDC Core §2): introspection must never find one.
    */
   private async tokenIssued(t: IssuedToken): Promise<boolean> {
-    if (t.digest === undefined) return true;
+    if (t.digest === undefined) return true; // (narrows: apply() passes only digested tokens)
     if (t.kind === 'refresh_token') return this.refreshTokenIssued(t, t.digest);
     if (t.kind === 'access_token')
       await this.tokens.save(t.digest, opaqueTokenRecord(t, this.config.issuer));
