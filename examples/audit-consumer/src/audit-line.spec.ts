@@ -1,24 +1,12 @@
 import { EventFactory } from '@app/events';
+import { OPAQUE_DIGEST, OPAQUE_TOKEN_ISSUED } from '../../../test/support/token-issued.fixture';
 import { auditLine } from './audit-line';
 
 const factory = new EventFactory('urn:token-lifecycle:unit:audit');
-const DIGEST = 'n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg';
 
 describe('auditLine', () => {
   it('says what happened to which token, for whom and when, without its digest or scope', () => {
-    const event = factory.create('token.issued', 'jti-1', 'grant-1', {
-      jti: 'jti-1',
-      client_id: 'web-app',
-      sub: 'user-1',
-      aud: 'https://orders.example.com',
-      scope: 'orders:read',
-      grant_type: 'authorization_code',
-      grant_id: 'grant-1',
-      format: 'opaque',
-      token_digest: DIGEST,
-      iat: 1_700_000_000,
-      exp: 1_700_003_600,
-    });
+    const event = factory.create('token.issued', 'jti-1', 'grant-1', OPAQUE_TOKEN_ISSUED);
     const line = auditLine(event);
     expect(line).toEqual({
       time: event.time,
@@ -29,7 +17,7 @@ describe('auditLine', () => {
       sub: 'user-1',
       grant_id: 'grant-1',
     });
-    expect(JSON.stringify(line)).not.toContain(DIGEST);
+    expect(JSON.stringify(line)).not.toContain(OPAQUE_DIGEST);
   });
 
   it('carries the reason of a revocation', () => {

@@ -1,23 +1,11 @@
 import { AppConfig } from '@app/config';
 import { AnyLifecycleEvent, EventFactory, TokenIssuedV1 } from '@app/events';
 import { MemoryGrantStore, MemoryRefreshTokenStore, RevocationStore, TokenStore } from '@app/store';
+import { OPAQUE_DIGEST, OPAQUE_TOKEN_ISSUED } from '../../../test/support/token-issued.fixture';
 import { LifecycleProjection } from './lifecycle.projection';
 
 const factory = new EventFactory('urn:token-lifecycle:test:projector-spec');
-const DIGEST = 'n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg';
-const opaque: TokenIssuedV1 = {
-  jti: 'jti-1',
-  client_id: 'web-app',
-  sub: 'user-1',
-  aud: 'https://orders.example.com',
-  scope: 'orders:read',
-  grant_type: 'authorization_code',
-  grant_id: 'grant-1',
-  format: 'opaque',
-  token_digest: DIGEST,
-  iat: 1_700_000_000,
-  exp: 1_700_003_600,
-};
+const opaque: TokenIssuedV1 = OPAQUE_TOKEN_ISSUED;
 
 /** What apply(event) writes, each store call recorded; no I/O. */
 function setup() {
@@ -48,7 +36,7 @@ describe('LifecycleProjection.apply', () => {
       factory.create('token.issued', 'jti-1', 'grant-1', opaque) as AnyLifecycleEvent,
     );
     expect(tokens.save).toHaveBeenCalledWith(
-      DIGEST,
+      OPAQUE_DIGEST,
       expect.objectContaining({ jti: 'jti-1', grantId: 'grant-1', clientId: 'web-app' }),
     );
   });
@@ -60,7 +48,7 @@ describe('LifecycleProjection.apply', () => {
       factory.create('token.issued', 'jti-1', 'grant-1', signedIn) as AnyLifecycleEvent,
     );
     expect(tokens.save).toHaveBeenCalledWith(
-      DIGEST,
+      OPAQUE_DIGEST,
       expect.objectContaining({ authTime: 1_700_000_000, acr: 'loa-2', amr: ['pwd', 'otp'] }),
     );
   });
@@ -73,7 +61,10 @@ describe('LifecycleProjection.apply', () => {
     });
     expect(event.dataschema).toBe('urn:token-lifecycle:schema:token.issued:v2');
     await sut.apply(event as AnyLifecycleEvent);
-    expect(tokens.save).toHaveBeenCalledWith(DIGEST, expect.objectContaining({ jti: 'jti-1' }));
+    expect(tokens.save).toHaveBeenCalledWith(
+      OPAQUE_DIGEST,
+      expect.objectContaining({ jti: 'jti-1' }),
+    );
   });
 
   it('keeps no state for an ID token, even one that came with a digest (OIDC Core §2)', async () => {
