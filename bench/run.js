@@ -236,7 +236,8 @@ async function runScenario(s) {
     if (atHalf.errors > 0)
       throw new Error(
         `${side.label}: ${atHalf.errors} requests failed at half the peak ` +
-          `(${atHalf.lost} lost in flight on a closed connection, the rest answered non-2xx)`,
+          `(${atHalf.lost} lost in flight on a closed connection; non-2xx by status: ` +
+          `${JSON.stringify(atHalf.statuses)})`,
       );
     out[side === s.ours ? 'ours' : 'peer'] = {
       ...summary,

@@ -32,6 +32,8 @@ const requests = Array.from({ length: variants }, (_, i) => requestBytes(i));
 
 const latencies = [];
 let non2xx = 0;
+/** Non-2xx answers by status, so that a failed round says what it got. */
+const statuses = {};
 let answered = 0;
 let sent = 0;
 const backlog = []; // due times of requests waiting for a free connection
@@ -75,7 +77,10 @@ function connect() {
     buffered = buffered.subarray(total);
     inFlight = false;
     const status = Number(head.slice(9, 12));
-    if (status < 200 || status > 299) non2xx++;
+    if (status < 200 || status > 299) {
+      non2xx++;
+      statuses[status] = (statuses[status] ?? 0) + 1;
+    }
     answered++;
     if (dueAt >= measuredFrom) latencies.push(performance.now() - dueAt);
     // The server means to close this one: the next request goes on another connection.
@@ -154,6 +159,7 @@ function waitForLast(lastDueAt) {
       requests: latencies.length,
       errors: non2xx + (total - answered),
       lost,
+      statuses,
     }) + '\n',
   );
   process.exit(0);
