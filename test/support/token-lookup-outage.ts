@@ -63,9 +63,12 @@ export class TokenStoreStates {
   }
 
   /** The projector has replayed `jti`'s token.issued and written the marker. */
-  async replayed(jti: string): Promise<{ token: string; digest: string }> {
+  async replayed(
+    jti: string,
+    extra: Partial<AccessTokenClaims> = {},
+  ): Promise<{ token: string; digest: string }> {
     const minted = OpaqueTokenFormat.mint('at');
-    await this.redis.save(minted.digest, ownerClaims(jti));
+    await this.redis.save(minted.digest, { ...ownerClaims(jti), ...extra });
     await this.marker.mark();
     return minted;
   }

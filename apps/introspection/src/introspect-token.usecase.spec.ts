@@ -77,3 +77,53 @@ describe('IntrospectTokenUseCase when the token cannot be looked up', () => {
     });
   });
 });
+
+// RFC 9449 §6.2, RFC 8705 §3.2: a bound token's answer says how it is bound, so that a resource
+// server relying on introspection checks the sender as one validating a JWT would.
+describe('IntrospectTokenUseCase for a sender-constrained token', () => {
+  const THUMBPRINT = '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I';
+  let keys: KeyRing;
+
+  beforeAll(async () => {
+    keys = await KeyRing.generate(['ES256']);
+  });
+
+  const useCase = (tokens: TokenStore) => {
+    const revocations = new MemoryRevocationStore();
+    return new IntrospectTokenUseCase(
+      {
+        issuer: ISSUER,
+        endpoints: { introspection: `${ISSUER}/oauth2/introspect` },
+        revocationFailurePolicy: 'fail-closed',
+      } as AppConfig,
+      ownerAuthenticator() as unknown as ClientAuthenticator,
+      new AccessTokenReader(new JwtAccessTokenFormat(keys, ISSUER), tokens),
+      new RefreshTokenLookup(new MemoryRefreshTokenStore(), new MemoryGrantStore(), revocations),
+      revocations,
+    );
+  };
+
+  it.each([
+    ['a DPoP key', { jkt: THUMBPRINT }, 'DPoP'],
+    ['a TLS client certificate', { 'x5t#S256': THUMBPRINT }, 'Bearer'],
+  ] as const)(
+    'answers cnf and the token type of an opaque token bound to %s',
+    async (_, cnf, type) => {
+      const store = new TokenStoreStates();
+      const { token } = await store.replayed('jti-bound', { cnf });
+      await expect(useCase(store.projected()).execute(introspect(token))).resolves.toMatchObject({
+        active: true,
+        token_type: type,
+        cnf,
+      });
+    },
+  );
+
+  it('answers Bearer and no cnf for a bearer token', async () => {
+    const store = new TokenStoreStates();
+    const { token } = await store.replayed('jti-bearer');
+    const answer = await useCase(store.projected()).execute(introspect(token));
+    expect(answer).toMatchObject({ active: true, token_type: 'Bearer' });
+    expect(answer).not.toHaveProperty('cnf');
+  });
+});

@@ -8,7 +8,13 @@ import {
   OAuthRequest,
 } from '@app/oauth';
 import { REVOCATION_STORE, RevocationStore, StoreUnavailable } from '@app/store';
-import { AccessTokenClaims, AccessTokenReader, OpaqueTokenFormat } from '@app/tokens';
+import {
+  AccessTokenClaims,
+  AccessTokenReader,
+  Confirmation,
+  OpaqueTokenFormat,
+  tokenTypeOf,
+} from '@app/tokens';
 import { mayIntrospect } from './introspection.policy';
 
 export type IntrospectionResponse =
@@ -26,7 +32,8 @@ export type IntrospectionResponse =
       readonly active: true;
       readonly scope: string;
       readonly client_id: string;
-      readonly token_type: 'Bearer';
+      /** RFC 9449 §6.2: `DPoP` for a token bound to a DPoP key. */
+      readonly token_type: 'Bearer' | 'DPoP';
       readonly exp: number;
       readonly iat: number;
       readonly nbf: number;
@@ -39,6 +46,8 @@ export type IntrospectionResponse =
       readonly auth_time?: number;
       readonly acr?: string;
       readonly amr?: readonly string[];
+      /** RFC 9449 §6.2, RFC 8705 §3.2: the binding, so a resource server can check the sender. */
+      readonly cnf?: Confirmation;
     };
 
 /** RFC 7662 §2.2: anything not provably good is exactly `{"active": false}`, with no reason. */
@@ -119,7 +128,7 @@ function active(c: AccessTokenClaims): IntrospectionResponse {
     active: true,
     scope: c.scope,
     client_id: c.clientId,
-    token_type: 'Bearer',
+    token_type: tokenTypeOf(c.cnf),
     exp: c.exp,
     iat: c.iat,
     nbf: c.nbf,
@@ -131,5 +140,6 @@ function active(c: AccessTokenClaims): IntrospectionResponse {
     ...(c.authTime === undefined ? {} : { auth_time: c.authTime }),
     ...(c.acr === undefined ? {} : { acr: c.acr }),
     ...(c.amr === undefined ? {} : { amr: c.amr }),
+    ...(c.cnf === undefined ? {} : { cnf: c.cnf }),
   };
 }

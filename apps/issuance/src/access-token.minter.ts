@@ -9,7 +9,13 @@ import {
   tokenIssuedData,
   UserAuthentication,
 } from '@app/projection';
-import { AccessTokenClaims, JwtAccessTokenFormat, OpaqueTokenFormat } from '@app/tokens';
+import {
+  AccessTokenClaims,
+  Confirmation,
+  JwtAccessTokenFormat,
+  OpaqueTokenFormat,
+  tokenTypeOf,
+} from '@app/tokens';
 import { TokenResponse } from './grants/grant-handler';
 
 export interface MintRequest {
@@ -22,6 +28,8 @@ export interface MintRequest {
   readonly grantId?: string;
   /** How the user of the grant authenticated (RFC 9068 §2.2.1); absent for client_credentials. */
   readonly authentication?: UserAuthentication;
+  /** The sender constraint to bind the token to (RFC 9449 §6, RFC 8705 §3.1); absent: bearer. */
+  readonly confirmation?: Confirmation;
 }
 
 /**
@@ -57,7 +65,7 @@ export class AccessTokenMinter {
     await this.projection.apply(event);
     return {
       access_token: token,
-      token_type: 'Bearer',
+      token_type: tokenTypeOf(claims.cnf),
       expires_in: claims.exp - claims.iat,
       scope: claims.scope,
     };
@@ -79,6 +87,7 @@ export class AccessTokenMinter {
       exp: iat + req.resource.accessTokenTtl,
       ...(req.grantId === undefined ? {} : { grantId: req.grantId }),
       ...authenticationClaims(req.authentication),
+      ...(req.confirmation === undefined ? {} : { cnf: req.confirmation }),
     };
   }
 }

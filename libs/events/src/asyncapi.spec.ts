@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { EventFactory, LifecycleEvent } from './event-envelope';
 import { parseLifecycleEvent } from './event.parser';
 import {
+  CONFIRMATION_KINDS,
   DENIAL_ERRORS,
   DENIAL_REASONS,
   EventCatalogue,
@@ -138,6 +139,16 @@ const FULL: Table<'full'> = {
       token_kind: 'refresh_token',
       family_exp: 1_739_527_200,
     },
+    // Every field; a bound refresh token (a public client's DPoP key, RFC 9449 §5).
+    v4: {
+      ...ACCESS_TOKEN,
+      aud: 'https://auth.example.com',
+      scope: 'openid offline_access orders:read',
+      token_kind: 'refresh_token',
+      family_exp: 1_739_527_200,
+      cnf_kind: 'jkt',
+      cnf_thumbprint: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I',
+    },
   },
   'token.revoked': {
     v1: {
@@ -256,6 +267,21 @@ const MINIMAL: Table<'minimal'> = {
       iat: 1_736_935_200,
       exp: 1_736_938_800,
     },
+    // A certificate-bound client_credentials access token (RFC 8705 §3.1).
+    v4: {
+      jti: '1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9',
+      client_id: 'svc-a',
+      sub: 'svc-a',
+      aud: 'https://orders.example.com',
+      scope: 'orders:read',
+      grant_type: 'client_credentials',
+      format: 'jwt',
+      token_kind: 'access_token',
+      iat: 1_736_935_200,
+      exp: 1_736_938_800,
+      cnf_kind: 'x5t#S256',
+      cnf_thumbprint: 'A4DtL2JmUMhAsvJj5tKyn64SqzmuXbMrJa0n761y5v0',
+    },
   },
   'token.revoked': {
     v1: {
@@ -325,7 +351,12 @@ const ROUTE: { [T in EventType]: (d: EventCatalogue[T]) => [subject: string, key
 };
 /** The fields whose values come from a closed list in the code, which the document must match. */
 const ENUMS: Partial<Record<EventType, Record<string, readonly string[]>>> = {
-  'token.issued': { format: ['jwt', 'opaque'], kind: TOKEN_KINDS, token_kind: TOKEN_KINDS },
+  'token.issued': {
+    format: ['jwt', 'opaque'],
+    kind: TOKEN_KINDS,
+    token_kind: TOKEN_KINDS,
+    cnf_kind: CONFIRMATION_KINDS,
+  },
   'authorization.denied': { reason: Object.keys(DENIAL_REASONS), error: DENIAL_ERRORS },
   'session.ended': { reason: SESSION_END_REASONS },
 };

@@ -1,6 +1,7 @@
 import { EventFactory, LifecycleEvent } from './event-envelope';
 import { parseLifecycleEvent } from './event.parser';
 import {
+  CONFIRMATION_KINDS,
   DENIAL_ERRORS,
   DENIAL_REASONS,
   EventCatalogue,
@@ -8,6 +9,7 @@ import {
   TOKEN_KINDS,
   TokenIssuedV1,
   TokenIssuedV3,
+  TokenIssuedV4,
   tokenKindOf,
 } from './topics';
 
@@ -357,13 +359,14 @@ describe('parseLifecycleEvent', () => {
       });
     });
 
-    it('refuses an ID token relabelled v1 or v3, and an unknown v4, as an older reader would', () => {
+    it('refuses an ID token relabelled v1, v3 or v4, and an unknown v5, as an older reader would', () => {
       expect(reasonOf(wire(idToken(), asV('v1')))).toBe('data');
       expect(reasonOf(wire(idToken(), asV('v3')))).toBe('data');
-      expect(parseLifecycleEvent(wire(idToken(), asV('v4')))).toEqual({
+      expect(reasonOf(wire(idToken(), asV('v4')))).toBe('data');
+      expect(parseLifecycleEvent(wire(idToken(), asV('v5')))).toEqual({
         ok: false,
         reason: 'schema_version',
-        detail: 'token.issued v4, expected v1 or v2 or v3',
+        detail: 'token.issued v5, expected v1 or v2 or v3 or v4',
       });
     });
   });
@@ -400,6 +403,40 @@ describe('parseLifecycleEvent', () => {
       const both = wire(v3({ token_kind: 'id_token' }), (e) => (e.data.kind = 'id_token'));
       expect(reasonOf(both)).toBe('data');
       expect(reasonOf(wire(v3({ token_kind: 'id_token' }), asV2))).toBe('data');
+    });
+  });
+
+  describe('token.issued v4 (a sender-constrained token)', () => {
+    const access = samples['token.issued'][2] as TokenIssuedV1;
+    const JKT = '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I';
+    const bound = (data: Partial<TokenIssuedV4> = {}) =>
+      factory.create('token.issued', 'jti-8', 'grant-1', {
+        ...access,
+        token_kind: 'access_token',
+        cnf_kind: 'jkt',
+        cnf_thumbprint: JKT,
+        ...data,
+      } as TokenIssuedV4);
+    const asV3: Change<Wire> = (e) => (e.dataschema = 'urn:token-lifecycle:schema:token.issued:v3');
+
+    it('is written as v4 with either binding and read back whole', () => {
+      for (const kind of CONFIRMATION_KINDS) {
+        const event = JSON.parse(JSON.stringify(bound({ cnf_kind: kind })));
+        expect(event.dataschema).toBe('urn:token-lifecycle:schema:token.issued:v4');
+        expect(parseLifecycleEvent(JSON.stringify(event))).toEqual({ ok: true, event });
+      }
+    });
+
+    it('refuses v4 without its binding, a binding at v3, an unknown kind and a key as a thumbprint', () => {
+      const unbound = wire(bound(), (e) => {
+        delete e.data.cnf_kind;
+        delete e.data.cnf_thumbprint;
+      });
+      expect(reasonOf(unbound)).toBe('data');
+      expect(reasonOf(wire(bound(), asV3))).toBe('data');
+      expect(reasonOf(wire(bound(), (e) => (e.data.cnf_kind = 'jwk')))).toBe('data');
+      const key = wire(bound(), (e) => (e.data.cnf_thumbprint = JSON.stringify({ kty: 'EC' })));
+      expect(reasonOf(key)).toBe('data');
     });
   });
 

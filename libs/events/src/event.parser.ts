@@ -1,5 +1,6 @@
 import { AnyLifecycleEvent, LifecycleEvent } from './event-envelope';
 import {
+  CONFIRMATION_KINDS,
   DENIAL_ERRORS,
   DENIAL_REASONS,
   DenialReason,
@@ -72,6 +73,12 @@ const TOKEN_ISSUED_V1: FieldTable<EventSchemas['token.issued']['v1']> = {
   amr: opt(A),
 };
 
+const TOKEN_ISSUED_V3: FieldTable<EventSchemas['token.issued']['v3']> = {
+  ...TOKEN_ISSUED_V1,
+  token_kind: { type: 'string', oneOf: TOKEN_KINDS },
+  family_exp: opt(I),
+};
+
 /**
  * One table per event type and schema version, typed against its interface: a field added,
  * removed, renamed or made optional in topics.ts fails to compile here until the table (and the
@@ -86,10 +93,11 @@ const DATA_FIELDS: {
   'token.issued': {
     v1: TOKEN_ISSUED_V1,
     v2: { ...TOKEN_ISSUED_V1, kind: { type: 'string', oneOf: TOKEN_KINDS }, family_exp: opt(I) },
-    v3: {
-      ...TOKEN_ISSUED_V1,
-      token_kind: { type: 'string', oneOf: TOKEN_KINDS },
-      family_exp: opt(I),
+    v3: TOKEN_ISSUED_V3,
+    v4: {
+      ...TOKEN_ISSUED_V3,
+      cnf_kind: { type: 'string', oneOf: CONFIRMATION_KINDS },
+      cnf_thumbprint: DIGEST,
     },
   },
   'token.revoked': {

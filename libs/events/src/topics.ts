@@ -70,8 +70,25 @@ export interface TokenIssuedV3 extends TokenIssuedV1 {
   readonly family_exp?: number;
 }
 
+/** RFC 7800 `cnf` members a bound token can carry (RFC 9449 §6 `jkt`, RFC 8705 §3.1 `x5t#S256`). */
+export const CONFIRMATION_KINDS = ['jkt', 'x5t#S256'] as const;
+
+/**
+ * Writer: issuance, for a sender-constrained access token only (DPoP, RFC 9449; mutual TLS,
+ * RFC 8705); every other token stays v3, so a reader that knows v3 reads every bearer token and
+ * skips only bound ones, which did not exist before v4. v3 with the binding: which `cnf` member
+ * and its thumbprint (base64url SHA-256 of the JWK, RFC 7638, or of the DER certificate), never
+ * the key or the certificate.
+ */
+export interface TokenIssuedV4 extends TokenIssuedV3 {
+  readonly cnf_kind: (typeof CONFIRMATION_KINDS)[number];
+  readonly cnf_thumbprint: string;
+}
+
 /** Whichever version it was written as, what kind of token a `token.issued` records. */
-export const tokenKindOf = (data: TokenIssuedV1 | TokenIssuedV2 | TokenIssuedV3): TokenKind =>
+export const tokenKindOf = (
+  data: TokenIssuedV1 | TokenIssuedV2 | TokenIssuedV3 | TokenIssuedV4,
+): TokenKind =>
   'token_kind' in data ? data.token_kind : 'kind' in data ? data.kind : 'access_token';
 
 /** The token kinds that always belong to a grant: their `token.issued` v3 carries `grant_id`. */
@@ -239,6 +256,7 @@ export interface EventSchemas {
     readonly v1: TokenIssuedV1;
     readonly v2: TokenIssuedV2;
     readonly v3: TokenIssuedV3;
+    readonly v4: TokenIssuedV4;
   };
   'token.revoked': { readonly v1: TokenRevokedV1 };
   'grant.revoked': { readonly v1: GrantRevokedV1 };
@@ -262,8 +280,10 @@ export type EventCatalogue = { [T in EventType]: EventSchemas[T][SchemaVersion<T
  * only the older version still reads everything it can understand.
  */
 const WRITTEN_AS: { readonly [T in EventType]: (data: EventCatalogue[T]) => SchemaVersion<T> } = {
-  // Producers write v3 for every token; v1 and v2 shapes are those of logs written before it.
-  'token.issued': (d) => ('token_kind' in d ? 'v3' : 'kind' in d ? 'v2' : 'v1'),
+  // Producers write v4 for a sender-constrained token and v3 for every other; v1 and v2 shapes
+  // are those of logs written before v3.
+  'token.issued': (d) =>
+    'cnf_kind' in d ? 'v4' : 'token_kind' in d ? 'v3' : 'kind' in d ? 'v2' : 'v1',
   'token.revoked': () => 'v1',
   'grant.revoked': () => 'v1',
   'client.tokens_revoked': () => 'v1',

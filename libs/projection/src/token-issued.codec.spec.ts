@@ -1,3 +1,4 @@
+import { schemaVersionOf } from '@app/events';
 import type { AccessTokenClaims } from '@app/tokens';
 import {
   issuedAccessToken,
@@ -72,6 +73,24 @@ describe('token.issued codec', () => {
       kind: 'refresh_token',
       familyExp: 9,
     });
+  });
+
+  it('writes a bound token as v4 with its thumbprint, and reads the binding back', () => {
+    const bound = { ...minted, cnf: { jkt: DIGEST } };
+    const data = tokenIssuedData(issuedAccessToken(bound, 'authorization_code', DIGEST));
+    expect(data).toMatchObject({ cnf_kind: 'jkt', cnf_thumbprint: DIGEST });
+    expect(schemaVersionOf('token.issued', data)).toBe('v4');
+    const read = issuedTokenOf(JSON.parse(JSON.stringify(data)));
+    expect(opaqueTokenRecord(read, ISSUER)).toEqual(bound);
+    const mtls = tokenIssuedData(
+      issuedAccessToken({ ...minted, cnf: { 'x5t#S256': DIGEST } }, 'x', undefined),
+    );
+    expect(mtls).toMatchObject({ cnf_kind: 'x5t#S256', cnf_thumbprint: DIGEST });
+    expect(issuedTokenOf(mtls).cnf).toEqual({ 'x5t#S256': DIGEST });
+    // A bearer token stays v3, which every v3 reader reads.
+    expect(
+      schemaVersionOf('token.issued', tokenIssuedData(issuedAccessToken(minted, 'x', DIGEST))),
+    ).toBe('v3');
   });
 
   it('leaves an empty amr out rather than send it empty', () => {

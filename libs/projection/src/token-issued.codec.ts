@@ -1,5 +1,11 @@
-import { EventCatalogue, TokenIssuedV3, TokenKind, tokenKindOf } from '@app/events';
-import type { AccessTokenClaims } from '@app/tokens';
+import { EventCatalogue, TokenIssuedV3, TokenIssuedV4, TokenKind, tokenKindOf } from '@app/events';
+import {
+  AccessTokenClaims,
+  Confirmation,
+  confirmationKind,
+  confirmationOf,
+  confirmationThumbprint,
+} from '@app/tokens';
 
 /**
  * What a minted token says of itself, whatever its kind (access, ID or refresh token), in the
@@ -28,6 +34,8 @@ export interface IssuedToken {
   readonly authTime?: number;
   readonly acr?: string;
   readonly amr?: readonly string[];
+  /** A sender-constrained token's binding (RFC 9449 §6, RFC 8705 §3.1); absent for bearer tokens. */
+  readonly cnf?: Confirmation;
 }
 
 /** How the user of a grant authenticated, as the minters receive it. */
@@ -50,10 +58,21 @@ export function authenticationClaims(
 }
 
 /**
- * Token → `token.issued` (v3). Not personal data: how the user signed in rides along (so an
- * opaque token's record is rebuilt whole), never a user claim, never the token itself.
+ * Token → `token.issued` (v3, or v4 for a bound token). Not personal data: how the user signed
+ * in rides along (so an opaque token's record is rebuilt whole), never a user claim, never the
+ * token itself; a binding as its thumbprint only.
  */
-export function tokenIssuedData(t: IssuedToken): TokenIssuedV3 {
+export function tokenIssuedData(t: IssuedToken): TokenIssuedV3 | TokenIssuedV4 {
+  const v3 = bearerTokenIssuedData(t);
+  if (t.cnf === undefined) return v3;
+  return {
+    ...v3,
+    cnf_kind: confirmationKind(t.cnf),
+    cnf_thumbprint: confirmationThumbprint(t.cnf),
+  };
+}
+
+function bearerTokenIssuedData(t: IssuedToken): TokenIssuedV3 {
   return {
     jti: t.jti,
     client_id: t.clientId,
@@ -92,6 +111,7 @@ export function issuedTokenOf(d: EventCatalogue['token.issued']): IssuedToken {
     ...(d.auth_time === undefined ? {} : { authTime: d.auth_time }),
     ...(d.acr === undefined ? {} : { acr: d.acr }),
     ...(d.amr === undefined ? {} : { amr: d.amr }),
+    ...('cnf_kind' in d ? { cnf: confirmationOf(d.cnf_kind, d.cnf_thumbprint) } : {}),
   };
 }
 
@@ -120,6 +140,7 @@ export function issuedAccessToken(
     ...(c.authTime === undefined ? {} : { authTime: c.authTime }),
     ...(c.acr === undefined ? {} : { acr: c.acr }),
     ...(c.amr === undefined ? {} : { amr: c.amr }),
+    ...(c.cnf === undefined ? {} : { cnf: c.cnf }),
   };
 }
 
@@ -143,5 +164,6 @@ export function opaqueTokenRecord(t: IssuedToken, issuer: string): AccessTokenCl
     ...(t.authTime === undefined ? {} : { authTime: t.authTime }),
     ...(t.acr === undefined ? {} : { acr: t.acr }),
     ...(t.amr === undefined ? {} : { amr: t.amr }),
+    ...(t.cnf === undefined ? {} : { cnf: t.cnf }),
   };
 }

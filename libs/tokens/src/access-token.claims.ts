@@ -1,3 +1,5 @@
+import type { Confirmation } from './confirmation';
+
 /** What an access token asserts, whatever its format (RFC 9068 §2.2 names). */
 export interface AccessTokenClaims {
   readonly iss: string;
@@ -18,4 +20,6 @@ export interface AccessTokenClaims {
   readonly authTime?: number;
   readonly acr?: string;
   readonly amr?: readonly string[];
+  /** RFC 7800 / RFC 9449 §6 / RFC 8705 §3.1: the key or certificate the token is bound to. */
+  readonly cnf?: Confirmation;
 }

@@ -1,5 +1,6 @@
 export * from './access-token.claims';
 export * from './access-token.reader';
+export * from './confirmation';
 export * from './client-assertion.verifier';
 export * from './jwt-access-token.format';
 export * from './jwt-access-token.verifier';

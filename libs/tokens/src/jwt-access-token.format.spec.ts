@@ -14,6 +14,7 @@ import { JwtAccessTokenFormat } from './jwt-access-token.format';
 import { KeyRing } from './key-ring';
 
 const ISSUER = 'https://issuer.example';
+const JKT = '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I';
 const now = () => Math.floor(Date.now() / 1000);
 
 function claims(over: Partial<AccessTokenClaims> = {}): AccessTokenClaims {
@@ -79,6 +80,38 @@ describe('JwtAccessTokenFormat', () => {
   it('puts no authentication claim in a client_credentials token', async () => {
     const payload = decodeJwt(await sut.mint(claims(), 'ES256'));
     expect(Object.keys(payload).filter((k) => ['auth_time', 'acr', 'amr'].includes(k))).toEqual([]);
+  });
+
+  // RFC 9449 §6.1, RFC 8705 §3.1: the binding rides in `cnf` and is read back as it was minted.
+  it.each([
+    ['a DPoP key', { jkt: JKT }],
+    ['a TLS client certificate', { 'x5t#S256': JKT }],
+  ] as const)('carries cnf of a token bound to %s, and reads it back', async (_, cnf) => {
+    const bound = claims({ cnf });
+    const token = await sut.mint(bound, 'ES256');
+    expect(decodeJwt(token).cnf).toEqual(cnf);
+    await expect(sut.verify(token)).resolves.toEqual(bound);
+  });
+
+  // A constraint the verifier cannot read must not silently become a bearer token.
+  it.each([
+    ['a string', 'x'],
+    ['an empty object', {}],
+    ['two members', { jkt: JKT, 'x5t#S256': JKT }],
+    ['an unknown member', { jwk: { kty: 'EC' } }],
+    ['a thumbprint of the wrong length', { jkt: 'abc' }],
+  ])('refuses a token whose cnf is %s', async (_, cnf) => {
+    const { privateKey } = keys.signingKey('ES256');
+    const token = await new SignJWT({ client_id: 'svc-a', scope: 'read', cnf })
+      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: keys.signingKey('ES256').kid })
+      .setIssuer(ISSUER)
+      .setSubject('svc-a')
+      .setAudience('https://api.example')
+      .setIssuedAt()
+      .setExpirationTime('1m')
+      .setJti('x')
+      .sign(privateKey as KeyLike);
+    await expect(sut.verify(token)).resolves.toBeNull();
   });
 
   it('refuses an expired token and one not yet valid', async () => {

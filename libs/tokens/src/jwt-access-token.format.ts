@@ -44,6 +44,8 @@ export class JwtAccessTokenFormat {
       ...(claims.authTime === undefined ? {} : { auth_time: claims.authTime }),
       ...(claims.acr === undefined ? {} : { acr: claims.acr }),
       ...(claims.amr === undefined ? {} : { amr: claims.amr }),
+      // RFC 9449 §6.1 / RFC 8705 §3.1: the key or certificate the token is bound to.
+      ...(claims.cnf === undefined ? {} : { cnf: claims.cnf }),
     };
     return signCompactJws(
       { alg, kid: key.kid, typ: 'at+jwt' },

@@ -1,6 +1,7 @@
 import { errors, KeyLike } from 'jose';
 import { SigningAlg, SIGNING_ALGS } from '@app/config';
 import { AccessTokenClaims } from './access-token.claims';
+import { parseConfirmation } from './confirmation';
 import { jwtVerifyRefetching } from './jwt-verify-refetching';
 import { VerificationKeys } from './verification-keys';
 
@@ -53,6 +54,8 @@ export class JwtAccessTokenVerifier {
       const { auth_time, acr, amr } = payload;
       if (typeof aud !== 'string' || typeof client_id !== 'string' || typeof scope !== 'string')
         return null;
+      const cnf = parseConfirmation(payload.cnf);
+      if (cnf === null) return null;
       const claims: AccessTokenClaims = {
         iss: this.options.issuer,
         sub: sub!,
@@ -65,6 +68,7 @@ export class JwtAccessTokenVerifier {
         scope,
         grantId: typeof grant_id === 'string' ? grant_id : undefined,
         ...authentication(auth_time, acr, amr),
+        ...(cnf === undefined ? {} : { cnf }),
       };
       return { claims, key };
     } catch (e) {

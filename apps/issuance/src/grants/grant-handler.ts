@@ -4,7 +4,8 @@ import { OAuthRequest } from '@app/oauth';
 /** The RFC 6749 §5.1 success body. */
 export interface TokenResponse {
   readonly access_token: string;
-  readonly token_type: 'Bearer';
+  /** RFC 9449 §5: `DPoP` when the access token is bound to the client's DPoP key. */
+  readonly token_type: 'Bearer' | 'DPoP';
   readonly expires_in: number;
   readonly scope: string;
   readonly refresh_token?: string;
