@@ -34,6 +34,8 @@ const latencies = [];
 let non2xx = 0;
 /** Non-2xx answers by status, so that a failed round says what it got. */
 const statuses = {};
+/** Answers that came on a connection carrying no request, by status (see the 'data' handler). */
+const unsolicited = {};
 let answered = 0;
 let sent = 0;
 const backlog = []; // due times of requests waiting for a free connection
@@ -65,6 +67,10 @@ function connect() {
   socket.on('error', () => undefined);
   socket.on('close', () => {
     if (inFlight) lost++;
+    // A connection the server closed while it waited here (keep-alive or headers timeout) must
+    // never be handed a request: it would be written to a closed socket and counted as lost.
+    const waiting = idle.indexOf(conn);
+    if (waiting >= 0) idle.splice(waiting, 1);
     if (!finished) connect();
   });
   socket.on('data', (chunk) => {
@@ -75,8 +81,18 @@ function connect() {
     const total = responseLength(head, buffered, end + 4);
     if (total === undefined || buffered.length < total) return;
     buffered = buffered.subarray(total);
-    inFlight = false;
     const status = Number(head.slice(9, 12));
+    if (!inFlight) {
+      // An answer to no request: the server closing a connection this generator opened and never
+      // used (Node answers 408 to a connection that sent no request within its headersTimeout;
+      // the services set 10 s, and a round lasts 11 s). Not an answer and not an error: the
+      // connection is replaced when the server closes it.
+      unsolicited[status] = (unsolicited[status] ?? 0) + 1;
+      closing = true;
+      socket.end();
+      return;
+    }
+    inFlight = false;
     if (status < 200 || status > 299) {
       non2xx++;
       statuses[status] = (statuses[status] ?? 0) + 1;
@@ -95,6 +111,10 @@ function connect() {
 function responseLength(head, buffered, bodyStart) {
   const length = /\r\ncontent-length:\s*(\d+)/i.exec(head);
   if (length) return bodyStart + Number(length[1]);
+  // Node's own 408 (a connection that sent no request in time) is the head and `Connection:
+  // close` alone: its body, if any, runs to the close, which ends this connection anyway.
+  if (/\r\nconnection:\s*close/i.test(head) && !/\r\ntransfer-encoding:/i.test(head))
+    return buffered.length;
   if (!/\r\ntransfer-encoding:\s*chunked/i.test(head))
     throw new Error(`a response with neither Content-Length nor chunks: ${head}`);
   // Chunked (no trailers): size line, data, CRLF, ... up to the zero-size chunk.
@@ -160,6 +180,7 @@ function waitForLast(lastDueAt) {
       errors: non2xx + (total - answered),
       lost,
       statuses,
+      unsolicited,
     }) + '\n',
   );
   process.exit(0);
