@@ -170,7 +170,7 @@ export function describeLifecycleProjectionContract(
           amr: ['pwd'],
           auth_time: now() - 10,
         });
-        const refreshToken = (iat: number) => {
+        const refreshToken = (iat: number, cnf?: { jkt: string }) => {
           const { digest } = OpaqueTokenFormat.mint('rt');
           const data = tokenIssuedData({
             kind: 'refresh_token',
@@ -185,6 +185,7 @@ export function describeLifecycleProjectionContract(
             iat,
             exp: iat + 3600,
             familyExp: now() + 86_400,
+            ...(cnf === undefined ? {} : { cnf }),
           });
           return { digest, event: event('token.issued', grantId, data) };
         };
@@ -232,6 +233,23 @@ export function describeLifecycleProjectionContract(
         ]);
         expect([a?.active, b?.active]).toEqual([false, true]);
         expect(b?.record.grantId).toBe(g.grantId);
+      });
+
+      // RFC 9449 §5: a public client's family is bound to a DPoP key; token.issued v4 carries it.
+      it("rebuilds a bound family with its DPoP key from the tokens' cnf", async () => {
+        const g = grantOf(unique('client'));
+        const cnf = { jkt: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs' };
+        const [first, second] = [g.refreshToken(now() - 20, cnf), g.refreshToken(now() - 10, cnf)];
+        expect(second.event.data).toMatchObject({ cnf_kind: 'jkt', cnf_thumbprint: cnf.jkt });
+        for (const e of [g.created, first.event, second.event]) await applyTwice(e);
+        await expect(s.refreshTokens.find(second.digest, Date.now())).resolves.toMatchObject({
+          active: true,
+          record: { grantId: g.grantId, jkt: cnf.jkt },
+        });
+        const unbound = grantOf(unique('client')).refreshToken(now());
+        await applyTwice(unbound.event);
+        const state = await s.refreshTokens.find(unbound.digest, Date.now());
+        expect(state?.record).not.toHaveProperty('jkt');
       });
 
       it('changes nothing when the event of a rotation is applied after the atomic rotation', async () => {

@@ -65,6 +65,25 @@ export function describeRefreshTokenContract(
       await expect(sut.find(digest, now + 2)).resolves.toMatchObject({ record, active: false });
     });
 
+    // RFC 9449 §5: the family's DPoP key is part of its record, kept through every rotation.
+    it("keeps a bound family's DPoP key thumbprint through find and rotation", async () => {
+      const bound = family({ jkt: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs' });
+      const { record, digest, now } = await issued(bound);
+      await expect(sut.find(digest, now + 1)).resolves.toMatchObject({ record: bound });
+      const n = next(now);
+      await expect(sut.rotate(digest, n, now + 1, 0)).resolves.toMatchObject({
+        outcome: 'rotated',
+        record: { jkt: bound.jkt },
+      });
+      await expect(sut.find(n.digest, now + 2)).resolves.toEqual({
+        record,
+        active: true,
+        expiresAt: n.idleExpiresAt,
+      });
+      const unbound = await issued();
+      expect((await sut.find(unbound.digest, now))?.record).not.toHaveProperty('jkt');
+    });
+
     it('without grace, a retired token presented again revokes the family', async () => {
       const { record, digest, now } = await issued();
       const n = next(now);

@@ -52,6 +52,8 @@ describe('cross-origin requests from browser-based apps (CORS)', () => {
         expect(res.headers.get('access-control-allow-methods')).toContain(method);
         expect(res.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
         expect(res.headers.get('access-control-allow-headers')).toMatch(/Content-Type/);
+        // RFC 9449 §4.1: a browser app sends its proof in the DPoP header.
+        expect(res.headers.get('access-control-allow-headers')).toMatch(/\bDPoP\b/);
         expect(Number(res.headers.get('access-control-max-age'))).toBeGreaterThan(0);
         // Never credentials: these endpoints read no cookie.
         expect(res.headers.get('access-control-allow-credentials')).toBeNull();
@@ -91,6 +93,8 @@ describe('cross-origin requests from browser-based apps (CORS)', () => {
     expectAllowed(res, APP_ORIGIN);
     expect(res.headers.get('access-control-expose-headers')).toMatch(/WWW-Authenticate/);
     expect(res.headers.get('access-control-expose-headers')).toMatch(/Retry-After/);
+    // RFC 9449 §8: the script reads the server nonce for its next proof.
+    expect(res.headers.get('access-control-expose-headers')).toMatch(/DPoP-Nonce/);
     expect(res.headers.get('cache-control')).toBe('no-store');
   });
 

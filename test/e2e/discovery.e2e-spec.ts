@@ -1,6 +1,6 @@
 import { createLocalJWKSet, decodeProtectedHeader, JWK, jwtVerify } from 'jose';
 import { OPENID_SCOPES, SIGNING_ALGS } from '@app/config';
-import { IdTokenFormat, STANDARD_CLAIMS } from '@app/tokens';
+import { DPOP_SIGNING_ALGS, IdTokenFormat, STANDARD_CLAIMS } from '@app/tokens';
 import { CLIENTS, JWT_RESOURCES, RESOURCES } from '../fixtures/test-registry';
 import { OAuthClient } from '../support/oauth-client';
 import { clientAuth, JsonBody, send } from '../support/oauth-http';
@@ -65,6 +65,16 @@ describe('discovery (RFC 8414 metadata, RFC 7517 key set)', () => {
       ])('%s lists asymmetric assertion algorithms only', (field) => {
         const algs: string[] = metadata[field];
         expect(algs).toEqual(expect.arrayContaining(['ES256', 'EdDSA', 'RS256']));
+        expect(algs.filter((a) => a === 'none' || a.startsWith('HS'))).toEqual([]);
+      });
+
+      // RFC 9449 §5.1: the asymmetric algorithms the token endpoint takes DPoP proofs in.
+      it('dpop_signing_alg_values_supported lists DPOP_SIGNING_ALGS, never none or HMAC', () => {
+        expect(metadata.dpop_signing_alg_values_supported).toEqual([...DPOP_SIGNING_ALGS]);
+        expect(metadata.dpop_signing_alg_values_supported).toEqual(
+          expect.arrayContaining(['ES256', 'EdDSA', 'RS256', 'PS256']),
+        );
+        const algs: string[] = metadata.dpop_signing_alg_values_supported;
         expect(algs.filter((a) => a === 'none' || a.startsWith('HS'))).toEqual([]);
       });
 

@@ -1,5 +1,12 @@
 import { AppConfig, ClientConfig, SIGN_IN_DEFAULTS } from '@app/config';
-import { ClientAuthenticator, FormParams, RequestContext } from '@app/oauth';
+import {
+  ClientAuthenticator,
+  DpopProofs,
+  FormParams,
+  OAuthResponse,
+  RequestContext,
+} from '@app/oauth';
+import { MemoryReplayStore } from '@app/store';
 import { GrantHandler } from './grants/grant-handler';
 import { IssueTokenUseCase } from './issue-token.usecase';
 
@@ -18,6 +25,17 @@ const request = (body: string) =>
     { method: 'POST', url: '/oauth2/token', headers: {}, ip: '192.0.2.1' },
     FormParams.parse('application/x-www-form-urlencoded', body),
   );
+const NONCES = { secret: 'a-nonce-secret-of-at-least-32-characters!', windowSeconds: 60 };
+const CONFIG = {
+  issuer: 'https://as.example',
+  endpoints: { token: 'https://as.example/oauth2/token' },
+  dpop: { proofMaxAgeSeconds: 60, clockSkewSeconds: 5 },
+} as AppConfig;
+const response = () => {
+  const res = { header: jest.fn(), redirect: jest.fn() };
+  res.header.mockReturnValue(res);
+  return res as typeof res & OAuthResponse;
+};
 const grant = (
   grantType: string,
   publicClients: boolean,
@@ -33,23 +51,25 @@ describe('IssueTokenUseCase', () => {
   let confidentialOnly: ReturnType<typeof grant>;
   let open: ReturnType<typeof grant>;
   let sut: IssueTokenUseCase;
+  let res: ReturnType<typeof response>;
+  const make = (config: AppConfig) =>
+    new IssueTokenUseCase(
+      [confidentialOnly, open],
+      config,
+      { authenticate } as unknown as ClientAuthenticator,
+      new DpopProofs(config, new MemoryReplayStore()),
+    );
 
   beforeEach(() => {
     authenticate = jest.fn().mockResolvedValue(PUBLIC);
     confidentialOnly = grant('client_credentials', false);
     open = grant('urn:example:open', true);
-    sut = new IssueTokenUseCase(
-      [confidentialOnly, open],
-      {
-        issuer: 'https://as.example',
-        endpoints: { token: 'https://as.example/oauth2/token' },
-      } as AppConfig,
-      { authenticate } as unknown as ClientAuthenticator,
-    );
+    res = response();
+    sut = make(CONFIG);
   });
 
   it('authenticates for the token endpoint: its URL as audience, public clients accepted', async () => {
-    await sut.execute(request('grant_type=urn%3Aexample%3Aopen&token=t'));
+    await sut.execute(request('grant_type=urn%3Aexample%3Aopen&token=t'), res);
     expect(authenticate).toHaveBeenCalledWith(expect.anything(), {
       audiences: ['https://as.example', 'https://as.example/oauth2/token'],
       methods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
@@ -58,19 +78,23 @@ describe('IssueTokenUseCase', () => {
 
   it('hands the grant the client and the whole request context', async () => {
     const req = request('grant_type=urn%3Aexample%3Aopen&token=t');
-    await expect(sut.execute(req)).resolves.toBe(TOKEN);
-    expect(open.handle).toHaveBeenCalledWith(PUBLIC, req);
+    await expect(sut.execute(req, res)).resolves.toBe(TOKEN);
+    // No DPoP header: a bearer request, no proof handed on.
+    expect(open.handle).toHaveBeenCalledWith(PUBLIC, req, undefined);
+    expect(res.header).not.toHaveBeenCalled();
   });
 
   it('refuses a public client a confidential-only grant before the grant runs', async () => {
     await expect(
-      sut.execute(request('grant_type=client_credentials&token=t')),
+      sut.execute(request('grant_type=client_credentials&token=t'), res),
     ).rejects.toMatchObject({ error: 'unauthorized_client' });
     expect(confidentialOnly.handle).not.toHaveBeenCalled();
   });
 
   it("checks the grant's declared parameters before it runs", async () => {
-    await expect(sut.execute(request('grant_type=urn%3Aexample%3Aopen'))).rejects.toMatchObject({
+    await expect(
+      sut.execute(request('grant_type=urn%3Aexample%3Aopen'), res),
+    ).rejects.toMatchObject({
       error: 'invalid_request',
       description: 'the token parameter is required',
     });
@@ -79,13 +103,37 @@ describe('IssueTokenUseCase', () => {
 
   it('ignores parameters no grant declares (RFC 6749 §3.1)', async () => {
     const req = request('grant_type=urn%3Aexample%3Aopen&token=t&made_up=1&nonce=n');
-    await expect(sut.execute(req)).resolves.toBe(TOKEN);
+    await expect(sut.execute(req, res)).resolves.toBe(TOKEN);
   });
 
   it('refuses an unknown grant after authenticating: unsupported_grant_type', async () => {
-    await expect(sut.execute(request('grant_type=password'))).rejects.toMatchObject({
+    await expect(sut.execute(request('grant_type=password'), res)).rejects.toMatchObject({
       error: 'unsupported_grant_type',
     });
     expect(authenticate).toHaveBeenCalled();
+  });
+
+  // RFC 9449 §8.2: the nonce is on every answer, so a client learns it from any failure too.
+  it('sends a fresh DPoP-Nonce with every answer when nonces are required, errors included', async () => {
+    sut = make({ ...CONFIG, dpop: { ...CONFIG.dpop, nonce: NONCES } } as AppConfig);
+    await sut.execute(request('grant_type=urn%3Aexample%3Aopen&token=t'), res);
+    expect(res.header).toHaveBeenCalledWith('dpop-nonce', expect.stringMatching(/^[\w-]{43}$/));
+    const failed = response();
+    await expect(sut.execute(request('grant_type=password'), failed)).rejects.toMatchObject({
+      error: 'unsupported_grant_type',
+    });
+    expect(failed.header).toHaveBeenCalledWith('dpop-nonce', expect.stringMatching(/^[\w-]{43}$/));
+  });
+
+  it('refuses a DPoP header that holds no proof before the grant runs: invalid_dpop_proof', async () => {
+    const req = new RequestContext(
+      { method: 'POST', url: '/oauth2/token', headers: { dpop: 'not-a-jwt' }, ip: '192.0.2.1' },
+      FormParams.parse(
+        'application/x-www-form-urlencoded',
+        'grant_type=urn%3Aexample%3Aopen&token=t',
+      ),
+    );
+    await expect(sut.execute(req, res)).rejects.toMatchObject({ error: 'invalid_dpop_proof' });
+    expect(open.handle).not.toHaveBeenCalled();
   });
 });

@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { OAuthEndpoint, OAuthRequest } from '@app/oauth';
+import { OAuthEndpoint, OAuthRequest, OAuthResponse } from '@app/oauth';
 import { IssueTokenUseCase } from './issue-token.usecase';
 import { TokenResponse } from './grants/grant-handler';
 
@@ -8,7 +8,7 @@ export class TokenController {
   constructor(private readonly issueToken: IssueTokenUseCase) {}
 
   @OAuthEndpoint('token')
-  token(req: OAuthRequest): Promise<TokenResponse> {
-    return this.issueToken.execute(req);
+  token(req: OAuthRequest, res: OAuthResponse): Promise<TokenResponse> {
+    return this.issueToken.execute(req, res);
   }
 }

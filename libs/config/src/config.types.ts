@@ -107,6 +107,12 @@ export interface ClientConfig extends ClientSignInSettings {
    * always sets it; absent (a client built in code) means false.
    */
   readonly admin?: boolean;
+  /**
+   * RFC 9449 §5.2 `dpop_bound_access_tokens`: every token request of this client must carry a
+   * DPoP proof, so its access tokens are always DPoP-bound. The parser always sets it; absent
+   * (a client built in code) means false.
+   */
+  readonly dpopBoundAccessTokens?: boolean;
 }
 
 /** A user's password: plain text in development only, like a client secret. */

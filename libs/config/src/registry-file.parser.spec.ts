@@ -67,9 +67,20 @@ describe('parseRegistryFile', () => {
     ],
     [{ clients: [{ ...client, token_endpoint_auth_method: 'private_key_jwt' }] }, 'clients[0]'],
     [{ clients: [client, client] }, 'clients'],
+    [
+      { clients: [{ ...client, dpop_bound_access_tokens: 'yes' }] },
+      'clients[0].dpop_bound_access_tokens',
+    ],
     [{ clients: 'svc-a' as unknown as unknown[] }, 'clients'],
   ])('names the bad field %#', (over, field) => {
     expect(() => parseRegistryFile(file(over))).toThrow(`Invalid configuration: ${field}:`);
+  });
+
+  // RFC 9449 §5.2: false unless registered, so a client sends proofs only when it chooses to.
+  it('reads dpop_bound_access_tokens, false when absent', () => {
+    expect(parseRegistryFile(file()).clients[0]?.dpopBoundAccessTokens).toBe(false);
+    const bound = file({ clients: [{ ...client, dpop_bound_access_tokens: true }] });
+    expect(parseRegistryFile(bound).clients[0]?.dpopBoundAccessTokens).toBe(true);
   });
 
   describe('introspects (the APIs a client serves as a resource server)', () => {

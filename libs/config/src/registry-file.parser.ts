@@ -13,7 +13,16 @@ import {
   TOKEN_FORMATS,
   AccessTokenFormat,
 } from './config.types';
-import { absoluteUrl, array, Json, nonEmptyString, object, oneOf, unique } from './json-fields';
+import {
+  absoluteUrl,
+  array,
+  flag,
+  Json,
+  nonEmptyString,
+  object,
+  oneOf,
+  unique,
+} from './json-fields';
 import { isLoopbackHost } from './loopback-host';
 import { plainTextRefused, scryptHash } from './secret-fields';
 import { openIdScopes, parseSignInSettings } from './sign-in-client.parser';
@@ -121,6 +130,7 @@ function parseClient(
     resources: clientResources,
     introspects,
     admin: parseAdminFlag(c, path, authMethod),
+    dpopBoundAccessTokens: flag(c.dpop_bound_access_tokens, `${path}.dpop_bound_access_tokens`),
     ...parseSignInSettings(c, path, grantTypes, authMethod),
     refreshToken: parseRefreshTokenSettings(c, path, grantTypes),
   };

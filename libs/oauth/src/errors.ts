@@ -117,6 +117,25 @@ export class AuthorizationDenied extends OAuthError {
   }
 }
 
+/** RFC 9449 §7.1, §12.2: the DPoP proof is missing where required, malformed or not for this request. */
+export class InvalidDpopProof extends OAuthError {
+  readonly error = 'invalid_dpop_proof';
+}
+
+/**
+ * RFC 9449 §8: the proof lacks a current server nonce; the fresh one goes in `DPoP-Nonce`, and
+ * the client retries once with it. 400 at the authorization server (§8.1).
+ */
+export class UseDpopNonce extends OAuthError {
+  readonly error = 'use_dpop_nonce';
+  override readonly headers: Readonly<Record<string, string>>;
+
+  constructor(description: string, nonce: string) {
+    super(description);
+    this.headers = { 'dpop-nonce': nonce };
+  }
+}
+
 export class UnsupportedTokenType extends OAuthError {
   readonly error = 'unsupported_token_type';
 }

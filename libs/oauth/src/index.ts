@@ -7,6 +7,7 @@ export * from './client-authentication/methods/client-secret-basic.method';
 export * from './client-authentication/methods/client-secret-post.method';
 export * from './client-authentication/methods/none.method';
 export * from './client-authentication/methods/private-key-jwt.method';
+export * from './dpop/dpop-proofs';
 export * from './errors';
 export * from './http/cross-origin';
 export * from './http/error-description';

@@ -1,5 +1,5 @@
 import { AppConfig, ID_TOKEN_SIGNING_ALGS, OPENID_SCOPES, SUBJECT_TYPES } from '@app/config';
-import { ASSERTION_ALGS, STANDARD_CLAIMS } from '@app/tokens';
+import { ASSERTION_ALGS, DPOP_SIGNING_ALGS, STANDARD_CLAIMS } from '@app/tokens';
 import { ENDPOINT_AUTH_METHODS } from './client-authentication/endpoint-auth-methods';
 
 /**
@@ -73,5 +73,7 @@ export function buildMetadata(
     introspection_endpoint_auth_signing_alg_values_supported: algs,
     revocation_endpoint_auth_methods_supported: [...ENDPOINT_AUTH_METHODS.revocation],
     revocation_endpoint_auth_signing_alg_values_supported: algs,
+    // RFC 9449 §5.1: the token endpoint binds tokens to DPoP proofs signed with these.
+    dpop_signing_alg_values_supported: [...DPOP_SIGNING_ALGS],
   };
 }

@@ -10,6 +10,7 @@ import { ClientSecretBasicMethod } from './client-authentication/methods/client-
 import { ClientSecretPostMethod } from './client-authentication/methods/client-secret-post.method';
 import { NoneMethod } from './client-authentication/methods/none.method';
 import { PrivateKeyJwtMethod } from './client-authentication/methods/private-key-jwt.method';
+import { DpopProofs } from './dpop/dpop-proofs';
 import { OAuthRouter } from './http/oauth-endpoint';
 
 /** The client authentication methods: adding one is a file and a line here. */
@@ -28,7 +29,8 @@ const METHODS = [ClientSecretBasicMethod, ClientSecretPostMethod, PrivateKeyJwtM
     AuthMethodRegistry,
     ClientAuthenticator,
     OAuthRouter,
+    DpopProofs,
   ],
-  exports: [AuthMethodRegistry, ClientAuthenticator, OAuthRouter],
+  exports: [AuthMethodRegistry, ClientAuthenticator, OAuthRouter, DpopProofs],
 })
 export class OAuthModule {}

@@ -143,6 +143,8 @@ export class LifecycleProjection {
       clientId: t.clientId,
       subject: t.sub,
       scopes: t.scope.split(' '),
+      // RFC 9449 §5: a public client's family keeps the DPoP key its tokens are bound to.
+      ...(t.cnf !== undefined && 'jkt' in t.cnf ? { jkt: t.cnf.jkt } : {}),
     };
     const deadlines = { absoluteExpiresAt: t.familyExp * 1000, idleExpiresAt: t.exp * 1000 };
     return this.refreshTokens.issue(family, digest, deadlines, t.iat * 1000);

@@ -18,6 +18,11 @@ export interface AuthorizationCodeRecord {
   readonly sid?: string;
   /** The end-user claims the consent released for the ID token (OIDC Core §5.4). */
   readonly idTokenClaims: Readonly<Record<string, unknown>>;
+  /**
+   * RFC 9449 §10: the thumbprint of the DPoP key the authorization request named (`dpop_jkt`, or
+   * the key of the proof sent to PAR, §10.1); the code is redeemed only with a proof of that key.
+   */
+  readonly dpopJkt?: string;
 }
 
 /**

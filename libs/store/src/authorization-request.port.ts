@@ -23,6 +23,8 @@ export interface PendingAuthorizationRequest {
   readonly acrValues: readonly string[];
   /** When the request was received, ms since the epoch. */
   readonly receivedAt: number;
+  /** RFC 9449 §10: the DPoP key thumbprint the code will be bound to (`dpop_jkt`). */
+  readonly dpopJkt?: string;
 }
 
 /**

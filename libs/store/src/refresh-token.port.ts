@@ -9,6 +9,12 @@ export interface RefreshTokenRecord {
   readonly subject: string;
   /** The scopes the grant's refresh tokens may ask for (a request may narrow them). */
   readonly scopes: readonly string[];
+  /**
+   * RFC 9449 §5: a public client's family is bound to the DPoP key its first token was issued
+   * with (RFC 7638 thumbprint); every refresh must come with a proof of that key. Absent: unbound
+   * (a confidential client's, or one issued without a proof).
+   */
+  readonly jkt?: string;
 }
 
 /** A token's deadlines (ms since the epoch); it is live until the earlier of the two. */

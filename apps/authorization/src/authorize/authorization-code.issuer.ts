@@ -13,8 +13,8 @@ import { tokenDigest } from '@app/tokens';
 /**
  * Mints an authorization code (RFC 6749 §4.1.2): 256 random bits, base64url; only its SHA-256
  * digest is stored, for AUTHORIZATION_CODE_TTL_SECONDS, bound to the client, the redirect URI,
- * the PKCE challenge, the nonce, the grant and the sign-in it came from (RFC 6749 §4.1.3, RFC
- * 7636 §4.6, OIDC Core §3.1.3.2). The code is returned to be sent, never logged.
+ * the PKCE challenge, the nonce, the grant, the sign-in it came from and the DPoP key named by
+ * `dpop_jkt` (RFC 6749 §4.1.3, RFC 7636 §4.6, OIDC Core §3.1.3.2, RFC 9449 §10). The code is returned to be sent, never logged.
  */
 @Injectable()
 export class AuthorizationCodeIssuer {
@@ -46,6 +46,7 @@ export class AuthorizationCodeIssuer {
         amr: grant.amr,
         ...(challenge.sid === undefined ? {} : { sid: challenge.sid }),
         idTokenClaims: grant.idTokenClaims,
+        ...(request.dpopJkt === undefined ? {} : { dpopJkt: request.dpopJkt }),
       },
       Date.now() + this.config.signIn.codeTtl * 1000,
     );

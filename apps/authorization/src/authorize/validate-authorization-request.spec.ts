@@ -49,6 +49,12 @@ describe('validateAuthorizationRequest', () => {
     });
   });
 
+  it('keeps dpop_jkt, the DPoP key the code will be bound to (RFC 9449 §10)', () => {
+    const jkt = 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs';
+    expect(sut({ ...VALID, dpop_jkt: jkt })).toMatchObject({ dpopJkt: jkt });
+    expect(sut(VALID)).not.toHaveProperty('dpopJkt');
+  });
+
   it('leaves out what was not sent', () => {
     const { resource: _r, ...noResource } = VALID;
     const request = sut({ ...noResource, scope: 'openid' });

@@ -4,6 +4,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import {
   ClientAuthEndpoint,
   ClientAuthenticator,
+  DpopProofs,
   ENDPOINT_AUTH_METHODS,
   FormParams,
   InvalidRequest,
@@ -15,6 +16,7 @@ import { checkRedirectUri } from '../authorize/checks/check-redirect-uri';
 import { REQUEST_URI_PREFIX } from '../authorize/checks/check-request-uri';
 import { validateAuthorizationRequest } from '../authorize/validate-authorization-request';
 import { FrontChannelHttpRequest } from '../front-channel/front-channel-request';
+import { checkParDpopProof } from './check-par-dpop-proof';
 
 /** RFC 9126 §2.2: the created response. */
 export interface PushedAuthorizationResponse {
@@ -25,7 +27,8 @@ export interface PushedAuthorizationResponse {
 /**
  * `POST /oauth2/par` (RFC 9126 §2): the client authenticates as at the token endpoint (§2:
  * public clients too, with `client_id`), and its authorization request is validated exactly as
- * the authorization endpoint would, errors answered here as JSON (§2.3). The request is kept
+ * the authorization endpoint would, errors answered here as JSON (§2.3); a DPoP proof binds the
+ * code to its key (RFC 9449 §10.1). The request is kept
  * under a fresh `request_uri` for PAR_TTL_SECONDS, to be taken once by the authorization
  * endpoint.
  */
@@ -38,6 +41,7 @@ export class PushAuthorizationRequestUseCase {
     private readonly authenticator: ClientAuthenticator,
     private readonly registry: ClientRegistry,
     @Inject(AUTHORIZATION_REQUEST_STORE) private readonly requests: AuthorizationRequestStore,
+    private readonly proofs: DpopProofs,
   ) {
     this.clientAuth = {
       // RFC 9126 §2: the issuer, the token endpoint and the PAR endpoint are all audiences.
@@ -58,7 +62,8 @@ export class PushAuthorizationRequestUseCase {
       throw new InvalidRequest('the client_id is not the authenticated client');
     const redirectUri = checkRedirectUri(client, form);
     const now = Date.now();
-    const request = validateAuthorizationRequest(this.registry, client, redirectUri, form, now);
+    const validated = validateAuthorizationRequest(this.registry, client, redirectUri, form, now);
+    const request = await checkParDpopProof(this.proofs, req, this.config.endpoints.par, validated);
     const requestUri = `${REQUEST_URI_PREFIX}${randomBytes(32).toString('base64url')}`;
     const ttl = this.config.signIn.parTtl;
     await this.requests.save('pushed', requestUri, request, now + ttl * 1000);

@@ -173,10 +173,16 @@ describe('AuthorizationCodeGrant', () => {
     await codes.save(tokenDigest(code), codeRecord(over), Date.now() + 60_000);
     return code;
   };
-  const redeem = (code: string, by: ClientConfig = WEB, extra: Fields = {}) =>
+  const redeem = (
+    code: string,
+    by: ClientConfig = WEB,
+    extra: Fields = {},
+    dpop?: { jkt: string },
+  ) =>
     sut.handle(
       by,
       tokenRequest({ code, redirect_uri: REDIRECT, code_verifier: VERIFIER, ...extra }),
+      dpop,
     );
   const published = () => bus.events() as readonly AnyLifecycleEvent[];
   const verifyIdToken = (token: string, audience: string) =>
@@ -522,6 +528,73 @@ describe('AuthorizationCodeGrant', () => {
       ).resolves.toMatchObject({
         active: false,
       });
+    });
+  });
+
+  describe('DPoP (RFC 9449 §5, §10)', () => {
+    const JKT = 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs';
+    const OTHER_JKT = 'oKIywvGUpTVTyxMQ3bwIIeQUudfr_CkLMjCE19ECD-U';
+    const PUBLIC_REFRESHING: ClientConfig = { ...REFRESHING, authMethod: 'none' };
+    const refreshFamilyOf = async (by: ClientConfig, dpop?: { jkt: string }) => {
+      const grantId = `grant-dpop-${Math.random()}`;
+      await grants.save(
+        {
+          grantId,
+          subject: 'user-alice',
+          clientId: by.clientId,
+          scopes: ['openid', 'offline_access'],
+          resources: [ORDERS.identifier],
+          authTime: 1_700_000_000,
+          amr: [],
+          idTokenClaims: {},
+          userinfoClaims: {},
+          createdAt: Date.now(),
+          lastUsedAt: Date.now(),
+        },
+        Date.now() + 60_000,
+      );
+      const scopes = ['openid', 'offline_access', 'orders:read'];
+      const code = await issueCode({ clientId: by.clientId, grantId, scopes });
+      const answer = await redeem(code, by, {}, dpop);
+      const state = await refreshStore.find(tokenDigest(answer.refresh_token!), Date.now());
+      const event = published().find(
+        (e) =>
+          e.type === 'token.issued' && e.data.token_digest === tokenDigest(answer.refresh_token!),
+      );
+      return { answer, record: state?.record, event };
+    };
+
+    it('binds the access token to the proof', async () => {
+      const answer = await redeem(await issueCode(), WEB, {}, { jkt: JKT });
+      expect(answer.token_type).toBe('DPoP');
+      expect(decodeJwt(answer.access_token).cnf).toEqual({ jkt: JKT });
+    });
+
+    it('redeems a code bound by dpop_jkt only with a proof of that key', async () => {
+      await expect(redeem(await issueCode({ dpopJkt: JKT }))).rejects.toMatchObject({
+        error: 'invalid_dpop_proof',
+      });
+      await expect(
+        redeem(await issueCode({ dpopJkt: JKT }), WEB, {}, { jkt: OTHER_JKT }),
+      ).rejects.toMatchObject({ error: 'invalid_dpop_proof' });
+      await expect(
+        redeem(await issueCode({ dpopJkt: JKT }), WEB, {}, { jkt: JKT }),
+      ).resolves.toMatchObject({ token_type: 'DPoP' });
+    });
+
+    it("binds a public client's refresh-token family to the proof's key, on its event too", async () => {
+      const { record, event } = await refreshFamilyOf(PUBLIC_REFRESHING, { jkt: JKT });
+      expect(record?.jkt).toBe(JKT);
+      expect(event?.data).toMatchObject({ cnf_kind: 'jkt', cnf_thumbprint: JKT });
+    });
+
+    it("leaves a confidential client's family unbound, and a public one's without a proof", async () => {
+      const confidential = await refreshFamilyOf(REFRESHING, { jkt: JKT });
+      expect(confidential.answer.token_type).toBe('DPoP');
+      expect(confidential.record).not.toHaveProperty('jkt');
+      expect(confidential.event?.data).not.toHaveProperty('cnf_kind');
+      const bearer = await refreshFamilyOf(PUBLIC_REFRESHING);
+      expect(bearer.record).not.toHaveProperty('jkt');
     });
   });
 });

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig, ClientConfig } from '@app/config';
+import { APP_CONFIG, AppConfig, ClientConfig, isPublicClient } from '@app/config';
 import { InvalidGrant, OAuthRequest } from '@app/oauth';
 import { ClientRegistry } from '@app/registry';
 import {
@@ -9,7 +9,7 @@ import {
   GRANT_STORE,
   GrantStore,
 } from '@app/store';
-import { tokenDigest } from '@app/tokens';
+import { tokenDigest, VerifiedDpopProof } from '@app/tokens';
 import { AccessTokenMinter } from '../access-token.minter';
 import { clientSubject } from '../sign-in/client-subject';
 import { codeAudience } from '../sign-in/code-audience';
@@ -22,6 +22,8 @@ import {
   idleDeadline,
 } from '../sign-in/refresh-token.policy';
 import { checkCodeBinding } from '../token-checks/check-code-binding';
+import { checkDpopBinding, DPOP_BINDING_ERRORS } from '../token-checks/check-dpop-binding';
+import { dpopConfirmation } from './dpop-confirmation';
 import { GrantHandler, TokenResponse } from './grant-handler';
 
 /** Longer than any code we issue (43 characters); a longer value is not looked up at all. */
@@ -57,9 +59,14 @@ export class AuthorizationCodeGrant implements GrantHandler {
     @Inject(GRANT_STORE) private readonly grants: GrantStore,
   ) {}
 
-  async handle(client: ClientConfig, req: OAuthRequest): Promise<TokenResponse> {
+  async handle(
+    client: ClientConfig,
+    req: OAuthRequest,
+    dpop?: VerifiedDpopProof,
+  ): Promise<TokenResponse> {
     const code = await this.redeem(req.form.require('code'));
     checkCodeBinding(code, client, req.form);
+    checkDpopBinding(code.dpopJkt, dpop, DPOP_BINDING_ERRORS.code);
     const sub = clientSubject(client, code.subject, this.config.signIn.pairwiseSalt);
     const { resource, scopes } = codeAudience(this.config, this.registry, code, req.form);
     const answer = await this.accessTokens.mint({
@@ -70,8 +77,9 @@ export class AuthorizationCodeGrant implements GrantHandler {
       subject: sub,
       grantId: code.grantId,
       authentication: { authTime: code.authTime, acr: code.acr, amr: code.amr },
+      ...dpopConfirmation(dpop),
     });
-    const refreshToken = await this.refreshToken(client, sub, code);
+    const refreshToken = await this.refreshToken(client, sub, code, dpop);
     const withRefresh =
       refreshToken === undefined ? answer : { ...answer, refresh_token: refreshToken };
     // OIDC Core §3.1.3.3: an ID token exactly when the consent granted `openid`.
@@ -86,11 +94,16 @@ export class AuthorizationCodeGrant implements GrantHandler {
     return { ...withRefresh, id_token: idToken };
   }
 
-  /** The grant's first refresh token, living refresh_token_ttl from the grant's creation. */
+  /**
+   * The grant's first refresh token, living refresh_token_ttl from the grant's creation. RFC 9449
+   * §5: a public client's is bound to the key of the request's DPoP proof, and so is every token
+   * of its family; a confidential client's is not (its refreshes are authenticated anyway).
+   */
   private async refreshToken(
     client: ClientConfig,
     sub: string,
     code: AuthorizationCodeRecord,
+    dpop: VerifiedDpopProof | undefined,
   ): Promise<string | undefined> {
     if (!grantsRefreshToken(client, code.scopes)) return undefined;
     const grant = await this.grants.find(code.grantId);
@@ -103,6 +116,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
           clientId: client.clientId,
           subject: sub,
           scopes: code.scopes,
+          ...(dpop !== undefined && isPublicClient(client.authMethod) ? { jkt: dpop.jkt } : {}),
         },
         grantType: this.grantType,
         authentication: { authTime: code.authTime, acr: code.acr, amr: code.amr },

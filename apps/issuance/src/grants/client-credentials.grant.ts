@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { ClientConfig } from '@app/config';
 import { OAuthRequest } from '@app/oauth';
 import { ClientRegistry } from '@app/registry';
+import { VerifiedDpopProof } from '@app/tokens';
 import { AccessTokenMinter } from '../access-token.minter';
 import { GrantHandler, TokenResponse } from './grant-handler';
+import { dpopConfirmation } from './dpop-confirmation';
 import { resolveResource, resolveScope } from './resource-and-scope';
 
 /** RFC 6749 §4.4: the client acts on its own behalf; no refresh token (§4.4.3). */
@@ -19,7 +21,11 @@ export class ClientCredentialsGrant implements GrantHandler {
     private readonly minter: AccessTokenMinter,
   ) {}
 
-  handle(client: ClientConfig, req: OAuthRequest): Promise<TokenResponse> {
+  handle(
+    client: ClientConfig,
+    req: OAuthRequest,
+    dpop?: VerifiedDpopProof,
+  ): Promise<TokenResponse> {
     const resource = resolveResource(this.registry, client, req.form);
     const scopes = resolveScope(client, resource, req.form);
     return this.minter.mint({
@@ -28,6 +34,7 @@ export class ClientCredentialsGrant implements GrantHandler {
       scopes,
       grantType: this.grantType,
       subject: client.clientId,
+      ...dpopConfirmation(dpop),
     });
   }
 }

@@ -1,5 +1,6 @@
 import { ClientConfig } from '@app/config';
 import { OAuthRequest } from '@app/oauth';
+import { VerifiedDpopProof } from '@app/tokens';
 
 /** The RFC 6749 §5.1 success body. */
 export interface TokenResponse {
@@ -33,7 +34,11 @@ export interface GrantHandler {
   readonly parameters: Readonly<Record<string, ParameterUse>>;
   /** RFC 6749 §2.1: whether a public client (token_endpoint_auth_method `none`) may use it. */
   readonly publicClients: boolean;
-  handle(client: ClientConfig, req: OAuthRequest): Promise<TokenResponse>;
+  /**
+   * `dpop`: the request's verified DPoP proof (RFC 9449 §5), when it carried one; what the grant
+   * issues is then bound to its key (`cnf.jkt`).
+   */
+  handle(client: ClientConfig, req: OAuthRequest, dpop?: VerifiedDpopProof): Promise<TokenResponse>;
 }
 
 export const GRANT_HANDLERS = Symbol('GrantHandlers');

@@ -140,7 +140,7 @@ describe('RefreshTokenGrant', () => {
   afterEach(() => jest.useRealTimers());
 
   /** A grant of `c` created now with its first refresh token, as the code grant makes it. */
-  const signedIn = async (c: ClientConfig = WEB, keepGrant = true) => {
+  const signedIn = async (c: ClientConfig = WEB, keepGrant = true, jkt?: string) => {
     const grant: GrantRecord = {
       grantId: `grant-${Math.random()}`,
       subject: 'alice',
@@ -162,6 +162,7 @@ describe('RefreshTokenGrant', () => {
           clientId: c.clientId,
           subject: 'alice',
           scopes: grant.scopes,
+          ...(jkt === undefined ? {} : { jkt }),
         },
         grantType: 'authorization_code',
         authentication: { authTime: grant.authTime, amr: grant.amr },
@@ -171,8 +172,12 @@ describe('RefreshTokenGrant', () => {
     );
     return { grant, token };
   };
-  const refresh = (token: string, c: ClientConfig = WEB, extra: Fields = {}) =>
-    sut.handle(c, request({ refresh_token: token, ...extra }));
+  const refresh = (
+    token: string,
+    c: ClientConfig = WEB,
+    extra: Fields = {},
+    dpop?: { jkt: string },
+  ) => sut.handle(c, request({ refresh_token: token, ...extra }), dpop);
   const advance = (seconds: number) => jest.advanceTimersByTime(seconds * 1000);
   const revokedGrants = () =>
     (bus.events() as readonly AnyLifecycleEvent[]).filter((e) => e.type === 'grant.revoked');
@@ -366,6 +371,50 @@ describe('RefreshTokenGrant', () => {
       await expect(store.find(orphanDigest, Date.now())).resolves.toMatchObject({
         active: false,
       });
+    });
+  });
+
+  describe('DPoP (RFC 9449 §5)', () => {
+    const JKT = 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs';
+    const OTHER = 'oKIywvGUpTVTyxMQ3bwIIeQUudfr_CkLMjCE19ECD-U';
+    const refreshIssued = () =>
+      (bus.events() as readonly AnyLifecycleEvent[]).filter(
+        (e) => e.type === 'token.issued' && tokenKindOf(e.data) === 'refresh_token',
+      );
+
+    it.each([
+      ['without a proof', undefined],
+      ['with a proof of another key', { jkt: OTHER }],
+    ])('refuses a bound family %s before rotating anything', async (_, dpop) => {
+      const { token } = await signedIn(WEB, true, JKT);
+      const rotate = jest.spyOn(store, 'rotate');
+      await expect(refresh(token, WEB, {}, dpop)).rejects.toMatchObject({
+        error: 'invalid_dpop_proof',
+      });
+      expect(rotate).not.toHaveBeenCalled();
+      await expect(store.find(tokenDigest(token), Date.now())).resolves.toMatchObject({
+        active: true,
+      });
+    });
+
+    it("rotates a bound family with a proof of its key: bound access token, the new token's event keeps the key", async () => {
+      const { token } = await signedIn(WEB, true, JKT);
+      const answer = await refresh(token, WEB, {}, { jkt: JKT });
+      expect(answer.token_type).toBe('DPoP');
+      expect(decodeJwt(answer.access_token).cnf).toEqual({ jkt: JKT });
+      expect(refreshIssued().at(-1)?.data).toMatchObject({
+        token_digest: tokenDigest(answer.refresh_token!),
+        cnf_kind: 'jkt',
+        cnf_thumbprint: JKT,
+      });
+    });
+
+    it('binds the access token of an unbound family to the proof, not the refresh token', async () => {
+      const { token } = await signedIn();
+      const answer = await refresh(token, WEB, {}, { jkt: OTHER });
+      expect(decodeJwt(answer.access_token).cnf).toEqual({ jkt: OTHER });
+      expect(refreshIssued().at(-1)?.data).not.toHaveProperty('cnf_kind');
+      await expect(refresh(answer.refresh_token!)).resolves.toMatchObject({ token_type: 'Bearer' });
     });
   });
 });

@@ -11,7 +11,7 @@ import {
   RefreshTokenRecord,
   RefreshTokenStore,
 } from '@app/store';
-import { OpaqueTokenFormat } from '@app/tokens';
+import { OpaqueTokenFormat, VerifiedDpopProof } from '@app/tokens';
 import { AccessTokenMinter } from '../access-token.minter';
 import { codeAudience } from '../sign-in/code-audience';
 import { GrantRevoker, RefreshTokenLookup } from '@app/platform';
@@ -19,6 +19,8 @@ import { IdTokenMinter } from '../sign-in/id-token.minter';
 import { RefreshTokenMinter } from '../sign-in/refresh-token.minter';
 import { absoluteDeadline, idleDeadline } from '../sign-in/refresh-token.policy';
 import { refreshScopes } from '../sign-in/refresh-scope';
+import { checkDpopBinding, DPOP_BINDING_ERRORS } from '../token-checks/check-dpop-binding';
+import { dpopConfirmation } from './dpop-confirmation';
 import { GrantHandler, TokenResponse } from './grant-handler';
 
 const UNKNOWN_TOKEN = 'the refresh token is invalid, expired or revoked';
@@ -60,8 +62,14 @@ export class RefreshTokenGrant implements GrantHandler {
     private readonly refreshTokens: RefreshTokenMinter,
   ) {}
 
-  async handle(client: ClientConfig, req: OAuthRequest): Promise<TokenResponse> {
+  async handle(
+    client: ClientConfig,
+    req: OAuthRequest,
+    dpop?: VerifiedDpopProof,
+  ): Promise<TokenResponse> {
     const presented = await this.presented(client, req.form.require('refresh_token'));
+    // RFC 9449 §5: before the rotation, so a refused proof leaves the token as it was.
+    checkDpopBinding(presented.family.jkt, dpop, DPOP_BINDING_ERRORS.refresh);
     const scopes = refreshScopes(presented.family.scopes, req.form);
     const audience = codeAudience(
       this.config,
@@ -80,7 +88,7 @@ export class RefreshTokenGrant implements GrantHandler {
       throw e;
     }
     try {
-      return await this.answer(client, presented, audience, next, expiresAt);
+      return await this.answer(client, presented, audience, next, expiresAt, dpop);
     } catch (e) {
       await undo();
       throw e;
@@ -94,6 +102,7 @@ export class RefreshTokenGrant implements GrantHandler {
     audience: ReturnType<typeof codeAudience>,
     next: { token: string; digest: string },
     expiresAt: number,
+    dpop: VerifiedDpopProof | undefined,
   ): Promise<TokenResponse> {
     const { family, grant } = presented;
     const authentication = { authTime: grant.authTime, acr: grant.acr, amr: grant.amr };
@@ -118,6 +127,8 @@ export class RefreshTokenGrant implements GrantHandler {
       subject: family.subject,
       grantId: grant.grantId,
       authentication,
+      // RFC 9449 §5: a confidential client's refresh token is not bound, its access token is.
+      ...dpopConfirmation(dpop),
     });
     const withRefresh = { ...answer, refresh_token: next.token };
     // OIDC Core §12.2: same sub, iss, aud; new iat; auth_time unchanged; no nonce.

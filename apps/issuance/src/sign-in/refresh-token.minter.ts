@@ -79,6 +79,8 @@ export class RefreshTokenMinter {
       exp: Math.floor(req.expiresAt / 1000),
       familyExp: Math.floor(req.absoluteExpiresAt / 1000),
       ...authenticationClaims(req.authentication),
+      // token.issued v4: the projector rebuilds a bound family with its key (RFC 9449 §5).
+      ...(f.jkt === undefined ? {} : { cnf: { jkt: f.jkt } }),
     });
     const event = this.events.create('token.issued', jti, f.grantId, data);
     await this.bus.publish(event);

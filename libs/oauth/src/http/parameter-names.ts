@@ -42,6 +42,8 @@ export const PARAMETER_NAMES: ReadonlySet<string> = new Set([
   'consent_verifier',
   'id_token_hint',
   'post_logout_redirect_uri',
+  // RFC 9449 §10: the DPoP key a code is bound to.
+  'dpop_jkt',
 ]);
 
 /**

@@ -15,6 +15,7 @@ export const PARAMETER_LIMITS = {
   nonce: 512,
   code_challenge: 128,
   code_challenge_method: 16,
+  dpop_jkt: 64,
   prompt: 64,
   max_age: 10,
   login_hint: 256,
