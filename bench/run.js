@@ -25,6 +25,8 @@ const SETTINGS = {
   codes: QUICK ? 300 : 4000,
   /** Refreshes per round of refresh (each its own grant's refresh token, made by a sign-in). */
   refreshes: QUICK ? 300 : 4000,
+  /** DPoP proofs per round of the DPoP scenarios (each used once, made before the round). */
+  proofs: QUICK ? 300 : 8000,
 };
 // `ONLY=a,b npm run bench` or `npm run bench -- --only a,b`: just those scenarios ("propagation"
 // names the propagation measurement). A partial run writes bench/results/only-latest.*, never

@@ -1,7 +1,8 @@
 // One load run with autocannon, in its own process (pinned to the load core by the caller).
 // Input: a JSON spec on standard input; output: one JSON line with the figures. A spec with
-// `bodies` or `bearerTokens` gives every request the next one (across all connections), so each
-// is used once before any repeats.
+// `bodies`, `bearerTokens` or `headerVariants` (headers merged over `headers`, e.g. one DPoP
+// proof per request) gives every request the next one (across all connections), so each is used
+// once before any repeats.
 const autocannon = require('autocannon');
 
 const spec = JSON.parse(require('node:fs').readFileSync(0, 'utf8'));
@@ -11,14 +12,19 @@ const request = {
   path: spec.path,
   headers: spec.headers,
   body: spec.body,
-  ...(spec.bodies || spec.bearerTokens ? { setupRequest: nextRequest } : {}),
+  ...(spec.bodies || spec.bearerTokens || spec.headerVariants ? { setupRequest: nextRequest } : {}),
 };
+
+const pick = (list, i) => list[i % list.length];
 
 function nextRequest(req) {
   const i = next++;
-  if (spec.bodies) return { ...req, body: spec.bodies[i % spec.bodies.length] };
-  const token = spec.bearerTokens[i % spec.bearerTokens.length];
-  return { ...req, headers: { ...req.headers, authorization: `Bearer ${token}` } };
+  const headers = {
+    ...req.headers,
+    ...(spec.headerVariants ? pick(spec.headerVariants, i) : {}),
+    ...(spec.bearerTokens ? { authorization: `Bearer ${pick(spec.bearerTokens, i)}` } : {}),
+  };
+  return { ...req, headers, ...(spec.bodies ? { body: pick(spec.bodies, i) } : {}) };
 }
 
 // autocannon finishes a fixed-amount run on its next one-second tick: time to the last response.

@@ -15,7 +15,7 @@ const target = new URL(spec.url);
 const TICK_MS = 1;
 
 function requestBytes(i) {
-  const headers = { ...spec.headers };
+  const headers = { ...spec.headers, ...spec.headerVariants?.[i % spec.headerVariants.length] };
   let body = spec.body ?? '';
   if (spec.bodies) body = spec.bodies[i % spec.bodies.length];
   if (spec.bearerTokens)
@@ -27,7 +27,8 @@ function requestBytes(i) {
 }
 
 // Requests are serialised ahead of the run: the generator's own work stays out of the latency.
-const variants = spec.bodies?.length ?? spec.bearerTokens?.length ?? 1;
+const variants =
+  spec.bodies?.length ?? spec.bearerTokens?.length ?? spec.headerVariants?.length ?? 1;
 const requests = Array.from({ length: variants }, (_, i) => requestBytes(i));
 
 const latencies = [];

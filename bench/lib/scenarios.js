@@ -7,6 +7,7 @@
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { signInCodes } = require('./sign-ins');
+const { dpopKey, dpopProofs } = require('./dpop-proofs');
 
 const config = JSON.parse(readFileSync(join(__dirname, '../bench.config.json'), 'utf8'));
 const client = config.clients[0];
@@ -195,6 +196,27 @@ function scenarios(urls, settings) {
         amount: tokens.length,
       };
     });
+  // One DPoP proof per request (each jti is accepted once), made before the round with one key
+  // (one client, one key): a client_credentials token bound to it, as the peer binds its own.
+  const dpopIssueSide = (label, url, paths) =>
+    side(label, async () => {
+      const key = await dpopKey();
+      const htu = url + paths.token;
+      const proofs = await dpopProofs(key, { htm: 'POST', htu, count: settings.proofs });
+      const probe = await postForm(htu, ORDERS_BODY, {
+        ...FORM,
+        dpop: (await dpopProofs(key, { htm: 'POST', htu, count: 1 }))[0],
+      });
+      if (probe.token_type !== 'DPoP' || algOf(probe.access_token) !== 'ES256')
+        throw new Error(
+          `${url}: a DPoP token request answered ${JSON.stringify(probe.token_type)}`,
+        );
+      return {
+        ...post(url, paths.token, ORDERS_BODY),
+        headerVariants: proofs.map((dpop) => ({ dpop })),
+        amount: proofs.length,
+      };
+    });
   const revokeSide = (label, url, paths) =>
     side(label, async () => {
       const tokens = await issueMany(url, paths, LEDGER_BODY, settings.revocations);
@@ -232,6 +254,13 @@ function scenarios(urls, settings) {
       note: 'ours: split issuance service, every token acknowledged on Kafka (acks=all)',
       ours: side('ours', async () => post(urls.issuance, OURS.token, ORDERS_BODY)),
       peer: side('peer', async () => post(peer, PEER.token, ORDERS_BODY)),
+    },
+    {
+      name: 'issue-dpop-standalone',
+      servers: ['standalone', 'peer'],
+      note: `client_credentials, ES256 JWT bound to an ES256 DPoP key (RFC 9449): each request its own proof (${settings.proofs} per round, made beforehand), checked, its jti spent, cnf.jkt in the token`,
+      ours: dpopIssueSide('ours', urls.standalone, OURS),
+      peer: dpopIssueSide('peer', peer, PEER),
     },
     {
       name: 'issue-opaque-standalone',

@@ -124,6 +124,9 @@ const provider = new Provider(issuer, {
     clientCredentials: { enabled: true },
     introspection: { enabled: true },
     revocation: { enabled: true },
+    // RFC 9449, for the DPoP scenarios: proofs checked and their jti kept against replay (its
+    // defaults: no nonce required, replay refused), as ours.
+    dPoP: { enabled: true },
     resourceIndicators: {
       enabled: true,
       defaultResource: () => config.resources[0].identifier,
