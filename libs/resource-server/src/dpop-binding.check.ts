@@ -1,6 +1,7 @@
 import { StoreUnavailable } from '@app/store';
 import {
   AccessTokenClaims,
+  comparableHtu,
   DPOP_SIGNING_ALGS,
   DpopProofRejected,
   DpopProofVerifier,
@@ -94,4 +95,12 @@ export class DpopBindingCheck {
  */
 export function publicRequestUrl(publicBase: string, path: string): string {
   return publicBase + (path.startsWith('/') ? path : `/${path}`);
+}
+
+/** The configured public base URL, checked once: an http(s) URL, no query or fragment. */
+export function publicBaseUrl(value: string): string {
+  const base = value.replace(/\/+$/, '');
+  if (comparableHtu(base) === undefined || /[?#]/.test(base))
+    throw new Error('dpop.publicUrl must be an http(s) URL without user, query or fragment');
+  return base;
 }

@@ -12,7 +12,6 @@ import {
 import {
   AccessTokenClaims,
   CachingJwtVerifier,
-  comparableHtu,
   DpopProofVerifier,
   JwtAccessTokenVerifier,
   KeySetUnavailable,
@@ -31,6 +30,7 @@ import {
   DpopBindingCheck,
   dpopJkt,
   DpopSources,
+  publicBaseUrl,
   publicRequestUrl,
   refuseDpopBoundAsBearer,
 } from './dpop-binding.check';
@@ -117,7 +117,10 @@ export class TokenValidator {
     if (this.dpop !== undefined && isDpopScheme(request.authorization))
       return this.validateDpop(request);
     const token = extractBearer(this.sourcesOf(request));
-    const claims = await this.validClaims(token);
+    // Inline rather than validClaims(): the bearer path keeps its one awaited promise.
+    const claims = await this.claimsOf(token);
+    if (!claims) throw new InvalidToken('the access token is invalid or expired');
+    if (this.isRevoked(claims)) throw new InvalidToken('the access token is invalid or expired');
     refuseDpopBoundAsBearer(claims);
     return { ...claims, scopes: claims.scope.split(' ').filter(Boolean) };
   }
@@ -246,14 +249,6 @@ export class TokenValidator {
     const redis = await openFeedRedis(this.options.redisUrl, 'resource-server-feed', FEED_BLOCK_MS);
     return new RedisRevocationFeed(redis);
   }
-}
-
-/** The configured public base URL, checked once: an http(s) URL, no query or fragment. */
-function publicBaseUrl(value: string): string {
-  const base = value.replace(/\/+$/, '');
-  if (comparableHtu(base) === undefined || /[?#]/.test(base))
-    throw new Error('dpop.publicUrl must be an http(s) URL without user, query or fragment');
-  return base;
 }
 
 export function createTokenValidator(options: ResourceServerOptions): TokenValidator {
