@@ -7,7 +7,7 @@ import {
   JwtAccessTokenFormat,
   OpaqueTokenFormat,
 } from '@app/tokens';
-import { SIGN_IN_CLIENTS } from '../fixtures/test-registry';
+import { REFRESH_CLIENTS, SIGN_IN_CLIENTS } from '../fixtures/test-registry';
 import {
   DpopKey,
   dpopKey,
@@ -178,6 +178,27 @@ describe('/oauth2/userinfo with DPoP-bound tokens', () => {
       `Bearer realm="${server.url}", DPoP realm="${server.url}", ${ALGS}`,
     );
     expect(none.headers.get('dpop-nonce')).toBeNull();
+  });
+
+  it('a browser app (a public client origin) may send the DPoP header and read DPoP-Nonce', async () => {
+    const origin = new URL(REFRESH_CLIENTS.redirectUri).origin;
+    const preflight = await send(userinfo, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'authorization,dpop',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(preflight.headers.get('access-control-allow-headers')).toMatch(/\bDPoP\b/);
+    const token = await userToken(server, key.jkt);
+    const res = await send(userinfo, {
+      headers: { origin, authorization: `DPoP ${token}`, dpop: await proofFor(token) },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-expose-headers')).toMatch(/\bDPoP-Nonce\b/);
   });
 
   describe('with nonces required (DPOP_NONCE_REQUIRED)', () => {

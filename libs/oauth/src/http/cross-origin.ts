@@ -26,10 +26,16 @@ export const CROSS_ORIGIN_ENDPOINTS: Readonly<Record<string, CrossOriginEndpoint
   '/oauth2/userinfo': { policy: 'web-clients', methods: ['GET', 'POST'] },
 };
 
-/** Request headers a browser app sends that are not CORS-safelisted (Basic or Bearer). */
-const ALLOWED_HEADERS = 'Authorization, Content-Type';
-/** Answer headers a script needs: the reason for a 401, when to retry a 429 or 503. */
-const EXPOSED_HEADERS = 'WWW-Authenticate, Retry-After';
+/**
+ * Request headers a browser app sends that are not CORS-safelisted (Basic, Bearer or DPoP
+ * credentials, and the DPoP proof: RFC 9449 is made for browser apps first).
+ */
+const ALLOWED_HEADERS = 'Authorization, Content-Type, DPoP';
+/**
+ * Answer headers a script needs: the reason for a 401, when to retry a 429 or 503, the nonce its
+ * next DPoP proof must carry (RFC 9449 §8, §9).
+ */
+const EXPOSED_HEADERS = 'WWW-Authenticate, Retry-After, DPoP-Nonce';
 /** Seconds a browser may reuse a preflight answer (browsers cap it at 2 h or less). */
 const PREFLIGHT_MAX_AGE = '600';
 
