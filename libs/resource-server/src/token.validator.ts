@@ -63,7 +63,7 @@ export class TokenValidator {
   /** Set when the API takes DPoP: by the constructor, or by start() when it needs Redis. */
   private dpop: DpopBindingCheck | undefined;
   private readonly dpopBase: string | undefined;
-  private closeReplays: (() => Promise<unknown>) | undefined;
+  private closeReplays: (() => Promise<void>) | undefined;
 
   constructor(private readonly options: ResourceServerOptions) {
     const skew = options.clockSkewSeconds ?? 5;
@@ -214,7 +214,8 @@ export class TokenValidator {
   /** RFC 9449 §11.1: the API's Redis, so a proof is accepted once across all its replicas. */
   private async redisReplays(): Promise<ReplayStore> {
     const redis = await openRedis(this.options.redisUrl!, 'resource-server-dpop');
-    this.closeReplays = () => redis.quit();
+    // As the feed's: nothing is left to send at shutdown, and a quit would wait on a dead link.
+    this.closeReplays = async () => redis.disconnect();
     return new RedisReplayStore(redis);
   }
 
