@@ -15,7 +15,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
  * dropped (`undefined`), so a spec can make each bad proof the RFC's checks refuse.
  */
 
-/** A DPoP key pair the client holds, with the thumbprint a token bound to it carries (`cnf.jkt`). */
+/** A DPoP key pair the client holds, and the thumbprint a token bound to it carries (cnf.jkt). */
 export interface DpopKey {
   readonly alg: string;
   readonly privateKey: KeyLike;

@@ -51,8 +51,8 @@ export type ResourceRequest = BearerSources & DpopSources;
  * Validates bearer tokens locally: JWT signature and claims against the issuer's JWKS, then
  * revocation against the replica's in-memory mirror of the revocation stream; opaque tokens
  * through introspection. With the `dpop` option, DPoP-bound tokens too (RFC 9449 §7: the proof
- * checked by DpopBindingCheck). Create one per process with `createTokenValidator`, `start()` it, and
- * call `validate()` per request.
+ * checked by DpopBindingCheck). Create one per process with `createTokenValidator`, `start()`
+ * it, and call `validate()` per request.
  */
 export class TokenValidator {
   private readonly keys: RemoteKeySet;
