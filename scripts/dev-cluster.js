@@ -34,6 +34,8 @@ const SERVICES = [
     env: {
       RESOURCE_CLIENT_ID: 'orders-api',
       RESOURCE_CLIENT_SECRET: 'dev-secret-orders-api-change-me',
+      // Where clients reach it: DPoP proofs name this URL (htu), never the Host header.
+      RESOURCE_PUBLIC_URL: 'http://localhost:4000',
     },
   },
 ];

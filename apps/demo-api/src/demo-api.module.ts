@@ -19,6 +19,8 @@ export class DemoApiModule {
           stalenessBudgetMs: env.stalenessBudgetMs,
           failurePolicy: env.failurePolicy,
           clockSkewSeconds: env.clockSkewSeconds,
+          // RFC 9449 §7: DPoP-bound tokens too, proofs' jti shared on the API's Redis.
+          dpop: { publicUrl: env.publicUrl, proofs: env.dpop },
         }),
       ],
       controllers: [OrdersController, HealthController],

@@ -14,6 +14,7 @@ import { SigningKeysCheck } from './signing-keys.check';
 import { TokenController } from './token.controller';
 import { BearerErrorFilter } from './userinfo/bearer-error.filter';
 import { UserinfoController } from './userinfo/userinfo.controller';
+import { UserinfoDpopCheck } from './userinfo/userinfo-dpop.check';
 import { UserinfoUseCase } from './userinfo/userinfo.usecase';
 
 /** The issuance service's routes and use cases; infrastructure comes from PlatformModule. */
@@ -26,6 +27,7 @@ import { UserinfoUseCase } from './userinfo/userinfo.usecase';
     IssueTokenUseCase,
     IdTokenMinter,
     UserinfoUseCase,
+    UserinfoDpopCheck,
     BearerErrorFilter,
     RefreshTokenMinter,
     ClientCredentialsGrant,

@@ -38,7 +38,18 @@ describe('loadResourceServerEnv', () => {
     );
   });
 
+  it("takes the API's public base URL for DPoP htu checks, the audience by default", () => {
+    expect(loadResourceServerEnv(base).publicUrl).toBe('https://orders.example.com');
+    const sut = loadResourceServerEnv({
+      ...base,
+      RESOURCE_PUBLIC_URL: 'https://api.example.com/orders-api/',
+    });
+    expect(sut.publicUrl).toBe('https://api.example.com/orders-api');
+  });
+
   it.each([
+    [{ RESOURCE_PUBLIC_URL: 'api.example.com' }, 'RESOURCE_PUBLIC_URL'],
+    [{ RESOURCE_PUBLIC_URL: 'https://api.example.com/?x=1' }, 'RESOURCE_PUBLIC_URL'],
     [{ REDIS_URL: '' }, 'REDIS_URL'],
     [{ ISSUER: 'auth.example.com' }, 'ISSUER'],
     [{ JWKS_URI: 'ftp://x/jwks' }, 'JWKS_URI'],

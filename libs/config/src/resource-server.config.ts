@@ -12,6 +12,11 @@ export interface ResourceServerEnv {
   readonly port: number;
   readonly issuer: string;
   readonly audience: string;
+  /**
+   * The API's public base URL as clients address it (RESOURCE_PUBLIC_URL, default the audience):
+   * DPoP proofs' `htu` is checked against it followed by the request path (RFC 9449 §7.1).
+   */
+  readonly publicUrl: string;
   readonly jwksUri: string;
   readonly redisUrl: string;
   readonly introspection?: { endpoint: string; clientId: string; clientSecret: string };
@@ -65,10 +70,16 @@ export function loadResourceServerEnv(
         'must be an https URL when NODE_ENV=production: the API sends its secret there',
       );
   }
+  const audience = httpUrl(
+    env.RESOURCE_AUDIENCE,
+    'RESOURCE_AUDIENCE',
+    'https://orders.example.com',
+  );
   return Object.freeze({
     port: integer(env.PORT, 'PORT', defaultPort, 0, 65535),
     issuer,
-    audience: httpUrl(env.RESOURCE_AUDIENCE, 'RESOURCE_AUDIENCE', 'https://orders.example.com'),
+    audience,
+    publicUrl: publicUrl(env.RESOURCE_PUBLIC_URL, audience),
     jwksUri,
     redisUrl: env.REDIS_URL,
     introspection:
@@ -91,6 +102,17 @@ export function loadResourceServerEnv(
     http: Object.freeze(loadHttpLimits(env)),
     dpop: loadDpopConfig(env, isProduction(env)),
   });
+}
+
+/**
+ * RFC 9449 §4.2: `htu` carries no query or fragment, so neither may the base it is compared
+ * with; it is configured because the Host and X-Forwarded-* headers are the client's to set.
+ */
+function publicUrl(value: string | undefined, audience: string): string {
+  const url = httpUrl(value, 'RESOURCE_PUBLIC_URL', audience).replace(/\/+$/, '');
+  if (/[?#]/.test(url))
+    throw new ConfigError('RESOURCE_PUBLIC_URL', 'must be a base URL without query or fragment');
+  return url;
 }
 
 function policy(v: string | undefined): FailurePolicy {

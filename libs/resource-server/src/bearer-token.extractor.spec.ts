@@ -1,4 +1,4 @@
-import { extractBearer } from './bearer-token.extractor';
+import { extractBearer, isDpopScheme } from './bearer-token.extractor';
 import { InsufficientScope, InvalidToken, MissingToken } from './bearer.errors';
 
 describe('extractBearer (RFC 6750 §2)', () => {
@@ -18,6 +18,27 @@ describe('extractBearer (RFC 6750 §2)', () => {
     ['a token in two places', { authorization: 'Bearer a', queryAccessToken: 'b' }],
   ])('refuses %s with 400 invalid_request', (_, src) => {
     expect(() => extractBearer(src)).toThrow(
+      expect.objectContaining({ status: 400, error: 'invalid_request' }),
+    );
+  });
+});
+
+describe('the DPoP scheme (RFC 9449 §7.1)', () => {
+  it('reads `DPoP <token>` only where DPoP is taken, scheme case-insensitive', () => {
+    expect(extractBearer({ authorization: 'dpop abc.def' }, true)).toBe('abc.def');
+    expect(() => extractBearer({ authorization: 'DPoP abc.def' })).toThrow(MissingToken);
+    expect(isDpopScheme('DPoP abc')).toBe(true);
+    expect(isDpopScheme('dpop abc')).toBe(true);
+    expect(isDpopScheme('Bearer abc')).toBe(false);
+    expect(isDpopScheme('DPoPx abc')).toBe(false);
+  });
+
+  it.each([
+    ['an empty DPoP header', { authorization: 'DPoP ' }],
+    ['two tokens', { authorization: 'DPoP a b' }],
+    ['a DPoP token and a form token', { authorization: 'DPoP a', formAccessToken: 'a' }],
+  ])('refuses %s with 400 invalid_request', (_, src) => {
+    expect(() => extractBearer(src, true)).toThrow(
       expect.objectContaining({ status: 400, error: 'invalid_request' }),
     );
   });

@@ -1,5 +1,6 @@
 export * from './bearer-token.extractor';
 export * from './bearer.errors';
+export * from './dpop-binding.check';
 export * from './nest/bearer.guard';
 export * from './nest/require-scopes.decorator';
 export * from './nest/resource-server.module';

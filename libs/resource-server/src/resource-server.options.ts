@@ -1,4 +1,5 @@
-import type { RevocationFeed } from '@app/store';
+import type { DpopConfig } from '@app/config';
+import type { ReplayStore, RevocationFeed } from '@app/store';
 
 export interface ResourceServerOptions {
   /** The authorization server's issuer identifier (`iss`). */
@@ -32,7 +33,29 @@ export interface ResourceServerOptions {
    * for new material), refetch the JWKS at most this often (default 30 s).
    */
   readonly jwksMinRefreshMs?: number;
+  /**
+   * Accept DPoP-bound tokens (RFC 9449 §7): `Authorization: DPoP <token>` with a `DPoP` proof.
+   * Without it only bearer tokens are taken; a DPoP-bound token is refused either way when it
+   * comes as `Bearer` (§7.2).
+   */
+  readonly dpop?: ResourceServerDpopOptions;
   /** Realm in WWW-Authenticate challenges. */
   readonly realm?: string;
   readonly onError?: (e: unknown) => void;
+}
+
+export interface ResourceServerDpopOptions {
+  /**
+   * This API's public base URL, as clients address it (scheme, host, port if not the default,
+   * and any path prefix a proxy strips): a proof's `htu` must equal it followed by the request's
+   * path. Configured, never rebuilt from Host or X-Forwarded-* headers, which the client sets.
+   */
+  readonly publicUrl: string;
+  /** Proof age, clock skew and the API's own nonces: `ResourceServerEnv.dpop` (DPOP_*). */
+  readonly proofs: DpopConfig;
+  /**
+   * Where proof `jti`s are remembered, shared by every replica of the API. Default: Redis at
+   * `redisUrl` (a connection of its own), or memory (this replica alone) without one.
+   */
+  readonly replayStore?: ReplayStore;
 }

@@ -1,6 +1,10 @@
 import {
+  MemoryReplayStore,
   MirrorStale,
   openFeedRedis,
+  openRedis,
+  RedisReplayStore,
+  ReplayStore,
   RedisRevocationFeed,
   RevocationFeed,
   RevocationMirror,
@@ -8,6 +12,7 @@ import {
 import {
   AccessTokenClaims,
   CachingJwtVerifier,
+  DpopProofVerifier,
   JwtAccessTokenVerifier,
   KeySetUnavailable,
   OpaqueTokenFormat,
@@ -19,7 +24,16 @@ import {
   InvalidToken,
   TokenStateUnavailable,
 } from './bearer.errors';
-import { BearerSources, extractBearer } from './bearer-token.extractor';
+import { BearerSources, extractBearer, isDpopScheme } from './bearer-token.extractor';
+import {
+  DPOP_CHALLENGE_ALGS,
+  DpopBindingCheck,
+  dpopJkt,
+  DpopSources,
+  publicBaseUrl,
+  publicRequestUrl,
+  refuseDpopBoundAsBearer,
+} from './dpop-binding.check';
 import { IntrospectionUnavailable, OpaqueTokenIntrospector } from './opaque-token.introspector';
 import { ResourceServerOptions } from './resource-server.options';
 
@@ -30,11 +44,15 @@ export interface ValidatedToken extends AccessTokenClaims {
   readonly scopes: readonly string[];
 }
 
+/** Where a request carries its token and, for DPoP (RFC 9449 §7), what the proof is checked on. */
+export type ResourceRequest = BearerSources & DpopSources;
+
 /**
  * Validates bearer tokens locally: JWT signature and claims against the issuer's JWKS, then
  * revocation against the replica's in-memory mirror of the revocation stream; opaque tokens
- * through introspection. Create one per process with `createTokenValidator`, `start()` it, and
- * call `validate()` per request.
+ * through introspection. With the `dpop` option, DPoP-bound tokens too (RFC 9449 §7: the proof
+ * checked by DpopBindingCheck). Create one per process with `createTokenValidator`, `start()`
+ * it, and call `validate()` per request.
  */
 export class TokenValidator {
   private readonly keys: RemoteKeySet;
@@ -42,6 +60,10 @@ export class TokenValidator {
   private readonly opaque: OpaqueTokenIntrospector | undefined;
   private feed: RevocationFeed | undefined;
   private mirror: RevocationMirror | undefined;
+  /** Set when the API takes DPoP: by the constructor, or by start() when it needs Redis. */
+  private dpop: DpopBindingCheck | undefined;
+  private readonly dpopBase: string | undefined;
+  private closeReplays: (() => Promise<void>) | undefined;
 
   constructor(private readonly options: ResourceServerOptions) {
     const skew = options.clockSkewSeconds ?? 5;
@@ -59,11 +81,18 @@ export class TokenValidator {
     const i = options.introspection;
     this.opaque =
       i && new OpaqueTokenIntrospector(i.endpoint, i.clientId, i.clientSecret, i.cacheMs);
+    if (options.dpop) {
+      this.dpopBase = publicBaseUrl(options.dpop.publicUrl);
+      const store =
+        options.dpop.replayStore ?? (options.redisUrl ? undefined : new MemoryReplayStore());
+      if (store) this.dpop = this.dpopCheck(store);
+    }
   }
 
   /** Loads the issuer's keys and builds the revocation mirror; call before serving. */
   async start(): Promise<void> {
     this.feed = this.options.revocationFeed ?? (await this.redisFeed());
+    if (this.options.dpop && !this.dpop) this.dpop = this.dpopCheck(await this.redisReplays());
     const stalenessBudgetMs = this.options.stalenessBudgetMs ?? 2000;
     this.mirror = new RevocationMirror(this.feed, {
       stalenessBudgetMs,
@@ -80,23 +109,40 @@ export class TokenValidator {
     await Promise.all([keys, this.mirror.start()]);
   }
 
-  /** The request's token, validated; throws a BearerError to render (RFC 6750 §3). */
-  async validate(request: BearerSources): Promise<ValidatedToken> {
-    // RFC 6750 §2.2/§2.3: body and query tokens count only where this API enables them.
-    const token = extractBearer({
-      authorization: request.authorization,
-      formAccessToken: this.options.allowFormBody ? request.formAccessToken : undefined,
-      queryAccessToken: this.options.allowQuery ? request.queryAccessToken : undefined,
-    });
+  /**
+   * The request's token, validated; throws a BearerError to render (RFC 6750 §3, RFC 9449 §7.1).
+   * A DPoP-presented token needs `dpop`, `method` and `path` in `request` too.
+   */
+  async validate(request: ResourceRequest): Promise<ValidatedToken> {
+    if (this.dpop !== undefined && isDpopScheme(request.authorization))
+      return this.validateDpop(request);
+    const token = extractBearer(this.sourcesOf(request));
+    // Inline rather than validClaims(): the bearer path keeps its one awaited promise.
     const claims = await this.claimsOf(token);
     if (!claims) throw new InvalidToken('the access token is invalid or expired');
     if (this.isRevoked(claims)) throw new InvalidToken('the access token is invalid or expired');
+    refuseDpopBoundAsBearer(claims);
     return { ...claims, scopes: claims.scope.split(' ').filter(Boolean) };
   }
 
   /** 403 insufficient_scope unless the token carries every one of `required`. */
   requireScopes(token: ValidatedToken, required: readonly string[]): void {
-    if (!required.every((s) => token.scopes.includes(s))) throw new InsufficientScope(required);
+    if (required.every((s) => token.scopes.includes(s))) return;
+    const refusal = new InsufficientScope(required);
+    throw dpopJkt(token) === undefined ? refusal : refusal.under('DPoP');
+  }
+
+  /**
+   * `algs` of the DPoP challenge when this API takes DPoP (give it to `bearerErrorResponse`, so
+   * that both schemes are challenged), else undefined.
+   */
+  get dpopAlgs(): string | undefined {
+    return this.options.dpop ? DPOP_CHALLENGE_ALGS : undefined;
+  }
+
+  /** When the API requires DPoP nonces: the one to send in `DPoP-Nonce` now (RFC 9449 §9). */
+  dpopNonce(): string | undefined {
+    return this.dpop?.currentNonce();
   }
 
   /**
@@ -118,11 +164,59 @@ export class TokenValidator {
     // A feed given by the caller stays the caller's; the Redis one opened here is closed first,
     // which also ends the mirror's blocked read at once.
     if (!this.options.revocationFeed) await this.feed?.close();
+    await this.closeReplays?.();
     await this.mirror?.stop();
   }
 
   get realm(): string {
     return this.options.realm ?? this.options.audience;
+  }
+
+  /** RFC 9449 §7.1: every refusal of a DPoP-presented token goes in the DPoP challenge. */
+  private async validateDpop(request: ResourceRequest): Promise<ValidatedToken> {
+    try {
+      const token = extractBearer(this.sourcesOf(request), true);
+      const claims = await this.validClaims(token);
+      if (request.method === undefined || request.path === undefined)
+        throw new Error('validate() needs the request method and path for a DPoP token');
+      await this.dpop!.check(token, claims, {
+        proof: request.dpop,
+        method: request.method,
+        url: publicRequestUrl(this.dpopBase!, request.path),
+      });
+      return { ...claims, scopes: claims.scope.split(' ').filter(Boolean) };
+    } catch (e) {
+      if (e instanceof BearerError) e.under('DPoP');
+      throw e;
+    }
+  }
+
+  /** RFC 6750 §2.2/§2.3: body and query tokens count only where this API enables them. */
+  private sourcesOf(request: BearerSources): BearerSources {
+    return {
+      authorization: request.authorization,
+      formAccessToken: this.options.allowFormBody ? request.formAccessToken : undefined,
+      queryAccessToken: this.options.allowQuery ? request.queryAccessToken : undefined,
+    };
+  }
+
+  private async validClaims(token: string): Promise<AccessTokenClaims> {
+    const claims = await this.claimsOf(token);
+    if (!claims) throw new InvalidToken('the access token is invalid or expired');
+    if (this.isRevoked(claims)) throw new InvalidToken('the access token is invalid or expired');
+    return claims;
+  }
+
+  private dpopCheck(replays: ReplayStore): DpopBindingCheck {
+    return new DpopBindingCheck(new DpopProofVerifier(this.options.dpop!.proofs, replays));
+  }
+
+  /** RFC 9449 §11.1: the API's Redis, so a proof is accepted once across all its replicas. */
+  private async redisReplays(): Promise<ReplayStore> {
+    const redis = await openRedis(this.options.redisUrl!, 'resource-server-dpop');
+    // As the feed's: nothing is left to send at shutdown, and a quit would wait on a dead link.
+    this.closeReplays = async () => redis.disconnect();
+    return new RedisReplayStore(redis);
   }
 
   private async claimsOf(token: string): Promise<AccessTokenClaims | null> {

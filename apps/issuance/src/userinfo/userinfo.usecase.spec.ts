@@ -2,6 +2,7 @@ import { AppConfig, ResourceConfig } from '@app/config';
 import {
   GrantRecord,
   MemoryGrantStore,
+  MemoryReplayStore,
   MemoryRevocationStore,
   MemoryTokenStore,
   StoreUnavailable,
@@ -14,6 +15,9 @@ import {
   KeyRing,
   OpaqueTokenFormat,
 } from '@app/tokens';
+import { DPOP_ERRORS } from '@app/tokens';
+import { DpopKey, dpopKey, dpopProof } from '../../../../test/support/dpop-proof';
+import { UserinfoDpopCheck } from './userinfo-dpop.check';
 import { UserinfoUseCase } from './userinfo.usecase';
 
 const ISSUER = 'https://as.example.com';
@@ -75,11 +79,17 @@ describe('UserinfoUseCase (OIDC Core §5.3)', () => {
     revocations = new MemoryRevocationStore();
     grants = new MemoryGrantStore();
     await grants.save(GRANT, Date.now() + 3_600_000);
+    const config = {
+      revocationFailurePolicy: 'fail-closed',
+      dpop: { proofMaxAgeSeconds: 60, clockSkewSeconds: 5 },
+      endpoints: { userinfo: USERINFO },
+    } as AppConfig;
     sut = new UserinfoUseCase(
-      { revocationFailurePolicy: 'fail-closed' } as AppConfig,
+      config,
       new AccessTokenReader(jwt, tokens),
       revocations,
       grants,
+      new UserinfoDpopCheck(config, new MemoryReplayStore()),
     );
   });
 
@@ -185,5 +195,74 @@ describe('UserinfoUseCase (OIDC Core §5.3)', () => {
   it('503 rather than vouch for a token whose revocation state cannot be checked', async () => {
     jest.spyOn(revocations, 'isRevoked').mockRejectedValueOnce(new StoreUnavailable());
     await expect(sut.execute(bearer(await jwtToken()))).rejects.toMatchObject({ status: 503 });
+  });
+
+  describe('DPoP-bound tokens (RFC 9449 §7)', () => {
+    let key: DpopKey;
+    let other: DpopKey;
+    beforeAll(async () => {
+      [key, other] = await Promise.all([dpopKey(), dpopKey()]);
+    });
+
+    const boundToken = () => jwtToken({ cnf: { jkt: key.jkt } });
+    const presented = async (token: string, o: Partial<Parameters<typeof dpopProof>[0]> = {}) => ({
+      authorization: `DPoP ${token}`,
+      method: 'GET',
+      dpop: await dpopProof({ key, htm: 'GET', htu: USERINFO, accessToken: token, ...o }),
+    });
+
+    it('answers with the DPoP scheme and a proof of the bound key for /userinfo', async () => {
+      const token = await boundToken();
+      await expect(sut.execute(await presented(token))).resolves.toMatchObject({ name: 'Alice' });
+    });
+
+    it('refuses the bound token as Bearer, under the Bearer challenge', async () => {
+      const e = await sut.execute(bearer(await boundToken())).catch((x: unknown) => x);
+      expect(e).toMatchObject({ status: 401, error: 'invalid_token', scheme: 'Bearer' });
+    });
+
+    it.each([
+      ['htu of another endpoint', { htu: `${ISSUER}/oauth2/token` }, DPOP_ERRORS.htu],
+      ['ath of another token', { accessToken: 'another-token' }, DPOP_ERRORS.ath],
+      ['htm of another method', { htm: 'POST' }, DPOP_ERRORS.htm],
+    ])('401 invalid_dpop_proof for a proof with %s', async (_case, o, description) => {
+      const token = await boundToken();
+      await expect(sut.execute(await presented(token, o))).rejects.toMatchObject({
+        status: 401,
+        error: 'invalid_dpop_proof',
+        description,
+        scheme: 'DPoP',
+      });
+    });
+
+    it('401 invalid_token, under DPoP, for a proof by another key or an unbound token', async () => {
+      const token = await boundToken();
+      await expect(sut.execute(await presented(token, { key: other }))).rejects.toMatchObject({
+        error: 'invalid_token',
+        scheme: 'DPoP',
+      });
+      const unbound = await jwtToken();
+      await expect(sut.execute(await presented(unbound))).rejects.toMatchObject({
+        error: 'invalid_token',
+        scheme: 'DPoP',
+      });
+    });
+
+    it('401 invalid_dpop_proof without a proof; invalid_token under DPoP once revoked', async () => {
+      const token = await boundToken();
+      const { dpop: _, ...noProof } = await presented(token);
+      await expect(sut.execute(noProof)).rejects.toMatchObject({ error: 'invalid_dpop_proof' });
+      const c = (await jwt.verify(token))!;
+      await revocations.revoke({
+        kind: 'token',
+        jti: c.jti,
+        clientId: 'web-app',
+        expiresAt: Date.now() + 60_000,
+      });
+      await expect(sut.execute(await presented(token))).rejects.toMatchObject({
+        error: 'invalid_token',
+        scheme: 'DPoP',
+      });
+    });
   });
 });

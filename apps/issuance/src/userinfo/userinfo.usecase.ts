@@ -1,10 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, FailurePolicy } from '@app/config';
 import {
-  BearerSources,
+  BearerError,
   extractBearer,
   InsufficientScope,
   InvalidToken,
+  isDpopScheme,
+  ResourceRequest,
   TokenStateUnavailable,
 } from '@app/resource-server';
 import {
@@ -16,6 +18,7 @@ import {
   StoreUnavailable,
 } from '@app/store';
 import { AccessTokenClaims, AccessTokenReader, releasedClaims } from '@app/tokens';
+import { UserinfoDpopCheck } from './userinfo-dpop.check';
 
 /** What /userinfo answers (OIDC Core §5.3.2): `sub` and the released standard claims. */
 export type UserinfoResponse = Readonly<Record<string, unknown>> & { readonly sub: string };
@@ -30,7 +33,9 @@ const INVALID = 'the access token is invalid, expired or revoked';
  * access token for an API carries the granted OpenID scopes too (sign-in/code-audience.ts), and a
  * client that asked for an API has no other token to call /userinfo with until refresh tokens
  * come. The claims are the grant's, as the consent gave them for /userinfo, released by the
- * token's scopes (§5.4); `sub` is the token's own, so it equals the ID token's (§5.3.2).
+ * token's scopes (§5.4); `sub` is the token's own, so it equals the ID token's (§5.3.2). A
+ * DPoP-bound token comes with the DPoP scheme and a proof (RFC 9449 §7, UserinfoDpopCheck), and
+ * every refusal of it goes in the DPoP challenge.
  */
 @Injectable()
 export class UserinfoUseCase {
@@ -42,12 +47,24 @@ export class UserinfoUseCase {
     private readonly reader: AccessTokenReader,
     @Inject(REVOCATION_STORE) private readonly revocations: RevocationStore,
     @Inject(GRANT_STORE) private readonly grants: GrantStore,
+    private readonly dpop: UserinfoDpopCheck,
   ) {
     this.failurePolicy = config.revocationFailurePolicy;
   }
 
-  async execute(sources: BearerSources): Promise<UserinfoResponse> {
-    const claims = await this.validToken(extractBearer(sources));
+  async execute(request: ResourceRequest): Promise<UserinfoResponse> {
+    const dpop = isDpopScheme(request.authorization);
+    try {
+      return await this.answer(request, dpop);
+    } catch (e) {
+      throw dpop && e instanceof BearerError ? e.under('DPoP') : e;
+    }
+  }
+
+  private async answer(request: ResourceRequest, dpop: boolean): Promise<UserinfoResponse> {
+    const token = extractBearer(request, dpop);
+    const claims = await this.validToken(token);
+    await this.dpop.check(token, claims, request);
     const scopes = claims.scope.split(' ');
     // RFC 6750 §3.1: a good token without the scope this resource needs is 403, not 401.
     if (!scopes.includes('openid')) throw new InsufficientScope(['openid']);
