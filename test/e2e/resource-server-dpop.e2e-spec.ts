@@ -369,6 +369,46 @@ describe('resource-server: DPoP-bound tokens in a Nest (Fastify) API', () => {
     });
   });
 
+  // End to end: the token endpoint binds (RFC 9449 §5), the API checks the binding (§7).
+  describe('tokens bound at the token endpoint', () => {
+    const tokenFor = async (resource: string, scope: string, by: DpopKey = key) => {
+      const res = await new OAuthClient(server.config.endpoints).token(
+        { grant_type: 'client_credentials', resource, scope },
+        {
+          ...clientAuth.basic(CLIENTS.basic),
+          headers: {
+            ...clientAuth.basic(CLIENTS.basic).headers,
+            dpop: await dpopProof({ key: by, htm: 'POST', htu: server.config.endpoints.token }),
+          },
+        },
+      );
+      expect(res.status).toBe(200);
+      expect(res.body.token_type).toBe('DPoP');
+      return res.body.access_token as string;
+    };
+
+    it('a JWT bound at the token endpoint is accepted with a proof of that key, once', async () => {
+      const token = await tokenFor(RESOURCES.orders.identifier, 'orders:read');
+      const proof = await proofFor(token);
+      const res = await withDpop(token, proof);
+      expect(res.status).toBe(200);
+      expect(res.body.token).toMatchObject({ cnf: { jkt: key.jkt } });
+      // The same proof again: its jti is spent (§11.1).
+      expectDpopError(await refused(() => withDpop(token, proof)), 'invalid_dpop_proof');
+    });
+
+    it('is refused as Bearer, and with a proof of another key', async () => {
+      const token = await tokenFor(RESOURCES.orders.identifier, 'orders:read');
+      const asBearer = await refused(() => call({ authorization: `Bearer ${token}` }));
+      expect(asBearer.status).toBe(401);
+      expect(asBearer.body.error).toBe('invalid_token');
+      const byOther = await refused(async () =>
+        withDpop(token, await proofFor(token, { key: other })),
+      );
+      expectDpopError(byOther, 'invalid_token');
+    });
+  });
+
   describe('with resource-server nonces (RFC 9449 §9)', () => {
     let noncing: ProbeApi;
     beforeAll(async () => {
