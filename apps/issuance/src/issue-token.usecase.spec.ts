@@ -1,5 +1,8 @@
 import { AppConfig, ClientConfig, SIGN_IN_DEFAULTS } from '@app/config';
 import { ClientAuthenticator, FormParams, RequestContext } from '@app/oauth';
+import { ClientCertificate } from '@app/tokens';
+import { createHash } from 'node:crypto';
+import { der, SELF_SIGNED } from '../../../test/fixtures/mtls-certificates';
 import { GrantHandler } from './grants/grant-handler';
 import { IssueTokenUseCase } from './issue-token.usecase';
 
@@ -52,14 +55,68 @@ describe('IssueTokenUseCase', () => {
     await sut.execute(request('grant_type=urn%3Aexample%3Aopen&token=t'));
     expect(authenticate).toHaveBeenCalledWith(expect.anything(), {
       audiences: ['https://as.example', 'https://as.example/oauth2/token'],
-      methods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+      methods: [
+        'client_secret_basic',
+        'client_secret_post',
+        'private_key_jwt',
+        'tls_client_auth',
+        'self_signed_tls_client_auth',
+        'none',
+      ],
     });
   });
 
   it('hands the grant the client and the whole request context', async () => {
     const req = request('grant_type=urn%3Aexample%3Aopen&token=t');
     await expect(sut.execute(req)).resolves.toBe(TOKEN);
-    expect(open.handle).toHaveBeenCalledWith(PUBLIC, req);
+    expect(open.handle).toHaveBeenCalledWith(PUBLIC, req, undefined);
+  });
+
+  describe('certificate-bound access tokens (RFC 8705 §3)', () => {
+    const SELF_SIGNED_DER = der(SELF_SIGNED);
+    const BOUND = { ...PUBLIC, tlsClientCertificateBoundAccessTokens: true };
+    const withCertificate = (certificate?: ClientCertificate) =>
+      new RequestContext(
+        {
+          method: 'POST',
+          url: '/oauth2/token',
+          headers: {},
+          ip: '192.0.2.1',
+          clientCertificate: certificate,
+        },
+        FormParams.parse(
+          'application/x-www-form-urlencoded',
+          'grant_type=urn%3Aexample%3Aopen&token=t',
+        ),
+      );
+
+    it("binds a bound client's token to the thumbprint of its certificate", async () => {
+      authenticate.mockResolvedValue(BOUND);
+      const certificate = new ClientCertificate(SELF_SIGNED_DER);
+      const req = withCertificate(certificate);
+      await sut.execute(req);
+      expect(open.handle).toHaveBeenCalledWith(BOUND, req, {
+        'x5t#S256': createHash('sha256').update(SELF_SIGNED_DER).digest('base64url'),
+      });
+    });
+
+    it('refuses a bound client without a certificate before the grant runs', async () => {
+      authenticate.mockResolvedValue(BOUND);
+      await expect(sut.execute(withCertificate())).rejects.toMatchObject({
+        error: 'invalid_request',
+        status: 400,
+      });
+      await expect(
+        sut.execute(withCertificate(new ClientCertificate(Buffer.from('not a certificate')))),
+      ).rejects.toMatchObject({ error: 'invalid_request' });
+      expect(open.handle).not.toHaveBeenCalled();
+    });
+
+    it('binds nothing for a client not registered for it, certificate or not', async () => {
+      const req = withCertificate(new ClientCertificate(SELF_SIGNED_DER));
+      await sut.execute(req);
+      expect(open.handle).toHaveBeenCalledWith(PUBLIC, req, undefined);
+    });
   });
 
   it('refuses a public client a confidential-only grant before the grant runs', async () => {

@@ -8,6 +8,7 @@ import {
 } from '@app/oauth';
 import { GRANT_HANDLERS, GrantHandler, TokenResponse } from './grants/grant-handler';
 import { GrantRegistry } from './grants/grant.registry';
+import { certificateBinding } from './token-checks/check-certificate-binding';
 import { checkClientMayUseGrant } from './token-checks/check-client-may-use-grant';
 import { checkGrantParameters } from './token-checks/check-grant-parameters';
 
@@ -36,6 +37,7 @@ export class IssueTokenUseCase {
     const grant = this.grants.get(grantType);
     checkClientMayUseGrant(client, grant.handler);
     checkGrantParameters(grant, req.form);
-    return grant.handler.handle(client, req);
+    const confirmation = certificateBinding(client, req);
+    return grant.handler.handle(client, req, confirmation);
   }
 }

@@ -17,6 +17,7 @@ import {
 } from './deployment-mode';
 import { dpopWarnings, loadDpopConfig } from './dpop.config';
 import { loadHttpLimits } from './http-limits.config';
+import { loadMtlsConfig } from './mtls.config';
 import { readJson } from './json-file';
 import { parseRegistryFile } from './registry-file.parser';
 import { loadSignInConfig } from './sign-in.config';
@@ -50,6 +51,7 @@ export function loadConfig(
   });
   const signIn = loadSignInConfig(env, iss, endpoints.authorization, registry, production);
   const dpop = loadDpopConfig(env, production);
+  const mtls = loadMtlsConfig(env, endpoints, registry);
   const config: AppConfig = {
     production,
     warnings: production ? [] : [...developmentWarnings(env, registry), ...dpopWarnings(dpop)],
@@ -83,6 +85,7 @@ export function loadConfig(
     ),
     signIn,
     dpop,
+    mtls,
   };
   return deepFreeze(config);
 }

@@ -10,10 +10,19 @@ import { ClientSecretBasicMethod } from './client-authentication/methods/client-
 import { ClientSecretPostMethod } from './client-authentication/methods/client-secret-post.method';
 import { NoneMethod } from './client-authentication/methods/none.method';
 import { PrivateKeyJwtMethod } from './client-authentication/methods/private-key-jwt.method';
+import { SelfSignedTlsClientAuthMethod } from './client-authentication/methods/self-signed-tls-client-auth.method';
+import { TlsClientAuthMethod } from './client-authentication/methods/tls-client-auth.method';
 import { OAuthRouter } from './http/oauth-endpoint';
 
 /** The client authentication methods: adding one is a file and a line here. */
-const METHODS = [ClientSecretBasicMethod, ClientSecretPostMethod, PrivateKeyJwtMethod, NoneMethod];
+const METHODS = [
+  ClientSecretBasicMethod,
+  ClientSecretPostMethod,
+  PrivateKeyJwtMethod,
+  TlsClientAuthMethod,
+  SelfSignedTlsClientAuthMethod,
+  NoneMethod,
+];
 
 @Global()
 @Module({

@@ -9,7 +9,7 @@ import {
   GRANT_STORE,
   GrantStore,
 } from '@app/store';
-import { tokenDigest } from '@app/tokens';
+import { Confirmation, tokenDigest } from '@app/tokens';
 import { AccessTokenMinter } from '../access-token.minter';
 import { clientSubject } from '../sign-in/client-subject';
 import { codeAudience } from '../sign-in/code-audience';
@@ -57,7 +57,11 @@ export class AuthorizationCodeGrant implements GrantHandler {
     @Inject(GRANT_STORE) private readonly grants: GrantStore,
   ) {}
 
-  async handle(client: ClientConfig, req: OAuthRequest): Promise<TokenResponse> {
+  async handle(
+    client: ClientConfig,
+    req: OAuthRequest,
+    confirmation?: Confirmation,
+  ): Promise<TokenResponse> {
     const code = await this.redeem(req.form.require('code'));
     checkCodeBinding(code, client, req.form);
     const sub = clientSubject(client, code.subject, this.config.signIn.pairwiseSalt);
@@ -70,6 +74,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
       subject: sub,
       grantId: code.grantId,
       authentication: { authTime: code.authTime, acr: code.acr, amr: code.amr },
+      confirmation,
     });
     const refreshToken = await this.refreshToken(client, sub, code);
     const withRefresh =

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ClientConfig } from '@app/config';
 import { OAuthRequest } from '@app/oauth';
 import { ClientRegistry } from '@app/registry';
+import { Confirmation } from '@app/tokens';
 import { AccessTokenMinter } from '../access-token.minter';
 import { GrantHandler, TokenResponse } from './grant-handler';
 import { resolveResource, resolveScope } from './resource-and-scope';
@@ -19,7 +20,11 @@ export class ClientCredentialsGrant implements GrantHandler {
     private readonly minter: AccessTokenMinter,
   ) {}
 
-  handle(client: ClientConfig, req: OAuthRequest): Promise<TokenResponse> {
+  handle(
+    client: ClientConfig,
+    req: OAuthRequest,
+    confirmation?: Confirmation,
+  ): Promise<TokenResponse> {
     const resource = resolveResource(this.registry, client, req.form);
     const scopes = resolveScope(client, resource, req.form);
     return this.minter.mint({
@@ -28,6 +33,7 @@ export class ClientCredentialsGrant implements GrantHandler {
       scopes,
       grantType: this.grantType,
       subject: client.clientId,
+      confirmation,
     });
   }
 }

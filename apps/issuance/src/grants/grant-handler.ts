@@ -1,5 +1,6 @@
 import { ClientConfig } from '@app/config';
 import { OAuthRequest } from '@app/oauth';
+import { Confirmation } from '@app/tokens';
 
 /** The RFC 6749 §5.1 success body. */
 export interface TokenResponse {
@@ -33,7 +34,12 @@ export interface GrantHandler {
   readonly parameters: Readonly<Record<string, ParameterUse>>;
   /** RFC 6749 §2.1: whether a public client (token_endpoint_auth_method `none`) may use it. */
   readonly publicClients: boolean;
-  handle(client: ClientConfig, req: OAuthRequest): Promise<TokenResponse>;
+  /** `confirmation`: the sender constraint the access token is bound to (absent: bearer). */
+  handle(
+    client: ClientConfig,
+    req: OAuthRequest,
+    confirmation?: Confirmation,
+  ): Promise<TokenResponse>;
 }
 
 export const GRANT_HANDLERS = Symbol('GrantHandlers');

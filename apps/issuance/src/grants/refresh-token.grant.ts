@@ -11,7 +11,7 @@ import {
   RefreshTokenRecord,
   RefreshTokenStore,
 } from '@app/store';
-import { OpaqueTokenFormat } from '@app/tokens';
+import { Confirmation, OpaqueTokenFormat } from '@app/tokens';
 import { AccessTokenMinter } from '../access-token.minter';
 import { codeAudience } from '../sign-in/code-audience';
 import { GrantRevoker, RefreshTokenLookup } from '@app/platform';
@@ -60,7 +60,11 @@ export class RefreshTokenGrant implements GrantHandler {
     private readonly refreshTokens: RefreshTokenMinter,
   ) {}
 
-  async handle(client: ClientConfig, req: OAuthRequest): Promise<TokenResponse> {
+  async handle(
+    client: ClientConfig,
+    req: OAuthRequest,
+    confirmation?: Confirmation,
+  ): Promise<TokenResponse> {
     const presented = await this.presented(client, req.form.require('refresh_token'));
     const scopes = refreshScopes(presented.family.scopes, req.form);
     const audience = codeAudience(
@@ -80,7 +84,7 @@ export class RefreshTokenGrant implements GrantHandler {
       throw e;
     }
     try {
-      return await this.answer(client, presented, audience, next, expiresAt);
+      return await this.answer(client, presented, audience, next, expiresAt, confirmation);
     } catch (e) {
       await undo();
       throw e;
@@ -94,6 +98,7 @@ export class RefreshTokenGrant implements GrantHandler {
     audience: ReturnType<typeof codeAudience>,
     next: { token: string; digest: string },
     expiresAt: number,
+    confirmation: Confirmation | undefined,
   ): Promise<TokenResponse> {
     const { family, grant } = presented;
     const authentication = { authTime: grant.authTime, acr: grant.acr, amr: grant.amr };
@@ -118,6 +123,7 @@ export class RefreshTokenGrant implements GrantHandler {
       subject: family.subject,
       grantId: grant.grantId,
       authentication,
+      confirmation,
     });
     const withRefresh = { ...answer, refresh_token: next.token };
     // OIDC Core §12.2: same sub, iss, aud; new iat; auth_time unchanged; no nonce.
