@@ -1,4 +1,4 @@
-import { AccessTokenClaims, tokenDigest } from '@app/tokens';
+import { AccessTokenClaims, parseConfirmation, tokenDigest } from '@app/tokens';
 
 interface Entry {
   readonly claims: AccessTokenClaims | null;
@@ -81,6 +81,10 @@ function claimsOf(b: Record<string, unknown>): AccessTokenClaims | null {
   if (!iss || !sub || !aud || !clientId || scope === undefined || !jti || !iat || !exp) return null;
   const amr = Array.isArray(b.amr) && b.amr.every((m) => typeof m === 'string') ? b.amr : undefined;
   const [authTime, acr, grantId] = [num('auth_time'), str('acr'), str('grant_id')];
+  // RFC 8705 §3.2, RFC 9449 §6.2: a bound token's answer carries `cnf`; one we cannot read
+  // refuses the token rather than drop the constraint.
+  const cnf = parseConfirmation(b.cnf);
+  if (cnf === null) return null;
   return {
     ...{ iss, sub, aud, clientId, scope, jti, iat, exp, nbf: num('nbf') ?? iat },
     // RFC 9068 §2.2 claims of a user's token, when the introspection answer carries them.
@@ -88,5 +92,6 @@ function claimsOf(b: Record<string, unknown>): AccessTokenClaims | null {
     ...(authTime === undefined ? {} : { authTime }),
     ...(acr === undefined ? {} : { acr }),
     ...(amr === undefined ? {} : { amr: amr as string[] }),
+    ...(cnf === undefined ? {} : { cnf }),
   };
 }

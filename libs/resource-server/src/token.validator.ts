@@ -8,6 +8,7 @@ import {
 import {
   AccessTokenClaims,
   CachingJwtVerifier,
+  ClientCertificateSource,
   JwtAccessTokenVerifier,
   KeySetUnavailable,
   OpaqueTokenFormat,
@@ -20,6 +21,7 @@ import {
   TokenStateUnavailable,
 } from './bearer.errors';
 import { BearerSources, extractBearer } from './bearer-token.extractor';
+import { checkCertificateBinding } from './certificate-binding.check';
 import { IntrospectionUnavailable, OpaqueTokenIntrospector } from './opaque-token.introspector';
 import { ResourceServerOptions } from './resource-server.options';
 
@@ -40,6 +42,7 @@ export class TokenValidator {
   private readonly keys: RemoteKeySet;
   private readonly jwt: CachingJwtVerifier;
   private readonly opaque: OpaqueTokenIntrospector | undefined;
+  private readonly certificates: ClientCertificateSource;
   private feed: RevocationFeed | undefined;
   private mirror: RevocationMirror | undefined;
 
@@ -59,6 +62,7 @@ export class TokenValidator {
     const i = options.introspection;
     this.opaque =
       i && new OpaqueTokenIntrospector(i.endpoint, i.clientId, i.clientSecret, i.cacheMs);
+    this.certificates = new ClientCertificateSource(options.clientCertTrustedProxies ?? []);
   }
 
   /** Loads the issuer's keys and builds the revocation mirror; call before serving. */
@@ -91,6 +95,8 @@ export class TokenValidator {
     const claims = await this.claimsOf(token);
     if (!claims) throw new InvalidToken('the access token is invalid or expired');
     if (this.isRevoked(claims)) throw new InvalidToken('the access token is invalid or expired');
+    if (claims.cnf !== undefined)
+      checkCertificateBinding(claims.cnf, this.certificates, request.connection);
     return { ...claims, scopes: claims.scope.split(' ').filter(Boolean) };
   }
 

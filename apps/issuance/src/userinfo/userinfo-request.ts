@@ -13,11 +13,13 @@ const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 export function userinfoBearerSources(req: FastifyRequest): BearerSources {
   const authorization = req.headers.authorization;
   const contentType = req.headers['content-type'];
+  // RFC 8705 §3: the connection, for a token bound to a certificate.
+  const connection = req.raw;
   if (req.method !== 'POST' || !contentType || !FORM_TYPE.test(contentType))
-    return { authorization };
+    return { authorization, connection };
   try {
     const form = FormParams.parse(contentType, req.body);
-    return { authorization, formAccessToken: form.get('access_token') };
+    return { authorization, formAccessToken: form.get('access_token'), connection };
   } catch (e) {
     if (e instanceof OAuthError) throw new InvalidBearerRequest('the form body is malformed');
     throw e;

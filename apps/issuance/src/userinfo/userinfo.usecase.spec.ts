@@ -76,7 +76,10 @@ describe('UserinfoUseCase (OIDC Core §5.3)', () => {
     grants = new MemoryGrantStore();
     await grants.save(GRANT, Date.now() + 3_600_000);
     sut = new UserinfoUseCase(
-      { revocationFailurePolicy: 'fail-closed' } as AppConfig,
+      {
+        revocationFailurePolicy: 'fail-closed',
+        mtls: { trustedProxies: [] },
+      } as unknown as AppConfig,
       new AccessTokenReader(jwt, tokens),
       revocations,
       grants,

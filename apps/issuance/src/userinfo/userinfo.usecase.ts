@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, FailurePolicy } from '@app/config';
 import {
   BearerSources,
+  checkCertificateBinding,
   extractBearer,
   InsufficientScope,
   InvalidToken,
@@ -15,7 +16,12 @@ import {
   RevocationStore,
   StoreUnavailable,
 } from '@app/store';
-import { AccessTokenClaims, AccessTokenReader, releasedClaims } from '@app/tokens';
+import {
+  AccessTokenClaims,
+  AccessTokenReader,
+  ClientCertificateSource,
+  releasedClaims,
+} from '@app/tokens';
 
 /** What /userinfo answers (OIDC Core §5.3.2): `sub` and the released standard claims. */
 export type UserinfoResponse = Readonly<Record<string, unknown>> & { readonly sub: string };
@@ -36,6 +42,7 @@ const INVALID = 'the access token is invalid, expired or revoked';
 export class UserinfoUseCase {
   private readonly log = new Logger(UserinfoUseCase.name);
   private readonly failurePolicy: FailurePolicy;
+  private readonly certificates: ClientCertificateSource;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -44,10 +51,13 @@ export class UserinfoUseCase {
     @Inject(GRANT_STORE) private readonly grants: GrantStore,
   ) {
     this.failurePolicy = config.revocationFailurePolicy;
+    this.certificates = new ClientCertificateSource(config.mtls.trustedProxies);
   }
 
   async execute(sources: BearerSources): Promise<UserinfoResponse> {
     const claims = await this.validToken(extractBearer(sources));
+    if (claims.cnf !== undefined)
+      checkCertificateBinding(claims.cnf, this.certificates, sources.connection);
     const scopes = claims.scope.split(' ');
     // RFC 6750 §3.1: a good token without the scope this resource needs is 403, not 401.
     if (!scopes.includes('openid')) throw new InsufficientScope(['openid']);

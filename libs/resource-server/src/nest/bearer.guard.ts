@@ -46,6 +46,7 @@ function bearerSources(req: FastifyRequest): BearerSources {
     authorization: req.headers.authorization,
     queryAccessToken: typeof query?.access_token === 'string' ? query.access_token : undefined,
     formAccessToken: formField(req, 'access_token'),
+    connection: req.raw,
   };
 }
 
