@@ -1,5 +1,10 @@
 import { AppConfig, ClientConfig, SIGN_IN_DEFAULTS } from '@app/config';
-import { ClientAuthenticator, FormParams, RequestContext } from '@app/oauth';
+import {
+  ClientAuthenticator,
+  FormParams,
+  isSafeErrorDescription,
+  RequestContext,
+} from '@app/oauth';
 import { ClientCertificate } from '@app/tokens';
 import { createHash } from 'node:crypto';
 import { der, SELF_SIGNED } from '../../../test/fixtures/mtls-certificates';
@@ -106,6 +111,11 @@ describe('IssueTokenUseCase', () => {
         error: 'invalid_request',
         status: 400,
       });
+      // Within RFC 6749 §5.2's characters, or the renderer would send a generic text instead.
+      const refused = (await sut.execute(withCertificate()).catch((e: unknown) => e)) as {
+        description: string;
+      };
+      expect(isSafeErrorDescription(refused.description)).toBe(true);
       await expect(
         sut.execute(withCertificate(new ClientCertificate(Buffer.from('not a certificate')))),
       ).rejects.toMatchObject({ error: 'invalid_request' });

@@ -18,7 +18,7 @@ export function certificateBinding(
   const certificate = req.clientCertificate;
   if (!certificate?.x509)
     throw new InvalidRequest(
-      "this client's access tokens are bound to its TLS client certificate (RFC 8705 §3): " +
+      "this client's access tokens are bound to its TLS client certificate (RFC 8705 section 3): " +
         'present one',
     );
   return { 'x5t#S256': certificate.thumbprint };
