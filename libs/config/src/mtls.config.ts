@@ -45,10 +45,11 @@ export function loadMtlsConfig(
   env: Env,
   endpoints: EndpointUrls,
   registry: RegistryConfig,
+  read: PemReader = readPem,
 ): MtlsConfig {
   const config: MtlsConfig = {
-    serverTls: serverTls(env),
-    clientCa: clientCa(env.TLS_CLIENT_CA_FILE),
+    serverTls: serverTls(env, read),
+    clientCa: clientCa(env.TLS_CLIENT_CA_FILE, read),
     trustedProxies: trustedProxies(env.CLIENT_CERT_TRUSTED_PROXIES),
     endpointAliases: aliases(env.MTLS_ENDPOINT_BASE_URL, endpoints),
   };
@@ -56,7 +57,10 @@ export function loadMtlsConfig(
   return config;
 }
 
-function serverTls(env: Env): MtlsConfig['serverTls'] {
+/** Reads a PEM file a variable names; a ConfigError names the variable when it cannot. */
+export type PemReader = (file: string, variable: string) => string;
+
+function serverTls(env: Env, readPem: PemReader): MtlsConfig['serverTls'] {
   const certFile = env.TLS_CERT_FILE || undefined;
   const keyFile = env.TLS_KEY_FILE || undefined;
   if (certFile === undefined && keyFile === undefined) return undefined;
@@ -84,7 +88,7 @@ function serverTls(env: Env): MtlsConfig['serverTls'] {
   return { cert, key };
 }
 
-function clientCa(file: string | undefined): readonly string[] {
+function clientCa(file: string | undefined, readPem: PemReader): readonly string[] {
   if (!file) return [];
   const blocks = readPem(file, 'TLS_CLIENT_CA_FILE').match(
     /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g,
