@@ -91,9 +91,40 @@ describe('TlsClientAuthMethod (RFC 8705 §2.1)', () => {
     await expect(sut.verify(PKI, sut.read(req))).resolves.toBe(false);
   });
 
-  it('is never recognised without the full check, and its failures are throttled', () => {
-    expect(sut.recognises()).toBe(false);
-    expect(sut.throttled).toBe(true);
+  describe('recognises a certificate it verified for the client, without the chain check', () => {
+    const presented = (pem: string) => sut.read(request('svc-pki', pem));
+
+    it('only after a full check passed, and for that very configuration', async () => {
+      const local = new TlsClientAuthMethod({
+        mtls: { clientCa: [FIXTURE_CA] },
+      } as unknown as AppConfig);
+      expect(local.recognises(PKI, presented(PKI_CLIENT))).toBe(false);
+      await expect(local.verify(PKI, presented(PKI_CLIENT))).resolves.toBe(true);
+      expect(local.recognises(PKI, presented(PKI_CLIENT))).toBe(true);
+      // Another certificate, or the client registered anew, is checked again.
+      expect(local.recognises(PKI, presented(FOREIGN_CLIENT))).toBe(false);
+      expect(local.recognises({ ...PKI }, presented(PKI_CLIENT))).toBe(false);
+    });
+
+    it("never one that failed, and not past the certificate's expiry", async () => {
+      const local = new TlsClientAuthMethod({
+        mtls: { clientCa: [FIXTURE_CA] },
+      } as unknown as AppConfig);
+      await expect(local.verify(PKI, presented(FOREIGN_CLIENT))).resolves.toBe(false);
+      expect(local.recognises(PKI, presented(FOREIGN_CLIENT))).toBe(false);
+      await local.verify(PKI, presented(PKI_CLIENT));
+      const expiry = Date.parse(new ClientCertificate(der(PKI_CLIENT)).x509!.validTo);
+      jest.useFakeTimers({ now: expiry + 1000 });
+      try {
+        expect(local.recognises(PKI, presented(PKI_CLIENT))).toBe(false);
+      } finally {
+        jest.useRealTimers();
+      }
+    });
+
+    it('throttles its failures (a chain check costs a signature)', () => {
+      expect(sut.throttled).toBe(true);
+    });
   });
 });
 
