@@ -19,6 +19,8 @@ export class DemoApiModule {
           stalenessBudgetMs: env.stalenessBudgetMs,
           failurePolicy: env.failurePolicy,
           clockSkewSeconds: env.clockSkewSeconds,
+          // RFC 8705 §3 behind a TLS-terminating proxy: certificate-bound tokens.
+          clientCertTrustedProxies: env.clientCertTrustedProxies,
         }),
       ],
       controllers: [OrdersController, HealthController],

@@ -50,7 +50,7 @@ export function loadMtlsConfig(
   const config: MtlsConfig = {
     serverTls: serverTls(env, read),
     clientCa: clientCa(env.TLS_CLIENT_CA_FILE, read),
-    trustedProxies: trustedProxies(env.CLIENT_CERT_TRUSTED_PROXIES),
+    trustedProxies: clientCertTrustedProxies(env.CLIENT_CERT_TRUSTED_PROXIES),
     endpointAliases: aliases(env.MTLS_ENDPOINT_BASE_URL, endpoints),
   };
   checkClients(config, registry);
@@ -108,7 +108,8 @@ function clientCa(file: string | undefined, readPem: PemReader): readonly string
   });
 }
 
-function trustedProxies(v: string | undefined): readonly string[] {
+/** CLIENT_CERT_TRUSTED_PROXIES, for the services and for an API that embeds the library. */
+export function clientCertTrustedProxies(v: string | undefined): readonly string[] {
   if (!v) return [];
   const entries = v.split(',').map((e) => e.trim());
   for (const entry of entries)
