@@ -17,6 +17,7 @@ import {
   ResourceServerOptions,
   TokenValidator,
 } from '@app/resource-server';
+import { loadConfig } from '@app/config';
 import { MemoryRevocationStore, REVOCATION_STORE } from '@app/store';
 import { CLIENTS, RESOURCES } from '../fixtures/test-registry';
 import {
@@ -168,6 +169,16 @@ describe('mutual TLS (RFC 8705)', () => {
       expect(res.status).toBe(401);
       expect(res.body.error).toBe('invalid_client');
     });
+  });
+
+  it('defaults the issuer to https when the service terminates TLS', () => {
+    const config = loadConfig({
+      PORT: '3999',
+      TLS_CERT_FILE: certs.serverCertFile,
+      TLS_KEY_FILE: certs.serverKeyFile,
+    });
+    expect(config.issuer).toBe('https://localhost:3999');
+    expect(config.endpoints.token).toBe('https://localhost:3999/oauth2/token');
   });
 
   it('lets clients without a certificate connect (requested, not required)', async () => {

@@ -41,7 +41,8 @@ export function loadConfig(
   if (production) requireProductionSettings(env);
   const port = integer(env.PORT, 'PORT', defaults.port ?? 3000, 0, 65535);
   const configFile = resolve(env.CONFIG_FILE || DEV_CONFIG_FILE);
-  const iss = issuer(env.ISSUER, port);
+  // A service that terminates TLS itself (TLS_CERT_FILE) is reached over https by default.
+  const iss = issuer(env.ISSUER, port, env.TLS_CERT_FILE ? 'https' : 'http');
   const endpoints = endpointUrls(env, iss);
   if (production) requireHttpsEndpoints(iss, endpoints);
   const registry = parseRegistryFile(readJson(configFile, 'CONFIG_FILE'), {
@@ -111,8 +112,8 @@ function endpointUrls(env: Env, iss: string): EndpointUrls {
   };
 }
 
-function issuer(v: string | undefined, port: number): string {
-  if (!v) return `http://localhost:${port}`;
+function issuer(v: string | undefined, port: number, scheme: 'http' | 'https'): string {
+  if (!v) return `${scheme}://localhost:${port}`;
   let url: URL;
   try {
     url = new URL(v);
