@@ -56,12 +56,29 @@ describe('ClientCertificateSource', () => {
     const forged = header(HEADER_DER);
     expect(sut.of(request('198.51.100.9', { 'client-cert': forged }))).toBeUndefined();
     // The connection's own certificate still counts: the header only is ignored.
-    expect(sut.of(request('198.51.100.9', { 'client-cert': forged }, TLS_DER))?.der).toEqual(
+    expect(sut.of(request('198.51.100.10', { 'client-cert': forged }, TLS_DER))?.der).toEqual(
       TLS_DER,
     );
     expect(warn).toHaveBeenCalledTimes(2);
     expect(warn.mock.calls[0][0]).toMatch(/198\.51\.100\.9, not a trusted proxy/);
     expect(JSON.stringify(warn.mock.calls)).not.toContain(forged.slice(1, 20));
+  });
+
+  it('warns about one peer at most once a minute', () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    try {
+      const local = new ClientCertificateSource([], { warn });
+      const forged = () => request('198.51.100.3', { 'client-cert': header(HEADER_DER) });
+      local.of(forged());
+      local.of(forged());
+      local.of(request('198.51.100.4', { 'client-cert': header(HEADER_DER) }));
+      expect(warn).toHaveBeenCalledTimes(2);
+      jest.advanceTimersByTime(60_000);
+      local.of(forged());
+      expect(warn).toHaveBeenCalledTimes(3);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('trusts no address when no proxy is configured', () => {
@@ -71,7 +88,7 @@ describe('ClientCertificateSource', () => {
   });
 
   it('treats a malformed header from a trusted proxy as no certificate', () => {
-    expect(sut.of(request('10.0.0.1', { 'client-cert': 'not-a-byte-sequence' }))).toBeUndefined();
+    expect(sut.of(request('10.0.0.9', { 'client-cert': 'not-a-byte-sequence' }))).toBeUndefined();
     expect(warn.mock.calls[0][0]).toMatch(/malformed Client-Cert header/);
   });
 });

@@ -5,6 +5,9 @@ import type { TLSSocket } from 'node:tls';
 import { ClientCertificate } from './client-certificate';
 import { CLIENT_CERT_HEADER, parseClientCertHeader } from './client-cert-header';
 
+const WARN_INTERVAL_MS = 60_000;
+const MAX_WARNED_PEERS = 1000;
+
 /** What the source reads of a request: its socket (the TCP peer, TLS or not) and headers. */
 export interface CertificateCarrier {
   readonly socket: { readonly remoteAddress?: string } | TLSSocket;
@@ -16,12 +19,16 @@ export interface CertificateCarrier {
  * TLS connection when the service terminates TLS, or the `Client-Cert` header when the peer is a
  * TLS-terminating proxy this deployment trusts. The trust is the TCP peer's address, never
  * X-Forwarded-For: whoever may set the header may claim any client's certificate, so the header
- * of any other peer is ignored, and logged (without its value) as the forgery it likely is.
+ * of any other peer is ignored, and logged (without its value, at most once a minute per peer)
+ * as the forgery it likely is. It is read, and so logged, when something asks for the request's
+ * certificate (a certificate method, a bound client, a bound token): the hot path reads nothing.
  * The chain is not checked here: the client authentication method checks it.
  */
 export class ClientCertificateSource {
   private readonly proxies = new BlockList();
   private readonly anyProxy: boolean;
+  /** When each peer was last warned about: one line a minute per peer, whatever it sends. */
+  private readonly warned = new Map<string, number>();
 
   constructor(
     trustedProxies: readonly string[],
@@ -44,14 +51,21 @@ export class ClientCertificateSource {
       if (peer !== undefined && this.trusts(peer)) {
         const der = parseClientCertHeader(header);
         if (der) return new ClientCertificate(der);
-        this.log.warn(`malformed Client-Cert header from trusted proxy ${peer}: ignored`);
+        this.warnOnce(peer, `malformed Client-Cert header from trusted proxy ${peer}: ignored`);
         return undefined;
       }
-      this.log.warn(
-        `Client-Cert header from ${peer ?? 'an unknown peer'}, not a trusted proxy: ignored`,
-      );
+      const from = peer ?? 'an unknown peer';
+      this.warnOnce(from, `Client-Cert header from ${from}, not a trusted proxy: ignored`);
     }
     return this.fromConnection(req.socket);
+  }
+
+  private warnOnce(peer: string, message: string): void {
+    const now = Date.now();
+    if (now - (this.warned.get(peer) ?? -Infinity) < WARN_INTERVAL_MS) return;
+    if (this.warned.size >= MAX_WARNED_PEERS) this.warned.clear();
+    this.warned.set(peer, now);
+    this.log.warn(message);
   }
 
   private trusts(address: string): boolean {
