@@ -146,6 +146,18 @@ describe('mutual TLS (RFC 8705)', () => {
       expect(res.headers.get('cache-control')).toBe('no-store');
     });
 
+    it('authenticates at introspection and revocation as well', async () => {
+      const issued = await token({ client_id: PKI }, certs.identity(PKI));
+      const own = { token: issued.body.access_token, client_id: PKI };
+      const at = (path: string, identity?: ClientIdentity) =>
+        tlsRequest(`${server.url}/oauth2/${path}`, { ca: certs.ca, identity, form: own });
+      expect((await at('introspect', certs.identity(PKI))).body.active).toBe(true);
+      expect((await at('introspect', certs.identity(OTHER))).status).toBe(401);
+      expect((await at('revoke', certs.identity(OTHER))).status).toBe(401);
+      expect((await at('revoke', certs.identity(PKI))).status).toBe(200);
+      expect((await at('introspect', certs.identity(PKI))).body.active).toBe(false);
+    });
+
     it('authenticates by a registered SAN (dNSName) as well', async () => {
       const res = await token({ client_id: OTHER }, certs.identity(OTHER));
       expect(res.status).toBe(200);
