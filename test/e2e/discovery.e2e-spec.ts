@@ -6,7 +6,13 @@ import { OAuthClient } from '../support/oauth-client';
 import { clientAuth, JsonBody, send } from '../support/oauth-http';
 import { StandaloneServer, startStandaloneServer } from '../support/standalone-server';
 
-const CREDENTIAL_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
+const CREDENTIAL_METHODS = [
+  'client_secret_basic',
+  'client_secret_post',
+  'private_key_jwt',
+  'tls_client_auth',
+  'self_signed_tls_client_auth',
+];
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
 describe('discovery (RFC 8414 metadata, RFC 7517 key set)', () => {

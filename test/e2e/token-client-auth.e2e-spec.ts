@@ -86,7 +86,7 @@ describe('token endpoint: client authentication', () => {
   // RFC 9110 §15.5.2: a 401 carries a challenge; without Basic it names every method.
   const METHODS_CHALLENGE =
     'Basic realm="oauth2", token_endpoint_auth_methods_supported=' +
-    '"client_secret_basic client_secret_post private_key_jwt"';
+    '"client_secret_basic client_secret_post private_key_jwt tls_client_auth self_signed_tls_client_auth"';
 
   it('refuses a request with no client authentication: 401 invalid_client', async () => {
     const res = await clientCredentials(clientAuth.none);

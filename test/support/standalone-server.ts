@@ -35,6 +35,8 @@ export interface StandaloneServer {
 export interface StandaloneOptions {
   /** Clients registered after the test registry's own (CONFIG_FILE format). */
   readonly extraClients?: readonly Record<string, unknown>[];
+  /** The service terminates TLS (give TLS_CERT_FILE and TLS_KEY_FILE in env): an https issuer. */
+  readonly https?: boolean;
 }
 
 /**
@@ -67,7 +69,7 @@ export async function startStandaloneServer(
     await writeFile(configFile, JSON.stringify({ ...document, clients }, null, 2));
 
     const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
+    const url = `${options.https ? 'https' : 'http'}://127.0.0.1:${port}`;
     const config = loadConfig({
       PORT: String(port),
       ISSUER: url,

@@ -21,6 +21,8 @@ export class DemoApiModule {
           clockSkewSeconds: env.clockSkewSeconds,
           // RFC 9449 §7: DPoP-bound tokens too, proofs' jti shared on the API's Redis.
           dpop: { publicUrl: env.publicUrl, proofs: env.dpop },
+          // RFC 8705 §3 behind a TLS-terminating proxy: certificate-bound tokens.
+          clientCertTrustedProxies: env.clientCertTrustedProxies,
         }),
       ],
       controllers: [OrdersController, HealthController],

@@ -3,12 +3,17 @@ import {
   ClientAuthenticator,
   DpopProofs,
   FormParams,
+  isSafeErrorDescription,
   OAuthResponse,
   RequestContext,
 } from '@app/oauth';
 import { MemoryReplayStore } from '@app/store';
+import { ClientCertificate } from '@app/tokens';
+import { createHash } from 'node:crypto';
+import { der, SELF_SIGNED } from '../../../test/fixtures/mtls-certificates';
 import { GrantHandler } from './grants/grant-handler';
 import { IssueTokenUseCase } from './issue-token.usecase';
+import { ONE_BINDING_ONLY } from './token-checks/check-sender-binding';
 
 const PUBLIC: ClientConfig = {
   clientId: 'app-public',
@@ -72,7 +77,14 @@ describe('IssueTokenUseCase', () => {
     await sut.execute(request('grant_type=urn%3Aexample%3Aopen&token=t'), res);
     expect(authenticate).toHaveBeenCalledWith(expect.anything(), {
       audiences: ['https://as.example', 'https://as.example/oauth2/token'],
-      methods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+      methods: [
+        'client_secret_basic',
+        'client_secret_post',
+        'private_key_jwt',
+        'tls_client_auth',
+        'self_signed_tls_client_auth',
+        'none',
+      ],
     });
   });
 
@@ -80,8 +92,85 @@ describe('IssueTokenUseCase', () => {
     const req = request('grant_type=urn%3Aexample%3Aopen&token=t');
     await expect(sut.execute(req, res)).resolves.toBe(TOKEN);
     // No DPoP header: a bearer request, no proof handed on.
-    expect(open.handle).toHaveBeenCalledWith(PUBLIC, req, undefined);
+    expect(open.handle).toHaveBeenCalledWith(PUBLIC, req, {});
     expect(res.header).not.toHaveBeenCalled();
+  });
+
+  describe('certificate-bound access tokens (RFC 8705 §3)', () => {
+    const SELF_SIGNED_DER = der(SELF_SIGNED);
+    const BOUND = { ...PUBLIC, tlsClientCertificateBoundAccessTokens: true };
+    const withCertificate = (certificate?: ClientCertificate) =>
+      new RequestContext(
+        {
+          method: 'POST',
+          url: '/oauth2/token',
+          headers: {},
+          ip: '192.0.2.1',
+          clientCertificate: certificate,
+        },
+        FormParams.parse(
+          'application/x-www-form-urlencoded',
+          'grant_type=urn%3Aexample%3Aopen&token=t',
+        ),
+      );
+
+    it("binds a bound client's token to the thumbprint of its certificate", async () => {
+      authenticate.mockResolvedValue(BOUND);
+      const certificate = new ClientCertificate(SELF_SIGNED_DER);
+      const req = withCertificate(certificate);
+      await sut.execute(req, res);
+      expect(open.handle).toHaveBeenCalledWith(BOUND, req, {
+        confirmation: {
+          'x5t#S256': createHash('sha256').update(SELF_SIGNED_DER).digest('base64url'),
+        },
+      });
+    });
+
+    it('refuses a bound client without a certificate before the grant runs', async () => {
+      authenticate.mockResolvedValue(BOUND);
+      await expect(sut.execute(withCertificate(), res)).rejects.toMatchObject({
+        error: 'invalid_request',
+        status: 400,
+      });
+      // Within RFC 6749 §5.2's characters, or the renderer would send a generic text instead.
+      const refused = (await sut.execute(withCertificate(), res).catch((e: unknown) => e)) as {
+        description: string;
+      };
+      expect(isSafeErrorDescription(refused.description)).toBe(true);
+      await expect(
+        sut.execute(withCertificate(new ClientCertificate(Buffer.from('not a certificate'))), res),
+      ).rejects.toMatchObject({ error: 'invalid_request' });
+      expect(open.handle).not.toHaveBeenCalled();
+    });
+
+    it('refuses a bound client that also sends a DPoP proof: one mechanism per token', async () => {
+      authenticate.mockResolvedValue(BOUND);
+      const req = new RequestContext(
+        {
+          method: 'POST',
+          url: '/oauth2/token',
+          headers: { dpop: 'a.proof.never-verified' },
+          ip: '192.0.2.1',
+          clientCertificate: new ClientCertificate(SELF_SIGNED_DER),
+        },
+        FormParams.parse(
+          'application/x-www-form-urlencoded',
+          'grant_type=urn%3Aexample%3Aopen&token=t',
+        ),
+      );
+      await expect(sut.execute(req, res)).rejects.toMatchObject({
+        error: 'invalid_request',
+        description: ONE_BINDING_ONLY,
+      });
+      expect(isSafeErrorDescription(ONE_BINDING_ONLY)).toBe(true);
+      expect(open.handle).not.toHaveBeenCalled();
+    });
+
+    it('binds nothing for a client not registered for it, certificate or not', async () => {
+      const req = withCertificate(new ClientCertificate(SELF_SIGNED_DER));
+      await sut.execute(req, res);
+      expect(open.handle).toHaveBeenCalledWith(PUBLIC, req, {});
+    });
   });
 
   it('refuses a public client a confidential-only grant before the grant runs', async () => {

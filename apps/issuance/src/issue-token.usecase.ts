@@ -11,7 +11,7 @@ import {
 import { GRANT_HANDLERS, GrantHandler, TokenResponse } from './grants/grant-handler';
 import { GrantRegistry } from './grants/grant.registry';
 import { checkClientMayUseGrant } from './token-checks/check-client-may-use-grant';
-import { checkDpopProof } from './token-checks/check-dpop-proof';
+import { checkSenderBinding } from './token-checks/check-sender-binding';
 import { checkGrantParameters } from './token-checks/check-grant-parameters';
 
 /** POST /oauth2/token (RFC 6749 §3.2): authenticate, pick the grant, check it, let it answer. */
@@ -45,7 +45,7 @@ export class IssueTokenUseCase {
     const grant = this.grants.get(grantType);
     checkClientMayUseGrant(client, grant.handler);
     checkGrantParameters(grant, req.form);
-    const dpop = await checkDpopProof(this.proofs, client, req, this.tokenUrl);
-    return grant.handler.handle(client, req, dpop);
+    const binding = await checkSenderBinding(this.proofs, client, req, this.tokenUrl);
+    return grant.handler.handle(client, req, binding);
   }
 }

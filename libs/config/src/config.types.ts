@@ -2,6 +2,7 @@ import type { RefreshTokenSettings } from './refresh-token-client.parser';
 import { HttpLimits } from './http-limits.config';
 import type { SignInConfig } from './sign-in.config';
 import type { DpopConfig } from './dpop.config';
+import type { MtlsConfig } from './mtls.config';
 
 /**
  * What the issuer signs with: one key of its own per algorithm (RFC 8725 §3.1: one key, one
@@ -14,11 +15,17 @@ export type SigningAlg = (typeof SIGNING_ALGS)[number];
 export const TOKEN_FORMATS = ['jwt', 'opaque'] as const;
 export type AccessTokenFormat = (typeof TOKEN_FORMATS)[number];
 
-/** `none`: a public client (RFC 6749 §2.1), which names itself with client_id and has no secret. */
+/**
+ * `none`: a public client (RFC 6749 §2.1), which names itself with client_id and has no secret.
+ * `tls_client_auth` and `self_signed_tls_client_auth` (RFC 8705 §2): the client's TLS
+ * certificate authenticates it, by its CA and name or by its registered public key.
+ */
 export const AUTH_METHODS = [
   'client_secret_basic',
   'client_secret_post',
   'private_key_jwt',
+  'tls_client_auth',
+  'self_signed_tls_client_auth',
   'none',
 ] as const;
 export type ClientAuthMethod = (typeof AUTH_METHODS)[number];
@@ -102,6 +109,13 @@ export interface ClientConfig extends ClientSignInSettings {
   readonly introspects: readonly string[];
   /** RFC 6749 §6: used when `grantTypes` has `refresh_token` (defaults otherwise). */
   readonly refreshToken: RefreshTokenSettings;
+  /** RFC 8705 §2.1.2: the one certificate name a `tls_client_auth` client is known by. */
+  readonly tlsClientAuth?: TlsClientAuthName;
+  /**
+   * RFC 8705 §3: its access tokens are bound to its TLS client certificate, whatever its
+   * authentication method. The parser always sets it; absent means false.
+   */
+  readonly tlsClientCertificateBoundAccessTokens?: boolean;
   /**
    * May call the admin API (bulk revocation, grants of a subject), with HTTP Basic. The parser
    * always sets it; absent (a client built in code) means false.
@@ -113,6 +127,26 @@ export interface ClientConfig extends ClientSignInSettings {
    * (a client built in code) means false.
    */
   readonly dpopBoundAccessTokens?: boolean;
+}
+
+/** RFC 8705 §2.1.2: the registration fields that name a `tls_client_auth` client's certificate. */
+export const TLS_CLIENT_AUTH_NAMES = [
+  'tls_client_auth_subject_dn',
+  'tls_client_auth_san_dns',
+  'tls_client_auth_san_uri',
+  'tls_client_auth_san_ip',
+  'tls_client_auth_san_email',
+] as const;
+export type TlsClientAuthField = (typeof TLS_CLIENT_AUTH_NAMES)[number];
+
+/**
+ * The name a certificate must carry, in the form it is compared in: a subject DN in its
+ * canonical form (distinguished-name.ts), a DNS name in lower case, an IP address as 16 bytes of
+ * hex (IPv4 mapped into IPv6), a URI or an email address exactly as registered.
+ */
+export interface TlsClientAuthName {
+  readonly field: TlsClientAuthField;
+  readonly value: string;
 }
 
 /** A user's password: plain text in development only, like a client secret. */
@@ -220,4 +254,6 @@ export interface AppConfig {
   readonly signIn: SignInConfig;
   /** DPoP proof checks at the token endpoint (RFC 9449). */
   readonly dpop: DpopConfig;
+  /** Mutual TLS (RFC 8705): how client certificates reach the services, and what they trust. */
+  readonly mtls: MtlsConfig;
 }

@@ -17,6 +17,7 @@ import {
 } from './deployment-mode';
 import { dpopWarnings, loadDpopConfig } from './dpop.config';
 import { loadHttpLimits } from './http-limits.config';
+import { loadMtlsConfig } from './mtls.config';
 import { readJson } from './json-file';
 import { parseRegistryFile } from './registry-file.parser';
 import { loadSignInConfig } from './sign-in.config';
@@ -40,7 +41,8 @@ export function loadConfig(
   if (production) requireProductionSettings(env);
   const port = integer(env.PORT, 'PORT', defaults.port ?? 3000, 0, 65535);
   const configFile = resolve(env.CONFIG_FILE || DEV_CONFIG_FILE);
-  const iss = issuer(env.ISSUER, port);
+  // A service that terminates TLS itself (TLS_CERT_FILE) is reached over https by default.
+  const iss = issuer(env.ISSUER, port, env.TLS_CERT_FILE ? 'https' : 'http');
   const endpoints = endpointUrls(env, iss);
   if (production) requireHttpsEndpoints(iss, endpoints);
   const registry = parseRegistryFile(readJson(configFile, 'CONFIG_FILE'), {
@@ -50,6 +52,7 @@ export function loadConfig(
   });
   const signIn = loadSignInConfig(env, iss, endpoints.authorization, registry, production);
   const dpop = loadDpopConfig(env, production);
+  const mtls = loadMtlsConfig(env, endpoints, registry);
   const config: AppConfig = {
     production,
     warnings: production ? [] : [...developmentWarnings(env, registry), ...dpopWarnings(dpop)],
@@ -83,6 +86,7 @@ export function loadConfig(
     ),
     signIn,
     dpop,
+    mtls,
   };
   return deepFreeze(config);
 }
@@ -108,8 +112,8 @@ function endpointUrls(env: Env, iss: string): EndpointUrls {
   };
 }
 
-function issuer(v: string | undefined, port: number): string {
-  if (!v) return `http://localhost:${port}`;
+function issuer(v: string | undefined, port: number, scheme: 'http' | 'https'): string {
+  if (!v) return `${scheme}://localhost:${port}`;
   let url: URL;
   try {
     url = new URL(v);

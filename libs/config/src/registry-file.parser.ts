@@ -27,6 +27,7 @@ import { isLoopbackHost } from './loopback-host';
 import { plainTextRefused, scryptHash } from './secret-fields';
 import { openIdScopes, parseSignInSettings } from './sign-in-client.parser';
 import { parseRefreshTokenSettings } from './refresh-token-client.parser';
+import { parseTlsClientSettings } from './tls-client.parser';
 import { parseUsers } from './users.parser';
 
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/; // RFC 6749 §3.3 scope-token
@@ -133,10 +134,13 @@ function parseClient(
     dpopBoundAccessTokens: flag(c.dpop_bound_access_tokens, `${path}.dpop_bound_access_tokens`),
     ...parseSignInSettings(c, path, grantTypes, authMethod),
     refreshToken: parseRefreshTokenSettings(c, path, grantTypes),
+    ...parseTlsClientSettings(c, path, authMethod),
   };
   if (authMethod === 'none') return checkPublic(c, path, base);
-  return authMethod === 'private_key_jwt'
-    ? { ...base, ...parseKeys(c, path, options) }
+  // RFC 8705 §2.1: the CA and the registered name vouch for the client; nothing else to hold.
+  if (authMethod === 'tls_client_auth') return refuseCredentials(c, path, base);
+  return authMethod === 'private_key_jwt' || authMethod === 'self_signed_tls_client_auth'
+    ? { ...base, ...parseKeys(c, path, options, authMethod) }
     : { ...base, secret: parseSecret(c, path, options.plainSecrets ?? true) };
 }
 
@@ -145,12 +149,7 @@ function parseClient(
  * client_credentials, which is for confidential clients only (RFC 6749 §4.4).
  */
 function checkPublic(c: Json, path: string, client: ClientConfig): ClientConfig {
-  for (const field of ['client_secret', 'client_secret_hash', 'jwks', 'jwks_uri'])
-    if (c[field] !== undefined)
-      throw new ConfigError(
-        `${path}.${field}`,
-        'a client with token_endpoint_auth_method "none" has no credentials',
-      );
+  refuseCredentials(c, path, client);
   const i = client.grantTypes.indexOf('client_credentials');
   if (i >= 0)
     throw new ConfigError(
@@ -158,6 +157,19 @@ function checkPublic(c: Json, path: string, client: ClientConfig): ClientConfig 
       'a client with token_endpoint_auth_method "none" may not use client_credentials ' +
         '(RFC 6749 §4.4: confidential clients only)',
     );
+  return client;
+}
+
+/** A client whose method registers no secret and no keys (`none`, `tls_client_auth`). */
+function refuseCredentials(c: Json, path: string, client: ClientConfig): ClientConfig {
+  for (const field of ['client_secret', 'client_secret_hash', 'jwks', 'jwks_uri'])
+    if (c[field] !== undefined)
+      throw new ConfigError(
+        `${path}.${field}`,
+        `a client with token_endpoint_auth_method "${client.authMethod}" has no ${
+          client.authMethod === 'none' ? 'credentials' : 'secret or keys'
+        }`,
+      );
   return client;
 }
 
@@ -191,9 +203,17 @@ function parseKeys(
   c: Json,
   path: string,
   options: RegistryFileOptions,
+  authMethod: ClientAuthMethod,
 ): Pick<ClientConfig, 'jwks' | 'jwksUri'> {
+  // RFC 8705 §2.2.2: the keys are compared with the certificate of the connection, here and
+  // now: a key set fetched from jwks_uri is not supported for it.
+  if (authMethod === 'self_signed_tls_client_auth' && c.jwks === undefined)
+    throw new ConfigError(
+      `${path}.jwks`,
+      'self_signed_tls_client_auth needs jwks (its public keys)',
+    );
   if ((c.jwks === undefined) === (c.jwks_uri === undefined))
-    throw new ConfigError(path, 'private_key_jwt needs exactly one of jwks or jwks_uri');
+    throw new ConfigError(path, `${authMethod} needs exactly one of jwks or jwks_uri`);
   if (c.jwks_uri !== undefined)
     return { jwksUri: jwksUri(c.jwks_uri, `${path}.jwks_uri`, options) };
   const jwks = object(c.jwks, `${path}.jwks`);

@@ -19,6 +19,17 @@ describe('loadResourceServerEnv', () => {
     });
   });
 
+  it('reads the proxies whose Client-Cert header it trusts (RFC 8705 §3, RFC 9440)', () => {
+    expect(loadResourceServerEnv(base).clientCertTrustedProxies).toEqual([]);
+    expect(
+      loadResourceServerEnv({ ...base, CLIENT_CERT_TRUSTED_PROXIES: '10.0.0.0/8' })
+        .clientCertTrustedProxies,
+    ).toEqual(['10.0.0.0/8']);
+    expect(() =>
+      loadResourceServerEnv({ ...base, CLIENT_CERT_TRUSTED_PROXIES: 'edge-proxy' }),
+    ).toThrow(/CLIENT_CERT_TRUSTED_PROXIES/);
+  });
+
   it("bounds the API server's connections like the services'", () => {
     expect(loadResourceServerEnv(base).http.requestTimeoutMs).toBe(30_000);
     expect(loadResourceServerEnv({ ...base, MAX_CONNECTIONS: '64' }).http.maxConnections).toBe(64);

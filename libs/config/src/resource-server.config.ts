@@ -1,4 +1,5 @@
 import { ConfigError } from './config.error';
+import { clientCertTrustedProxies } from './mtls.config';
 import { httpUrl, integer, oneOf } from './env-values';
 import { FailurePolicy, FAILURE_POLICIES } from './config.types';
 import { isProduction } from './deployment-mode';
@@ -27,6 +28,8 @@ export interface ResourceServerEnv {
   readonly http: HttpLimits;
   /** DPoP proof checks for DPoP-bound tokens (RFC 9449 §7); the API's own nonces. */
   readonly dpop: DpopConfig;
+  /** CLIENT_CERT_TRUSTED_PROXIES: whose `Client-Cert` header carries the client's certificate. */
+  readonly clientCertTrustedProxies: readonly string[];
 }
 
 /**
@@ -101,6 +104,7 @@ export function loadResourceServerEnv(
     clockSkewSeconds: integer(env.CLOCK_SKEW_SECONDS, 'CLOCK_SKEW_SECONDS', 5, 0, 300),
     http: Object.freeze(loadHttpLimits(env)),
     dpop: loadDpopConfig(env, isProduction(env)),
+    clientCertTrustedProxies: clientCertTrustedProxies(env.CLIENT_CERT_TRUSTED_PROXIES),
   });
 }
 

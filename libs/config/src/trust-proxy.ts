@@ -28,7 +28,8 @@ export function trustProxy(v: string | undefined): TrustProxy {
   return entries;
 }
 
-function isAddressOrCidr(entry: string): boolean {
+/** An IPv4 or IPv6 address, or a CIDR range of either. */
+export function isAddressOrCidr(entry: string): boolean {
   const [address = '', prefix, extra] = entry.split('/');
   const family = isIP(address);
   if (family === 0 || extra !== undefined) return false;

@@ -8,6 +8,8 @@ export * from './client-authentication/methods/client-secret-post.method';
 export * from './client-authentication/methods/none.method';
 export * from './client-authentication/methods/private-key-jwt.method';
 export * from './dpop/dpop-proofs';
+export * from './client-authentication/methods/self-signed-tls-client-auth.method';
+export * from './client-authentication/methods/tls-client-auth.method';
 export * from './errors';
 export * from './http/cross-origin';
 export * from './http/error-description';

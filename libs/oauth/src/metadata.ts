@@ -75,5 +75,20 @@ export function buildMetadata(
     revocation_endpoint_auth_signing_alg_values_supported: algs,
     // RFC 9449 §5.1: the token endpoint binds tokens to DPoP proofs signed with these.
     dpop_signing_alg_values_supported: [...DPOP_SIGNING_ALGS],
+    ...mtlsMetadata(config),
+  };
+}
+
+/**
+ * RFC 8705 §3.3: certificate-bound access tokens are issued (to the clients registered for
+ * them); §5: when clients present certificates on other host names (MTLS_ENDPOINT_BASE_URL),
+ * those endpoints are advertised as `mtls_endpoint_aliases`. The two certificate methods are in
+ * each `*_auth_methods_supported` with the rest (ENDPOINT_AUTH_METHODS).
+ */
+function mtlsMetadata(config: AppConfig): Record<string, unknown> {
+  const aliases = config.mtls.endpointAliases;
+  return {
+    tls_client_certificate_bound_access_tokens: true,
+    ...(aliases ? { mtls_endpoint_aliases: { ...aliases } } : {}),
   };
 }

@@ -11,10 +11,19 @@ import { ClientSecretPostMethod } from './client-authentication/methods/client-s
 import { NoneMethod } from './client-authentication/methods/none.method';
 import { PrivateKeyJwtMethod } from './client-authentication/methods/private-key-jwt.method';
 import { DpopProofs } from './dpop/dpop-proofs';
+import { SelfSignedTlsClientAuthMethod } from './client-authentication/methods/self-signed-tls-client-auth.method';
+import { TlsClientAuthMethod } from './client-authentication/methods/tls-client-auth.method';
 import { OAuthRouter } from './http/oauth-endpoint';
 
 /** The client authentication methods: adding one is a file and a line here. */
-const METHODS = [ClientSecretBasicMethod, ClientSecretPostMethod, PrivateKeyJwtMethod, NoneMethod];
+const METHODS = [
+  ClientSecretBasicMethod,
+  ClientSecretPostMethod,
+  PrivateKeyJwtMethod,
+  TlsClientAuthMethod,
+  SelfSignedTlsClientAuthMethod,
+  NoneMethod,
+];
 
 @Global()
 @Module({

@@ -1,6 +1,7 @@
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyHttpOptions } from 'fastify';
 import type { Server } from 'node:http';
+import type { SecureContextOptions, TlsOptions } from 'node:tls';
 import { HttpLimits } from '@app/config';
 
 /**
@@ -11,19 +12,22 @@ import { HttpLimits } from '@app/config';
 export function limitedFastifyAdapter(
   limits: HttpLimits,
   options: Omit<FastifyHttpOptions<Server>, 'http'> = {},
+  /** Given: the server speaks HTTPS with these (TLS_CERT_FILE, TLS_KEY_FILE). */
+  tls?: SecureContextOptions & TlsOptions,
 ): FastifyAdapter {
+  const server = {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    // Node enforces the two timeouts above by sweeping its connections on this period
+    // (default 30 s, which would let a stalled request live up to 30 s past its deadline).
+    connectionsCheckingInterval: checkingInterval(limits),
+  };
   const adapter = new FastifyAdapter({
     ...options,
     requestTimeout: limits.requestTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
-    http: {
-      headersTimeout: limits.headersTimeoutMs,
-      requestTimeout: limits.requestTimeoutMs,
-      // Node enforces the two timeouts above by sweeping its connections on this period
-      // (default 30 s, which would let a stalled request live up to 30 s past its deadline).
-      connectionsCheckingInterval: checkingInterval(limits),
-    },
-  });
+    ...(tls ? { https: { ...tls, ...server } } : { http: server }),
+  } as FastifyHttpOptions<Server>);
   // Node closes connections past the cap as soon as it accepts them (net.Server `drop`).
   adapter.getInstance().server.maxConnections = limits.maxConnections;
   return adapter;

@@ -10,6 +10,7 @@ import {
   sendOAuthFailure,
   webOrigins,
 } from '@app/oauth';
+import { decorateClientCertificate, serverTls } from './client-certificate.decorator';
 import { limitedFastifyAdapter } from './http-limits';
 
 const LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
@@ -28,15 +29,19 @@ export async function createHttpApp(
   rootModule: Type<unknown> | DynamicModule,
   config: AppConfig,
 ): Promise<NestFastifyApplication> {
-  const adapter = limitedFastifyAdapter(config.http, {
-    bodyLimit: config.bodyLimit,
-    // The caller's address keys the per-address throttle of failed client authentications: only
-    // the proxies TRUST_PROXY names may set it through X-Forwarded-For.
-    trustProxy: config.trustProxy && [...config.trustProxy],
-    // Fastify's own answer to a malformed or over-long URL quotes the URL back: render ours.
-    frameworkErrors: (e: FastifyError, _req: FastifyRequest, reply: FastifyReply) =>
-      sendOAuthFailure(reply, new HttpException(e.code, e.statusCode ?? 500)),
-  });
+  const adapter = limitedFastifyAdapter(
+    config.http,
+    {
+      bodyLimit: config.bodyLimit,
+      // The caller's address keys the per-address throttle of failed client authentications: only
+      // the proxies TRUST_PROXY names may set it through X-Forwarded-For.
+      trustProxy: config.trustProxy && [...config.trustProxy],
+      // Fastify's own answer to a malformed or over-long URL quotes the URL back: render ours.
+      frameworkErrors: (e: FastifyError, _req: FastifyRequest, reply: FastifyReply) =>
+        sendOAuthFailure(reply, new HttpException(e.code, e.statusCode ?? 500)),
+    },
+    serverTls(config),
+  );
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
     bodyParser: false,
     logger: LEVELS[config.logLevel],
@@ -44,6 +49,7 @@ export async function createHttpApp(
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  decorateClientCertificate(fastify, config);
   // Browser-based apps call the token, revocation and userinfo endpoints from their own origin.
   const addPreflightRoutes = allowCrossOrigin(fastify, webOrigins(config.registry.clients));
   app.useGlobalFilters(new OAuthExceptionFilter());

@@ -1,3 +1,4 @@
+import type { CertificateCarrier } from '@app/tokens';
 import { InvalidBearerRequest, MissingToken } from './bearer.errors';
 
 /** RFC 6750 §2.1 b64token (RFC 9449 §7.1's token68 for DPoP is the same set). */
@@ -11,6 +12,11 @@ export interface BearerSources {
   readonly formAccessToken?: string;
   /** Query parameter, when the server enables RFC 6750 §2.3 (discouraged). */
   readonly queryAccessToken?: string;
+  /**
+   * The request (a Node IncomingMessage: its socket and headers), read for its TLS client
+   * certificate only when the token is bound to one (RFC 8705 §3).
+   */
+  readonly connection?: CertificateCarrier;
 }
 
 /**

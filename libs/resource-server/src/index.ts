@@ -7,3 +7,4 @@ export * from './nest/resource-server.module';
 export * from './opaque-token.introspector';
 export * from './resource-server.options';
 export * from './token.validator';
+export * from './certificate-binding.check';

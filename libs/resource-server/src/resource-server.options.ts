@@ -39,6 +39,13 @@ export interface ResourceServerOptions {
    * comes as `Bearer` (§7.2).
    */
   readonly dpop?: ResourceServerDpopOptions;
+  /**
+   * The TLS-terminating proxies (IP addresses, CIDRs) whose `Client-Cert` header (RFC 9440)
+   * carries the client's certificate, for certificate-bound tokens (RFC 8705 §3). From any
+   * other peer the header is ignored (and logged); the API's own TLS connection is read when
+   * it terminates TLS itself with client certificates requested.
+   */
+  readonly clientCertTrustedProxies?: readonly string[];
   /** Realm in WWW-Authenticate challenges. */
   readonly realm?: string;
   readonly onError?: (e: unknown) => void;

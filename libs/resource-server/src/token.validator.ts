@@ -13,6 +13,7 @@ import {
   AccessTokenClaims,
   CachingJwtVerifier,
   DpopProofVerifier,
+  ClientCertificateSource,
   JwtAccessTokenVerifier,
   KeySetUnavailable,
   OpaqueTokenFormat,
@@ -34,6 +35,7 @@ import {
   publicRequestUrl,
   refuseDpopBoundAsBearer,
 } from './dpop-binding.check';
+import { checkCertificateBinding } from './certificate-binding.check';
 import { IntrospectionUnavailable, OpaqueTokenIntrospector } from './opaque-token.introspector';
 import { ResourceServerOptions } from './resource-server.options';
 
@@ -58,6 +60,7 @@ export class TokenValidator {
   private readonly keys: RemoteKeySet;
   private readonly jwt: CachingJwtVerifier;
   private readonly opaque: OpaqueTokenIntrospector | undefined;
+  private readonly certificates: ClientCertificateSource;
   private feed: RevocationFeed | undefined;
   private mirror: RevocationMirror | undefined;
   /** Set when the API takes DPoP: by the constructor, or by start() when it needs Redis. */
@@ -87,6 +90,7 @@ export class TokenValidator {
         options.dpop.replayStore ?? (options.redisUrl ? undefined : new MemoryReplayStore());
       if (store) this.dpop = this.dpopCheck(store);
     }
+    this.certificates = new ClientCertificateSource(options.clientCertTrustedProxies ?? []);
   }
 
   /** Loads the issuer's keys and builds the revocation mirror; call before serving. */
@@ -122,6 +126,8 @@ export class TokenValidator {
     if (!claims) throw new InvalidToken('the access token is invalid or expired');
     if (this.isRevoked(claims)) throw new InvalidToken('the access token is invalid or expired');
     refuseDpopBoundAsBearer(claims);
+    if (claims.cnf !== undefined)
+      checkCertificateBinding(claims.cnf, this.certificates, request.connection);
     return { ...claims, scopes: claims.scope.split(' ').filter(Boolean) };
   }
 

@@ -19,3 +19,4 @@ export * from './subject-identifier';
 export * from './token-hash';
 export * from './id-token-hint.verifier';
 export * from './dpop';
+export * from './client-certificate';

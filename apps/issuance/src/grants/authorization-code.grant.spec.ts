@@ -182,7 +182,7 @@ describe('AuthorizationCodeGrant', () => {
     sut.handle(
       by,
       tokenRequest({ code, redirect_uri: REDIRECT, code_verifier: VERIFIER, ...extra }),
-      dpop,
+      dpop && { dpop, confirmation: dpop },
     );
   const published = () => bus.events() as readonly AnyLifecycleEvent[];
   const verifyIdToken = (token: string, audience: string) =>

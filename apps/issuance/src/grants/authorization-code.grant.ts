@@ -23,8 +23,7 @@ import {
 } from '../sign-in/refresh-token.policy';
 import { checkCodeBinding } from '../token-checks/check-code-binding';
 import { checkDpopBinding, DPOP_BINDING_ERRORS } from '../token-checks/check-dpop-binding';
-import { dpopConfirmation } from './dpop-confirmation';
-import { GrantHandler, TokenResponse } from './grant-handler';
+import { GrantHandler, SenderBinding, TokenResponse } from './grant-handler';
 
 /** Longer than any code we issue (43 characters); a longer value is not looked up at all. */
 const MAX_CODE_LENGTH = 256;
@@ -62,11 +61,11 @@ export class AuthorizationCodeGrant implements GrantHandler {
   async handle(
     client: ClientConfig,
     req: OAuthRequest,
-    dpop?: VerifiedDpopProof,
+    binding: SenderBinding = {},
   ): Promise<TokenResponse> {
     const code = await this.redeem(req.form.require('code'));
     checkCodeBinding(code, client, req.form);
-    checkDpopBinding(code.dpopJkt, dpop, DPOP_BINDING_ERRORS.code);
+    checkDpopBinding(code.dpopJkt, binding.dpop, DPOP_BINDING_ERRORS.code);
     const sub = clientSubject(client, code.subject, this.config.signIn.pairwiseSalt);
     const { resource, scopes } = codeAudience(this.config, this.registry, code, req.form);
     const answer = await this.accessTokens.mint({
@@ -77,9 +76,9 @@ export class AuthorizationCodeGrant implements GrantHandler {
       subject: sub,
       grantId: code.grantId,
       authentication: { authTime: code.authTime, acr: code.acr, amr: code.amr },
-      ...dpopConfirmation(dpop),
+      confirmation: binding.confirmation,
     });
-    const refreshToken = await this.refreshToken(client, sub, code, dpop);
+    const refreshToken = await this.refreshToken(client, sub, code, binding.dpop);
     const withRefresh =
       refreshToken === undefined ? answer : { ...answer, refresh_token: refreshToken };
     // OIDC Core §3.1.3.3: an ID token exactly when the consent granted `openid`.

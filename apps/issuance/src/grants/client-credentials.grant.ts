@@ -2,10 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { ClientConfig } from '@app/config';
 import { OAuthRequest } from '@app/oauth';
 import { ClientRegistry } from '@app/registry';
-import { VerifiedDpopProof } from '@app/tokens';
 import { AccessTokenMinter } from '../access-token.minter';
-import { GrantHandler, TokenResponse } from './grant-handler';
-import { dpopConfirmation } from './dpop-confirmation';
+import { GrantHandler, SenderBinding, TokenResponse } from './grant-handler';
 import { resolveResource, resolveScope } from './resource-and-scope';
 
 /** RFC 6749 §4.4: the client acts on its own behalf; no refresh token (§4.4.3). */
@@ -24,7 +22,7 @@ export class ClientCredentialsGrant implements GrantHandler {
   handle(
     client: ClientConfig,
     req: OAuthRequest,
-    dpop?: VerifiedDpopProof,
+    binding: SenderBinding = {},
   ): Promise<TokenResponse> {
     const resource = resolveResource(this.registry, client, req.form);
     const scopes = resolveScope(client, resource, req.form);
@@ -34,7 +32,7 @@ export class ClientCredentialsGrant implements GrantHandler {
       scopes,
       grantType: this.grantType,
       subject: client.clientId,
-      ...dpopConfirmation(dpop),
+      confirmation: binding.confirmation,
     });
   }
 }

@@ -1,6 +1,6 @@
 import { ClientConfig } from '@app/config';
 import { OAuthRequest } from '@app/oauth';
-import { VerifiedDpopProof } from '@app/tokens';
+import { Confirmation, VerifiedDpopProof } from '@app/tokens';
 
 /** The RFC 6749 §5.1 success body. */
 export interface TokenResponse {
@@ -12,6 +12,23 @@ export interface TokenResponse {
   readonly refresh_token?: string;
   /** OIDC Core §3.1.3.3: with the authorization_code grant, when `openid` was granted. */
   readonly id_token?: string;
+}
+
+/**
+ * The sender constraint of a token request (token-checks/check-sender-binding.ts): at most one
+ * mechanism per request.
+ */
+export interface SenderBinding {
+  /**
+   * The request's verified DPoP proof (RFC 9449 §5): a public client's refresh tokens and a
+   * `dpop_jkt` code are bound to its key, and only a proof of that key may use them.
+   */
+  readonly dpop?: VerifiedDpopProof;
+  /**
+   * What the access token is bound to: the DPoP key (`jkt`, RFC 9449 §6) or the client's TLS
+   * certificate (`x5t#S256`, RFC 8705 §3).
+   */
+  readonly confirmation?: Confirmation;
 }
 
 /**
@@ -34,11 +51,8 @@ export interface GrantHandler {
   readonly parameters: Readonly<Record<string, ParameterUse>>;
   /** RFC 6749 §2.1: whether a public client (token_endpoint_auth_method `none`) may use it. */
   readonly publicClients: boolean;
-  /**
-   * `dpop`: the request's verified DPoP proof (RFC 9449 §5), when it carried one; what the grant
-   * issues is then bound to its key (`cnf.jkt`).
-   */
-  handle(client: ClientConfig, req: OAuthRequest, dpop?: VerifiedDpopProof): Promise<TokenResponse>;
+  /** `binding`: what the request proved possession of; absent members: a bearer request. */
+  handle(client: ClientConfig, req: OAuthRequest, binding?: SenderBinding): Promise<TokenResponse>;
 }
 
 export const GRANT_HANDLERS = Symbol('GrantHandlers');

@@ -177,7 +177,12 @@ describe('RefreshTokenGrant', () => {
     c: ClientConfig = WEB,
     extra: Fields = {},
     dpop?: { jkt: string },
-  ) => sut.handle(c, request({ refresh_token: token, ...extra }), dpop);
+  ) =>
+    sut.handle(
+      c,
+      request({ refresh_token: token, ...extra }),
+      dpop && { dpop, confirmation: dpop },
+    );
   const advance = (seconds: number) => jest.advanceTimersByTime(seconds * 1000);
   const revokedGrants = () =>
     (bus.events() as readonly AnyLifecycleEvent[]).filter((e) => e.type === 'grant.revoked');

@@ -11,7 +11,7 @@ import {
   RefreshTokenRecord,
   RefreshTokenStore,
 } from '@app/store';
-import { OpaqueTokenFormat, VerifiedDpopProof } from '@app/tokens';
+import { Confirmation, OpaqueTokenFormat } from '@app/tokens';
 import { AccessTokenMinter } from '../access-token.minter';
 import { codeAudience } from '../sign-in/code-audience';
 import { GrantRevoker, RefreshTokenLookup } from '@app/platform';
@@ -20,8 +20,7 @@ import { RefreshTokenMinter } from '../sign-in/refresh-token.minter';
 import { absoluteDeadline, idleDeadline } from '../sign-in/refresh-token.policy';
 import { refreshScopes } from '../sign-in/refresh-scope';
 import { checkDpopBinding, DPOP_BINDING_ERRORS } from '../token-checks/check-dpop-binding';
-import { dpopConfirmation } from './dpop-confirmation';
-import { GrantHandler, TokenResponse } from './grant-handler';
+import { GrantHandler, SenderBinding, TokenResponse } from './grant-handler';
 
 const UNKNOWN_TOKEN = 'the refresh token is invalid, expired or revoked';
 
@@ -65,11 +64,11 @@ export class RefreshTokenGrant implements GrantHandler {
   async handle(
     client: ClientConfig,
     req: OAuthRequest,
-    dpop?: VerifiedDpopProof,
+    binding: SenderBinding = {},
   ): Promise<TokenResponse> {
     const presented = await this.presented(client, req.form.require('refresh_token'));
     // RFC 9449 §5: before the rotation, so a refused proof leaves the token as it was.
-    checkDpopBinding(presented.family.jkt, dpop, DPOP_BINDING_ERRORS.refresh);
+    checkDpopBinding(presented.family.jkt, binding.dpop, DPOP_BINDING_ERRORS.refresh);
     const scopes = refreshScopes(presented.family.scopes, req.form);
     const audience = codeAudience(
       this.config,
@@ -88,7 +87,7 @@ export class RefreshTokenGrant implements GrantHandler {
       throw e;
     }
     try {
-      return await this.answer(client, presented, audience, next, expiresAt, dpop);
+      return await this.answer(client, presented, audience, next, expiresAt, binding.confirmation);
     } catch (e) {
       await undo();
       throw e;
@@ -102,7 +101,7 @@ export class RefreshTokenGrant implements GrantHandler {
     audience: ReturnType<typeof codeAudience>,
     next: { token: string; digest: string },
     expiresAt: number,
-    dpop: VerifiedDpopProof | undefined,
+    confirmation: Confirmation | undefined,
   ): Promise<TokenResponse> {
     const { family, grant } = presented;
     const authentication = { authTime: grant.authTime, acr: grant.acr, amr: grant.amr };
@@ -128,7 +127,7 @@ export class RefreshTokenGrant implements GrantHandler {
       grantId: grant.grantId,
       authentication,
       // RFC 9449 §5: a confidential client's refresh token is not bound, its access token is.
-      ...dpopConfirmation(dpop),
+      confirmation,
     });
     const withRefresh = { ...answer, refresh_token: next.token };
     // OIDC Core §12.2: same sub, iss, aud; new iat; auth_time unchanged; no nonce.

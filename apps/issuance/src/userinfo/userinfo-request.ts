@@ -15,11 +15,13 @@ export function userinfoRequest(req: FastifyRequest): ResourceRequest {
   const { authorization, dpop } = req.headers;
   const { method } = req;
   const contentType = req.headers['content-type'];
+  // RFC 8705 §3: the connection, for a token bound to a certificate.
+  const connection = req.raw;
   if (method !== 'POST' || !contentType || !FORM_TYPE.test(contentType))
-    return { authorization, dpop, method };
+    return { authorization, dpop, method, connection };
   try {
     const form = FormParams.parse(contentType, req.body);
-    return { authorization, dpop, method, formAccessToken: form.get('access_token') };
+    return { authorization, dpop, method, formAccessToken: form.get('access_token'), connection };
   } catch (e) {
     if (e instanceof OAuthError) throw new InvalidBearerRequest('the form body is malformed');
     throw e;

@@ -10,6 +10,7 @@ import {
 import {
   AccessTokenClaims,
   AccessTokenReader,
+  certificateThumbprint,
   IdTokenFormat,
   JwtAccessTokenFormat,
   KeyRing,
@@ -18,6 +19,7 @@ import {
 import { DPOP_ERRORS } from '@app/tokens';
 import { DpopKey, dpopKey, dpopProof } from '../../../../test/support/dpop-proof';
 import { UserinfoDpopCheck } from './userinfo-dpop.check';
+import { der, PKI_CLIENT, SELF_SIGNED } from '../../../../test/fixtures/mtls-certificates';
 import { UserinfoUseCase } from './userinfo.usecase';
 
 const ISSUER = 'https://as.example.com';
@@ -83,7 +85,8 @@ describe('UserinfoUseCase (OIDC Core §5.3)', () => {
       revocationFailurePolicy: 'fail-closed',
       dpop: { proofMaxAgeSeconds: 60, clockSkewSeconds: 5 },
       endpoints: { userinfo: USERINFO },
-    } as AppConfig;
+      mtls: { trustedProxies: [] },
+    } as unknown as AppConfig;
     sut = new UserinfoUseCase(
       config,
       new AccessTokenReader(jwt, tokens),
@@ -130,6 +133,32 @@ describe('UserinfoUseCase (OIDC Core §5.3)', () => {
   it('accepts the token in a form body (RFC 6750 §2.2)', async () => {
     await expect(sut.execute({ formAccessToken: await jwtToken() })).resolves.toMatchObject({
       sub: 'pairwise-sub-of-alice',
+    });
+  });
+
+  // RFC 8705 §3: /userinfo is a protected resource like any other.
+  describe('a certificate-bound token', () => {
+    const BOUND = der(SELF_SIGNED);
+    const overTls = (cert: Buffer) => ({
+      headers: {},
+      socket: { remoteAddress: '198.51.100.1', getPeerCertificate: () => ({ raw: cert }) },
+    });
+    const boundToken = () => jwtToken({ cnf: { 'x5t#S256': certificateThumbprint(BOUND) } });
+
+    it('is answered over a connection with its certificate', async () => {
+      const sources = { ...bearer(await boundToken()), connection: overTls(BOUND) as never };
+      await expect(sut.execute(sources)).resolves.toMatchObject({ name: 'Alice' });
+    });
+
+    it.each([
+      ['another certificate', () => overTls(der(PKI_CLIENT)) as never],
+      ['no certificate', () => ({ headers: {}, socket: { remoteAddress: '198.51.100.1' } })],
+    ])('is refused with %s: 401 invalid_token', async (_, connection) => {
+      const sources = { ...bearer(await boundToken()), connection: connection() };
+      await expect(sut.execute(sources)).rejects.toMatchObject({
+        status: 401,
+        error: 'invalid_token',
+      });
     });
   });
 

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, FailurePolicy } from '@app/config';
 import {
   BearerError,
+  checkCertificateBinding,
   extractBearer,
   InsufficientScope,
   InvalidToken,
@@ -17,7 +18,12 @@ import {
   RevocationStore,
   StoreUnavailable,
 } from '@app/store';
-import { AccessTokenClaims, AccessTokenReader, releasedClaims } from '@app/tokens';
+import {
+  AccessTokenClaims,
+  AccessTokenReader,
+  ClientCertificateSource,
+  releasedClaims,
+} from '@app/tokens';
 import { UserinfoDpopCheck } from './userinfo-dpop.check';
 
 /** What /userinfo answers (OIDC Core §5.3.2): `sub` and the released standard claims. */
@@ -41,6 +47,7 @@ const INVALID = 'the access token is invalid, expired or revoked';
 export class UserinfoUseCase {
   private readonly log = new Logger(UserinfoUseCase.name);
   private readonly failurePolicy: FailurePolicy;
+  private readonly certificates: ClientCertificateSource;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -50,6 +57,7 @@ export class UserinfoUseCase {
     private readonly dpop: UserinfoDpopCheck,
   ) {
     this.failurePolicy = config.revocationFailurePolicy;
+    this.certificates = new ClientCertificateSource(config.mtls.trustedProxies);
   }
 
   async execute(request: ResourceRequest): Promise<UserinfoResponse> {
@@ -65,6 +73,8 @@ export class UserinfoUseCase {
     const token = extractBearer(request, dpop);
     const claims = await this.validToken(token);
     await this.dpop.check(token, claims, request);
+    if (claims.cnf !== undefined)
+      checkCertificateBinding(claims.cnf, this.certificates, request.connection);
     const scopes = claims.scope.split(' ');
     // RFC 6750 §3.1: a good token without the scope this resource needs is 403, not 401.
     if (!scopes.includes('openid')) throw new InsufficientScope(['openid']);

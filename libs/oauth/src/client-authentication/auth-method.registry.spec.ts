@@ -1,4 +1,4 @@
-import type { ClientAuthMethod, ClientConfig } from '@app/config';
+import type { AppConfig, ClientAuthMethod, ClientConfig } from '@app/config';
 import { ClientRegistry } from '@app/registry';
 import { MemoryReplayStore } from '@app/store';
 import { ClientAssertionVerifier } from '@app/tokens';
@@ -11,6 +11,8 @@ import { ClientSecretBasicMethod } from './methods/client-secret-basic.method';
 import { ClientSecretPostMethod } from './methods/client-secret-post.method';
 import { NoneMethod } from './methods/none.method';
 import { JWT_BEARER_ASSERTION, PrivateKeyJwtMethod } from './methods/private-key-jwt.method';
+import { SelfSignedTlsClientAuthMethod } from './methods/self-signed-tls-client-auth.method';
+import { TlsClientAuthMethod } from './methods/tls-client-auth.method';
 
 const request = (fields: Record<string, string>, authorization?: string) =>
   new RequestContext(
@@ -22,7 +24,7 @@ const SECRET = { client_id: 'svc', client_secret: 's' };
 const ASSERTION = { client_assertion_type: JWT_BEARER_ASSERTION, client_assertion: 'a.b.c' };
 const METHODS_CHALLENGE =
   'Basic realm="oauth2", token_endpoint_auth_methods_supported=' +
-  '"client_secret_basic client_secret_post private_key_jwt"';
+  '"client_secret_basic client_secret_post private_key_jwt tls_client_auth self_signed_tls_client_auth"';
 
 const handlers = (): ClientAuthMethodHandler[] => {
   const registry = {} as ClientRegistry;
@@ -30,6 +32,8 @@ const handlers = (): ClientAuthMethodHandler[] => {
     new ClientSecretBasicMethod(registry),
     new ClientSecretPostMethod(registry),
     new PrivateKeyJwtMethod({} as ClientAssertionVerifier, new MemoryReplayStore()),
+    new TlsClientAuthMethod({ mtls: { clientCa: [] } } as unknown as AppConfig),
+    new SelfSignedTlsClientAuthMethod(),
     new NoneMethod(),
   ];
 };
@@ -65,6 +69,43 @@ describe('AuthMethodRegistry', () => {
       ['client_id with a bearer token in the header', { client_id: 'app' }, 'Bearer t', 'none'],
     ])('%s: %s', (_, fields, authorization, expected) => {
       expect(method(fields, authorization)).toBe(expected);
+    });
+  });
+
+  // RFC 8705 §2: the certificate is outside the message; client_id alone names the client.
+  describe("a request with client_id alone uses its client's registered method", () => {
+    const registered: Record<string, ClientAuthMethod> = {
+      'svc-pki': 'tls_client_auth',
+      'svc-self': 'self_signed_tls_client_auth',
+      'svc-basic': 'client_secret_basic',
+      app: 'none',
+    };
+    const byRegistration = (id: string, accepted = ALL) =>
+      sut.select(request({ client_id: id }), accepted, (c) => registered[c]).method;
+
+    it.each([
+      ['svc-pki', 'tls_client_auth'],
+      ['svc-self', 'self_signed_tls_client_auth'],
+      ['app', 'none'],
+      // A client of another method (or an unknown id) is answered as none, which refuses it.
+      ['svc-basic', 'none'],
+      ['unknown', 'none'],
+    ])('%s: %s', (id, expected) => {
+      expect(byRegistration(id)).toBe(expected);
+    });
+
+    it('is not consulted when the request carries other credentials', () => {
+      const lookup = jest.fn(() => 'tls_client_auth' as const);
+      expect(sut.select(request({ client_id: 'svc' }, BASIC), ALL, lookup).method).toBe(
+        'client_secret_basic',
+      );
+      expect(lookup).not.toHaveBeenCalled();
+    });
+
+    it('is refused where the endpoint does not take it', () => {
+      expect(() => byRegistration('svc-pki', ['client_secret_basic'])).toThrow(
+        expect.objectContaining({ error: 'invalid_client' }),
+      );
     });
   });
 

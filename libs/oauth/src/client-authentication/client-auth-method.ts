@@ -1,4 +1,5 @@
 import { ClientAuthMethod, ClientConfig } from '@app/config';
+import type { ClientCertificate } from '@app/tokens';
 import { OAuthRequest } from '../http/oauth-request';
 
 /** The credentials a request presents, before anything is checked. */
@@ -6,6 +7,11 @@ export type PresentedCredentials =
   | { readonly method: 'client_secret_basic'; readonly clientId: string; readonly secret: string }
   | { readonly method: 'client_secret_post'; readonly clientId: string; readonly secret: string }
   | { readonly method: 'private_key_jwt'; readonly clientId?: string; readonly assertion: string }
+  | {
+      readonly method: 'tls_client_auth' | 'self_signed_tls_client_auth';
+      readonly clientId: string;
+      readonly certificate?: ClientCertificate;
+    }
   | { readonly method: 'none'; readonly clientId: string };
 
 /**
@@ -22,6 +28,12 @@ export interface ClientAuthMethodHandler<P extends PresentedCredentials = Presen
    * when no other is.
    */
   readonly presentsCredentials: boolean;
+  /**
+   * RFC 8705 §2: the credentials are outside the message (the TLS client certificate) and the
+   * request names its client with `client_id` alone, as a public client's does; so which of
+   * these methods, or `none`, the request uses is what its client registered.
+   */
+  readonly chosenByRegistration?: boolean;
   /** RFC 6749 §5.2: a refused method that used the Authorization header gets its challenge. */
   readonly usesAuthorizationHeader: boolean;
   /**

@@ -1,4 +1,4 @@
-import { ClientConfig, SIGN_IN_DEFAULTS } from '@app/config';
+import { AppConfig, ClientConfig, SIGN_IN_DEFAULTS } from '@app/config';
 import { ClientRegistry, SecretCheckBusy } from '@app/registry';
 import { MemoryAuthFailureThrottle, MemoryReplayStore } from '@app/store';
 import { AssertionRejected, ClientAssertionVerifier } from '@app/tokens';
@@ -12,6 +12,8 @@ import { ClientSecretBasicMethod } from './methods/client-secret-basic.method';
 import { ClientSecretPostMethod } from './methods/client-secret-post.method';
 import { NoneMethod } from './methods/none.method';
 import { JWT_BEARER_ASSERTION, PrivateKeyJwtMethod } from './methods/private-key-jwt.method';
+import { SelfSignedTlsClientAuthMethod } from './methods/self-signed-tls-client-auth.method';
+import { TlsClientAuthMethod } from './methods/tls-client-auth.method';
 
 const client = (clientId: string, authMethod: ClientConfig['authMethod']): ClientConfig => ({
   ...SIGN_IN_DEFAULTS,
@@ -108,6 +110,8 @@ describe('ClientAuthenticator', () => {
         assertions as unknown as ClientAssertionVerifier,
         new MemoryReplayStore(),
       ),
+      new TlsClientAuthMethod({ mtls: { clientCa: [] } } as unknown as AppConfig),
+      new SelfSignedTlsClientAuthMethod(),
       new NoneMethod(),
     ]);
     sut = new ClientAuthenticator(secrets, methods, throttle);
@@ -174,7 +178,7 @@ describe('ClientAuthenticator', () => {
       const e = await failure(req());
       expect(e.headers['www-authenticate']).toBe(
         'Basic realm="oauth2", token_endpoint_auth_methods_supported=' +
-          '"client_secret_basic client_secret_post private_key_jwt"',
+          '"client_secret_basic client_secret_post private_key_jwt tls_client_auth self_signed_tls_client_auth"',
       );
     });
   });
@@ -276,7 +280,7 @@ describe('ClientAuthenticator', () => {
       expect(e).toMatchObject({ status: 401, error: 'invalid_client' });
       expect(e.headers['www-authenticate']).toBe(
         'Basic realm="oauth2", token_endpoint_auth_methods_supported=' +
-          '"client_secret_basic client_secret_post private_key_jwt"',
+          '"client_secret_basic client_secret_post private_key_jwt tls_client_auth self_signed_tls_client_auth"',
       );
     });
 

@@ -26,7 +26,11 @@ export class ClientAuthenticator {
   ) {}
 
   async authenticate(req: OAuthRequest, endpoint: ClientAuthEndpoint): Promise<ClientConfig> {
-    const method = this.methods.select(req, endpoint.methods);
+    const method = this.methods.select(
+      req,
+      endpoint.methods,
+      (id) => this.registry.client(id)?.authMethod,
+    );
     const presented = method.read(req);
     const clientId = presented.clientId;
     const client = clientId === undefined ? undefined : this.registry.client(clientId);

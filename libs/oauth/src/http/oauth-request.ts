@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { ClientCertificate } from '@app/tokens';
 import { FormParams } from './form-body';
 
 /**
@@ -24,6 +25,11 @@ export interface OAuthRequest {
    * `X-Forwarded-For`. It keys the throttle of failed client authentications.
    */
   readonly sourceAddress: string;
+  /**
+   * The client's TLS certificate (RFC 8705 §2): of the connection, or of a trusted proxy's
+   * `Client-Cert` header (RFC 9440). Read when first asked for.
+   */
+  readonly clientCertificate?: ClientCertificate;
   /** The `application/x-www-form-urlencoded` body (RFC 6749 §3.1, Appendix B). */
   readonly form: FormParams;
 }

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { ClientCertificate } from '@app/tokens';
 import { parseCookieHeader } from './cookie-header';
 import { FormParams } from './form-body';
 import { OAuthRequest } from './oauth-request';
@@ -13,17 +14,23 @@ export interface HttpRequestLike {
   readonly headers: IncomingHttpHeaders;
   /** Fastify resolves X-Forwarded-For (TRUST_PROXY) on every read of `ip`: read once, if at all. */
   readonly ip: string;
+  /**
+   * The TLS client certificate (RFC 8705): on a FastifyRequest, a getter createHttpApp adds
+   * (the TLS connection's, or a trusted proxy's `Client-Cert` header); read once, if at all.
+   */
+  readonly clientCertificate?: ClientCertificate;
 }
 
 /**
  * The OAuthRequest of one HTTP request. The hot path allocates this object and the form, as it
  * did before the seam was widened; cookies, the query and the source address are computed on
- * their first read and kept.
+ * their first read and kept, and so is the client certificate.
  */
 export class RequestContext implements OAuthRequest {
   private cookieJar?: ReadonlyMap<string, string>;
   private queryParams?: FormParams;
   private address?: string;
+  private certificate?: ClientCertificate | null;
 
   constructor(
     private readonly http: HttpRequestLike,
@@ -65,5 +72,9 @@ export class RequestContext implements OAuthRequest {
 
   get sourceAddress(): string {
     return (this.address ??= this.http.ip);
+  }
+
+  get clientCertificate(): ClientCertificate | undefined {
+    return (this.certificate ??= this.http.clientCertificate ?? null) ?? undefined;
   }
 }

@@ -62,6 +62,7 @@ function requestSources(req: FastifyRequest): ResourceRequest {
     dpop: req.headers.dpop,
     method: req.method,
     path: req.url,
+    connection: req.raw,
   };
 }
 
