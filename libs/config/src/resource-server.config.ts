@@ -4,6 +4,7 @@ import { FailurePolicy, FAILURE_POLICIES } from './config.types';
 import { isProduction } from './deployment-mode';
 import { DpopConfig, loadDpopConfig } from './dpop.config';
 import { HttpLimits, loadHttpLimits } from './http-limits.config';
+import { loadRedisEndpoint, RedisClusterConfig } from './redis.config';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -13,7 +14,9 @@ export interface ResourceServerEnv {
   readonly issuer: string;
   readonly audience: string;
   readonly jwksUri: string;
-  readonly redisUrl: string;
+  /** The Redis holding the revocation stream: one Redis, or a Redis Cluster (one of the two). */
+  readonly redisUrl?: string;
+  readonly redisCluster?: RedisClusterConfig;
   readonly introspection?: { endpoint: string; clientId: string; clientSecret: string };
   readonly stalenessBudgetMs: number;
   readonly failurePolicy: FailurePolicy;
@@ -49,7 +52,9 @@ export function loadResourceServerEnv(
       'RESOURCE_CLIENT_ID',
       'give RESOURCE_CLIENT_ID and RESOURCE_CLIENT_SECRET together',
     );
-  if (!env.REDIS_URL) throw new ConfigError('REDIS_URL', 'the revocation mirror needs Redis');
+  const redis = loadRedisEndpoint(env);
+  if (!redis.redisUrl && !redis.redisCluster)
+    throw new ConfigError('REDIS_URL', 'the revocation mirror needs Redis (or REDIS_CLUSTER_NODES)');
   const jwksUri = httpUrl(env.JWKS_URI, 'JWKS_URI', `${issuer}/oauth2/jwks`);
   const introspectionEndpoint = httpUrl(
     env.INTROSPECTION_ENDPOINT,
@@ -70,7 +75,7 @@ export function loadResourceServerEnv(
     issuer,
     audience: httpUrl(env.RESOURCE_AUDIENCE, 'RESOURCE_AUDIENCE', 'https://orders.example.com'),
     jwksUri,
-    redisUrl: env.REDIS_URL,
+    ...redis,
     introspection:
       clientId && clientSecret
         ? {

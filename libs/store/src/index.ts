@@ -6,6 +6,7 @@ export * from './memory/memory-token.store';
 export * from './revocation.matcher';
 export * from './store.module';
 export * from './store.ports';
+export * from './redis/redis-client';
 export * from './redis/redis-connection';
 export * from './redis/redis-replay.store';
 export * from './redis/redis-revocation.store';
