@@ -93,6 +93,8 @@ async function startCluster(say) {
         ...['--cluster-config-file', 'nodes.conf'],
         ...['--cluster-node-timeout', String(NODE_TIMEOUT_MS)],
         ...['--save', '', '--appendonly', 'no', '--dir', nodeDir, '--daemonize', 'no'],
+        // A replica syncs at once instead of after the default 5 s wait for more replicas.
+        ...['--repl-diskless-sync-delay', '0'],
       ],
       cwd: nodeDir,
       logFile: path.join(nodeDir, 'redis.log'),
@@ -158,13 +160,17 @@ function serverHandle(proc, port) {
     },
     /** SIGKILL, the way a crashed machine leaves: no goodbye to the cluster bus. */
     kill: async () => {
+      proc.stopping = true; // wanted: not worth an "exited unexpectedly" line
       proc.killNow();
       await proc.exited;
     },
   };
 }
 
-/** Every node of the cluster sees cluster_state:ok (slots all covered, a quorum of primaries). */
+/**
+ * Every node of the cluster sees cluster_state:ok (slots all covered, a quorum of primaries) and
+ * every replica has synced with its primary: a replica that never synced cannot take over.
+ */
 async function waitUntilOk(seeds, timeoutMs = READY_TIMEOUT_MS) {
   const deadline = Date.now() + timeoutMs;
   let last;
@@ -181,14 +187,21 @@ async function waitUntilOk(seeds, timeoutMs = READY_TIMEOUT_MS) {
   );
 }
 
-/** All the cluster's nodes (as a seed sees them) say cluster_state:ok; dead ones are skipped. */
+/** The live seeds all say cluster_state:ok, and their replicas are in sync; dead ones are skipped. */
 async function clusterOk(seeds) {
   const live = [];
   for (const seed of seeds) {
-    const info = await withNode(seed, (c) => c.cluster('INFO')).catch(() => null);
+    const info = await withNode(
+      seed,
+      async (c) => `${await c.cluster('INFO')}${await c.info('replication')}`,
+    ).catch(() => null);
     if (info !== null) live.push(info);
   }
-  return live.length > 0 && live.every((info) => /^cluster_state:ok\r?$/m.test(info));
+  const synced = (info) =>
+    !/^role:slave\r?$/m.test(info) || /^master_link_status:up\r?$/m.test(info);
+  return (
+    live.length > 0 && live.every((info) => /^cluster_state:ok\r?$/m.test(info) && synced(info))
+  );
 }
 
 async function primaryPortOf(seeds, key) {

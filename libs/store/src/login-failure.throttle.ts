@@ -22,7 +22,10 @@ export type LoginFailureLimits = Pick<
 export class LimiterLoginFailureThrottle implements LoginFailureThrottle {
   private constructor(private readonly limiter: RateLimiterAbstract) {}
 
-  static create(redis: RedisClient | null, limits: LoginFailureLimits): LimiterLoginFailureThrottle {
+  static create(
+    redis: RedisClient | null,
+    limits: LoginFailureLimits,
+  ): LimiterLoginFailureThrottle {
     // keyPrefix '': every key is built in keys.ts. A fixed window: the count starts at the first
     // attempt and is forgotten when its window ends.
     const options = {

@@ -33,11 +33,20 @@ import { FLOW_STORE_TOKENS, flowStoreProviders } from './flow-store.providers';
 /** The shared Redis connection, or null when the process runs on in-memory stores. */
 export const REDIS = Symbol('Redis');
 
+/**
+ * On a Redis Cluster, the connection revocations are written on: each write waits for a
+ * replica's acknowledgement there, not on the connection the hot path reads through.
+ */
+const REVOCATION_WRITER = Symbol('RevocationWriter');
+
 class RedisCloser implements OnApplicationShutdown {
-  constructor(@Optional() @Inject(REDIS) private readonly redis: RedisClient | null) {}
+  constructor(
+    @Optional() @Inject(REDIS) private readonly redis: RedisClient | null,
+    @Optional() @Inject(REVOCATION_WRITER) private readonly writer: RedisClient | null,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.redis?.quit().catch(() => this.redis?.disconnect());
+    await Promise.all([this.redis, this.writer].map((r) => r?.quit().catch(() => r?.disconnect())));
   }
 }
 
@@ -55,6 +64,12 @@ class RedisCloser implements OnApplicationShutdown {
         const target = c.redisCluster ?? c.redisUrl;
         return target ? openRedis(target, 'token-lifecycle') : null;
       },
+    },
+    {
+      provide: REVOCATION_WRITER,
+      inject: [APP_CONFIG],
+      useFactory: (c: AppConfig) =>
+        c.redisCluster ? openRedis(c.redisCluster, 'token-lifecycle-revocations') : null,
     },
     {
       provide: ProjectionGate,
@@ -80,16 +95,17 @@ class RedisCloser implements OnApplicationShutdown {
     },
     {
       provide: REVOCATION_STORE,
-      inject: [REDIS, APP_CONFIG, ProjectionGate, PROJECTION_MARKER],
+      inject: [REDIS, APP_CONFIG, ProjectionGate, PROJECTION_MARKER, REVOCATION_WRITER],
       useFactory: (
         redis: RedisClient | null,
         c: AppConfig,
         gate: ProjectionGate,
         marker: ProjectionMarker,
+        writer: RedisClient | null,
       ) => {
         // Both keep the feed for the longest token lifetime: older entries cover no live token.
         const store = redis
-          ? new RedisRevocationStore(redis, c.maxTokenTtl * 1000)
+          ? new RedisRevocationStore(redis, c.maxTokenTtl * 1000, writer ?? redis)
           : new MemoryRevocationStore(c.maxTokenTtl * 1000, marker);
         return c.kafka ? new ProjectedRevocationStore(store, gate) : store;
       },

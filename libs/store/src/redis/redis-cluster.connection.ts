@@ -28,6 +28,8 @@ export async function openRedisCluster(
       retryDelayOnClusterDown: 100,
       retryDelayOnTryAgain: 100,
       slotsRefreshTimeout: 1000,
+      // Also learn of changes no command ran into, such as a shard's replica coming back.
+      slotsRefreshInterval: 5000,
       clusterRetryStrategy: (attempt) => Math.min(50 * attempt, 1000),
       redisOptions: {
         connectionName: name,
@@ -44,14 +46,7 @@ export async function openRedisCluster(
   );
   // Each node's connection coalesces a turn's commands into one write, as the single node's does.
   client.on('+node', (node: Redis) => coalesceWrites(node));
-  const log = new Logger(`Redis:${name}`);
-  client.on('-node', (node: Redis) => {
-    // Nodes also leave when the client quits: only a loss while in service is news.
-    if (client.status === 'ready')
-      log.warn(
-        `lost cluster node ${node.options.host}:${node.options.port}; following the slot map`,
-      );
-  });
+  logLostNodes(client, name);
   logOutages(client, name);
   await client.connect();
   return client;
@@ -64,4 +59,21 @@ export async function openRedisCluster(
 function withoutQueueing(o: RedisOptions): RedisOptions {
   const { enableOfflineQueue: _queue, lazyConnect: _lazy, ...rest } = o;
   return rest;
+}
+
+/**
+ * One line when a node is lost (the client retries it over and over while the cluster fails it
+ * over) and none again until a connection to it is ready once more.
+ */
+function logLostNodes(client: Cluster, name: string): void {
+  const log = new Logger(`Redis:${name}`);
+  const lost = new Set<string>();
+  const address = (node: Redis) => `${node.options.host}:${node.options.port}`;
+  client.on('+node', (node: Redis) => node.once('ready', () => lost.delete(address(node))));
+  client.on('-node', (node: Redis) => {
+    // Nodes also leave when the client quits: only a loss while in service is news.
+    if (client.status !== 'ready' || lost.has(address(node))) return;
+    lost.add(address(node));
+    log.warn(`lost cluster node ${address(node)}; following the cluster's slot map`);
+  });
 }

@@ -40,6 +40,12 @@ export class RedisRevocationStore implements RevocationStore {
     private readonly redis: RedisClient,
     /** Longest token lifetime (ms): older stream entries cannot matter to any live token. */
     private readonly streamRetentionMs: number,
+    /**
+     * Where revocations and the stream are written. On a Redis Cluster, a client of its own:
+     * each write waits there for a replica's acknowledgement (redis-replicated.write.ts), which
+     * must not hold up the reads of the hot path.
+     */
+    private readonly writer: RedisClient = redis,
   ) {}
 
   /**
@@ -56,8 +62,9 @@ export class RedisRevocationStore implements RevocationStore {
     if (!widens(raw === null ? undefined : (JSON.parse(raw) as Revocation), r)) return false;
     await this.append('revocation', r);
     const merge = [MERGE, 1, key, JSON.stringify(r), Date.now()] as const;
-    if (this.redis.isCluster) await replicatedWrite(this.redis as Cluster, (p) => p.eval(...merge));
-    else await guarded(this.redis.eval(...merge));
+    if (this.writer.isCluster)
+      await replicatedWrite(this.writer as Cluster, key, (p) => p.eval(...merge));
+    else await guarded(this.writer.eval(...merge));
     return true;
   }
 
@@ -78,9 +85,9 @@ export class RedisRevocationStore implements RevocationStore {
     const entry = [RedisKeys.revocationStream(), 'MINID', '~', oldest, '*', field] as const;
     const json = JSON.stringify(value);
     // On a cluster an entry counts once a replica holds it: the mirrors must never miss one.
-    if (this.redis.isCluster)
-      await replicatedWrite(this.redis as Cluster, (p) => p.xadd(...entry, json));
-    else await guarded(this.redis.xadd(...entry, json));
+    if (this.writer.isCluster)
+      await replicatedWrite(this.writer as Cluster, entry[0], (p) => p.xadd(...entry, json));
+    else await guarded(this.writer.xadd(...entry, json));
   }
 
   async isRevoked(t: RevocationSubject): Promise<boolean> {
