@@ -54,7 +54,10 @@ export function loadResourceServerEnv(
     );
   const redis = loadRedisEndpoint(env);
   if (!redis.redisUrl && !redis.redisCluster)
-    throw new ConfigError('REDIS_URL', 'the revocation mirror needs Redis (or REDIS_CLUSTER_NODES)');
+    throw new ConfigError(
+      'REDIS_URL',
+      'the revocation mirror needs Redis (or REDIS_CLUSTER_NODES)',
+    );
   const jwksUri = httpUrl(env.JWKS_URI, 'JWKS_URI', `${issuer}/oauth2/jwks`);
   const introspectionEndpoint = httpUrl(
     env.INTROSPECTION_ENDPOINT,

@@ -8,6 +8,7 @@ export * from './store.module';
 export * from './store.ports';
 export * from './redis/redis-client';
 export * from './redis/redis-connection';
+export * from './redis/redis-health';
 export * from './redis/redis-replay.store';
 export * from './redis/redis-revocation.store';
 export * from './redis/redis-token.store';
