@@ -3,11 +3,15 @@
 // torn down at the end. Fault specs start clusters of their own (they kill nodes).
 const { ensureRedisCluster } = require('../../scripts/redis-cluster');
 
+/** Where the ha specs find the cluster (test/support/ha-redis.ts). */
+const HA_NODES = 'TEST_REDIS_CLUSTER_NODES';
+
 module.exports = async function globalSetup() {
   const log = (m) => process.stderr.write(`${m}\n`);
   const cluster = await ensureRedisCluster({ log });
-  process.env.REDIS_CLUSTER_NODES = cluster.nodes;
-  // The ha specs speak to the cluster only: a stray single-node URL must not be picked up.
-  delete process.env.REDIS_URL;
+  process.env[HA_NODES] = cluster.nodes;
+  // `npm test` runs every tier in this one process: services the int and e2e specs start from
+  // process.env get REDIS_URL, and REDIS_URL with REDIS_CLUSTER_NODES is a configuration error.
+  delete process.env.REDIS_CLUSTER_NODES;
   globalThis.__HA_INFRA__ = { cluster };
 };

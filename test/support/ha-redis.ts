@@ -3,16 +3,16 @@ import { loadRedisEndpoint, RedisClusterConfig } from '@app/config';
 import { openRedis } from '@app/store';
 
 /**
- * Redis Cluster access for the ha tier: the cluster of the tier's global setup
- * (REDIS_CLUSTER_NODES), reached through the platform's own config parsing and connection
- * factory, so that the specs test what the services run.
+ * Redis Cluster access for the ha tier: the cluster of the tier's global setup (it hands the seeds
+ * over as TEST_REDIS_CLUSTER_NODES, so that the other tiers' services never see them beside
+ * REDIS_URL), reached through the platform's own config parsing and connection factory, so that
+ * the specs test what the services run.
  */
 export function clusterConfig(): RedisClusterConfig {
   const { redisCluster } = loadRedisEndpoint({
-    REDIS_CLUSTER_NODES: process.env.REDIS_CLUSTER_NODES,
+    REDIS_CLUSTER_NODES: process.env.TEST_REDIS_CLUSTER_NODES,
   });
-  if (!redisCluster)
-    throw new Error('REDIS_CLUSTER_NODES is not set: run with --selectProjects ha');
+  if (!redisCluster) throw new Error('no test cluster: run with --selectProjects ha');
   return redisCluster;
 }
 
