@@ -56,7 +56,7 @@ describe('a Redis Cluster primary killed while revocations are written', () => {
     const following = await startMirror(cluster, 'ha-failover-following');
     const acknowledged: Revocation[] = [];
     let refused = 0;
-    let killedAt: number | undefined;
+    let killedAt = Number.POSITIVE_INFINITY;
     let recoveredAt: number | undefined;
     let stopAt = Number.POSITIVE_INFINITY;
     let next = 0;
@@ -67,7 +67,7 @@ describe('a Redis Cluster primary killed while revocations are written', () => {
         const i = next++;
         // Only a write sent once the primary is dead shows the failover done (one in flight
         // at the kill may still have been answered by it).
-        const afterKill = killedAt !== undefined;
+        const sentAt = Date.now();
         const r: Revocation = {
           kind: 'token',
           clientId: `c${i % CLIENTS}`,
@@ -77,7 +77,7 @@ describe('a Redis Cluster primary killed while revocations are written', () => {
         try {
           expect(await store.revoke(r)).toBe(true);
           acknowledged.push(r);
-          if (afterKill && recoveredAt === undefined) {
+          if (sentAt >= killedAt && recoveredAt === undefined) {
             recoveredAt = Date.now();
             stopAt = recoveredAt + AFTER_RECOVERY_MS;
           }
