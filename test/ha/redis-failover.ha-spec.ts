@@ -135,6 +135,15 @@ describe('a Redis Cluster primary killed while revocations are written', () => {
     } finally {
       await following.stop();
     }
+    // The lost node comes back (empty: no persistence), rejoins as the promoted primary's
+    // replica and syncs; the shard is redundant again and revocations go on.
+    await victim!.start();
+    await cluster.waitUntilOk();
+    const after: Revocation = { kind: 'token', clientId: 'c0', jti: 'after-rejoin', expiresAt };
+    await expect(store.revoke(after)).resolves.toBe(true);
+    await expect(store.isRevoked({ clientId: 'c0', jti: 'after-rejoin', iat })).resolves.toBe(true);
+    acknowledged.push(after);
+
     // A mirror that starts now reads every acknowledged revocation from the stream.
     const fresh = await startMirror(cluster, 'ha-failover-fresh');
     try {

@@ -95,6 +95,16 @@ describeDpopReplayContract(
 );
 
 describe('Redis Cluster key layout', () => {
+  it('is a cluster that refuses a command across slots (what the contracts above would hit)', async () => {
+    const [a, b] = [RedisKeys.opaqueToken('a'), RedisKeys.grant('g')];
+    const [slotA, slotB] = await Promise.all([a, b].map((k) => redis.cluster('KEYSLOT', k)));
+    expect(slotA).not.toBe(slotB);
+    await expect(redis.mget(a, b)).rejects.toThrow(/CROSSSLOT|same slot/);
+    await expect(redis.eval("return redis.call('GET', KEYS[2])", 2, a, b)).rejects.toThrow(
+      /CROSSSLOT|same slot/,
+    );
+  });
+
   it('spreads the stores over every primary (the keys are not all in one slot)', async () => {
     const keys = [
       RedisKeys.opaqueToken('a'),
