@@ -1,5 +1,7 @@
 import type { Cluster } from 'ioredis';
 import type { Admin } from 'kafkajs';
+import { loadResourceServerEnv } from '@app/config';
+import { createTokenValidator } from '@app/resource-server';
 import { RedisKeys } from '@app/store';
 import { PROJECTOR_GROUP } from '../../apps/revocation/src/projector/event.projector';
 import { flushCluster, openClusterClient } from '../support/ha-redis';
@@ -12,14 +14,16 @@ import {
 import { eventually } from '../support/int-eventually';
 import { connectAdmin, waitForGroupCaughtUp } from '../support/int-kafka';
 import { OAuthClient } from '../support/oauth-client';
+import { isRefusedWith, rsOutcome, rsOutcomeWithin } from '../support/rs-validation';
 
 jest.setTimeout(90_000);
 
 /**
  * The services on a Redis Cluster (REDIS_CLUSTER_NODES) and Kafka: issuance, introspection and
  * revocation with its projector, each a replica of its own. Tokens are issued, introspected and
- * revoked across them; a cluster that lost everything is rebuilt by the projector from the log,
- * live tokens back and revoked ones still revoked.
+ * revoked across them, and at a resource server following the cluster; a cluster that lost
+ * everything is rebuilt by the projector from the log, live tokens back and revoked ones still
+ * revoked.
  */
 describe('split services on a Redis Cluster', () => {
   let services: SplitServices;
@@ -79,6 +83,34 @@ describe('split services on a Redis Cluster', () => {
     expect((await oauth.revoke({ token: other }, SPLIT_AUTH.other)).status).toBe(200);
     expect((await oauth.revoke({ token: jwt }, SPLIT_AUTH.owner)).status).toBe(200);
     expect(await activeness([opaque, other, jwt])).toEqual([true, false, false]);
+  });
+
+  it("feels a revocation at a resource server whose mirror follows the cluster's stream", async () => {
+    // Configured as an API replica is: from its environment, REDIS_CLUSTER_NODES instead of
+    // REDIS_URL.
+    const env = loadResourceServerEnv({
+      ISSUER: services.issuer,
+      RESOURCE_AUDIENCE: SPLIT_RESOURCES.jwt.identifier,
+      REDIS_CLUSTER_NODES: process.env.TEST_REDIS_CLUSTER_NODES,
+    });
+    expect(env.redisUrl).toBeUndefined();
+    const validator = createTokenValidator({ ...env, stalenessBudgetMs: 2_000 });
+    await validator.start();
+    try {
+      const jwt = await issue(SPLIT_RESOURCES.jwt);
+      await expect(rsOutcome(validator, jwt)).resolves.toMatchObject({ ok: true });
+      expect((await oauth.revoke({ token: jwt }, SPLIT_AUTH.owner)).status).toBe(200);
+      const { afterMs } = await rsOutcomeWithin(
+        validator,
+        jwt,
+        isRefusedWith(401),
+        2_000,
+        'the revocation at the resource server',
+      );
+      expect(afterMs).toBeLessThan(2_000);
+    } finally {
+      await validator.close();
+    }
   });
 
   it('rebuilds a cluster that lost everything from the log', async () => {
