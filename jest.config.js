@@ -34,5 +34,13 @@ module.exports = {
       globalSetup: '<rootDir>/test/setup/infra.global-setup.js',
       globalTeardown: '<rootDir>/test/setup/infra.global-teardown.js',
     },
+    {
+      ...shared,
+      // The stores on a real Redis Cluster (npm run test:ha; CI runs it as its own step).
+      displayName: 'ha',
+      testMatch: ['<rootDir>/test/ha/**/*.ha-spec.ts'],
+      globalSetup: '<rootDir>/test/setup/ha.global-setup.js',
+      globalTeardown: '<rootDir>/test/setup/ha.global-teardown.js',
+    },
   ],
 };

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run dev:cluster`: the production topology on one machine. Kafka and Redis (reused from
-// KAFKA_BROKERS / REDIS_URL, else started), then issuance, introspection, revocation, the
+// KAFKA_BROKERS / REDIS_URL, else started; with REDIS_CLUSTER_NODES set, that Redis Cluster, or
+// one of six local nodes started by scripts/redis-cluster.js when it does not answer), then issuance, introspection, revocation, the
 // authorization service (the sign-in front channel) and the reference login app as separate
 // processes on 3001–3005 sharing one issuer and one KEYS_FILE, and the demo orders API on 4000,
 // with one combined log. Ctrl-C stops everything that was started.
@@ -8,6 +9,7 @@ const { spawn, execFileSync } = require('node:child_process');
 const { existsSync, mkdirSync } = require('node:fs');
 const { join } = require('node:path');
 const { ensureKafka, ensureRedis } = require('./infra');
+const { ensureRedisCluster } = require('./redis-cluster');
 const { ensureBuilt, root } = require('./build-if-needed');
 const { ALGS, missingAlgorithms } = require('./generate-keys');
 
@@ -67,12 +69,19 @@ function prefixLines(name, stream, out) {
 async function main() {
   const bundles = SERVICES.map((s) => ensureBuilt(s.name));
   const log = (m) => console.log(`infra        | ${m}`);
-  const [kafka, redis] = await Promise.all([ensureKafka({ log }), ensureRedis({ log })]);
+  const clustered = Boolean(process.env.REDIS_CLUSTER_NODES);
+  const [kafka, redis] = await Promise.all([
+    ensureKafka({ log }),
+    clustered ? ensureRedisCluster({ log }) : ensureRedis({ log }),
+  ]);
+  // One of the two: the services refuse REDIS_URL beside REDIS_CLUSTER_NODES.
+  const store = clustered ? { REDIS_CLUSTER_NODES: redis.nodes } : { REDIS_URL: redis.url };
   const host = 'http://localhost';
+  const { REDIS_URL: _url, REDIS_CLUSTER_NODES: _nodes, ...inherited } = process.env;
   const env = {
-    ...process.env,
+    ...inherited,
     KAFKA_BROKERS: kafka.brokers,
-    REDIS_URL: redis.url,
+    ...store,
     KEYS_FILE: devKeysFile(),
     ISSUER: process.env.ISSUER || `${host}:3001`,
     INTROSPECTION_ENDPOINT: `${host}:3002/oauth2/introspect`,
@@ -97,7 +106,8 @@ async function main() {
     child.on('exit', (code, signal) => log(`${s.name} exited (${signal ?? code})`));
     return child;
   });
-  log(`KAFKA_BROKERS=${kafka.brokers} REDIS_URL=${redis.url}`);
+  const [storeName, storeValue] = Object.entries(store)[0];
+  log(`KAFKA_BROKERS=${kafka.brokers} ${storeName}=${storeValue}`);
   log(`metadata: ${env.ISSUER}/.well-known/oauth-authorization-server — Ctrl-C stops all`);
   log(`sign in: ISSUER=${env.ISSUER} npm run sign-in (client web-app; alice / alice-dev-password)`);
 

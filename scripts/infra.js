@@ -787,4 +787,19 @@ module.exports = {
   KAFKA_VERSION,
   KAFKA_LIBS,
   STATE_FILE,
+  // The process plumbing, for scripts/redis-cluster.js: one way to start, watch and clean up.
+  plumbing: {
+    ManagedProcess,
+    REDIS_HINT,
+    STOP_GRACE_MS,
+    findCommand,
+    makeTempDir,
+    onParentExit,
+    pickFreePorts,
+    removeDir,
+    run,
+    toLogger,
+    waitUntilReady,
+    withTimeout,
+  },
 };

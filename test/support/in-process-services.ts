@@ -147,8 +147,11 @@ interface ReplicaState {
 export interface SplitServicesOptions {
   /** Names the suite in Kafka client ids, e.g. `split`. */
   readonly suite: string;
-  /** The Redis database index this suite owns (it may flush it). */
-  readonly redisDb: number;
+  /**
+   * The Redis database index this suite owns (it may flush it), or `cluster`: the services run on
+   * the Redis Cluster of these seeds (REDIS_CLUSTER_NODES) instead.
+   */
+  readonly redisDb: number | { readonly cluster: string };
   /** Environment for every replica (e.g. REVOCATION_FAILURE_POLICY). */
   readonly env?: Readonly<Record<string, string>>;
 }
@@ -163,7 +166,7 @@ export class SplitServices {
     private readonly issuerPort: number,
     private readonly baseEnv: Readonly<Record<string, string>>,
     private readonly suite: string,
-    /** The Redis URL (with this suite's database index) every replica uses. */
+    /** The Redis URL (with this suite's database index) every replica uses ('' on a cluster). */
     readonly redisUrl: string,
   ) {}
 
@@ -181,14 +184,15 @@ export class SplitServices {
         writeFile(configFile, JSON.stringify(registryDocument(), null, 2)),
       ]);
       const issuerPort = await freePort();
-      const redisUrl = redisUrlForDb(o.redisDb);
+      const cluster = typeof o.redisDb === 'number' ? undefined : o.redisDb.cluster;
+      const redisUrl = typeof o.redisDb === 'number' ? redisUrlForDb(o.redisDb) : '';
       const env = {
         HOST: '127.0.0.1',
         ISSUER: `http://127.0.0.1:${issuerPort}`,
         KEYS_FILE: keysFile,
         CONFIG_FILE: configFile,
         KAFKA_BROKERS: brokers().join(','),
-        REDIS_URL: redisUrl,
+        ...(cluster ? { REDIS_CLUSTER_NODES: cluster } : { REDIS_URL: redisUrl }),
         LOG_LEVEL: 'error',
         ...o.env,
       };

@@ -15,6 +15,7 @@ export class DemoApiModule {
           audience: env.audience,
           jwksUri: env.jwksUri,
           redisUrl: env.redisUrl,
+          redisCluster: env.redisCluster,
           introspection: env.introspection,
           stalenessBudgetMs: env.stalenessBudgetMs,
           failurePolicy: env.failurePolicy,

@@ -3,6 +3,7 @@ import { HttpLimits } from './http-limits.config';
 import type { SignInConfig } from './sign-in.config';
 import type { DpopConfig } from './dpop.config';
 import type { MtlsConfig } from './mtls.config';
+import type { RedisClusterConfig } from './redis.config';
 
 /**
  * What the issuer signs with: one key of its own per algorithm (RFC 8725 §3.1: one key, one
@@ -241,8 +242,10 @@ export interface AppConfig {
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug';
   /** Absent: the in-memory event log (one process only). */
   readonly kafka?: KafkaConfig;
-  /** Absent: in-memory stores (one process only). */
+  /** One Redis. Absent, with no redisCluster either: in-memory stores (one process only). */
   readonly redisUrl?: string;
+  /** A Redis Cluster (REDIS_CLUSTER_NODES), instead of redisUrl. */
+  readonly redisCluster?: RedisClusterConfig;
   readonly revocationFailurePolicy: FailurePolicy;
   /** Run the Kafka → Redis projector in this process. */
   readonly projector: boolean;

@@ -9,6 +9,22 @@ const configFile = join(dir, 'registry.json');
 writeFileSync(configFile, JSON.stringify({ resources: [], clients: [] }));
 
 describe('loadConfig', () => {
+  it('runs the stores on a Redis Cluster given by REDIS_CLUSTER_NODES, on one Redis by REDIS_URL', () => {
+    const cluster = loadConfig({ CONFIG_FILE: configFile, REDIS_CLUSTER_NODES: '10.0.0.1:7000' });
+    expect(cluster.redisUrl).toBeUndefined();
+    expect(cluster.redisCluster).toEqual({ nodes: [{ host: '10.0.0.1', port: 7000 }], tls: false });
+    const single = loadConfig({ CONFIG_FILE: configFile, REDIS_URL: 'redis://10.0.0.1:6379' });
+    expect(single).toMatchObject({ redisUrl: 'redis://10.0.0.1:6379' });
+    expect(single.redisCluster).toBeUndefined();
+    expect(() =>
+      loadConfig({
+        CONFIG_FILE: configFile,
+        REDIS_URL: 'redis://10.0.0.1:6379',
+        REDIS_CLUSTER_NODES: '10.0.0.1:7000',
+      }),
+    ).toThrow('Invalid configuration: REDIS_CLUSTER_NODES: give REDIS_URL');
+  });
+
   it('derives the issuer and every endpoint from PORT when ISSUER is absent', () => {
     const sut = loadConfig({ PORT: '4000', CONFIG_FILE: configFile });
     expect(sut.issuer).toBe('http://localhost:4000');

@@ -19,6 +19,7 @@ import { dpopWarnings, loadDpopConfig } from './dpop.config';
 import { loadHttpLimits } from './http-limits.config';
 import { loadMtlsConfig } from './mtls.config';
 import { readJson } from './json-file';
+import { loadRedisEndpoint } from './redis.config';
 import { parseRegistryFile } from './registry-file.parser';
 import { loadSignInConfig } from './sign-in.config';
 import { trustProxy } from './trust-proxy';
@@ -71,7 +72,7 @@ export function loadConfig(
     scryptConcurrency: integer(env.SCRYPT_CONCURRENCY, 'SCRYPT_CONCURRENCY', 2, 1, 64),
     logLevel: logLevel(env.LOG_LEVEL),
     kafka: kafka(env),
-    redisUrl: redisUrl(env.REDIS_URL),
+    ...loadRedisEndpoint(env),
     revocationFailurePolicy: oneOf(
       env.REVOCATION_FAILURE_POLICY,
       'REVOCATION_FAILURE_POLICY',
@@ -181,13 +182,6 @@ function authThrottle(env: Env): AuthThrottleConfig {
       86_400,
     ),
   };
-}
-
-function redisUrl(v: string | undefined): string | undefined {
-  if (!v) return undefined;
-  if (!/^rediss?:\/\//.test(v) || !URL.canParse(v))
-    throw new ConfigError('REDIS_URL', 'must be a redis:// or rediss:// URL');
-  return v;
 }
 
 function deepFreeze<T>(o: T): T {

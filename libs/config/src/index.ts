@@ -7,6 +7,7 @@ export * from './dpop.config';
 export * from './env.loader';
 export * from './http-limits.config';
 export * from './json-file';
+export * from './redis.config';
 export * from './registry-file.parser';
 export * from './resource-server.config';
 export * from './loopback-host';

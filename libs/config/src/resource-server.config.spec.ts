@@ -68,10 +68,25 @@ describe('loadResourceServerEnv', () => {
     [{ REVOCATION_STALENESS_BUDGET_MS: '10' }, 'REVOCATION_STALENESS_BUDGET_MS'],
     [{ RESOURCE_CLIENT_ID: 'orders-api' }, 'RESOURCE_CLIENT_ID'],
     [{ REQUEST_TIMEOUT_MS: '50' }, 'REQUEST_TIMEOUT_MS'],
+    [{ REDIS_CLUSTER_NODES: '10.0.0.1:7000' }, 'REDIS_CLUSTER_NODES'],
+    [{ REDIS_URL: '', REDIS_CLUSTER_NODES: '10.0.0.1' }, 'REDIS_CLUSTER_NODES'],
   ])('stops on a bad value and names it %#', (env, name) => {
     expect(() => loadResourceServerEnv({ ...base, ...env })).toThrow(
       `Invalid configuration: ${name}:`,
     );
+  });
+
+  it('follows the revocation stream on a Redis Cluster given instead of REDIS_URL', () => {
+    const sut = loadResourceServerEnv({
+      ...base,
+      REDIS_URL: undefined,
+      REDIS_CLUSTER_NODES: '10.0.0.1:7000,10.0.0.2:7000',
+    });
+    expect(sut.redisUrl).toBeUndefined();
+    expect(sut.redisCluster?.nodes).toEqual([
+      { host: '10.0.0.1', port: 7000 },
+      { host: '10.0.0.2', port: 7000 },
+    ]);
   });
 
   describe('with NODE_ENV=production', () => {

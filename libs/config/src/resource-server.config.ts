@@ -5,6 +5,7 @@ import { FailurePolicy, FAILURE_POLICIES } from './config.types';
 import { isProduction } from './deployment-mode';
 import { DpopConfig, loadDpopConfig } from './dpop.config';
 import { HttpLimits, loadHttpLimits } from './http-limits.config';
+import { loadRedisEndpoint, RedisClusterConfig } from './redis.config';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -19,7 +20,9 @@ export interface ResourceServerEnv {
    */
   readonly publicUrl: string;
   readonly jwksUri: string;
-  readonly redisUrl: string;
+  /** The Redis holding the revocation stream: one Redis, or a Redis Cluster (one of the two). */
+  readonly redisUrl?: string;
+  readonly redisCluster?: RedisClusterConfig;
   readonly introspection?: { endpoint: string; clientId: string; clientSecret: string };
   readonly stalenessBudgetMs: number;
   readonly failurePolicy: FailurePolicy;
@@ -57,7 +60,12 @@ export function loadResourceServerEnv(
       'RESOURCE_CLIENT_ID',
       'give RESOURCE_CLIENT_ID and RESOURCE_CLIENT_SECRET together',
     );
-  if (!env.REDIS_URL) throw new ConfigError('REDIS_URL', 'the revocation mirror needs Redis');
+  const redis = loadRedisEndpoint(env);
+  if (!redis.redisUrl && !redis.redisCluster)
+    throw new ConfigError(
+      'REDIS_URL',
+      'the revocation mirror needs Redis (or REDIS_CLUSTER_NODES)',
+    );
   const jwksUri = httpUrl(env.JWKS_URI, 'JWKS_URI', `${issuer}/oauth2/jwks`);
   const introspectionEndpoint = httpUrl(
     env.INTROSPECTION_ENDPOINT,
@@ -84,7 +92,7 @@ export function loadResourceServerEnv(
     audience,
     publicUrl: publicUrl(env.RESOURCE_PUBLIC_URL, audience),
     jwksUri,
-    redisUrl: env.REDIS_URL,
+    ...redis,
     introspection:
       clientId && clientSecret
         ? {

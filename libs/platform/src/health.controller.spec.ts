@@ -1,7 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { AppConfig } from '@app/config';
 import type { EventBus } from '@app/events';
-import { MemoryProjectionMarker, ProjectionGate } from '@app/store';
+import { MemoryProjectionMarker, ProjectionGate, RedisClient } from '@app/store';
 import { HealthController } from './health.controller';
 
 const bus = { ready: async () => true } as unknown as EventBus;
@@ -67,5 +67,63 @@ describe('HealthController readiness while the store is rebuilt from the log', (
     await expect(
       readiness(new HealthController(bus, null, 'revocation', noKafka, gate)),
     ).resolves.toBe(200);
+  });
+});
+
+describe('HealthController readiness of the store', () => {
+  const gate = new ProjectionGate(new MemoryProjectionMarker(), { projected: false });
+  const noKafka = {} as unknown as AppConfig;
+  const answer = async (redis: RedisClient) => {
+    let status = 0;
+    const reply = {
+      status: (s: number) => {
+        status = s;
+        return reply;
+      },
+    } as unknown as FastifyReply;
+    const body = await new HealthController(bus, redis, 'introspection', noKafka, gate).ready(
+      reply,
+    );
+    return { status, body };
+  };
+
+  it('is ready while Redis answers, and says nothing more', async () => {
+    const up = { isCluster: false, ping: async () => 'PONG' } as unknown as RedisClient;
+    await expect(answer(up)).resolves.toEqual({
+      status: 200,
+      body: { status: 'ok', checks: { events: 'up', store: 'up', projection: 'up' } },
+    });
+  });
+
+  it('is unready while Redis does not answer, and says why', async () => {
+    const down = {
+      isCluster: false,
+      ping: async () => {
+        throw new Error('Connection is closed.');
+      },
+    } as unknown as RedisClient;
+    await expect(answer(down)).resolves.toEqual({
+      status: 503,
+      body: {
+        status: 'unavailable',
+        checks: { events: 'up', store: 'down', projection: 'up' },
+        reasons: { store: 'Redis does not answer' },
+      },
+    });
+  });
+
+  it('is unready on a cluster whose primary lost its quorum, naming that primary', async () => {
+    const primary = (port: number, state: string) => ({
+      options: { host: '10.0.0.1', port },
+      cluster: async () => `cluster_state:${state}\r\ncluster_slots_assigned:16384\r\n`,
+    });
+    const cluster = {
+      isCluster: true,
+      nodes: () => [primary(7000, 'ok'), primary(7001, 'fail')],
+    } as unknown as RedisClient;
+    await expect(answer(cluster)).resolves.toMatchObject({
+      status: 503,
+      body: { reasons: { store: 'primary 10.0.0.1:7001 reports cluster_state:fail' } },
+    });
   });
 });

@@ -1,9 +1,8 @@
 import { Controller, Get, Header, Inject, Optional, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import type Redis from 'ioredis';
 import { EVENT_BUS, EventBus } from '@app/events';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { ProjectionGate, REDIS } from '@app/store';
+import { ProjectionGate, REDIS, RedisClient, redisHealth, StoreHealth } from '@app/store';
 import { SERVICE_NAME } from './service-name';
 
 interface Needs {
@@ -37,7 +36,7 @@ const NEEDS_ALL: Needs = { events: true, store: true, projection: true };
 export class HealthController {
   constructor(
     @Inject(EVENT_BUS) private readonly bus: EventBus,
-    @Optional() @Inject(REDIS) private readonly redis: Redis | null,
+    @Optional() @Inject(REDIS) private readonly redis: RedisClient | null,
     @Inject(SERVICE_NAME) private readonly service: string,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly projection: ProjectionGate,
@@ -54,15 +53,17 @@ export class HealthController {
     const needs = NEEDS[this.service] ?? NEEDS_ALL;
     const [events, store, projection] = await Promise.all([
       this.bus.ready(),
-      this.redisReady(),
+      this.storeHealth(),
       this.projectionBuilt(needs),
     ]);
-    const ready = (events || !needs.events) && (store || !needs.store) && projection;
+    const ready = (events || !needs.events) && (store.up || !needs.store) && projection;
     reply.status(ready ? 200 : 503);
     const state = (up: boolean) => (up ? 'up' : 'down');
     return {
       status: ready ? 'ok' : 'unavailable',
-      checks: { events: state(events), store: state(store), projection: state(projection) },
+      checks: { events: state(events), store: state(store.up), projection: state(projection) },
+      // Why the store is down (say, a Redis Cluster primary without quorum), for the operator.
+      ...(store.reason ? { reasons: { store: store.reason } } : {}),
     };
   }
 
@@ -76,12 +77,7 @@ export class HealthController {
     return this.projection.complete();
   }
 
-  private async redisReady(): Promise<boolean> {
-    if (!this.redis) return true;
-    try {
-      return (await this.redis.ping()) === 'PONG';
-    } catch {
-      return false;
-    }
+  private async storeHealth(): Promise<StoreHealth> {
+    return this.redis ? redisHealth(this.redis) : { up: true };
   }
 }

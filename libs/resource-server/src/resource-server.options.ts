@@ -1,4 +1,4 @@
-import type { DpopConfig } from '@app/config';
+import type { DpopConfig, RedisClusterConfig } from '@app/config';
 import type { ReplayStore, RevocationFeed } from '@app/store';
 
 export interface ResourceServerOptions {
@@ -8,8 +8,10 @@ export interface ResourceServerOptions {
   readonly audience: string;
   /** The issuer's JWKS URL. */
   readonly jwksUri: string;
-  /** Redis holding the revocation stream (or give `revocationFeed`). */
+  /** Redis holding the revocation stream (or give `redisCluster` or `revocationFeed`). */
   readonly redisUrl?: string;
+  /** A Redis Cluster holding the revocation stream, instead of `redisUrl`. */
+  readonly redisCluster?: RedisClusterConfig;
   readonly revocationFeed?: RevocationFeed;
   /** For opaque tokens: the introspection endpoint and this API's client credentials. */
   readonly introspection?: {

@@ -252,8 +252,9 @@ export class TokenValidator {
   }
 
   private async redisFeed(): Promise<RevocationFeed> {
-    if (!this.options.redisUrl) throw new Error('resource server needs redisUrl or revocationFeed');
-    const redis = await openFeedRedis(this.options.redisUrl, 'resource-server-feed', FEED_BLOCK_MS);
+    const target = this.options.redisCluster ?? this.options.redisUrl;
+    if (!target) throw new Error('resource server needs redisUrl, redisCluster or revocationFeed');
+    const redis = await openFeedRedis(target, 'resource-server-feed', FEED_BLOCK_MS);
     return new RedisRevocationFeed(redis);
   }
 }

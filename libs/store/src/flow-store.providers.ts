@@ -1,5 +1,5 @@
 import type { Provider } from '@nestjs/common';
-import type Redis from 'ioredis';
+import type { RedisClient } from './redis/redis-client';
 import { MemoryAuthorizationCodeStore } from './memory/memory-authorization-code.store';
 import { MemoryAuthorizationRequestStore } from './memory/memory-authorization-request.store';
 import { MemoryBrowserSessionStore } from './memory/memory-browser-session.store';
@@ -19,7 +19,7 @@ import {
 } from './store.ports';
 
 /** A port's injection token and how to build its Redis and its in-memory adapter. */
-type Adapters = readonly [token: symbol, redis: (r: Redis) => unknown, memory: () => unknown];
+type Adapters = readonly [token: symbol, redis: (r: RedisClient) => unknown, memory: () => unknown];
 
 const ADAPTERS: readonly Adapters[] = [
   [
@@ -60,6 +60,6 @@ export function flowStoreProviders(connection: symbol): Provider[] {
   return ADAPTERS.map(([provide, redis, memory]) => ({
     provide,
     inject: [connection],
-    useFactory: (r: Redis | null) => (r ? redis(r) : memory()),
+    useFactory: (r: RedisClient | null) => (r ? redis(r) : memory()),
   }));
 }

@@ -4,9 +4,12 @@ import type { Revocation } from './store.ports';
 /**
  * Every Redis key the platform uses, built here and nowhere else.
  * Hash tags: all revocation keys of one client share the `{clientId}` slot so that a token's
- * three revocation checks are one MGET even on Redis Cluster.
+ * three revocation checks are one MGET even on Redis Cluster. The slot rule: every command,
+ * script and pipeline touches keys of one slot only (Redis Cluster refuses CROSSSLOT otherwise);
+ * test:ha runs the store contracts against a real cluster to hold every adapter to it.
  */
 const PREFIX = 'tl';
+const revocationStream = `${PREFIX}:revocations`;
 
 export const RedisKeys = {
   /** Opaque access token record. Writer: issuance, projector. Reader: introspection. */
@@ -32,12 +35,19 @@ export const RedisKeys = {
    * chose: digested with the thumbprint, so a key's length never depends on it.
    */
   dpopProof: (jkt: string, jti: string) => `${PREFIX}:dpop:{${digest(`${jkt}:${jti}`)}}`,
-  /** Present once the projector has built this store from the log. Writer/reader: projector. */
-  projectionMarker: () => `${PREFIX}:projection`,
+  /**
+   * Present once the projector has built this store from the log. Writer/reader: projector;
+   * reader: the revocation feed. Hash-tagged with the stream's whole name: on a Redis Cluster
+   * the feed's EXISTS and XREAD go to the same node in one write and are answered in order.
+   */
+  projectionMarker: () => `${PREFIX}:projection:{${revocationStream}}`,
   /** A signing key already announced on the stream. Writer and reader: issuance. */
   announcedKey: (kid: string) => `${PREFIX}:key:{${kid}}`,
-  /** Stream of revocations that replicas follow. Writer: revocation. Readers: every replica. */
-  revocationStream: () => `${PREFIX}:revocations`,
+  /**
+   * Stream of revocations that replicas follow. Writer: revocation. Readers: every replica. One
+   * stream, in one slot, on a Redis Cluster too (docs/architecture.md, "Redis Cluster").
+   */
+  revocationStream: () => revocationStream,
   /**
    * Failed client authentications naming a client id, in the current window. Writer and reader:
    * client authentication (every endpoint). The id is whatever the caller sent, known or not,

@@ -1,5 +1,5 @@
 import type { LoginAppConfig } from '@app/config';
-import type Redis from 'ioredis';
+import type { RedisClient } from './redis/redis-client';
 import {
   RateLimiterAbstract,
   RateLimiterMemory,
@@ -22,7 +22,10 @@ export type LoginFailureLimits = Pick<
 export class LimiterLoginFailureThrottle implements LoginFailureThrottle {
   private constructor(private readonly limiter: RateLimiterAbstract) {}
 
-  static create(redis: Redis | null, limits: LoginFailureLimits): LimiterLoginFailureThrottle {
+  static create(
+    redis: RedisClient | null,
+    limits: LoginFailureLimits,
+  ): LimiterLoginFailureThrottle {
     // keyPrefix '': every key is built in keys.ts. A fixed window: the count starts at the first
     // attempt and is forgotten when its window ends.
     const options = {

@@ -1,5 +1,5 @@
 import { Global, Inject, Module, OnApplicationShutdown, Optional } from '@nestjs/common';
-import type Redis from 'ioredis';
+import type { RedisClient } from './redis/redis-client';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { MemoryReplayStore } from './memory/memory-replay.store';
 import { MemoryRevocationStore } from './memory/memory-revocation.store';
@@ -33,30 +33,53 @@ import { FLOW_STORE_TOKENS, flowStoreProviders } from './flow-store.providers';
 /** The shared Redis connection, or null when the process runs on in-memory stores. */
 export const REDIS = Symbol('Redis');
 
+/**
+ * On a Redis Cluster, the connection revocations are written on: each write waits for a
+ * replica's acknowledgement there, not on the connection the hot path reads through.
+ */
+const REVOCATION_WRITER = Symbol('RevocationWriter');
+
 class RedisCloser implements OnApplicationShutdown {
-  constructor(@Optional() @Inject(REDIS) private readonly redis: Redis | null) {}
+  constructor(
+    @Optional() @Inject(REDIS) private readonly redis: RedisClient | null,
+    @Optional() @Inject(REVOCATION_WRITER) private readonly writer: RedisClient | null,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.redis?.quit().catch(() => this.redis?.disconnect());
+    await Promise.all([this.redis, this.writer].map((r) => r?.quit().catch(() => r?.disconnect())));
   }
 }
 
-/** Binds the store ports: Redis when REDIS_URL is set, in-memory (one process only) otherwise. */
+/**
+ * Binds the store ports: Redis when REDIS_URL (one Redis) or REDIS_CLUSTER_NODES (a Redis
+ * Cluster) is set, in-memory (one process only) otherwise.
+ */
 @Global()
 @Module({
   providers: [
     {
       provide: REDIS,
       inject: [APP_CONFIG],
-      useFactory: (c: AppConfig) => (c.redisUrl ? openRedis(c.redisUrl, 'token-lifecycle') : null),
+      useFactory: (c: AppConfig) => {
+        const target = c.redisCluster ?? c.redisUrl;
+        return target ? openRedis(target, 'token-lifecycle') : null;
+      },
+    },
+    {
+      provide: REVOCATION_WRITER,
+      inject: [APP_CONFIG],
+      useFactory: (c: AppConfig) =>
+        c.redisCluster ? openRedis(c.redisCluster, 'token-lifecycle-revocations') : null,
     },
     {
       provide: ProjectionGate,
       inject: [PROJECTION_MARKER, APP_CONFIG, REDIS],
-      useFactory: (marker: ProjectionMarker, c: AppConfig, redis: Redis | null) => {
+      useFactory: (marker: ProjectionMarker, c: AppConfig, redis: RedisClient | null) => {
         const gate = new ProjectionGate(marker, { projected: c.kafka !== undefined });
         // A lost connection may mean a Redis that comes back empty: trust no earlier check.
+        // On a cluster, a lost node may mean a shard whose primary and replica both restarted.
         redis?.on('close', () => gate.forget());
+        if (redis?.isCluster) redis.on('-node', () => gate.forget());
         return gate;
       },
     },
@@ -65,23 +88,24 @@ class RedisCloser implements OnApplicationShutdown {
     {
       provide: TOKEN_STORE,
       inject: [REDIS, APP_CONFIG, ProjectionGate],
-      useFactory: (redis: Redis | null, c: AppConfig, gate: ProjectionGate) => {
+      useFactory: (redis: RedisClient | null, c: AppConfig, gate: ProjectionGate) => {
         const store = redis ? new RedisTokenStore(redis) : new MemoryTokenStore();
         return c.kafka ? new ProjectedTokenStore(store, gate) : store;
       },
     },
     {
       provide: REVOCATION_STORE,
-      inject: [REDIS, APP_CONFIG, ProjectionGate, PROJECTION_MARKER],
+      inject: [REDIS, APP_CONFIG, ProjectionGate, PROJECTION_MARKER, REVOCATION_WRITER],
       useFactory: (
-        redis: Redis | null,
+        redis: RedisClient | null,
         c: AppConfig,
         gate: ProjectionGate,
         marker: ProjectionMarker,
+        writer: RedisClient | null,
       ) => {
         // Both keep the feed for the longest token lifetime: older entries cover no live token.
         const store = redis
-          ? new RedisRevocationStore(redis, c.maxTokenTtl * 1000)
+          ? new RedisRevocationStore(redis, c.maxTokenTtl * 1000, writer ?? redis)
           : new MemoryRevocationStore(c.maxTokenTtl * 1000, marker);
         return c.kafka ? new ProjectedRevocationStore(store, gate) : store;
       },
@@ -89,7 +113,7 @@ class RedisCloser implements OnApplicationShutdown {
     {
       provide: REFRESH_TOKEN_STORE,
       inject: [REDIS, APP_CONFIG, ProjectionGate],
-      useFactory: (redis: Redis | null, c: AppConfig, gate: ProjectionGate) => {
+      useFactory: (redis: RedisClient | null, c: AppConfig, gate: ProjectionGate) => {
         const store = redis ? new RedisRefreshTokenStore(redis) : new MemoryRefreshTokenStore();
         return c.kafka ? new ProjectedRefreshTokenStore(store, gate) : store;
       },
@@ -97,19 +121,19 @@ class RedisCloser implements OnApplicationShutdown {
     {
       provide: REPLAY_STORE,
       inject: [REDIS],
-      useFactory: (redis: Redis | null) =>
+      useFactory: (redis: RedisClient | null) =>
         redis ? new RedisReplayStore(redis) : new MemoryReplayStore(),
     },
     {
       provide: PROJECTION_MARKER,
       inject: [REDIS],
-      useFactory: (redis: Redis | null) =>
+      useFactory: (redis: RedisClient | null) =>
         redis ? new RedisProjectionMarker(redis) : new MemoryProjectionMarker(),
     },
     {
       provide: AUTH_FAILURE_THROTTLE,
       inject: [REDIS, APP_CONFIG],
-      useFactory: (redis: Redis | null, c: AppConfig) =>
+      useFactory: (redis: RedisClient | null, c: AppConfig) =>
         redis
           ? new RedisAuthFailureThrottle(redis, c.authThrottle)
           : new MemoryAuthFailureThrottle(c.authThrottle),

@@ -1,5 +1,5 @@
 import type { AuthThrottleConfig } from '@app/config';
-import type Redis from 'ioredis';
+import type { RedisClient } from './redis-client';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { LimiterAuthFailureThrottle, limiterOptions } from '../limiter-auth-failure.throttle';
 
@@ -12,7 +12,7 @@ import { LimiterAuthFailureThrottle, limiterOptions } from '../limiter-auth-fail
  * while the connection is down instead of waiting for each command to time out.
  */
 export class RedisAuthFailureThrottle extends LimiterAuthFailureThrottle {
-  constructor(redis: Redis, limits: AuthThrottleConfig) {
+  constructor(redis: RedisClient, limits: AuthThrottleConfig) {
     const o = limiterOptions(limits);
     const limiter = (opts: typeof o.byClient) =>
       new RateLimiterRedis({

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from './redis-client';
 import {
   AuthorizationCodeRecord,
   AuthorizationCodeStore,
@@ -31,7 +31,7 @@ return f
 
 export class RedisAuthorizationCodeStore implements AuthorizationCodeStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly tombstoneMarginMs = CODE_TOMBSTONE_MARGIN_MS,
   ) {}
 

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from './redis-client';
 import {
   AuthorizationRequestKind,
   AuthorizationRequestStore,
@@ -11,7 +11,7 @@ const key = (kind: AuthorizationRequestKind, id: string) =>
   kind === 'pushed' ? RedisKeys.pushedRequest(id) : RedisKeys.pendingRequest(id);
 
 export class RedisAuthorizationRequestStore implements AuthorizationRequestStore {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   async save(
     kind: AuthorizationRequestKind,

@@ -1,10 +1,10 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from './redis-client';
 import { BrowserSession, BrowserSessionStore } from '../browser-session.port';
 import { RedisKeys } from '../keys';
 import { guarded } from './redis-guard';
 
 export class RedisBrowserSessionStore implements BrowserSessionStore {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   async save(digest: string, session: BrowserSession, expiresAt: number): Promise<void> {
     if (expiresAt <= Date.now()) return;

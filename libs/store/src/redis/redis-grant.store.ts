@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from './redis-client';
 import { GrantCursor, GrantPage, GrantRecord, GrantStore } from '../grant.port';
 import { RedisKeys } from '../keys';
 import { guarded } from './redis-guard';
@@ -60,7 +60,7 @@ const TOUCH_ATTEMPTS = 5;
  * one script or ZREVRANGEBYSCORE plus one GET per grant read, never a scan.
  */
 export class RedisGrantStore implements GrantStore {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   async save(grant: GrantRecord, expiresAt: number): Promise<void> {
     const now = Date.now();

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from './redis-client';
 import {
   AnswerOutcome,
   ChallengeKind,
@@ -37,7 +37,7 @@ const OUTCOMES: Record<string, AnswerOutcome> = {
 };
 
 export class RedisInteractionChallengeStore implements InteractionChallengeStore {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   async create(id: string, challenge: InteractionChallenge, expiresAt: number): Promise<void> {
     if (expiresAt <= Date.now()) return;

@@ -1,10 +1,10 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from './redis-client';
 import { RedisKeys } from '../keys';
 import { ProjectionMarker } from '../store.ports';
 import { guarded } from './redis-guard';
 
 export class RedisProjectionMarker implements ProjectionMarker {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   async present(): Promise<boolean> {
     return (await guarded(this.redis.exists(RedisKeys.projectionMarker()))) === 1;

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from './redis-client';
 import { RedisKeys } from '../keys';
 import {
   MAX_REFRESH_GRACE_SECONDS,
@@ -116,7 +116,7 @@ return 0
 const MAX_GRACE_MS = MAX_REFRESH_GRACE_SECONDS * 1000;
 
 export class RedisRefreshTokenStore implements RefreshTokenStore {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   async issue(
     record: RefreshTokenRecord,

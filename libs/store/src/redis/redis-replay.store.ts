@@ -1,9 +1,9 @@
 import { guarded } from './redis-guard';
-import type Redis from 'ioredis';
+import type { RedisClient } from './redis-client';
 import { ReplayStore } from '../store.ports';
 
 export class RedisReplayStore implements ReplayStore {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   async claimOnce(key: string, expiresAt: number): Promise<boolean> {
     if (expiresAt <= Date.now()) return true;

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from './redis-client';
 import { RedisKeys } from '../keys';
 import { RevocationFeed, RevocationFeedBatch, RevocationFeedEntry } from '../revocation-feed.port';
 import { KeyNotice, Revocation } from '../store.ports';
@@ -12,7 +12,7 @@ const BATCH = 1000;
  * itself current on its word, however long it has been following it.
  */
 export class RedisRevocationFeed implements RevocationFeed {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   async read(afterId: string, blockMs: number): Promise<RevocationFeedBatch> {
     const key = RedisKeys.revocationStream();

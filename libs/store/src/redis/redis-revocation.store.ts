@@ -1,5 +1,7 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from './redis-client';
+import type { Cluster } from 'ioredis';
 import { guarded } from './redis-guard';
+import { replicatedWrite } from './redis-replicated.write';
 import { RedisKeys, revocationKey } from '../keys';
 import { revocationCovers, widens } from '../revocation.matcher';
 import { KeyNotice, Revocation, RevocationStore, RevocationSubject } from '../store.ports';
@@ -35,9 +37,15 @@ const KEY_MEMORY_MS = 30 * 86_400_000;
  */
 export class RedisRevocationStore implements RevocationStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     /** Longest token lifetime (ms): older stream entries cannot matter to any live token. */
     private readonly streamRetentionMs: number,
+    /**
+     * Where revocations and the stream are written. On a Redis Cluster, a client of its own:
+     * each write waits there for a replica's acknowledgement (redis-replicated.write.ts), which
+     * must not hold up the reads of the hot path.
+     */
+    private readonly writer: RedisClient = redis,
   ) {}
 
   /**
@@ -53,7 +61,10 @@ export class RedisRevocationStore implements RevocationStore {
     const raw = await guarded(this.redis.get(key));
     if (!widens(raw === null ? undefined : (JSON.parse(raw) as Revocation), r)) return false;
     await this.append('revocation', r);
-    await guarded(this.redis.eval(MERGE, 1, key, JSON.stringify(r), Date.now()));
+    const merge = [MERGE, 1, key, JSON.stringify(r), Date.now()] as const;
+    if (this.writer.isCluster)
+      await replicatedWrite(this.writer as Cluster, key, (p) => p.eval(...merge));
+    else await guarded(this.writer.eval(...merge));
     return true;
   }
 
@@ -71,17 +82,12 @@ export class RedisRevocationStore implements RevocationStore {
   /** XADD trimmed by age: entries older than the longest token lifetime matter to nobody. */
   private async append(field: 'revocation' | 'key', value: unknown): Promise<void> {
     const oldest = String(Date.now() - this.streamRetentionMs);
-    await guarded(
-      this.redis.xadd(
-        RedisKeys.revocationStream(),
-        'MINID',
-        '~',
-        oldest,
-        '*',
-        field,
-        JSON.stringify(value),
-      ),
-    );
+    const entry = [RedisKeys.revocationStream(), 'MINID', '~', oldest, '*', field] as const;
+    const json = JSON.stringify(value);
+    // On a cluster an entry counts once a replica holds it: the mirrors must never miss one.
+    if (this.writer.isCluster)
+      await replicatedWrite(this.writer as Cluster, entry[0], (p) => p.xadd(...entry, json));
+    else await guarded(this.writer.xadd(...entry, json));
   }
 
   async isRevoked(t: RevocationSubject): Promise<boolean> {

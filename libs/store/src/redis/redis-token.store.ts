@@ -1,11 +1,11 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from './redis-client';
 import type { AccessTokenClaims } from '@app/tokens';
 import { guarded } from './redis-guard';
 import { RedisKeys } from '../keys';
 import { TokenStore } from '../store.ports';
 
 export class RedisTokenStore implements TokenStore {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   async save(digest: string, claims: AccessTokenClaims): Promise<void> {
     const expiresAt = claims.exp * 1000;
