@@ -282,6 +282,19 @@ function scenarios(urls, settings) {
       throw new Error(`${htu}: no token bound to the proof's key: ${answer.token_type}`);
     return answer.access_token;
   };
+  /**
+   * A token of ours from a real sign-in (bench-web: openid profile email, and orders), its code
+   * redeemed with a proof of `key`: our /oauth2/userinfo takes it (it carries `openid`).
+   */
+  const ourSignInBoundToken = async (key) => {
+    const htu = urls.standalone + OURS.token;
+    const [code] = ourCodes(urls.standalone, 1, web);
+    const [dpop] = await dpopProofs(key, { htm: 'POST', htu, count: 1 });
+    const answer = await postForm(htu, redemptionBody(web, code), { ...WEB_FORM, dpop });
+    if (answer.token_type !== 'DPoP' || payloadOf(answer.access_token)?.cnf?.jkt !== key.jkt)
+      throw new Error(`${htu}: no token bound to the proof's key: ${answer.token_type}`);
+    return answer.access_token;
+  };
   /** The peer's token for its userinfo endpoint (a code without resource), bound to `key`. */
   const peerBoundToken = async (key) => {
     const htu = peer + PEER.token;
@@ -430,6 +443,13 @@ function scenarios(urls, settings) {
       uses: ['rs', 'standalone'],
       note: `ours: resource-server library validating a DPoP-bound JWT (cnf.jkt) with a proof per request (ath, htm, htu, jti spent in the replica's Redis); peer figure: its userinfo endpoint (/me) with a DPoP-bound opaque token and a proof per request (its only resource-side DPoP check; it also reads the account's claims, and keeps jtis in its own memory); ${settings.proofs} proofs per round, made beforehand, each used once`,
       ours: dpopUseSide('ours', urls.rs, '/orders', ourBoundToken),
+      peer: dpopUseSide('peer', peer, '/me', peerBoundToken),
+    },
+    {
+      name: 'userinfo-dpop',
+      servers: ['standalone', 'peer'],
+      note: `both sides' userinfo endpoint (OIDC Core §5.3) with a DPoP-bound token of a sign-in (openid profile email) and a proof per request (ath, htm, htu, jti kept in the process's memory on both); ours: the standalone server's /oauth2/userinfo, a JWT; the peer: /me, an opaque token; ${settings.proofs} proofs per round, made beforehand, each used once`,
+      ours: dpopUseSide('ours', urls.standalone, '/oauth2/userinfo', ourSignInBoundToken),
       peer: dpopUseSide('peer', peer, '/me', peerBoundToken),
     },
   ];
