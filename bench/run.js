@@ -163,7 +163,13 @@ async function startTopology(infra, servers, wanted) {
     rs: () =>
       startServer('ours-resource-server', [bundle('bench-rs'), String(ports.rs)], {
         cwd: root,
-        env: { ISSUER: url(ports.standalone), REDIS_URL: infra.redis?.url, PORT: String(ports.rs) },
+        env: {
+          ISSUER: url(ports.standalone),
+          REDIS_URL: infra.redis?.url,
+          PORT: String(ports.rs),
+          // rs-dpop-validate's proofs name the replica's own URL in `htu` (RFC 9449 §7.1).
+          RESOURCE_PUBLIC_URL: url(ports.rs),
+        },
       }),
   };
   for (const [name, start] of Object.entries(launch))

@@ -40,6 +40,7 @@ function writeReports(dir, run) {
       fraction_of_bare_http: +(s.ours.rps / run.machine.bare_http_rps).toFixed(2),
     })),
   };
+  json.binding_cost = bindingCost(json.scenarios);
   const text = JSON.stringify(json, null, 2) + '\n';
   const stamp = run.date.slice(0, 19).replace(/[:T]/g, '-');
   // A partial run (ONLY / --only) never replaces the figures of a whole one.
@@ -49,6 +50,40 @@ function writeReports(dir, run) {
   writeFileSync(join(dir, `${prefix}latest.json`), text);
   writeFileSync(join(dir, `${prefix}latest.md`), markdown(json));
   writeFileSync(join(dir, `${prefix}latest.svg`), svg(json));
+}
+
+/**
+ * The cost of binding (issue 12): each DPoP scenario's throughput as a fraction of its bearer
+ * counterpart's in the same run, ours against ours. The peer's too where its two figures measure
+ * the same endpoint (issuance); for validation its bearer figure is its introspection, not its
+ * userinfo endpoint, so no peer fraction is given.
+ */
+const BINDING_PAIRS = [
+  { bound: 'issue-dpop-standalone', bearer: 'issue-jwt-standalone', peerComparable: true },
+  { bound: 'rs-dpop-validate', bearer: 'rs-local-validate', peerComparable: false },
+];
+
+function bindingCost(scenarios) {
+  const byName = new Map(scenarios.map((s) => [s.name, s]));
+  const fraction = (a, b) => (a && b ? +(a.rps / b.rps).toFixed(2) : null);
+  return BINDING_PAIRS.filter((p) => byName.has(p.bound) && byName.has(p.bearer)).map((p) => {
+    const bound = byName.get(p.bound);
+    const bearer = byName.get(p.bearer);
+    return {
+      bound: p.bound,
+      bearer: p.bearer,
+      ours: fraction(bound.ours, bearer.ours),
+      peer: p.peerComparable ? fraction(bound.peer, bearer.peer) : null,
+    };
+  });
+}
+
+function bindingLines(costs) {
+  if (!costs || costs.length === 0) return [];
+  const line = (c) =>
+    `${c.bound} runs at ${c.ours}× the throughput of ${c.bearer} on ours` +
+    (c.peer !== null ? ` (the peer: ${c.peer}×)` : ' (the peer figures are different endpoints)');
+  return [`Cost of binding (DPoP against bearer, same run): ${costs.map(line).join('; ')}.`, ''];
 }
 
 function pick(r) {
@@ -80,6 +115,7 @@ function markdown(j) {
     '|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
+    ...bindingLines(j.binding_cost),
     `Peak RSS (MB): ${Object.entries(j.peak_rss_mb)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}.`,

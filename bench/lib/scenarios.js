@@ -50,15 +50,18 @@ const refreshBody = (token) => form({ grant_type: 'refresh_token', refresh_token
 const ourCodes = (url, count, codeClient) =>
   signInCodes(`${url}/oauth2/authorize`, count, codeClient);
 
-/** The peer's codes of `codeClient`, made by its models (bench/servers/peer-oidc-provider.mjs). */
-async function peerCodes(url, count, codeClient = web, retries = 2) {
+/**
+ * The peer's codes of `codeClient`, made by its models (bench/servers/peer-oidc-provider.mjs);
+ * `extra` adds to the query (`{ userinfo: true }`: codes for its userinfo endpoint).
+ */
+async function peerCodes(url, count, codeClient = web, extra = {}, retries = 2) {
   let res;
   try {
-    const query = new URLSearchParams({ count, client_id: codeClient.client_id });
+    const query = new URLSearchParams({ count, client_id: codeClient.client_id, ...extra });
     res = await fetch(`${url}/bench/authorization-codes?${query}`);
   } catch (e) {
     // A keep-alive socket the peer closed during the load round: ask again on a fresh one.
-    if (retries > 0) return peerCodes(url, count, codeClient, retries - 1);
+    if (retries > 0) return peerCodes(url, count, codeClient, extra, retries - 1);
     throw e;
   }
   if (!res.ok) throw new Error(`peer code preparation answered ${res.status}: ${await res.text()}`);
@@ -127,6 +130,35 @@ function algOf(jws) {
   } catch {
     return undefined;
   }
+}
+
+/** The payload of a JWT in compact form, or undefined for anything else. */
+function payloadOf(jwt) {
+  try {
+    return JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A DPoP-bound token used at `url`: the side accepts it with a proof of its key carrying `ath`
+ * (RFC 9449 §7.1), and refuses the same proof again (its `jti` is spent), before each round, so a
+ * side that skipped either check would not be measured.
+ */
+async function checkDpopUse(url, key, token) {
+  const [proof] = await dpopProofs(key, { htm: 'GET', htu: url, count: 1, accessToken: token });
+  const use = () => fetch(url, { headers: { authorization: `DPoP ${token}`, dpop: proof } });
+  const first = await use();
+  if (first.status !== 200)
+    throw new Error(
+      `${url}: a DPoP-bound token with its proof answered ${first.status}: ${await first.text()}`,
+    );
+  await first.arrayBuffer();
+  const replay = await use();
+  await replay.arrayBuffer();
+  if (replay.status !== 401)
+    throw new Error(`${url}: a replayed DPoP proof answered ${replay.status}, not 401`);
 }
 
 /**
@@ -217,6 +249,62 @@ function scenarios(urls, settings) {
         amount: proofs.length,
       };
     });
+  // One DPoP-bound token per round (one client, one key), then one proof per request carrying
+  // that token's `ath`, made before the round and used once (RFC 9449 §7.1); `bound(key)` gets
+  // the token from the side's token endpoint with a proof of the key.
+  const dpopUseSide = (label, url, path, bound) =>
+    side(label, async () => {
+      const key = await dpopKey();
+      const token = await bound(key);
+      const htu = url + path;
+      await checkDpopUse(htu, key, token);
+      const proofs = await dpopProofs(key, {
+        htm: 'GET',
+        htu,
+        count: settings.proofs,
+        accessToken: token,
+      });
+      return {
+        url,
+        method: 'GET',
+        path,
+        headers: { authorization: `DPoP ${token}` },
+        headerVariants: proofs.map((dpop) => ({ dpop })),
+        amount: proofs.length,
+      };
+    });
+  /** A token of ours for the orders API (client_credentials), bound to `key`: cnf.jkt checked. */
+  const ourBoundToken = async (key) => {
+    const htu = urls.standalone + OURS.token;
+    const [dpop] = await dpopProofs(key, { htm: 'POST', htu, count: 1 });
+    const answer = await postForm(htu, ORDERS_BODY, { ...FORM, dpop });
+    if (answer.token_type !== 'DPoP' || payloadOf(answer.access_token)?.cnf?.jkt !== key.jkt)
+      throw new Error(`${htu}: no token bound to the proof's key: ${answer.token_type}`);
+    return answer.access_token;
+  };
+  /**
+   * A token of ours from a real sign-in (bench-web: openid profile email, and orders), its code
+   * redeemed with a proof of `key`: our /oauth2/userinfo takes it (it carries `openid`).
+   */
+  const ourSignInBoundToken = async (key) => {
+    const htu = urls.standalone + OURS.token;
+    const [code] = ourCodes(urls.standalone, 1, web);
+    const [dpop] = await dpopProofs(key, { htm: 'POST', htu, count: 1 });
+    const answer = await postForm(htu, redemptionBody(web, code), { ...WEB_FORM, dpop });
+    if (answer.token_type !== 'DPoP' || payloadOf(answer.access_token)?.cnf?.jkt !== key.jkt)
+      throw new Error(`${htu}: no token bound to the proof's key: ${answer.token_type}`);
+    return answer.access_token;
+  };
+  /** The peer's token for its userinfo endpoint (a code without resource), bound to `key`. */
+  const peerBoundToken = async (key) => {
+    const htu = peer + PEER.token;
+    const [code] = await peerCodes(peer, 1, web, { userinfo: true });
+    const [dpop] = await dpopProofs(key, { htm: 'POST', htu, count: 1 });
+    const answer = await postForm(htu, redemptionBody(web, code), { ...WEB_FORM, dpop });
+    if (answer.token_type !== 'DPoP')
+      throw new Error(`${htu}: a code redeemed with a DPoP proof answered ${answer.token_type}`);
+    return answer.access_token;
+  };
   const revokeSide = (label, url, paths) =>
     side(label, async () => {
       const tokens = await issueMany(url, paths, LEDGER_BODY, settings.revocations);
@@ -347,6 +435,22 @@ function scenarios(urls, settings) {
         headers: { authorization: `Bearer ${await issue(urls.standalone, OURS, ORDERS_BODY)}` },
       })),
       peer: introspectPeerOpaque,
+    },
+    {
+      name: 'rs-dpop-validate',
+      // As rs-local-validate: only the peer keeps live tokens (and its spent proofs' jtis).
+      servers: ['peer'],
+      uses: ['rs', 'standalone'],
+      note: `ours: resource-server library validating a DPoP-bound JWT (cnf.jkt) with a proof per request (ath, htm, htu, jti spent in the replica's Redis); peer figure: its userinfo endpoint (/me) with a DPoP-bound opaque token and a proof per request (its only resource-side DPoP check; it also reads the account's claims, and keeps jtis in its own memory); ${settings.proofs} proofs per round, made beforehand, each used once`,
+      ours: dpopUseSide('ours', urls.rs, '/orders', ourBoundToken),
+      peer: dpopUseSide('peer', peer, '/me', peerBoundToken),
+    },
+    {
+      name: 'userinfo-dpop',
+      servers: ['standalone', 'peer'],
+      note: `both sides' userinfo endpoint (OIDC Core §5.3) with a DPoP-bound token of a sign-in (openid profile email) and a proof per request (ath, htm, htu, jti kept in the process's memory on both); ours: the standalone server's /oauth2/userinfo, a JWT; the peer: /me, an opaque token; ${settings.proofs} proofs per round, made beforehand, each used once`,
+      ours: dpopUseSide('ours', urls.standalone, '/oauth2/userinfo', ourSignInBoundToken),
+      peer: dpopUseSide('peer', peer, '/me', peerBoundToken),
     },
   ];
 }

@@ -11,6 +11,9 @@
 // login and consent: an RS256 ID token with the profile and email claims and an ES256 JWT for the
 // orders resource come out of each redemption, as on ours, and for bench-refresh (whose scope has
 // offline_access) a refresh token, rotated on every use as ours are (`rotateRefreshToken`).
+// With `&userinfo=true` the codes carry the OpenID scopes only and no resource: redeemed (with a
+// DPoP proof, for rs-dpop-validate), they give an access token for its own userinfo endpoint
+// (`/me`), its only resource-side check of a DPoP-bound token.
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -155,12 +158,17 @@ const users = config.users.map((u) => u.username);
  * configured scope asks (its OpenID scopes, and the rest for its first resource), then the code
  * bound to it.
  */
-async function prepareCode(client, registered, user) {
-  const scopes = registered.scope.split(' ');
-  const resource = registered.resources[0];
+async function prepareCode(client, registered, user, userinfo = false) {
+  const all = registered.scope.split(' ');
+  const oidc = all.filter((s) => OIDC_SCOPES.includes(s));
+  // With `userinfo`, a code of the OpenID scopes alone and no resource: its access token is the
+  // provider's own, for its userinfo endpoint (opaque, no audience), not a resource server's.
+  const scopes = userinfo ? oidc : all;
+  const resource = userinfo ? undefined : registered.resources[0];
   const grant = new provider.Grant({ accountId: user, clientId: client.clientId });
-  grant.addOIDCScope(scopes.filter((s) => OIDC_SCOPES.includes(s)).join(' '));
-  grant.addResourceScope(resource, scopes.filter((s) => !OIDC_SCOPES.includes(s)).join(' '));
+  grant.addOIDCScope(oidc.join(' '));
+  if (resource)
+    grant.addResourceScope(resource, scopes.filter((s) => !OIDC_SCOPES.includes(s)).join(' '));
   const grantId = await grant.save();
   const verifier = randomBytes(32).toString('base64url');
   const code = new provider.AuthorizationCode({
@@ -173,7 +181,7 @@ async function prepareCode(client, registered, user) {
     nonce: randomBytes(16).toString('base64url'),
     redirectUri: registered.redirect_uris[0],
     resource,
-    scope: registered.scope,
+    scope: scopes.join(' '),
     codeChallenge: createHash('sha256').update(verifier).digest('base64url'),
     codeChallengeMethod: 'S256',
     sid: randomBytes(16).toString('base64url'),
@@ -187,6 +195,7 @@ async function prepareCode(client, registered, user) {
 async function prepareCodes(req, res) {
   const query = new URL(req.url, issuer).searchParams;
   const count = Number(query.get('count'));
+  const userinfo = query.get('userinfo') === 'true';
   const registered = config.clients.find(
     (c) => c.client_id === (query.get('client_id') ?? web.client_id),
   );
@@ -201,7 +210,7 @@ async function prepareCodes(req, res) {
   const client = await provider.Client.find(registered.client_id);
   const codes = [];
   for (let i = 0; i < count; i++)
-    codes.push(await prepareCode(client, registered, users[i % users.length]));
+    codes.push(await prepareCode(client, registered, users[i % users.length], userinfo));
   res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(codes));
 }
 
