@@ -1,7 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ResourceServerEnv } from '@app/config';
+import { MetricsAccess } from '@app/platform';
 import { ResourceServerModule } from '@app/resource-server';
 import { HealthController } from './health.controller';
+import { MetricsController } from './metrics.controller';
 import { OrdersController } from './orders.controller';
 
 @Module({})
@@ -21,7 +23,10 @@ export class DemoApiModule {
           clockSkewSeconds: env.clockSkewSeconds,
         }),
       ],
-      controllers: [OrdersController, HealthController],
+      controllers: env.metrics.enabled
+        ? [OrdersController, HealthController, MetricsController]
+        : [OrdersController, HealthController],
+      providers: [{ provide: MetricsAccess, useValue: new MetricsAccess(env.metrics.token) }],
     };
   }
 }

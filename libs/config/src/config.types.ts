@@ -2,6 +2,7 @@ import type { RefreshTokenSettings } from './refresh-token-client.parser';
 import { HttpLimits } from './http-limits.config';
 import type { SignInConfig } from './sign-in.config';
 import type { DpopConfig } from './dpop.config';
+import type { MetricsConfig } from './metrics.config';
 
 /**
  * What the issuer signs with: one key of its own per algorithm (RFC 8725 §3.1: one key, one
@@ -214,4 +215,6 @@ export interface AppConfig {
   readonly signIn: SignInConfig;
   /** DPoP proof checks at the token endpoint (RFC 9449). */
   readonly dpop: DpopConfig;
+  /** `GET /metrics` and what it observes. */
+  readonly metrics: MetricsConfig;
 }

@@ -17,6 +17,7 @@ import {
 } from './deployment-mode';
 import { dpopWarnings, loadDpopConfig } from './dpop.config';
 import { loadHttpLimits } from './http-limits.config';
+import { loadMetricsConfig } from './metrics.config';
 import { readJson } from './json-file';
 import { parseRegistryFile } from './registry-file.parser';
 import { loadSignInConfig } from './sign-in.config';
@@ -83,6 +84,7 @@ export function loadConfig(
     ),
     signIn,
     dpop,
+    metrics: loadMetricsConfig(env),
   };
   return deepFreeze(config);
 }

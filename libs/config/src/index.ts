@@ -10,6 +10,7 @@ export * from './json-file';
 export * from './registry-file.parser';
 export * from './resource-server.config';
 export * from './loopback-host';
+export * from './metrics.config';
 export * from './sign-in-client.parser';
 export * from './sign-in.config';
 export { SUBJECT_SYNTAX } from './users.parser';

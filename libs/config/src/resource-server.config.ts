@@ -4,6 +4,7 @@ import { FailurePolicy, FAILURE_POLICIES } from './config.types';
 import { isProduction } from './deployment-mode';
 import { DpopConfig, loadDpopConfig } from './dpop.config';
 import { HttpLimits, loadHttpLimits } from './http-limits.config';
+import { loadMetricsConfig, MetricsConfig } from './metrics.config';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -22,6 +23,8 @@ export interface ResourceServerEnv {
   readonly http: HttpLimits;
   /** DPoP proof checks for DPoP-bound tokens (RFC 9449 §7); the API's own nonces. */
   readonly dpop: DpopConfig;
+  /** The API's `GET /metrics` (METRICS_ENABLED, METRICS_TOKEN), as the services read them. */
+  readonly metrics: MetricsConfig;
 }
 
 /**
@@ -90,6 +93,7 @@ export function loadResourceServerEnv(
     clockSkewSeconds: integer(env.CLOCK_SKEW_SECONDS, 'CLOCK_SKEW_SECONDS', 5, 0, 300),
     http: Object.freeze(loadHttpLimits(env)),
     dpop: loadDpopConfig(env, isProduction(env)),
+    metrics: Object.freeze(loadMetricsConfig(env)),
   });
 }
 

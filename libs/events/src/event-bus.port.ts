@@ -7,6 +7,11 @@ export interface SubscribeOptions {
   readonly group: string;
   /** Start from the oldest retained event when the group has no committed position. */
   readonly fromBeginning?: boolean;
+  /**
+   * Told after each batch how many events of that partition remain after it (the consumer's
+   * lag), where the log knows; an in-process log has none.
+   */
+  readonly onLag?: (partition: number, behind: number) => void;
 }
 
 /**

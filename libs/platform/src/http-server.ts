@@ -10,7 +10,9 @@ import {
   sendOAuthFailure,
   webOrigins,
 } from '@app/oauth';
+import { HttpRequestMetrics } from '@app/metrics';
 import { limitedFastifyAdapter } from './http-limits';
+import { observeRequests } from './request-metrics.hook';
 
 const LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
   error: ['fatal', 'error'],
@@ -44,6 +46,8 @@ export async function createHttpApp(
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  // Before any route is registered: the hook and the reply's error-code field cover them all.
+  observeRequests(fastify, app.get(HttpRequestMetrics));
   // Browser-based apps call the token, revocation and userinfo endpoints from their own origin.
   const addPreflightRoutes = allowCrossOrigin(fastify, webOrigins(config.registry.clients));
   app.useGlobalFilters(new OAuthExceptionFilter());

@@ -5,6 +5,7 @@ import {
   RevocationFeed,
   RevocationMirror,
 } from '@app/store';
+import { MirrorMetrics, Registry, StoreMetrics } from '@app/metrics';
 import {
   AccessTokenClaims,
   CachingJwtVerifier,
@@ -42,6 +43,14 @@ export class TokenValidator {
   private readonly opaque: OpaqueTokenIntrospector | undefined;
   private feed: RevocationFeed | undefined;
   private mirror: RevocationMirror | undefined;
+  /**
+   * This library's metrics (the revocation mirror's lag, staleness and size; its Redis
+   * connection's errors), in a registry of its own: the host API serves it with its own
+   * metrics, e.g. `scrapeRegistry([validator.metrics])` from @app/metrics on its `/metrics`.
+   */
+  readonly metrics = new Registry();
+  private readonly mirrorMetrics = new MirrorMetrics(this.metrics);
+  private readonly storeMetrics = new StoreMetrics(this.metrics);
 
   constructor(private readonly options: ResourceServerOptions) {
     const skew = options.clockSkewSeconds ?? 5;
@@ -72,6 +81,7 @@ export class TokenValidator {
       // idle mirror would call itself stale (503) at the end of every read.
       blockMs: Math.max(1, Math.min(FEED_BLOCK_MS, Math.floor(stalenessBudgetMs / 4))),
       onError: this.options.onError,
+      metrics: this.mirrorMetrics,
     });
     // A key announced by the issuer is fetched at once, not on the first token that names it.
     this.mirror.onKeyNotice(() => void this.keys.refresh().catch((e) => this.options.onError?.(e)));
@@ -153,7 +163,12 @@ export class TokenValidator {
 
   private async redisFeed(): Promise<RevocationFeed> {
     if (!this.options.redisUrl) throw new Error('resource server needs redisUrl or revocationFeed');
-    const redis = await openFeedRedis(this.options.redisUrl, 'resource-server-feed', FEED_BLOCK_MS);
+    const redis = await openFeedRedis(
+      this.options.redisUrl,
+      'resource-server-feed',
+      FEED_BLOCK_MS,
+      this.storeMetrics,
+    );
     return new RedisRevocationFeed(redis);
   }
 }

@@ -1,6 +1,7 @@
 import { Global, Inject, Module, OnApplicationShutdown, Optional } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { StoreMetrics } from '@app/metrics';
 import { MemoryReplayStore } from './memory/memory-replay.store';
 import { MemoryRevocationStore } from './memory/memory-revocation.store';
 import { MemoryTokenStore } from './memory/memory-token.store';
@@ -47,8 +48,9 @@ class RedisCloser implements OnApplicationShutdown {
   providers: [
     {
       provide: REDIS,
-      inject: [APP_CONFIG],
-      useFactory: (c: AppConfig) => (c.redisUrl ? openRedis(c.redisUrl, 'token-lifecycle') : null),
+      inject: [APP_CONFIG, { token: StoreMetrics, optional: true }],
+      useFactory: (c: AppConfig, metrics?: StoreMetrics) =>
+        c.redisUrl ? openRedis(c.redisUrl, 'token-lifecycle', {}, metrics) : null,
     },
     {
       provide: ProjectionGate,

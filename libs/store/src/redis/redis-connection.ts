@@ -1,12 +1,19 @@
 import { Logger } from '@nestjs/common';
 import Redis, { RedisOptions } from 'ioredis';
+import { StoreMetrics } from '@app/metrics';
 
 /**
  * A connection for the hot path: commands issued together share one write (see coalesceWrites),
  * and it fails fast while Redis is away (no offline queue, short command timeout) so callers
- * apply their failure policy instead of hanging. It reconnects on its own.
+ * apply their failure policy instead of hanging. It reconnects on its own. With `metrics`, its
+ * connection errors and failed commands are counted under its `name`.
  */
-export function connectRedis(url: string, name: string, overrides: RedisOptions = {}): Redis {
+export function connectRedis(
+  url: string,
+  name: string,
+  overrides: RedisOptions = {},
+  metrics?: StoreMetrics,
+): Redis {
   const redis = new Redis(url, {
     connectionName: name,
     enableAutoPipelining: false,
@@ -20,7 +27,28 @@ export function connectRedis(url: string, name: string, overrides: RedisOptions 
   });
   logOutages(redis, name);
   if (!redis.options.enableAutoPipelining) coalesceWrites(redis);
+  if (metrics?.enabled) countErrors(redis, name, metrics);
   return redis;
+}
+
+/**
+ * Every error event (a lost or refused connection, each reconnection attempt that fails) and
+ * every command that fails: timed out, refused while disconnected, or answered with an error.
+ * A command's every failure goes through its `reject`, so that is where it is counted: nothing
+ * is added to a command that succeeds but one function call.
+ */
+function countErrors(redis: Redis, name: string, metrics: StoreMetrics): void {
+  redis.on('error', () => metrics.redisError(name, 'connection'));
+  const send = redis.sendCommand.bind(redis);
+  redis.sendCommand = ((...args: Parameters<Redis['sendCommand']>) => {
+    const command = args[0];
+    const reject = command.reject;
+    command.reject = (e: Error) => {
+      metrics.redisError(name, 'command');
+      reject(e);
+    };
+    return send(...args);
+  }) as Redis['sendCommand'];
 }
 
 /**
@@ -65,8 +93,9 @@ export async function openRedis(
   url: string,
   name: string,
   overrides: RedisOptions = {},
+  metrics?: StoreMetrics,
 ): Promise<Redis> {
-  const redis = connectRedis(url, name, overrides);
+  const redis = connectRedis(url, name, overrides, metrics);
   await redis.connect();
   return redis;
 }
@@ -75,9 +104,16 @@ export async function openRedis(
  * A connection dedicated to blocking reads of the revocation stream: its command timeout
  * outlasts the longest block, so only a dead link (no answer at all) times out.
  */
-export function openFeedRedis(url: string, name: string, longestBlockMs: number): Promise<Redis> {
-  return openRedis(url, name, {
-    enableAutoPipelining: false,
-    commandTimeout: longestBlockMs + 2000,
-  });
+export function openFeedRedis(
+  url: string,
+  name: string,
+  longestBlockMs: number,
+  metrics?: StoreMetrics,
+): Promise<Redis> {
+  return openRedis(
+    url,
+    name,
+    { enableAutoPipelining: false, commandTimeout: longestBlockMs + 2000 },
+    metrics,
+  );
 }

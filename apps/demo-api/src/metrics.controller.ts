@@ -1,0 +1,32 @@
+import { Controller, Get, Headers, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { METRICS_CONTENT_TYPE, Registry, scrapeRegistry } from '@app/metrics';
+import { MetricsAccess } from '@app/platform';
+import { TokenValidator } from '@app/resource-server';
+
+/**
+ * `GET /metrics`: how an API that embeds the resource-server library serves its metrics (the
+ * revocation mirror's lag and staleness) next to its process's, under the same rules as the
+ * platform's services (METRICS_TOKEN).
+ */
+@Controller('metrics')
+export class MetricsController {
+  private readonly registry: Registry;
+
+  constructor(
+    validator: TokenValidator,
+    private readonly access: MetricsAccess,
+  ) {
+    this.registry = scrapeRegistry([validator.metrics], { service: 'demo-api' });
+  }
+
+  @Get()
+  async scrape(
+    @Headers('authorization') authorization: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    this.access.check(authorization);
+    reply.header('content-type', METRICS_CONTENT_TYPE).header('cache-control', 'no-store');
+    return this.registry.metrics();
+  }
+}
