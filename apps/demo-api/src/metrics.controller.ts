@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { METRICS_CONTENT_TYPE, Registry, scrapeRegistry } from '@app/metrics';
+import { METRICS_CONTENT_TYPE, scrapeRegistry } from '@app/metrics';
 import { MetricsAccess } from '@app/platform';
 import { TokenValidator } from '@app/resource-server';
 
@@ -11,14 +11,10 @@ import { TokenValidator } from '@app/resource-server';
  */
 @Controller('metrics')
 export class MetricsController {
-  private readonly registry: Registry;
-
   constructor(
-    validator: TokenValidator,
+    private readonly validator: TokenValidator,
     private readonly access: MetricsAccess,
-  ) {
-    this.registry = scrapeRegistry([validator.metrics], { service: 'demo-api' });
-  }
+  ) {}
 
   @Get()
   async scrape(
@@ -27,6 +23,7 @@ export class MetricsController {
   ): Promise<string> {
     this.access.check(authorization);
     reply.header('content-type', METRICS_CONTENT_TYPE).header('cache-control', 'no-store');
-    return this.registry.metrics();
+    // Merged at each scrape: the mirror registers its gauges when the validator starts.
+    return scrapeRegistry([this.validator.metrics], { service: 'demo-api' }).metrics();
   }
 }

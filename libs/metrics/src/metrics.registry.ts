@@ -30,7 +30,8 @@ export function processMetrics(): Registry {
 
 /**
  * What one scrape answers: the process metrics and the given registries, with `labels` (the
- * service name) on every series so that the standalone and split topologies read alike.
+ * service name) on every series so that the standalone and split topologies read alike. A
+ * merge holds the metrics registered so far: merge again for each scrape.
  */
 export function scrapeRegistry(
   registries: readonly Registry[],

@@ -27,6 +27,8 @@ const COMMON_LABELS = ['service', 'instance', 'job'];
 
 function catalogue(): Map<string, Described> {
   const service = new ServiceMetrics('spec');
+  // A projector's service reports its event age too.
+  service.projector.started();
   const library = new Registry();
   new MirrorMetrics(library).watch({
     staleForMs: () => 0,

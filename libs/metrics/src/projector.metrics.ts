@@ -9,9 +9,10 @@ export class ProjectorMetrics {
   private readonly applied: Counter<'type'> | undefined;
   private readonly failures: Counter | undefined;
   private newestEventMs: number | undefined;
+  private startedMs: number | undefined;
 
   /** `registry` null: metrics are off. */
-  constructor(registry: Registry | null) {
+  constructor(private readonly registry: Registry | null) {
     if (!registry) return;
     const registers = [registry];
     this.lag = new Gauge({
@@ -19,18 +20,6 @@ export class ProjectorMetrics {
       help: 'Events on the log the projector has not applied yet, per partition, as of its last batch.',
       labelNames: ['partition'],
       registers,
-    });
-    // Read at scrape time: a projector that stops applying shows an age that keeps growing.
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const self = this;
-    new Gauge({
-      name: 'token_lifecycle_projector_newest_applied_event_age_seconds',
-      help: 'Age (now minus its CloudEvents time) of the newest event the projector applied; absent before the first.',
-      registers,
-      collect() {
-        if (self.newestEventMs === undefined) this.reset();
-        else this.set(Math.max(0, (Date.now() - self.newestEventMs) / 1000));
-      },
     });
     this.applied = new Counter({
       name: 'token_lifecycle_projector_events_applied_total',
@@ -42,6 +31,28 @@ export class ProjectorMetrics {
       name: 'token_lifecycle_projector_apply_failures_total',
       help: 'Events the projector failed to apply (the store refused): each is delivered again.',
       registers,
+    });
+  }
+
+  /**
+   * The projector runs in this process: from now on the age of the newest event it applied is
+   * reported (read at scrape time, so a projector that stops applying shows an age that keeps
+   * growing); before its first event, the time since it started, as nothing was applied since.
+   * Services without a projector do not report the age at all.
+   */
+  started(): void {
+    if (!this.registry || this.startedMs !== undefined) return;
+    this.startedMs = Date.now();
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const self = this;
+    new Gauge({
+      name: 'token_lifecycle_projector_newest_applied_event_age_seconds',
+      help: 'Now minus the CloudEvents time of the newest event the projector applied (before the first: since it started).',
+      registers: [this.registry],
+      collect() {
+        const since = self.newestEventMs ?? self.startedMs ?? Date.now();
+        this.set(Math.max(0, (Date.now() - since) / 1000));
+      },
     });
   }
 

@@ -18,7 +18,6 @@ export class ServiceMetrics {
   readonly events: EventMetrics;
   readonly projector: ProjectorMetrics;
   readonly store: StoreMetrics;
-  private scraped: Registry | undefined;
 
   constructor(
     readonly service: string,
@@ -39,7 +38,7 @@ export class ServiceMetrics {
   /** The Prometheus text of this service and of its process, each series labelled `service`. */
   async scrape(): Promise<string> {
     if (!this.registry) throw new Error('metrics are disabled');
-    this.scraped ??= scrapeRegistry([this.registry], { service: this.service });
-    return this.scraped.metrics();
+    // Merged at each scrape: a metric registered later (a projector started) is included.
+    return scrapeRegistry([this.registry], { service: this.service }).metrics();
   }
 }

@@ -36,6 +36,7 @@ export class EventProjector implements OnApplicationBootstrap, OnApplicationShut
   async onApplicationBootstrap(): Promise<void> {
     // With the in-memory log every write already lands in the same process: nothing to derive.
     if (!this.config.projector || !this.config.kafka) return;
+    this.metrics?.started();
     // In the background: joining the group can wait out a dead member's session, and the
     // service answers meanwhile (introspection refuses to vouch until the store is built).
     // The bus's kafkajs loop, not Nest's Kafka transport: the transport applied ~0.8× the
