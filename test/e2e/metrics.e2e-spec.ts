@@ -181,6 +181,34 @@ describe('metrics endpoint', () => {
     });
   });
 
+  describe('with METRICS_CLIENT_LABELS', () => {
+    let sut: StandaloneServer;
+    beforeAll(async () => {
+      sut = await startStandaloneServer({ METRICS_CLIENT_LABELS: CLIENTS.basic.clientId });
+    });
+    afterAll(() => sut?.close());
+
+    it('names the listed client in the lifecycle counters, and no other', async () => {
+      const oauth = new OAuthClient(sut.config.endpoints);
+      const listed = await oauth.accessToken(owner, { resource: RESOURCES.orders.identifier });
+      await oauth.accessToken(clientAuth.post(CLIENTS.post));
+      expect((await oauth.revoke({ token: listed }, owner)).status).toBe(200);
+      const res = await scrape(sut);
+      const samples = parseSamples(res.text);
+      const issued = (client: string) =>
+        sampleValue(samples, 'token_lifecycle_tokens_issued_total', { client });
+      expect(issued(CLIENTS.basic.clientId)).toBe(1);
+      expect(issued('')).toBe(1);
+      expect(
+        sampleValue(samples, 'token_lifecycle_revocations_total', {
+          kind: 'token',
+          client: CLIENTS.basic.clientId,
+        }),
+      ).toBe(1);
+      expect(res.text).not.toContain(CLIENTS.post.clientId);
+    });
+  });
+
   describe('with METRICS_ENABLED=false', () => {
     let sut: StandaloneServer;
     beforeAll(async () => {

@@ -84,7 +84,10 @@ export function loadConfig(
     ),
     signIn,
     dpop,
-    metrics: loadMetricsConfig(env),
+    metrics: loadMetricsConfig(
+      env,
+      registry.clients.map((c) => c.clientId),
+    ),
   };
   return deepFreeze(config);
 }

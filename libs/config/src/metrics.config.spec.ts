@@ -3,7 +3,7 @@ import { loadMetricsConfig } from './metrics.config';
 
 describe('loadMetricsConfig', () => {
   it('serves metrics to whoever reaches the port by default', () => {
-    expect(loadMetricsConfig({})).toEqual({ enabled: true });
+    expect(loadMetricsConfig({})).toEqual({ enabled: true, clientLabels: [] });
   });
 
   it('turns metrics off with METRICS_ENABLED=false', () => {
@@ -29,5 +29,35 @@ describe('loadMetricsConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toMatch(/METRICS_TOKEN/);
     expect((error as Error).message).not.toContain(token);
+  });
+});
+
+describe('METRICS_CLIENT_LABELS', () => {
+  const known = ['svc-a', 'svc-b', 'web-app'];
+
+  it('names no client by default', () => {
+    expect(loadMetricsConfig({}, known).clientLabels).toEqual([]);
+  });
+
+  it('takes registered client ids, each once', () => {
+    expect(
+      loadMetricsConfig({ METRICS_CLIENT_LABELS: 'svc-a, web-app,svc-a' }, known).clientLabels,
+    ).toEqual(['svc-a', 'web-app']);
+  });
+
+  it('refuses a client CONFIG_FILE does not register, naming it', () => {
+    expect(() => loadMetricsConfig({ METRICS_CLIENT_LABELS: 'svc-a,svc-typo' }, known)).toThrow(
+      /METRICS_CLIENT_LABELS.*svc-typo/,
+    );
+  });
+
+  it('refuses an empty entry and more than 50 clients', () => {
+    expect(() => loadMetricsConfig({ METRICS_CLIENT_LABELS: 'svc-a,,svc-b' }, known)).toThrow(
+      /METRICS_CLIENT_LABELS/,
+    );
+    const many = Array.from({ length: 51 }, (_, i) => `c${i}`);
+    expect(() => loadMetricsConfig({ METRICS_CLIENT_LABELS: many.join(',') }, many)).toThrow(
+      /at most 50/,
+    );
   });
 });

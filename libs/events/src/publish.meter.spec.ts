@@ -103,6 +103,39 @@ describe('PublishMeter', () => {
     expect(await sample(registry, 'token_lifecycle_revocations_total')).toBe(1);
   });
 
+  it('names a client only when the operator listed it (METRICS_CLIENT_LABELS)', async () => {
+    const listed = new Registry();
+    const named = new MemoryEventBus(
+      100,
+      new PublishMeter(undefined, new LifecycleMetrics(listed, ['web-app'])),
+    );
+    await named.publish(factory.create('token.issued', 'jti-1', 'g', OPAQUE_TOKEN_ISSUED));
+    await named.publish(
+      factory.create('token.issued', 'jti-2', 'g', { ...OPAQUE_TOKEN_ISSUED, client_id: 'other' }),
+    );
+    await named.publish(
+      factory.create('token.revoked', 'jti-1', 'g', {
+        jti: 'jti-1',
+        client_id: 'web-app',
+        exp: 1,
+        revoked_by: 'web-app',
+      }),
+    );
+    expect(await sample(listed, 'token_lifecycle_tokens_issued_total', { client: 'web-app' })).toBe(
+      1,
+    );
+    expect(await sample(listed, 'token_lifecycle_tokens_issued_total', { client: '' })).toBe(1);
+    expect(await sample(listed, 'token_lifecycle_revocations_total', { client: 'web-app' })).toBe(
+      1,
+    );
+    expect(await listed.metrics()).not.toContain('other');
+  });
+
+  it('names no client by default', async () => {
+    await bus.publish(factory.create('token.issued', 'jti-1', 'g', OPAQUE_TOKEN_ISSUED));
+    expect(await registry.metrics()).not.toContain(OPAQUE_TOKEN_ISSUED.client_id);
+  });
+
   it('measures nothing without metrics', async () => {
     const quiet = new MemoryEventBus();
     await expect(

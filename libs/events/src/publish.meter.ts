@@ -32,18 +32,18 @@ export class PublishMeter {
 function count(metrics: LifecycleMetrics, e: AnyLifecycleEvent): void {
   switch (e.type) {
     case 'token.issued':
-      metrics.tokenIssued(e.data.grant_type, tokenKindOf(e.data), e.data.format);
+      metrics.tokenIssued(e.data.grant_type, tokenKindOf(e.data), e.data.format, e.data.client_id);
       return;
     case 'token.revoked':
-      metrics.revoked('token');
+      metrics.revoked('token', e.data.client_id);
       return;
     case 'grant.revoked':
-      metrics.revoked('grant');
+      metrics.revoked('grant', e.data.client_id);
       // RFC 9700 §4.14.2: a retired refresh token presented again past the grace window.
       if (e.data.reason === 'refresh_token_reuse') metrics.refreshTokenReuse();
       return;
     case 'client.tokens_revoked':
-      metrics.revoked('client');
+      metrics.revoked('client', e.data.client_id);
       return;
     case 'subject.tokens_revoked':
       metrics.revoked('subject');

@@ -12,8 +12,13 @@ const GROUPS = [HttpRequestMetrics, LifecycleMetrics, EventMetrics, ProjectorMet
 @Global()
 @Module({})
 export class MetricsModule {
-  static forRoot(service: string, enabled: boolean): DynamicModule {
-    const metrics = new ServiceMetrics(service, enabled);
+  /** `labelledClients`: METRICS_CLIENT_LABELS. */
+  static forRoot(
+    service: string,
+    enabled: boolean,
+    labelledClients: readonly string[] = [],
+  ): DynamicModule {
+    const metrics = new ServiceMetrics(service, enabled, labelledClients);
     return {
       module: MetricsModule,
       providers: [

@@ -7,7 +7,7 @@ describe('ServiceMetrics', () => {
     sut.http.observe('/oauth2/token', 'POST', 200, undefined, 0.002);
     const text = await sut.scrape();
     expect(text).toContain(
-      'token_lifecycle_tokens_issued_total{grant_type="client_credentials",kind="access_token",format="jwt",service="issuance"} 1',
+      'token_lifecycle_tokens_issued_total{grant_type="client_credentials",kind="access_token",format="jwt",client="",service="issuance"} 1',
     );
     expect(text).toContain(
       'token_lifecycle_http_requests_total{route="/oauth2/token",method="POST",status="200",error="",service="issuance"} 1',
@@ -20,7 +20,7 @@ describe('ServiceMetrics', () => {
     const b = new ServiceMetrics('b');
     a.lifecycle.revoked('grant');
     expect(await a.scrape()).toContain(
-      'token_lifecycle_revocations_total{kind="grant",service="a"} 1',
+      'token_lifecycle_revocations_total{kind="grant",client="",service="a"} 1',
     );
     expect(await b.scrape()).not.toContain('token_lifecycle_revocations_total{');
   });

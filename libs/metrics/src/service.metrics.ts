@@ -19,13 +19,15 @@ export class ServiceMetrics {
   readonly projector: ProjectorMetrics;
   readonly store: StoreMetrics;
 
+  /** `labelledClients`: METRICS_CLIENT_LABELS, the clients the lifecycle counters name. */
   constructor(
     readonly service: string,
     enabled = true,
+    labelledClients: readonly string[] = [],
   ) {
     this.registry = enabled ? new Registry() : null;
     this.http = new HttpRequestMetrics(this.registry);
-    this.lifecycle = new LifecycleMetrics(this.registry);
+    this.lifecycle = new LifecycleMetrics(this.registry, labelledClients);
     this.events = new EventMetrics(this.registry);
     this.projector = new ProjectorMetrics(this.registry);
     this.store = new StoreMetrics(this.registry);

@@ -25,7 +25,7 @@ export class PlatformModule {
       global: true,
       imports: [
         ConfigModule.forRoot(config),
-        MetricsModule.forRoot(service, config.metrics.enabled),
+        MetricsModule.forRoot(service, config.metrics.enabled, config.metrics.clientLabels),
         TokensModule,
         RegistryModule,
         StoreModule,
