@@ -171,6 +171,25 @@ describe('observability documents', () => {
     expect(ours.filter((n) => !used.has(n))).toEqual([]);
   });
 
+  it('the scrape configuration loads the alert rules and scrapes every service of docker-compose', () => {
+    const scrape = parse(read('docs/observability/prometheus-scrape.yaml')) as {
+      rule_files: string[];
+      scrape_configs: { metrics_path: string; static_configs: { targets: string[] }[] }[];
+    };
+    expect(scrape.rule_files).toEqual(['prometheus-alerts.yaml']);
+    const compose = parse(read('docker-compose.yml')) as {
+      services: Record<string, { environment?: { PORT?: string } }>;
+    };
+    const services = Object.entries(compose.services)
+      .filter(([, s]) => s.environment?.PORT)
+      .map(([name, s]) => `${name}:${s.environment!.PORT}`);
+    const targets = scrape.scrape_configs.flatMap((c) => {
+      expect(c.metrics_path).toBe('/metrics');
+      return c.static_configs.flatMap((t) => t.targets);
+    });
+    expect(targets.sort()).toEqual(services.sort());
+  });
+
   it('the README table documents exactly the metrics of the registries, with their types and labels', () => {
     const rows = read('README.md')
       .split('\n')
