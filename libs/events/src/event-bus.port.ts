@@ -12,6 +12,11 @@ export interface SubscribeOptions {
    * lag), where the log knows; an in-process log has none.
    */
   readonly onLag?: (partition: number, behind: number) => void;
+  /**
+   * Told the partitions this member reads each time the group assigns them (at start, after a
+   * rebalance), so that what was said of the others (their lag) can be forgotten.
+   */
+  readonly onAssigned?: (partitions: readonly number[]) => void;
 }
 
 /**

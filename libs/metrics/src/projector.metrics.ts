@@ -72,4 +72,15 @@ export class ProjectorMetrics {
   behind(partition: number, events: number): void {
     this.lag?.set({ partition: String(partition) }, Math.max(0, events));
   }
+
+  /**
+   * The partitions this projector reads now (the group assigned them): the lag of any other is
+   * another member's to report, and a value kept from before a rebalance would raise the
+   * projector-lag alert for events someone else has applied.
+   */
+  assigned(partitions: readonly number[]): void {
+    if (!this.lag) return;
+    this.lag.reset();
+    for (const p of partitions) this.lag.set({ partition: String(p) }, 0);
+  }
 }

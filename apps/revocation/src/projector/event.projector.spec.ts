@@ -68,4 +68,17 @@ describe('EventProjector metrics', () => {
     expect(await value('token_lifecycle_projector_lag_events', { partition: '3' })).toBe(0);
     expect(await value('token_lifecycle_projector_lag_events', { partition: '1' })).toBe(7);
   });
+
+  it('forgets the lag of partitions a rebalance gave to another member', async () => {
+    await sut.onApplicationBootstrap();
+    subscribed!.onLag!(3, 120);
+    subscribed!.onAssigned!([0, 1]);
+    const partitions = (
+      await registry.getSingleMetric('token_lifecycle_projector_lag_events')!.get()
+    ).values;
+    expect(partitions.map((v) => [v.labels.partition, v.value])).toEqual([
+      ['0', 0],
+      ['1', 0],
+    ]);
+  });
 });

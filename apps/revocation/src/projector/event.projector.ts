@@ -47,6 +47,7 @@ export class EventProjector implements OnApplicationBootstrap, OnApplicationShut
           group: PROJECTOR_GROUP,
           fromBeginning: true,
           onLag: (partition, behind) => this.metrics?.behind(partition, behind),
+          onAssigned: (partitions) => this.metrics?.assigned(partitions),
         },
         (e) => this.apply(e),
       )

@@ -328,11 +328,12 @@ describe('KafkaEventBus subscriptions', () => {
 describe('KafkaEventBus metrics', () => {
   const CRASH = 'consumer.crash';
   const END_BATCH_PROCESS = 'consumer.end_batch_process';
+  const GROUP_JOIN = 'consumer.group_join';
   type Listener = (e: { payload: Record<string, unknown> }) => void;
 
   /** A consumer whose messages, batches and crashes the spec plays as kafkajs would. */
   class PlayedConsumer {
-    readonly events = { CRASH, END_BATCH_PROCESS };
+    readonly events = { CRASH, END_BATCH_PROCESS, GROUP_JOIN };
     private readonly listeners = new Map<string, Listener[]>();
     eachMessage:
       | ((p: { partition: number; message: { value: Buffer; offset: string } }) => Promise<void>)
@@ -441,12 +442,20 @@ describe('KafkaEventBus metrics', () => {
     expect(await value('token_lifecycle_kafka_errors_total')).toBe(0);
   });
 
-  it('counts consumer crashes and unreadable messages, and tells the lag after each batch', async () => {
+  it('counts consumer crashes and unreadable messages, tells the partitions assigned and the lag after each batch', async () => {
     const lag: [number, number][] = [];
+    const assigned: (readonly number[])[] = [];
     await sut.subscribe(
-      { group: 'projector', onLag: (partition, behind) => lag.push([partition, behind]) },
+      {
+        group: 'projector',
+        onLag: (partition, behind) => lag.push([partition, behind]),
+        onAssigned: (partitions) => assigned.push(partitions),
+      },
       async () => undefined,
     );
+    consumer.emit(GROUP_JOIN, {
+      memberAssignment: { [TOKEN_LIFECYCLE_TOPIC]: [0, 2], 'other-topic': [1] },
+    });
     consumer.emit(CRASH, { error: new Error('rebalancing'), restart: true });
     await consumer.eachMessage!({
       partition: 2,
@@ -456,5 +465,6 @@ describe('KafkaEventBus metrics', () => {
     expect(await value('token_lifecycle_kafka_errors_total', { operation: 'consume' })).toBe(1);
     expect(await value('token_lifecycle_kafka_errors_total', { operation: 'decode' })).toBe(1);
     expect(lag).toEqual([[2, 41]]);
+    expect(assigned).toEqual([[0, 2]]);
   });
 });

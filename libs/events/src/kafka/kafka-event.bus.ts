@@ -81,10 +81,14 @@ export class KafkaEventBus implements EventBus {
   async subscribe(options: SubscribeOptions, handler: EventHandler): Promise<void> {
     const consumer = this.consumer(options.group);
     // After each batch: how many events of its partition are still to come.
-    const onLag = options.onLag;
+    const { onLag, onAssigned } = options;
     if (onLag)
       consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) =>
         onLag(payload.partition, Number(payload.offsetLag)),
+      );
+    if (onAssigned)
+      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
+        onAssigned(payload.memberAssignment[TOKEN_LIFECYCLE_TOPIC] ?? []),
       );
     // kafkajs restarts a crashed consumer only after a retriable error; after any other (a group
     // coordinator not found on a broker that has just started, say) the consumer stays stopped
