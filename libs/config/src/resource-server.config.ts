@@ -24,7 +24,7 @@ export interface ResourceServerEnv {
   /** DPoP proof checks for DPoP-bound tokens (RFC 9449 §7); the API's own nonces. */
   readonly dpop: DpopConfig;
   /** The API's `GET /metrics` (METRICS_ENABLED, METRICS_TOKEN), as the services read them. */
-  readonly metrics: MetricsConfig;
+  readonly metrics: Omit<MetricsConfig, 'clientLabels'>;
 }
 
 /**
@@ -93,8 +93,19 @@ export function loadResourceServerEnv(
     clockSkewSeconds: integer(env.CLOCK_SKEW_SECONDS, 'CLOCK_SKEW_SECONDS', 5, 0, 300),
     http: Object.freeze(loadHttpLimits(env)),
     dpop: loadDpopConfig(env, isProduction(env)),
-    metrics: Object.freeze(loadMetricsConfig(env)),
+    metrics: apiMetrics(env),
   });
+}
+
+/** The library counts no client by name: a list here would be a setting that does nothing. */
+function apiMetrics(env: Env): Omit<MetricsConfig, 'clientLabels'> {
+  if (env.METRICS_CLIENT_LABELS)
+    throw new ConfigError(
+      'METRICS_CLIENT_LABELS',
+      "applies to the platform's services only: the resource-server library names no client",
+    );
+  const { enabled, token } = loadMetricsConfig(env);
+  return Object.freeze({ enabled, ...(token === undefined ? {} : { token }) });
 }
 
 function policy(v: string | undefined): FailurePolicy {
