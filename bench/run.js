@@ -12,6 +12,7 @@ const { freePort, startServer, runPinnedJson, HAS_TASKSET, LOAD_CORE } = require
 const { scenarios } = require('./lib/scenarios');
 const { writeReports } = require('./lib/report');
 const { runPropagation } = require('./propagation');
+const { runMetricsCost } = require('./lib/metrics-cost');
 
 const QUICK = process.argv.includes('--quick');
 const SETTINGS = {
@@ -29,7 +30,7 @@ const SETTINGS = {
   proofs: QUICK ? 300 : 8000,
 };
 // `ONLY=a,b npm run bench` or `npm run bench -- --only a,b`: just those scenarios ("propagation"
-// names the propagation measurement). A partial run writes bench/results/only-latest.*, never
+// names the propagation measurement, "metrics-cost" the cost of the metrics). A partial run writes bench/results/only-latest.*, never
 // the full run's latest.*.
 const ONLY = onlyFilter(process.argv, process.env.ONLY);
 const CONFIG_FILE = join(__dirname, 'bench.config.json');
@@ -90,7 +91,7 @@ function onlyFilter(argv, env) {
 /** The scenarios to run; an unknown name in the filter stops the run with the known ones. */
 function selectScenarios(all) {
   if (!ONLY) return all;
-  const known = new Set([...all.map((s) => s.name), 'propagation']);
+  const known = new Set([...all.map((s) => s.name), 'propagation', 'metrics-cost']);
   const unknown = [...ONLY].filter((n) => !known.has(n));
   if (unknown.length > 0)
     throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${[...known].join(', ')}`);
@@ -200,6 +201,19 @@ async function startTopology(infra, servers, wanted) {
   };
 }
 
+/** Starts a standalone server (in-memory adapters, dev keys) with `env` on top: `{ url, stop }`. */
+function standaloneStarter() {
+  return async (label, env) => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const server = await startServer(label, [ensureBuilt('standalone')], {
+      env: { CONFIG_FILE, PORT: String(port), ISSUER: url, ...env },
+      readyUrl: `${url}/.well-known/oauth-authorization-server`,
+    });
+    return { url, stop: () => server.stop() };
+  };
+}
+
 function summarize(runs) {
   const mid = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   return {
@@ -265,6 +279,7 @@ async function main() {
   const selected = selectScenarios(scenarios({}, SETTINGS));
   const wanted = new Set(selected.flatMap(serversOf));
   const withPropagation = !ONLY || ONLY.has('propagation');
+  const withMetricsCost = !ONLY || ONLY.has('metrics-cost');
   log('machine limits…');
   const machine = { cores: require('node:os').cpus().length, ...(await machineLimits()) };
   log(JSON.stringify(machine));
@@ -293,6 +308,18 @@ async function main() {
     // Peak RSS (VmHWM) is read while the processes still exist.
     const rss = topology.peakRss();
     await Promise.all(Object.values(servers).map((s) => s.stop()));
+    let metricsCost;
+    if (withMetricsCost) {
+      log('cost of the metrics: token and introspection scenarios with metrics on and off…');
+      metricsCost = await runMetricsCost({
+        settings: SETTINGS,
+        log,
+        startStandalone: standaloneStarter(),
+        measure,
+        summarize,
+        scenarios,
+      });
+    }
     let propagation;
     if (withPropagation) {
       log('propagation across resource-server replicas (revocation, refresh-token reuse)…');
@@ -310,6 +337,7 @@ async function main() {
       machine,
       peak_rss_mb: rss,
       scenarios: results,
+      metrics_cost: metricsCost,
       propagation,
     });
   } finally {

@@ -1,6 +1,7 @@
 // Writes the run as JSON (dated and latest), a Markdown table and an SVG chart.
 const { writeFileSync } = require('node:fs');
 const { join } = require('node:path');
+const { metricsCostLines } = require('./metrics-cost');
 
 function writeReports(dir, run) {
   const json = {
@@ -11,6 +12,7 @@ function writeReports(dir, run) {
     auth: run.auth,
     placement: run.placement,
     peak_rss_mb: run.peak_rss_mb,
+    ...(run.metrics_cost ? { metrics_cost: run.metrics_cost } : {}),
     propagation: run.propagation && {
       revocations: run.propagation.revocations,
       replicas: run.propagation.replicas,
@@ -120,6 +122,7 @@ function markdown(j) {
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}.`,
     '',
+    ...metricsCostLines(j.metrics_cost),
     ...propagationLines(j.propagation),
   ].join('\n');
 }

@@ -20,6 +20,7 @@ import { freePort } from '../support/free-port';
 import { hmacWithPublicKey, unsecured, withPayloadCharFlipped } from '../support/forged-tokens';
 import { OAuthClient } from '../support/oauth-client';
 import { ClientAuth, clientAuth, send } from '../support/oauth-http';
+import { parseSamples, sampleValue } from '../support/prometheus-text';
 import { RsFlakyFeed } from '../support/rs-flaky-feed';
 import { RsJwksServer, startRsJwksServer } from '../support/rs-jwks-server';
 import {
@@ -206,6 +207,31 @@ describe('resource-server TokenValidator against the platform', () => {
       await expectRefusedAtOnce(orders, marker);
 
       await expect(validate(orders, token)).resolves.toMatchObject({ jti: decodeJwt(token).jti });
+    });
+
+    it("the validator's own registry shows the mirror current and the revocation's lag, for the host API", async () => {
+      const mirrorOf = async () => parseSamples(await orders.metrics.metrics());
+      const lagCount = 'token_lifecycle_revocation_mirror_lag_seconds_count';
+      const before = sampleValue(await mirrorOf(), lagCount);
+      const token = await issue(RESOURCES.orders);
+      await revoke(token);
+      await expectRefusedAtOnce(orders, token);
+      const samples = await mirrorOf();
+      expect(sampleValue(samples, lagCount)).toBeGreaterThan(before);
+      expect(
+        sampleValue(samples, 'token_lifecycle_revocation_mirror_lag_seconds_sum'),
+      ).toBeLessThan(60);
+      expect(
+        sampleValue(samples, 'token_lifecycle_revocation_mirror_staleness_seconds'),
+      ).toBeLessThanOrEqual(
+        sampleValue(samples, 'token_lifecycle_revocation_mirror_staleness_budget_seconds'),
+      );
+      expect(
+        sampleValue(samples, 'token_lifecycle_revocation_mirror_entries'),
+      ).toBeGreaterThanOrEqual(1);
+      const text = await orders.metrics.metrics();
+      for (const secret of [token, decodeJwt(token).jti!, CLIENTS.basic.clientId])
+        expect(text).not.toContain(secret);
     });
   });
 

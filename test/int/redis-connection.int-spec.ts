@@ -1,5 +1,7 @@
 import type Redis from 'ioredis';
-import { openRedis } from '@app/store';
+import { Registry, StoreMetrics } from '@app/metrics';
+import { connectRedis, openRedis } from '@app/store';
+import { freePort } from '../support/free-port';
 import { redisUrlForDb } from '../support/int-redis';
 
 const REDIS_DB = 7;
@@ -42,5 +44,64 @@ describe('hot-path Redis connection (real Redis)', () => {
   it('sends a lone command at once, uncorked by the end of its turn', async () => {
     await expect(redis.ping()).resolves.toBe('PONG');
     expect((redis.stream as unknown as { writableCorked: number }).writableCorked).toBe(0);
+  });
+});
+
+describe('Redis connection errors counted (real Redis)', () => {
+  const count = async (registry: Registry, kind: string, connection: string) =>
+    (await registry.getSingleMetric('token_lifecycle_redis_errors_total')!.get()).values
+      .filter((v) => v.labels.kind === kind && v.labels.connection === connection)
+      .reduce((n, v) => n + v.value, 0);
+
+  it('counts a command Redis answers with an error, and not the ones it answers', async () => {
+    const registry = new Registry();
+    const redis = await openRedis(
+      redisUrlForDb(REDIS_DB),
+      'errors-spec',
+      {},
+      new StoreMetrics(registry),
+    );
+    try {
+      await expect(redis.ping()).resolves.toBe('PONG');
+      await redis.set('errors-spec:string', 'x', 'PX', 60_000);
+      // WRONGTYPE: a list command on a string.
+      await expect(redis.lpush('errors-spec:string', 'y')).rejects.toThrow(/WRONGTYPE/);
+      expect(await count(registry, 'command', 'errors-spec')).toBe(1);
+      expect(await count(registry, 'connection', 'errors-spec')).toBe(0);
+    } finally {
+      await redis.quit();
+    }
+  });
+
+  it('counts a command that times out', async () => {
+    const registry = new Registry();
+    const redis = await openRedis(
+      redisUrlForDb(REDIS_DB),
+      'timeout-spec',
+      { commandTimeout: 50 },
+      new StoreMetrics(registry),
+    );
+    try {
+      // Redis answers a 300 ms blocking pop after the 50 ms command timeout has fired.
+      await expect(redis.blpop('errors-spec:empty', 0.3)).rejects.toThrow(/timed out/);
+      expect(await count(registry, 'command', 'timeout-spec')).toBe(1);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('counts connection errors while Redis cannot be reached, and the commands refused meanwhile', async () => {
+    const registry = new Registry();
+    const url = new URL(redisUrlForDb(REDIS_DB));
+    url.port = String(await freePort());
+    const redis = connectRedis(url.toString(), 'unreachable-spec', {}, new StoreMetrics(registry));
+    try {
+      await expect(redis.connect()).rejects.toThrow();
+      await expect(redis.get('anything')).rejects.toThrow();
+      expect(await count(registry, 'connection', 'unreachable-spec')).toBeGreaterThanOrEqual(1);
+      expect(await count(registry, 'command', 'unreachable-spec')).toBe(1);
+    } finally {
+      redis.disconnect();
+    }
   });
 });

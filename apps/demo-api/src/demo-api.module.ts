@@ -1,7 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ResourceServerEnv } from '@app/config';
+import { MetricsAccess } from '@app/platform';
 import { ResourceServerModule } from '@app/resource-server';
 import { HealthController } from './health.controller';
+import { MetricsController } from './metrics.controller';
 import { OrdersController } from './orders.controller';
 
 @Module({})
@@ -26,7 +28,10 @@ export class DemoApiModule {
           clientCertTrustedProxies: env.clientCertTrustedProxies,
         }),
       ],
-      controllers: [OrdersController, HealthController],
+      controllers: env.metrics.enabled
+        ? [OrdersController, HealthController, MetricsController]
+        : [OrdersController, HealthController],
+      providers: [{ provide: MetricsAccess, useValue: new MetricsAccess(env.metrics.token) }],
     };
   }
 }

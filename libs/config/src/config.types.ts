@@ -4,6 +4,7 @@ import type { SignInConfig } from './sign-in.config';
 import type { DpopConfig } from './dpop.config';
 import type { MtlsConfig } from './mtls.config';
 import type { RedisClusterConfig } from './redis.config';
+import type { MetricsConfig } from './metrics.config';
 
 /**
  * What the issuer signs with: one key of its own per algorithm (RFC 8725 §3.1: one key, one
@@ -259,4 +260,6 @@ export interface AppConfig {
   readonly dpop: DpopConfig;
   /** Mutual TLS (RFC 8705): how client certificates reach the services, and what they trust. */
   readonly mtls: MtlsConfig;
+  /** `GET /metrics` and what it observes. */
+  readonly metrics: MetricsConfig;
 }

@@ -18,6 +18,7 @@ import {
 import { dpopWarnings, loadDpopConfig } from './dpop.config';
 import { loadHttpLimits } from './http-limits.config';
 import { loadMtlsConfig } from './mtls.config';
+import { loadMetricsConfig } from './metrics.config';
 import { readJson } from './json-file';
 import { loadRedisEndpoint } from './redis.config';
 import { parseRegistryFile } from './registry-file.parser';
@@ -88,6 +89,10 @@ export function loadConfig(
     signIn,
     dpop,
     mtls,
+    metrics: loadMetricsConfig(
+      env,
+      registry.clients.map((c) => c.clientId),
+    ),
   };
   return deepFreeze(config);
 }

@@ -89,6 +89,20 @@ describe('loadResourceServerEnv', () => {
     ]);
   });
 
+  it("reads the API's /metrics settings, and refuses a client list it could not use", () => {
+    const token = 'api-metrics-token-0123456789abcdef-0123';
+    expect(loadResourceServerEnv({ ...base, METRICS_TOKEN: token }).metrics).toEqual({
+      enabled: true,
+      token,
+    });
+    expect(loadResourceServerEnv({ ...base, METRICS_ENABLED: 'false' }).metrics.enabled).toBe(
+      false,
+    );
+    expect(() => loadResourceServerEnv({ ...base, METRICS_CLIENT_LABELS: 'svc-a' })).toThrow(
+      /METRICS_CLIENT_LABELS/,
+    );
+  });
+
   describe('with NODE_ENV=production', () => {
     const production = {
       ...base,

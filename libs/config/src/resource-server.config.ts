@@ -6,6 +6,7 @@ import { isProduction } from './deployment-mode';
 import { DpopConfig, loadDpopConfig } from './dpop.config';
 import { HttpLimits, loadHttpLimits } from './http-limits.config';
 import { loadRedisEndpoint, RedisClusterConfig } from './redis.config';
+import { loadMetricsConfig, MetricsConfig } from './metrics.config';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -33,6 +34,8 @@ export interface ResourceServerEnv {
   readonly dpop: DpopConfig;
   /** CLIENT_CERT_TRUSTED_PROXIES: whose `Client-Cert` header carries the client's certificate. */
   readonly clientCertTrustedProxies: readonly string[];
+  /** The API's `GET /metrics` (METRICS_ENABLED, METRICS_TOKEN), as the services read them. */
+  readonly metrics: Omit<MetricsConfig, 'clientLabels'>;
 }
 
 /**
@@ -113,6 +116,7 @@ export function loadResourceServerEnv(
     http: Object.freeze(loadHttpLimits(env)),
     dpop: loadDpopConfig(env, isProduction(env)),
     clientCertTrustedProxies: clientCertTrustedProxies(env.CLIENT_CERT_TRUSTED_PROXIES),
+    metrics: apiMetrics(env),
   });
 }
 
@@ -125,6 +129,17 @@ function publicUrl(value: string | undefined, audience: string): string {
   if (/[?#]/.test(url))
     throw new ConfigError('RESOURCE_PUBLIC_URL', 'must be a base URL without query or fragment');
   return url;
+}
+
+/** The library counts no client by name: a list here would be a setting that does nothing. */
+function apiMetrics(env: Env): Omit<MetricsConfig, 'clientLabels'> {
+  if (env.METRICS_CLIENT_LABELS)
+    throw new ConfigError(
+      'METRICS_CLIENT_LABELS',
+      "applies to the platform's services only: the resource-server library names no client",
+    );
+  const { enabled, token } = loadMetricsConfig(env);
+  return Object.freeze({ enabled, ...(token === undefined ? {} : { token }) });
 }
 
 function policy(v: string | undefined): FailurePolicy {

@@ -7,6 +7,16 @@ export interface SubscribeOptions {
   readonly group: string;
   /** Start from the oldest retained event when the group has no committed position. */
   readonly fromBeginning?: boolean;
+  /**
+   * Told after each batch how many events of that partition remain after it (the consumer's
+   * lag), where the log knows; an in-process log has none.
+   */
+  readonly onLag?: (partition: number, behind: number) => void;
+  /**
+   * Told the partitions this member reads each time the group assigns them (at start, after a
+   * rebalance), so that what was said of the others (their lag) can be forgotten.
+   */
+  readonly onAssigned?: (partitions: readonly number[]) => void;
 }
 
 /**

@@ -1,6 +1,8 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { EventMetrics, LifecycleMetrics } from '@app/metrics';
+import { PublishMeter } from './publish.meter';
 import { EventFactory } from './event-envelope';
 import { EVENT_BUS, EVENT_FACTORY, EventBus } from './event-bus.port';
 import { KafkaEventBus } from './kafka/kafka-event.bus';
@@ -26,9 +28,21 @@ export class EventsModule {
       providers: [
         {
           provide: EVENT_BUS,
-          inject: [APP_CONFIG],
-          useFactory: (config: AppConfig): Promise<EventBus> | EventBus =>
-            config.kafka ? KafkaEventBus.connect(config.kafka) : new MemoryEventBus(),
+          inject: [
+            APP_CONFIG,
+            { token: EventMetrics, optional: true },
+            { token: LifecycleMetrics, optional: true },
+          ],
+          useFactory: (
+            config: AppConfig,
+            metrics?: EventMetrics,
+            lifecycle?: LifecycleMetrics,
+          ): Promise<EventBus> | EventBus => {
+            const meter = new PublishMeter(metrics, lifecycle);
+            return config.kafka
+              ? KafkaEventBus.connect(config.kafka, undefined, { meter, metrics })
+              : new MemoryEventBus(undefined, meter);
+          },
         },
         { provide: EVENT_FACTORY, useValue: new EventFactory(source) },
         EventBusCloser,

@@ -8,3 +8,4 @@ export * from './kafka/lifecycle-kafka.server';
 export * from './kafka/skipped-message';
 export * from './memory/memory-event.bus';
 export * from './topics';
+export * from './publish.meter';

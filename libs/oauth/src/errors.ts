@@ -170,3 +170,22 @@ export class ServerError extends OAuthError {
   readonly error = 'server_error';
   override readonly status = 500;
 }
+
+/**
+ * RFC 6750 §3.1 `invalid_token` (401) for the server's own bearer-protected routes (`GET
+ * /metrics` with METRICS_TOKEN). The challenge names the error only when a token was presented:
+ * a request without credentials gets the bare challenge (RFC 6750 §3.1).
+ */
+export class InvalidBearerToken extends OAuthError {
+  readonly error = 'invalid_token';
+  override readonly status = 401;
+  override readonly headers: Readonly<Record<string, string>>;
+
+  constructor(description: string, realm: string, presented: boolean) {
+    super(description);
+    const challenge = `Bearer realm="${realm}"`;
+    this.headers = {
+      'www-authenticate': presented ? `${challenge}, error="invalid_token"` : challenge,
+    };
+  }
+}

@@ -31,3 +31,4 @@ export * from './pkce/pkce';
 export * from './resource/allowed-resource';
 export * from './resource/requested-resource';
 export * from './http/escape-html';
+export * from './http/reply-error';

@@ -11,7 +11,9 @@ import {
   webOrigins,
 } from '@app/oauth';
 import { decorateClientCertificate, serverTls } from './client-certificate.decorator';
+import { HttpRequestMetrics } from '@app/metrics';
 import { limitedFastifyAdapter } from './http-limits';
+import { observeRequests } from './request-metrics.hook';
 
 const LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
   error: ['fatal', 'error'],
@@ -50,6 +52,8 @@ export async function createHttpApp(
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   decorateClientCertificate(fastify, config);
+  // Before any route is registered: the hook and the reply's error-code field cover them all.
+  observeRequests(fastify, app.get(HttpRequestMetrics));
   // Browser-based apps call the token, revocation and userinfo endpoints from their own origin.
   const addPreflightRoutes = allowCrossOrigin(fastify, webOrigins(config.registry.clients));
   app.useGlobalFilters(new OAuthExceptionFilter());

@@ -5,3 +5,6 @@ export * from './service-runner';
 export * from './service-name';
 export * from './grant.revoker';
 export * from './refresh-token.lookup';
+export * from './metrics.controller';
+export * from './request-metrics.hook';
+export * from './metrics.access';

@@ -7,6 +7,8 @@ import { RegistryModule } from '@app/registry';
 import { StoreModule, TOKEN_STORE, TokenStore } from '@app/store';
 import { GrantRevoker } from './grant.revoker';
 import { HealthController } from './health.controller';
+import { MetricsModule } from '@app/metrics';
+import { MetricsController } from './metrics.controller';
 import { RefreshTokenLookup } from './refresh-token.lookup';
 import { SERVICE_NAME } from './service-name';
 import { AccessTokenReader, JwtAccessTokenFormat, TokensModule } from '@app/tokens';
@@ -23,6 +25,7 @@ export class PlatformModule {
       global: true,
       imports: [
         ConfigModule.forRoot(config),
+        MetricsModule.forRoot(service, config.metrics.enabled, config.metrics.clientLabels),
         TokensModule,
         RegistryModule,
         StoreModule,
@@ -30,7 +33,10 @@ export class PlatformModule {
         OAuthModule,
         ProjectionModule,
       ],
-      controllers: [HealthController],
+      // METRICS_ENABLED=false: no /metrics route at all (404), as if it never existed.
+      controllers: config.metrics.enabled
+        ? [HealthController, MetricsController]
+        : [HealthController],
       providers: [
         { provide: SERVICE_NAME, useValue: service },
         {

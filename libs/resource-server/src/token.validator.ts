@@ -9,6 +9,7 @@ import {
   RevocationFeed,
   RevocationMirror,
 } from '@app/store';
+import { MirrorMetrics, Registry, StoreMetrics } from '@app/metrics';
 import {
   AccessTokenClaims,
   CachingJwtVerifier,
@@ -67,6 +68,14 @@ export class TokenValidator {
   private dpop: DpopBindingCheck | undefined;
   private readonly dpopBase: string | undefined;
   private closeReplays: (() => Promise<void>) | undefined;
+  /**
+   * This library's metrics (the revocation mirror's lag, staleness and size; its Redis
+   * connection's errors), in a registry of its own: the host API serves it with its own
+   * metrics, e.g. `scrapeRegistry([validator.metrics])` from @app/metrics on its `/metrics`.
+   */
+  readonly metrics = new Registry();
+  private readonly mirrorMetrics = new MirrorMetrics(this.metrics);
+  private readonly storeMetrics = new StoreMetrics(this.metrics);
 
   constructor(private readonly options: ResourceServerOptions) {
     const skew = options.clockSkewSeconds ?? 5;
@@ -87,7 +96,8 @@ export class TokenValidator {
     if (options.dpop) {
       this.dpopBase = publicBaseUrl(options.dpop.publicUrl);
       const store =
-        options.dpop.replayStore ?? (options.redisUrl ? undefined : new MemoryReplayStore());
+        options.dpop.replayStore ??
+        (options.redisUrl || options.redisCluster ? undefined : new MemoryReplayStore());
       if (store) this.dpop = this.dpopCheck(store);
     }
     this.certificates = new ClientCertificateSource(options.clientCertTrustedProxies ?? []);
@@ -105,6 +115,7 @@ export class TokenValidator {
       // idle mirror would call itself stale (503) at the end of every read.
       blockMs: Math.max(1, Math.min(FEED_BLOCK_MS, Math.floor(stalenessBudgetMs / 4))),
       onError: this.options.onError,
+      metrics: this.mirrorMetrics,
     });
     // A key announced by the issuer is fetched at once, not on the first token that names it.
     this.mirror.onKeyNotice(() => void this.keys.refresh().catch((e) => this.options.onError?.(e)));
@@ -219,7 +230,8 @@ export class TokenValidator {
 
   /** RFC 9449 §11.1: the API's Redis, so a proof is accepted once across all its replicas. */
   private async redisReplays(): Promise<ReplayStore> {
-    const redis = await openRedis(this.options.redisUrl!, 'resource-server-dpop');
+    const target = (this.options.redisCluster ?? this.options.redisUrl)!;
+    const redis = await openRedis(target, 'resource-server-dpop', {}, this.storeMetrics);
     // As the feed's: nothing is left to send at shutdown, and a quit would wait on a dead link.
     this.closeReplays = async () => redis.disconnect();
     return new RedisReplayStore(redis);
@@ -254,7 +266,12 @@ export class TokenValidator {
   private async redisFeed(): Promise<RevocationFeed> {
     const target = this.options.redisCluster ?? this.options.redisUrl;
     if (!target) throw new Error('resource server needs redisUrl, redisCluster or revocationFeed');
-    const redis = await openFeedRedis(target, 'resource-server-feed', FEED_BLOCK_MS);
+    const redis = await openFeedRedis(
+      target,
+      'resource-server-feed',
+      FEED_BLOCK_MS,
+      this.storeMetrics,
+    );
     return new RedisRevocationFeed(redis);
   }
 }

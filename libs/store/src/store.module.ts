@@ -1,6 +1,7 @@
 import { Global, Inject, Module, OnApplicationShutdown, Optional } from '@nestjs/common';
 import type { RedisClient } from './redis/redis-client';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { StoreMetrics } from '@app/metrics';
 import { MemoryReplayStore } from './memory/memory-replay.store';
 import { MemoryRevocationStore } from './memory/memory-revocation.store';
 import { MemoryTokenStore } from './memory/memory-token.store';
@@ -59,17 +60,19 @@ class RedisCloser implements OnApplicationShutdown {
   providers: [
     {
       provide: REDIS,
-      inject: [APP_CONFIG],
-      useFactory: (c: AppConfig) => {
+      inject: [APP_CONFIG, { token: StoreMetrics, optional: true }],
+      useFactory: (c: AppConfig, metrics?: StoreMetrics) => {
         const target = c.redisCluster ?? c.redisUrl;
-        return target ? openRedis(target, 'token-lifecycle') : null;
+        return target ? openRedis(target, 'token-lifecycle', {}, metrics) : null;
       },
     },
     {
       provide: REVOCATION_WRITER,
-      inject: [APP_CONFIG],
-      useFactory: (c: AppConfig) =>
-        c.redisCluster ? openRedis(c.redisCluster, 'token-lifecycle-revocations') : null,
+      inject: [APP_CONFIG, { token: StoreMetrics, optional: true }],
+      useFactory: (c: AppConfig, metrics?: StoreMetrics) =>
+        c.redisCluster
+          ? openRedis(c.redisCluster, 'token-lifecycle-revocations', {}, metrics)
+          : null,
     },
     {
       provide: ProjectionGate,

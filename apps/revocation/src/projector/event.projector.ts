@@ -4,9 +4,11 @@ import {
   Logger,
   OnApplicationBootstrap,
   OnApplicationShutdown,
+  Optional,
 } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AnyLifecycleEvent, EVENT_BUS, EventBus } from '@app/events';
+import { ProjectorMetrics } from '@app/metrics';
 import { LifecycleProjection } from '@app/projection';
 import { PROJECTION_MARKER, ProjectionMarker } from '@app/store';
 
@@ -28,17 +30,27 @@ export class EventProjector implements OnApplicationBootstrap, OnApplicationShut
     @Inject(EVENT_BUS) private readonly bus: EventBus,
     @Inject(PROJECTION_MARKER) private readonly marker: ProjectionMarker,
     private readonly projection: LifecycleProjection,
+    @Optional() private readonly metrics?: ProjectorMetrics,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     // With the in-memory log every write already lands in the same process: nothing to derive.
     if (!this.config.projector || !this.config.kafka) return;
+    this.metrics?.started();
     // In the background: joining the group can wait out a dead member's session, and the
     // service answers meanwhile (introspection refuses to vouch until the store is built).
     // The bus's kafkajs loop, not Nest's Kafka transport: the transport applied ~0.8× the
     // events/s in the same run (docs/architecture.md, `npm run bench:projector`).
     void this.bus
-      .subscribe({ group: PROJECTOR_GROUP, fromBeginning: true }, (e) => this.apply(e))
+      .subscribe(
+        {
+          group: PROJECTOR_GROUP,
+          fromBeginning: true,
+          onLag: (partition, behind) => this.metrics?.behind(partition, behind),
+          onAssigned: (partitions) => this.metrics?.assigned(partitions),
+        },
+        (e) => this.apply(e),
+      )
       .catch((e: Error) => this.log.error(`projector stopped: ${e.message}`));
     // A store that is empty at start, or restarts empty while we run, is rebuilt within a second.
     this.watch = setInterval(() => void this.rebuildIfLost().catch(() => undefined), 1000);
@@ -70,6 +82,12 @@ export class EventProjector implements OnApplicationBootstrap, OnApplicationShut
 
   /** The one projection (libs/projection) the request paths call too. */
   async apply(e: AnyLifecycleEvent): Promise<void> {
-    await this.projection.apply(e);
+    try {
+      await this.projection.apply(e);
+    } catch (err) {
+      this.metrics?.applyFailed();
+      throw err;
+    }
+    this.metrics?.eventApplied(e.type, e.time);
   }
 }

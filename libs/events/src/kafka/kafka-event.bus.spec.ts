@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Admin, Kafka, ProducerBatch } from 'kafkajs';
 import { KafkaConfig } from '@app/config';
+import { EventMetrics, Registry } from '@app/metrics';
 import { EventBusUnavailable } from '../event-bus.port';
 import { EventFactory, LifecycleEvent } from '../event-envelope';
 import { SIGNING_KEYS_TOPIC, TOKEN_LIFECYCLE_TOPIC } from '../topics';
@@ -321,5 +322,149 @@ describe('KafkaEventBus subscriptions', () => {
     consumers[0]!.crash(false);
     await jest.advanceTimersByTimeAsync(5000);
     expect(consumers).toHaveLength(1);
+  });
+});
+
+describe('KafkaEventBus metrics', () => {
+  const CRASH = 'consumer.crash';
+  const END_BATCH_PROCESS = 'consumer.end_batch_process';
+  const GROUP_JOIN = 'consumer.group_join';
+  type Listener = (e: { payload: Record<string, unknown> }) => void;
+
+  /** A consumer whose messages, batches and crashes the spec plays as kafkajs would. */
+  class PlayedConsumer {
+    readonly events = { CRASH, END_BATCH_PROCESS, GROUP_JOIN };
+    private readonly listeners = new Map<string, Listener[]>();
+    eachMessage:
+      | ((p: { partition: number; message: { value: Buffer; offset: string } }) => Promise<void>)
+      | undefined;
+    connect = async () => undefined;
+    subscribe = async () => undefined;
+    disconnect = async () => undefined;
+    run = async (options: { eachMessage: PlayedConsumer['eachMessage'] }) => {
+      this.eachMessage = options.eachMessage;
+    };
+    on(event: string, listener: Listener) {
+      this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
+    }
+    emit(event: string, payload: Record<string, unknown>) {
+      for (const l of this.listeners.get(event) ?? []) l({ payload });
+    }
+  }
+
+  const events = new EventFactory('urn:token-lifecycle:unit');
+  const revoked = events.create('token.revoked', 'jti-1', 'client-a', {
+    jti: 'jti-1',
+    client_id: 'client-a',
+    exp: 2_000_000_000,
+    revoked_by: 'client-a',
+  });
+  let registry: Registry;
+  let consumer: PlayedConsumer;
+  let send: jest.Mock<Promise<never[]>, []>;
+  let sut: KafkaEventBus;
+
+  const value = async (name: string, labels: Record<string, string> = {}) => {
+    const base = name.replace(/_count$/, '');
+    return (await registry.getSingleMetric(base)!.get()).values
+      .filter(
+        (v) =>
+          ((v as { metricName?: string }).metricName ?? base) === name &&
+          Object.entries(labels).every(([k, x]) => String(v.labels[k]) === x),
+      )
+      .reduce((n, v) => n + v.value, 0);
+  };
+
+  beforeEach(async () => {
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    registry = new Registry();
+    consumer = new PlayedConsumer();
+    send = jest.fn(async () => []);
+    const admin = {
+      connect: async () => undefined,
+      disconnect: async () => undefined,
+      listTopics: async () => [TOKEN_LIFECYCLE_TOPIC, SIGNING_KEYS_TOPIC],
+    } as unknown as Admin;
+    const metrics = new EventMetrics(registry);
+    sut = await KafkaEventBus.connect(
+      {
+        brokers: ['127.0.0.1:9092'],
+        clientId: 'spec',
+        lingerMs: 0,
+        maxBatch: 10,
+        publishTimeoutMs: 200,
+        topicPartitions: 1,
+        replicationFactor: 1,
+      },
+      {
+        kafka: { consumer: () => consumer } as unknown as Kafka,
+        admin,
+        newProducer: () => ({
+          connect: async () => undefined,
+          disconnect: async () => undefined,
+          sendBatch: send,
+        }),
+      },
+      { metrics },
+    );
+  });
+
+  afterEach(async () => {
+    await sut.close();
+    jest.restoreAllMocks();
+  });
+
+  it('times an acknowledged publish by event type', async () => {
+    await sut.publish(revoked);
+    expect(
+      await value('token_lifecycle_event_publish_duration_seconds_count', {
+        type: 'token.revoked',
+      }),
+    ).toBe(1);
+    expect(await value('token_lifecycle_event_publish_failures_total')).toBe(0);
+  });
+
+  it('counts a failed produce request as a Kafka error and its event as a failed publish', async () => {
+    send.mockRejectedValueOnce(new Error('Connection closed'));
+    await expect(sut.publish(revoked)).rejects.toBeInstanceOf(EventBusUnavailable);
+    expect(await value('token_lifecycle_kafka_errors_total', { operation: 'produce' })).toBe(1);
+    expect(
+      await value('token_lifecycle_event_publish_failures_total', { type: 'token.revoked' }),
+    ).toBe(1);
+    expect(await value('token_lifecycle_event_publish_duration_seconds_count')).toBe(0);
+  });
+
+  it('counts a publish that timed out as failed', async () => {
+    send.mockImplementationOnce(() => new Promise<never[]>((r) => setTimeout(() => r([]), 400)));
+    await expect(sut.publish(revoked)).rejects.toBeInstanceOf(EventBusUnavailable);
+    expect(await value('token_lifecycle_event_publish_failures_total')).toBe(1);
+    expect(await value('token_lifecycle_kafka_errors_total')).toBe(0);
+  });
+
+  it('counts consumer crashes and unreadable messages, tells the partitions assigned and the lag after each batch', async () => {
+    const lag: [number, number][] = [];
+    const assigned: (readonly number[])[] = [];
+    await sut.subscribe(
+      {
+        group: 'projector',
+        onLag: (partition, behind) => lag.push([partition, behind]),
+        onAssigned: (partitions) => assigned.push(partitions),
+      },
+      async () => undefined,
+    );
+    consumer.emit(GROUP_JOIN, {
+      memberAssignment: { [TOKEN_LIFECYCLE_TOPIC]: [0, 2], 'other-topic': [1] },
+    });
+    consumer.emit(CRASH, { error: new Error('rebalancing'), restart: true });
+    await consumer.eachMessage!({
+      partition: 2,
+      message: { value: Buffer.from('not an event'), offset: '7' },
+    });
+    consumer.emit(END_BATCH_PROCESS, { partition: 2, offsetLag: '41', offsetLagLow: '40' });
+    expect(await value('token_lifecycle_kafka_errors_total', { operation: 'consume' })).toBe(1);
+    expect(await value('token_lifecycle_kafka_errors_total', { operation: 'decode' })).toBe(1);
+    expect(lag).toEqual([[2, 41]]);
+    expect(assigned).toEqual([[0, 2]]);
   });
 });

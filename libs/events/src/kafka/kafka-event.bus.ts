@@ -9,6 +9,8 @@ import { TOKEN_LIFECYCLE_TOPIC, TOPIC_OF, SIGNING_KEYS_TOPIC } from '../topics';
 import { errorName, onFatalCrash } from './consumer-crash';
 import { KafkaClients, kafkaClients } from './kafka-clients';
 import { lifecycleConsumerConfig } from './lifecycle-consumer.config';
+import { EventMetrics } from '@app/metrics';
+import { PublishMeter } from '../publish.meter';
 import { MicroBatcher } from './micro-batcher';
 import { ProducerSession } from './producer-session';
 import { logSkippedMessage } from './skipped-message';
@@ -34,6 +36,8 @@ export class KafkaEventBus implements EventBus {
   private constructor(
     clients: KafkaClients,
     private readonly config: KafkaConfig,
+    private readonly meter: PublishMeter,
+    private readonly metrics: EventMetrics | undefined,
   ) {
     ({ kafka: this.kafka, admin: this.admin } = clients);
     this.producer = new ProducerSession(clients.newProducer);
@@ -46,26 +50,46 @@ export class KafkaEventBus implements EventBus {
     );
   }
 
+  /** `meter` and `metrics` (absent: nothing measured) time publishes and count Kafka errors. */
   static async connect(
     config: KafkaConfig,
     clients: KafkaClients = kafkaClients(config),
+    observe: { meter?: PublishMeter; metrics?: EventMetrics } = {},
   ): Promise<KafkaEventBus> {
-    const bus = new KafkaEventBus(clients, config);
+    const bus = new KafkaEventBus(
+      clients,
+      config,
+      observe.meter ?? new PublishMeter(observe.metrics),
+      observe.metrics,
+    );
     await Promise.all([bus.producer.open(), bus.admin.connect()]);
     await bus.ensureTopics();
     return bus;
   }
 
   async publish(event: LifecycleEvent): Promise<void> {
+    const startedAt = this.meter.start();
     try {
       await withTimeout(this.batcher.add(event), this.config.publishTimeoutMs);
     } catch (e) {
+      this.meter.failed(event);
       throw new EventBusUnavailable(e);
     }
+    this.meter.acknowledged(event, startedAt);
   }
 
   async subscribe(options: SubscribeOptions, handler: EventHandler): Promise<void> {
     const consumer = this.consumer(options.group);
+    // After each batch: how many events of its partition are still to come.
+    const { onLag, onAssigned } = options;
+    if (onLag)
+      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) =>
+        onLag(payload.partition, Number(payload.offsetLag)),
+      );
+    if (onAssigned)
+      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
+        onAssigned(payload.memberAssignment[TOKEN_LIFECYCLE_TOPIC] ?? []),
+      );
     // kafkajs restarts a crashed consumer only after a retriable error; after any other (a group
     // coordinator not found on a broker that has just started, say) the consumer stays stopped
     // for good, and with it the projector. Subscribe again instead.
@@ -142,6 +166,8 @@ export class KafkaEventBus implements EventBus {
 
   private consumer(groupId: string): Consumer {
     const consumer = this.kafka.consumer(lifecycleConsumerConfig(groupId));
+    // Every crash, restarted by kafkajs or not (a fatal one is also resubscribed, above).
+    if (this.metrics) consumer.on(consumer.events.CRASH, () => this.metrics?.kafkaError('consume'));
     this.consumers.push(consumer);
     return consumer;
   }
@@ -151,6 +177,7 @@ export class KafkaEventBus implements EventBus {
     const parsed = parseLifecycleEvent(message.value ?? '');
     if (!parsed.ok) {
       this.malformed++;
+      this.metrics?.kafkaError('decode');
       logSkippedMessage({
         topic: TOKEN_LIFECYCLE_TOPIC,
         partition,
@@ -194,10 +221,15 @@ export class KafkaEventBus implements EventBus {
       messages.push({ key: e.partitionkey, value: JSON.stringify(e) });
       byTopic.set(topic, messages);
     }
-    await this.producer.send({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
+    try {
+      await this.producer.send({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+    } catch (e) {
+      this.metrics?.kafkaError('produce');
+      throw e;
+    }
   }
 
   private async ensureTopics(): Promise<void> {

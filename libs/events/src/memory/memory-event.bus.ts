@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { AnyLifecycleEvent, LifecycleEvent } from '../event-envelope';
 import { EventBus, EventHandler, SubscribeOptions } from '../event-bus.port';
+import { PublishMeter } from '../publish.meter';
 
 /**
  * The one-process log: events are kept (up to a bound, oldest dropped) and handed to
@@ -17,12 +18,18 @@ export class MemoryEventBus implements EventBus {
    * thousands under load made V8 run a full mark-compact about every second (JWT issuance at
    * 7,000/s: p99 13 ms with 1,000 events kept, 15-20 ms with 10,000, 2-3 ms with 100).
    */
-  constructor(private readonly retain = 100) {}
+  constructor(
+    private readonly retain = 100,
+    private readonly meter = new PublishMeter(),
+  ) {}
 
   async publish(event: LifecycleEvent): Promise<void> {
+    const startedAt = this.meter.start();
     this.log.push(event as AnyLifecycleEvent);
     // Trim in chunks: shifting a long array on every publish would cost O(n) per event.
     if (this.log.length > this.retain * 1.25) this.log.splice(0, this.log.length - this.retain);
+    // Acknowledged once kept: a subscriber's failure is its own, as with Kafka.
+    this.meter.acknowledged(event, startedAt);
     for (const handler of this.handlers) await this.deliver(handler, event as AnyLifecycleEvent);
   }
 

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { FastifyReply } from 'fastify';
 import { InvalidRequest, OAuthError, ServerError, TemporarilyUnavailable } from '../errors';
 import { safeErrorDescription } from './error-description';
+import { markReplyError } from './reply-error';
 import { EventBusUnavailable } from '@app/events';
 import { StoreUnavailable } from '@app/store';
 
@@ -54,6 +55,7 @@ export function sendOAuthError(reply: FastifyReply, e: OAuthError | HttpExceptio
 }
 
 function send(reply: FastifyReply, status: number, error: string, description: string): void {
+  markReplyError(reply, error);
   reply.status(status).send({ error, error_description: safeErrorDescription(error, description) });
 }
 

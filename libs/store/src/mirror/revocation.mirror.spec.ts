@@ -1,3 +1,4 @@
+import { MirrorMetrics, Registry } from '@app/metrics';
 import { MemoryProjectionMarker } from '../memory/memory-projection.marker';
 import { MemoryRevocationStore } from '../memory/memory-revocation.store';
 import { RevocationFeed } from '../revocation-feed.port';
@@ -160,5 +161,67 @@ describe('RevocationMirror', () => {
       await eventually(() => sut.current);
       expect(stale()).toBe(false);
     });
+  });
+});
+
+describe('RevocationMirror metrics', () => {
+  let store: MemoryRevocationStore;
+  let registry: Registry;
+  let sut: RevocationMirror;
+
+  const value = async (name: string, metricName = name) =>
+    (await registry.getSingleMetric(name)!.get()).values.find(
+      (v) => ((v as { metricName?: string }).metricName ?? name) === metricName,
+    )?.value;
+
+  beforeEach(() => {
+    store = new MemoryRevocationStore();
+    registry = new Registry();
+  });
+  afterEach(() => sut?.stop());
+
+  it('reports staleness against its budget and its size at scrape time', async () => {
+    sut = new RevocationMirror(store, {
+      blockMs: 50,
+      stalenessBudgetMs: 1500,
+      metrics: new MirrorMetrics(registry),
+    });
+    // Never confirmed yet: as stale as can be.
+    expect(await value('token_lifecycle_revocation_mirror_staleness_seconds')).toBeGreaterThan(1e6);
+    await store.revoke(token('a'));
+    await store.revoke(token('b'));
+    await sut.start();
+    expect(await value('token_lifecycle_revocation_mirror_staleness_seconds')).toBeLessThan(1);
+    expect(await value('token_lifecycle_revocation_mirror_staleness_budget_seconds')).toBe(1.5);
+    expect(await value('token_lifecycle_revocation_mirror_entries')).toBe(2);
+  });
+
+  it('observes the lag of the revocations it follows, not of those it caught up with', async () => {
+    await store.revoke(token('old'));
+    sut = new RevocationMirror(store, { blockMs: 1000, metrics: new MirrorMetrics(registry) });
+    await sut.start();
+    const lag = 'token_lifecycle_revocation_mirror_lag_seconds';
+    expect(await value(lag, `${lag}_count`)).toBe(0);
+    await store.revoke(token('new'));
+    await eventually(() => sut.isRevoked(subject('new')));
+    expect(await value(lag, `${lag}_count`)).toBe(1);
+    // Written and read in this process: well under the first second.
+    expect(await value(lag, `${lag}_sum`)).toBeLessThan(1);
+  });
+
+  it('counts failed reads of the feed', async () => {
+    const flaky = new FlakyFeed(store);
+    sut = new RevocationMirror(flaky, {
+      blockMs: 50,
+      retryDelayMs: 5,
+      metrics: new MirrorMetrics(registry),
+    });
+    await sut.start();
+    flaky.down = true;
+    const failures = 'token_lifecycle_revocation_mirror_read_failures_total';
+    const deadline = Date.now() + 2000;
+    while (((await value(failures)) ?? 0) < 2 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(await value(failures)).toBeGreaterThanOrEqual(2);
   });
 });

@@ -1,3 +1,4 @@
+import type { MirrorMetrics } from '@app/metrics';
 import { RevocationFeed, RevocationFeedEntry } from '../revocation-feed.port';
 import { RevocationSet } from '../revocation-set';
 import { KeyNotice, Revocation, RevocationSubject } from '../store.ports';
@@ -10,6 +11,8 @@ export interface MirrorOptions {
   /** Pause before reading again after the feed failed. */
   readonly retryDelayMs?: number;
   readonly onError?: (e: unknown) => void;
+  /** Lag, staleness, size and read failures, in the host's registry (libs/resource-server). */
+  readonly metrics?: MirrorMetrics;
 }
 
 /** The mirror could not confirm it is current within its staleness budget. */
@@ -40,7 +43,13 @@ export class RevocationMirror {
   constructor(
     private readonly feed: RevocationFeed,
     private readonly options: MirrorOptions = {},
-  ) {}
+  ) {
+    options.metrics?.watch({
+      staleForMs: () => (this.confirmedAt === 0 ? Infinity : this.staleFor()),
+      stalenessBudgetMs: this.budgetMs,
+      size: () => this.set.size,
+    });
+  }
 
   /** Reads everything retained, then keeps following in the background. */
   async start(): Promise<void> {
@@ -113,19 +122,23 @@ export class RevocationMirror {
           this.lastId,
           this.options.blockMs ?? 1000,
         );
-        this.apply(entries);
+        this.apply(entries, true);
         if (complete) this.confirmedAt = sentAt;
       } catch (e) {
         if (!this.running) return;
+        this.options.metrics?.readFailed();
         this.options.onError?.(e);
         await new Promise((r) => setTimeout(r, this.options.retryDelayMs ?? 100));
       }
     }
   }
 
-  private apply(entries: RevocationFeedEntry[]): void {
+  /** `following`: read as they came, so their age is the mirror's lag (not so at catch-up). */
+  private apply(entries: RevocationFeedEntry[], following = false): void {
     for (const entry of entries) {
       this.lastId = entry.id;
+      // The stream id's first part is when Redis appended the entry (`<ms>-<seq>`).
+      if (following) this.options.metrics?.applied(Number(entry.id.split('-')[0]));
       if ('key' in entry) {
         for (const listener of this.keyListeners) listener(entry.key);
         continue;

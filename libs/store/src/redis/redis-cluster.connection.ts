@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import Redis, { Cluster, RedisOptions } from 'ioredis';
 import type { RedisClusterConfig } from '@app/config';
-import { coalesceWrites, logOutages } from './redis-connection';
+import { StoreMetrics } from '@app/metrics';
+import { coalesceWrites, countErrors, logOutages } from './redis-connection';
 
 /**
  * The Cluster client, with the single-node connection's policy: it fails fast while the slot's
@@ -15,6 +16,7 @@ export async function openRedisCluster(
   cluster: RedisClusterConfig,
   name: string,
   overrides: RedisOptions = {},
+  metrics?: StoreMetrics,
 ): Promise<Cluster> {
   const client = new Cluster(
     cluster.nodes.map(({ host, port }) => ({ host, port })),
@@ -34,6 +36,8 @@ export async function openRedisCluster(
       redisOptions: {
         connectionName: name,
         enableAutoPipelining: false,
+        // As the single node's: Redis 7.0 refuses CLIENT SETINFO (counted as failed commands).
+        disableClientInfo: true,
         maxRetriesPerRequest: 0,
         commandTimeout: 1000,
         connectTimeout: 2000,
@@ -45,7 +49,10 @@ export async function openRedisCluster(
     },
   );
   // Each node's connection coalesces a turn's commands into one write, as the single node's does.
-  client.on('+node', (node: Redis) => coalesceWrites(node));
+  client.on('+node', (node: Redis) => {
+    coalesceWrites(node);
+    if (metrics?.enabled) countErrors(node, name, metrics);
+  });
   logLostNodes(client, name);
   logOutages(client, name);
   await client.connect();
