@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { decodeJwt, SignJWT } from 'jose';
-import { CLIENTS, REFRESH_CLIENTS, RESOURCES } from '../fixtures/test-registry';
+import { CLIENTS, REFRESH_CLIENTS, RESOURCES, SIGN_IN_CLIENTS } from '../fixtures/test-registry';
 import {
   DpopKey,
   dpopKey,
@@ -166,6 +166,26 @@ describe('DPoP at the token endpoint (RFC 9449)', () => {
       const once = await proof();
       expect(ok(await clientCredentials(once)).token_type).toBe('DPoP');
       refused(await clientCredentials(once));
+    });
+
+    // Issue 12: refusals are counted in metrics, never evented (the cases above see no event).
+    it('counts refused proofs in the request metrics by their error code', async () => {
+      const refusals = async () => {
+        const text = await (await fetch(`${sut.url}/metrics`)).text();
+        const line = text
+          .split('\n')
+          .find(
+            (l) =>
+              l.startsWith('token_lifecycle_http_requests_total{') &&
+              l.includes('route="/oauth2/token"') &&
+              l.includes('error="invalid_dpop_proof"'),
+          );
+        return line === undefined ? 0 : Number(line.split(' ').pop());
+      };
+      const before = await refusals();
+      refused(await clientCredentials(await proof({ htm: 'GET' })));
+      refused(await clientCredentials('not-a-proof'));
+      expect(await refusals()).toBe(before + 2);
     });
   });
 
@@ -337,5 +357,30 @@ describe('DPoP nonces at the token endpoint (RFC 9449 §8)', () => {
     const error = await oauth.token({ grant_type: 'password' }, basic);
     expect(error.body.error).toBe('unsupported_grant_type');
     expect(error.headers.get('dpop-nonce')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('hands it out at the PAR endpoint too, on a pushed request and on an error', async () => {
+    const web = SIGN_IN_CLIENTS.web;
+    const push = (form: Record<string, string>) =>
+      fetch(sut.config.endpoints.par, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          ...clientAuth.basic(web).headers,
+        },
+        body: new URLSearchParams(form).toString(),
+      });
+    const pushed = await push({
+      response_type: 'code',
+      redirect_uri: web.redirectUri,
+      scope: 'openid',
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
+    });
+    expect(pushed.status).toBe(201);
+    expect(pushed.headers.get('dpop-nonce')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const refused = await push({ response_type: 'token', redirect_uri: web.redirectUri });
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('dpop-nonce')).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 });
