@@ -6,13 +6,9 @@ import { OAuthClient } from '../support/oauth-client';
 import { clientAuth, JsonBody, send } from '../support/oauth-http';
 import { StandaloneServer, startStandaloneServer } from '../support/standalone-server';
 
-const CREDENTIAL_METHODS = [
-  'client_secret_basic',
-  'client_secret_post',
-  'private_key_jwt',
-  'tls_client_auth',
-  'self_signed_tls_client_auth',
-];
+// No TLS and no trusted proxy here: no certificate can arrive, so no certificate method is
+// advertised (mtls.e2e-spec.ts checks them where certificates can arrive).
+const CREDENTIAL_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
 describe('discovery (RFC 8414 metadata, RFC 7517 key set)', () => {
@@ -62,6 +58,12 @@ describe('discovery (RFC 8414 metadata, RFC 7517 key set)', () => {
         ['revocation_endpoint_auth_methods_supported', [...CREDENTIAL_METHODS, 'none']],
       ])('%s lists the methods that endpoint accepts', (field, methods) => {
         expect([...metadata[field]].sort()).toEqual([...methods].sort());
+      });
+
+      // RFC 8705 §3.3: omitted (false) where no certificate can arrive.
+      it('does not claim certificate-bound tokens without TLS or a trusted proxy', () => {
+        expect(metadata).not.toHaveProperty('tls_client_certificate_bound_access_tokens');
+        expect(metadata).not.toHaveProperty('mtls_endpoint_aliases');
       });
 
       it.each([

@@ -67,11 +67,14 @@ export function buildMetadata(
     claims_parameter_supported: false,
     // Each endpoint its own list: `none` (public clients) at the token and revocation endpoints
     // only, as ENDPOINT_AUTH_METHODS decides.
-    token_endpoint_auth_methods_supported: [...ENDPOINT_AUTH_METHODS.token],
+    token_endpoint_auth_methods_supported: offered(ENDPOINT_AUTH_METHODS.token, config),
     token_endpoint_auth_signing_alg_values_supported: algs,
-    introspection_endpoint_auth_methods_supported: [...ENDPOINT_AUTH_METHODS.introspection],
+    introspection_endpoint_auth_methods_supported: offered(
+      ENDPOINT_AUTH_METHODS.introspection,
+      config,
+    ),
     introspection_endpoint_auth_signing_alg_values_supported: algs,
-    revocation_endpoint_auth_methods_supported: [...ENDPOINT_AUTH_METHODS.revocation],
+    revocation_endpoint_auth_methods_supported: offered(ENDPOINT_AUTH_METHODS.revocation, config),
     revocation_endpoint_auth_signing_alg_values_supported: algs,
     // RFC 9449 §5.1: the token endpoint binds tokens to DPoP proofs signed with these.
     dpop_signing_alg_values_supported: [...DPOP_SIGNING_ALGS],
@@ -80,12 +83,34 @@ export function buildMetadata(
 }
 
 /**
+ * Whether a client certificate can reach the services at all: they terminate TLS themselves
+ * (TLS_CERT_FILE) or trust a proxy's `Client-Cert` header (CLIENT_CERT_TRUSTED_PROXIES).
+ * Without either, no certificate method can succeed, so none is advertised.
+ */
+const certificatesReach = (config: AppConfig) =>
+  config.mtls.serverTls !== undefined || config.mtls.trustedProxies.length > 0;
+
+/**
+ * An endpoint's methods as far as they can succeed here: the certificate methods only when a
+ * certificate can arrive, and `tls_client_auth` only with a CA to chain to (TLS_CLIENT_CA_FILE).
+ */
+function offered(methods: readonly string[], config: AppConfig): string[] {
+  const reach = certificatesReach(config);
+  return methods.filter((m) => {
+    if (m === 'tls_client_auth') return reach && config.mtls.clientCa.length > 0;
+    if (m === 'self_signed_tls_client_auth') return reach;
+    return true;
+  });
+}
+
+/**
  * RFC 8705 §3.3: certificate-bound access tokens are issued (to the clients registered for
- * them); §5: when clients present certificates on other host names (MTLS_ENDPOINT_BASE_URL),
- * those endpoints are advertised as `mtls_endpoint_aliases`. The two certificate methods are in
- * each `*_auth_methods_supported` with the rest (ENDPOINT_AUTH_METHODS).
+ * them) when certificates can reach the services (omitted means false); §5: when clients
+ * present certificates on other host names (MTLS_ENDPOINT_BASE_URL), those endpoints are
+ * advertised as `mtls_endpoint_aliases`.
  */
 function mtlsMetadata(config: AppConfig): Record<string, unknown> {
+  if (!certificatesReach(config)) return {};
   const aliases = config.mtls.endpointAliases;
   return {
     tls_client_certificate_bound_access_tokens: true,
