@@ -5,6 +5,9 @@ const { spawn } = require('node:child_process');
 const { ensureBuilt, root } = require('./build-if-needed');
 
 const bundle = ensureBuilt(process.argv[2] || 'standalone');
-const child = spawn(process.execPath, [bundle], { cwd: root, stdio: 'inherit' });
+// A newcomer reads these lines at a terminal: readable ones unless LOG_FORMAT says otherwise
+// (every other way of running a service writes JSON lines by default).
+const env = { ...process.env, LOG_FORMAT: process.env.LOG_FORMAT || 'pretty' };
+const child = spawn(process.execPath, [bundle], { cwd: root, env, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
