@@ -115,7 +115,7 @@ describe('request ids', () => {
     expect(inside.map((l) => l.req_id)).toEqual(['proxy-1', fresh.headers['x-request-id']]);
     // At debug, one line per request, with the route template and never the URL's query.
     const done = json().filter((l) => l.msg === 'request completed');
-    expect(done[0]).toMatchObject({ req_id: 'proxy-1', route: '/t', status: 200 });
+    expect(done[0]).toMatchObject({ req_id: 'proxy-1', req: { route: '/t' }, status: 200 });
   });
 
   it('writes no line per request below debug', async () => {

@@ -40,13 +40,13 @@ export function trackRequests(fastify: FastifyInstance, logger: Logger): void {
     else done();
   });
   if (!logger.isLevelEnabled('debug')) return;
-  // The route template only: a URL's query may hold a code or a token.
+  // The route template only, never the URL (its query may hold a code or a token); the headers
+  // as pino-http logs them, their credentials redacted (log-redaction.ts).
   fastify.addHook('onResponse', (req, reply, done) => {
     logger.debug(
       {
         req_id: req.id,
-        method: req.method,
-        route: req.routeOptions.url,
+        req: { method: req.method, route: req.routeOptions.url, headers: req.headers },
         status: reply.statusCode,
         ms: Math.round(reply.elapsedTime * 10) / 10,
       },
