@@ -41,6 +41,10 @@ describe('maskSecrets', () => {
     expect(masked).toContain('grant_type=password');
   });
 
+  it('keeps the first 6 characters of a 43-character value, enough to recognise a key id', () => {
+    expect(maskSecrets(`announced ${CODE}`)).toBe(`announced ${CODE.slice(0, 6)}…${REDACTED}`);
+  });
+
   it('keeps what is not secret: ids, routes, error codes, request ids', () => {
     const line = JSON.stringify({
       msg: 'state change refused: invalid_grant on /oauth2/token for client svc-basic',

@@ -57,7 +57,11 @@ const SCHEME_CREDENTIAL = /\b(Basic|Bearer|DPoP)\s+[A-Za-z0-9\-._~+/]+=*/g;
 const OPAQUE_TOKEN = /\b(?:at|rt)_[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g;
 /** A JWS or JWE compact serialization: its header is JSON, so base64url `{"` = `eyJ`. */
 const COMPACT_JWT = /\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_.-]*/g;
-/** 32 random bytes in base64url, the shape of codes, challenges, cookies and verifiers. */
+/**
+ * 32 random bytes in base64url, the shape of codes, challenges, cookies and verifiers, but also
+ * of public SHA-256 thumbprints (key ids): its first 6 characters are kept (36 of 256 bits), so
+ * that a key id can still be recognised in a line while no secret can be rebuilt from it.
+ */
 const RANDOM_VALUE = /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g;
 
 /**
@@ -72,5 +76,5 @@ export function maskSecrets(line: string): string {
     .replace(SCHEME_CREDENTIAL, `$1 ${REDACTED}`)
     .replace(OPAQUE_TOKEN, REDACTED)
     .replace(COMPACT_JWT, REDACTED)
-    .replace(RANDOM_VALUE, REDACTED);
+    .replace(RANDOM_VALUE, (v) => `${v.slice(0, 6)}…${REDACTED}`);
 }

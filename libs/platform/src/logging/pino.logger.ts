@@ -48,7 +48,7 @@ function maskedDestination(options: ServiceLoggerOptions): DestinationStream {
   const prettify = prettyFactory({
     colorize: process.stdout.isTTY === true && options.destination === undefined,
     translateTime: 'SYS:HH:MM:ss.l',
-    ignore: 'pid,hostname,service,version',
+    ignore: 'pid,hostname,service,version,context',
     messageFormat: '{if context}[{context}] {end}{msg}',
     hideObject: false,
   });
