@@ -45,6 +45,16 @@ describe('maskSecrets', () => {
     expect(maskSecrets(`announced ${CODE}`)).toBe(`announced ${CODE.slice(0, 6)}…${REDACTED}`);
   });
 
+  it("keeps an error's code (ECONNRESET) while masking an authorization code", () => {
+    const line = JSON.stringify({
+      err: { code: 'ECONNRESET' },
+      body: { code: 'SplxlOBeZQQYbYS6WxSbIA' },
+    });
+    const masked = JSON.parse(maskSecrets(line));
+    expect(masked.err.code).toBe('ECONNRESET');
+    expect(masked.body.code).toBe(REDACTED);
+  });
+
   it('keeps what is not secret: ids, routes, error codes, request ids', () => {
     const line = JSON.stringify({
       msg: 'state change refused: invalid_grant on /oauth2/token for client svc-basic',

@@ -33,22 +33,21 @@ export const REDACTED = '[Redacted]';
 export const REDACT_PATHS: string[] = SECRET_FIELDS.flatMap((f) => {
   const key = /^[a-z_]+$/.test(f) ? f : `["${f}"]`;
   const dot = key.startsWith('[') ? '' : '.';
-  return [
-    key,
-    `*${dot}${key}`,
-    `req.headers${dot}${key}`,
-    `req.body${dot}${key}`,
-    `headers${dot}${key}`,
-    `body${dot}${key}`,
-  ];
+  const inRequest = [`req.headers${dot}${key}`, `req.body${dot}${key}`, `body${dot}${key}`];
+  // An error's `code` (ECONNRESET, ERR_…) is what an operator reads first: it is kept by field,
+  // and the line-wide mask below tells it from an authorization code by its shape.
+  if (f === 'code') return inRequest;
+  return [key, `*${dot}${key}`, `headers${dot}${key}`, ...inRequest];
 });
 
 const FIELD = SECRET_FIELDS.map((f) => f.replace('-', '\\-')).join('|');
 /** `"client_secret":"…"` in a serialized line, at any depth, quoted within a message too. */
 const JSON_FIELD = new RegExp(
-  `(\\\\?"(?:${FIELD})\\\\?"\\s*:\\s*)(\\\\?")(?:[^"\\\\]|\\\\.)*?\\2`,
+  `(\\\\?"(?:${FIELD})\\\\?"\\s*:\\s*)(\\\\?")((?:[^"\\\\]|\\\\.)*?)\\2`,
   'gi',
 );
+/** Node's and the drivers' error codes (ECONNRESET, ERR_HTTP2_…, NOAUTH): not secrets. */
+const ERROR_CODE = /^[A-Z][A-Z0-9_]{1,63}$/;
 /** `code=…` as in a form body or query string quoted in a message. */
 const FORM_FIELD = new RegExp(`\\b((?:${FIELD})=)[^&\\s"'\\\\]+`, 'gi');
 /** RFC 6750 §2.1, RFC 9449 §7.1, RFC 7617: the credential after an authorization scheme. */
@@ -71,7 +70,11 @@ const RANDOM_VALUE = /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g;
  */
 export function maskSecrets(line: string): string {
   return line
-    .replace(JSON_FIELD, `$1$2${REDACTED}$2`)
+    .replace(JSON_FIELD, (match, name: string, quote: string, value: string) =>
+      /^\\?"code\\?"/i.test(name) && ERROR_CODE.test(value)
+        ? match
+        : `${name}${quote}${REDACTED}${quote}`,
+    )
     .replace(FORM_FIELD, `$1${REDACTED}`)
     .replace(SCHEME_CREDENTIAL, `$1 ${REDACTED}`)
     .replace(OPAQUE_TOKEN, REDACTED)

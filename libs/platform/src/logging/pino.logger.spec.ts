@@ -41,6 +41,12 @@ describe('createServiceLogger', () => {
       expect(line).not.toContain(secret);
   });
 
+  it("keeps an error's code, which an operator reads first", () => {
+    const { logger, json } = capture();
+    logger.error({ err: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) });
+    expect(json()[0]).toMatchObject({ err: { code: 'ECONNRESET', message: 'socket hang up' } });
+  });
+
   it('adds the trace id the tracing setup provides, and none before', () => {
     const { logger, json } = capture();
     logger.info('before');
