@@ -188,6 +188,16 @@ describe('structured logs of a full flow', () => {
     for (const secret of secrets)
       expect({ secret, found: all.includes(secret) }).toEqual({ secret, found: false });
     for (const line of lines()) expect(line).toMatchObject({ service: 'standalone', version });
+    // A line written by the code while a hot route handled the request (the 500's cause, logged
+    // by the error renderer) carries that request's id, as the request's own line does.
+    const cause = lines().find((l) => l.context === 'OAuthError' && l.level === 'error');
+    expect(cause?.req_id).toEqual(expect.any(String));
+    const sameRequest = lines().filter((l) => l.req_id === cause!.req_id);
+    expect(sameRequest.map((l) => l.msg)).toContain('request completed');
+    expect(sameRequest.find((l) => l.msg === 'request completed')).toMatchObject({
+      req: { route: '/oauth2/introspect' },
+      status: 500,
+    });
     // At debug, one line per request: each with the id it was answered with.
     const requests = lines().filter((l) => l.msg === 'request completed');
     expect(requests.length).toBeGreaterThan(15);
