@@ -4,7 +4,8 @@
 // one of six local nodes started by scripts/redis-cluster.js when it does not answer), then issuance, introspection, revocation, the
 // authorization service (the sign-in front channel) and the reference login app as separate
 // processes on 3001–3005 sharing one issuer and one KEYS_FILE, and the demo orders API on 4000,
-// with one combined log. Ctrl-C stops everything that was started.
+// with one combined log (JSON lines naming their service; other lines prefixed with it). Ctrl-C
+// stops everything that was started.
 const { spawn, execFileSync } = require('node:child_process');
 const { existsSync, mkdirSync } = require('node:fs');
 const { join } = require('node:path');
@@ -12,6 +13,7 @@ const { ensureKafka, ensureRedis } = require('./infra');
 const { ensureRedisCluster } = require('./redis-cluster');
 const { ensureBuilt, root } = require('./build-if-needed');
 const { ALGS, missingAlgorithms } = require('./generate-keys');
+const { clusterLine } = require('./log-format');
 
 const SERVICES = [
   { name: 'issuance', port: 3001 },
@@ -62,7 +64,7 @@ function prefixLines(name, stream, out) {
   stream.on('data', (chunk) => {
     const lines = (rest + chunk).split('\n');
     rest = lines.pop();
-    for (const line of lines) out.write(`${name.padEnd(13)}| ${line}\n`);
+    for (const line of lines) out.write(`${clusterLine(name, line)}\n`);
   });
 }
 

@@ -303,6 +303,7 @@ export class SplitServices {
     const app = await createHttpApp(
       serviceModule(config, state.service, [FEATURES[state.service]]),
       config,
+      { service: state.service },
     );
     try {
       await app.listen(state.port, '127.0.0.1');

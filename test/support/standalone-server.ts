@@ -37,6 +37,8 @@ export interface StandaloneOptions {
   readonly extraClients?: readonly Record<string, unknown>[];
   /** The service terminates TLS (give TLS_CERT_FILE and TLS_KEY_FILE in env): an https issuer. */
   readonly https?: boolean;
+  /** Where the service's log lines go instead of stdout (a test reading them). */
+  readonly logDestination?: { write(line: string): unknown };
 }
 
 /**
@@ -78,7 +80,9 @@ export async function startStandaloneServer(
       ...GENEROUS_AUTH_LIMITS,
       ...env,
     });
-    const app = await createHttpApp(StandaloneModule.forRoot(config), config);
+    const app = await createHttpApp(StandaloneModule.forRoot(config), config, {
+      destination: options.logDestination,
+    });
     await app.listen(port, '127.0.0.1');
     const bus = app.get<MemoryEventBus>(EVENT_BUS);
 

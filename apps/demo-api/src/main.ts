@@ -3,16 +3,27 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigError, loadResourceServerEnv } from '@app/config';
-import { limitedFastifyAdapter } from '@app/platform';
+import {
+  createServiceLogger,
+  limitedFastifyAdapter,
+  NestPinoLogger,
+  trackRequests,
+} from '@app/platform';
 import { DemoApiModule } from './demo-api.module';
 
 async function main(): Promise<void> {
   const env = loadResourceServerEnv();
+  const logger = createServiceLogger({
+    service: 'demo-api',
+    level: env.logLevel,
+    format: env.logFormat,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(
     DemoApiModule.forRoot(env),
     limitedFastifyAdapter(env.http),
-    { logger: ['fatal', 'error', 'warn', 'log'] },
+    { logger: new NestPinoLogger(logger) },
   );
+  trackRequests(app.getHttpAdapter().getInstance(), logger);
   app.enableShutdownHooks();
   await app.listen(env.port, '0.0.0.0');
   new Logger('demo-api').log(

@@ -5,6 +5,7 @@ import type { DpopConfig } from './dpop.config';
 import type { MtlsConfig } from './mtls.config';
 import type { RedisClusterConfig } from './redis.config';
 import type { MetricsConfig } from './metrics.config';
+import type { LogFormat, LogLevelName } from './log.config';
 
 /**
  * What the issuer signs with: one key of its own per algorithm (RFC 8725 §3.1: one key, one
@@ -240,7 +241,9 @@ export interface AppConfig {
   readonly authThrottle: AuthThrottleConfig;
   /** Client-secret scrypt computations at a time in this process; more wait in line. */
   readonly scryptConcurrency: number;
-  readonly logLevel: 'error' | 'warn' | 'log' | 'debug';
+  readonly logLevel: LogLevelName;
+  /** LOG_FORMAT: JSON lines (the default) or pretty lines for a terminal (`npm start`). */
+  readonly logFormat: LogFormat;
   /** Absent: the in-memory event log (one process only). */
   readonly kafka?: KafkaConfig;
   /** One Redis. Absent, with no redisCluster either: in-memory stores (one process only). */

@@ -18,6 +18,7 @@ import {
 import { dpopWarnings, loadDpopConfig } from './dpop.config';
 import { loadHttpLimits } from './http-limits.config';
 import { loadMtlsConfig } from './mtls.config';
+import { loadLogConfig } from './log.config';
 import { loadMetricsConfig } from './metrics.config';
 import { readJson } from './json-file';
 import { loadRedisEndpoint } from './redis.config';
@@ -28,7 +29,6 @@ import { trustProxy } from './trust-proxy';
 type Env = Readonly<Record<string, string | undefined>>;
 
 const DEFAULT_BODY_LIMIT = 64 * 1024;
-const LOG_LEVELS = ['error', 'warn', 'log', 'debug'] as const;
 
 /**
  * Reads the environment once, validates it and the files it names, and returns a frozen tree.
@@ -71,7 +71,7 @@ export function loadConfig(
     authThrottle: authThrottle(env),
     // Of libuv's 4 threads by default, leave some to DNS, file reads and other checks.
     scryptConcurrency: integer(env.SCRYPT_CONCURRENCY, 'SCRYPT_CONCURRENCY', 2, 1, 64),
-    logLevel: logLevel(env.LOG_LEVEL),
+    ...loadLogConfig(env),
     kafka: kafka(env),
     ...loadRedisEndpoint(env),
     revocationFailurePolicy: oneOf(
@@ -130,10 +130,6 @@ function issuer(v: string | undefined, port: number, scheme: 'http' | 'https'): 
   if (!['https:', 'http:'].includes(url.protocol) || url.search || url.hash)
     throw new ConfigError('ISSUER', 'must be an http(s) URL without query or fragment');
   return v.replace(/\/+$/, '');
-}
-
-function logLevel(v: string | undefined): AppConfig['logLevel'] {
-  return oneOf(v, 'LOG_LEVEL', LOG_LEVELS, 'log');
 }
 
 function kafka(env: Env): KafkaConfig | undefined {

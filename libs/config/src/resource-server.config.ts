@@ -7,11 +7,13 @@ import { DpopConfig, loadDpopConfig } from './dpop.config';
 import { HttpLimits, loadHttpLimits } from './http-limits.config';
 import { loadRedisEndpoint, RedisClusterConfig } from './redis.config';
 import { loadMetricsConfig, MetricsConfig } from './metrics.config';
+import { LogConfig, loadLogConfig } from './log.config';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** What an API replica that embeds the resource-server library reads from its environment. */
-export interface ResourceServerEnv {
+/** LOG_LEVEL and LOG_FORMAT of a resource server's own process (the demo API) too. */
+export interface ResourceServerEnv extends LogConfig {
   readonly port: number;
   readonly issuer: string;
   readonly audience: string;
@@ -117,6 +119,7 @@ export function loadResourceServerEnv(
     dpop: loadDpopConfig(env, isProduction(env)),
     clientCertTrustedProxies: clientCertTrustedProxies(env.CLIENT_CERT_TRUSTED_PROXIES),
     metrics: apiMetrics(env),
+    ...loadLogConfig(env),
   });
 }
 

@@ -3,6 +3,7 @@ import type { FastifyHttpOptions } from 'fastify';
 import type { Server } from 'node:http';
 import type { SecureContextOptions, TlsOptions } from 'node:tls';
 import { HttpLimits } from '@app/config';
+import { requestIdOf } from './logging/request-id.hook';
 
 /**
  * A Fastify adapter whose server bounds every connection: headers, whole request and idle
@@ -23,6 +24,8 @@ export function limitedFastifyAdapter(
     connectionsCheckingInterval: checkingInterval(limits),
   };
   const adapter = new FastifyAdapter({
+    // The request id of every log line, answered in X-Request-Id (logging/request-id.hook.ts).
+    genReqId: requestIdOf,
     ...options,
     requestTimeout: limits.requestTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,

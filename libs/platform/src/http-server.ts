@@ -1,4 +1,4 @@
-import { DynamicModule, HttpException, Logger, LogLevel, Type } from '@nestjs/common';
+import { DynamicModule, HttpException, Logger, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
@@ -15,12 +15,14 @@ import { HttpRequestMetrics } from '@app/metrics';
 import { limitedFastifyAdapter } from './http-limits';
 import { observeRequests } from './request-metrics.hook';
 
-const LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
-  error: ['fatal', 'error'],
-  warn: ['fatal', 'error', 'warn'],
-  log: ['fatal', 'error', 'warn', 'log'],
-  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
-};
+import { createServiceLogger, NestPinoLogger, trackRequests } from './logging';
+
+export interface HttpAppLogging {
+  /** The `service` of every line: the running service's name. */
+  readonly service?: string;
+  /** Where lines go instead of stdout (a test reading them). */
+  readonly destination?: { write(line: string): unknown };
+}
 
 /**
  * Creates a service's HTTP application on Fastify. Bodies are read as raw strings under a fixed
@@ -30,7 +32,14 @@ const LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
 export async function createHttpApp(
   rootModule: Type<unknown> | DynamicModule,
   config: AppConfig,
+  logging: HttpAppLogging = {},
 ): Promise<NestFastifyApplication> {
+  const logger = createServiceLogger({
+    service: logging.service ?? 'standalone',
+    level: config.logLevel,
+    format: config.logFormat,
+    destination: logging.destination,
+  });
   const adapter = limitedFastifyAdapter(
     config.http,
     {
@@ -46,12 +55,14 @@ export async function createHttpApp(
   );
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
     bodyParser: false,
-    logger: LEVELS[config.logLevel],
+    // Every `new Logger(context)` of the code base writes through pino from here on.
+    logger: new NestPinoLogger(logger),
   });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   decorateClientCertificate(fastify, config);
+  trackRequests(fastify, logger);
   // Before any route is registered: the hook and the reply's error-code field cover them all.
   observeRequests(fastify, app.get(HttpRequestMetrics));
   // Browser-based apps call the token, revocation and userinfo endpoints from their own origin.

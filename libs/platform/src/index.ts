@@ -8,3 +8,4 @@ export * from './refresh-token.lookup';
 export * from './metrics.controller';
 export * from './request-metrics.hook';
 export * from './metrics.access';
+export * from './logging';

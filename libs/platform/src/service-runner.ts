@@ -19,7 +19,9 @@ export async function runService(def: ServiceDefinition): Promise<void> {
   const log = new Logger(def.name);
   try {
     const config = loadConfig(undefined, { port: def.defaultPort, projector: def.projector });
-    const app = await createHttpApp(serviceModule(config, def.name, def.features), config);
+    const app = await createHttpApp(serviceModule(config, def.name, def.features), config, {
+      service: def.name,
+    });
     await app.listen(config.port, config.host);
     log.log(`listening on ${config.host}:${config.port}, issuer ${config.issuer}`);
     def.greet?.(config, log);
