@@ -21,17 +21,23 @@ const logger = new Logger('OAuthError');
 
 /** Answers any failure as OAuthExceptionFilter does: for routes Nest does not dispatch. */
 export function sendOAuthFailure(reply: FastifyReply, exception: unknown): void {
-  sendOAuthError(reply, toOAuthError(exception));
+  sendOAuthError(reply, toOAuthError(exception, reply.request?.id));
 }
 
-function toOAuthError(e: unknown): OAuthError | HttpException {
+/**
+ * The request's id rides on each line written here explicitly: the per-request log context that
+ * would add it to every line is on only at LOG_LEVEL=debug (its cost on Node 20's promises).
+ */
+function toOAuthError(e: unknown, requestId: string | undefined): OAuthError | HttpException {
   if (e instanceof OAuthError) return e;
+  const log = (level: 'warn' | 'error', msg: string) =>
+    logger[level](requestId === undefined ? msg : { req_id: requestId, msg });
   if (e instanceof EventBusUnavailable) {
-    logger.warn(`state change refused: ${e.message}: ${causeOf(e)}`);
+    log('warn', `state change refused: ${e.message}: ${causeOf(e)}`);
     return new TemporarilyUnavailable('the service cannot record this change now; retry');
   }
   if (e instanceof StoreUnavailable) {
-    logger.warn(`request refused: ${e.message}: ${causeOf(e)}`);
+    log('warn', `request refused: ${e.message}: ${causeOf(e)}`);
     return new TemporarilyUnavailable('the service cannot check token state now; retry');
   }
   if (e instanceof HttpException && e.getStatus() < 500) return e;
@@ -39,7 +45,7 @@ function toOAuthError(e: unknown): OAuthError | HttpException {
   // fault of ours, and a stalling client must not be able to fill the error log.
   if ((e as NodeJS.ErrnoException | undefined)?.code === 'ECONNRESET')
     return new InvalidRequest('the request body did not arrive');
-  logger.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+  log('error', e instanceof Error ? (e.stack ?? e.message) : String(e));
   return new ServerError('the server could not handle the request');
 }
 
