@@ -8,10 +8,13 @@ void runService({
   name: 'standalone',
   defaultPort: 3000,
   projector: true,
+  // Issue 16: the browser playground at /playground, unless PLAYGROUND=false.
+  playground: true,
   features: STANDALONE_FEATURES,
   greet: (config, log) => {
     log.log(`Metadata: ${config.issuer}/.well-known/oauth-authorization-server`);
     log.log(`Try: ${tryCommand(config)}`);
+    if (config.playground) log.log(`Playground: ${config.issuer}/playground`);
     for (const line of signInWalkthrough(config)) log.log(line);
   },
 });
