@@ -189,6 +189,31 @@ describeWithChromium('the playground in headless Chromium', (executablePath) => 
       expect((await send('Call the orders API')).status).toMatch(/^401/);
     }));
 
+  it('binds the tokens to a DPoP key made in the browser, and refreshes with proofs of it', () =>
+    withBrowserLog(async () => {
+      await page.locator('#dpop').check();
+      await signIn();
+      const redeem = newest('Token request');
+      // RFC 9449 §4: the proof is shown with the request, before it is sent.
+      await expect(redeem.locator('pre.request').textContent()).resolves.toMatch(
+        /^DPoP: eyJ[\w-]+\.[\w-]+\.[\w-]+$/m,
+      );
+      const tokens = await send('Token request');
+      expect(tokens.status).toMatch(/^200/);
+      expect(tokens.response).toContain('"token_type": "DPoP"');
+      const jkt = ((await page.locator('#dpop-key').textContent()) ?? '').split(': ')[1];
+      expect(jkt).toMatch(/^[\w-]{43}$/);
+      await expect(
+        page.locator('[data-token="access token"] [data-claim="cnf"] td code').textContent(),
+      ).resolves.toBe(JSON.stringify({ jkt }));
+
+      // A public client's refresh token is bound too: the refresh carries a proof of the key.
+      await page.locator('#flow-refresh').click();
+      expect((await send('Refresh')).status).toMatch(/^200/);
+      await page.screenshot({ path: `${SHOTS}/dpop.png`, fullPage: false });
+      await page.locator('#dpop').uncheck();
+    }));
+
   it('streams no event of another client to this page', () =>
     withBrowserLog(async () => {
       const grants = new Set(

@@ -123,14 +123,14 @@ describe('the playground over HTTP', () => {
       },
     );
 
-    it('tells the page the endpoints; no public client is registered for it here', async () => {
+    it('tells the page the endpoints and the public clients registered for a playground page', async () => {
       const res = await send(`${sut.url}/playground/api/config`);
       expect(res.body).toMatchObject({
         issuer: sut.url,
         endpoints: { token: `${sut.url}/oauth2/token` },
-        api: `${sut.url}/playground/api/orders`,
+        api: '/playground/api/orders',
         resource: RESOURCES.orders.identifier,
-        public_client: null,
+        public_clients: [],
       });
     });
 

@@ -33,6 +33,15 @@ function responseText(res, body) {
  * `send` defaults to fetch; resolves with { res, body, json } once the answer is shown.
  */
 export function showStep({ title, rfc, request, action = 'Send', send }) {
+  const notes = (Array.isArray(rfc) ? rfc : [rfc]).map((r) =>
+    el(
+      'p',
+      { class: 'hint' },
+      r.text,
+      ' ',
+      el('a', { href: r.link, target: '_blank', rel: 'noopener', text: r.cite }),
+    ),
+  );
   const requestPre = el('pre', { class: 'request', 'aria-label': `${title}: request` });
   const responsePre = el('pre', {
     class: 'response',
@@ -45,13 +54,7 @@ export function showStep({ title, rfc, request, action = 'Send', send }) {
     'li',
     { class: 'step', 'data-step': title },
     el('h3', { text: `${steps.length + 1}. ${title}` }),
-    el(
-      'p',
-      { class: 'hint' },
-      rfc.text,
-      ' ',
-      el('a', { href: rfc.link, target: '_blank', rel: 'noopener', text: rfc.cite }),
-    ),
+    notes,
     requestPre,
     button,
     status,

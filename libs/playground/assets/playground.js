@@ -1,4 +1,5 @@
 import { el, $ } from './dom.js';
+import { DpopKey } from './dpop.js';
 import { EventsPane } from './events-pane.js';
 import { setReveal, showStep } from './http-step.js';
 import { pkcePair, randomValue } from './pkce.js';
@@ -7,7 +8,14 @@ import { tokenView } from './token-view.js';
 
 const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };
 /** Everything lives in this object: memory only, gone on reload (no localStorage). */
-const state = { config: undefined, tokens: {}, oldRefresh: undefined, introspection: undefined };
+const state = {
+  config: undefined,
+  tokens: {},
+  oldRefresh: undefined,
+  introspection: undefined,
+  dpop: undefined,
+  dpopNonce: undefined,
+};
 const events = new EventsPane();
 
 /** The sign-in popup landed back here with the code: hand its query to the page that opened it. */
@@ -25,7 +33,11 @@ function returnFromSignIn() {
 async function start() {
   if (returnFromSignIn()) return;
   state.config = await (await fetch('/playground/api/config', { cache: 'no-store' })).json();
-  const client = state.config.public_client;
+  // The redirect URI is this page: a public client registered for this origin's /playground.
+  const redirectUri = `${location.origin}/playground`;
+  const found = state.config.public_clients.find((c) => c.redirect_uris.includes(redirectUri));
+  const client = found && { ...found, redirect_uri: redirectUri };
+  state.publicClient = client;
   $('public-client').replaceChildren(
     client
       ? el(
@@ -37,7 +49,7 @@ async function start() {
         )
       : el('span', {
           class: 'status-bad',
-          text: `No public client registered with redirect URI ${state.config.issuer}/playground: sign-in is unavailable (README "Playground").`,
+          text: `No public client registered with redirect URI ${redirectUri}: sign-in is unavailable here (README "Playground").`,
         }),
   );
   $('flow-code').disabled = !client;
@@ -70,7 +82,7 @@ function enable() {
 }
 
 function renderTokens() {
-  const { jwks } = state.config.endpoints;
+  const jwks = local(state.config.endpoints.jwks);
   const t = state.tokens;
   $('token-list').replaceChildren(
     ...[
@@ -94,7 +106,57 @@ async function keep(json, oldRefresh) {
   if (json.access_token) await events.register(json.access_token);
 }
 
-const publicClient = () => state.config.public_client;
+/** The browser's DPoP key, made on first use when DPoP is ticked. */
+async function dpopKey() {
+  if (!$('dpop').checked) return undefined;
+  state.dpop ??= await DpopKey.generate();
+  $('dpop-key').textContent = `DPoP key thumbprint (jkt): ${state.dpop.thumbprint}`;
+  return state.dpop;
+}
+
+/**
+ * A token endpoint request, with a DPoP proof when DPoP is ticked; a server that wants its nonce
+ * in the proof (RFC 9449 §8) gets the same request again, shown as its own step.
+ */
+async function tokenStep({ title, rfc, body, headers = {}, secrets = [] }) {
+  const url = state.config.endpoints.token;
+  const key = await dpopKey();
+  const proof = key ? { DPoP: await key.proof('POST', url, state.dpopNonce) } : {};
+  const r = await showStep({
+    title,
+    rfc: key ? [rfc, RFC.dpop] : rfc,
+    request: {
+      method: 'POST',
+      url: local(url),
+      headers: { ...FORM, ...headers, ...proof },
+      body,
+      secrets,
+    },
+  });
+  const nonce = r.res.headers.get('dpop-nonce');
+  if (nonce) state.dpopNonce = nonce;
+  if (key && r.json?.error === 'use_dpop_nonce' && nonce)
+    return tokenStep({
+      title: `${title} (with the server's nonce)`,
+      rfc: RFC.dpopNonce,
+      body,
+      headers,
+      secrets,
+    });
+  return r;
+}
+
+/**
+ * An endpoint of this server, reached on the page's own origin (its CSP allows no other): the
+ * issuer may be named http://localhost:3000 while the page is http://127.0.0.1:3000. DPoP's
+ * `htu` keeps the advertised URL, which is what the server compares it with.
+ */
+function local(url) {
+  const u = new URL(url);
+  return u.origin === new URL(state.config.issuer).origin ? `${location.origin}${u.pathname}` : url;
+}
+
+const publicClient = () => state.publicClient;
 const form = (fields) => new URLSearchParams(fields).toString();
 
 function ownClient() {
@@ -127,6 +189,9 @@ async function signIn() {
     code_challenge: pkce.challenge,
     code_challenge_method: 'S256',
   });
+  // RFC 9449 §10: the code is bound to the key too, redeemed only with a proof of it.
+  const key = await dpopKey();
+  if (key) url.searchParams.set('dpop_jkt', key.thumbprint);
   const answer = await showStep({
     title: 'Authorization request',
     rfc: RFC.authorize,
@@ -142,22 +207,17 @@ async function signIn() {
   if (!params.get('code'))
     throw new Error(`${params.get('error')}: ${params.get('error_description') ?? ''}`);
   const code = params.get('code');
-  const tokens = await showStep({
+  const tokens = await tokenStep({
     title: 'Token request (code + PKCE verifier)',
     rfc: RFC.code,
-    request: {
-      method: 'POST',
-      url: state.config.endpoints.token,
-      headers: FORM,
-      body: form({
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: client.redirect_uri,
-        client_id: client.client_id,
-        code_verifier: pkce.verifier,
-      }),
-      secrets: [code, pkce.verifier],
-    },
+    body: form({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: client.redirect_uri,
+      client_id: client.client_id,
+      code_verifier: pkce.verifier,
+    }),
+    secrets: [code, pkce.verifier],
   });
   if (tokens.res.ok) await keep(tokens.json);
 }
@@ -176,7 +236,7 @@ function waitForCallback(href) {
         return;
       window.removeEventListener('message', onMessage);
       resolve({
-        note: `Redirected back to ${state.config.public_client.redirect_uri}${m.data.search}`,
+        note: `Redirected back to ${state.publicClient.redirect_uri}${m.data.search}`,
         search: m.data.search,
       });
     };
@@ -187,36 +247,26 @@ function waitForCallback(href) {
 async function refresh() {
   const client = publicClient();
   const old = state.tokens.refresh_token;
-  const r = await showStep({
+  const r = await tokenStep({
     title: 'Refresh (rotation)',
     rfc: RFC.refresh,
-    request: {
-      method: 'POST',
-      url: state.config.endpoints.token,
-      headers: FORM,
-      body: form({ grant_type: 'refresh_token', refresh_token: old, client_id: client.client_id }),
-      secrets: [old],
-    },
+    body: form({ grant_type: 'refresh_token', refresh_token: old, client_id: client.client_id }),
+    secrets: [old],
   });
   if (r.res.ok) await keep(r.json, old);
 }
 
 async function replay() {
   const old = state.oldRefresh;
-  await showStep({
+  await tokenStep({
     title: 'Replay the old refresh token',
     rfc: RFC.replay,
-    request: {
-      method: 'POST',
-      url: state.config.endpoints.token,
-      headers: FORM,
-      body: form({
-        grant_type: 'refresh_token',
-        refresh_token: old,
-        client_id: publicClient().client_id,
-      }),
-      secrets: [old],
-    },
+    body: form({
+      grant_type: 'refresh_token',
+      refresh_token: old,
+      client_id: publicClient().client_id,
+    }),
+    secrets: [old],
   });
 }
 
@@ -227,7 +277,7 @@ async function revoke() {
     rfc: RFC.revoke,
     request: {
       method: 'POST',
-      url: state.config.endpoints.revocation,
+      url: local(state.config.endpoints.revocation),
       headers: FORM,
       body: form({ token, token_type_hint: 'refresh_token', client_id: publicClient().client_id }),
       secrets: [token],
@@ -244,7 +294,7 @@ async function introspect() {
     rfc: RFC.introspect,
     request: {
       method: 'POST',
-      url: state.config.endpoints.introspection,
+      url: local(state.config.endpoints.introspection),
       headers: { ...FORM, Authorization: own.authorization },
       body: form({ token, token_type_hint: 'access_token' }),
       secrets: [...own.secrets, token],
@@ -263,7 +313,7 @@ async function callApi() {
     rfc: RFC.api,
     request: {
       method: 'GET',
-      url: state.config.api,
+      url: `${location.origin}${state.config.api}`,
       headers: { Authorization: `Bearer ${token}` },
       secrets: [token],
     },
@@ -273,16 +323,12 @@ async function callApi() {
 async function clientCredentials() {
   const own = ownClient();
   if (!own) return;
-  const r = await showStep({
+  const r = await tokenStep({
     title: `Client credentials (as ${own.id})`,
     rfc: RFC.clientCredentials,
-    request: {
-      method: 'POST',
-      url: state.config.endpoints.token,
-      headers: { ...FORM, Authorization: own.authorization },
-      body: form({ grant_type: 'client_credentials', resource: state.config.resource }),
-      secrets: own.secrets,
-    },
+    headers: { Authorization: own.authorization },
+    body: form({ grant_type: 'client_credentials', resource: state.config.resource }),
+    secrets: own.secrets,
   });
   if (r.res.ok) await keep(r.json);
 }

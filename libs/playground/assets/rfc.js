@@ -35,6 +35,16 @@ export const RFC = {
     link: 'https://www.rfc-editor.org/rfc/rfc6749#section-4.4',
     cite: 'RFC 6749 §4.4, §2.3.1',
   },
+  dpop: {
+    text: "The DPoP header carries a proof signed by a key only this browser holds (WebCrypto, not exportable); the server binds the access token to its thumbprint (cnf.jkt), and a public client's refresh token too.",
+    link: 'https://www.rfc-editor.org/rfc/rfc9449#section-5',
+    cite: 'RFC 9449 §4-5',
+  },
+  dpopNonce: {
+    text: 'The server asked for a nonce of its own in the proof (use_dpop_nonce, DPoP-Nonce header): the same request again, with a new proof carrying it.',
+    link: 'https://www.rfc-editor.org/rfc/rfc9449#section-8',
+    cite: 'RFC 9449 §8',
+  },
   api: {
     text: 'The client presents the access token in the Authorization header; the resource server answers 401 with a WWW-Authenticate challenge when the token is not good.',
     link: 'https://www.rfc-editor.org/rfc/rfc6750#section-2.1',

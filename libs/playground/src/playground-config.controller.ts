@@ -16,19 +16,22 @@ export class PlaygroundConfigController {
   @Get('config')
   get(@Res({ passthrough: true }) reply: FastifyReply) {
     reply.header('cache-control', 'no-store');
-    const redirectUri = `${this.config.issuer}/playground`;
-    // RFC 8252 §8.4 / OAuth 2.1: a public client (no secret), PKCE required, redirect exact.
-    const client = this.config.registry.clients.find(
-      (c) => c.authMethod === 'none' && c.redirectUris.includes(redirectUri),
-    );
     return {
       issuer: this.config.issuer,
       endpoints: this.config.endpoints,
-      api: `${this.config.issuer}/playground/api/orders`,
+      api: '/playground/api/orders',
       resource: ordersResource(this.config) ?? null,
-      public_client: client
-        ? { client_id: client.clientId, redirect_uri: redirectUri, scope: client.scopes.join(' ') }
-        : null,
+      // RFC 8252 §8.4 / OAuth 2.1: public clients (no secret, PKCE) whose redirect URI is a
+      // playground page; the page picks the one registered for its own origin.
+      public_clients: this.config.registry.clients
+        .filter((c) => c.authMethod === 'none' && c.redirectUris.some(isPlaygroundPage))
+        .map((c) => ({
+          client_id: c.clientId,
+          redirect_uris: c.redirectUris.filter(isPlaygroundPage),
+          scope: c.scopes.join(' '),
+        })),
     };
   }
 }
+
+const isPlaygroundPage = (uri: string) => new URL(uri).pathname === '/playground';
