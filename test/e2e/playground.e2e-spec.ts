@@ -1,5 +1,9 @@
 import { readdirSync } from 'node:fs';
-import { ASSETS_DIR } from '@app/playground';
+import { AuthorizationModule } from '@app/authorization';
+import { loadConfig } from '@app/config';
+import { createHttpApp, serviceModule } from '@app/platform';
+import { ASSETS_DIR, PlaygroundModule } from '@app/playground';
+import { freePort } from '../support/free-port';
 import { CLIENTS, RESOURCES } from '../fixtures/test-registry';
 import { clientAuth, postForm, send } from '../support/oauth-http';
 import { OAuthClient } from '../support/oauth-client';
@@ -69,6 +73,37 @@ describe('the playground over HTTP', () => {
         expect((await send(`${sut.url}${path}`)).status).toBe(404);
       },
     );
+  });
+
+  describe('in the authorization service (apps/authorization/src/main.ts)', () => {
+    let registry: StandaloneServer;
+    beforeAll(async () => (registry = await startStandaloneServer()));
+    afterAll(() => registry?.close());
+
+    it.each([
+      [undefined, 404],
+      ['true', 200],
+    ])('PLAYGROUND=%s: GET /playground is %s', async (playground, status) => {
+      const port = await freePort();
+      const config = loadConfig(
+        {
+          PORT: String(port),
+          ISSUER: `http://127.0.0.1:${port}`,
+          CONFIG_FILE: registry.config.configFile,
+          LOG_LEVEL: 'error',
+          ...(playground ? { PLAYGROUND: playground } : {}),
+        },
+        { port: 3004 },
+      );
+      const features = [AuthorizationModule, PlaygroundModule];
+      const app = await createHttpApp(serviceModule(config, 'authorization', features), config);
+      await app.listen(port, '127.0.0.1');
+      try {
+        expect((await send(`http://127.0.0.1:${port}/playground`)).status).toBe(status);
+      } finally {
+        await app.close();
+      }
+    });
   });
 
   describe('with PLAYGROUND=true', () => {
