@@ -17,6 +17,8 @@ WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The playground's page (PLAYGROUND=true), read from the working directory at run time.
+COPY --from=build /app/libs/playground/assets ./libs/playground/assets
 USER node
 ENV APP=standalone
 CMD ["sh", "-c", "exec node dist/apps/$APP/main.js"]

@@ -41,4 +41,9 @@ export default tseslint.config(
       'no-redeclare': ['error', { builtinGlobals: false }],
     },
   },
+  {
+    // The playground's page: plain ES modules run by the browser (libs/playground/assets).
+    files: ['libs/playground/assets/**/*.js'],
+    languageOptions: { globals: globals.browser, sourceType: 'module' },
+  },
 );

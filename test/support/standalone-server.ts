@@ -33,8 +33,12 @@ export interface StandaloneServer {
 }
 
 export interface StandaloneOptions {
-  /** Clients registered after the test registry's own (CONFIG_FILE format). */
-  readonly extraClients?: readonly Record<string, unknown>[];
+  /**
+   * Clients registered after the test registry's own (CONFIG_FILE format); a function is given
+   * the server's base URL, for a client whose redirect URI is on the server itself.
+   */
+  readonly extraClients?:
+    readonly Record<string, unknown>[] | ((url: string) => readonly Record<string, unknown>[]);
   /** The service terminates TLS (give TLS_CERT_FILE and TLS_KEY_FILE in env): an https issuer. */
   readonly https?: boolean;
   /** Where the service's log lines go instead of stdout (a test reading them). */
@@ -67,11 +71,14 @@ export async function startStandaloneServer(
       jwtClientPublicJwk: jwtClient.publicJwk,
       hashedClientSecretHash: await hashSecret(CLIENTS.hashed.secret),
     });
-    const clients = [...(document.clients as unknown[]), ...(options.extraClients ?? [])];
-    await writeFile(configFile, JSON.stringify({ ...document, clients }, null, 2));
-
     const port = await freePort();
     const url = `${options.https ? 'https' : 'http'}://127.0.0.1:${port}`;
+    const extra = options.extraClients;
+    const clients = [
+      ...(document.clients as unknown[]),
+      ...((typeof extra === 'function' ? extra(url) : extra) ?? []),
+    ];
+    await writeFile(configFile, JSON.stringify({ ...document, clients }, null, 2));
     const config = loadConfig({
       PORT: String(port),
       ISSUER: url,

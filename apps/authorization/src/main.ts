@@ -1,5 +1,11 @@
 import 'reflect-metadata';
 import { runService } from '@app/platform';
+import { PlaygroundModule } from '@app/playground';
 import { AuthorizationModule } from './authorization.module';
 
-void runService({ name: 'authorization', defaultPort: 3004, features: [AuthorizationModule] });
+void runService({
+  name: 'authorization',
+  defaultPort: 3004,
+  // Off unless PLAYGROUND=true (README "Playground").
+  features: [AuthorizationModule, PlaygroundModule],
+});

@@ -8,10 +8,13 @@ void runService({
   name: 'standalone',
   defaultPort: 3000,
   projector: true,
+  // Issue 16: the browser playground at /playground, unless PLAYGROUND=false.
+  playground: true,
   features: STANDALONE_FEATURES,
   greet: (config, log) => {
     log.log(`Metadata: ${config.issuer}/.well-known/oauth-authorization-server`);
     log.log(`Try: ${tryCommand(config)}`);
+    if (config.playground) log.log(`Playground: ${playgroundUrl(config)}`);
     for (const line of signInWalkthrough(config)) log.log(line);
   },
 });
@@ -46,4 +49,16 @@ function signInWalkthrough(config: AppConfig): string[] {
       `3) the script checks state and iss, redeems the code at ${config.endpoints.token} ` +
       `and calls ${config.endpoints.userinfo}.`,
   ];
+}
+
+/**
+ * Where to open the playground: the page a public client is registered for (config/dev.json:
+ * 127.0.0.1, as RFC 8252 §8.3 refuses localhost redirect URIs), else the issuer's.
+ */
+function playgroundUrl(config: AppConfig): string {
+  const pages = config.registry.clients
+    .filter((c) => c.authMethod === 'none')
+    .flatMap((c) => c.redirectUris)
+    .filter((uri) => new URL(uri).pathname === '/playground');
+  return pages[0] ?? `${config.issuer}/playground`;
 }

@@ -5,6 +5,7 @@ import { IntrospectionModule } from '@app/introspection';
 import { IssuanceModule } from '@app/issuance';
 import { LoginAppModule } from '@app/login';
 import { serviceModule } from '@app/platform';
+import { PlaygroundModule } from '@app/playground';
 import { RevocationModule } from '@app/revocation';
 
 export const STANDALONE_FEATURES: readonly Type<unknown>[] = [
@@ -13,6 +14,7 @@ export const STANDALONE_FEATURES: readonly Type<unknown>[] = [
   RevocationModule,
   AuthorizationModule,
   LoginAppModule,
+  PlaygroundModule,
 ];
 
 /** Every service and the reference login app in one process on one port: nothing of its own. */

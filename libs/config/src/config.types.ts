@@ -253,6 +253,8 @@ export interface AppConfig {
   readonly revocationFailurePolicy: FailurePolicy;
   /** Run the Kafka → Redis projector in this process. */
   readonly projector: boolean;
+  /** PLAYGROUND: serve the browser playground at /playground (README "Playground"). */
+  readonly playground: boolean;
   /**
    * Longest access-token lifetime of any resource (and of the /userinfo token of the code flow),
    * in seconds: bounds the revocation stream.

@@ -37,7 +37,7 @@ const DEFAULT_BODY_LIMIT = 64 * 1024;
  */
 export function loadConfig(
   env: Env = process.env,
-  defaults: { port?: number; projector?: boolean } = {},
+  defaults: { port?: number; projector?: boolean; playground?: boolean } = {},
 ): AppConfig {
   const production = isProduction(env);
   if (production) requireProductionSettings(env);
@@ -81,6 +81,8 @@ export function loadConfig(
       'fail-closed',
     ),
     projector: boolean(env.PROJECTOR, 'PROJECTOR', defaults.projector ?? false),
+    // Issue 16: on by default where the service says so (standalone), off in the split services.
+    playground: boolean(env.PLAYGROUND, 'PLAYGROUND', defaults.playground ?? false),
     maxTokenTtl: Math.max(
       60,
       signIn.userinfoTokenTtl,

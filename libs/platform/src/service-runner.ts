@@ -9,6 +9,8 @@ export interface ServiceDefinition {
   readonly defaultPort: number;
   /** Whether this service runs the Kafka → Redis projector unless PROJECTOR says otherwise. */
   readonly projector?: boolean;
+  /** Whether this service serves the playground unless PLAYGROUND says otherwise. */
+  readonly playground?: boolean;
   readonly features: readonly Type<unknown>[];
   /** Extra start-up lines, e.g. how to try the service. */
   readonly greet?: (config: AppConfig, log: Logger) => void;
@@ -18,7 +20,11 @@ export interface ServiceDefinition {
 export async function runService(def: ServiceDefinition): Promise<void> {
   const log = new Logger(def.name);
   try {
-    const config = loadConfig(undefined, { port: def.defaultPort, projector: def.projector });
+    const config = loadConfig(undefined, {
+      port: def.defaultPort,
+      projector: def.projector,
+      playground: def.playground,
+    });
     const app = await createHttpApp(serviceModule(config, def.name, def.features), config, {
       service: def.name,
     });

@@ -1,0 +1,37 @@
+import { Controller, Get, Inject, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { ordersResource } from './orders-resource';
+import { PlaygroundEnabledGuard } from './playground-enabled.guard';
+
+/**
+ * GET /playground/api/config: what the page needs to start, all of it public (the metadata's
+ * endpoints and the public client registered for the playground, README "Playground").
+ */
+@Controller('playground/api')
+@UseGuards(PlaygroundEnabledGuard)
+export class PlaygroundConfigController {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  @Get('config')
+  get(@Res({ passthrough: true }) reply: FastifyReply) {
+    reply.header('cache-control', 'no-store');
+    return {
+      issuer: this.config.issuer,
+      endpoints: this.config.endpoints,
+      api: '/playground/api/orders',
+      resource: ordersResource(this.config) ?? null,
+      // RFC 8252 §8.4 / OAuth 2.1: public clients (no secret, PKCE) whose redirect URI is a
+      // playground page; the page picks the one registered for its own origin.
+      public_clients: this.config.registry.clients
+        .filter((c) => c.authMethod === 'none' && c.redirectUris.some(isPlaygroundPage))
+        .map((c) => ({
+          client_id: c.clientId,
+          redirect_uris: c.redirectUris.filter(isPlaygroundPage),
+          scope: c.scopes.join(' '),
+        })),
+    };
+  }
+}
+
+const isPlaygroundPage = (uri: string) => new URL(uri).pathname === '/playground';

@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { AnyLifecycleEvent, EVENT_BUS, EventBus } from '@app/events';
+
+/** What one browser session proved it holds: the grants and tokens whose events it may see. */
+interface PlaygroundSession {
+  readonly grants: Set<string>;
+  readonly jtis: Set<string>;
+  readonly listeners: Set<(event: AnyLifecycleEvent) => void>;
+  lastSeen: number;
+}
+
+/** A session nobody listened to or registered with for this long is forgotten. */
+const IDLE_MS = 30 * 60 * 1000;
+/** Sessions kept at most: the playground is a developer tool, not a multi-tenant service. */
+const MAX_SESSIONS = 1000;
+/**
+ * Recent events kept to hand a session what happened just before it registered a token: the
+ * grant's `grant.created` and `token.issued` are acknowledged before the token response leaves.
+ */
+const RECENT = 200;
+
+/**
+ * The live-events pane's server side (README "Playground"). Every event of the bus passes
+ * here; a session receives only those naming a grant or `jti` it registered, and it registers
+ * one only by presenting a token the server verified (PlaygroundSessionRegistrar): knowing an
+ * id is not enough, holding its token is.
+ */
+@Injectable()
+export class PlaygroundSessionHub implements OnModuleInit {
+  private readonly log = new Logger(PlaygroundSessionHub.name);
+  private readonly sessions = new Map<string, PlaygroundSession>();
+  private readonly recent: AnyLifecycleEvent[] = [];
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(EVENT_BUS) private readonly bus: EventBus,
+  ) {}
+
+  onModuleInit(): void {
+    if (!this.config.playground) return;
+    // Its own consumer group per process: every replica sees every event (Kafka), and a slow
+    // join must not hold up the service's start.
+    const group = `playground-${randomBytes(8).toString('hex')}`;
+    this.bus
+      .subscribe({ group }, (event) => this.dispatch(event))
+      .catch((e: unknown) => this.log.error(`playground events unavailable: ${String(e)}`));
+  }
+
+  open(): string {
+    this.forgetIdle();
+    if (this.sessions.size >= MAX_SESSIONS)
+      this.sessions.delete(this.sessions.keys().next().value!);
+    const id = randomBytes(32).toString('base64url');
+    this.sessions.set(id, {
+      grants: new Set(),
+      jtis: new Set(),
+      listeners: new Set(),
+      lastSeen: Date.now(),
+    });
+    return id;
+  }
+
+  /** Adds what a verified token names; replays the recent events that match it. */
+  register(id: string, ids: { jti: string; grantId?: string }): boolean {
+    const session = this.sessions.get(id);
+    if (!session) return false;
+    session.lastSeen = Date.now();
+    const fresh = !session.jtis.has(ids.jti) && !(ids.grantId && session.grants.has(ids.grantId));
+    session.jtis.add(ids.jti);
+    if (ids.grantId) session.grants.add(ids.grantId);
+    if (fresh) {
+      const matches = (e: AnyLifecycleEvent) =>
+        namesOf(e).some((n) => n === ids.jti || (ids.grantId !== undefined && n === ids.grantId));
+      for (const event of this.recent.filter(matches)) this.emit(session, event);
+    }
+    return true;
+  }
+
+  /** Streams the session's events to `listener` until the returned function is called. */
+  listen(id: string, listener: (event: AnyLifecycleEvent) => void): (() => void) | undefined {
+    const session = this.sessions.get(id);
+    if (!session) return undefined;
+    session.listeners.add(listener);
+    return () => {
+      session.listeners.delete(listener);
+      session.lastSeen = Date.now();
+    };
+  }
+
+  private dispatch(event: AnyLifecycleEvent): void {
+    this.recent.push(event);
+    if (this.recent.length > RECENT) this.recent.shift();
+    const names = namesOf(event);
+    for (const session of this.sessions.values())
+      if (names.some((n) => session.grants.has(n) || session.jtis.has(n)))
+        this.emit(session, event);
+  }
+
+  private emit(session: PlaygroundSession, event: AnyLifecycleEvent): void {
+    for (const listener of session.listeners) listener(event);
+  }
+
+  private forgetIdle(): void {
+    const before = Date.now() - IDLE_MS;
+    for (const [id, s] of this.sessions)
+      if (s.listeners.size === 0 && s.lastSeen < before) this.sessions.delete(id);
+  }
+}
+
+/** The grant and token ids an event is about (libs/events/src/topics.ts). */
+export function namesOf(event: AnyLifecycleEvent): string[] {
+  const data = event.data as unknown as Record<string, unknown>;
+  return [data.grant_id, data.jti].filter((v): v is string => typeof v === 'string');
+}

@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { PlaygroundAssetsController } from './playground-assets.controller';
+import { PlaygroundConfigController } from './playground-config.controller';
+import { PlaygroundEnabledGuard } from './playground-enabled.guard';
+import { PlaygroundOrdersController } from './playground-orders.controller';
+import { PlaygroundSessionController } from './playground-session.controller';
+import { PlaygroundSessionHub } from './playground-session.hub';
+import { PlaygroundTokenChecker } from './playground-token.checker';
+
+/**
+ * The browser playground (issue 16): the page, its config, the demo API it calls and its
+ * live-events stream. Mounted by the standalone (on by default) and the authorization service
+ * (PLAYGROUND=true); every route answers 404 when PLAYGROUND is off.
+ */
+@Module({
+  controllers: [
+    PlaygroundAssetsController,
+    PlaygroundConfigController,
+    PlaygroundOrdersController,
+    PlaygroundSessionController,
+  ],
+  providers: [PlaygroundEnabledGuard, PlaygroundSessionHub, PlaygroundTokenChecker],
+})
+export class PlaygroundModule {}

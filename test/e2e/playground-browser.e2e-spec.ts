@@ -1,0 +1,244 @@
+import { mkdir } from 'node:fs/promises';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { RESOURCES, USERS } from '../fixtures/test-registry';
+import { describeWithChromium, launchChromium } from '../support/browser';
+import { StandaloneServer, startStandaloneServer } from '../support/standalone-server';
+
+/**
+ * The playground (issue 16) in headless Chromium, driven only by clicks: the authorization code
+ * flow through the real login and consent pages, the API's 200, refresh with rotation, the
+ * replayed refresh token revoking the grant (the API's 401), a second sign-in and its
+ * revocation; what the page shows is asserted (decoded claims, verified signature, live
+ * events), and the main screens are saved to docs/playground/ for the README.
+ */
+jest.setTimeout(90_000);
+
+const SHOTS = 'docs/playground';
+const PLAYGROUND_CLIENT = 'playground';
+
+describeWithChromium('the playground in headless Chromium', (executablePath) => {
+  let sut: StandaloneServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const seen: string[] = [];
+
+  beforeAll(async () => {
+    await mkdir(SHOTS, { recursive: true });
+    sut = await startStandaloneServer(
+      { PLAYGROUND: 'true' },
+      {
+        // As in config/dev.json: a public client whose redirect URI is the playground itself.
+        extraClients: (url) => [
+          {
+            client_id: PLAYGROUND_CLIENT,
+            token_endpoint_auth_method: 'none',
+            grant_types: ['authorization_code', 'refresh_token'],
+            redirect_uris: [`${url}/playground`],
+            scope: 'openid profile offline_access orders:read',
+            resources: [RESOURCES.orders.identifier],
+          },
+        ],
+      },
+    );
+    browser = await launchChromium(executablePath);
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    context.setDefaultTimeout(10_000);
+    page = await context.newPage();
+    page.on('console', (m) => seen.push(`console ${m.type()}: ${m.text()}`));
+    page.on('pageerror', (e) => seen.push(`page error: ${e.message}`));
+    page.on('response', (r) => r.status() >= 400 && seen.push(`${r.status()} ${r.url()}`));
+  }, 30_000);
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await sut?.close();
+  });
+
+  /** Appends what the browser said (CSP violations, script errors) to a failure. */
+  async function withBrowserLog(body: () => Promise<void>) {
+    try {
+      await body();
+    } catch (e) {
+      if (e instanceof Error) e.message += `\nThe browser saw:\n  ${seen.join('\n  ')}`;
+      throw e;
+    }
+  }
+
+  const newest = (title: string): Locator => page.locator(`li.step[data-step^="${title}"]`).first();
+
+  /** Clicks the step's send button and waits for its status line. */
+  async function send(title: string): Promise<{ status: string; response: string }> {
+    const step = newest(title);
+    await step.locator('button.send').click();
+    await step.locator('p.status').filter({ hasText: /\d{3}/ }).waitFor();
+    return {
+      status: (await step.locator('p.status').textContent()) ?? '',
+      response: (await step.locator('pre.response').textContent()) ?? '',
+    };
+  }
+
+  async function signIn(): Promise<void> {
+    await page.locator('#flow-code').click();
+    const authorize = newest('Authorization request');
+    await expect(authorize.locator('pre.request').textContent()).resolves.toMatch(
+      /^GET \/oauth2\/authorize\?response_type=code&client_id=playground&.*code_challenge_method=S256/,
+    );
+    const [popup] = await Promise.all([
+      context.waitForEvent('page'),
+      authorize.locator('button.send').click(),
+    ]);
+    await popup.waitForLoadState();
+    if (await popup.locator('input[name="password"]').count()) {
+      await popup.locator('input[name="username"]').fill(USERS.alice.username);
+      await popup.locator('input[name="password"]').fill(USERS.alice.password);
+      await popup.locator('button[name="action"][value="login"]').click();
+    }
+    const allow = popup.locator('button[name="decision"][value="allow"]');
+    await Promise.race([
+      allow.click().catch(() => undefined),
+      popup.waitForEvent('close', { timeout: 10_000 }),
+    ]);
+    if (!popup.isClosed()) await popup.waitForEvent('close');
+    await newest('Token request').waitFor();
+  }
+
+  it('serves the page under a strict Content-Security-Policy, nothing cached', async () => {
+    const res = await fetch(`${sut.url}/playground`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(res.headers.get('content-security-policy')).not.toContain('unsafe-inline');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('walks the code flow, calls the API, refreshes, and a replayed refresh token revokes the grant', () =>
+    withBrowserLog(async () => {
+      await page.goto(`${sut.url}/playground`);
+      await page.locator('#events-status', { hasText: 'Connected' }).waitFor();
+      await expect(page.locator('#public-client').textContent()).resolves.toContain(
+        PLAYGROUND_CLIENT,
+      );
+
+      await signIn();
+      const redeem = newest('Token request');
+      // The request is shown before it is sent, its code and verifier masked until revealed.
+      const masked = (await redeem.locator('pre.request').textContent()) ?? '';
+      expect(masked).toMatch(/^POST \/oauth2\/token HTTP\/1\.1/);
+      expect(masked).toContain('code_verifier=••••••');
+      await page.locator('#reveal').check();
+      expect(await redeem.locator('pre.request').textContent()).toMatch(
+        /code_verifier=[A-Za-z0-9_-]{43}/,
+      );
+      await page.locator('#reveal').uncheck();
+      await page.screenshot({ path: `${SHOTS}/authorization-code.png`, fullPage: false });
+      expect((await send('Token request')).status).toMatch(/^200/);
+
+      // The access token decoded, each claim explained, its signature verified in the page.
+      const access = page.locator('[data-token="access token"]');
+      await access.locator('.verdict', { hasText: /signature valid, key \S+/ }).waitFor();
+      await expect(access.locator('[data-claim="client_id"] td code').textContent()).resolves.toBe(
+        `"${PLAYGROUND_CLIENT}"`,
+      );
+      await expect(access.locator('[data-claim="aud"] td code').textContent()).resolves.toBe(
+        `"${RESOURCES.orders.identifier}"`,
+      );
+      await expect(access.locator('[data-claim="jti"] .hint').textContent()).resolves.toContain(
+        'revocation',
+      );
+      await access.locator('.countdown', { hasText: /expires in \d+m/ }).waitFor();
+      await page.locator('[data-token="ID token"] [data-claim="nonce"]').waitFor();
+
+      // The grant's events, streamed live to this page only.
+      await page.locator('#event-list [data-type="grant.created"]').waitFor();
+      await page.locator('#event-list [data-type="token.issued"]').first().waitFor();
+      await page.screenshot({ path: `${SHOTS}/tokens-and-events.png`, fullPage: false });
+
+      await page.locator('#flow-api').click();
+      const ok = await send('Call the orders API');
+      expect(ok.status).toMatch(/^200/);
+      expect(ok.response).toContain('coffee beans');
+
+      await page.locator('#flow-refresh').click();
+      expect((await send('Refresh')).status).toMatch(/^200/);
+      await page.locator('#flow-replay').click();
+      const replay = await send('Replay the old refresh token');
+      expect(replay.status).toMatch(/^400/);
+      expect(replay.response).toContain('invalid_grant');
+      await page.locator('#event-list [data-type="grant.revoked"]').waitFor();
+
+      await page.locator('#flow-api').click();
+      const refused = await send('Call the orders API');
+      expect(refused.status).toMatch(/^401/);
+      expect(refused.response).toContain('www-authenticate: Bearer');
+      await page.screenshot({ path: `${SHOTS}/reuse-detection.png`, fullPage: false });
+    }));
+
+  it('signs in again, revokes the refresh token, and the API answers 401 at once', () =>
+    withBrowserLog(async () => {
+      const revokedBefore = await page.locator('#event-list [data-type="grant.revoked"]').count();
+      await signIn();
+      expect((await send('Token request')).status).toMatch(/^200/);
+      await page.locator('#flow-api').click();
+      expect((await send('Call the orders API')).status).toMatch(/^200/);
+
+      await page.locator('#flow-revoke').click();
+      expect((await send('Revoke the refresh token')).status).toMatch(/^200/);
+      // RFC 7009 §2.1: revoking the refresh token revokes its grant, live in the pane.
+      await page.locator('#event-list [data-type="grant.revoked"]').nth(revokedBefore).waitFor();
+      await page.locator('#flow-api').click();
+      expect((await send('Call the orders API')).status).toMatch(/^401/);
+    }));
+
+  it('binds the tokens to a DPoP key made in the browser, and refreshes with proofs of it', () =>
+    withBrowserLog(async () => {
+      await page.locator('#dpop').check();
+      await signIn();
+      const redeem = newest('Token request');
+      // RFC 9449 §4: the proof is shown with the request, before it is sent.
+      await expect(redeem.locator('pre.request').textContent()).resolves.toMatch(
+        /^DPoP: eyJ[\w-]+\.[\w-]+\.[\w-]+$/m,
+      );
+      const tokens = await send('Token request');
+      expect(tokens.status).toMatch(/^200/);
+      expect(tokens.response).toContain('"token_type": "DPoP"');
+      const jkt = ((await page.locator('#dpop-key').textContent()) ?? '').split(': ')[1];
+      expect(jkt).toMatch(/^[\w-]{43}$/);
+      await expect(
+        page.locator('[data-token="access token"] [data-claim="cnf"] td code').textContent(),
+      ).resolves.toBe(JSON.stringify({ jkt }));
+
+      // A public client's refresh token is bound too: the refresh carries a proof of the key.
+      await page.locator('#flow-refresh').click();
+      expect((await send('Refresh')).status).toMatch(/^200/);
+      await page.screenshot({ path: `${SHOTS}/dpop.png`, fullPage: false });
+      await page.locator('#dpop').uncheck();
+    }));
+
+  it('streams no event of another client to this page', () =>
+    withBrowserLog(async () => {
+      const grants = new Set(
+        sut
+          .events()
+          .filter((e) => e.type === 'grant.created')
+          .map((e) => (e.data as { grant_id: string }).grant_id),
+      );
+      const shown = await page
+        .locator('#event-list pre')
+        .evaluateAll((nodes) => nodes.map((n) => JSON.parse(n.textContent ?? '{}')));
+      expect(shown.length).toBeGreaterThan(0);
+      for (const event of shown) {
+        const grant = (event.data as { grant_id?: string }).grant_id;
+        expect(grant === undefined || grants.has(grant)).toBe(true);
+      }
+    }));
+
+  it('reads at 360 px wide without horizontal scrolling', () =>
+    withBrowserLog(async () => {
+      await page.setViewportSize({ width: 360, height: 800 });
+      const overflow = await page.evaluate<number>(
+        'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+      );
+      expect(overflow).toBeLessThanOrEqual(0);
+      await page.screenshot({ path: `${SHOTS}/mobile-360.png`, fullPage: false });
+    }));
+});

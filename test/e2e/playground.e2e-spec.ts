@@ -1,0 +1,238 @@
+import { readdirSync } from 'node:fs';
+import { AuthorizationModule } from '@app/authorization';
+import { loadConfig } from '@app/config';
+import { createHttpApp, serviceModule } from '@app/platform';
+import { ASSETS_DIR, PlaygroundModule } from '@app/playground';
+import { freePort } from '../support/free-port';
+import { CLIENTS, RESOURCES } from '../fixtures/test-registry';
+import { clientAuth, postForm, send } from '../support/oauth-http';
+import { OAuthClient } from '../support/oauth-client';
+import { StandaloneServer, startStandaloneServer } from '../support/standalone-server';
+
+/**
+ * The playground's server side over HTTP (README "Playground"): PLAYGROUND switches every
+ * route, the page's assets and their CSP, the demo orders API's 200/401/403, and the live-events
+ * stream, which carries only the events of tokens the session proved it holds.
+ */
+jest.setTimeout(30_000);
+
+/** Reads a Server-Sent Events stream, parsing each `data:` line as JSON. */
+class EventStream {
+  readonly events: { type: string; subject: string }[] = [];
+  private readonly abort = new AbortController();
+  private buffer = '';
+
+  static async open(url: string): Promise<EventStream> {
+    const stream = new EventStream();
+    const res = await fetch(url, { signal: stream.abort.signal });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    void stream.read(res.body!.getReader());
+    return stream;
+  }
+
+  private async read(reader: ReadableStreamDefaultReader<Uint8Array>) {
+    const decoder = new TextDecoder();
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        this.buffer += decoder.decode(value, { stream: true });
+        const frames = this.buffer.split('\n\n');
+        this.buffer = frames.pop()!;
+        for (const frame of frames) {
+          const data = frame.split('\n').find((l) => l.startsWith('data: '));
+          if (data) this.events.push(JSON.parse(data.slice(6)));
+        }
+      }
+    } catch {
+      // Aborted by close().
+    }
+  }
+
+  async until(predicate: (e: { type: string; subject: string }) => boolean): Promise<void> {
+    for (let i = 0; i < 100 && !this.events.some(predicate); i++)
+      await new Promise((r) => setTimeout(r, 20));
+    if (!this.events.some(predicate)) throw new Error(`not seen in ${JSON.stringify(this.events)}`);
+  }
+
+  close() {
+    this.abort.abort();
+  }
+}
+
+describe('the playground over HTTP', () => {
+  describe('with PLAYGROUND unset (the split services default)', () => {
+    let sut: StandaloneServer;
+    beforeAll(async () => (sut = await startStandaloneServer()));
+    afterAll(() => sut?.close());
+
+    it.each(['/playground', '/playground/assets/playground.js', '/playground/api/config'])(
+      'has no %s',
+      async (path) => {
+        expect((await send(`${sut.url}${path}`)).status).toBe(404);
+      },
+    );
+  });
+
+  describe('in the authorization service (apps/authorization/src/main.ts)', () => {
+    let registry: StandaloneServer;
+    beforeAll(async () => (registry = await startStandaloneServer()));
+    afterAll(() => registry?.close());
+
+    it.each([
+      [undefined, 404],
+      ['true', 200],
+    ])('PLAYGROUND=%s: GET /playground is %s', async (playground, status) => {
+      const port = await freePort();
+      const config = loadConfig(
+        {
+          PORT: String(port),
+          ISSUER: `http://127.0.0.1:${port}`,
+          CONFIG_FILE: registry.config.configFile,
+          LOG_LEVEL: 'error',
+          ...(playground ? { PLAYGROUND: playground } : {}),
+        },
+        { port: 3004 },
+      );
+      const features = [AuthorizationModule, PlaygroundModule];
+      const app = await createHttpApp(serviceModule(config, 'authorization', features), config);
+      await app.listen(port, '127.0.0.1');
+      try {
+        expect((await send(`http://127.0.0.1:${port}/playground`)).status).toBe(status);
+      } finally {
+        await app.close();
+      }
+    });
+  });
+
+  describe('with PLAYGROUND=true', () => {
+    let sut: StandaloneServer;
+    let oauth: OAuthClient;
+    beforeAll(async () => {
+      sut = await startStandaloneServer({ PLAYGROUND: 'true' });
+      oauth = new OAuthClient(sut.config.endpoints);
+    });
+    afterAll(() => sut?.close());
+
+    const ordersToken = (scope = 'orders:read', auth = clientAuth.basic(CLIENTS.basic)) =>
+      oauth.accessToken(auth, {
+        resource: RESOURCES.orders.identifier,
+        scope,
+      });
+    const callApi = (token?: string) =>
+      send(`${sut.url}/playground/api/orders`, {
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      });
+
+    it('serves the page and its modules with a strict CSP and no inline code', async () => {
+      const page = await send(`${sut.url}/playground`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      const csp = page.headers.get('content-security-policy')!;
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|https?:/);
+      expect(page.text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+      expect(page.text).not.toMatch(/<style|style=/);
+
+      const script = await send(`${sut.url}/playground/assets/playground.js`);
+      expect(script.status).toBe(200);
+      expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
+    });
+
+    it('keeps tokens in memory only: no script touches web storage', async () => {
+      for (const name of readdirSync(ASSETS_DIR).filter((n) => n.endsWith('.js'))) {
+        const script = await send(`${sut.url}/playground/assets/${name}`);
+        expect(script.status).toBe(200);
+        expect(script.text).not.toMatch(
+          /\b(localStorage|sessionStorage|indexedDB|document\.cookie)\b\s*[.[=]/,
+        );
+      }
+    });
+
+    it.each(['..%2Fsrc%2Findex.ts', 'index.ts', '.env', 'missing.js'])(
+      'serves nothing else under assets/ (%s)',
+      async (name) => {
+        expect((await send(`${sut.url}/playground/assets/${name}`)).status).toBe(404);
+      },
+    );
+
+    it('tells the page the endpoints and the public clients registered for a playground page', async () => {
+      const res = await send(`${sut.url}/playground/api/config`);
+      expect(res.body).toMatchObject({
+        issuer: sut.url,
+        endpoints: { token: `${sut.url}/oauth2/token` },
+        api: '/playground/api/orders',
+        resource: RESOURCES.orders.identifier,
+        public_clients: [],
+      });
+    });
+
+    it('the demo API answers 401 without a token, 200 with one, 401 once it is revoked', async () => {
+      const none = await callApi();
+      expect(none.status).toBe(401);
+      expect(none.headers.get('www-authenticate')).toBe('Bearer realm="orders"');
+
+      const token = await ordersToken();
+      const ok = await callApi(token);
+      expect(ok.status).toBe(200);
+      expect(ok.body).toMatchObject({ caller: CLIENTS.basic.clientId });
+
+      expect((await oauth.revoke({ token }, clientAuth.basic(CLIENTS.basic))).status).toBe(200);
+      const revoked = await callApi(token);
+      expect(revoked.status).toBe(401);
+      expect(revoked.headers.get('www-authenticate')).toContain('error="invalid_token"');
+    });
+
+    it('the demo API wants orders:read (403) and a token for orders (401)', async () => {
+      const writeOnly = await ordersToken('orders:write');
+      expect((await callApi(writeOnly)).status).toBe(403);
+      const edge = await oauth.accessToken(clientAuth.basic(CLIENTS.basic), {
+        resource: RESOURCES.edge.identifier,
+      });
+      expect((await callApi(edge)).status).toBe(401);
+    });
+
+    it('streams to a session the events of the tokens it registered, nobody else’s', async () => {
+      const session = (await postForm(`${sut.url}/playground/api/sessions`, {})).body
+        .session as string;
+      expect(session).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      const stream = await EventStream.open(`${sut.url}/playground/api/sessions/${session}/events`);
+      try {
+        const mine = await ordersToken();
+        const theirs = await ordersToken('orders:read', clientAuth.post(CLIENTS.post));
+        const register = (token: string, id = session) =>
+          postForm(`${sut.url}/playground/api/sessions/${id}/tokens`, { token });
+        expect((await register(mine)).status).toBe(204);
+
+        // Its token.issued came before registration: handed over from the recent events.
+        const jtiOf = (t: string) =>
+          JSON.parse(Buffer.from(t.split('.')[1]!, 'base64url').toString()).jti as string;
+        await stream.until((e) => e.type === 'token.issued' && e.subject === jtiOf(mine));
+        await oauth.revoke({ token: theirs }, clientAuth.post(CLIENTS.post));
+        await oauth.revoke({ token: mine }, clientAuth.basic(CLIENTS.basic));
+        await stream.until((e) => e.type === 'token.revoked' && e.subject === jtiOf(mine));
+        expect(stream.events.map((e) => e.subject)).not.toContain(jtiOf(theirs));
+      } finally {
+        stream.close();
+      }
+    });
+
+    it('registers only a token the server verifies, on a session it opened', async () => {
+      const session = (await postForm(`${sut.url}/playground/api/sessions`, {})).body.session;
+      const forged = await postForm(`${sut.url}/playground/api/sessions/${session}/tokens`, {
+        token: 'eyJhbGciOiJub25lIn0.eyJqdGkiOiJ4In0.',
+      });
+      expect(forged.status).toBe(400);
+      expect(forged.body).toMatchObject({ error: 'invalid_request' });
+
+      const token = await ordersToken();
+      const guessed = await postForm(`${sut.url}/playground/api/sessions/guessed/tokens`, {
+        token,
+      });
+      expect(guessed.status).toBe(404);
+      expect((await send(`${sut.url}/playground/api/sessions/guessed/events`)).status).toBe(404);
+    });
+  });
+});
