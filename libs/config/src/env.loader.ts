@@ -19,6 +19,7 @@ import { dpopWarnings, loadDpopConfig } from './dpop.config';
 import { loadHttpLimits } from './http-limits.config';
 import { loadMtlsConfig } from './mtls.config';
 import { loadMetricsConfig } from './metrics.config';
+import { loadTracingConfig } from './tracing.config';
 import { readJson } from './json-file';
 import { loadRedisEndpoint } from './redis.config';
 import { parseRegistryFile } from './registry-file.parser';
@@ -93,6 +94,7 @@ export function loadConfig(
       env,
       registry.clients.map((c) => c.clientId),
     ),
+    tracing: loadTracingConfig(env),
   };
   return deepFreeze(config);
 }

@@ -14,6 +14,7 @@ import { decorateClientCertificate, serverTls } from './client-certificate.decor
 import { HttpRequestMetrics } from '@app/metrics';
 import { limitedFastifyAdapter } from './http-limits';
 import { observeRequests } from './request-metrics.hook';
+import { traceRequests } from './request-tracing.hook';
 
 const LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
   error: ['fatal', 'error'],
@@ -52,8 +53,9 @@ export async function createHttpApp(
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   decorateClientCertificate(fastify, config);
-  // Before any route is registered: the hook and the reply's error-code field cover them all.
+  // Before any route is registered: the hooks and the reply's error-code field cover them all.
   observeRequests(fastify, app.get(HttpRequestMetrics));
+  traceRequests(fastify);
   // Browser-based apps call the token, revocation and userinfo endpoints from their own origin.
   const addPreflightRoutes = allowCrossOrigin(fastify, webOrigins(config.registry.clients));
   app.useGlobalFilters(new OAuthExceptionFilter());

@@ -7,4 +7,5 @@ export * from './grant.revoker';
 export * from './refresh-token.lookup';
 export * from './metrics.controller';
 export * from './request-metrics.hook';
+export * from './request-tracing.hook';
 export * from './metrics.access';

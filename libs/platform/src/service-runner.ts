@@ -1,5 +1,6 @@
 import { DynamicModule, Logger, Type } from '@nestjs/common';
 import { AppConfig, ConfigError, loadConfig } from '@app/config';
+import { startTracing } from '@app/tracing';
 import { createHttpApp } from './http-server';
 import { PlatformModule } from './platform.module';
 
@@ -14,11 +15,17 @@ export interface ServiceDefinition {
   readonly greet?: (config: AppConfig, log: Logger) => void;
 }
 
-/** Validates the configuration, boots the service and listens; a bad config stops the process. */
+/**
+ * Validates the configuration, starts tracing when an exporter is configured, boots the service
+ * and listens; a bad config stops the process.
+ */
 export async function runService(def: ServiceDefinition): Promise<void> {
   const log = new Logger(def.name);
   try {
     const config = loadConfig(undefined, { port: def.defaultPort, projector: def.projector });
+    // Before the application: its connections and hooks are instrumented as they are made.
+    if (startTracing(config.tracing, { service: def.name }))
+      log.log(`traces to ${config.tracing.tracesEndpoint ?? 'the configured exporter'}`);
     const app = await createHttpApp(serviceModule(config, def.name, def.features), config);
     await app.listen(config.port, config.host);
     log.log(`listening on ${config.host}:${config.port}, issuer ${config.issuer}`);

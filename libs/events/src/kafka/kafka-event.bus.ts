@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import { Admin, Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { KafkaConfig } from '@app/config';
+import { failed, tracingOn } from '@app/tracing';
 import { LifecycleEvent } from '../event-envelope';
 import { EventBus, EventBusUnavailable, EventHandler, SubscribeOptions } from '../event-bus.port';
 import { parseLifecycleEvent } from '../event.parser';
@@ -11,6 +12,7 @@ import { KafkaClients, kafkaClients } from './kafka-clients';
 import { lifecycleConsumerConfig } from './lifecycle-consumer.config';
 import { EventMetrics } from '@app/metrics';
 import { PublishMeter } from '../publish.meter';
+import { kafkaHeaders, processInSpan, startPublishSpan } from './kafka-trace';
 import { MicroBatcher } from './micro-batcher';
 import { ProducerSession } from './producer-session';
 import { logSkippedMessage } from './skipped-message';
@@ -30,6 +32,11 @@ export class KafkaEventBus implements EventBus {
   private readonly kafka: Kafka;
   private readonly admin: Admin;
   private readonly consumers: Consumer[] = [];
+  /**
+   * The Kafka headers of events being published, when tracing is on: kept beside the event
+   * rather than in a wrapper, so that without tracing a publish allocates nothing more.
+   */
+  private readonly headers = new WeakMap<LifecycleEvent, IHeaders>();
   private malformed = 0;
   private closed = false;
 
@@ -69,11 +76,16 @@ export class KafkaEventBus implements EventBus {
 
   async publish(event: LifecycleEvent): Promise<void> {
     const startedAt = this.meter.start();
+    const traced = tracingOn() ? startPublishSpan(event) : undefined;
+    if (traced?.headers) this.headers.set(event, kafkaHeaders(traced.headers));
     try {
       await withTimeout(this.batcher.add(event), this.config.publishTimeoutMs);
     } catch (e) {
       this.meter.failed(event);
+      if (traced) failed(traced.span, e);
       throw new EventBusUnavailable(e);
+    } finally {
+      traced?.span.end();
     }
     this.meter.acknowledged(event, startedAt);
   }
@@ -106,7 +118,7 @@ export class KafkaEventBus implements EventBus {
     });
     await consumer.run({
       eachMessage: async ({ partition, message }) => {
-        await this.deliver(handler, partition, message);
+        await this.deliver(handler, partition, message, options.group);
       },
     });
   }
@@ -173,7 +185,12 @@ export class KafkaEventBus implements EventBus {
   }
 
   /** Parses and hands over one message; a malformed one is counted, logged and skipped. */
-  private async deliver(handler: EventHandler, partition: number, message: KafkaMessage) {
+  private async deliver(
+    handler: EventHandler,
+    partition: number,
+    message: KafkaMessage,
+    group?: string,
+  ) {
     const parsed = parseLifecycleEvent(message.value ?? '');
     if (!parsed.ok) {
       this.malformed++;
@@ -188,7 +205,12 @@ export class KafkaEventBus implements EventBus {
       return false;
     }
     // A throw makes kafkajs deliver the message again: handlers are idempotent.
-    await handler(parsed.event);
+    if (!tracingOn()) await handler(parsed.event);
+    else {
+      const { offset, headers } = message;
+      const consumed = { topic: TOKEN_LIFECYCLE_TOPIC, partition, offset, headers, group };
+      await processInSpan(parsed.event, consumed, () => handler(parsed.event));
+    }
     return true;
   }
 
@@ -214,11 +236,15 @@ export class KafkaEventBus implements EventBus {
   }
 
   private async send(events: LifecycleEvent[]): Promise<void> {
-    const byTopic = new Map<string, { key: string; value: string }[]>();
+    const byTopic = new Map<string, { key: string; value: string; headers?: IHeaders }[]>();
     for (const e of events) {
       const topic = TOPIC_OF[e.type];
       const messages = byTopic.get(topic) ?? [];
-      messages.push({ key: e.partitionkey, value: JSON.stringify(e) });
+      const headers = this.headers.get(e);
+      const value = JSON.stringify(e);
+      messages.push(
+        headers ? { key: e.partitionkey, value, headers } : { key: e.partitionkey, value },
+      );
       byTopic.set(topic, messages);
     }
     try {

@@ -3,9 +3,12 @@ import { KafkaContext, ServerKafka } from '@nestjs/microservices';
 import type { EachMessagePayload } from '@nestjs/microservices/external/kafka.interface';
 import type { KafkaConfig as KafkaClientConfig } from 'kafkajs';
 import { KafkaConfig } from '@app/config';
+import { tracingOn } from '@app/tracing';
+import type { LifecycleEvent } from '../event-envelope';
 import { SubscribeOptions } from '../event-bus.port';
 import { errorName, onFatalCrash } from './consumer-crash';
 import { kafkaClientConfig } from './kafka-clients';
+import { processInSpan } from './kafka-trace';
 import { lifecycleConsumerConfig } from './lifecycle-consumer.config';
 import {
   LifecycleEventDeserializer,
@@ -108,7 +111,13 @@ export class LifecycleKafkaServer extends ServerKafka {
       payload.heartbeat,
       this.producer!,
     ]);
-    return this.handleEvent(packet.pattern, packet, context);
+    if (!tracingOn()) return this.handleEvent(packet.pattern, packet, context);
+    // The handler runs in the trace the event's headers carry (docs/asyncapi.yaml).
+    const { offset, headers } = message;
+    const consumed = { topic, partition, offset, headers, group: this.groupId };
+    return processInSpan(packet.data as LifecycleEvent, consumed, () =>
+      this.handleEvent(packet.pattern, packet, context),
+    );
   }
 
   override async close(): Promise<void> {
