@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Admin, Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { KafkaConfig } from '@app/config';
 import { failed, tracingOn } from '@app/tracing';
-import { LifecycleEvent } from '../event-envelope';
+import { AnyLifecycleEvent, LifecycleEvent } from '../event-envelope';
 import { EventBus, EventBusUnavailable, EventHandler, SubscribeOptions } from '../event-bus.port';
 import { parseLifecycleEvent } from '../event.parser';
 import { TOKEN_LIFECYCLE_TOPIC, TOPIC_OF, SIGNING_KEYS_TOPIC } from '../topics';
@@ -74,20 +74,36 @@ export class KafkaEventBus implements EventBus {
     return bus;
   }
 
-  async publish(event: LifecycleEvent): Promise<void> {
+  publish(event: LifecycleEvent): Promise<void> {
+    // Decided per call but outside the awaited body: without tracing, a publish is exactly
+    // what it was (a traced variant in the same async function costs its frame ~30 bytes more
+    // per event: docs/architecture.md "Traces").
+    return tracingOn() ? this.publishTraced(event) : this.acknowledged(event);
+  }
+
+  private async acknowledged(event: LifecycleEvent): Promise<void> {
     const startedAt = this.meter.start();
-    const traced = tracingOn() ? startPublishSpan(event) : undefined;
-    if (traced?.headers) this.headers.set(event, kafkaHeaders(traced.headers));
     try {
       await withTimeout(this.batcher.add(event), this.config.publishTimeoutMs);
     } catch (e) {
       this.meter.failed(event);
-      if (traced) failed(traced.span, e);
       throw new EventBusUnavailable(e);
-    } finally {
-      traced?.span.end();
     }
     this.meter.acknowledged(event, startedAt);
+  }
+
+  /** In a `publish` span, its W3C trace context in the event's Kafka headers. */
+  private async publishTraced(event: LifecycleEvent): Promise<void> {
+    const { span, headers } = startPublishSpan(event);
+    if (headers) this.headers.set(event, kafkaHeaders(headers));
+    try {
+      await this.acknowledged(event);
+    } catch (e) {
+      failed(span, e);
+      throw e;
+    } finally {
+      span.end();
+    }
   }
 
   async subscribe(options: SubscribeOptions, handler: EventHandler): Promise<void> {
@@ -117,9 +133,13 @@ export class KafkaEventBus implements EventBus {
       fromBeginning: !!options.fromBeginning,
     });
     await consumer.run({
-      eachMessage: async ({ partition, message }) => {
-        await this.deliver(handler, partition, message, options.group);
-      },
+      eachMessage: tracingOn()
+        ? async ({ partition, message }) => {
+            await this.deliverTraced(handler, partition, message, options.group);
+          }
+        : async ({ partition, message }) => {
+            await this.deliver(handler, partition, message);
+          },
     });
   }
 
@@ -144,7 +164,10 @@ export class KafkaEventBus implements EventBus {
         consumer
           .run({
             eachMessage: async ({ partition, message }) => {
-              if (await this.deliver(handler, partition, message)) count++;
+              const delivered = tracingOn()
+                ? await this.deliverTraced(handler, partition, message, group)
+                : await this.deliver(handler, partition, message);
+              if (delivered) count++;
               const last = remaining.get(partition);
               if (last !== undefined && Number(message.offset) >= last) remaining.delete(partition);
               if (remaining.size === 0) resolve();
@@ -185,33 +208,47 @@ export class KafkaEventBus implements EventBus {
   }
 
   /** Parses and hands over one message; a malformed one is counted, logged and skipped. */
-  private async deliver(
+  private async deliver(handler: EventHandler, partition: number, message: KafkaMessage) {
+    const event = this.parse(partition, message);
+    if (!event) return false;
+    // A throw makes kafkajs deliver the message again: handlers are idempotent.
+    await handler(event);
+    return true;
+  }
+
+  /**
+   * `deliver` in a `process` span continuing the trace of the event's headers. Chosen when the
+   * consumer starts (tracing starts before the application), so that without tracing the
+   * per-message path is exactly `deliver`: a branch or a closure there costs an allocation per
+   * message (measured: docs/architecture.md "Traces").
+   */
+  private async deliverTraced(
     handler: EventHandler,
     partition: number,
     message: KafkaMessage,
     group?: string,
   ) {
-    const parsed = parseLifecycleEvent(message.value ?? '');
-    if (!parsed.ok) {
-      this.malformed++;
-      this.metrics?.kafkaError('decode');
-      logSkippedMessage({
-        topic: TOKEN_LIFECYCLE_TOPIC,
-        partition,
-        offset: message.offset,
-        reason: parsed.reason,
-        detail: parsed.detail,
-      });
-      return false;
-    }
-    // A throw makes kafkajs deliver the message again: handlers are idempotent.
-    if (!tracingOn()) await handler(parsed.event);
-    else {
-      const { offset, headers } = message;
-      const consumed = { topic: TOKEN_LIFECYCLE_TOPIC, partition, offset, headers, group };
-      await processInSpan(parsed.event, consumed, () => handler(parsed.event));
-    }
+    const event = this.parse(partition, message);
+    if (!event) return false;
+    const { offset, headers } = message;
+    const consumed = { topic: TOKEN_LIFECYCLE_TOPIC, partition, offset, headers, group };
+    await processInSpan(event, consumed, () => handler(event));
     return true;
+  }
+
+  private parse(partition: number, message: KafkaMessage): AnyLifecycleEvent | undefined {
+    const parsed = parseLifecycleEvent(message.value ?? '');
+    if (parsed.ok) return parsed.event;
+    this.malformed++;
+    this.metrics?.kafkaError('decode');
+    logSkippedMessage({
+      topic: TOKEN_LIFECYCLE_TOPIC,
+      partition,
+      offset: message.offset,
+      reason: parsed.reason,
+      detail: parsed.detail,
+    });
+    return undefined;
   }
 
   /** How many malformed messages the consumers skipped. */

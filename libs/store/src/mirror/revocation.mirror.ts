@@ -142,9 +142,14 @@ export class RevocationMirror {
       // The stream id's first part is when Redis appended the entry (`<ms>-<seq>`).
       if (following) this.options.metrics?.applied(Number(entry.id.split('-')[0]));
       // A traced entry is applied in a span of the writer's trace (the revocation's request).
-      if (entry.trace && tracingOn()) applyInSpan(entry, () => this.applyOne(entry));
+      if (entry.trace && tracingOn()) this.applyTraced(entry);
       else this.applyOne(entry);
     }
+  }
+
+  /** Its own method: a closure in the loop above would allocate a scope per entry, traced or not. */
+  private applyTraced(entry: RevocationFeedEntry): void {
+    applyInSpan(entry, () => this.applyOne(entry));
   }
 
   private applyOne(entry: RevocationFeedEntry): void {

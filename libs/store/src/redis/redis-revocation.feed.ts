@@ -44,11 +44,12 @@ export class RedisRevocationFeed implements RevocationFeed {
  */
 export function feedEntryOf(id: string, fields: string[]): RevocationFeedEntry {
   const [name, value] = fields;
+  const entry: RevocationFeedEntry =
+    name === 'key'
+      ? { id, key: JSON.parse(value ?? 'null') as KeyNotice }
+      : { id, revocation: JSON.parse(value ?? 'null') as Revocation };
   const trace = fields.length > 2 ? traceOf(fields) : undefined;
-  const at = trace ? { id, trace } : { id };
-  return name === 'key'
-    ? { ...at, key: JSON.parse(value ?? 'null') as KeyNotice }
-    : { ...at, revocation: JSON.parse(value ?? 'null') as Revocation };
+  return trace ? { ...entry, trace } : entry;
 }
 
 function traceOf(fields: string[]): TraceHeaders | undefined {

@@ -90,7 +90,7 @@ export class RedisRevocationStore implements RevocationStore {
     const oldest = String(Date.now() - this.streamRetentionMs);
     const entry = [RedisKeys.revocationStream(), 'MINID', '~', oldest, '*', field] as const;
     const json = JSON.stringify(value);
-    const trace = tracingOn() ? traceFields() : [];
+    const trace = tracingOn() ? traceFields() : NO_FIELDS;
     // On a cluster an entry counts once a replica holds it: the mirrors must never miss one.
     if (this.writer.isCluster)
       await replicatedWrite(this.writer as Cluster, entry[0], (p) =>
@@ -122,9 +122,11 @@ export class RedisRevocationStore implements RevocationStore {
   }
 }
 
-function traceFields(): string[] {
+const NO_FIELDS: readonly string[] = [];
+
+function traceFields(): readonly string[] {
   const h = traceHeadersOf();
-  if (!h) return [];
+  if (!h) return NO_FIELDS;
   return h.tracestate === undefined
     ? ['traceparent', h.traceparent]
     : ['traceparent', h.traceparent, 'tracestate', h.tracestate];
