@@ -20,7 +20,7 @@ export type TraceSampler = (typeof TRACE_SAMPLERS)[number];
  * with its no-op tracer.
  */
 export interface TracingConfig {
-  /** Where spans are sent (OTLP/HTTP protobuf); absent: tracing off. */
+  /** Where spans are sent (OTLP/HTTP, JSON encoding); absent: tracing off. */
   readonly tracesEndpoint?: string;
   /** OTEL_EXPORTER_OTLP_HEADERS / _TRACES_HEADERS: `key=value,…` (URL-encoded values). */
   readonly headers: Readonly<Record<string, string>>;

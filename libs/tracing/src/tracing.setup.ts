@@ -73,7 +73,7 @@ export async function stopTracing(): Promise<void> {
 }
 
 /**
- * OTLP over HTTP (protobuf) to the configured URL, with the configured headers. The exporter
+ * OTLP over HTTP (JSON encoding) to the configured URL, with the configured headers. The exporter
  * reads the other OTEL_EXPORTER_OTLP_* variables itself (TIMEOUT, COMPRESSION, CERTIFICATE,
  * CLIENT_KEY, CLIENT_CERTIFICATE and their _TRACES_ forms): README "Traces".
  */
