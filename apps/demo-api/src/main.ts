@@ -3,16 +3,20 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigError, loadResourceServerEnv } from '@app/config';
-import { limitedFastifyAdapter } from '@app/platform';
+import { limitedFastifyAdapter, traceRequests } from '@app/platform';
+import { startTracing } from '@app/tracing';
 import { DemoApiModule } from './demo-api.module';
 
 async function main(): Promise<void> {
   const env = loadResourceServerEnv();
+  // Before the application: the revocation mirror then applies each revocation in its trace.
+  startTracing(env.tracing, { service: 'demo-api' });
   const app = await NestFactory.create<NestFastifyApplication>(
     DemoApiModule.forRoot(env),
     limitedFastifyAdapter(env.http),
     { logger: ['fatal', 'error', 'warn', 'log'] },
   );
+  traceRequests(app.getHttpAdapter().getInstance());
   app.enableShutdownHooks();
   await app.listen(env.port, '0.0.0.0');
   new Logger('demo-api').log(

@@ -7,6 +7,7 @@ import { DpopConfig, loadDpopConfig } from './dpop.config';
 import { HttpLimits, loadHttpLimits } from './http-limits.config';
 import { loadRedisEndpoint, RedisClusterConfig } from './redis.config';
 import { loadMetricsConfig, MetricsConfig } from './metrics.config';
+import { loadTracingConfig, TracingConfig } from './tracing.config';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -36,6 +37,8 @@ export interface ResourceServerEnv {
   readonly clientCertTrustedProxies: readonly string[];
   /** The API's `GET /metrics` (METRICS_ENABLED, METRICS_TOKEN), as the services read them. */
   readonly metrics: Omit<MetricsConfig, 'clientLabels'>;
+  /** OpenTelemetry traces (the standard OTEL_* variables), as the services read them. */
+  readonly tracing: TracingConfig;
 }
 
 /**
@@ -117,6 +120,7 @@ export function loadResourceServerEnv(
     dpop: loadDpopConfig(env, isProduction(env)),
     clientCertTrustedProxies: clientCertTrustedProxies(env.CLIENT_CERT_TRUSTED_PROXIES),
     metrics: apiMetrics(env),
+    tracing: loadTracingConfig(env),
   });
 }
 

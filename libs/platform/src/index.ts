@@ -8,4 +8,5 @@ export * from './refresh-token.lookup';
 export * from './metrics.controller';
 export * from './request-metrics.hook';
 export * from './request-tracing.hook';
+export * from './tracing.flush';
 export * from './metrics.access';
