@@ -2,9 +2,9 @@
 // real Kafka and Redis, end-to-end specs that boot the apps and speak HTTP.
 const transform = { '^.+\\.ts$': ['@swc/jest'] };
 const moduleNameMapper = {
-  '^@app/(config|events|metrics|oauth|platform|playground|projection|registry|resource-server|store|tokens)$':
+  '^@app/(config|events|metrics|oauth|platform|playground|projection|registry|resource-server|store|tokens|tracing)$':
     '<rootDir>/libs/$1/src',
-  '^@app/(config|events|metrics|oauth|platform|playground|projection|registry|resource-server|store|tokens)/(.*)$':
+  '^@app/(config|events|metrics|oauth|platform|playground|projection|registry|resource-server|store|tokens|tracing)/(.*)$':
     '<rootDir>/libs/$1/src/$2',
   '^@app/(issuance|introspection|revocation|authorization|login)$': '<rootDir>/apps/$1/src',
 };

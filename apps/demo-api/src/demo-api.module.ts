@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ResourceServerEnv } from '@app/config';
-import { MetricsAccess } from '@app/platform';
+import { MetricsAccess, TracingFlush } from '@app/platform';
 import { ResourceServerModule } from '@app/resource-server';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
@@ -31,7 +31,10 @@ export class DemoApiModule {
       controllers: env.metrics.enabled
         ? [OrdersController, HealthController, MetricsController]
         : [OrdersController, HealthController],
-      providers: [{ provide: MetricsAccess, useValue: new MetricsAccess(env.metrics.token) }],
+      providers: [
+        { provide: MetricsAccess, useValue: new MetricsAccess(env.metrics.token) },
+        TracingFlush,
+      ],
     };
   }
 }

@@ -7,12 +7,17 @@ import {
   createServiceLogger,
   limitedFastifyAdapter,
   NestPinoLogger,
+  setTraceIdSource,
+  traceRequests,
   trackRequests,
 } from '@app/platform';
+import { currentTraceId, startTracing } from '@app/tracing';
 import { DemoApiModule } from './demo-api.module';
 
 async function main(): Promise<void> {
   const env = loadResourceServerEnv();
+  // Before the application: the revocation mirror then applies each revocation in its trace.
+  if (startTracing(env.tracing, { service: 'demo-api' })) setTraceIdSource(currentTraceId);
   const logger = createServiceLogger({
     service: 'demo-api',
     level: env.logLevel,
@@ -24,6 +29,7 @@ async function main(): Promise<void> {
     { logger: new NestPinoLogger(logger) },
   );
   trackRequests(app.getHttpAdapter().getInstance(), logger);
+  traceRequests(app.getHttpAdapter().getInstance());
   app.enableShutdownHooks();
   await app.listen(env.port, '0.0.0.0');
   new Logger('demo-api').log(

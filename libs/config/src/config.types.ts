@@ -6,6 +6,7 @@ import type { MtlsConfig } from './mtls.config';
 import type { RedisClusterConfig } from './redis.config';
 import type { MetricsConfig } from './metrics.config';
 import type { LogFormat, LogLevelName } from './log.config';
+import type { TracingConfig } from './tracing.config';
 
 /**
  * What the issuer signs with: one key of its own per algorithm (RFC 8725 §3.1: one key, one
@@ -267,4 +268,6 @@ export interface AppConfig {
   readonly mtls: MtlsConfig;
   /** `GET /metrics` and what it observes. */
   readonly metrics: MetricsConfig;
+  /** OpenTelemetry traces (the standard OTEL_* variables): off unless an endpoint is set. */
+  readonly tracing: TracingConfig;
 }

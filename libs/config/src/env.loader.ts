@@ -20,6 +20,7 @@ import { loadHttpLimits } from './http-limits.config';
 import { loadMtlsConfig } from './mtls.config';
 import { loadLogConfig } from './log.config';
 import { loadMetricsConfig } from './metrics.config';
+import { loadTracingConfig } from './tracing.config';
 import { readJson } from './json-file';
 import { loadRedisEndpoint } from './redis.config';
 import { parseRegistryFile } from './registry-file.parser';
@@ -95,6 +96,7 @@ export function loadConfig(
       env,
       registry.clients.map((c) => c.clientId),
     ),
+    tracing: loadTracingConfig(env),
   };
   return deepFreeze(config);
 }

@@ -16,6 +16,7 @@ export * from './mtls.config';
 export { ipBytes } from './tls-client.parser';
 export * from './metrics.config';
 export * from './log.config';
+export * from './tracing.config';
 export * from './sign-in-client.parser';
 export * from './sign-in.config';
 export { SUBJECT_SYNTAX } from './users.parser';

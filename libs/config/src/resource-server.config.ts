@@ -8,6 +8,7 @@ import { HttpLimits, loadHttpLimits } from './http-limits.config';
 import { loadRedisEndpoint, RedisClusterConfig } from './redis.config';
 import { loadMetricsConfig, MetricsConfig } from './metrics.config';
 import { LogConfig, loadLogConfig } from './log.config';
+import { loadTracingConfig, TracingConfig } from './tracing.config';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -38,6 +39,8 @@ export interface ResourceServerEnv extends LogConfig {
   readonly clientCertTrustedProxies: readonly string[];
   /** The API's `GET /metrics` (METRICS_ENABLED, METRICS_TOKEN), as the services read them. */
   readonly metrics: Omit<MetricsConfig, 'clientLabels'>;
+  /** OpenTelemetry traces (the standard OTEL_* variables), as the services read them. */
+  readonly tracing: TracingConfig;
 }
 
 /**
@@ -120,6 +123,7 @@ export function loadResourceServerEnv(
     clientCertTrustedProxies: clientCertTrustedProxies(env.CLIENT_CERT_TRUSTED_PROXIES),
     metrics: apiMetrics(env),
     ...loadLogConfig(env),
+    tracing: loadTracingConfig(env),
   });
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { EventFactory, LifecycleEvent } from './event-envelope';
 import { parseLifecycleEvent } from './event.parser';
+import { kafkaHeaders } from './kafka/kafka-trace';
 import {
   CONFIRMATION_KINDS,
   DENIAL_ERRORS,
@@ -28,6 +29,7 @@ interface Ref {
 }
 interface MessageDoc {
   readonly name: string;
+  readonly headers?: Ref;
   readonly summary: string;
   readonly bindings: { readonly kafka: { readonly key: object } };
   readonly payload: Ref;
@@ -453,6 +455,25 @@ function mutations(event: LifecycleEvent, required: readonly string[]): [string,
 }
 
 describe('docs/asyncapi.yaml', () => {
+  it('documents on every message the trace-context headers the bus writes', () => {
+    for (const m of onChannels)
+      expect(m.message.headers).toEqual({ $ref: '#/components/schemas/TraceContextHeaders' });
+    const schema = deref<{ properties: Record<string, unknown> }>(
+      '#/components/schemas/TraceContextHeaders',
+    );
+    const validate = new Ajv({ strict: true }).compile(schema);
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    for (const written of [
+      kafkaHeaders({ traceparent }),
+      kafkaHeaders({ traceparent, tracestate: 'vendor=opaque' }),
+    ]) {
+      const asText = Object.fromEntries(Object.entries(written).map(([k, v]) => [k, String(v)]));
+      expect(validate(asText)).toBe(true);
+      expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(Object.keys(written)));
+    }
+    expect(validate({ traceparent: 'not-a-traceparent' })).toBe(false);
+  });
+
   it('is an AsyncAPI 3 document with a local Kafka server', () => {
     expect(doc.asyncapi).toMatch(/^3\.0\./);
     expect(Object.values(doc.servers)).toContainEqual(

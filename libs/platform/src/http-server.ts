@@ -14,6 +14,7 @@ import { decorateClientCertificate, serverTls } from './client-certificate.decor
 import { HttpRequestMetrics } from '@app/metrics';
 import { limitedFastifyAdapter } from './http-limits';
 import { observeRequests } from './request-metrics.hook';
+import { traceRequests } from './request-tracing.hook';
 
 import { createServiceLogger, NestPinoLogger, trackRequests } from './logging';
 
@@ -65,6 +66,7 @@ export async function createHttpApp(
   trackRequests(fastify, logger);
   // Before any route is registered: the hook and the reply's error-code field cover them all.
   observeRequests(fastify, app.get(HttpRequestMetrics));
+  traceRequests(fastify);
   // Browser-based apps call the token, revocation and userinfo endpoints from their own origin.
   const addPreflightRoutes = allowCrossOrigin(fastify, webOrigins(config.registry.clients));
   app.useGlobalFilters(new OAuthExceptionFilter());

@@ -7,5 +7,7 @@ export * from './grant.revoker';
 export * from './refresh-token.lookup';
 export * from './metrics.controller';
 export * from './request-metrics.hook';
+export * from './request-tracing.hook';
+export * from './tracing.flush';
 export * from './metrics.access';
 export * from './logging';

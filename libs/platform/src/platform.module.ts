@@ -11,6 +11,7 @@ import { MetricsModule } from '@app/metrics';
 import { MetricsController } from './metrics.controller';
 import { RefreshTokenLookup } from './refresh-token.lookup';
 import { SERVICE_NAME } from './service-name';
+import { TracingFlush } from './tracing.flush';
 import { AccessTokenReader, JwtAccessTokenFormat, TokensModule } from '@app/tokens';
 
 /**
@@ -49,6 +50,7 @@ export class PlatformModule {
         // token) revoke whole grants the same way.
         GrantRevoker,
         RefreshTokenLookup,
+        TracingFlush,
       ],
       exports: [AccessTokenReader, GrantRevoker, RefreshTokenLookup, ProjectionModule],
     };

@@ -1,5 +1,7 @@
 import { DynamicModule, Logger, Type } from '@nestjs/common';
 import { AppConfig, ConfigError, loadConfig } from '@app/config';
+import { currentTraceId, startTracing } from '@app/tracing';
+import { setTraceIdSource } from './logging';
 import { createHttpApp } from './http-server';
 import { PlatformModule } from './platform.module';
 
@@ -16,7 +18,10 @@ export interface ServiceDefinition {
   readonly greet?: (config: AppConfig, log: Logger) => void;
 }
 
-/** Validates the configuration, boots the service and listens; a bad config stops the process. */
+/**
+ * Validates the configuration, starts tracing when an exporter is configured, boots the service
+ * and listens; a bad config stops the process.
+ */
 export async function runService(def: ServiceDefinition): Promise<void> {
   const log = new Logger(def.name);
   try {
@@ -25,6 +30,12 @@ export async function runService(def: ServiceDefinition): Promise<void> {
       projector: def.projector,
       playground: def.playground,
     });
+    // Before the application: its connections and hooks are instrumented as they are made.
+    if (startTracing(config.tracing, { service: def.name })) {
+      // Every line logged inside a span carries its trace id.
+      setTraceIdSource(currentTraceId);
+      log.log(`traces to ${config.tracing.tracesEndpoint ?? 'the configured exporter'}`);
+    }
     const app = await createHttpApp(serviceModule(config, def.name, def.features), config, {
       service: def.name,
     });

@@ -1,9 +1,14 @@
+import type { TraceHeaders } from '@app/tracing';
 import { KeyNotice, Revocation } from './store.ports';
 
-/** Stream id: entries are ordered by it; a reader resumes after the last one it saw. */
-export type RevocationFeedEntry =
+/**
+ * Stream id: entries are ordered by it; a reader resumes after the last one it saw. `trace`:
+ * the W3C trace context of the operation that wrote the entry, when it was traced.
+ */
+export type RevocationFeedEntry = (
   | { readonly id: string; readonly revocation: Revocation }
-  | { readonly id: string; readonly key: KeyNotice };
+  | { readonly id: string; readonly key: KeyNotice }
+) & { readonly trace?: TraceHeaders };
 
 /** What one read of the feed found. */
 export interface RevocationFeedBatch {

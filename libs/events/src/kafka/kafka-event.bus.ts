@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import { Admin, Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { KafkaConfig } from '@app/config';
-import { LifecycleEvent } from '../event-envelope';
+import { failed, tracingOn } from '@app/tracing';
+import { AnyLifecycleEvent, LifecycleEvent } from '../event-envelope';
 import { EventBus, EventBusUnavailable, EventHandler, SubscribeOptions } from '../event-bus.port';
 import { parseLifecycleEvent } from '../event.parser';
 import { TOKEN_LIFECYCLE_TOPIC, TOPIC_OF, SIGNING_KEYS_TOPIC } from '../topics';
@@ -11,6 +12,7 @@ import { KafkaClients, kafkaClients } from './kafka-clients';
 import { lifecycleConsumerConfig } from './lifecycle-consumer.config';
 import { EventMetrics } from '@app/metrics';
 import { PublishMeter } from '../publish.meter';
+import { kafkaHeaders, processInSpan, startPublishSpan } from './kafka-trace';
 import { MicroBatcher } from './micro-batcher';
 import { ProducerSession } from './producer-session';
 import { logSkippedMessage } from './skipped-message';
@@ -30,6 +32,11 @@ export class KafkaEventBus implements EventBus {
   private readonly kafka: Kafka;
   private readonly admin: Admin;
   private readonly consumers: Consumer[] = [];
+  /**
+   * The Kafka headers of events being published, when tracing is on: kept beside the event
+   * rather than in a wrapper, so that without tracing a publish allocates nothing more.
+   */
+  private readonly headers = new WeakMap<LifecycleEvent, IHeaders>();
   private malformed = 0;
   private closed = false;
 
@@ -67,7 +74,14 @@ export class KafkaEventBus implements EventBus {
     return bus;
   }
 
-  async publish(event: LifecycleEvent): Promise<void> {
+  publish(event: LifecycleEvent): Promise<void> {
+    // Decided per call but outside the awaited body: without tracing, a publish is exactly
+    // what it was (a traced variant in the same async function costs its frame ~30 bytes more
+    // per event: docs/architecture.md "Traces").
+    return tracingOn() ? this.publishTraced(event) : this.acknowledged(event);
+  }
+
+  private async acknowledged(event: LifecycleEvent): Promise<void> {
     const startedAt = this.meter.start();
     try {
       await withTimeout(this.batcher.add(event), this.config.publishTimeoutMs);
@@ -76,6 +90,20 @@ export class KafkaEventBus implements EventBus {
       throw new EventBusUnavailable(e);
     }
     this.meter.acknowledged(event, startedAt);
+  }
+
+  /** In a `publish` span, its W3C trace context in the event's Kafka headers. */
+  private async publishTraced(event: LifecycleEvent): Promise<void> {
+    const { span, headers } = startPublishSpan(event);
+    if (headers) this.headers.set(event, kafkaHeaders(headers));
+    try {
+      await this.acknowledged(event);
+    } catch (e) {
+      failed(span, e);
+      throw e;
+    } finally {
+      span.end();
+    }
   }
 
   async subscribe(options: SubscribeOptions, handler: EventHandler): Promise<void> {
@@ -105,9 +133,13 @@ export class KafkaEventBus implements EventBus {
       fromBeginning: !!options.fromBeginning,
     });
     await consumer.run({
-      eachMessage: async ({ partition, message }) => {
-        await this.deliver(handler, partition, message);
-      },
+      eachMessage: tracingOn()
+        ? async ({ partition, message }) => {
+            await this.deliverTraced(handler, partition, message, options.group);
+          }
+        : async ({ partition, message }) => {
+            await this.deliver(handler, partition, message);
+          },
     });
   }
 
@@ -132,7 +164,10 @@ export class KafkaEventBus implements EventBus {
         consumer
           .run({
             eachMessage: async ({ partition, message }) => {
-              if (await this.deliver(handler, partition, message)) count++;
+              const delivered = tracingOn()
+                ? await this.deliverTraced(handler, partition, message, group)
+                : await this.deliver(handler, partition, message);
+              if (delivered) count++;
               const last = remaining.get(partition);
               if (last !== undefined && Number(message.offset) >= last) remaining.delete(partition);
               if (remaining.size === 0) resolve();
@@ -174,22 +209,46 @@ export class KafkaEventBus implements EventBus {
 
   /** Parses and hands over one message; a malformed one is counted, logged and skipped. */
   private async deliver(handler: EventHandler, partition: number, message: KafkaMessage) {
-    const parsed = parseLifecycleEvent(message.value ?? '');
-    if (!parsed.ok) {
-      this.malformed++;
-      this.metrics?.kafkaError('decode');
-      logSkippedMessage({
-        topic: TOKEN_LIFECYCLE_TOPIC,
-        partition,
-        offset: message.offset,
-        reason: parsed.reason,
-        detail: parsed.detail,
-      });
-      return false;
-    }
+    const event = this.parse(partition, message);
+    if (!event) return false;
     // A throw makes kafkajs deliver the message again: handlers are idempotent.
-    await handler(parsed.event);
+    await handler(event);
     return true;
+  }
+
+  /**
+   * `deliver` in a `process` span continuing the trace of the event's headers. Chosen when the
+   * consumer starts (tracing starts before the application), so that without tracing the
+   * per-message path is exactly `deliver`: a branch or a closure there costs an allocation per
+   * message (measured: docs/architecture.md "Traces").
+   */
+  private async deliverTraced(
+    handler: EventHandler,
+    partition: number,
+    message: KafkaMessage,
+    group?: string,
+  ) {
+    const event = this.parse(partition, message);
+    if (!event) return false;
+    const { offset, headers } = message;
+    const consumed = { topic: TOKEN_LIFECYCLE_TOPIC, partition, offset, headers, group };
+    await processInSpan(event, consumed, () => handler(event));
+    return true;
+  }
+
+  private parse(partition: number, message: KafkaMessage): AnyLifecycleEvent | undefined {
+    const parsed = parseLifecycleEvent(message.value ?? '');
+    if (parsed.ok) return parsed.event;
+    this.malformed++;
+    this.metrics?.kafkaError('decode');
+    logSkippedMessage({
+      topic: TOKEN_LIFECYCLE_TOPIC,
+      partition,
+      offset: message.offset,
+      reason: parsed.reason,
+      detail: parsed.detail,
+    });
+    return undefined;
   }
 
   /** How many malformed messages the consumers skipped. */
@@ -214,11 +273,15 @@ export class KafkaEventBus implements EventBus {
   }
 
   private async send(events: LifecycleEvent[]): Promise<void> {
-    const byTopic = new Map<string, { key: string; value: string }[]>();
+    const byTopic = new Map<string, { key: string; value: string; headers?: IHeaders }[]>();
     for (const e of events) {
       const topic = TOPIC_OF[e.type];
       const messages = byTopic.get(topic) ?? [];
-      messages.push({ key: e.partitionkey, value: JSON.stringify(e) });
+      const headers = this.headers.get(e);
+      const value = JSON.stringify(e);
+      messages.push(
+        headers ? { key: e.partitionkey, value, headers } : { key: e.partitionkey, value },
+      );
       byTopic.set(topic, messages);
     }
     try {

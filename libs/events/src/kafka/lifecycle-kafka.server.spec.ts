@@ -1,4 +1,8 @@
 import { Logger } from '@nestjs/common';
+import { trace } from '@opentelemetry/api';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { loadTracingConfig } from '@app/config';
+import { startTracing, stopTracing } from '@app/tracing';
 import { EventFactory } from '../event-envelope';
 import { TOKEN_LIFECYCLE_TOPIC } from '../topics';
 import { LifecycleKafkaServer } from './lifecycle-kafka.server';
@@ -195,5 +199,31 @@ describe('LifecycleKafkaServer', () => {
     consumers[0]?.crash(false);
     await jest.advanceTimersByTimeAsync(5000);
     expect(consumers).toHaveLength(1);
+  });
+});
+
+describe('LifecycleKafkaServer with tracing on', () => {
+  const exporter = new InMemorySpanExporter();
+  beforeAll(() => startTracing(loadTracingConfig({}), { service: 'spec', exporter }));
+  afterAll(() => stopTracing());
+
+  it("runs the handler in a process span continuing the record's traceparent header", async () => {
+    const sut = new LifecycleKafkaServer({ client: { brokers: ['x:1'] }, group: 'auditor' });
+    const seen: (string | undefined)[] = [];
+    sut.addHandler(
+      TOKEN_LIFECYCLE_TOPIC,
+      async () => void seen.push(trace.getActiveSpan()?.spanContext().traceId),
+      true,
+    );
+    const record = payload(JSON.stringify(event));
+    (record.message as { headers: object }).headers = {
+      traceparent: Buffer.from('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'),
+    };
+    await sut.handleMessage(record);
+    expect(seen).toEqual(['0af7651916cd43dd8448eb211c80319c']);
+    const [span] = exporter.getFinishedSpans();
+    expect(span?.name).toBe(`process ${TOKEN_LIFECYCLE_TOPIC}`);
+    expect(span?.parentSpanContext?.spanId).toBe('b7ad6b7169203331');
+    expect(span?.attributes['messaging.consumer.group.name']).toBe('auditor');
   });
 });

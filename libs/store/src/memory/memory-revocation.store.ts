@@ -1,3 +1,4 @@
+import { traceHeadersOf, tracingOn } from '@app/tracing';
 import { RevocationFeed, RevocationFeedBatch, RevocationFeedEntry } from '../revocation-feed.port';
 import { RevocationSet } from '../revocation-set';
 import {
@@ -37,8 +38,10 @@ export class MemoryRevocationStore implements RevocationStore, RevocationFeed {
     return `${Date.now()}-${this.sequence++}`;
   }
 
+  /** With the writer's trace context when tracing is on, as the Redis stream's entries. */
   private append(entry: RevocationFeedEntry): void {
-    this.feed.push(entry);
+    const trace = tracingOn() ? traceHeadersOf() : undefined;
+    this.feed.push(trace ? { ...entry, trace } : entry);
     this.trim();
     for (const wake of this.waiting) wake();
   }

@@ -1,4 +1,6 @@
 import type { MirrorMetrics } from '@app/metrics';
+import { tracingOn } from '@app/tracing';
+import { applyInSpan } from './mirror-trace';
 import { RevocationFeed, RevocationFeedEntry } from '../revocation-feed.port';
 import { RevocationSet } from '../revocation-set';
 import { KeyNotice, Revocation, RevocationSubject } from '../store.ports';
@@ -139,13 +141,24 @@ export class RevocationMirror {
       this.lastId = entry.id;
       // The stream id's first part is when Redis appended the entry (`<ms>-<seq>`).
       if (following) this.options.metrics?.applied(Number(entry.id.split('-')[0]));
-      if ('key' in entry) {
-        for (const listener of this.keyListeners) listener(entry.key);
-        continue;
-      }
-      if (entry.revocation.expiresAt <= Date.now()) continue;
-      this.set.add(entry.revocation);
-      for (const listener of this.listeners) listener(entry.revocation);
+      // A traced entry is applied in a span of the writer's trace (the revocation's request).
+      if (entry.trace && tracingOn()) this.applyTraced(entry);
+      else this.applyOne(entry);
     }
+  }
+
+  /** Its own method: a closure in the loop above would allocate a scope per entry, traced or not. */
+  private applyTraced(entry: RevocationFeedEntry): void {
+    applyInSpan(entry, () => this.applyOne(entry));
+  }
+
+  private applyOne(entry: RevocationFeedEntry): void {
+    if ('key' in entry) {
+      for (const listener of this.keyListeners) listener(entry.key);
+      return;
+    }
+    if (entry.revocation.expiresAt <= Date.now()) return;
+    this.set.add(entry.revocation);
+    for (const listener of this.listeners) listener(entry.revocation);
   }
 }

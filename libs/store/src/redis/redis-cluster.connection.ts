@@ -3,6 +3,7 @@ import Redis, { Cluster, RedisOptions } from 'ioredis';
 import type { RedisClusterConfig } from '@app/config';
 import { StoreMetrics } from '@app/metrics';
 import { coalesceWrites, countErrors, logOutages } from './redis-connection';
+import { traceCommands } from './redis-tracing';
 
 /**
  * The Cluster client, with the single-node connection's policy: it fails fast while the slot's
@@ -52,6 +53,7 @@ export async function openRedisCluster(
   client.on('+node', (node: Redis) => {
     coalesceWrites(node);
     if (metrics?.enabled) countErrors(node, name, metrics);
+    traceCommands(node, name);
   });
   logLostNodes(client, name);
   logOutages(client, name);

@@ -4,6 +4,7 @@ import type { RedisClusterConfig } from '@app/config';
 import { StoreMetrics } from '@app/metrics';
 import { openRedisCluster } from './redis-cluster.connection';
 import { RedisClient } from './redis-client';
+import { traceCommands } from './redis-tracing';
 
 /** A Redis URL (one Redis) or the seeds of a Redis Cluster. */
 export type RedisTarget = string | RedisClusterConfig;
@@ -38,6 +39,7 @@ export function connectRedis(
   logOutages(redis, name);
   if (!redis.options.enableAutoPipelining) coalesceWrites(redis);
   if (metrics?.enabled) countErrors(redis, name, metrics);
+  traceCommands(redis, name);
   return redis;
 }
 

@@ -1,3 +1,4 @@
+import type { TraceHeaders } from '@app/tracing';
 import type { RedisClient } from './redis-client';
 import { RedisKeys } from '../keys';
 import { RevocationFeed, RevocationFeedBatch, RevocationFeedEntry } from '../revocation-feed.port';
@@ -26,7 +27,10 @@ export class RedisRevocationFeed implements RevocationFeed {
         : this.redis.xread('COUNT', BATCH, 'STREAMS', key, afterId),
     ]);
     const entries = reply?.[0]?.[1] ?? [];
-    return { entries: entries.map(([id, fields]) => entryOf(id, fields)), complete: marker === 1 };
+    return {
+      entries: entries.map(([id, fields]) => feedEntryOf(id, fields)),
+      complete: marker === 1,
+    };
   }
 
   async close(): Promise<void> {
@@ -34,10 +38,27 @@ export class RedisRevocationFeed implements RevocationFeed {
   }
 }
 
-/** Stream entries carry one field: `revocation` or `key`, with a JSON value. */
-function entryOf(id: string, fields: string[]): RevocationFeedEntry {
+/**
+ * Stream entries carry one field first: `revocation` or `key`, with a JSON value; then, when
+ * the writer traced, `traceparent` and `tracestate` (entries written before them have none).
+ */
+export function feedEntryOf(id: string, fields: string[]): RevocationFeedEntry {
   const [name, value] = fields;
-  return name === 'key'
-    ? { id, key: JSON.parse(value ?? 'null') as KeyNotice }
-    : { id, revocation: JSON.parse(value ?? 'null') as Revocation };
+  const entry: RevocationFeedEntry =
+    name === 'key'
+      ? { id, key: JSON.parse(value ?? 'null') as KeyNotice }
+      : { id, revocation: JSON.parse(value ?? 'null') as Revocation };
+  const trace = fields.length > 2 ? traceOf(fields) : undefined;
+  return trace ? { ...entry, trace } : entry;
+}
+
+function traceOf(fields: string[]): TraceHeaders | undefined {
+  let traceparent: string | undefined;
+  let tracestate: string | undefined;
+  for (let i = 2; i + 1 < fields.length; i += 2) {
+    if (fields[i] === 'traceparent') traceparent = fields[i + 1];
+    else if (fields[i] === 'tracestate') tracestate = fields[i + 1];
+  }
+  if (traceparent === undefined) return undefined;
+  return tracestate === undefined ? { traceparent } : { traceparent, tracestate };
 }

@@ -1,5 +1,6 @@
 import type { RedisClient } from './redis-client';
 import type { Cluster } from 'ioredis';
+import { traceHeadersOf, tracingOn } from '@app/tracing';
 import { guarded } from './redis-guard';
 import { replicatedWrite } from './redis-replicated.write';
 import { RedisKeys, revocationKey } from '../keys';
@@ -79,15 +80,23 @@ export class RedisRevocationStore implements RevocationStore {
     );
   }
 
-  /** XADD trimmed by age: entries older than the longest token lifetime matter to nobody. */
+  /**
+   * XADD trimmed by age: entries older than the longest token lifetime matter to nobody. When
+   * tracing is on, the entry also carries the writer's W3C trace context (`traceparent`,
+   * `tracestate` fields after the first), so that each mirror applying it continues the trace
+   * of the revocation; readers take the first field and ignore the others.
+   */
   private async append(field: 'revocation' | 'key', value: unknown): Promise<void> {
     const oldest = String(Date.now() - this.streamRetentionMs);
     const entry = [RedisKeys.revocationStream(), 'MINID', '~', oldest, '*', field] as const;
     const json = JSON.stringify(value);
+    const trace = tracingOn() ? traceFields() : NO_FIELDS;
     // On a cluster an entry counts once a replica holds it: the mirrors must never miss one.
     if (this.writer.isCluster)
-      await replicatedWrite(this.writer as Cluster, entry[0], (p) => p.xadd(...entry, json));
-    else await guarded(this.writer.xadd(...entry, json));
+      await replicatedWrite(this.writer as Cluster, entry[0], (p) =>
+        p.xadd(...entry, json, ...trace),
+      );
+    else await guarded(this.writer.xadd(...entry, json, ...trace));
   }
 
   async isRevoked(t: RevocationSubject): Promise<boolean> {
@@ -111,4 +120,14 @@ export class RedisRevocationStore implements RevocationStore {
       (raw) => raw !== null && revocationCovers(JSON.parse(raw) as Revocation, t),
     );
   }
+}
+
+const NO_FIELDS: readonly string[] = [];
+
+function traceFields(): readonly string[] {
+  const h = traceHeadersOf();
+  if (!h) return NO_FIELDS;
+  return h.tracestate === undefined
+    ? ['traceparent', h.traceparent]
+    : ['traceparent', h.traceparent, 'tracestate', h.tracestate];
 }

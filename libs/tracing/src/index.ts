@@ -1,0 +1,3 @@
+export * from './tracer';
+export * from './trace-context';
+export * from './tracing.setup';
