@@ -6,7 +6,9 @@ import { AppConfig } from '@app/config';
 import {
   allowCrossOrigin,
   OAuthExceptionFilter,
+  limitRequestsByAddress,
   OAuthRouter,
+  RequestRateGate,
   sendOAuthFailure,
   webOrigins,
 } from '@app/oauth';
@@ -14,6 +16,9 @@ import { decorateClientCertificate, serverTls } from './client-certificate.decor
 import { HttpRequestMetrics } from '@app/metrics';
 import { limitedFastifyAdapter } from './http-limits';
 import { observeRequests } from './request-metrics.hook';
+import { LoadShedder } from './load-shedder';
+import { shedLoad } from './load-shedding.hook';
+import { addSecurityHeaders } from './security-headers.hook';
 
 const LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
   error: ['fatal', 'error'],
@@ -52,8 +57,12 @@ export async function createHttpApp(
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   decorateClientCertificate(fastify, config);
-  // Before any route is registered: the hook and the reply's error-code field cover them all.
+  // Before any route is registered: the hooks and the reply's error-code field cover them all.
+  // Shedding first: an overloaded service refuses before it spends anything on the request.
+  shedLoad(fastify, app.get(LoadShedder));
+  addSecurityHeaders(fastify);
   observeRequests(fastify, app.get(HttpRequestMetrics));
+  limitRequestsByAddress(fastify, app.get(RequestRateGate));
   // Browser-based apps call the token, revocation and userinfo endpoints from their own origin.
   const addPreflightRoutes = allowCrossOrigin(fastify, webOrigins(config.registry.clients));
   app.useGlobalFilters(new OAuthExceptionFilter());

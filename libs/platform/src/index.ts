@@ -8,3 +8,6 @@ export * from './refresh-token.lookup';
 export * from './metrics.controller';
 export * from './request-metrics.hook';
 export * from './metrics.access';
+export * from './load-shedder';
+export * from './load-shedding.hook';
+export * from './security-headers.hook';
