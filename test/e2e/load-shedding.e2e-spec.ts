@@ -38,6 +38,9 @@ describe('load shedding', () => {
   };
 
   it('serves normally while the loop keeps up', async () => {
+    // Start-up work (key generation, module init) may itself have lagged the loop: a load
+    // balancer waits for readiness, and so does this test.
+    await eventually(async () => (await send(`${sut.url}/health/ready`)).status === 200);
     expect((await token()).status).toBe(200);
     const ready = await send(`${sut.url}/health/ready`);
     expect(ready.status).toBe(200);
