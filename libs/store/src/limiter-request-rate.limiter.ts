@@ -18,18 +18,35 @@ export interface LimiterOptions {
  */
 export class LimiterRequestRateLimiter implements RequestRateLimiter {
   private readonly limiters = new Map<string, RateLimiterAbstract>();
+  /**
+   * Client keys, built once: their id is digested (keys.ts), a SHA-256 that costs more than the
+   * in-memory count itself. Only authenticated, registered clients are counted by client, so the
+   * cache is bounded by the registry; addresses are not digested and not cached.
+   */
+  private readonly clientKeys = new Map<string, string>();
 
   constructor(private readonly create: LimiterFactory) {}
 
   async consume(counter: RequestCounter, allowance: RequestAllowance): Promise<number> {
     try {
-      await this.limiter(allowance).consume(key(counter));
+      await this.limiter(allowance).consume(this.key(counter));
       return 0;
     } catch (refused) {
       // rate-limiter-flexible rejects with the counter's state when the points are used up.
       if (refused instanceof RateLimiterRes) return Math.max(1, refused.msBeforeNext);
       throw refused;
     }
+  }
+
+  private key({ endpoint, by, id }: RequestCounter): string {
+    if (by === 'address') return RedisKeys.requestsByAddress(endpoint, id);
+    const cached = `${endpoint} ${id}`;
+    let key = this.clientKeys.get(cached);
+    if (key === undefined) {
+      key = RedisKeys.requestsByClient(endpoint, id);
+      this.clientKeys.set(cached, key);
+    }
+    return key;
   }
 
   private limiter({ points, windowSeconds }: RequestAllowance): RateLimiterAbstract {
@@ -45,8 +62,3 @@ export class LimiterRequestRateLimiter implements RequestRateLimiter {
   }
 }
 
-function key({ endpoint, by, id }: RequestCounter): string {
-  return by === 'client'
-    ? RedisKeys.requestsByClient(endpoint, id)
-    : RedisKeys.requestsByAddress(endpoint, id);
-}
