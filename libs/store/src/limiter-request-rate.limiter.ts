@@ -61,4 +61,3 @@ export class LimiterRequestRateLimiter implements RequestRateLimiter {
     return limiter;
   }
 }
-
