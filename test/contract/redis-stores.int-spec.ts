@@ -4,6 +4,7 @@ import {
   openFeedRedis,
   openRedis,
   RedisAuthFailureThrottle,
+  RedisRequestRateLimiter,
   RedisProjectionMarker,
   RedisReplayStore,
   RedisRevocationFeed,
@@ -12,6 +13,7 @@ import {
 } from '@app/store';
 import { freePort } from '../support/free-port';
 import { redisUrlForDb } from '../support/int-redis';
+import { describeRequestRateContract } from './request-rate.contract';
 import { describeStoreContract } from './store.contract';
 
 /** A database of its own for the projection contract: it flushes it and deletes the marker. */
@@ -47,6 +49,8 @@ describeStoreContract('Redis', () => ({
     };
   },
 }));
+
+describeRequestRateContract('Redis', () => new RedisRequestRateLimiter(redis));
 
 describe('Redis auth-failure throttle while Redis is unreachable', () => {
   let down: Redis;

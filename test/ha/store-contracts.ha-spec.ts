@@ -2,6 +2,7 @@ import type { Cluster } from 'ioredis';
 import {
   openFeedRedis,
   RedisAuthFailureThrottle,
+  RedisRequestRateLimiter,
   RedisAuthorizationCodeStore,
   RedisAuthorizationRequestStore,
   RedisBrowserSessionStore,
@@ -23,6 +24,7 @@ import {
 } from '../contract/flow/flow-store.contract';
 import { describeLifecycleProjectionContract } from '../contract/lifecycle-projection.contract';
 import { describeRefreshTokenContract } from '../contract/refresh-token.contract';
+import { describeRequestRateContract } from '../contract/request-rate.contract';
 import { describeStoreContract } from '../contract/store.contract';
 import { clusterConfig, flushCluster, openClusterClient } from '../support/ha-redis';
 
@@ -64,6 +66,8 @@ describeStoreContract('Redis Cluster', () => ({
     };
   },
 }));
+
+describeRequestRateContract('Redis Cluster', () => new RedisRequestRateLimiter(redis));
 
 describeRefreshTokenContract('Redis Cluster', () => new RedisRefreshTokenStore(redis), sleep);
 

@@ -73,6 +73,7 @@ export class IntrospectTokenUseCase {
     this.clientAuth = {
       audiences: [config.issuer, config.endpoints.introspection],
       methods: ENDPOINT_AUTH_METHODS.introspection,
+      rateLimited: 'introspection',
     };
     this.failurePolicy = config.revocationFailurePolicy;
   }

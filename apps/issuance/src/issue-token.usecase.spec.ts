@@ -85,6 +85,8 @@ describe('IssueTokenUseCase', () => {
         'self_signed_tls_client_auth',
         'none',
       ],
+      // An authenticated request spends its client's token allowance (RATE_LIMIT_TOKEN_*).
+      rateLimited: 'token',
     });
   });
 

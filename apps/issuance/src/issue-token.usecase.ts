@@ -33,6 +33,7 @@ export class IssueTokenUseCase {
       audiences: [config.issuer, config.endpoints.token],
       // Public clients too (RFC 6749 §3.2.1); each grant says whether it serves them.
       methods: ENDPOINT_AUTH_METHODS.token,
+      rateLimited: 'token',
     };
   }
 

@@ -39,6 +39,7 @@ export class RevokeTokenUseCase {
       audiences: [config.issuer, config.endpoints.revocation],
       // RFC 7009 §2.1: a public client revokes its own tokens with its client_id alone.
       methods: ENDPOINT_AUTH_METHODS.revocation,
+      rateLimited: 'revocation',
     };
   }
 

@@ -1,3 +1,5 @@
+import type { ClientRateLimit, RateLimitConfig } from './rate-limit.config';
+import type { LoadSheddingConfig } from './load-shedding.config';
 import type { RefreshTokenSettings } from './refresh-token-client.parser';
 import { HttpLimits } from './http-limits.config';
 import type { SignInConfig } from './sign-in.config';
@@ -131,6 +133,8 @@ export interface ClientConfig extends ClientSignInSettings {
    * (a client built in code) means false.
    */
   readonly dpopBoundAccessTokens?: boolean;
+  /** `rate_limit`: this client's own per-client request limits, by endpoint (RateLimitConfig). */
+  readonly rateLimit?: ClientRateLimit;
 }
 
 /** RFC 8705 §2.1.2: the registration fields that name a `tls_client_auth` client's certificate. */
@@ -240,6 +244,10 @@ export interface AppConfig {
   readonly http: HttpLimits;
   readonly trustProxy: TrustProxy;
   readonly authThrottle: AuthThrottleConfig;
+  /** Requests per window per client and per address on the OAuth endpoints (RATE_LIMIT_*). */
+  readonly rateLimits: RateLimitConfig;
+  /** 503 + Retry-After past an event-loop delay bound (SHED_*). */
+  readonly loadShedding: LoadSheddingConfig;
   /** Client-secret scrypt computations at a time in this process; more wait in line. */
   readonly scryptConcurrency: number;
   readonly logLevel: LogLevelName;

@@ -1,3 +1,5 @@
+import { loadRateLimitConfig } from './rate-limit.config';
+import { loadSheddingConfig } from './load-shedding.config';
 import { resolve } from 'node:path';
 import { ConfigError } from './config.error';
 import { boolean, httpUrl, integer, oneOf } from './env-values';
@@ -70,6 +72,8 @@ export function loadConfig(
     http: loadHttpLimits(env),
     trustProxy: trustProxy(env.TRUST_PROXY),
     authThrottle: authThrottle(env),
+    rateLimits: loadRateLimitConfig(env),
+    loadShedding: loadSheddingConfig(env),
     // Of libuv's 4 threads by default, leave some to DNS, file reads and other checks.
     scryptConcurrency: integer(env.SCRYPT_CONCURRENCY, 'SCRYPT_CONCURRENCY', 2, 1, 64),
     ...loadLogConfig(env),

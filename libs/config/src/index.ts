@@ -21,3 +21,5 @@ export * from './sign-in-client.parser';
 export * from './sign-in.config';
 export { SUBJECT_SYNTAX } from './users.parser';
 export * from './refresh-token-client.parser';
+export * from './rate-limit.config';
+export * from './load-shedding.config';

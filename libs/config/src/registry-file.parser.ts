@@ -29,6 +29,7 @@ import { openIdScopes, parseSignInSettings } from './sign-in-client.parser';
 import { parseRefreshTokenSettings } from './refresh-token-client.parser';
 import { parseTlsClientSettings } from './tls-client.parser';
 import { parseUsers } from './users.parser';
+import { parseClientRateLimit } from './rate-limit.config';
 
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/; // RFC 6749 §3.3 scope-token
 const DEFAULT_TTL = 3600;
@@ -132,6 +133,7 @@ function parseClient(
     introspects,
     admin: parseAdminFlag(c, path, authMethod),
     dpopBoundAccessTokens: flag(c.dpop_bound_access_tokens, `${path}.dpop_bound_access_tokens`),
+    ...optionalRateLimit(c.rate_limit, `${path}.rate_limit`),
     ...parseSignInSettings(c, path, grantTypes, authMethod),
     refreshToken: parseRefreshTokenSettings(c, path, grantTypes),
     ...parseTlsClientSettings(c, path, authMethod),
@@ -249,4 +251,10 @@ function scopeList(v: unknown, path: string): string[] {
 function scopeString(v: unknown, path: string): string[] {
   if (typeof v !== 'string') throw new ConfigError(path, 'must be a space-delimited string');
   return scopeList(v.split(' ').filter(Boolean), path);
+}
+
+/** Only a client that registers its own limits carries the field. */
+function optionalRateLimit(v: unknown, path: string): Pick<ClientConfig, 'rateLimit'> {
+  const rateLimit = parseClientRateLimit(v, path);
+  return rateLimit ? { rateLimit } : {};
 }

@@ -166,6 +166,37 @@ export class TooManyFailedAuthentications extends TemporarilyUnavailable {
   }
 }
 
+/**
+ * 429 (RFC 6585 §4) for a client or an address past its request allowance (RATE_LIMIT_*), with
+ * the same registered code as TooManyFailedAuthentications and for the same reason: RFC 6749
+ * has no "too many requests" code, and `temporarily_unavailable` is the one that means "retry
+ * later". Retry-After tells when the window ends.
+ */
+export class RateLimited extends TemporarilyUnavailable {
+  override readonly status = 429;
+  override readonly headers: Readonly<Record<string, string>>;
+
+  constructor(retryAfterMs: number) {
+    super('too many requests; retry later');
+    // RFC 9110 §10.2.3: whole seconds, rounded up so that a retry on time is not refused.
+    this.headers = { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) };
+  }
+}
+
+/**
+ * 503 from a service shedding load (SHED_EVENT_LOOP_LAG_MS): refused at once, before any work,
+ * so that the caller retries elsewhere or later instead of waiting in a queue it would time out
+ * in. RFC 6749 §4.1.2.1 names the code for exactly this: "temporarily overloaded".
+ */
+export class Overloaded extends TemporarilyUnavailable {
+  override readonly headers: Readonly<Record<string, string>>;
+
+  constructor(retryAfterSeconds: number) {
+    super('the server is overloaded; retry later');
+    this.headers = { 'retry-after': String(retryAfterSeconds) };
+  }
+}
+
 export class ServerError extends OAuthError {
   readonly error = 'server_error';
   override readonly status = 500;

@@ -32,3 +32,5 @@ export * from './resource/allowed-resource';
 export * from './resource/requested-resource';
 export * from './http/escape-html';
 export * from './http/reply-error';
+export * from './rate-limit/request-rate.gate';
+export * from './rate-limit/address-rate.hook';

@@ -14,6 +14,7 @@ import { DpopProofs } from './dpop/dpop-proofs';
 import { SelfSignedTlsClientAuthMethod } from './client-authentication/methods/self-signed-tls-client-auth.method';
 import { TlsClientAuthMethod } from './client-authentication/methods/tls-client-auth.method';
 import { OAuthRouter } from './http/oauth-endpoint';
+import { RequestRateGate } from './rate-limit/request-rate.gate';
 
 /** The client authentication methods: adding one is a file and a line here. */
 const METHODS = [
@@ -37,9 +38,10 @@ const METHODS = [
     },
     AuthMethodRegistry,
     ClientAuthenticator,
+    RequestRateGate,
     OAuthRouter,
     DpopProofs,
   ],
-  exports: [AuthMethodRegistry, ClientAuthenticator, OAuthRouter, DpopProofs],
+  exports: [AuthMethodRegistry, ClientAuthenticator, RequestRateGate, OAuthRouter, DpopProofs],
 })
 export class OAuthModule {}

@@ -3,6 +3,7 @@ import type { AppConfig } from '@app/config';
 import type { EventBus } from '@app/events';
 import { MemoryProjectionMarker, ProjectionGate, RedisClient } from '@app/store';
 import { HealthController } from './health.controller';
+import { LoadShedder } from './load-shedder';
 
 const bus = { ready: async () => true } as unknown as EventBus;
 const withKafka = (projector: boolean) =>
@@ -125,5 +126,28 @@ describe('HealthController readiness of the store', () => {
       status: 503,
       body: { reasons: { store: 'primary 10.0.0.1:7001 reports cluster_state:fail' } },
     });
+  });
+});
+
+describe('HealthController readiness while shedding load', () => {
+  it('is unready, with the reason, while the LoadShedder sheds, and ready again after', async () => {
+    const config = {
+      ...withKafka(false),
+      loadShedding: { lagMs: 100, retryAfterSeconds: 1 },
+    } as unknown as AppConfig;
+    const shedder = new LoadShedder(config);
+    const gate = new ProjectionGate(new MemoryProjectionMarker(), { projected: false });
+    const sut = new HealthController(bus, null, 'issuance', config, gate, shedder);
+    await expect(readiness(sut)).resolves.toBe(200);
+    shedder.observe(250);
+    const reply = { status: () => reply } as unknown as FastifyReply;
+    await expect(sut.ready(reply)).resolves.toMatchObject({
+      status: 'unavailable',
+      checks: { load: 'shedding' },
+      reasons: { load: expect.stringContaining('250 ms') },
+    });
+    await expect(readiness(sut)).resolves.toBe(503);
+    for (let i = 0; i < 3; i++) shedder.observe(1);
+    await expect(readiness(sut)).resolves.toBe(200);
   });
 });

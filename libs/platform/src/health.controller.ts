@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { EVENT_BUS, EventBus } from '@app/events';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ProjectionGate, REDIS, RedisClient, redisHealth, StoreHealth } from '@app/store';
+import { LoadShedder } from './load-shedder';
 import { SERVICE_NAME } from './service-name';
 
 interface Needs {
@@ -40,6 +41,7 @@ export class HealthController {
     @Inject(SERVICE_NAME) private readonly service: string,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly projection: ProjectionGate,
+    @Optional() private readonly shedder?: LoadShedder,
   ) {}
 
   @Get('live')
@@ -56,14 +58,23 @@ export class HealthController {
       this.storeHealth(),
       this.projectionBuilt(needs),
     ]);
-    const ready = (events || !needs.events) && (store.up || !needs.store) && projection;
+    // While shedding, the load balancer should send traffic elsewhere (LoadShedder).
+    const shedding = this.shedder?.shedding ?? false;
+    const ready =
+      (events || !needs.events) && (store.up || !needs.store) && projection && !shedding;
     reply.status(ready ? 200 : 503);
     const state = (up: boolean) => (up ? 'up' : 'down');
     return {
       status: ready ? 'ok' : 'unavailable',
-      checks: { events: state(events), store: state(store.up), projection: state(projection) },
-      // Why the store is down (say, a Redis Cluster primary without quorum), for the operator.
-      ...(store.reason ? { reasons: { store: store.reason } } : {}),
+      checks: {
+        events: state(events),
+        store: state(store.up),
+        projection: state(projection),
+        ...(this.shedder?.enabled ? { load: shedding ? 'shedding' : 'up' } : {}),
+      },
+      // Why the store is down (say, a Redis Cluster primary without quorum), and why requests are
+      // shed, for the operator.
+      ...reasons(store.reason, shedding ? this.shedder : undefined),
     };
   }
 
@@ -80,4 +91,11 @@ export class HealthController {
   private async storeHealth(): Promise<StoreHealth> {
     return this.redis ? redisHealth(this.redis) : { up: true };
   }
+}
+
+function reasons(store: string | undefined, shedder: LoadShedder | undefined) {
+  const why: Record<string, string> = {};
+  if (store) why.store = store;
+  if (shedder) why.load = `event loop lag ${Math.round(shedder.lagMs)} ms: shedding new requests`;
+  return Object.keys(why).length ? { reasons: why } : {};
 }

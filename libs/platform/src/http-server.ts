@@ -6,7 +6,9 @@ import { AppConfig } from '@app/config';
 import {
   allowCrossOrigin,
   OAuthExceptionFilter,
+  limitRequestsByAddress,
   OAuthRouter,
+  RequestRateGate,
   sendOAuthFailure,
   webOrigins,
 } from '@app/oauth';
@@ -15,6 +17,9 @@ import { HttpRequestMetrics } from '@app/metrics';
 import { limitedFastifyAdapter } from './http-limits';
 import { observeRequests } from './request-metrics.hook';
 import { traceRequests } from './request-tracing.hook';
+import { LoadShedder } from './load-shedder';
+import { shedLoad } from './load-shedding.hook';
+import { addSecurityHeaders } from './security-headers.hook';
 
 import { createServiceLogger, NestPinoLogger, trackRequests } from './logging';
 
@@ -63,10 +68,14 @@ export async function createHttpApp(
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   decorateClientCertificate(fastify, config);
+  // Before any route is registered: the hooks and the reply's error-code field cover them all.
+  // Shedding first: an overloaded service refuses before it spends anything on the request.
+  shedLoad(fastify, app.get(LoadShedder));
+  addSecurityHeaders(fastify);
   trackRequests(fastify, logger);
-  // Before any route is registered: the hook and the reply's error-code field cover them all.
   observeRequests(fastify, app.get(HttpRequestMetrics));
   traceRequests(fastify);
+  limitRequestsByAddress(fastify, app.get(RequestRateGate));
   // Browser-based apps call the token, revocation and userinfo endpoints from their own origin.
   const addPreflightRoutes = allowCrossOrigin(fastify, webOrigins(config.registry.clients));
   app.useGlobalFilters(new OAuthExceptionFilter());

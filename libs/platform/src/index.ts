@@ -11,3 +11,6 @@ export * from './request-tracing.hook';
 export * from './tracing.flush';
 export * from './metrics.access';
 export * from './logging';
+export * from './load-shedder';
+export * from './load-shedding.hook';
+export * from './security-headers.hook';

@@ -7,6 +7,7 @@ import { RegistryModule } from '@app/registry';
 import { StoreModule, TOKEN_STORE, TokenStore } from '@app/store';
 import { GrantRevoker } from './grant.revoker';
 import { HealthController } from './health.controller';
+import { LoadShedder } from './load-shedder';
 import { MetricsModule } from '@app/metrics';
 import { MetricsController } from './metrics.controller';
 import { RefreshTokenLookup } from './refresh-token.lookup';
@@ -51,8 +52,9 @@ export class PlatformModule {
         GrantRevoker,
         RefreshTokenLookup,
         TracingFlush,
+        LoadShedder,
       ],
-      exports: [AccessTokenReader, GrantRevoker, RefreshTokenLookup, ProjectionModule],
+      exports: [AccessTokenReader, GrantRevoker, RefreshTokenLookup, LoadShedder, ProjectionModule],
     };
   }
 }

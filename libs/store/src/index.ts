@@ -45,3 +45,7 @@ export * from './refresh-token.port';
 export * from './memory/memory-refresh-token.store';
 export * from './redis/redis-refresh-token.store';
 export * from './projection/projected-refresh-token.store';
+export * from './request-rate.port';
+export * from './limiter-request-rate.limiter';
+export * from './memory/memory-request-rate.limiter';
+export * from './redis/redis-request-rate.limiter';

@@ -57,6 +57,16 @@ export const RedisKeys = {
   /** Failed client authentications from one source address. Writer/reader as above. */
   authFailuresByAddress: (address: string) => `${PREFIX}:authfail:addr:{${address}}`,
   /**
+   * Requests of one authenticated client to one endpoint in the current window (RATE_LIMIT_*).
+   * Writer and reader: the request rate gate of every service. Client ids of registered clients
+   * only, digested all the same so the key's length is fixed.
+   */
+  requestsByClient: (endpoint: string, clientId: string) =>
+    `${PREFIX}:rate:${endpoint}:client:{${digest(clientId)}}`,
+  /** Requests from one source address to one endpoint in the current window. As above. */
+  requestsByAddress: (endpoint: string, address: string) =>
+    `${PREFIX}:rate:${endpoint}:addr:{${address}}`,
+  /**
    * Failed sign-ins naming a username at the reference login app, in the current window. Writer
    * and reader: the login app. Usernames are whatever the form sent: digested, never in a key.
    */

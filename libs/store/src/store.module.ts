@@ -29,6 +29,9 @@ import { ProjectedTokenStore } from './projection/projected-token.store';
 import { ProjectedRefreshTokenStore } from './projection/projected-refresh-token.store';
 import { MemoryRefreshTokenStore } from './memory/memory-refresh-token.store';
 import { RedisRefreshTokenStore } from './redis/redis-refresh-token.store';
+import { REQUEST_RATE_LIMITER } from './request-rate.port';
+import { MemoryRequestRateLimiter } from './memory/memory-request-rate.limiter';
+import { RedisRequestRateLimiter } from './redis/redis-request-rate.limiter';
 import { FLOW_STORE_TOKENS, flowStoreProviders } from './flow-store.providers';
 
 /** The shared Redis connection, or null when the process runs on in-memory stores. */
@@ -141,6 +144,12 @@ class RedisCloser implements OnApplicationShutdown {
           ? new RedisAuthFailureThrottle(redis, c.authThrottle)
           : new MemoryAuthFailureThrottle(c.authThrottle),
     },
+    {
+      provide: REQUEST_RATE_LIMITER,
+      inject: [REDIS],
+      useFactory: (redis: RedisClient | null) =>
+        redis ? new RedisRequestRateLimiter(redis) : new MemoryRequestRateLimiter(),
+    },
     ...flowStoreProviders(REDIS),
     ProjectionKeeper,
     RedisCloser,
@@ -153,6 +162,7 @@ class RedisCloser implements OnApplicationShutdown {
     REPLAY_STORE,
     PROJECTION_MARKER,
     AUTH_FAILURE_THROTTLE,
+    REQUEST_RATE_LIMITER,
     ProjectionGate,
     ...FLOW_STORE_TOKENS,
   ],

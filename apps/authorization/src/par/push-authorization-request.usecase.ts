@@ -47,6 +47,7 @@ export class PushAuthorizationRequestUseCase {
       // RFC 9126 §2: the issuer, the token endpoint and the PAR endpoint are all audiences.
       audiences: [config.issuer, config.endpoints.par, config.endpoints.token],
       methods: ENDPOINT_AUTH_METHODS.token,
+      rateLimited: 'par',
     };
   }
 

@@ -1,10 +1,11 @@
 import { AppConfig, ClientConfig, SIGN_IN_DEFAULTS } from '@app/config';
 import { ClientRegistry, SecretCheckBusy } from '@app/registry';
-import { MemoryAuthFailureThrottle, MemoryReplayStore } from '@app/store';
+import { MemoryAuthFailureThrottle, MemoryReplayStore, MemoryRequestRateLimiter } from '@app/store';
 import { AssertionRejected, ClientAssertionVerifier } from '@app/tokens';
 import { FormParams } from '../http/form-body';
 import { OAuthRequest } from '../http/oauth-request';
 import { RequestContext } from '../http/request-context';
+import { RequestRateGate } from '../rate-limit/request-rate.gate';
 import { AuthMethodRegistry } from './auth-method.registry';
 import { ClientAuthenticator } from './client.authenticator';
 import { ClientAuthEndpoint, ENDPOINT_AUTH_METHODS } from './endpoint-auth-methods';
@@ -33,7 +34,21 @@ const CLIENTS = [
   client('svc-post', 'client_secret_post'),
   client('svc-jwt', 'private_key_jwt'),
   client('app-public', 'none'),
+  { ...client('svc-own-limit', 'client_secret_basic'), rateLimit: { token: 1 } },
 ];
+/** 2 token requests per client per minute; every other endpoint and every address unlimited. */
+const RATE_LIMITS = {
+  rateLimits: {
+    windowSeconds: 60,
+    endpoints: {
+      token: { perClient: 2, perAddress: 0 },
+      par: { perClient: 0, perAddress: 0 },
+      authorize: { perClient: 0, perAddress: 0 },
+      introspection: { perClient: 0, perAddress: 0 },
+      revocation: { perClient: 0, perAddress: 0 },
+    },
+  },
+} as unknown as AppConfig;
 const SECRET = 'the-right-secret-0123456789';
 const LIMITS = { failuresPerClient: 3, failuresPerAddress: 6, windowSeconds: 60 };
 /** The token endpoint takes every method; introspection every method but none. */
@@ -114,7 +129,8 @@ describe('ClientAuthenticator', () => {
       new SelfSignedTlsClientAuthMethod(),
       new NoneMethod(),
     ]);
-    sut = new ClientAuthenticator(secrets, methods, throttle);
+    const rates = new RequestRateGate(RATE_LIMITS, new MemoryRequestRateLimiter());
+    sut = new ClientAuthenticator(secrets, methods, throttle, rates);
   });
   afterEach(() => jest.useRealTimers());
 
@@ -309,6 +325,42 @@ describe('ClientAuthenticator', () => {
       for (let i = 0; i < 6; i++) await failure(basic(`svc-guess-${i}`, 'wrong'));
       expect((await failure(basic('svc-guess-new', 'wrong'))).status).toBe(429);
       await expect(sut.authenticate(bare('app-public'), TOKEN)).resolves.toBeDefined();
+    });
+  });
+  describe('per-client request limits (RATE_LIMIT_*)', () => {
+    const LIMITED: ClientAuthEndpoint = { ...TOKEN, rateLimited: 'token' };
+
+    it('refuses an authenticated client past its allowance with 429 and Retry-After', async () => {
+      await sut.authenticate(basic('svc-basic', SECRET), LIMITED);
+      await sut.authenticate(basic('svc-basic', SECRET), LIMITED);
+      const refused = await failure(basic('svc-basic', SECRET), LIMITED);
+      expect(refused).toMatchObject({ status: 429, error: 'temporarily_unavailable' });
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(59);
+      // Another client keeps its own allowance.
+      await expect(sut.authenticate(post('svc-post', SECRET), LIMITED)).resolves.toBeDefined();
+    });
+
+    it("spends nothing of a client's allowance on requests that fail to authenticate", async () => {
+      for (let i = 0; i < 2; i++) await failure(basic('svc-basic', 'wrong'), LIMITED);
+      await sut.authenticate(basic('svc-basic', SECRET), LIMITED);
+      await expect(sut.authenticate(basic('svc-basic', SECRET), LIMITED)).resolves.toBeDefined();
+    });
+
+    it('holds a client to its own registered rate_limit', async () => {
+      await sut.authenticate(basic('svc-own-limit', SECRET), LIMITED);
+      await expect(failure(basic('svc-own-limit', SECRET), LIMITED)).resolves.toMatchObject({
+        status: 429,
+      });
+    });
+
+    it('counts a public client per address only: its bare id proves nothing', async () => {
+      for (let i = 0; i < 5; i++)
+        await expect(sut.authenticate(bare('app-public'), LIMITED)).resolves.toBeDefined();
+    });
+
+    it('counts nothing for an endpoint that names no limit', async () => {
+      for (let i = 0; i < 5; i++)
+        await expect(sut.authenticate(basic('svc-basic', SECRET), TOKEN)).resolves.toBeDefined();
     });
   });
 });

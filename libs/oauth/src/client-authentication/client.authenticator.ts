@@ -4,6 +4,7 @@ import { ClientRegistry, SecretCheckBusy } from '@app/registry';
 import { AUTH_FAILURE_THROTTLE, AuthAttempt, AuthFailureThrottle } from '@app/store';
 import { InvalidClient, TemporarilyUnavailable, TooManyFailedAuthentications } from '../errors';
 import { OAuthRequest } from '../http/oauth-request';
+import { RequestRateGate } from '../rate-limit/request-rate.gate';
 import { AuthMethodRegistry } from './auth-method.registry';
 import { ClientAuthMethodHandler, PresentedCredentials } from './client-auth-method';
 import { ClientAuthEndpoint } from './endpoint-auth-methods';
@@ -23,6 +24,7 @@ export class ClientAuthenticator {
     private readonly registry: ClientRegistry,
     private readonly methods: AuthMethodRegistry,
     @Inject(AUTH_FAILURE_THROTTLE) private readonly throttle: AuthFailureThrottle,
+    private readonly rates: RequestRateGate,
   ) {}
 
   async authenticate(req: OAuthRequest, endpoint: ClientAuthEndpoint): Promise<ClientConfig> {
@@ -42,15 +44,34 @@ export class ClientAuthenticator {
     // still succeed with the right secret is no help in guessing a high-entropy secret (RFC 6819
     // §5.1.4.2.2); what the throttle must bound is the scrypt work, and while throttled a wrong
     // guess costs none.
-    if (client && method.recognises(client, presented)) return client;
+    if (client && method.recognises(client, presented)) return this.admit(client, method, endpoint);
     // `none` checks nothing costly: nothing to bound, and no failure to count.
     const attempt: AuthAttempt | undefined = method.throttled
       ? { clientId, address: req.sourceAddress }
       : undefined;
     if (attempt) await this.refuseWhileThrottled(attempt);
-    if ((await this.verifyOrBusy(method, client, presented, endpoint)) && client) return client;
+    if ((await this.verifyOrBusy(method, client, presented, endpoint)) && client)
+      return this.admit(client, method, endpoint);
     if (attempt) await this.throttle.recordFailure(attempt);
     throw new InvalidClient('client authentication failed', method.usesAuthorizationHeader);
+  }
+
+  /**
+   * A request that proved its client spends that client's allowance on the endpoint
+   * (RATE_LIMIT_*): only here, so no one can spend another client's allowance by naming it. A
+   * public client proves nothing (RFC 6749 §2.1: anyone may send its id), so its requests are
+   * counted per address only.
+   */
+  private admit(
+    client: ClientConfig,
+    method: ClientAuthMethodHandler,
+    endpoint: ClientAuthEndpoint,
+  ): ClientConfig | Promise<ClientConfig> {
+    const pending =
+      method.presentsCredentials && endpoint.rateLimited
+        ? this.rates.client(endpoint.rateLimited, client)
+        : undefined;
+    return pending ? pending.then(() => client) : client;
   }
 
   private async refuseWhileThrottled(attempt: AuthAttempt): Promise<void> {

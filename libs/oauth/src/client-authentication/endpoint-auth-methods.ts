@@ -1,4 +1,4 @@
-import { AUTH_METHODS, ClientAuthMethod } from '@app/config';
+import { AUTH_METHODS, ClientAuthMethod, RateLimitedEndpoint } from '@app/config';
 
 /** The methods that present credentials: everything but `none`. */
 export const CREDENTIAL_AUTH_METHODS: readonly ClientAuthMethod[] = AUTH_METHODS.filter(
@@ -30,4 +30,6 @@ export interface ClientAuthEndpoint {
   /** The values a client assertion's `aud` may hold (the issuer and the endpoint's URL). */
   readonly audiences: readonly string[];
   readonly methods: readonly ClientAuthMethod[];
+  /** The endpoint whose per-client allowance an authenticated request spends (RATE_LIMIT_*). */
+  readonly rateLimited?: RateLimitedEndpoint;
 }

@@ -12,6 +12,8 @@ import { MemoryInteractionChallengeStore } from './memory-interaction-challenge.
 import { MemoryAuthFailureThrottle } from './memory-auth-failure.throttle';
 import { MemoryProjectionMarker } from './memory-projection.marker';
 import { MemoryRefreshTokenStore } from './memory-refresh-token.store';
+import { describeRequestRateContract } from '../../../../test/contract/request-rate.contract';
+import { MemoryRequestRateLimiter } from './memory-request-rate.limiter';
 import { MemoryReplayStore } from './memory-replay.store';
 import { MemoryRevocationStore } from './memory-revocation.store';
 import { MemoryTokenStore } from './memory-token.store';
@@ -60,3 +62,5 @@ describe('in-memory flow state on a fake clock', () => {
     },
   );
 });
+
+describeRequestRateContract('in-memory', () => new MemoryRequestRateLimiter());
