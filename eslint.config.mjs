@@ -41,4 +41,9 @@ export default tseslint.config(
       'no-redeclare': ['error', { builtinGlobals: false }],
     },
   },
+  {
+    // The checks of scripts/infra run under jest (unit project).
+    files: ['scripts/**/*.spec.js'],
+    languageOptions: { globals: globals.jest },
+  },
 );

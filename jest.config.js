@@ -15,10 +15,13 @@ module.exports = {
     {
       ...shared,
       displayName: 'unit',
-      // test/support: the helpers the end-to-end specs rely on (cookie jar, form reading).
+      // test/support: the helpers the end-to-end specs rely on (cookie jar, form reading);
+      // scripts/infra: one check per concern of the local engines (plain CommonJS, no I/O
+      // beyond local sockets, temp dirs and short child processes).
       testMatch: [
         '<rootDir>/{apps,libs,examples}/**/*.spec.ts',
         '<rootDir>/test/support/**/*.spec.ts',
+        '<rootDir>/scripts/infra/*.spec.js',
       ],
     },
     {

@@ -124,29 +124,38 @@ async function startOwnKafka(say) {
  * Writes the configs, formats the storage, and returns the broker's java arguments.
  * The broker's own log4j goes to stdout, which ManagedProcess appends to
  * kafka.log together with anything the JVM itself prints (OOM, bad flags...).
+ * A node of a cluster (scripts/infra/kafka-cluster.js) passes its id, the quorum's voters, the
+ * cluster id all its nodes were formatted with, its replication settings and a smaller heap.
  */
-async function prepareKafkaDir({ java, libs, dir, port, controllerPort }) {
+async function prepareKafkaDir({ java, libs, dir, clusterId = randomClusterId(), heap, ...node }) {
   const properties = path.join(dir, 'server.properties');
   const log4j = path.join(dir, 'log4j.properties');
-  fs.writeFileSync(properties, kafkaProperties({ dir, port, controllerPort }));
+  fs.writeFileSync(properties, kafkaProperties({ dir, ...node }));
   fs.writeFileSync(log4j, QUIET_LOG4J);
   const common = ['-cp', `${libs}${path.sep}*`, `-Dlog4j.configuration=file:${log4j}`];
-  const format = ['kafka.tools.StorageTool', 'format', '-t', randomClusterId(), '-c', properties];
+  const format = ['kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties];
   await run(java, ['-Xmx256m', '-XX:-UsePerfData', ...common, ...format], { cwd: dir });
-  return [...KAFKA_JVM_OPTS, ...common, 'kafka.Kafka', properties];
+  const jvm = heap
+    ? [...KAFKA_JVM_OPTS.filter((o) => !/^-Xm[sx]/.test(o)), ...heap]
+    : KAFKA_JVM_OPTS;
+  return [...jvm, ...common, 'kafka.Kafka', properties];
 }
 
-/** KRaft combined broker+controller (server.properties). */
-function kafkaProperties({ dir, port, controllerPort }) {
+/**
+ * KRaft combined broker+controller (server.properties). Alone (the defaults) it is its own
+ * quorum with replication factor 1; in a cluster, `voters` names the quorum and `extra` carries
+ * the replication settings.
+ */
+function kafkaProperties({ dir, port, controllerPort, nodeId = 1, voters, extra = {} }) {
   const properties = {
-    'node.id': 1,
+    'node.id': nodeId,
     'process.roles': 'broker,controller',
     listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
     'advertised.listeners': `PLAINTEXT://127.0.0.1:${port}`,
     'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
     'inter.broker.listener.name': 'PLAINTEXT',
     'controller.listener.names': 'CONTROLLER',
-    'controller.quorum.voters': `1@127.0.0.1:${controllerPort}`,
+    'controller.quorum.voters': voters ?? `${nodeId}@127.0.0.1:${controllerPort}`,
     'log.dirs': path.join(dir, 'data'),
     'num.partitions': 3,
     'offsets.topic.replication.factor': 1,
@@ -154,6 +163,7 @@ function kafkaProperties({ dir, port, controllerPort }) {
     'transaction.state.log.replication.factor': 1,
     'transaction.state.log.min.isr': 1,
     'group.initial.rebalance.delay.ms': 0,
+    ...extra,
   };
   return Object.entries(properties)
     .map(([key, value]) => `${key}=${value}\n`)
@@ -216,7 +226,9 @@ async function withKafkaAdmin(brokers, fn) {
 }
 
 module.exports = {
+  KAFKA_READY_TIMEOUT_MS,
   ensureKafka,
+  prepareKafkaDir,
   kafkaProperties,
   kafkaReachable,
   kafkaServes,
