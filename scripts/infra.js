@@ -16,6 +16,7 @@
  * The stable entry point; one file per concern lives in scripts/infra/:
  *   kafka-jars.js    the jars fetched with Maven into the user cache, and java
  *   kafka-broker.js  a KRaft broker (or KAFKA_BROKERS), and its probes
+ *   kafka-cluster.js three KRaft brokers replicating (RF 3, min.insync.replicas=2)
  *   redis-server.js  a redis-server (or REDIS_URL), and its probe
  *   ports.js         free ports below the ephemeral range
  *   processes.js     child processes that never outlive their parent
@@ -24,6 +25,7 @@
  */
 const { cli } = require('./infra/cli');
 const { ensureKafka } = require('./infra/kafka-broker');
+const { ensureKafkaCluster } = require('./infra/kafka-cluster');
 const { KAFKA_LIBS, KAFKA_VERSION, ensureKafkaJars } = require('./infra/kafka-jars');
 const { pickFreePorts } = require('./infra/ports');
 const {
@@ -48,6 +50,7 @@ if (require.main === module) {
 
 module.exports = {
   ensureKafka,
+  ensureKafkaCluster,
   ensureRedis,
   ensureKafkaJars,
   KAFKA_VERSION,

@@ -69,20 +69,20 @@ function clusterNodeProperties({ dir, node, nodes }) {
 }
 
 /**
- * A reachable three-broker Kafka: KAFKA_HA_BROKERS if it answers with three brokers, else
- * one started here.
+ * A reachable three-broker Kafka: KAFKA_BROKERS if its cluster lists three brokers or more,
+ * else one started here (a single broker given by KAFKA_BROKERS is not replicated: not reused).
  * @param {{ log?: Function | { info: Function } }} [options]
  */
 async function ensureKafkaCluster({ log } = {}) {
   const say = toLogger(log);
-  const external = process.env.KAFKA_HA_BROKERS;
+  const external = process.env.KAFKA_BROKERS;
   if (external) {
     const count = await brokerCount(external).catch(() => 0);
     if (count >= NODES) {
-      say(`using KAFKA_HA_BROKERS=${external} (${count} brokers)`);
+      say(`using KAFKA_BROKERS=${external} (${count} brokers)`);
       return { brokers: external, started: false, stop: async () => {}, nodes: [] };
     }
-    say(`KAFKA_HA_BROKERS=${external} does not answer with ${NODES} brokers; starting them`);
+    say(`KAFKA_BROKERS=${external} does not answer with ${NODES} brokers; starting them`);
   }
   return startOwnKafkaCluster(say);
 }
