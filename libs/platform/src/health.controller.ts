@@ -52,18 +52,26 @@ export class HealthController {
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     const needs = NEEDS[this.service] ?? NEEDS_ALL;
     const [events, store, projection] = await Promise.all([
-      this.bus.ready(),
+      this.bus.readiness(),
       this.storeHealth(),
       this.projectionBuilt(needs),
     ]);
-    const ready = (events || !needs.events) && (store.up || !needs.store) && projection;
+    const ready = (events.up || !needs.events) && (store.up || !needs.store) && projection;
     reply.status(ready ? 200 : 503);
     const state = (up: boolean) => (up ? 'up' : 'down');
     return {
       status: ready ? 'ok' : 'unavailable',
-      checks: { events: state(events), store: state(store.up), projection: state(projection) },
-      // Why the store is down (say, a Redis Cluster primary without quorum), for the operator.
-      ...(store.reason ? { reasons: { store: store.reason } } : {}),
+      checks: { events: state(events.up), store: state(store.up), projection: state(projection) },
+      // Why the log or the store is down (a partition short of in-sync replicas, a Redis
+      // Cluster primary without quorum), for the operator.
+      ...(events.reason || store.reason
+        ? {
+            reasons: {
+              ...(events.reason ? { events: events.reason } : {}),
+              ...(store.reason ? { store: store.reason } : {}),
+            },
+          }
+        : {}),
     };
   }
 

@@ -3,7 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { KafkaConfig } from '@app/config';
 import { LifecycleEvent } from '../event-envelope';
-import { EventBus, EventBusUnavailable, EventHandler, SubscribeOptions } from '../event-bus.port';
+import {
+  EventBus,
+  EventBusUnavailable,
+  EventHandler,
+  EventsHealth,
+  SubscribeOptions,
+} from '../event-bus.port';
 import { parseLifecycleEvent } from '../event.parser';
 import { TOKEN_LIFECYCLE_TOPIC, TOPIC_OF, SIGNING_KEYS_TOPIC } from '../topics';
 import { errorName, onFatalCrash } from './consumer-crash';
@@ -13,6 +19,7 @@ import { EventMetrics } from '@app/metrics';
 import { PublishMeter } from '../publish.meter';
 import { MicroBatcher } from './micro-batcher';
 import { ProducerSession } from './producer-session';
+import { replicaHealth } from './replica-health';
 import { logSkippedMessage } from './skipped-message';
 
 const log = new Logger('Kafka');
@@ -198,12 +205,30 @@ export class KafkaEventBus implements EventBus {
   }
 
   async ready(): Promise<boolean> {
+    return (await this.readiness()).up;
+  }
+
+  /**
+   * The cluster answers, and each partition of the topics has enough in-sync replicas for an
+   * `acks=all` write (min.insync.replicas, as ensureTopics set it).
+   */
+  async readiness(): Promise<EventsHealth> {
     try {
       await withTimeout(this.admin.describeCluster(), 1000);
-      return true;
-    } catch {
-      return false;
+    } catch (e) {
+      return { up: false, reason: `Kafka does not answer: ${errorName(e)}` };
     }
+    try {
+      const topics = [TOKEN_LIFECYCLE_TOPIC, SIGNING_KEYS_TOPIC];
+      return await withTimeout(replicaHealth(this.admin, topics, this.minInsync()), 1000);
+    } catch (e) {
+      return { up: false, reason: `Kafka topic metadata unavailable: ${errorName(e)}` };
+    }
+  }
+
+  /** What ensureTopics sets: two copies acknowledged when there are two or more. */
+  private minInsync(): number {
+    return Math.min(2, this.config.replicationFactor);
   }
 
   async close(): Promise<void> {
@@ -245,7 +270,7 @@ export class KafkaEventBus implements EventBus {
         configEntries: [
           {
             name: 'min.insync.replicas',
-            value: String(Math.min(2, this.config.replicationFactor)),
+            value: String(this.minInsync()),
           },
         ],
       })),
