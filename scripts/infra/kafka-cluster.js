@@ -215,4 +215,6 @@ module.exports = {
   clusterNodeProperties,
   ensureKafkaCluster,
   quorumVoters,
+  /** A cluster of the caller's own, which it may kill brokers of (fault specs). */
+  startOwnKafkaCluster: ({ log } = {}) => startOwnKafkaCluster(toLogger(log)),
 };

@@ -261,8 +261,10 @@ export class KafkaEventBus implements EventBus {
     const existing = new Set(await this.admin.listTopics());
     const missing = [TOKEN_LIFECYCLE_TOPIC, SIGNING_KEYS_TOPIC].filter((t) => !existing.has(t));
     if (missing.length === 0) return;
+    // Not kafkajs' waitForLeaders: on several brokers, the one it asks may learn of the new
+    // topic after the controller made it, and its UNKNOWN_TOPIC_OR_PARTITION ends that wait.
     await this.admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: missing.map((topic) => ({
         topic,
         numPartitions: this.config.topicPartitions,
@@ -274,6 +276,12 @@ export class KafkaEventBus implements EventBus {
           },
         ],
       })),
+    });
+    await retrying(async () => {
+      const { topics } = await this.admin.fetchTopicMetadata({ topics: missing });
+      if (topics.some((t) => t.partitions.some((p) => p.leader < 0))) {
+        throw Object.assign(new Error('partition leaders not elected yet'), { retriable: true });
+      }
     });
   }
 }
