@@ -45,5 +45,13 @@ module.exports = {
       globalSetup: '<rootDir>/test/setup/ha.global-setup.js',
       globalTeardown: '<rootDir>/test/setup/ha.global-teardown.js',
     },
+    {
+      ...shared,
+      // Faults under load on engines of the spec's own (npm run test:ha:faults, CI runs it after
+      // npm test): about a minute and a half, most of it starting three brokers and six Redis
+      // nodes, which would push the ha tier past its budget inside npm test.
+      displayName: 'ha-faults',
+      testMatch: ['<rootDir>/test/ha/**/*.fault-spec.ts'],
+    },
   ],
 };

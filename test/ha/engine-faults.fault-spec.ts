@@ -26,6 +26,7 @@ import { isRefusedWith, rsOutcomeWithin } from '../support/rs-validation';
 import { unreadyWindows, ReadinessWatch } from '../support/readiness-watch';
 
 jest.setTimeout(240_000);
+process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
 /**
  * Issue 17's fault test: the split services on three Kafka brokers and a Redis Cluster of their
