@@ -46,4 +46,9 @@ export default tseslint.config(
     files: ['libs/playground/assets/**/*.js'],
     languageOptions: { globals: globals.browser, sourceType: 'module' },
   },
+  {
+    // The checks of scripts/infra run under jest (unit project).
+    files: ['scripts/**/*.spec.js'],
+    languageOptions: { globals: globals.jest },
+  },
 );

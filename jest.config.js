@@ -15,10 +15,13 @@ module.exports = {
     {
       ...shared,
       displayName: 'unit',
-      // test/support: the helpers the end-to-end specs rely on (cookie jar, form reading).
+      // test/support: the helpers the end-to-end specs rely on (cookie jar, form reading);
+      // scripts/infra: one check per concern of the local engines (plain CommonJS, no I/O
+      // beyond local sockets, temp dirs and short child processes).
       testMatch: [
         '<rootDir>/{apps,libs,examples}/**/*.spec.ts',
         '<rootDir>/test/support/**/*.spec.ts',
+        '<rootDir>/scripts/infra/*.spec.js',
       ],
     },
     {
@@ -41,6 +44,14 @@ module.exports = {
       testMatch: ['<rootDir>/test/ha/**/*.ha-spec.ts'],
       globalSetup: '<rootDir>/test/setup/ha.global-setup.js',
       globalTeardown: '<rootDir>/test/setup/ha.global-teardown.js',
+    },
+    {
+      ...shared,
+      // Faults under load on engines of the spec's own (npm run test:ha:faults, CI runs it after
+      // npm test): about a minute and a half, most of it starting three brokers and six Redis
+      // nodes, which would push the ha tier past its budget inside npm test.
+      displayName: 'ha-faults',
+      testMatch: ['<rootDir>/test/ha/**/*.fault-spec.ts'],
     },
   ],
 };

@@ -1,15 +1,19 @@
 #!/usr/bin/env node
 // `npm run dev:cluster`: the production topology on one machine. Kafka and Redis (reused from
 // KAFKA_BROKERS / REDIS_URL, else started; with REDIS_CLUSTER_NODES set, that Redis Cluster, or
-// one of six local nodes started by scripts/redis-cluster.js when it does not answer), then issuance, introspection, revocation, the
+// one of six local nodes started by scripts/redis-cluster.js when it does not answer), then
+// issuance, introspection, revocation, the
 // authorization service (the sign-in front channel) and the reference login app as separate
 // processes on 3001–3005 sharing one issuer and one KEYS_FILE, and the demo orders API on 4000,
 // with one combined log (JSON lines naming their service; other lines prefixed with it). Ctrl-C
 // stops everything that was started.
+// `npm run dev:cluster -- --ha`: the clustered engines instead, three KRaft brokers replicating
+// every topic thrice (KAFKA_BROKERS reused when it lists three) and the Redis Cluster of three
+// primaries with a replica each (REDIS_CLUSTER_NODES reused when it answers).
 const { spawn, execFileSync } = require('node:child_process');
 const { existsSync, mkdirSync } = require('node:fs');
 const { join } = require('node:path');
-const { ensureKafka, ensureRedis } = require('./infra');
+const { ensureKafka, ensureKafkaCluster, ensureRedis } = require('./infra');
 const { ensureRedisCluster } = require('./redis-cluster');
 const { ensureBuilt, root } = require('./build-if-needed');
 const { ALGS, missingAlgorithms } = require('./generate-keys');
@@ -71,9 +75,10 @@ function prefixLines(name, stream, out) {
 async function main() {
   const bundles = SERVICES.map((s) => ensureBuilt(s.name));
   const log = (m) => console.log(`infra        | ${m}`);
-  const clustered = Boolean(process.env.REDIS_CLUSTER_NODES);
+  const ha = process.argv.slice(2).includes('--ha');
+  const clustered = ha || Boolean(process.env.REDIS_CLUSTER_NODES);
   const [kafka, redis] = await Promise.all([
-    ensureKafka({ log }),
+    ha ? ensureKafkaCluster({ log }) : ensureKafka({ log }),
     clustered ? ensureRedisCluster({ log }) : ensureRedis({ log }),
   ]);
   // One of the two: the services refuse REDIS_URL beside REDIS_CLUSTER_NODES.
@@ -83,6 +88,8 @@ async function main() {
   const env = {
     ...inherited,
     KAFKA_BROKERS: kafka.brokers,
+    // Three copies of each event, two of them acknowledged (min.insync.replicas, libs/events).
+    ...(ha ? { KAFKA_REPLICATION_FACTOR: '3' } : {}),
     ...store,
     KEYS_FILE: devKeysFile(),
     ISSUER: process.env.ISSUER || `${host}:3001`,

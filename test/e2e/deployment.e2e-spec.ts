@@ -19,7 +19,15 @@ type Service = {
   depends_on?: Record<string, { condition: string }>;
   ports?: string[];
 };
-const services: Record<string, Service> = compose.services;
+const all: Record<string, Service & { profiles?: string[] }> = compose.services;
+/** The default topology (`docker compose up`): the services of no profile. */
+const services: Record<string, Service> = Object.fromEntries(
+  Object.entries(all).filter(([, s]) => !s.profiles),
+);
+/** The clustered engines and the services on them (`docker compose --profile ha up`). */
+const ha: Record<string, Service & { command?: string[] }> = Object.fromEntries(
+  Object.entries(all).filter(([, s]) => s.profiles?.includes('ha')),
+);
 const apps = ['issuance', 'introspection', 'revocation', 'authorization', 'login'];
 
 describe('docker-compose.yml', () => {
@@ -113,6 +121,71 @@ describe('docker-compose.yml', () => {
     expect(client?.loginProvider).toBe(true);
     expect(client?.secret).toEqual({ kind: 'plain', value: env.LOGIN_CLIENT_SECRET });
   });
+});
+
+describe('docker-compose.yml ha profile', () => {
+  const kafkaNodes = ['kafka-1', 'kafka-2', 'kafka-3'];
+  const haApps = ['issuance', 'introspection', 'revocation'];
+
+  it('adds three Kafka nodes, six Redis nodes, the cluster join and three services, nothing else', () => {
+    expect(Object.keys(all).filter((n) => !services[n] && !ha[n])).toEqual([]);
+    expect(Object.keys(ha).sort()).toEqual(
+      [
+        ...kafkaNodes,
+        ...[1, 2, 3, 4, 5, 6].map((n) => `redis-${n}`),
+        'redis-cluster-init',
+        ...haApps.map((a) => `${a}-ha`),
+      ].sort(),
+    );
+  });
+
+  it('runs one controller quorum of three combined nodes, replicating thrice with two in sync', () => {
+    const envs = kafkaNodes.map((n) => ha[n]!.environment as Record<string, unknown>);
+    expect(envs.map((e) => e.KAFKA_NODE_ID)).toEqual([1, 2, 3]);
+    for (const [i, e] of envs.entries()) {
+      expect(e.KAFKA_PROCESS_ROLES).toBe('broker,controller');
+      expect(e.KAFKA_CONTROLLER_QUORUM_VOTERS).toBe('1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093');
+      expect(e.KAFKA_ADVERTISED_LISTENERS).toBe(`PLAINTEXT://kafka-${i + 1}:9092`);
+      expect(e.KAFKA_DEFAULT_REPLICATION_FACTOR).toBe(3);
+      expect(e.KAFKA_MIN_INSYNC_REPLICAS).toBe(2);
+      expect(e.KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR).toBe(3);
+    }
+    expect(new Set(envs.map((e) => e.CLUSTER_ID)).size).toBe(1);
+  });
+
+  it('runs six cluster-enabled Redis nodes', () => {
+    for (let n = 1; n <= 6; n++) {
+      expect(ha[`redis-${n}`]!.command).toEqual(
+        expect.arrayContaining(['--cluster-enabled', 'yes']),
+      );
+    }
+  });
+
+  it.each(haApps)(
+    'gives %s-ha a configuration the code accepts, on the clustered engines',
+    (name) => {
+      const service = ha[`${name}-ha`]!;
+      const env = service.environment;
+      expect(env.APP).toBe(name);
+      const config = loadConfig({
+        ...env,
+        CONFIG_FILE: join(root, 'config/dev.json'),
+        KEYS_FILE: '',
+      });
+      expect(config.kafka?.brokers).toEqual(['kafka-1:9092', 'kafka-2:9092', 'kafka-3:9092']);
+      expect(config.kafka?.replicationFactor).toBe(3);
+      expect(config.redisUrl).toBeUndefined();
+      expect(config.redisCluster?.nodes).toHaveLength(3);
+      expect(service.ports).toEqual([`${env.PORT}:${env.PORT}`]);
+      expect(service.healthcheck!.test.join(' ')).toContain(`:${env.PORT}/health/ready`);
+      expect(service.depends_on).toEqual({
+        'kafka-1': { condition: 'service_healthy' },
+        'kafka-2': { condition: 'service_healthy' },
+        'kafka-3': { condition: 'service_healthy' },
+        'redis-cluster-init': { condition: 'service_completed_successfully' },
+      });
+    },
+  );
 });
 
 describe('Dockerfile', () => {

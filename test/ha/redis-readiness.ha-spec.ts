@@ -30,7 +30,7 @@ describe('readiness on a Redis Cluster that loses its quorum', () => {
   it('is ready on a healthy cluster, then unready with the reason once quorum is lost', async () => {
     const marker = new MemoryProjectionMarker();
     const gate = new ProjectionGate(marker, { projected: false });
-    const bus = { ready: async () => true } as unknown as EventBus;
+    const bus = { readiness: async () => ({ up: true }) } as unknown as EventBus;
     const sut = new HealthController(bus, redis, 'introspection', {} as AppConfig, gate);
 
     await expect(ready(sut)).resolves.toEqual({

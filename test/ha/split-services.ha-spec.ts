@@ -1,9 +1,11 @@
 import type { Cluster } from 'ioredis';
-import type { Admin } from 'kafkajs';
+import { type Admin, ConfigResourceTypes } from 'kafkajs';
 import { loadResourceServerEnv } from '@app/config';
+import { TOKEN_LIFECYCLE_TOPIC } from '@app/events';
 import { createTokenValidator } from '@app/resource-server';
 import { RedisKeys } from '@app/store';
 import { PROJECTOR_GROUP } from '../../apps/revocation/src/projector/event.projector';
+import { onKafkaCluster } from '../support/ha-kafka';
 import { flushCluster, openClusterClient } from '../support/ha-redis';
 import {
   ServiceReplica,
@@ -17,9 +19,12 @@ import { OAuthClient } from '../support/oauth-client';
 import { isRefusedWith, rsOutcome, rsOutcomeWithin } from '../support/rs-validation';
 
 jest.setTimeout(90_000);
+// The tier's three brokers: the services, the admin and the readers of this file use them.
+onKafkaCluster();
 
 /**
- * The services on a Redis Cluster (REDIS_CLUSTER_NODES) and Kafka: issuance, introspection and
+ * The services on the clustered engines, a Redis Cluster (REDIS_CLUSTER_NODES) and three Kafka
+ * brokers (KAFKA_REPLICATION_FACTOR=3): issuance, introspection and
  * revocation with its projector, each a replica of its own. Tokens are issued, introspected and
  * revoked across them, and at a resource server following the cluster; a cluster that lost
  * everything is rebuilt by the projector from the log, live tokens back and revoked ones still
@@ -40,6 +45,7 @@ describe('split services on a Redis Cluster', () => {
       SplitServices.create({
         suite: 'ha-split',
         redisDb: { cluster: process.env.TEST_REDIS_CLUSTER_NODES! },
+        env: { KAFKA_REPLICATION_FACTOR: '3' },
       }),
       connectAdmin('ha-split-admin'),
     ]);
@@ -83,6 +89,24 @@ describe('split services on a Redis Cluster', () => {
     expect((await oauth.revoke({ token: other }, SPLIT_AUTH.other)).status).toBe(200);
     expect((await oauth.revoke({ token: jwt }, SPLIT_AUTH.owner)).status).toBe(200);
     expect(await activeness([opaque, other, jwt])).toEqual([true, false, false]);
+  });
+
+  it('keeps the log on three replicas, two of which acknowledge each event', async () => {
+    const { topics } = await admin.fetchTopicMetadata({ topics: [TOKEN_LIFECYCLE_TOPIC] });
+    for (const p of topics[0]!.partitions) expect(p.replicas).toHaveLength(3);
+    const { resources } = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [
+        {
+          type: ConfigResourceTypes.TOPIC,
+          name: TOKEN_LIFECYCLE_TOPIC,
+          configNames: ['min.insync.replicas'],
+        },
+      ],
+    });
+    expect(resources[0]!.configEntries).toEqual([
+      expect.objectContaining({ configName: 'min.insync.replicas', configValue: '2' }),
+    ]);
   });
 
   it("feels a revocation at a resource server whose mirror follows the cluster's stream", async () => {

@@ -1,5 +1,11 @@
 import { AnyLifecycleEvent, LifecycleEvent } from './event-envelope';
 
+/** Whether the log can take events, and if not, why (a broker unreachable, replicas missing). */
+export interface EventsHealth {
+  readonly up: boolean;
+  readonly reason?: string;
+}
+
 export type EventHandler = (event: AnyLifecycleEvent) => Promise<void> | void;
 
 export interface SubscribeOptions {
@@ -35,8 +41,10 @@ export interface EventBus {
    * rebuilding derived state. Resolves with the number of events handed to `handler`.
    */
   replay(handler: EventHandler): Promise<number>;
-  /** Whether the log can take events now (readiness probes). */
+  /** Whether the log can take events now. */
   ready(): Promise<boolean>;
+  /** The same, with why not (readiness probes show it to the operator). */
+  readiness(): Promise<EventsHealth>;
   /** Sends what is pending, then disconnects. */
   close(): Promise<void>;
 }

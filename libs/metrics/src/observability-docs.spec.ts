@@ -178,10 +178,11 @@ describe('observability documents', () => {
     };
     expect(scrape.rule_files).toEqual(['prometheus-alerts.yaml']);
     const compose = parse(read('docker-compose.yml')) as {
-      services: Record<string, { environment?: { PORT?: string } }>;
+      services: Record<string, { environment?: { PORT?: string }; profiles?: string[] }>;
     };
+    // The default topology (`docker compose up`); the `ha` profile's services are not scraped.
     const services = Object.entries(compose.services)
-      .filter(([, s]) => s.environment?.PORT)
+      .filter(([, s]) => s.environment?.PORT && !s.profiles)
       .map(([name, s]) => `${name}:${s.environment!.PORT}`);
     const targets = scrape.scrape_configs.flatMap((c) => {
       expect(c.metrics_path).toBe('/metrics');

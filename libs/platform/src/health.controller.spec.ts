@@ -5,7 +5,7 @@ import { MemoryProjectionMarker, ProjectionGate, RedisClient } from '@app/store'
 import { HealthController } from './health.controller';
 import { LoadShedder } from './load-shedder';
 
-const bus = { ready: async () => true } as unknown as EventBus;
+const bus = { readiness: async () => ({ up: true }) } as unknown as EventBus;
 const withKafka = (projector: boolean) =>
   ({ kafka: { brokers: ['kafka:9092'] }, projector }) as unknown as AppConfig;
 
@@ -49,14 +49,14 @@ describe('HealthController readiness while the store is rebuilt from the log', (
 
   it('the authorization service derives nothing: ready during a rebuild, but needs the log', async () => {
     await expect(readiness(sut('authorization'))).resolves.toBe(200);
-    const down = { ready: async () => false } as unknown as EventBus;
+    const down = { readiness: async () => ({ up: false }) } as unknown as EventBus;
     await expect(
       readiness(new HealthController(down, null, 'authorization', withKafka(false), gate)),
     ).resolves.toBe(503);
   });
 
   it('the login app needs neither the log nor the store: ready through a Kafka outage', async () => {
-    const down = { ready: async () => false } as unknown as EventBus;
+    const down = { readiness: async () => ({ up: false }) } as unknown as EventBus;
     await expect(
       readiness(new HealthController(down, null, 'login', withKafka(false), gate)),
     ).resolves.toBe(200);
@@ -149,5 +149,36 @@ describe('HealthController readiness while shedding load', () => {
     await expect(readiness(sut)).resolves.toBe(503);
     for (let i = 0; i < 3; i++) shedder.observe(1);
     await expect(readiness(sut)).resolves.toBe(200);
+  });
+});
+
+describe('HealthController readiness of the log', () => {
+  const gate = new ProjectionGate(new MemoryProjectionMarker(), { projected: false });
+  const reason = 'token-lifecycle partition 2 has 1 in-sync replica(s), min.insync.replicas is 2';
+  const short = { readiness: async () => ({ up: false, reason }) } as unknown as EventBus;
+
+  it('issuance is unready while a partition lacks in-sync replicas, and says which', async () => {
+    let status = 0;
+    const reply = {
+      status: (s: number) => {
+        status = s;
+        return reply;
+      },
+    } as unknown as FastifyReply;
+    const sut = new HealthController(short, null, 'issuance', withKafka(false), gate);
+    const body = await sut.ready(reply);
+    expect(status).toBe(503);
+    expect(body).toEqual({
+      status: 'unavailable',
+      checks: { events: 'down', store: 'up', projection: 'up' },
+      reasons: { events: reason },
+    });
+  });
+
+  it('introspection reads only the store: ready, the log’s reason still shown', async () => {
+    const sut = new HealthController(short, null, 'introspection', withKafka(false), gate);
+    const body = await sut.ready({ status: () => undefined } as unknown as FastifyReply);
+    expect(body.status).toBe('ok');
+    expect(body.reasons).toEqual({ events: reason });
   });
 });

@@ -54,27 +54,27 @@ export class HealthController {
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     const needs = NEEDS[this.service] ?? NEEDS_ALL;
     const [events, store, projection] = await Promise.all([
-      this.bus.ready(),
+      this.bus.readiness(),
       this.storeHealth(),
       this.projectionBuilt(needs),
     ]);
     // While shedding, the load balancer should send traffic elsewhere (LoadShedder).
     const shedding = this.shedder?.shedding ?? false;
     const ready =
-      (events || !needs.events) && (store.up || !needs.store) && projection && !shedding;
+      (events.up || !needs.events) && (store.up || !needs.store) && projection && !shedding;
     reply.status(ready ? 200 : 503);
     const state = (up: boolean) => (up ? 'up' : 'down');
     return {
       status: ready ? 'ok' : 'unavailable',
       checks: {
-        events: state(events),
+        events: state(events.up),
         store: state(store.up),
         projection: state(projection),
         ...(this.shedder?.enabled ? { load: shedding ? 'shedding' : 'up' } : {}),
       },
-      // Why the store is down (say, a Redis Cluster primary without quorum), and why requests are
-      // shed, for the operator.
-      ...reasons(store.reason, shedding ? this.shedder : undefined),
+      // Why the log or the store is down (a partition short of in-sync replicas, a Redis Cluster
+      // primary without quorum), and why requests are shed, for the operator.
+      ...reasons(events.reason, store.reason, shedding ? this.shedder : undefined),
     };
   }
 
@@ -93,8 +93,13 @@ export class HealthController {
   }
 }
 
-function reasons(store: string | undefined, shedder: LoadShedder | undefined) {
+function reasons(
+  events: string | undefined,
+  store: string | undefined,
+  shedder: LoadShedder | undefined,
+) {
   const why: Record<string, string> = {};
+  if (events) why.events = events;
   if (store) why.store = store;
   if (shedder) why.load = `event loop lag ${Math.round(shedder.lagMs)} ms: shedding new requests`;
   return Object.keys(why).length ? { reasons: why } : {};

@@ -4,7 +4,13 @@ import { Admin, Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { KafkaConfig } from '@app/config';
 import { failed, tracingOn } from '@app/tracing';
 import { AnyLifecycleEvent, LifecycleEvent } from '../event-envelope';
-import { EventBus, EventBusUnavailable, EventHandler, SubscribeOptions } from '../event-bus.port';
+import {
+  EventBus,
+  EventBusUnavailable,
+  EventHandler,
+  EventsHealth,
+  SubscribeOptions,
+} from '../event-bus.port';
 import { parseLifecycleEvent } from '../event.parser';
 import { TOKEN_LIFECYCLE_TOPIC, TOPIC_OF, SIGNING_KEYS_TOPIC } from '../topics';
 import { errorName, onFatalCrash } from './consumer-crash';
@@ -15,6 +21,7 @@ import { PublishMeter } from '../publish.meter';
 import { kafkaHeaders, processInSpan, startPublishSpan } from './kafka-trace';
 import { MicroBatcher } from './micro-batcher';
 import { ProducerSession } from './producer-session';
+import { replicaHealth } from './replica-health';
 import { logSkippedMessage } from './skipped-message';
 
 const log = new Logger('Kafka');
@@ -257,12 +264,30 @@ export class KafkaEventBus implements EventBus {
   }
 
   async ready(): Promise<boolean> {
+    return (await this.readiness()).up;
+  }
+
+  /**
+   * The cluster answers, and each partition of the topics has enough in-sync replicas for an
+   * `acks=all` write (min.insync.replicas, as ensureTopics set it).
+   */
+  async readiness(): Promise<EventsHealth> {
     try {
       await withTimeout(this.admin.describeCluster(), 1000);
-      return true;
-    } catch {
-      return false;
+    } catch (e) {
+      return { up: false, reason: `Kafka does not answer: ${errorName(e)}` };
     }
+    try {
+      const topics = [TOKEN_LIFECYCLE_TOPIC, SIGNING_KEYS_TOPIC];
+      return await withTimeout(replicaHealth(this.admin, topics, this.minInsync()), 1000);
+    } catch (e) {
+      return { up: false, reason: `Kafka topic metadata unavailable: ${errorName(e)}` };
+    }
+  }
+
+  /** What ensureTopics sets: two copies acknowledged when there are two or more. */
+  private minInsync(): number {
+    return Math.min(2, this.config.replicationFactor);
   }
 
   async close(): Promise<void> {
@@ -299,8 +324,10 @@ export class KafkaEventBus implements EventBus {
     const existing = new Set(await this.admin.listTopics());
     const missing = [TOKEN_LIFECYCLE_TOPIC, SIGNING_KEYS_TOPIC].filter((t) => !existing.has(t));
     if (missing.length === 0) return;
+    // Not kafkajs' waitForLeaders: on several brokers, the one it asks may learn of the new
+    // topic after the controller made it, and its UNKNOWN_TOPIC_OR_PARTITION ends that wait.
     await this.admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: missing.map((topic) => ({
         topic,
         numPartitions: this.config.topicPartitions,
@@ -308,10 +335,16 @@ export class KafkaEventBus implements EventBus {
         configEntries: [
           {
             name: 'min.insync.replicas',
-            value: String(Math.min(2, this.config.replicationFactor)),
+            value: String(this.minInsync()),
           },
         ],
       })),
+    });
+    await retrying(async () => {
+      const { topics } = await this.admin.fetchTopicMetadata({ topics: missing });
+      if (topics.some((t) => t.partitions.some((p) => p.leader < 0))) {
+        throw Object.assign(new Error('partition leaders not elected yet'), { retriable: true });
+      }
     });
   }
 }

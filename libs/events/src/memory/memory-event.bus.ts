@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { AnyLifecycleEvent, LifecycleEvent } from '../event-envelope';
-import { EventBus, EventHandler, SubscribeOptions } from '../event-bus.port';
+import { EventBus, EventHandler, EventsHealth, SubscribeOptions } from '../event-bus.port';
 import { PublishMeter } from '../publish.meter';
 
 /**
@@ -51,6 +51,10 @@ export class MemoryEventBus implements EventBus {
 
   async ready(): Promise<boolean> {
     return true;
+  }
+
+  async readiness(): Promise<EventsHealth> {
+    return { up: true };
   }
 
   async close(): Promise<void> {
