@@ -148,6 +148,8 @@ describe('the reference login app (with a fake login/consent API)', () => {
     app = await createHttpApp(
       serviceModule(config, 'login', [LoginAppModule, FakePlatformModule]),
       config,
+      // The service's own log lines (pino writes to the file descriptor, not process.stdout).
+      { service: 'login', destination: { write: (line: string) => (logged += line) } },
     );
     await app.listen(port, '127.0.0.1');
   });
