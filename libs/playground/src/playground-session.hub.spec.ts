@@ -58,16 +58,26 @@ describe('PlaygroundSessionHub', () => {
 
   it('hands a session the recent events of what it registers, once', async () => {
     await start();
-    // The grant's token.issued is acknowledged before the token answer reaches the page.
+    // The page opens its session when it loads; the grant's token.issued is acknowledged before
+    // the token answer reaches the page, which registers it after.
+    const id = sut.open();
     await bus.publish(issued('jti-a', 'grant-a'));
     await bus.publish(issued('jti-other', 'grant-other'));
-    const id = sut.open();
     const seen = listen(id);
 
     sut.register(id, { jti: 'jti-a', grantId: 'grant-a' });
     sut.register(id, { jti: 'jti-a', grantId: 'grant-a' });
 
     expect(seen.map((e) => e.subject)).toEqual(['jti-a']);
+  });
+
+  it('keeps no event while no session is open (nothing could ever ask for it)', async () => {
+    await start();
+    await bus.publish(issued('jti-early', 'grant-early'));
+    const id = sut.open();
+    const seen = listen(id);
+    sut.register(id, { jti: 'jti-early', grantId: 'grant-early' });
+    expect(seen).toEqual([]);
   });
 
   it('follows a client-credentials token by its jti alone', async () => {

@@ -90,6 +90,10 @@ export class PlaygroundSessionHub implements OnModuleInit {
   }
 
   private dispatch(event: AnyLifecycleEvent): void {
+    // Without a session nothing can ever ask for this event (a page registers its ids only after
+    // opening one), and keeping events would retain every token issued: each one outliving two
+    // scavenges is promoted, the old-generation churn the memory bus keeps its log short to avoid.
+    if (this.sessions.size === 0) return;
     this.recent.push(event);
     if (this.recent.length > RECENT) this.recent.shift();
     const names = namesOf(event);
