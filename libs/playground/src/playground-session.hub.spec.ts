@@ -25,8 +25,6 @@ describe('PlaygroundSessionHub', () => {
   async function start(playground = true) {
     bus = new MemoryEventBus();
     sut = new PlaygroundSessionHub({ playground } as AppConfig, bus);
-    sut.onModuleInit();
-    await Promise.resolve();
   }
 
   function listen(id: string): AnyLifecycleEvent[] {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AnyLifecycleEvent, EVENT_BUS, EventBus } from '@app/events';
 
@@ -28,7 +28,8 @@ const RECENT = 200;
  * id is not enough, holding its token is.
  */
 @Injectable()
-export class PlaygroundSessionHub implements OnModuleInit {
+export class PlaygroundSessionHub {
+  private following = false;
   private readonly log = new Logger(PlaygroundSessionHub.name);
   private readonly sessions = new Map<string, PlaygroundSession>();
   private readonly recent: AnyLifecycleEvent[] = [];
@@ -38,10 +39,15 @@ export class PlaygroundSessionHub implements OnModuleInit {
     @Inject(EVENT_BUS) private readonly bus: EventBus,
   ) {}
 
-  onModuleInit(): void {
-    if (!this.config.playground) return;
-    // Its own consumer group per process: every replica sees every event (Kafka), and a slow
-    // join must not hold up the service's start.
+  /**
+   * Follows the bus from the first session on, not from start: a service whose playground is
+   * never opened (every production one) adds no subscriber to the path of every event.
+   */
+  private follow(): void {
+    if (!this.config.playground || this.following) return;
+    this.following = true;
+    // Its own consumer group per process: every replica sees every event (Kafka). The page
+    // opens its session when it loads, long before it obtains a token.
     const group = `playground-${randomBytes(8).toString('hex')}`;
     this.bus
       .subscribe({ group }, (event) => this.dispatch(event))
@@ -49,6 +55,7 @@ export class PlaygroundSessionHub implements OnModuleInit {
   }
 
   open(): string {
+    this.follow();
     this.forgetIdle();
     if (this.sessions.size >= MAX_SESSIONS)
       this.sessions.delete(this.sessions.keys().next().value!);
