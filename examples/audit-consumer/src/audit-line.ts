@@ -13,6 +13,11 @@ export interface AuditLine {
   readonly sub?: string;
   readonly grant_id?: string;
   readonly reason?: string;
+  /**
+   * The trace of the request that wrote the event (its Kafka `traceparent` header), when the
+   * writer traced it: the auditor's way from a line to the HTTP request in the tracing backend.
+   */
+  readonly trace_id?: string;
 }
 
 /** The payload fields an audit line copies; nothing else of `data` is ever printed. */
@@ -22,7 +27,7 @@ const COPIED = ['client_id', 'sub', 'grant_id', 'reason'] as const;
  * An event as one audit line. Events never carry a secret (opaque tokens appear only as their
  * digest), and the line takes even less: named identifiers only, no digest, no scope, no claim.
  */
-export function auditLine(event: AnyLifecycleEvent): AuditLine {
+export function auditLine(event: AnyLifecycleEvent, traceId?: string): AuditLine {
   const data = event.data as unknown as Readonly<Record<string, unknown>>;
   const line: Record<string, string> = {
     time: event.time,
@@ -32,5 +37,6 @@ export function auditLine(event: AnyLifecycleEvent): AuditLine {
   };
   for (const field of COPIED)
     if (typeof data[field] === 'string') line[field] = data[field] as string;
+  if (traceId !== undefined) line.trace_id = traceId;
   return line as unknown as AuditLine;
 }
