@@ -5,6 +5,7 @@ import { createHttpApp, serviceModule } from '@app/platform';
 import { ASSETS_DIR, PlaygroundModule } from '@app/playground';
 import { freePort } from '../support/free-port';
 import { CLIENTS, RESOURCES } from '../fixtures/test-registry';
+import { dpopKey, dpopProof } from '../support/dpop-proof';
 import { clientAuth, postForm, send } from '../support/oauth-http';
 import { OAuthClient } from '../support/oauth-client';
 import { StandaloneServer, startStandaloneServer } from '../support/standalone-server';
@@ -164,6 +165,7 @@ describe('the playground over HTTP', () => {
         issuer: sut.url,
         endpoints: { token: `${sut.url}/oauth2/token` },
         api: '/playground/api/orders',
+        api_url: `${sut.url}/playground/api/orders`,
         resource: RESOURCES.orders.identifier,
         public_clients: [],
       });
@@ -172,7 +174,10 @@ describe('the playground over HTTP', () => {
     it('the demo API answers 401 without a token, 200 with one, 401 once it is revoked', async () => {
       const none = await callApi();
       expect(none.status).toBe(401);
-      expect(none.headers.get('www-authenticate')).toBe('Bearer realm="orders"');
+      // RFC 9449 §7.1: the API takes DPoP too, so both schemes are challenged.
+      expect(none.headers.get('www-authenticate')).toMatch(
+        /^Bearer realm="orders", DPoP realm="orders", algs="[A-Za-z0-9 ]+"$/,
+      );
 
       const token = await ordersToken();
       const ok = await callApi(token);
@@ -183,6 +188,61 @@ describe('the playground over HTTP', () => {
       const revoked = await callApi(token);
       expect(revoked.status).toBe(401);
       expect(revoked.headers.get('www-authenticate')).toContain('error="invalid_token"');
+    });
+
+    it('the demo API takes a DPoP-bound token only with a proof of its key (RFC 9449 §7)', async () => {
+      const key = await dpopKey();
+      const tokenUrl = sut.config.endpoints.token;
+      const issued = await oauth.token(
+        { grant_type: 'client_credentials', resource: RESOURCES.orders.identifier },
+        {
+          ...clientAuth.basic(CLIENTS.basic),
+          headers: {
+            ...clientAuth.basic(CLIENTS.basic).headers,
+            dpop: await dpopProof({ key, htm: 'POST', htu: tokenUrl }),
+          },
+        },
+      );
+      expect(issued.body.token_type).toBe('DPoP');
+      const token = issued.body.access_token as string;
+      const api = `${sut.url}/playground/api/orders`;
+      const withProof = async (proofKey = key, accessToken = token) =>
+        send(api, {
+          headers: {
+            authorization: `DPoP ${token}`,
+            dpop: await dpopProof({ key: proofKey, htm: 'GET', htu: api, accessToken }),
+          },
+        });
+
+      // §7.2: presented as a bearer token it is refused.
+      const asBearer = await callApi(token);
+      expect(asBearer.status).toBe(401);
+      expect(asBearer.headers.get('www-authenticate')).toMatch(/^Bearer realm="orders", error=/);
+
+      const ok = await withProof();
+      expect(ok.status).toBe(200);
+      expect(ok.body).toMatchObject({ caller: CLIENTS.basic.clientId, bound_to: { jkt: key.jkt } });
+
+      const otherKey = await withProof(await dpopKey());
+      expect(otherKey.status).toBe(401);
+      expect(otherKey.headers.get('www-authenticate')).toContain('DPoP realm="orders", error=');
+      expect((await withProof(key, 'another-token')).body).toMatchObject({
+        error: 'invalid_dpop_proof',
+      });
+      const noProof = await send(api, { headers: { authorization: `DPoP ${token}` } });
+      expect(noProof.status).toBe(401);
+      expect(noProof.body).toMatchObject({ error: 'invalid_dpop_proof' });
+
+      // A proof is single-use (RFC 9449 §11.1).
+      const proof = await dpopProof({ key, htm: 'GET', htu: api, accessToken: token });
+      const once = () => send(api, { headers: { authorization: `DPoP ${token}`, dpop: proof } });
+      expect((await once()).status).toBe(200);
+      expect((await once()).status).toBe(401);
+
+      expect((await oauth.revoke({ token }, clientAuth.basic(CLIENTS.basic))).status).toBe(200);
+      const revoked = await withProof();
+      expect(revoked.status).toBe(401);
+      expect(revoked.body).toMatchObject({ error: 'invalid_token' });
     });
 
     it('the demo API wants orders:read (403) and a token for orders (401)', async () => {

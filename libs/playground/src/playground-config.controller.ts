@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { ordersResource } from './orders-resource';
+import { ORDERS_API_PATH, ordersApiUrl, ordersResource } from './orders-resource';
 import { PlaygroundEnabledGuard } from './playground-enabled.guard';
 
 /**
@@ -19,7 +19,9 @@ export class PlaygroundConfigController {
     return {
       issuer: this.config.issuer,
       endpoints: this.config.endpoints,
-      api: '/playground/api/orders',
+      api: ORDERS_API_PATH,
+      // RFC 9449 §4.2: a DPoP proof for the API names this URL (`htu`), the issuer's origin.
+      api_url: ordersApiUrl(this.config),
       resource: ordersResource(this.config) ?? null,
       // RFC 8252 §8.4 / OAuth 2.1: public clients (no secret, PKCE) whose redirect URI is a
       // playground page; the page picks the one registered for its own origin.

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PlaygroundAssetsController } from './playground-assets.controller';
 import { PlaygroundConfigController } from './playground-config.controller';
+import { PlaygroundDpopCheck } from './playground-dpop.check';
 import { PlaygroundEnabledGuard } from './playground-enabled.guard';
 import { PlaygroundOrdersController } from './playground-orders.controller';
 import { PlaygroundSessionController } from './playground-session.controller';
@@ -19,6 +20,11 @@ import { PlaygroundTokenChecker } from './playground-token.checker';
     PlaygroundOrdersController,
     PlaygroundSessionController,
   ],
-  providers: [PlaygroundEnabledGuard, PlaygroundSessionHub, PlaygroundTokenChecker],
+  providers: [
+    PlaygroundDpopCheck,
+    PlaygroundEnabledGuard,
+    PlaygroundSessionHub,
+    PlaygroundTokenChecker,
+  ],
 })
 export class PlaygroundModule {}
