@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { RESOURCES, USERS } from '../fixtures/test-registry';
@@ -15,6 +16,21 @@ jest.setTimeout(90_000);
 
 const SHOTS = 'docs/playground';
 const PLAYGROUND_CLIENT = 'playground';
+/** As in config/dev.json: private_key_jwt, its jwks_uri the keys the playground pages made. */
+const KEY_CLIENT = 'playground-service';
+/** "Use your own client" with a key: registered with the public halves of two keys of ours. */
+const OWN_KEY_CLIENT = 'svc-own-key';
+const ownEc = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const ownEd = generateKeyPairSync('ed25519');
+const ownEcPrivateJwk = { ...ownEc.privateKey.export({ format: 'jwk' }), kid: 'own-ec' };
+const ownEdPem = ownEd.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+
+/** The JSON of a compact JWS's header and claims. */
+const jwsParts = (jws: string) =>
+  jws
+    .split('.')
+    .slice(0, 2)
+    .map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>);
 
 describeWithChromium('the playground in headless Chromium', (executablePath) => {
   let sut: StandaloneServer;
@@ -22,6 +38,8 @@ describeWithChromium('the playground in headless Chromium', (executablePath) => 
   let context: BrowserContext;
   let page: Page;
   const seen: string[] = [];
+  /** Every request the page made: headers and body, to prove no private key ever left it. */
+  const sent: string[] = [];
 
   beforeAll(async () => {
     await mkdir(SHOTS, { recursive: true });
@@ -38,6 +56,27 @@ describeWithChromium('the playground in headless Chromium', (executablePath) => 
             scope: 'openid profile offline_access orders:read',
             resources: [RESOURCES.orders.identifier],
           },
+          {
+            client_id: KEY_CLIENT,
+            token_endpoint_auth_method: 'private_key_jwt',
+            jwks_uri: `${url}/playground/api/jwks`,
+            grant_types: ['client_credentials'],
+            scope: 'orders:read',
+            resources: [RESOURCES.orders.identifier],
+          },
+          {
+            client_id: OWN_KEY_CLIENT,
+            token_endpoint_auth_method: 'private_key_jwt',
+            jwks: {
+              keys: [
+                { ...ownEc.publicKey.export({ format: 'jwk' }), kid: 'own-ec', alg: 'ES256' },
+                { ...ownEd.publicKey.export({ format: 'jwk' }), kid: 'own-ed', alg: 'EdDSA' },
+              ],
+            },
+            grant_types: ['client_credentials'],
+            scope: 'orders:read',
+            resources: [RESOURCES.orders.identifier],
+          },
         ],
       },
     );
@@ -48,6 +87,7 @@ describeWithChromium('the playground in headless Chromium', (executablePath) => 
     page.on('console', (m) => seen.push(`console ${m.type()}: ${m.text()}`));
     page.on('pageerror', (e) => seen.push(`page error: ${e.message}`));
     page.on('response', (r) => r.status() >= 400 && seen.push(`${r.status()} ${r.url()}`));
+    page.on('request', (r) => sent.push(`${JSON.stringify(r.headers())}\n${r.postData() ?? ''}`));
   }, 30_000);
   afterAll(async () => {
     await context?.close();
@@ -210,8 +250,125 @@ describeWithChromium('the playground in headless Chromium', (executablePath) => 
       // A public client's refresh token is bound too: the refresh carries a proof of the key.
       await page.locator('#flow-refresh').click();
       expect((await send('Refresh')).status).toMatch(/^200/);
+      const access = page.locator('[data-token="access token"]');
+      await expect(access.locator('.binding').textContent()).resolves.toContain(
+        `cnf.jkt ${jkt}, the thumbprint of this page's DPoP key`,
+      );
+
+      // RFC 9449 §7.1: the API call carries the DPoP scheme and a proof of the key, with ath.
+      await page.locator('#flow-api').click();
+      const call = newest('Call the orders API');
+      const shown = (await call.locator('pre.request').textContent()) ?? '';
+      expect(shown).toMatch(/^Authorization: DPoP ••••••$/m);
+      const proof = /^DPoP: (\S+)$/m.exec(shown)![1]!;
+      const [header, claims] = jwsParts(proof);
+      expect(header).toMatchObject({ typ: 'dpop+jwt', alg: 'ES256', jwk: { kty: 'EC' } });
+      expect(header!.jwk).not.toHaveProperty('d');
+      expect(claims).toMatchObject({ htm: 'GET', htu: `${sut.url}/playground/api/orders` });
+      expect(claims!.ath).toMatch(/^[\w-]{43}$/);
+      const ok = await send('Call the orders API');
+      expect(ok.status).toMatch(/^200/);
+      expect(ok.response).toContain(`"jkt": "${jkt}"`);
       await page.screenshot({ path: `${SHOTS}/dpop.png`, fullPage: false });
+
+      // §7.2: the same token without its proof, as a thief who copied only the token sends it.
+      await page.locator('#flow-api-bearer').click();
+      const stolen = await send('Call the orders API without the proof');
+      expect(stolen.status).toMatch(/^401/);
+      expect(stolen.response).toContain('invalid_token');
+
+      await page.locator('#flow-revoke-access').click();
+      expect((await send('Revoke the access token')).status).toMatch(/^200/);
+      await page.locator('#flow-api').click();
+      const revoked = await send('Call the orders API');
+      expect(revoked.status).toMatch(/^401/);
+      expect(revoked.response).toContain(
+        'www-authenticate: Bearer realm="orders", DPoP realm="orders", error="invalid_token"',
+      );
       await page.locator('#dpop').uncheck();
+    }));
+
+  it('gets client credentials with a key made in the browser, the assertion signed there and masked', () =>
+    withBrowserLog(async () => {
+      await page.locator('#flow-client-key').click();
+      const publish = newest("Publish this page's public key");
+      const body = ((await publish.locator('pre.request').textContent()) ?? '').split('\n\n')[1]!;
+      // Only the public half is sent: no `d` (RFC 7518 §6.2.2.1), nothing else to steal.
+      expect(Object.keys(JSON.parse(new URLSearchParams(body).get('jwk')!)).sort()).toEqual([
+        'crv',
+        'kty',
+        'x',
+        'y',
+      ]);
+      expect((await send("Publish this page's public key")).status).toMatch(/^201/);
+      const kid = /kid ([\w-]{43})/.exec(
+        (await page.locator('#key-client-key').textContent())!,
+      )![1];
+
+      const step = newest(`Client credentials (as ${KEY_CLIENT})`);
+      const masked = (await step.locator('pre.request').textContent()) ?? '';
+      expect(masked).toContain('client_assertion=••••••');
+      expect(masked).toContain(
+        'client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer',
+      );
+      await page.locator('#reveal').check();
+      const revealed = (await step.locator('pre.request').textContent()) ?? '';
+      await page.locator('#reveal').uncheck();
+      const assertion = new URLSearchParams(revealed.split('\n\n')[1]).get('client_assertion')!;
+      const [header, claims] = jwsParts(assertion);
+      // RFC 7523 §3: iss = sub = the client, aud the issuer alone, a jti, a short exp.
+      expect(header).toEqual({ alg: 'ES256', kid });
+      expect(claims).toMatchObject({ iss: KEY_CLIENT, sub: KEY_CLIENT, aud: sut.url });
+      expect(claims!.jti).toMatch(/^[\w-]{22}$/);
+      expect((claims!.exp as number) - (claims!.iat as number)).toBe(60);
+      await page.screenshot({ path: `${SHOTS}/private-key-jwt.png`, fullPage: false });
+
+      expect((await send(`Client credentials (as ${KEY_CLIENT})`)).status).toMatch(/^200/);
+      await expect(
+        page.locator('[data-token="access token"] [data-claim="client_id"] td code').textContent(),
+      ).resolves.toBe(`"${KEY_CLIENT}"`);
+      await page.locator('#flow-api').click();
+      expect((await send('Call the orders API')).status).toMatch(/^200/);
+    }));
+
+  it("uses your own private_key_jwt client's key, pasted as a JWK or a PEM and kept in the page", () =>
+    withBrowserLog(async () => {
+      await page.locator('#own-client-id').fill(OWN_KEY_CLIENT);
+      await page.locator('#own-auth-key').check();
+      await page.locator('#own-client-key').fill(JSON.stringify(ownEcPrivateJwk));
+      await page.locator('#flow-client-credentials').click();
+      await expect(page.locator('#own-client-key').inputValue()).resolves.toBe('');
+      await expect(page.locator('#own-key-status').textContent()).resolves.toContain(
+        'ES256, kid own-ec',
+      );
+      expect(
+        await newest(`Client credentials (as ${OWN_KEY_CLIENT})`)
+          .locator('pre.request')
+          .textContent(),
+      ).toContain('client_assertion=••••••');
+      expect((await send(`Client credentials (as ${OWN_KEY_CLIENT})`)).status).toMatch(/^200/);
+
+      await page.locator('#own-client-key').fill(ownEdPem);
+      await page.locator('#own-client-kid').fill('own-ed');
+      await page.locator('#flow-client-credentials').click();
+      await expect(page.locator('#own-key-status').textContent()).resolves.toContain(
+        'EdDSA, kid own-ed',
+      );
+      expect((await send(`Client credentials (as ${OWN_KEY_CLIENT})`)).status).toMatch(/^200/);
+      await expect(
+        page.locator('[data-token="access token"] [data-claim="client_id"] td code').textContent(),
+      ).resolves.toBe(`"${OWN_KEY_CLIENT}"`);
+
+      // Nothing of either private key was ever sent anywhere, and no private JWK at all.
+      const pemBody = ownEdPem.split('\n').slice(1, -2).join('');
+      for (const request of sent) {
+        expect(request).not.toContain(ownEcPrivateJwk.d!);
+        expect(request).not.toContain(pemBody);
+        expect(decodeURIComponent(request)).not.toMatch(/"d"\s*:/);
+      }
+      await page.locator('#own-auth-secret').check();
+      await page.locator('#own-client-id').fill('');
+      await page.locator('#own-client-kid').fill('');
     }));
 
   it('streams no event of another client to this page', () =>
