@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { RESOURCES, USERS } from '../fixtures/test-registry';
+import { CLIENTS, RESOURCES, USERS } from '../fixtures/test-registry';
 import { describeWithChromium, launchChromium } from '../support/browser';
 import { StandaloneServer, startStandaloneServer } from '../support/standalone-server';
 
@@ -241,7 +241,7 @@ describeWithChromium('the playground in headless Chromium', (executablePath) => 
       const tokens = await send('Token request');
       expect(tokens.status).toMatch(/^200/);
       expect(tokens.response).toContain('"token_type": "DPoP"');
-      const jkt = ((await page.locator('#dpop-key').textContent()) ?? '').split(': ')[1];
+      const jkt = await page.locator('#dpop-key').textContent();
       expect(jkt).toMatch(/^[\w-]{43}$/);
       await expect(
         page.locator('[data-token="access token"] [data-claim="cnf"] td code').textContent(),
@@ -301,9 +301,8 @@ describeWithChromium('the playground in headless Chromium', (executablePath) => 
         'y',
       ]);
       expect((await send("Publish this page's public key")).status).toMatch(/^201/);
-      const kid = /kid ([\w-]{43})/.exec(
-        (await page.locator('#key-client-key').textContent())!,
-      )![1];
+      const kid = await page.locator('#key-client-kid').textContent();
+      expect(kid).toMatch(/^[\w-]{43}$/);
 
       const step = newest(`Client credentials (as ${KEY_CLIENT})`);
       const masked = (await step.locator('pre.request').textContent()) ?? '';
@@ -388,6 +387,150 @@ describeWithChromium('the playground in headless Chromium', (executablePath) => 
         expect(grant === undefined || grants.has(grant)).toBe(true);
       }
     }));
+
+  /** The id (or tag and text) of the focused element, after `key` is pressed. */
+  async function focusAfter(p: Page, key: string): Promise<string> {
+    await p.keyboard.press(key);
+    return p.evaluate<string>(
+      `(() => { const e = document.activeElement; return e.id || e.tagName.toLowerCase() + ':' + (e.textContent || '').trim().slice(0, 30); })()`,
+    );
+  }
+
+  it('is operated with the keyboard alone: every control in order, a flow sent with Enter', () =>
+    withBrowserLog(async () => {
+      const kb = await context.newPage();
+      kb.on('pageerror', (e) => seen.push(`page error: ${e.message}`));
+      try {
+        await kb.goto(`${sut.url}/playground`);
+        await kb.locator('#events-status', { hasText: 'Connected' }).waitFor();
+        // Tab from the top visits every enabled control once, in reading order (a radio group
+        // is one stop: its checked radio).
+        const order: string[] = [];
+        for (let i = 0; i < 30; i++) {
+          const id = await focusAfter(kb, 'Tab');
+          if (order.includes(id) || id.startsWith('body:')) break;
+          order.push(id);
+        }
+        expect(order).toEqual([
+          'own-client-id',
+          'own-auth-secret',
+          'own-client-secret',
+          'own-client-key',
+          'own-client-kid',
+          'reveal',
+          'dpop',
+          'flow-code',
+          'flow-client-credentials',
+          'flow-client-key',
+          'token-list',
+          'event-list',
+        ]);
+        const enabled = await kb.evaluate<string[]>(
+          `[...document.querySelectorAll('button:not([disabled]), input:not([type=radio]), textarea, a[href], select, [tabindex="0"]')].map((e) => e.id)`,
+        );
+        expect(order).toEqual(expect.arrayContaining(enabled));
+        // The radio group moves with the arrow keys; keyboard focus is visible (WCAG 2.4.7).
+        while ((await focusAfter(kb, 'Shift+Tab')) !== 'own-auth-secret');
+        await expect(
+          kb.evaluate<string>(`getComputedStyle(document.activeElement).outlineStyle`),
+        ).resolves.toBe('solid');
+        expect(await focusAfter(kb, 'ArrowDown')).toBe('own-auth-key');
+        await expect(kb.locator('#own-auth-key').isChecked()).resolves.toBe(true);
+        expect(await focusAfter(kb, 'ArrowUp')).toBe('own-auth-secret');
+
+        // Client credentials, typed and sent with the keyboard only.
+        while ((await focusAfter(kb, 'Shift+Tab')) !== 'own-client-id');
+        await kb.keyboard.type(CLIENTS.basic.clientId);
+        await focusAfter(kb, 'Tab');
+        expect(await focusAfter(kb, 'Tab')).toBe('own-client-secret');
+        await kb.keyboard.type(CLIENTS.basic.secret);
+        while ((await focusAfter(kb, 'Tab')) !== 'flow-client-credentials');
+        await kb.keyboard.press('Enter');
+        // The new step's Send button takes the focus: Enter sends it.
+        const step = kb.locator(
+          `li.step[data-step^="Client credentials (as ${CLIENTS.basic.clientId})"]`,
+        );
+        await step.waitFor();
+        await expect(kb.evaluate<string>(`document.activeElement.className`)).resolves.toBe('send');
+        await kb.keyboard.press('Enter');
+        await step.locator('p.status', { hasText: /^200/ }).waitFor();
+        // Back to "Call the API" and through it, still without a pointer.
+        while ((await focusAfter(kb, 'Shift+Tab')) !== 'flow-api');
+        await kb.keyboard.press('Enter');
+        const call = kb.locator('li.step[data-step="Call the orders API"]');
+        await call.waitFor();
+        await kb.keyboard.press('Enter');
+        await call.locator('p.status', { hasText: /^200/ }).waitFor();
+      } finally {
+        await kb.close();
+      }
+    }));
+
+  /** Cumulative layout shift (Layout Instability API) while `act` runs, every shift counted. */
+  async function layoutShiftDuring(p: Page, act: () => Promise<void>) {
+    await p.evaluate(`(() => {
+      window.__shifts = [];
+      window.__shiftObserver?.disconnect();
+      window.__shiftObserver = new PerformanceObserver((list) => {
+        for (const e of list.getEntries())
+          window.__shifts.push({ value: e.value, sources: e.sources.map((s) => s.node ? (s.node.id || s.node.className || s.node.nodeName) : '?') });
+      });
+      window.__shiftObserver.observe({ type: 'layout-shift' });
+    })()`);
+    await act();
+    // Two frames for the last layout, then whatever the observer has not delivered yet.
+    return p.evaluate<{ total: number; sources: string[] }>(`new Promise((done) =>
+      requestAnimationFrame(() => requestAnimationFrame(() => {
+        const all = [...window.__shifts, ...window.__shiftObserver.takeRecords().map((e) => ({ value: e.value, sources: [] }))];
+        done({ total: all.reduce((t, s) => t + s.value, 0), sources: all.flatMap((s) => s.sources) });
+      })))`);
+  }
+
+  /** Well under the 0.1 that web.dev calls good: a small bound, not zero, for sub-pixel noise. */
+  const MAX_SHIFT = 0.01;
+  function expectSteady(measured: { total: number; sources: string[] }) {
+    try {
+      expect(measured.total).toBeLessThanOrEqual(MAX_SHIFT);
+    } catch (e) {
+      if (e instanceof Error) e.message += `\nMoved: ${measured.sources.join(', ')}`;
+      throw e;
+    }
+  }
+
+  it.each([
+    ['on a desktop', 1280, 900],
+    ['at 360 px wide', 360, 800],
+  ])('shifts no layout when answers, tokens and events arrive (%s)', (_, width, height) =>
+    withBrowserLog(async () => {
+      const p = await context.newPage();
+      try {
+        await p.setViewportSize({ width, height });
+        await p.goto(`${sut.url}/playground`);
+        await p.locator('#events-status', { hasText: 'Connected' }).waitFor();
+        await p.locator('#own-client-id').fill(CLIENTS.basic.clientId);
+        await p.locator('#own-client-secret').fill(CLIENTS.basic.secret);
+        await p.locator('#flow-client-credentials').click();
+        const step = p.locator('li.step').first();
+        await step.waitFor();
+        const tokens = await layoutShiftDuring(p, async () => {
+          await step.locator('button.send').click();
+          await step.locator('p.status', { hasText: /^200/ }).waitFor();
+          await p.locator('[data-token="access token"] .verdict', { hasText: 'valid' }).waitFor();
+          await p.locator('#event-list [data-type="token.issued"]').waitFor();
+        });
+        expectSteady(tokens);
+        await p.locator('#flow-api').click();
+        const call = p.locator('li.step').first();
+        const api = await layoutShiftDuring(p, async () => {
+          await call.locator('button.send').click();
+          await call.locator('p.status', { hasText: /^200/ }).waitFor();
+        });
+        expectSteady(api);
+      } finally {
+        await p.close();
+      }
+    }),
+  );
 
   it('reads at 360 px wide without horizontal scrolling', () =>
     withBrowserLog(async () => {

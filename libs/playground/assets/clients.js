@@ -58,8 +58,6 @@ export async function ownClient(issuer) {
   }
   if (!imported) throw new MissingInput('Paste the private key first.', 'own-client-key');
   const kid = $('own-client-kid').value.trim() || imported.kid;
-  $('own-key-status').textContent = `Key held in this page's memory (${imported.alg}${
-    kid ? `, kid ${kid}` : ', no kid'
-  }), not exportable; the pasted text was cleared.`;
+  $('own-key-status').textContent = `${imported.alg}, ${kid ? `kid ${kid}` : 'no kid'}`;
   return keyClient(id, { ...imported, kid }, issuer);
 }

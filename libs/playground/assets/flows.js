@@ -136,7 +136,7 @@ export async function introspect() {
   });
   if (r.json) {
     state.introspection = r.json;
-    renderTokens();
+    await renderTokens();
   }
 }
 
@@ -195,8 +195,7 @@ export async function keyClientCredentials(events) {
     });
     if (!r.res?.ok) return;
     state.clientKey = { privateKey: made.privateKey, alg: 'ES256', kid: r.json.kid };
-    $('key-client-key').textContent =
-      `Key made here: ES256, kid ${r.json.kid} (its RFC 7638 thumbprint), published while this page's session lives; the private key is not exportable.`;
+    $('key-client-kid').textContent = r.json.kid;
   }
   await clientCredentials(
     keyClient(registered.client_id, state.clientKey, state.config.issuer),

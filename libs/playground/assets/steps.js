@@ -10,7 +10,7 @@ import { FORM, form, local, state } from './state.js';
 export async function dpopKey() {
   if (!$('dpop').checked) return undefined;
   state.dpop ??= await DpopKey.generate();
-  $('dpop-key').textContent = `DPoP key thumbprint (jkt): ${state.dpop.thumbprint}`;
+  $('dpop-key').textContent = state.dpop.thumbprint;
   return state.dpop;
 }
 

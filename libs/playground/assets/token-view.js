@@ -100,8 +100,11 @@ function confirmation(cnf, dpopJkt) {
   return el('p', { class: 'hint binding', text });
 }
 
-/** One token, decoded and verified (a JWT) or shown as opaque with its introspection answer. */
-export function tokenView(kind, token, jwksUrl, { introspection, dpopJkt } = {}) {
+/**
+ * One token, decoded and verified (a JWT) or shown as opaque with its introspection answer. Built
+ * whole once the signature is checked, so nothing in it moves when the verdict arrives.
+ */
+export async function tokenView(kind, token, jwksUrl, { introspection, dpopJkt } = {}) {
   const jwt = decodeJwt(token);
   const box = el('div', { class: 'token', 'data-token': kind });
   box.append(el('h3', { text: kind }));
@@ -119,21 +122,11 @@ export function tokenView(kind, token, jwksUrl, { introspection, dpopJkt } = {})
       );
     return box;
   }
-  const verdict = el('p', {
-    class: 'verdict',
-    text: `Verifying the signature against the JWKS (kid ${jwt.header.kid})…`,
-  });
-  verifyJwt(jwt, jwksUrl).then(
-    (v) => {
-      verdict.textContent = v.reason;
-      verdict.className = `verdict ${v.ok ? 'status-ok' : 'status-bad'}`;
-    },
-    (e) => {
-      verdict.textContent = `could not verify: ${e.message}`;
-      verdict.className = 'verdict status-bad';
-    },
-  );
-  box.append(verdict);
+  const v = await verifyJwt(jwt, jwksUrl).catch((e) => ({
+    ok: false,
+    reason: `could not verify: ${e.message}`,
+  }));
+  box.append(el('p', { class: `verdict ${v.ok ? 'status-ok' : 'status-bad'}`, text: v.reason }));
   if (typeof jwt.claims.exp === 'number') box.append(el('p', {}, countdown(jwt.claims.exp)));
   if (jwt.claims.cnf) box.append(confirmation(jwt.claims.cnf, dpopJkt));
   box.append(

@@ -15,11 +15,11 @@ export function enable() {
   $('flow-api-bearer').disabled = !(t.access_token && state.tokenKey);
 }
 
-export function renderTokens() {
+export async function renderTokens() {
   const jwks = local(state.config.endpoints.jwks);
   const t = state.tokens;
-  $('token-list').replaceChildren(
-    ...[
+  const views = await Promise.all(
+    [
       ['access token', t.access_token],
       ['refresh token', t.refresh_token],
       ['ID token', t.id_token],
@@ -32,6 +32,8 @@ export function renderTokens() {
         }),
       ),
   );
+  // One replacement once every signature is checked: the pane changes once, not line by line.
+  $('token-list').replaceChildren(...views);
 }
 
 /** The tokens of a successful answer, obtained by `client`; `oldRefresh` is the one rotated out. */
@@ -42,7 +44,7 @@ export async function keep(json, client, events, oldRefresh) {
   state.introspection = undefined;
   // RFC 9449 §5: token_type DPoP means bound to the key that signed this request's proof.
   state.tokenKey = json.token_type === 'DPoP' ? state.dpop : undefined;
-  renderTokens();
+  await renderTokens();
   enable();
   if (json.access_token) await events.register(json.access_token);
 }
