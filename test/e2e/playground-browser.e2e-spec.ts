@@ -269,6 +269,7 @@ describeWithChromium('the playground in headless Chromium', (executablePath) => 
       const ok = await send('Call the orders API');
       expect(ok.status).toMatch(/^200/);
       expect(ok.response).toContain(`"jkt": "${jkt}"`);
+      await call.evaluate('(e) => e.scrollIntoView()');
       await page.screenshot({ path: `${SHOTS}/dpop.png`, fullPage: false });
 
       // §7.2: the same token without its proof, as a thief who copied only the token sends it.
@@ -320,6 +321,7 @@ describeWithChromium('the playground in headless Chromium', (executablePath) => 
       expect(claims).toMatchObject({ iss: KEY_CLIENT, sub: KEY_CLIENT, aud: sut.url });
       expect(claims!.jti).toMatch(/^[\w-]{22}$/);
       expect((claims!.exp as number) - (claims!.iat as number)).toBe(60);
+      await step.evaluate('(e) => e.scrollIntoView()');
       await page.screenshot({ path: `${SHOTS}/private-key-jwt.png`, fullPage: false });
 
       expect((await send(`Client credentials (as ${KEY_CLIENT})`)).status).toMatch(/^200/);
