@@ -113,6 +113,54 @@ describe('the playground over HTTP', () => {
     });
   });
 
+  describe('with PLAYGROUND=true and DPOP_NONCE_REQUIRED=true', () => {
+    let sut: StandaloneServer;
+    beforeAll(async () => {
+      sut = await startStandaloneServer({ PLAYGROUND: 'true', DPOP_NONCE_REQUIRED: 'true' });
+    });
+    afterAll(() => sut?.close());
+
+    it('the demo API asks for its nonce in the proof (RFC 9449 §9), then takes it', async () => {
+      const key = await dpopKey();
+      const tokenUrl = sut.config.endpoints.token;
+      const tokenWith = async (nonce?: string) =>
+        postForm(
+          tokenUrl,
+          { grant_type: 'client_credentials', resource: RESOURCES.orders.identifier },
+          {
+            ...clientAuth.basic(CLIENTS.basic).headers,
+            dpop: await dpopProof({ key, htm: 'POST', htu: tokenUrl, nonce }),
+          },
+        );
+      const first = await tokenWith();
+      expect(first.body).toMatchObject({ error: 'use_dpop_nonce' });
+      const issued = await tokenWith(first.headers.get('dpop-nonce')!);
+      expect(issued.status).toBe(200);
+      const token = issued.body.access_token as string;
+      const api = `${sut.url}/playground/api/orders`;
+      const call = async (nonce?: string) =>
+        send(api, {
+          headers: {
+            authorization: `DPoP ${token}`,
+            dpop: await dpopProof({ key, htm: 'GET', htu: api, accessToken: token, nonce }),
+          },
+        });
+
+      const asked = await call();
+      expect(asked.status).toBe(401);
+      expect(asked.body).toMatchObject({ error: 'use_dpop_nonce' });
+      expect(asked.headers.get('www-authenticate')).toContain(
+        'DPoP realm="orders", error="use_dpop_nonce"',
+      );
+      const nonce = asked.headers.get('dpop-nonce');
+      expect(nonce).toBeTruthy();
+      const ok = await call(nonce!);
+      expect(ok.status).toBe(200);
+      // §9: a fresh nonce with each DPoP answer, so the client rotates without a 401.
+      expect(ok.headers.get('dpop-nonce')).toBeTruthy();
+    });
+  });
+
   describe('with PLAYGROUND=true', () => {
     let sut: StandaloneServer;
     let oauth: OAuthClient;
