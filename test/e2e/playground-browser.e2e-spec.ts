@@ -534,6 +534,66 @@ describeWithChromium('the playground in headless Chromium', (executablePath) => 
     }),
   );
 
+  it("retries with the server's DPoP nonce, a new proof and a new assertion (RFC 9449 §8, RFC 7523 §3)", () =>
+    withBrowserLog(async () => {
+      const strict = await startStandaloneServer(
+        { PLAYGROUND: 'true', DPOP_NONCE_REQUIRED: 'true' },
+        {
+          extraClients: (url) => [
+            {
+              client_id: KEY_CLIENT,
+              token_endpoint_auth_method: 'private_key_jwt',
+              jwks_uri: `${url}/playground/api/jwks`,
+              grant_types: ['client_credentials'],
+              scope: 'orders:read',
+              resources: [RESOURCES.orders.identifier],
+            },
+          ],
+        },
+      );
+      const p = await context.newPage();
+      try {
+        await p.goto(`${strict.url}/playground`);
+        await p.locator('#events-status', { hasText: 'Connected' }).waitFor();
+        await p.locator('#dpop').check();
+        await p.locator('#flow-client-key').click();
+        const publish = p.locator('li.step[data-step^="Publish"]');
+        await publish.locator('button.send').click();
+        const title = `Client credentials (as ${KEY_CLIENT})`;
+        const first = p.locator(`li.step[data-step="${title}"]`);
+        await first.locator('button.send').click();
+        await first.locator('p.status', { hasText: /^400/ }).waitFor();
+        await expect(first.locator('pre.response').textContent()).resolves.toContain(
+          'use_dpop_nonce',
+        );
+        const retry = p.locator(`li.step[data-step="${title} (with the server's nonce)"]`);
+        await p.locator('#reveal').check();
+        const assertionOf = async (step: Locator) =>
+          new URLSearchParams(
+            ((await step.locator('pre.request').textContent()) ?? '').split('\n\n')[1],
+          ).get('client_assertion');
+        const [firstAssertion, retryAssertion] = [
+          await assertionOf(first),
+          await assertionOf(retry),
+        ];
+        const proof = /^DPoP: (\S+)$/m.exec(
+          (await retry.locator('pre.request').textContent())!,
+        )![1]!;
+        expect(jwsParts(proof)[1]!.nonce).toBeTruthy();
+        expect(retryAssertion).not.toBe(firstAssertion);
+        await retry.locator('button.send').click();
+        await retry.locator('p.status', { hasText: /^200/ }).waitFor();
+
+        await p.locator('#flow-api').click();
+        const call = p.locator('li.step[data-step^="Call the orders API"]').first();
+        await call.locator('button.send').click();
+        await call.locator('p.status', { hasText: /^200/ }).waitFor();
+      } finally {
+        await p.close();
+        await strict.close();
+      }
+    }));
+
   it('reads at 360 px wide without horizontal scrolling', () =>
     withBrowserLog(async () => {
       await page.setViewportSize({ width: 360, height: 800 });
