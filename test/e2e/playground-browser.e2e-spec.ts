@@ -105,7 +105,23 @@ describeWithChromium('the playground in headless Chromium', (executablePath) => 
     }
   }
 
-  const newest = (title: string): Locator => page.locator(`li.step[data-step^="${title}"]`).first();
+  const newest = (title: string): Locator => page.locator(`li.step[data-step^="${title}"]`).last();
+
+  /**
+   * Saves docs/playground/<name>.png with the Requests pane at the top of the window and the
+   * newest step named `title` at the top of the pane (it scrolls on its own), the tokens and
+   * events beside and below.
+   */
+  async function shoot(name: string, title: string): Promise<void> {
+    await page.evaluate(`(() => {
+      const steps = document.querySelectorAll(${JSON.stringify(`li.step[data-step^="${title}"]`)});
+      const step = steps[steps.length - 1];
+      const list = step.parentElement;
+      list.scrollTop += step.getBoundingClientRect().top - list.getBoundingClientRect().top;
+      document.getElementById('steps').scrollIntoView();
+    })()`);
+    await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: false });
+  }
 
   /** Clicks the step's send button and waits for its status line. */
   async function send(title: string): Promise<{ status: string; response: string }> {
@@ -170,7 +186,7 @@ describeWithChromium('the playground in headless Chromium', (executablePath) => 
         /code_verifier=[A-Za-z0-9_-]{43}/,
       );
       await page.locator('#reveal').uncheck();
-      await page.screenshot({ path: `${SHOTS}/authorization-code.png`, fullPage: false });
+      await shoot('authorization-code', 'Token request');
       expect((await send('Token request')).status).toMatch(/^200/);
 
       // The access token decoded, each claim explained, its signature verified in the page.
@@ -191,7 +207,7 @@ describeWithChromium('the playground in headless Chromium', (executablePath) => 
       // The grant's events, streamed live to this page only.
       await page.locator('#event-list [data-type="grant.created"]').waitFor();
       await page.locator('#event-list [data-type="token.issued"]').first().waitFor();
-      await page.screenshot({ path: `${SHOTS}/tokens-and-events.png`, fullPage: false });
+      await shoot('tokens-and-events', 'Token request');
 
       await page.locator('#flow-api').click();
       const ok = await send('Call the orders API');
@@ -210,7 +226,7 @@ describeWithChromium('the playground in headless Chromium', (executablePath) => 
       const refused = await send('Call the orders API');
       expect(refused.status).toMatch(/^401/);
       expect(refused.response).toContain('www-authenticate: Bearer');
-      await page.screenshot({ path: `${SHOTS}/reuse-detection.png`, fullPage: false });
+      await shoot('reuse-detection', 'Call the orders API');
     }));
 
   it('signs in again, revokes the refresh token, and the API answers 401 at once', () =>
@@ -269,8 +285,7 @@ describeWithChromium('the playground in headless Chromium', (executablePath) => 
       const ok = await send('Call the orders API');
       expect(ok.status).toMatch(/^200/);
       expect(ok.response).toContain(`"jkt": "${jkt}"`);
-      await call.evaluate('(e) => e.scrollIntoView()');
-      await page.screenshot({ path: `${SHOTS}/dpop.png`, fullPage: false });
+      await shoot('dpop', 'Call the orders API');
 
       // §7.2: the same token without its proof, as a thief who copied only the token sends it.
       await page.locator('#flow-api-bearer').click();
@@ -321,8 +336,7 @@ describeWithChromium('the playground in headless Chromium', (executablePath) => 
       expect(claims).toMatchObject({ iss: KEY_CLIENT, sub: KEY_CLIENT, aud: sut.url });
       expect(claims!.jti).toMatch(/^[\w-]{22}$/);
       expect((claims!.exp as number) - (claims!.iat as number)).toBe(60);
-      await step.evaluate('(e) => e.scrollIntoView()');
-      await page.screenshot({ path: `${SHOTS}/private-key-jwt.png`, fullPage: false });
+      await shoot('private-key-jwt', `Client credentials (as ${KEY_CLIENT})`);
 
       expect((await send(`Client credentials (as ${KEY_CLIENT})`)).status).toMatch(/^200/);
       await expect(
@@ -512,7 +526,7 @@ describeWithChromium('the playground in headless Chromium', (executablePath) => 
         await p.locator('#own-client-id').fill(CLIENTS.basic.clientId);
         await p.locator('#own-client-secret').fill(CLIENTS.basic.secret);
         await p.locator('#flow-client-credentials').click();
-        const step = p.locator('li.step').first();
+        const step = p.locator('li.step').last();
         await step.waitFor();
         const tokens = await layoutShiftDuring(p, async () => {
           await step.locator('button.send').click();
@@ -522,12 +536,25 @@ describeWithChromium('the playground in headless Chromium', (executablePath) => 
         });
         expectSteady(tokens);
         await p.locator('#flow-api').click();
-        const call = p.locator('li.step').first();
+        const call = p.locator('li.step').last();
         const api = await layoutShiftDuring(p, async () => {
           await call.locator('button.send').click();
           await call.locator('p.status', { hasText: /^200/ }).waitFor();
         });
         expectSteady(api);
+
+        // A status set by an answer (the key's kid) keeps its box, seen or not (to the pixel:
+        // a glyph from a fallback font may add a hundredth of one).
+        const boxes = `[...document.querySelectorAll('.status-value')].map((e) => e.id + ' ' + Math.round(e.getBoundingClientRect().height))`;
+        const before = await p.evaluate<string[]>(boxes);
+        await p.locator('#flow-client-key').click();
+        const publish = p.locator('li.step[data-step^="Publish"]');
+        const published = await layoutShiftDuring(p, async () => {
+          await publish.locator('button.send').click();
+          await p.locator('#key-client-kid', { hasText: /^[\w-]{43}$/ }).waitFor();
+        });
+        expectSteady(published);
+        expect(await p.evaluate<string[]>(boxes)).toEqual(before);
       } finally {
         await p.close();
       }
@@ -585,7 +612,7 @@ describeWithChromium('the playground in headless Chromium', (executablePath) => 
         await retry.locator('p.status', { hasText: /^200/ }).waitFor();
 
         await p.locator('#flow-api').click();
-        const call = p.locator('li.step[data-step^="Call the orders API"]').first();
+        const call = p.locator('li.step[data-step^="Call the orders API"]').last();
         await call.locator('button.send').click();
         await call.locator('p.status', { hasText: /^200/ }).waitFor();
       } finally {

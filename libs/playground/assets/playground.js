@@ -48,7 +48,7 @@ function failed(id, e) {
 }
 
 function note(text) {
-  $('step-list').prepend(el('li', { class: 'step status-bad', role: 'alert', text }));
+  $('step-list').append(el('li', { class: 'step status-bad', role: 'alert', text }));
 }
 
 /** The redirect URI is this page: a public client registered for this origin's /playground. */
