@@ -21,9 +21,10 @@ const nonceFrom = (r) => {
 };
 
 /**
- * A token endpoint request as `client`, with a DPoP proof when DPoP is ticked; a server that
- * wants its nonce in the proof (RFC 9449 §8) gets the same request again, shown as its own step,
- * with a new proof and new client credentials (an assertion is single-use, RFC 7523 §3).
+ * A request authenticated as `client`: to the token endpoint, with a DPoP proof when DPoP is
+ * ticked, or to `url` (revocation, introspection: no proof). A server that wants its nonce in
+ * the proof (RFC 9449 §8) gets the same request again, shown as its own step, with a new proof
+ * and new client credentials (an assertion is single-use, RFC 7523 §3).
  */
 export async function tokenStep({ title, rfc, client, fields, secrets = [], url }) {
   const endpoint = url ?? state.config.endpoints.token;

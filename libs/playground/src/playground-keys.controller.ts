@@ -11,7 +11,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { FormParams, InvalidRequest, NotFound } from '@app/oauth';
-import { ClientKeyRefused, parseClientKey } from './playground-client-key';
+import { ClientKeyRefused, parseClientKey, PlaygroundClientKey } from './playground-client-key';
 import { PlaygroundClientKeys } from './playground-client-keys';
 import { PlaygroundEnabledGuard } from './playground-enabled.guard';
 
@@ -34,14 +34,7 @@ export class PlaygroundKeysController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     reply.header('cache-control', 'no-store');
-    const text = FormParams.parse(contentType, body).require('jwk');
-    let key;
-    try {
-      key = parseClientKey(text);
-    } catch (e) {
-      if (e instanceof ClientKeyRefused) throw new InvalidRequest(e.message);
-      throw e;
-    }
+    const key = publicKeyOf(FormParams.parse(contentType, body).require('jwk'));
     if (!this.keys.publish(id, key)) throw new NotFound('no such playground session');
     return { kid: key.kid };
   }
@@ -52,5 +45,15 @@ export class PlaygroundKeysController {
     reply.header('cache-control', 'no-store');
     reply.header('content-type', 'application/jwk-set+json');
     return this.keys.jwks();
+  }
+}
+
+/** A refused key is the caller's mistake: 400 invalid_request naming why, never a 500. */
+function publicKeyOf(text: string): PlaygroundClientKey {
+  try {
+    return parseClientKey(text);
+  } catch (e) {
+    if (e instanceof ClientKeyRefused) throw new InvalidRequest(e.message);
+    throw e;
   }
 }
