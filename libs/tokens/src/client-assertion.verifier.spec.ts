@@ -141,6 +141,34 @@ describe('ClientAssertionVerifier', () => {
       }
     });
 
+    it.each([
+      ['a loopback jwks_uri in development: after a second', 'http://127.0.0.1:3000/jwks', 1_000],
+      ['any other: after 30 s', URI, 30_000],
+    ])('learns a new kid from %s', async (_, jwksUri, interval) => {
+      const first = await clientKey('k1');
+      const added = await clientKey('k2');
+      let keys = [first.jwk];
+      const fetch = jest.fn(async () => new Response(JSON.stringify({ keys })));
+      const sut = new ClientAssertionVerifier({
+        fetch: fetch as unknown as typeof globalThis.fetch,
+        jwksHttp: 'loopback',
+      });
+      const client = { clientId: CLIENT_ID, jwksUri };
+      jest.useFakeTimers({ now: Date.now() });
+      try {
+        await expect(sut.verify(await assertion(first), client, AUDIENCES)).resolves.toBeDefined();
+        keys = [first.jwk, added.jwk];
+        await jest.advanceTimersByTimeAsync(interval - 100);
+        await expect(sut.verify(await assertion(added), client, AUDIENCES)).rejects.toThrow(
+          AssertionRejected,
+        );
+        await jest.advanceTimersByTimeAsync(100);
+        await expect(sut.verify(await assertion(added), client, AUDIENCES)).resolves.toBeDefined();
+      } finally {
+        jest.useRealTimers();
+      }
+    });
+
     it('only with an allowed algorithm', async () => {
       const { privateKey, publicKey } = await generateKeyPair('ES512', { extractable: true });
       const jwk = { ...(await exportJWK(publicKey)), kid: 'k512' };

@@ -8,6 +8,7 @@ import {
   jwtVerify,
   JWTVerifyOptions,
 } from 'jose';
+import { isLoopbackHost } from '@app/config';
 import { CachedJwks, KeySetUnavailable } from './cached-jwks';
 import { JwksFetchOptions, JwksHttpPolicy } from './jwks.fetcher';
 import { jwtVerifyRefetching } from './jwt-verify-refetching';
@@ -18,6 +19,13 @@ export const ASSERTION_ALGS = ['ES256', 'ES384', 'EdDSA', 'RS256', 'PS256'] as c
 /** RFC 7523 §3 allows the issuer to bound an assertion's lifetime; ours is five minutes. */
 const MAX_LIFETIME_SECONDS = 300;
 const CLOCK_TOLERANCE_SECONDS = 30;
+/**
+ * An unknown `kid` refetches a jwks_uri at most every 30 s (CachedJwks), against fetch floods
+ * from forged assertions. A loopback jwks_uri, allowed in development only, is this machine's:
+ * its keys change as a developer works (the playground publishes one per page) and a fetch
+ * floods nobody, so there an unknown `kid` refetches at most once a second.
+ */
+const LOOPBACK_MIN_REFRESH_MS = 1000;
 
 export interface AssertionClient {
   readonly clientId: string;
@@ -130,7 +138,13 @@ export class ClientAssertionVerifier {
     let set = this.remoteSets.get(uri);
     if (!set) {
       const { jwksHttp, ...fetchOptions } = this.options;
-      set = new CachedJwks(uri, { ...fetchOptions, http: jwksHttp, algorithms: ASSERTION_ALGS });
+      const local = jwksHttp === 'loopback' && isLoopbackHost(new URL(uri).hostname);
+      set = new CachedJwks(uri, {
+        ...fetchOptions,
+        http: jwksHttp,
+        algorithms: ASSERTION_ALGS,
+        ...(local ? { minRefreshIntervalMs: LOOPBACK_MIN_REFRESH_MS } : {}),
+      });
       this.remoteSets.set(uri, set);
     }
     return set;
