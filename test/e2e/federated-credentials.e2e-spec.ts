@@ -28,9 +28,12 @@ describe('token endpoint: federated credentials', () => {
   let oauth: OAuthClient;
 
   beforeAll(async () => {
-    [github, k8s, slow, untrusted] = await Promise.all(
-      ['/github', '/k8s', '/slow', '/untrusted'].map((p) => FakeExternalIssuer.start(p)),
-    );
+    [github, k8s, slow, untrusted] = await Promise.all([
+      FakeExternalIssuer.start('/github'),
+      FakeExternalIssuer.start('/k8s'),
+      FakeExternalIssuer.start('/slow'),
+      FakeExternalIssuer.start('/untrusted'),
+    ]);
     const federatedClient = (clientId: string, credentials: unknown[]) => ({
       client_id: clientId,
       token_endpoint_auth_method: 'private_key_jwt',

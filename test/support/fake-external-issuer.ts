@@ -42,14 +42,16 @@ export class FakeExternalIssuer {
 
   /** `path`: where the issuer lives under its origin (e.g. `/github`), none by default. */
   static async start(path = ''): Promise<FakeExternalIssuer> {
-    let sut: FakeExternalIssuer | undefined;
-    const server = createServer((req, res) => sut!.handle(req, res));
+    // The handler needs the issuer, which needs the port: no request comes before it is known.
+    const ready: { sut?: FakeExternalIssuer } = {};
+    const server = createServer((req, res) => ready.sut!.handle(req, res));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
     });
     const { port } = server.address() as AddressInfo;
-    sut = new FakeExternalIssuer(server, `http://127.0.0.1:${port}${path}`);
+    const sut = new FakeExternalIssuer(server, `http://127.0.0.1:${port}${path}`);
+    ready.sut = sut;
     await sut.rotate();
     sut.publish();
     return sut;
