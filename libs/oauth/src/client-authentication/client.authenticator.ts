@@ -63,8 +63,7 @@ export class ClientAuthenticator {
     // still succeed with the right secret is no help in guessing a high-entropy secret (RFC 6819
     // §5.1.4.2.2); what the throttle must bound is the scrypt work, and while throttled a wrong
     // guess costs none.
-    if (client && method.recognises(client, presented))
-      return { client: await this.admit(client, method, endpoint) };
+    if (client && method.recognises(client, presented)) return this.admit(client, method, endpoint);
     // `none` checks nothing costly: nothing to bound, and no failure to count.
     const attempt: AuthAttempt | undefined = method.throttled
       ? { clientId, address: req.sourceAddress }
@@ -72,8 +71,7 @@ export class ClientAuthenticator {
     if (attempt) await this.refuseWhileThrottled(attempt);
     const verdict = await this.verifyOrBusy(method, client, presented, endpoint);
     if (verdict !== false && client) {
-      const admitted = await this.admit(client, method, endpoint);
-      return verdict === true ? { client: admitted } : { client: admitted, ...verdict };
+      return this.admit(client, method, endpoint, verdict === true ? undefined : verdict.federated);
     }
     if (attempt) await this.throttle.recordFailure(attempt);
     throw new InvalidClient('client authentication failed', method.usesAuthorizationHeader);
@@ -89,12 +87,14 @@ export class ClientAuthenticator {
     client: ClientConfig,
     method: ClientAuthMethodHandler,
     endpoint: ClientAuthEndpoint,
-  ): ClientConfig | Promise<ClientConfig> {
+    federated?: FederatedIdentity,
+  ): AuthenticatedClient | Promise<AuthenticatedClient> {
+    const admitted = federated === undefined ? { client } : { client, federated };
     const pending =
       method.presentsCredentials && endpoint.rateLimited
         ? this.rates.client(endpoint.rateLimited, client)
         : undefined;
-    return pending ? pending.then(() => client) : client;
+    return pending ? pending.then(() => admitted) : admitted;
   }
 
   private async refuseWhileThrottled(attempt: AuthAttempt): Promise<void> {
