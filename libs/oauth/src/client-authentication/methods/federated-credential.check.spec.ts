@@ -58,19 +58,27 @@ describe('FederatedCredentialCheck', () => {
       .sign(privateKey);
   };
 
-  it("applies to an assertion whose iss is one of the client's credential issuers", async () => {
-    expect(sut.appliesTo(client(), await token({}))).toBe(true);
-    expect(sut.appliesTo(client(), await token({}, 'svc-deploy'))).toBe(false);
-    expect(sut.appliesTo(client({ federatedCredentials: undefined }), await token({}))).toBe(false);
+  it("picks the client's credentials of the assertion's iss, or none for its own assertion", async () => {
+    expect(sut.credentialsFor(client(), await token({}))).toHaveLength(2);
+    expect(sut.credentialsFor(client(), await token({}, 'svc-deploy'))).toBeUndefined();
+    expect(
+      sut.credentialsFor(client({ federatedCredentials: undefined }), await token({})),
+    ).toBeUndefined();
   });
 
+  /** What the method does: the credentials of the token's issuer, then the full check. */
+  const check = async (c: ClientConfig, jwt: string) => {
+    const credentials = sut.credentialsFor(c, jwt);
+    return credentials && sut.verify(credentials, jwt);
+  };
+
   it('names the credential used: exact subject with our issuer as default audience, or a prefix with its own', async () => {
-    expect(await sut.verify(client(), await token({ jti: 'a' }))).toEqual({
+    expect(await check(client(), await token({ jti: 'a' }))).toEqual({
       issuer: CI,
       subject: SUBJECT,
     });
     const account = 'system:serviceaccount:payments:worker';
-    expect(await sut.verify(client(), await token({ sub: account, aud: ['api://k8s'] }))).toEqual({
+    expect(await check(client(), await token({ sub: account, aud: ['api://k8s'] }))).toEqual({
       issuer: CI,
       subject: account,
     });
@@ -83,16 +91,16 @@ describe('FederatedCredentialCheck', () => {
       { sub: SUBJECT, aud: 'api://k8s' }, // the exact one's audience is ours
       { aud: 'https://elsewhere.example' },
     ])
-      expect(await sut.verify(client(), await token(claims))).toBeUndefined();
+      expect(await check(client(), await token(claims))).toBeUndefined();
   });
 
   it('spends a jti once; a token without one is not tracked', async () => {
     const once = await token({ jti: 'spent' });
-    expect(await sut.verify(client(), once)).toBeDefined();
-    expect(await sut.verify(client(), once)).toBeUndefined();
+    expect(await check(client(), once)).toBeDefined();
+    expect(await check(client(), once)).toBeUndefined();
     const untracked = await token({});
-    expect(await sut.verify(client(), untracked)).toBeDefined();
-    expect(await sut.verify(client(), untracked)).toBeDefined();
+    expect(await check(client(), untracked)).toBeDefined();
+    expect(await check(client(), untracked)).toBeDefined();
   });
 
   describe('in PrivateKeyJwtMethod', () => {

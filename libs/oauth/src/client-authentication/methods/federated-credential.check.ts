@@ -26,21 +26,29 @@ export class FederatedCredentialCheck {
   ) {}
 
   /**
-   * Whether the assertion claims to come from an issuer of the client's federated credentials
-   * (read before verification, only to choose whose keys verify it).
+   * The client's federated credentials of the issuer the assertion claims to come from (its
+   * `iss`, read before verification only to choose whose keys verify it), or undefined when it
+   * names none of them: then the assertion is one the client signed itself.
    */
-  appliesTo(client: ClientConfig, assertion: string): boolean {
-    const credentials = client.federatedCredentials;
-    if (credentials === undefined) return false;
+  credentialsFor(
+    client: ClientConfig,
+    assertion: string,
+  ): readonly FederatedCredentialConfig[] | undefined {
+    if (client.federatedCredentials === undefined) return undefined;
     const issuer = FederatedJwtVerifier.unverifiedIssuer(assertion);
-    return credentials.some((c) => c.issuer === issuer);
+    const credentials = client.federatedCredentials.filter((c) => c.issuer === issuer);
+    return credentials.length > 0 ? credentials : undefined;
   }
 
-  /** The credential the assertion proves, or undefined for any refusal. */
-  async verify(client: ClientConfig, assertion: string): Promise<FederatedIdentity | undefined> {
-    const issuer = FederatedJwtVerifier.unverifiedIssuer(assertion);
-    const credentials = (client.federatedCredentials ?? []).filter((c) => c.issuer === issuer);
-    if (issuer === undefined || credentials.length === 0) return undefined;
+  /**
+   * The credential the assertion proves among `credentials` (all of one issuer, from
+   * `credentialsFor`), or undefined for any refusal.
+   */
+  async verify(
+    credentials: readonly FederatedCredentialConfig[],
+    assertion: string,
+  ): Promise<FederatedIdentity | undefined> {
+    const issuer = credentials[0]!.issuer;
     try {
       const token = await this.verifier.verify(assertion, {
         issuers: [issuer],

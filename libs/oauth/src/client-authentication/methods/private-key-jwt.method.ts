@@ -62,8 +62,9 @@ export class PrivateKeyJwtMethod implements ClientAuthMethodHandler<Jwt> {
     audiences: readonly string[],
   ): Promise<ClientAuthVerdict> {
     if (client?.authMethod !== this.method) return false;
-    if (this.federated.appliesTo(client, presented.assertion)) {
-      const identity = await this.federated.verify(client, presented.assertion);
+    const credentials = this.federated.credentialsFor(client, presented.assertion);
+    if (credentials !== undefined) {
+      const identity = await this.federated.verify(credentials, presented.assertion);
       return identity === undefined ? false : { federated: identity };
     }
     // A client registered with federated credentials alone has no keys of its own.
