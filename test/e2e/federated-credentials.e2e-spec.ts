@@ -24,16 +24,20 @@ describe('token endpoint: federated credentials', () => {
   let k8s: FakeExternalIssuer;
   let slow: FakeExternalIssuer;
   let untrusted: FakeExternalIssuer;
+  /** Trusted through discovery, but its document puts its keys on the untrusted host. */
+  let pointing: FakeExternalIssuer;
   let sut: StandaloneServer;
   let oauth: OAuthClient;
 
   beforeAll(async () => {
-    [github, k8s, slow, untrusted] = await Promise.all([
+    [github, k8s, slow, untrusted, pointing] = await Promise.all([
       FakeExternalIssuer.start('/github'),
       FakeExternalIssuer.start('/k8s'),
       FakeExternalIssuer.start('/slow'),
       FakeExternalIssuer.start('/untrusted'),
+      FakeExternalIssuer.start('/pointing'),
     ]);
+    pointing.discoveryDocument({ jwks_uri: untrusted.jwksUri });
     const federatedClient = (clientId: string, credentials: unknown[]) => ({
       client_id: clientId,
       token_endpoint_auth_method: 'private_key_jwt',
@@ -52,6 +56,7 @@ describe('token endpoint: federated credentials', () => {
             // Kubernetes-like: its jwks_uri configured, tokens living up to an hour.
             { issuer: k8s.issuer, jwks_uri: k8s.jwksUri, max_token_lifetime_seconds: 3600 },
             { issuer: slow.issuer, jwks_uri: slow.jwksUri },
+            { issuer: pointing.issuer },
           ],
         },
         extraClients: [
@@ -66,6 +71,7 @@ describe('token endpoint: federated credentials', () => {
             },
           ]),
           federatedClient('svc-slow', [{ issuer: slow.issuer, subject: 'worker' }]),
+          federatedClient('svc-pointing', [{ issuer: pointing.issuer, subject: 'worker' }]),
         ],
       },
     );
@@ -73,7 +79,7 @@ describe('token endpoint: federated credentials', () => {
   });
   afterAll(async () => {
     await sut?.close();
-    await Promise.all([github, k8s, slow, untrusted].map((i) => i?.close()));
+    await Promise.all([github, k8s, slow, untrusted, pointing].map((i) => i?.close()));
   });
 
   const federated = (clientId: string, assertion: string): ClientAuth => ({
@@ -283,6 +289,13 @@ describe('token endpoint: federated credentials', () => {
       });
       expectInvalidClient(await clientCredentials(federated('svc-gha', forged)));
       expect(untrusted.requests('/.well-known/openid-configuration')).toBe(0);
+      expect(untrusted.requests('/keys')).toBe(0);
+    });
+
+    it("a trusted issuer whose discovery names another host's keys is invalid_client; that host is never asked", async () => {
+      const assertion = await pointing.sign({ sub: 'worker', aud: sut.url });
+      expectInvalidClient(await clientCredentials(federated('svc-pointing', assertion)));
+      expect(pointing.requests('/.well-known/openid-configuration')).toBe(1);
       expect(untrusted.requests('/keys')).toBe(0);
     });
 

@@ -1,7 +1,7 @@
 import { AppConfig } from '@app/config';
 import { MemoryReplayStore } from '@app/store';
 import { FederatedJwtVerifier } from '@app/tokens';
-import { FederatedCredentialCheck } from '../../libs/oauth/src/client-authentication/methods/federated-credential.check';
+import { FederatedCredentialCheck } from '@app/oauth';
 
 /** For unit specs of the other methods: no trusted issuer, so no federated credential applies. */
 export const noFederation = () =>
