@@ -48,6 +48,8 @@ export type IntrospectionResponse =
       readonly amr?: readonly string[];
       /** RFC 9449 §6.2, RFC 8705 §3.2: the binding, so a resource server can check the sender. */
       readonly cnf?: Confirmation;
+      /** RFC 7523 §2.1: the external issuer of a JWT-bearer grant's assertion about `sub`. */
+      readonly idp?: string;
     };
 
 /** RFC 7662 §2.2: anything not provably good is exactly `{"active": false}`, with no reason. */
@@ -142,5 +144,6 @@ function active(c: AccessTokenClaims): IntrospectionResponse {
     ...(c.acr === undefined ? {} : { acr: c.acr }),
     ...(c.amr === undefined ? {} : { amr: c.amr }),
     ...(c.cnf === undefined ? {} : { cnf: c.cnf }),
+    ...(c.idp === undefined ? {} : { idp: c.idp }),
   };
 }

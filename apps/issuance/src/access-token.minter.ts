@@ -4,6 +4,7 @@ import { APP_CONFIG, AppConfig, ClientConfig, ResourceConfig } from '@app/config
 import { EVENT_BUS, EVENT_FACTORY, EventBus, EventFactory } from '@app/events';
 import {
   authenticationClaims,
+  FederatedCredentialUse,
   issuedAccessToken,
   LifecycleProjection,
   tokenIssuedData,
@@ -30,6 +31,10 @@ export interface MintRequest {
   readonly authentication?: UserAuthentication;
   /** The sender constraint to bind the token to (RFC 9449 §6, RFC 8705 §3.1); absent: bearer. */
   readonly confirmation?: Confirmation;
+  /** The external token the token was obtained with (RFC 7523), for its `token.issued` (v5). */
+  readonly federated?: FederatedCredentialUse;
+  /** JWT-bearer grant (RFC 7523 §2.1): the assertion's issuer, the token's `idp` claim. */
+  readonly idp?: string;
 }
 
 /**
@@ -54,7 +59,7 @@ export class AccessTokenMinter {
       req.resource.accessTokenFormat === 'jwt'
         ? { token: await this.jwt.mint(claims, req.resource.signingAlg), digest: undefined }
         : OpaqueTokenFormat.mint('at');
-    const data = tokenIssuedData(issuedAccessToken(claims, req.grantType, digest));
+    const data = tokenIssuedData(issuedAccessToken(claims, req.grantType, digest, req.federated));
     const event = this.events.create(
       'token.issued',
       claims.jti,
@@ -88,6 +93,7 @@ export class AccessTokenMinter {
       ...(req.grantId === undefined ? {} : { grantId: req.grantId }),
       ...authenticationClaims(req.authentication),
       ...(req.confirmation === undefined ? {} : { cnf: req.confirmation }),
+      ...(req.idp === undefined ? {} : { idp: req.idp }),
     };
   }
 }

@@ -17,9 +17,11 @@ export class DiscoveryController {
     @Inject(GRANT_HANDLERS) grants: GrantHandler[],
     private readonly keys: KeyRing,
   ) {
+    const registered = (g: GrantHandler) =>
+      config.registry.clients.some((c) => c.grantTypes.includes(g.grantType));
     this.metadata = buildMetadata(
       config,
-      grants.map((g) => g.grantType),
+      grants.filter((g) => !g.advertisedWhenRegistered || registered(g)).map((g) => g.grantType),
       keys.algorithms(),
     );
   }

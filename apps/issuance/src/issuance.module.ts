@@ -4,6 +4,8 @@ import { DiscoveryController } from './discovery.controller';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { RefreshTokenGrant } from './grants/refresh-token.grant';
+import { JwtBearerGrant } from './grants/jwt-bearer.grant';
+import { AssertionGrantRecorder } from './grants/assertion-grant.recorder';
 import { GRANT_HANDLERS, GrantHandler } from './grants/grant-handler';
 import { IssueTokenUseCase } from './issue-token.usecase';
 import { KeyAnnouncer } from './key.announcer';
@@ -33,9 +35,11 @@ import { UserinfoUseCase } from './userinfo/userinfo.usecase';
     ClientCredentialsGrant,
     AuthorizationCodeGrant,
     RefreshTokenGrant,
+    AssertionGrantRecorder,
+    JwtBearerGrant,
     {
       provide: GRANT_HANDLERS,
-      inject: [ClientCredentialsGrant, AuthorizationCodeGrant, RefreshTokenGrant],
+      inject: [ClientCredentialsGrant, AuthorizationCodeGrant, RefreshTokenGrant, JwtBearerGrant],
       useFactory: (...grants: GrantHandler[]) => grants,
     },
   ],

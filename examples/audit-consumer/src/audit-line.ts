@@ -13,6 +13,11 @@ export interface AuditLine {
   readonly sub?: string;
   readonly grant_id?: string;
   readonly reason?: string;
+  /** `token.issued` v5: the external issuer and subject (the workload) the token was obtained with. */
+  readonly federated_issuer?: string;
+  readonly federated_subject?: string;
+  /** `token.issued` v5 of a JWT-bearer grant: the identity provider of the user's assertion. */
+  readonly idp?: string;
   /**
    * The trace of the request that wrote the event (its Kafka `traceparent` header), when the
    * writer traced it: the auditor's way from a line to the HTTP request in the tracing backend.
@@ -21,7 +26,15 @@ export interface AuditLine {
 }
 
 /** The payload fields an audit line copies; nothing else of `data` is ever printed. */
-const COPIED = ['client_id', 'sub', 'grant_id', 'reason'] as const;
+const COPIED = [
+  'client_id',
+  'sub',
+  'grant_id',
+  'reason',
+  'federated_issuer',
+  'federated_subject',
+  'idp',
+] as const;
 
 /**
  * An event as one audit line. Events never carry a secret (opaque tokens appear only as their

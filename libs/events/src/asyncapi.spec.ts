@@ -151,6 +151,20 @@ const FULL: Table<'full'> = {
       cnf_kind: 'jkt',
       cnf_thumbprint: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I',
     },
+    // Every field; a DPoP-bound JWT-bearer grant token of a client that authenticated with a
+    // federated credential (in practice a refresh token is never v5: none is issued with it).
+    v5: {
+      ...ACCESS_TOKEN,
+      sub: 'alice@corp.example',
+      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      token_kind: 'access_token',
+      family_exp: 1_739_527_200,
+      cnf_kind: 'jkt',
+      cnf_thumbprint: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I',
+      federated_issuer: 'https://token.actions.githubusercontent.com',
+      federated_subject: 'repo:org/app:ref:refs/heads/main',
+      idp: 'https://idp.corp.example',
+    },
   },
   'token.revoked': {
     v1: {
@@ -283,6 +297,22 @@ const MINIMAL: Table<'minimal'> = {
       exp: 1_736_938_800,
       cnf_kind: 'x5t#S256',
       cnf_thumbprint: 'A4DtL2JmUMhAsvJj5tKyn64SqzmuXbMrJa0n761y5v0',
+    },
+    // A client_credentials access token of a client that authenticated with a federated
+    // credential (RFC 7523 §2.2): a Kubernetes service account.
+    v5: {
+      jti: '2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d',
+      client_id: 'svc-k8s',
+      sub: 'svc-k8s',
+      aud: 'https://orders.example.com',
+      scope: 'orders:read',
+      grant_type: 'client_credentials',
+      format: 'jwt',
+      token_kind: 'access_token',
+      iat: 1_736_935_200,
+      exp: 1_736_938_800,
+      federated_issuer: 'https://kubernetes.default.svc.cluster.local',
+      federated_subject: 'system:serviceaccount:payments:worker',
     },
   },
   'token.revoked': {

@@ -99,6 +99,14 @@ const DATA_FIELDS: {
       cnf_kind: { type: 'string', oneOf: CONFIRMATION_KINDS },
       cnf_thumbprint: DIGEST,
     },
+    v5: {
+      ...TOKEN_ISSUED_V3,
+      cnf_kind: opt({ type: 'string', oneOf: CONFIRMATION_KINDS }),
+      cnf_thumbprint: opt(DIGEST),
+      federated_issuer: S,
+      federated_subject: S,
+      idp: opt(S),
+    },
   },
   'token.revoked': {
     v1: { jti: S, client_id: S, token_digest: opt(DIGEST), exp: I, revoked_by: S },
@@ -229,14 +237,22 @@ function dataProblems(
 }
 
 /**
- * Rules across fields, as the document's `if`/`then` states them: an ID or refresh token always
- * belongs to a grant, so its `token.issued` v3 names it. (v2 as it landed has no such rule: old
- * logs are read as they were written.)
+ * Rules across fields, as the document's `if`/`then` and `dependentRequired` state them: an ID
+ * or refresh token always belongs to a grant, so its `token.issued` v3 names it (v2 as it landed
+ * has no such rule: old logs are read as they were written); a binding (v5, where it is
+ * optional) is its kind with its thumbprint.
  */
 function ruleProblems(type: string, data: Record<string, unknown>): string[] {
-  if (type !== 'token.issued' || Object.hasOwn(data, 'grant_id')) return [];
+  if (type !== 'token.issued') return [];
+  const problems =
+    Object.hasOwn(data, 'cnf_kind') !== Object.hasOwn(data, 'cnf_thumbprint')
+      ? ['data.cnf_kind: cnf_kind and cnf_thumbprint go together']
+      : [];
+  if (Object.hasOwn(data, 'grant_id')) return problems;
   const kind = data.token_kind;
-  return GRANT_BOUND_KINDS.includes(kind as never) ? [`data.grant_id: missing for ${kind}`] : [];
+  return GRANT_BOUND_KINDS.includes(kind as never)
+    ? [...problems, `data.grant_id: missing for ${kind}`]
+    : problems;
 }
 
 function fieldProblem(spec: AnyFieldSpec, v: unknown): string | undefined {

@@ -85,9 +85,32 @@ export interface TokenIssuedV4 extends TokenIssuedV3 {
   readonly cnf_thumbprint: string;
 }
 
+/**
+ * Writer: issuance, for a token obtained with a token of a trusted external issuer; every other
+ * token stays v3 or v4, so their readers skip only these, which did not exist before v5. v3 with
+ * the binding of v4 when the token is bound, and what an auditor needs to answer "which
+ * workload obtained this token" from the log alone: never the external token itself.
+ */
+export interface TokenIssuedV5 extends TokenIssuedV3 {
+  readonly cnf_kind?: (typeof CONFIRMATION_KINDS)[number];
+  readonly cnf_thumbprint?: string;
+  /**
+   * The external credential the token was obtained with: the federated credential that
+   * authenticated the client (RFC 7523 §2.2; its `iss` and `sub`, the workload's identity at its
+   * platform), else the JWT-bearer grant's assertion (§2.1).
+   */
+  readonly federated_issuer: string;
+  readonly federated_subject: string;
+  /**
+   * JWT-bearer grant (RFC 7523 §2.1) only: the issuer of the assertion about the user, which the
+   * token carries as its `idp` claim (its `sub` is the assertion's).
+   */
+  readonly idp?: string;
+}
+
 /** Whichever version it was written as, what kind of token a `token.issued` records. */
 export const tokenKindOf = (
-  data: TokenIssuedV1 | TokenIssuedV2 | TokenIssuedV3 | TokenIssuedV4,
+  data: TokenIssuedV1 | TokenIssuedV2 | TokenIssuedV3 | TokenIssuedV4 | TokenIssuedV5,
 ): TokenKind =>
   'token_kind' in data ? data.token_kind : 'kind' in data ? data.kind : 'access_token';
 
@@ -257,6 +280,7 @@ export interface EventSchemas {
     readonly v2: TokenIssuedV2;
     readonly v3: TokenIssuedV3;
     readonly v4: TokenIssuedV4;
+    readonly v5: TokenIssuedV5;
   };
   'token.revoked': { readonly v1: TokenRevokedV1 };
   'grant.revoked': { readonly v1: GrantRevokedV1 };
@@ -280,10 +304,19 @@ export type EventCatalogue = { [T in EventType]: EventSchemas[T][SchemaVersion<T
  * only the older version still reads everything it can understand.
  */
 const WRITTEN_AS: { readonly [T in EventType]: (data: EventCatalogue[T]) => SchemaVersion<T> } = {
-  // Producers write v4 for a sender-constrained token and v3 for every other; v1 and v2 shapes
-  // are those of logs written before v3.
+  // Producers write v5 for a token obtained with an external issuer's token, v4 for another
+  // sender-constrained token and v3 for every other; v1 and v2 shapes are those of logs written
+  // before v3.
   'token.issued': (d) =>
-    'cnf_kind' in d ? 'v4' : 'token_kind' in d ? 'v3' : 'kind' in d ? 'v2' : 'v1',
+    'federated_issuer' in d
+      ? 'v5'
+      : 'cnf_kind' in d
+        ? 'v4'
+        : 'token_kind' in d
+          ? 'v3'
+          : 'kind' in d
+            ? 'v2'
+            : 'v1',
   'token.revoked': () => 'v1',
   'grant.revoked': () => 'v1',
   'client.tokens_revoked': () => 'v1',

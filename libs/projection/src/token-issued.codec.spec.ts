@@ -93,6 +93,28 @@ describe('token.issued codec', () => {
     ).toBe('v3');
   });
 
+  it('writes a token obtained with an external token as v5, bound or not, and reads it back', () => {
+    const federated = { issuer: 'https://ci.example', subject: 'repo:org/app:ref:refs/heads/main' };
+    const grantToken = { ...minted, idp: 'https://idp.example' };
+    const data = tokenIssuedData(issuedAccessToken(grantToken, 'jwt-bearer', DIGEST, federated));
+    expect(data).toMatchObject({
+      federated_issuer: federated.issuer,
+      federated_subject: federated.subject,
+      idp: 'https://idp.example',
+    });
+    expect(data).not.toHaveProperty('cnf_kind');
+    expect(schemaVersionOf('token.issued', data)).toBe('v5');
+    const read = issuedTokenOf(JSON.parse(JSON.stringify(data)));
+    expect(read.federated).toEqual(federated);
+    // The opaque token's record keeps its idp (introspection answers it).
+    expect(opaqueTokenRecord(read, ISSUER)).toEqual(grantToken);
+    const bound = { ...minted, cnf: { jkt: DIGEST } };
+    const boundData = tokenIssuedData(issuedAccessToken(bound, 'x', undefined, federated));
+    expect(boundData).toMatchObject({ cnf_kind: 'jkt', cnf_thumbprint: DIGEST });
+    expect(schemaVersionOf('token.issued', boundData)).toBe('v5');
+    expect(issuedTokenOf(boundData).cnf).toEqual({ jkt: DIGEST });
+  });
+
   it('leaves an empty amr out rather than send it empty', () => {
     const data = tokenIssuedData({ ...issuedAccessToken(minted, 'x', undefined), amr: [] });
     expect(data).not.toHaveProperty('amr');

@@ -1,4 +1,11 @@
-import { EventCatalogue, TokenIssuedV3, TokenIssuedV4, TokenKind, tokenKindOf } from '@app/events';
+import {
+  EventCatalogue,
+  TokenIssuedV3,
+  TokenIssuedV4,
+  TokenIssuedV5,
+  TokenKind,
+  tokenKindOf,
+} from '@app/events';
 import {
   AccessTokenClaims,
   Confirmation,
@@ -36,6 +43,19 @@ export interface IssuedToken {
   readonly amr?: readonly string[];
   /** A sender-constrained token's binding (RFC 9449 §6, RFC 8705 §3.1); absent for bearer tokens. */
   readonly cnf?: Confirmation;
+  /**
+   * The trusted external issuer's token the token was obtained with (RFC 7523): the client's
+   * federated credential, else the JWT-bearer grant's assertion. Its issuer and subject only.
+   */
+  readonly federated?: FederatedCredentialUse;
+  /** JWT-bearer grant (RFC 7523 §2.1): the assertion's issuer, the access token's `idp`. */
+  readonly idp?: string;
+}
+
+/** Which external token (issuer and subject) a token was obtained with. */
+export interface FederatedCredentialUse {
+  readonly issuer: string;
+  readonly subject: string;
 }
 
 /** How the user of a grant authenticated, as the minters receive it. */
@@ -58,17 +78,27 @@ export function authenticationClaims(
 }
 
 /**
- * Token → `token.issued` (v3, or v4 for a bound token). Not personal data: how the user signed
- * in rides along (so an opaque token's record is rebuilt whole), never a user claim, never the
- * token itself; a binding as its thumbprint only.
+ * Token → `token.issued` (v3, v4 for a bound token, v5 for one obtained with an external
+ * issuer's token). Not personal data: how the user signed in rides along (so an opaque token's
+ * record is rebuilt whole), never a user claim, never the token itself; a binding as its
+ * thumbprint only; an external token as its issuer and subject only.
  */
-export function tokenIssuedData(t: IssuedToken): TokenIssuedV3 | TokenIssuedV4 {
+export function tokenIssuedData(t: IssuedToken): TokenIssuedV3 | TokenIssuedV4 | TokenIssuedV5 {
   const v3 = bearerTokenIssuedData(t);
-  if (t.cnf === undefined) return v3;
+  const bound =
+    t.cnf === undefined
+      ? v3
+      : {
+          ...v3,
+          cnf_kind: confirmationKind(t.cnf),
+          cnf_thumbprint: confirmationThumbprint(t.cnf),
+        };
+  if (t.federated === undefined) return bound;
   return {
-    ...v3,
-    cnf_kind: confirmationKind(t.cnf),
-    cnf_thumbprint: confirmationThumbprint(t.cnf),
+    ...bound,
+    federated_issuer: t.federated.issuer,
+    federated_subject: t.federated.subject,
+    ...(t.idp === undefined ? {} : { idp: t.idp }),
   };
 }
 
@@ -111,7 +141,13 @@ export function issuedTokenOf(d: EventCatalogue['token.issued']): IssuedToken {
     ...(d.auth_time === undefined ? {} : { authTime: d.auth_time }),
     ...(d.acr === undefined ? {} : { acr: d.acr }),
     ...(d.amr === undefined ? {} : { amr: d.amr }),
-    ...('cnf_kind' in d ? { cnf: confirmationOf(d.cnf_kind, d.cnf_thumbprint) } : {}),
+    ...('cnf_kind' in d && d.cnf_kind !== undefined && d.cnf_thumbprint !== undefined
+      ? { cnf: confirmationOf(d.cnf_kind, d.cnf_thumbprint) }
+      : {}),
+    ...('federated_issuer' in d
+      ? { federated: { issuer: d.federated_issuer, subject: d.federated_subject } }
+      : {}),
+    ...('idp' in d && d.idp !== undefined ? { idp: d.idp } : {}),
   };
 }
 
@@ -124,6 +160,7 @@ export function issuedAccessToken(
   c: AccessTokenClaims,
   grantType: string,
   digest: string | undefined,
+  federated?: FederatedCredentialUse,
 ): IssuedToken {
   return {
     kind: 'access_token',
@@ -141,6 +178,8 @@ export function issuedAccessToken(
     ...(c.acr === undefined ? {} : { acr: c.acr }),
     ...(c.amr === undefined ? {} : { amr: c.amr }),
     ...(c.cnf === undefined ? {} : { cnf: c.cnf }),
+    ...(federated === undefined ? {} : { federated }),
+    ...(c.idp === undefined ? {} : { idp: c.idp }),
   };
 }
 
@@ -165,5 +204,6 @@ export function opaqueTokenRecord(t: IssuedToken, issuer: string): AccessTokenCl
     ...(t.acr === undefined ? {} : { acr: t.acr }),
     ...(t.amr === undefined ? {} : { amr: t.amr }),
     ...(t.cnf === undefined ? {} : { cnf: t.cnf }),
+    ...(t.idp === undefined ? {} : { idp: t.idp }),
   };
 }

@@ -22,4 +22,9 @@ export interface AccessTokenClaims {
   readonly amr?: readonly string[];
   /** RFC 7800 / RFC 9449 §6 / RFC 8705 §3.1: the key or certificate the token is bound to. */
   readonly cnf?: Confirmation;
+  /**
+   * JWT-bearer grant (RFC 7523 §2.1): the trusted external issuer whose assertion about the
+   * user (`sub`) the token was issued for.
+   */
+  readonly idp?: string;
 }

@@ -8,7 +8,7 @@ import {
   jwtVerify,
   JWTVerifyOptions,
 } from 'jose';
-import { isLoopbackHost } from '@app/config';
+import { ASSERTION_MAX_LIFETIME_SECONDS, isLoopbackHost } from '@app/config';
 import { CachedJwks, KeySetUnavailable } from './cached-jwks';
 import { JwksFetchOptions, JwksHttpPolicy } from './jwks.fetcher';
 import { jwtVerifyRefetching } from './jwt-verify-refetching';
@@ -17,8 +17,10 @@ import { jwtVerifyRefetching } from './jwt-verify-refetching';
 export const ASSERTION_ALGS = ['ES256', 'ES384', 'EdDSA', 'RS256', 'PS256'] as const;
 
 /** RFC 7523 §3 allows the issuer to bound an assertion's lifetime; ours is five minutes. */
-const MAX_LIFETIME_SECONDS = 300;
-const CLOCK_TOLERANCE_SECONDS = 30;
+const MAX_LIFETIME_SECONDS = ASSERTION_MAX_LIFETIME_SECONDS;
+/** Clock skew allowed on `exp`, `nbf` and `iat` of assertions, ours and external issuers'. */
+export const ASSERTION_CLOCK_TOLERANCE_SECONDS = 30;
+const CLOCK_TOLERANCE_SECONDS = ASSERTION_CLOCK_TOLERANCE_SECONDS;
 /**
  * An unknown `kid` refetches a jwks_uri at most every 30 s (CachedJwks), against fetch floods
  * from forged assertions. A loopback jwks_uri, allowed in development only, is this machine's:
@@ -68,7 +70,7 @@ export function assertionSubject(assertion: string): string | undefined {
  * a one-element array still names us alone, and RFC 7519 §4.1.3 clients send it, so it is read
  * as that single value. Any array naming a second party is refused.
  */
-function soleAudience(aud: JWTPayload['aud']): string | undefined {
+export function soleAudience(aud: JWTPayload['aud']): string | undefined {
   const single = Array.isArray(aud) && aud.length === 1 ? aud[0] : aud;
   return typeof single === 'string' ? single : undefined;
 }

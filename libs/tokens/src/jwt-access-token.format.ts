@@ -46,6 +46,8 @@ export class JwtAccessTokenFormat {
       ...(claims.amr === undefined ? {} : { amr: claims.amr }),
       // RFC 9449 §6.1 / RFC 8705 §3.1: the key or certificate the token is bound to.
       ...(claims.cnf === undefined ? {} : { cnf: claims.cnf }),
+      // RFC 7523 §2.1: whose assertion the subject comes from.
+      ...(claims.idp === undefined ? {} : { idp: claims.idp }),
     };
     return signCompactJws(
       { alg, kid: key.kid, typ: 'at+jwt' },

@@ -69,6 +69,7 @@ export class JwtAccessTokenVerifier {
         grantId: typeof grant_id === 'string' ? grant_id : undefined,
         ...authentication(auth_time, acr, amr),
         ...(cnf === undefined ? {} : { cnf }),
+        ...(typeof payload.idp === 'string' ? { idp: payload.idp } : {}),
       };
       return { claims, key };
     } catch (e) {
