@@ -109,6 +109,9 @@ export class ClientAssertionVerifier {
       return { jti: payload.jti, replayUntil: (payload.exp! + CLOCK_TOLERANCE_SECONDS) * 1000 };
     } catch (e) {
       if (e instanceof errors.JOSEError) throw new AssertionRejected(e.code);
+      // jose's TypeError: a key it will not verify with (an RSA key under 2048 bits, RFC 7518
+      // §3.3), whatever the key set says. The sender's key is unusable: refused, never a 500.
+      if (e instanceof TypeError) throw new AssertionRejected('unusable_key');
       // A client whose jwks_uri fails cannot authenticate now: invalid_client, never a 500.
       if (e instanceof KeySetUnavailable) throw new AssertionRejected('jwks_unavailable');
       throw e;

@@ -80,6 +80,9 @@ export class FederatedJwtVerifier {
       }));
     } catch (e) {
       if (e instanceof errors.JOSEError) throw new FederatedJwtRejected(e.code);
+      // jose's TypeError: a key it will not verify with (an RSA key under 2048 bits, RFC 7518
+      // §3.3), whatever the key set says. The sender's key is unusable: refused, never a 500.
+      if (e instanceof TypeError) throw new FederatedJwtRejected('unusable_key');
       // An issuer whose keys cannot be had now: refused (invalid_client / invalid_grant), not a 500.
       if (e instanceof KeySetUnavailable) throw new FederatedJwtRejected('keys_unavailable');
       throw e;
