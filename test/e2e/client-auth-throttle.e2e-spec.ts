@@ -204,7 +204,7 @@ describe('client authentication: WWW-Authenticate on every 401 invalid_client', 
   const BASIC = 'Basic realm="oauth2"';
   const METHODS =
     'Basic realm="oauth2", token_endpoint_auth_methods_supported=' +
-    '"client_secret_basic client_secret_post private_key_jwt tls_client_auth self_signed_tls_client_auth"';
+    '"client_secret_basic client_secret_post private_key_jwt"';
   const wrongSecret = { ...CLIENTS.basic, secret: 'not-the-secret-0123456789' };
 
   const cases: [string, () => ClientAuth, string][] = [

@@ -114,7 +114,7 @@ describe('introspection endpoint', () => {
       expect(res.body).not.toHaveProperty('active');
       expect(res.headers.get('www-authenticate')).toBe(
         'Basic realm="oauth2", token_endpoint_auth_methods_supported=' +
-          '"client_secret_basic client_secret_post private_key_jwt tls_client_auth self_signed_tls_client_auth"',
+          '"client_secret_basic client_secret_post private_key_jwt"',
       );
       // The resource server the token is for learns about it as about any other.
       expect((await introspect(token, clientAuth.basic(CLIENTS.ordersApi))).body.active).toBe(true);

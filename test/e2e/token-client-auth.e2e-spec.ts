@@ -83,15 +83,22 @@ describe('token endpoint: client authentication', () => {
     expect(res.body.error).toBe('invalid_request');
   });
 
-  // RFC 9110 §15.5.2: a 401 carries a challenge; without Basic it names every method.
+  // RFC 9110 §15.5.2: a 401 carries a challenge; without Basic it names the methods that can
+  // succeed here, as the metadata does: no certificate can reach this server (no TLS, no trusted
+  // proxy), so neither certificate method.
   const METHODS_CHALLENGE =
     'Basic realm="oauth2", token_endpoint_auth_methods_supported=' +
-    '"client_secret_basic client_secret_post private_key_jwt tls_client_auth self_signed_tls_client_auth"';
+    '"client_secret_basic client_secret_post private_key_jwt"';
 
   it('refuses a request with no client authentication: 401 invalid_client', async () => {
     const res = await clientCredentials(clientAuth.none);
     expectInvalidClient(res);
     expect(res.headers.get('www-authenticate')).toBe(METHODS_CHALLENGE);
+    const metadata = await fetch(`${sut.url}/.well-known/oauth-authorization-server`);
+    const advertised = (
+      (await metadata.json()) as { token_endpoint_auth_methods_supported: string[] }
+    ).token_endpoint_auth_methods_supported;
+    expect(METHODS_CHALLENGE).toContain(`"${advertised.filter((m) => m !== 'none').join(' ')}"`);
   });
 
   describe('unknown client or wrong secret: 401 invalid_client', () => {

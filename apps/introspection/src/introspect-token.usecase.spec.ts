@@ -40,6 +40,7 @@ describe('IntrospectTokenUseCase when the token cannot be looked up', () => {
     const config = {
       issuer: ISSUER,
       endpoints: { introspection: `${ISSUER}/oauth2/introspect` },
+      mtls: { trustedProxies: [], clientCa: [] } as unknown as AppConfig['mtls'],
       revocationFailurePolicy: policy,
     } as AppConfig;
     const revocations = new MemoryRevocationStore();
@@ -94,6 +95,7 @@ describe('IntrospectTokenUseCase for a sender-constrained token', () => {
       {
         issuer: ISSUER,
         endpoints: { introspection: `${ISSUER}/oauth2/introspect` },
+        mtls: { trustedProxies: [], clientCa: [] } as unknown as AppConfig['mtls'],
         revocationFailurePolicy: 'fail-closed',
       } as AppConfig,
       ownerAuthenticator() as unknown as ClientAuthenticator,

@@ -5,6 +5,7 @@ import {
   ClientAuthEndpoint,
   ClientAuthenticator,
   ENDPOINT_AUTH_METHODS,
+  offeredAuthMethods,
   OAuthRequest,
 } from '@app/oauth';
 import { REVOCATION_STORE, RevocationStore, StoreUnavailable } from '@app/store';
@@ -74,7 +75,7 @@ export class IntrospectTokenUseCase {
   ) {
     this.clientAuth = {
       audiences: [config.issuer, config.endpoints.introspection],
-      methods: ENDPOINT_AUTH_METHODS.introspection,
+      methods: offeredAuthMethods(ENDPOINT_AUTH_METHODS.introspection, config),
       rateLimited: 'introspection',
     };
     this.failurePolicy = config.revocationFailurePolicy;

@@ -34,6 +34,7 @@ const NONCES = { secret: 'a-nonce-secret-of-at-least-32-characters!', windowSeco
 const CONFIG = {
   issuer: 'https://as.example',
   endpoints: { token: 'https://as.example/oauth2/token' },
+  mtls: { trustedProxies: [], clientCa: [] } as unknown as AppConfig['mtls'],
   dpop: { proofMaxAgeSeconds: 60, clockSkewSeconds: 5 },
 } as AppConfig;
 const response = () => {
@@ -77,14 +78,9 @@ describe('IssueTokenUseCase', () => {
     await sut.execute(request('grant_type=urn%3Aexample%3Aopen&token=t'), res);
     expect(authenticate).toHaveBeenCalledWith(expect.anything(), {
       audiences: ['https://as.example', 'https://as.example/oauth2/token'],
-      methods: [
-        'client_secret_basic',
-        'client_secret_post',
-        'private_key_jwt',
-        'tls_client_auth',
-        'self_signed_tls_client_auth',
-        'none',
-      ],
+      // No certificate can arrive in this configuration (no TLS, no trusted proxy): the
+      // certificate methods are not accepted, as the metadata does not list them.
+      methods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
       // An authenticated request spends its client's token allowance (RATE_LIMIT_TOKEN_*).
       rateLimited: 'token',
     });

@@ -5,6 +5,7 @@ import {
   ClientAuthenticator,
   DpopProofs,
   ENDPOINT_AUTH_METHODS,
+  offeredAuthMethods,
   OAuthRequest,
   OAuthResponse,
 } from '@app/oauth';
@@ -32,7 +33,7 @@ export class IssueTokenUseCase {
     this.clientAuth = {
       audiences: [config.issuer, config.endpoints.token],
       // Public clients too (RFC 6749 §3.2.1); each grant says whether it serves them.
-      methods: ENDPOINT_AUTH_METHODS.token,
+      methods: offeredAuthMethods(ENDPOINT_AUTH_METHODS.token, config),
       rateLimited: 'token',
     };
   }

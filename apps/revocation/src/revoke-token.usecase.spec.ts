@@ -25,6 +25,7 @@ const config = {
   issuer: ISSUER,
   maxTokenTtl: 900,
   endpoints: { revocation: `${ISSUER}/oauth2/revoke` },
+  mtls: { trustedProxies: [], clientCa: [] } as unknown as AppConfig['mtls'],
 } as AppConfig;
 const revoke = (token: string) => tokenRequest('/oauth2/revoke', token);
 

@@ -5,6 +5,7 @@ import {
   ClientAuthEndpoint,
   ClientAuthenticator,
   ENDPOINT_AUTH_METHODS,
+  offeredAuthMethods,
   OAuthRequest,
 } from '@app/oauth';
 import { GrantRevoker, RefreshTokenLookup } from '@app/platform';
@@ -38,7 +39,7 @@ export class RevokeTokenUseCase {
     this.clientAuth = {
       audiences: [config.issuer, config.endpoints.revocation],
       // RFC 7009 §2.1: a public client revokes its own tokens with its client_id alone.
-      methods: ENDPOINT_AUTH_METHODS.revocation,
+      methods: offeredAuthMethods(ENDPOINT_AUTH_METHODS.revocation, config),
       rateLimited: 'revocation',
     };
   }

@@ -33,14 +33,20 @@ export class InvalidClient extends OAuthError {
    * it). A challenge parser reads the list as one more name=value pair; no new scheme to
    * stumble on.
    */
-  constructor(description: string, triedBasic = false) {
+  constructor(
+    description: string,
+    triedBasic = false,
+    /** The endpoint's methods as offered here (offeredAuthMethods), as its metadata lists them. */
+    methods: readonly string[] = CREDENTIAL_AUTH_METHODS,
+  ) {
     super(description);
-    this.headers = { 'www-authenticate': triedBasic ? BASIC_CHALLENGE : METHODS_CHALLENGE };
+    this.headers = { 'www-authenticate': triedBasic ? BASIC_CHALLENGE : methodsChallenge(methods) };
   }
 }
 
 const BASIC_CHALLENGE = 'Basic realm="oauth2"';
-const METHODS_CHALLENGE = `${BASIC_CHALLENGE}, token_endpoint_auth_methods_supported="${CREDENTIAL_AUTH_METHODS.join(' ')}"`;
+const methodsChallenge = (methods: readonly string[]) =>
+  `${BASIC_CHALLENGE}, token_endpoint_auth_methods_supported="${methods.filter((m) => m !== 'none').join(' ')}"`;
 
 export class InvalidGrant extends OAuthError {
   readonly error = 'invalid_grant';

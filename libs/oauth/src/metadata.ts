@@ -1,6 +1,10 @@
 import { AppConfig, ID_TOKEN_SIGNING_ALGS, OPENID_SCOPES, SUBJECT_TYPES } from '@app/config';
 import { ASSERTION_ALGS, DPOP_SIGNING_ALGS, STANDARD_CLAIMS } from '@app/tokens';
-import { ENDPOINT_AUTH_METHODS } from './client-authentication/endpoint-auth-methods';
+import {
+  certificatesReach,
+  ENDPOINT_AUTH_METHODS,
+  offeredAuthMethods,
+} from './client-authentication/endpoint-auth-methods';
 
 /**
  * Claims an ID token may carry besides the end-user's (OIDC Core §2): `claims_supported` lists
@@ -67,40 +71,22 @@ export function buildMetadata(
     claims_parameter_supported: false,
     // Each endpoint its own list: `none` (public clients) at the token and revocation endpoints
     // only, as ENDPOINT_AUTH_METHODS decides.
-    token_endpoint_auth_methods_supported: offered(ENDPOINT_AUTH_METHODS.token, config),
+    token_endpoint_auth_methods_supported: offeredAuthMethods(ENDPOINT_AUTH_METHODS.token, config),
     token_endpoint_auth_signing_alg_values_supported: algs,
-    introspection_endpoint_auth_methods_supported: offered(
+    introspection_endpoint_auth_methods_supported: offeredAuthMethods(
       ENDPOINT_AUTH_METHODS.introspection,
       config,
     ),
     introspection_endpoint_auth_signing_alg_values_supported: algs,
-    revocation_endpoint_auth_methods_supported: offered(ENDPOINT_AUTH_METHODS.revocation, config),
+    revocation_endpoint_auth_methods_supported: offeredAuthMethods(
+      ENDPOINT_AUTH_METHODS.revocation,
+      config,
+    ),
     revocation_endpoint_auth_signing_alg_values_supported: algs,
     // RFC 9449 §5.1: the token endpoint binds tokens to DPoP proofs signed with these.
     dpop_signing_alg_values_supported: [...DPOP_SIGNING_ALGS],
     ...mtlsMetadata(config),
   };
-}
-
-/**
- * Whether a client certificate can reach the services at all: they terminate TLS themselves
- * (TLS_CERT_FILE) or trust a proxy's `Client-Cert` header (CLIENT_CERT_TRUSTED_PROXIES).
- * Without either, no certificate method can succeed, so none is advertised.
- */
-const certificatesReach = (config: AppConfig) =>
-  config.mtls.serverTls !== undefined || config.mtls.trustedProxies.length > 0;
-
-/**
- * An endpoint's methods as far as they can succeed here: the certificate methods only when a
- * certificate can arrive, and `tls_client_auth` only with a CA to chain to (TLS_CLIENT_CA_FILE).
- */
-function offered(methods: readonly string[], config: AppConfig): string[] {
-  const reach = certificatesReach(config);
-  return methods.filter((m) => {
-    if (m === 'tls_client_auth') return reach && config.mtls.clientCa.length > 0;
-    if (m === 'self_signed_tls_client_auth') return reach;
-    return true;
-  });
 }
 
 /**

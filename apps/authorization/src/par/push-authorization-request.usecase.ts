@@ -6,6 +6,7 @@ import {
   ClientAuthenticator,
   DpopProofs,
   ENDPOINT_AUTH_METHODS,
+  offeredAuthMethods,
   FormParams,
   InvalidRequest,
   RequestContext,
@@ -46,7 +47,7 @@ export class PushAuthorizationRequestUseCase {
     this.clientAuth = {
       // RFC 9126 §2: the issuer, the token endpoint and the PAR endpoint are all audiences.
       audiences: [config.issuer, config.endpoints.par, config.endpoints.token],
-      methods: ENDPOINT_AUTH_METHODS.token,
+      methods: offeredAuthMethods(ENDPOINT_AUTH_METHODS.token, config),
       rateLimited: 'par',
     };
   }

@@ -142,10 +142,27 @@ describe('AuthMethodRegistry', () => {
         headers: { 'www-authenticate': 'Basic realm="oauth2"' },
       }),
     );
+    // The challenge names what this endpoint accepts (as its metadata does), not every method.
     expect(() => method(SECRET, undefined, ['client_secret_basic'])).toThrow(
       expect.objectContaining({
         error: 'invalid_client',
-        headers: { 'www-authenticate': METHODS_CHALLENGE },
+        headers: {
+          'www-authenticate':
+            'Basic realm="oauth2", token_endpoint_auth_methods_supported="client_secret_basic"',
+        },
+      }),
+    );
+  });
+
+  it('names in the challenge only the methods that can succeed here, never none', () => {
+    // offeredAuthMethods without a way for certificates to arrive: no certificate method.
+    const offered = ['none', 'client_secret_basic', 'private_key_jwt'] as const;
+    expect(() => method({}, undefined, offered)).toThrow(
+      expect.objectContaining({
+        headers: {
+          'www-authenticate':
+            'Basic realm="oauth2", token_endpoint_auth_methods_supported="client_secret_basic private_key_jwt"',
+        },
       }),
     );
   });

@@ -62,8 +62,9 @@ export class AuthMethodRegistry {
       throw new InvalidClient(
         'this endpoint does not accept that client authentication method',
         chosen.usesAuthorizationHeader,
+        accepted,
       );
-    throw new InvalidClient('client authentication is required');
+    throw new InvalidClient('client authentication is required', false, accepted);
   }
 
   private registeredFor(

@@ -74,7 +74,11 @@ export class ClientAuthenticator {
       return this.admit(client, method, endpoint, verdict === true ? undefined : verdict.federated);
     }
     if (attempt) await this.throttle.recordFailure(attempt);
-    throw new InvalidClient('client authentication failed', method.usesAuthorizationHeader);
+    throw new InvalidClient(
+      'client authentication failed',
+      method.usesAuthorizationHeader,
+      endpoint.methods,
+    );
   }
 
   /**

@@ -1,4 +1,4 @@
-import { AUTH_METHODS, ClientAuthMethod, RateLimitedEndpoint } from '@app/config';
+import { AppConfig, AUTH_METHODS, ClientAuthMethod, RateLimitedEndpoint } from '@app/config';
 
 /** The methods that present credentials: everything but `none`. */
 export const CREDENTIAL_AUTH_METHODS: readonly ClientAuthMethod[] = AUTH_METHODS.filter(
@@ -24,6 +24,31 @@ export const ENDPOINT_AUTH_METHODS = {
    */
   introspection: CREDENTIAL_AUTH_METHODS,
 } as const satisfies Record<string, readonly ClientAuthMethod[]>;
+
+/**
+ * Whether a client certificate can reach the services at all: they terminate TLS themselves
+ * (TLS_CERT_FILE) or trust a proxy's `Client-Cert` header (CLIENT_CERT_TRUSTED_PROXIES).
+ * Without either, no certificate method can succeed.
+ */
+export const certificatesReach = (config: AppConfig): boolean =>
+  config.mtls.serverTls !== undefined || config.mtls.trustedProxies.length > 0;
+
+/**
+ * An endpoint's methods as far as they can succeed here: the certificate methods only when a
+ * certificate can arrive, and `tls_client_auth` only with a CA to chain to (TLS_CLIENT_CA_FILE).
+ * What the metadata advertises, what the endpoint accepts and what its 401 challenge names.
+ */
+export function offeredAuthMethods(
+  methods: readonly ClientAuthMethod[],
+  config: AppConfig,
+): ClientAuthMethod[] {
+  const reach = certificatesReach(config);
+  return methods.filter((m) => {
+    if (m === 'tls_client_auth') return reach && config.mtls.clientCa.length > 0;
+    if (m === 'self_signed_tls_client_auth') return reach;
+    return true;
+  });
+}
 
 /** What ClientAuthenticator needs to know of the endpoint it authenticates for. */
 export interface ClientAuthEndpoint {
