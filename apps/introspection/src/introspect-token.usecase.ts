@@ -11,6 +11,8 @@ import { REVOCATION_STORE, RevocationStore, StoreUnavailable } from '@app/store'
 import {
   AccessTokenClaims,
   AccessTokenReader,
+  ActClaimJson,
+  actClaimJson,
   Confirmation,
   OpaqueTokenFormat,
   tokenTypeOf,
@@ -48,6 +50,8 @@ export type IntrospectionResponse =
       readonly amr?: readonly string[];
       /** RFC 9449 §6.2, RFC 8705 §3.2: the binding, so a resource server can check the sender. */
       readonly cnf?: Confirmation;
+      /** RFC 8693 §4.1: the actor chain of a delegated token, so an API can log who acted. */
+      readonly act?: ActClaimJson;
     };
 
 /** RFC 7662 §2.2: anything not provably good is exactly `{"active": false}`, with no reason. */
@@ -142,5 +146,6 @@ function active(c: AccessTokenClaims): IntrospectionResponse {
     ...(c.acr === undefined ? {} : { acr: c.acr }),
     ...(c.amr === undefined ? {} : { amr: c.amr }),
     ...(c.cnf === undefined ? {} : { cnf: c.cnf }),
+    ...(c.act === undefined ? {} : { act: actClaimJson(c.act) }),
   };
 }

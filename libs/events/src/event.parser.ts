@@ -1,11 +1,13 @@
 import { AnyLifecycleEvent, LifecycleEvent } from './event-envelope';
 import {
+  ActorChainV5,
   CONFIRMATION_KINDS,
   DENIAL_ERRORS,
   DENIAL_REASONS,
   DenialReason,
   EventSchemas,
   EventType,
+  EXCHANGE_KINDS,
   GRANT_BOUND_KINDS,
   SchemaVersion,
   SESSION_END_REASONS,
@@ -33,7 +35,9 @@ type FieldSpec<V> = [V] extends [number] // [V]: `'jwt' | 'opaque'` stays one sp
   ? { readonly type: 'integer' }
   : [V] extends [readonly string[]]
     ? { readonly type: 'array' }
-    : { readonly type: 'string'; readonly oneOf?: readonly V[]; readonly pattern?: RegExp };
+    : [V] extends [ActorChainV5]
+      ? { readonly type: 'actor_chain' }
+      : { readonly type: 'string'; readonly oneOf?: readonly V[]; readonly pattern?: RegExp };
 /** Optional in the table exactly when optional in the interface (checked by the compiler). */
 type FieldTable<P> = {
   readonly [K in keyof P]-?: FieldSpec<NonNullable<P[K]>> &
@@ -43,7 +47,7 @@ type FieldTable<P> = {
 };
 /** The run-time view of any FieldSpec, for the one generic checker. */
 interface AnyFieldSpec {
-  readonly type: 'string' | 'integer' | 'array';
+  readonly type: 'string' | 'integer' | 'array' | 'actor_chain';
   readonly optional?: boolean;
   readonly oneOf?: readonly unknown[];
   readonly pattern?: RegExp;
@@ -98,6 +102,18 @@ const DATA_FIELDS: {
       ...TOKEN_ISSUED_V3,
       cnf_kind: { type: 'string', oneOf: CONFIRMATION_KINDS },
       cnf_thumbprint: DIGEST,
+    },
+    v5: {
+      ...TOKEN_ISSUED_V3,
+      grant_id: S,
+      cnf_kind: opt({ type: 'string', oneOf: CONFIRMATION_KINDS }),
+      cnf_thumbprint: opt(DIGEST),
+      exchange_kind: { type: 'string', oneOf: EXCHANGE_KINDS },
+      act: opt({ type: 'actor_chain' }),
+      subject_jti: S,
+      subject_client_id: S,
+      subject_token_digest: opt(DIGEST),
+      subject_grant_id: opt(S),
     },
   },
   'token.revoked': {
@@ -155,6 +171,7 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 // RFC 3339 date-time (CloudEvents `time`); Date.parse then rejects month 13, hour 25 and the like.
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+const MAX_ACTOR_CHAIN = 5;
 const SCHEMA_URN = /^urn:token-lifecycle:schema:(.+):v(\d+)$/;
 
 /** Every envelope attribute is required. Others (CloudEvents extensions) pass through unread. */
@@ -234,12 +251,30 @@ function dataProblems(
  * logs are read as they were written.)
  */
 function ruleProblems(type: string, data: Record<string, unknown>): string[] {
-  if (type !== 'token.issued' || Object.hasOwn(data, 'grant_id')) return [];
+  if (type !== 'token.issued') return [];
+  // v5: a binding is both members or neither (v4 requires both).
+  if (Object.hasOwn(data, 'cnf_kind') !== Object.hasOwn(data, 'cnf_thumbprint'))
+    return ['data.cnf_kind, data.cnf_thumbprint: one without the other'];
+  if (Object.hasOwn(data, 'grant_id')) return [];
   const kind = data.token_kind;
   return GRANT_BOUND_KINDS.includes(kind as never) ? [`data.grant_id: missing for ${kind}`] : [];
 }
 
+/** RFC 8693 §4.1 as v5 carries it: `sub`, optional `client_id`, optional nested `act`. */
+function actorChainProblem(v: unknown, depth = 1): string | undefined {
+  // As deep as a token may nest it (MAX_ACT_DEPTH in libs/tokens), and not one level more.
+  if (depth > MAX_ACTOR_CHAIN) return 'nested too deep';
+  if (!isObject(v)) return 'not an object';
+  const extra = Object.keys(v).find((k) => !['sub', 'client_id', 'act'].includes(k));
+  if (extra !== undefined) return 'has an unknown member';
+  if (!nonEmpty(v.sub)) return 'sub is not a non-empty string';
+  if (v.client_id !== undefined && !nonEmpty(v.client_id))
+    return 'client_id is not a non-empty string';
+  return v.act === undefined ? undefined : actorChainProblem(v.act, depth + 1);
+}
+
 function fieldProblem(spec: AnyFieldSpec, v: unknown): string | undefined {
+  if (spec.type === 'actor_chain') return actorChainProblem(v);
   if (spec.type === 'integer')
     return Number.isInteger(v) && (v as number) >= 0 ? undefined : 'not a non-negative integer';
   if (spec.type === 'array') {

@@ -85,9 +85,42 @@ export interface TokenIssuedV4 extends TokenIssuedV3 {
   readonly cnf_thumbprint: string;
 }
 
+/** RFC 8693 §4.1 `act` as it rides on `token.issued` v5: subjects and client ids, nested. */
+export interface ActorChainV5 {
+  readonly sub: string;
+  readonly client_id?: string;
+  readonly act?: ActorChainV5;
+}
+
+/** RFC 8693: how an exchanged token represents its subject (token-exchange.policy.ts). */
+export const EXCHANGE_KINDS = ['delegation', 'impersonation'] as const;
+
+/**
+ * Writer: issuance, for an access token issued by a token exchange (RFC 8693) only; every other
+ * token stays v3 or v4, so a reader that knows v4 reads every token but exchanged ones, which did
+ * not exist before v5. v3 with the binding of v4 (optional here) and the exchange chain, so an
+ * auditor answers "on whose behalf did this service act" from the log alone: the actor chain
+ * (`act`, the current actor first, nested as in the token), and the subject token by its `jti`
+ * (and digest when opaque), its client and its grant, never the token itself.
+ */
+export interface TokenIssuedV5 extends TokenIssuedV3 {
+  /** The exchange's own grant (exchange-grant.ts): revoking it, or its chain, revokes this token. */
+  readonly grant_id: string;
+  readonly cnf_kind?: (typeof CONFIRMATION_KINDS)[number];
+  readonly cnf_thumbprint?: string;
+  readonly exchange_kind: (typeof EXCHANGE_KINDS)[number];
+  /** Absent for an impersonation of a token that had no actor. */
+  readonly act?: ActorChainV5;
+  readonly subject_jti: string;
+  readonly subject_client_id: string;
+  readonly subject_token_digest?: string;
+  /** The subject token's grant, under which this token's own grant (`grant_id`) is chained. */
+  readonly subject_grant_id?: string;
+}
+
 /** Whichever version it was written as, what kind of token a `token.issued` records. */
 export const tokenKindOf = (
-  data: TokenIssuedV1 | TokenIssuedV2 | TokenIssuedV3 | TokenIssuedV4,
+  data: TokenIssuedV1 | TokenIssuedV2 | TokenIssuedV3 | TokenIssuedV4 | TokenIssuedV5,
 ): TokenKind =>
   'token_kind' in data ? data.token_kind : 'kind' in data ? data.kind : 'access_token';
 
@@ -257,6 +290,7 @@ export interface EventSchemas {
     readonly v2: TokenIssuedV2;
     readonly v3: TokenIssuedV3;
     readonly v4: TokenIssuedV4;
+    readonly v5: TokenIssuedV5;
   };
   'token.revoked': { readonly v1: TokenRevokedV1 };
   'grant.revoked': { readonly v1: GrantRevokedV1 };
@@ -280,10 +314,18 @@ export type EventCatalogue = { [T in EventType]: EventSchemas[T][SchemaVersion<T
  * only the older version still reads everything it can understand.
  */
 const WRITTEN_AS: { readonly [T in EventType]: (data: EventCatalogue[T]) => SchemaVersion<T> } = {
-  // Producers write v4 for a sender-constrained token and v3 for every other; v1 and v2 shapes
-  // are those of logs written before v3.
+  // Producers write v5 for an exchanged token, v4 for another sender-constrained token and v3
+  // for every other; v1 and v2 shapes are those of logs written before v3.
   'token.issued': (d) =>
-    'cnf_kind' in d ? 'v4' : 'token_kind' in d ? 'v3' : 'kind' in d ? 'v2' : 'v1',
+    'exchange_kind' in d
+      ? 'v5'
+      : 'cnf_kind' in d
+        ? 'v4'
+        : 'token_kind' in d
+          ? 'v3'
+          : 'kind' in d
+            ? 'v2'
+            : 'v1',
   'token.revoked': () => 'v1',
   'grant.revoked': () => 'v1',
   'client.tokens_revoked': () => 'v1',

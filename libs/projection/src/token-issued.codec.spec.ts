@@ -97,4 +97,38 @@ describe('token.issued codec', () => {
     const data = tokenIssuedData({ ...issuedAccessToken(minted, 'x', undefined), amr: [] });
     expect(data).not.toHaveProperty('amr');
   });
+
+  // RFC 8693: an exchanged token records its chain on v5, and its opaque record keeps `act`.
+  it('writes an exchanged token as v5 with its chain, and rebuilds its record with act', () => {
+    const exchanged: AccessTokenClaims = {
+      ...minted,
+      clientId: 'ledger-app',
+      grantId: 'xg_chain',
+      act: { sub: 'ledger-app', act: { sub: 'orders-app' } },
+      cnf: { jkt: DIGEST },
+    };
+    const origin = {
+      kind: 'delegation' as const,
+      subjectJti: 'jti-0',
+      subjectClientId: 'orders-app',
+      subjectDigest: DIGEST,
+      subjectGrantId: 'grant-1',
+    };
+    const grantType = 'urn:ietf:params:oauth:grant-type:token-exchange';
+    const data = tokenIssuedData(issuedAccessToken(exchanged, grantType, DIGEST, origin));
+    expect(schemaVersionOf('token.issued', data)).toBe('v5');
+    expect(data).toMatchObject({
+      grant_id: 'xg_chain',
+      exchange_kind: 'delegation',
+      act: { sub: 'ledger-app', act: { sub: 'orders-app' } },
+      subject_jti: 'jti-0',
+      subject_client_id: 'orders-app',
+      subject_token_digest: DIGEST,
+      subject_grant_id: 'grant-1',
+      cnf_kind: 'jkt',
+    });
+    const read = issuedTokenOf(JSON.parse(JSON.stringify(data)));
+    expect(read.exchange).toEqual(origin);
+    expect(opaqueTokenRecord(read, ISSUER)).toEqual(exchanged);
+  });
 });

@@ -1,6 +1,17 @@
-import { EventCatalogue, TokenIssuedV3, TokenIssuedV4, TokenKind, tokenKindOf } from '@app/events';
+import {
+  EventCatalogue,
+  EXCHANGE_KINDS,
+  TokenIssuedV3,
+  TokenIssuedV4,
+  TokenIssuedV5,
+  TokenKind,
+  tokenKindOf,
+} from '@app/events';
 import {
   AccessTokenClaims,
+  ActClaim,
+  actClaimJson,
+  parseActClaim,
   Confirmation,
   confirmationKind,
   confirmationOf,
@@ -36,6 +47,22 @@ export interface IssuedToken {
   readonly amr?: readonly string[];
   /** A sender-constrained token's binding (RFC 9449 §6, RFC 8705 §3.1); absent for bearer tokens. */
   readonly cnf?: Confirmation;
+  /** RFC 8693 §4.1: the actor chain of an exchanged token. */
+  readonly act?: ActClaim;
+  /** Set exactly when the token came from a token exchange (RFC 8693). */
+  readonly exchange?: ExchangeOrigin;
+}
+
+/**
+ * What an exchanged token was exchanged from (`token.issued` v5): the subject token by its
+ * `jti` (and digest when opaque), the client it was issued to and its grant. Never the token.
+ */
+export interface ExchangeOrigin {
+  readonly kind: (typeof EXCHANGE_KINDS)[number];
+  readonly subjectJti: string;
+  readonly subjectClientId: string;
+  readonly subjectDigest?: string;
+  readonly subjectGrantId?: string;
 }
 
 /** How the user of a grant authenticated, as the minters receive it. */
@@ -58,17 +85,37 @@ export function authenticationClaims(
 }
 
 /**
- * Token → `token.issued` (v3, or v4 for a bound token). Not personal data: how the user signed
- * in rides along (so an opaque token's record is rebuilt whole), never a user claim, never the
- * token itself; a binding as its thumbprint only.
+ * Token → `token.issued` (v3, v4 for a bound token, v5 for an exchanged one). Not personal data:
+ * how the user signed in rides along (so an opaque token's record is rebuilt whole), never a
+ * user claim, never the token itself; a binding as its thumbprint only.
  */
-export function tokenIssuedData(t: IssuedToken): TokenIssuedV3 | TokenIssuedV4 {
+export function tokenIssuedData(t: IssuedToken): TokenIssuedV3 | TokenIssuedV4 | TokenIssuedV5 {
   const v3 = bearerTokenIssuedData(t);
-  if (t.cnf === undefined) return v3;
+  const binding =
+    t.cnf === undefined
+      ? undefined
+      : { cnf_kind: confirmationKind(t.cnf), cnf_thumbprint: confirmationThumbprint(t.cnf) };
+  if (t.exchange !== undefined) return exchangedTokenIssuedData(t, t.exchange, v3, binding);
+  return binding === undefined ? v3 : { ...v3, ...binding };
+}
+
+function exchangedTokenIssuedData(
+  t: IssuedToken,
+  x: ExchangeOrigin,
+  v3: TokenIssuedV3,
+  binding: Pick<TokenIssuedV4, 'cnf_kind' | 'cnf_thumbprint'> | undefined,
+): TokenIssuedV5 {
+  if (t.grantId === undefined) throw new Error('an exchanged token always has its grant');
   return {
     ...v3,
-    cnf_kind: confirmationKind(t.cnf),
-    cnf_thumbprint: confirmationThumbprint(t.cnf),
+    grant_id: t.grantId,
+    ...binding,
+    exchange_kind: x.kind,
+    ...(t.act === undefined ? {} : { act: actClaimJson(t.act) }),
+    subject_jti: x.subjectJti,
+    subject_client_id: x.subjectClientId,
+    ...(x.subjectDigest === undefined ? {} : { subject_token_digest: x.subjectDigest }),
+    ...(x.subjectGrantId === undefined ? {} : { subject_grant_id: x.subjectGrantId }),
   };
 }
 
@@ -111,7 +158,25 @@ export function issuedTokenOf(d: EventCatalogue['token.issued']): IssuedToken {
     ...(d.auth_time === undefined ? {} : { authTime: d.auth_time }),
     ...(d.acr === undefined ? {} : { acr: d.acr }),
     ...(d.amr === undefined ? {} : { amr: d.amr }),
-    ...('cnf_kind' in d ? { cnf: confirmationOf(d.cnf_kind, d.cnf_thumbprint) } : {}),
+    ...('cnf_kind' in d && d.cnf_kind !== undefined && d.cnf_thumbprint !== undefined
+      ? { cnf: confirmationOf(d.cnf_kind, d.cnf_thumbprint) }
+      : {}),
+    ...('exchange_kind' in d ? exchangeOf(d) : {}),
+  };
+}
+
+/** v5 → the exchange fields (the parser has checked `act`: it reads back as written). */
+function exchangeOf(d: TokenIssuedV5): Pick<IssuedToken, 'act' | 'exchange'> {
+  const act = parseActClaim(d.act);
+  return {
+    ...(act ? { act } : {}),
+    exchange: {
+      kind: d.exchange_kind,
+      subjectJti: d.subject_jti,
+      subjectClientId: d.subject_client_id,
+      ...(d.subject_token_digest === undefined ? {} : { subjectDigest: d.subject_token_digest }),
+      ...(d.subject_grant_id === undefined ? {} : { subjectGrantId: d.subject_grant_id }),
+    },
   };
 }
 
@@ -124,6 +189,7 @@ export function issuedAccessToken(
   c: AccessTokenClaims,
   grantType: string,
   digest: string | undefined,
+  exchange?: ExchangeOrigin,
 ): IssuedToken {
   return {
     kind: 'access_token',
@@ -141,6 +207,8 @@ export function issuedAccessToken(
     ...(c.acr === undefined ? {} : { acr: c.acr }),
     ...(c.amr === undefined ? {} : { amr: c.amr }),
     ...(c.cnf === undefined ? {} : { cnf: c.cnf }),
+    ...(c.act === undefined ? {} : { act: c.act }),
+    ...(exchange === undefined ? {} : { exchange }),
   };
 }
 
@@ -165,5 +233,6 @@ export function opaqueTokenRecord(t: IssuedToken, issuer: string): AccessTokenCl
     ...(t.acr === undefined ? {} : { acr: t.acr }),
     ...(t.amr === undefined ? {} : { amr: t.amr }),
     ...(t.cnf === undefined ? {} : { cnf: t.cnf }),
+    ...(t.act === undefined ? {} : { act: t.act }),
   };
 }

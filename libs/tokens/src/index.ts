@@ -20,3 +20,4 @@ export * from './token-hash';
 export * from './id-token-hint.verifier';
 export * from './dpop';
 export * from './client-certificate';
+export * from './act.claim';
