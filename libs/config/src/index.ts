@@ -23,3 +23,4 @@ export { SUBJECT_SYNTAX } from './users.parser';
 export * from './refresh-token-client.parser';
 export * from './rate-limit.config';
 export * from './load-shedding.config';
+export * from './token-exchange-client.parser';
