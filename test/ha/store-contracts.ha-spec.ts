@@ -6,6 +6,7 @@ import {
   RedisAuthorizationCodeStore,
   RedisAuthorizationRequestStore,
   RedisBrowserSessionStore,
+  RedisExchangeChainStore,
   RedisGrantStore,
   RedisInteractionChallengeStore,
   RedisKeys,
@@ -85,6 +86,7 @@ describeLifecycleProjectionContract('Redis Cluster', () => ({
   revocations: new RedisRevocationStore(redis, 3_600_000),
   refreshTokens: new RedisRefreshTokenStore(redis),
   grants: new RedisGrantStore(redis),
+  chains: new RedisExchangeChainStore(redis),
   streamed: async () =>
     (await redis.xrange(RedisKeys.revocationStream(), '-', '+'))
       .filter(([, fields]) => fields[0] === 'revocation')
