@@ -4,6 +4,7 @@ import { APP_CONFIG, AppConfig, ClientConfig, ResourceConfig } from '@app/config
 import { EVENT_BUS, EVENT_FACTORY, EventBus, EventFactory } from '@app/events';
 import {
   authenticationClaims,
+  ExchangeOrigin,
   issuedAccessToken,
   LifecycleProjection,
   tokenIssuedData,
@@ -11,6 +12,7 @@ import {
 } from '@app/projection';
 import {
   AccessTokenClaims,
+  ActClaim,
   Confirmation,
   JwtAccessTokenFormat,
   OpaqueTokenFormat,
@@ -30,6 +32,12 @@ export interface MintRequest {
   readonly authentication?: UserAuthentication;
   /** The sender constraint to bind the token to (RFC 9449 §6, RFC 8705 §3.1); absent: bearer. */
   readonly confirmation?: Confirmation;
+  /** RFC 8693 §4.1: the actor chain of an exchanged token. */
+  readonly act?: ActClaim;
+  /** Set by the token exchange: what the token was exchanged from (token.issued v5). */
+  readonly exchange?: ExchangeOrigin;
+  /** Seconds: the token expires by then at the latest (an exchanged token's subject token). */
+  readonly notAfter?: number;
 }
 
 /**
@@ -54,7 +62,7 @@ export class AccessTokenMinter {
       req.resource.accessTokenFormat === 'jwt'
         ? { token: await this.jwt.mint(claims, req.resource.signingAlg), digest: undefined }
         : OpaqueTokenFormat.mint('at');
-    const data = tokenIssuedData(issuedAccessToken(claims, req.grantType, digest));
+    const data = tokenIssuedData(issuedAccessToken(claims, req.grantType, digest, req.exchange));
     const event = this.events.create(
       'token.issued',
       claims.jti,
@@ -84,10 +92,11 @@ export class AccessTokenMinter {
       jti: randomBytes(16).toString('base64url'),
       iat,
       nbf: iat,
-      exp: iat + req.resource.accessTokenTtl,
+      exp: Math.min(iat + req.resource.accessTokenTtl, req.notAfter ?? Infinity),
       ...(req.grantId === undefined ? {} : { grantId: req.grantId }),
       ...authenticationClaims(req.authentication),
       ...(req.confirmation === undefined ? {} : { cnf: req.confirmation }),
+      ...(req.act === undefined ? {} : { act: req.act }),
     };
   }
 }

@@ -2,6 +2,7 @@ import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { buildMetadata } from '@app/oauth';
 import { KeyRing } from '@app/tokens';
+import { advertisedGrantTypes } from './advertised-grant-types';
 import { GRANT_HANDLERS, GrantHandler } from './grants/grant-handler';
 
 /**
@@ -19,7 +20,10 @@ export class DiscoveryController {
   ) {
     this.metadata = buildMetadata(
       config,
-      grants.map((g) => g.grantType),
+      advertisedGrantTypes(
+        config,
+        grants.map((g) => g.grantType),
+      ),
       keys.algorithms(),
     );
   }
