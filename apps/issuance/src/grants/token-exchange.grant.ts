@@ -58,6 +58,8 @@ export class TokenExchangeGrant implements GrantHandler {
     const policy = this.policyOf(client);
     const { form } = req;
     const actorParams = actorParameters(form);
+    // The policy first: a client that may not exchange this way learns so before any token is read.
+    const kind = exchangeKind(policy, actorParams !== undefined);
     const subject = await this.read(
       'subject_token',
       form.require('subject_token'),
@@ -66,7 +68,6 @@ export class TokenExchangeGrant implements GrantHandler {
     );
     const actor =
       actorParams && (await this.read('actor_token', actorParams.token, actorParams.type, client));
-    const kind = exchangeKind(policy, actor);
     const acting = actingParty(client, actor);
     checkMayAct(subject, acting);
     const target = exchangeTarget(this.registry, client, policy, subject, form);

@@ -19,8 +19,8 @@ export type ExchangeKind = (typeof EXCHANGE_KINDS)[number];
  * would mean different things under different policies. A service that acts as itself sends its
  * own access token (client_credentials) as `actor_token`.
  */
-export function exchangeKind(policy: TokenExchangePolicy, actor: PresentedToken | undefined) {
-  if (actor !== undefined) {
+export function exchangeKind(policy: TokenExchangePolicy, withActorToken: boolean) {
+  if (withActorToken) {
     if (!policy.delegation)
       throw new UnauthorizedClient('the client may not exchange tokens by delegation');
     return 'delegation' satisfies ExchangeKind;
