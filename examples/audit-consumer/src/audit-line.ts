@@ -13,6 +13,12 @@ export interface AuditLine {
   readonly sub?: string;
   readonly grant_id?: string;
   readonly reason?: string;
+  /**
+   * A token from a token exchange (RFC 8693): who acted for `sub`, the current actor first
+   * (`act` subjects), and the `jti` of the token it was exchanged from.
+   */
+  readonly actors?: readonly string[];
+  readonly exchanged_from?: string;
 }
 
 /** The payload fields an audit line copies; nothing else of `data` is ever printed. */
@@ -24,7 +30,7 @@ const COPIED = ['client_id', 'sub', 'grant_id', 'reason'] as const;
  */
 export function auditLine(event: AnyLifecycleEvent): AuditLine {
   const data = event.data as unknown as Readonly<Record<string, unknown>>;
-  const line: Record<string, string> = {
+  const line: Record<string, string | string[]> = {
     time: event.time,
     type: event.type,
     id: event.id,
@@ -32,5 +38,17 @@ export function auditLine(event: AnyLifecycleEvent): AuditLine {
   };
   for (const field of COPIED)
     if (typeof data[field] === 'string') line[field] = data[field] as string;
+  if (typeof data.subject_jti === 'string') {
+    line.actors = actorsOf(data.act);
+    line.exchanged_from = data.subject_jti;
+  }
   return line as unknown as AuditLine;
+}
+
+/** The subjects of a `token.issued` v5 `act` (the parser has checked its shape). */
+function actorsOf(act: unknown): string[] {
+  const subjects: string[] = [];
+  for (let a = act as { sub: string; act?: unknown } | undefined; a; a = a.act as typeof a)
+    subjects.push(a.sub);
+  return subjects;
 }
