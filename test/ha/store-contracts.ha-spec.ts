@@ -27,6 +27,7 @@ import { describeLifecycleProjectionContract } from '../contract/lifecycle-proje
 import { describeRefreshTokenContract } from '../contract/refresh-token.contract';
 import { describeRequestRateContract } from '../contract/request-rate.contract';
 import { describeStoreContract } from '../contract/store.contract';
+import { describeExchangeChainContract } from '../contract/exchange-chain.contract';
 import { clusterConfig, flushCluster, openClusterClient } from '../support/ha-redis';
 
 /**
@@ -92,6 +93,8 @@ describeLifecycleProjectionContract('Redis Cluster', () => ({
       .filter(([, fields]) => fields[0] === 'revocation')
       .map(([, fields]) => JSON.parse(fields[1]!) as Revocation),
 }));
+
+describeExchangeChainContract('Redis Cluster', () => new RedisExchangeChainStore(redis));
 
 // Two replicas, two Cluster clients: a proof seen through one is refused through the other.
 describeDpopReplayContract(
