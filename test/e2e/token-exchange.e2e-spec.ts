@@ -13,6 +13,7 @@ import {
 import { eventsDuring, expectNoEventContains, ofType } from '../support/lifecycle-events';
 import { OAuthClient } from '../support/oauth-client';
 import { ClientAuth, clientAuth, HttpResponse, send } from '../support/oauth-http';
+import { dpopKey, dpopProof } from '../support/dpop-proof';
 import { rsOutcome, rsOutcomeWithin } from '../support/rs-validation';
 import { seedSignIn } from '../support/sign-in-seed';
 import { StandaloneServer, startStandaloneServer } from '../support/standalone-server';
@@ -323,6 +324,28 @@ describe('token exchange (RFC 8693)', () => {
       );
       expect(body.issued_token_type).toBe(JWT);
       expect(body.scope).toBe('orders:read orders:write');
+    });
+  });
+
+  describe('sender constraint (RFC 9449)', () => {
+    it("binds the exchanged token to the exchanging client's DPoP key, recorded on v5", async () => {
+      const key = await dpopKey();
+      const proof = await dpopProof({ key, htm: 'POST', htu: sut.config.endpoints.token });
+      const withProof: ClientAuth = {
+        ...impersonator,
+        headers: { ...impersonator.headers, dpop: proof },
+      };
+      const { result, events } = await eventsDuring(sut, async () =>
+        exchange(withProof, { subject_token: await ordersToken() }),
+      );
+      const body = ok(result);
+      expect(body).toMatchObject({ token_type: 'DPoP', issued_token_type: AT });
+      expect(decodeJwt(body.access_token as string).cnf).toEqual({ jkt: key.jkt });
+      expect(ofType(events, 'token.issued').at(-1)?.data).toMatchObject({
+        exchange_kind: 'impersonation',
+        cnf_kind: 'jkt',
+        cnf_thumbprint: key.jkt,
+      });
     });
   });
 
