@@ -77,6 +77,10 @@ class ManagedProcess {
     const child = this.child;
     if (!child) return;
     this.stopping = true;
+    // Unref'd since start: now the exit awaited below must hold the event loop, or a parent with
+    // nothing else to do (jest's global teardown) ends right here, with status 0, whatever its
+    // own outcome was.
+    child.ref();
     signal(child.pid, 'SIGTERM');
     const status = await withTimeout(this.exited, graceMs, null);
     if (status === null && this.child === child) {

@@ -60,6 +60,29 @@ describe('processes', () => {
     expect(say).not.toHaveBeenCalled(); // stops asked for are not "unexpected exits"
   });
 
+  it('a stop keeps its parent alive until the process is gone, even one that ignores SIGTERM', async () => {
+    // The children are unref'd so that they never keep their parent running by themselves; a
+    // stop must hold the event loop until the exit it awaits, or the parent ends in the middle of
+    // it with status 0 (what made `npm test` exit 0 after a failed spec when a broker was slow
+    // to stop in the global teardown). Run in a parent of its own, whose only work is the stop.
+    const script = `
+      const { ManagedProcess } = require(${JSON.stringify(require.resolve('./processes'))});
+      const proc = new ManagedProcess({
+        name: 'stubborn', command: process.execPath, cwd: ${JSON.stringify(dir)},
+        args: ['-e', "process.on('SIGTERM', () => {}); console.log('up'); setInterval(() => {}, 1000)"],
+        logFile: ${JSON.stringify(path.join(dir, 'stubborn.log'))}, say: (m) => console.log(m),
+      });
+      proc.start();
+      setTimeout(() => proc.stop(300).then(() => { console.log('stopped'); process.exitCode = 3; }), 500);
+    `;
+    const parent = require('child_process').spawnSync(process.execPath, ['-e', script], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(parent.stdout).toMatch(/ignored SIGTERM for 300 ms; killing\nstopped/);
+    expect(parent.status).toBe(3);
+  });
+
   it('waitUntilReady fails fast with the log tail when the process dies', async () => {
     const logFile = path.join(dir, 'dies.log');
     const proc = new ManagedProcess({

@@ -1,6 +1,9 @@
 import { INestMicroservice, Logger } from '@nestjs/common';
+import { SpanKind } from '@opentelemetry/api';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { Producer } from 'kafkajs';
-import { loadConfig } from '@app/config';
+import { loadConfig, loadTracingConfig } from '@app/config';
+import { startTracing, stopTracing } from '@app/tracing';
 import { EventFactory, KafkaEventBus, TOKEN_LIFECYCLE_TOPIC } from '@app/events';
 import { createAuditConsumer } from '../../examples/audit-consumer/src/audit-consumer.app';
 import { AuditLine } from '../../examples/audit-consumer/src/audit-line';
@@ -19,8 +22,11 @@ describe('examples/audit-consumer', () => {
   const lines: AuditLine[] = [];
   let app: INestMicroservice;
   let producer: Producer;
+  const exporter = new InMemorySpanExporter();
 
   beforeAll(async () => {
+    // As main.ts starts it with OTEL_EXPORTER_OTLP_ENDPOINT set: here on an in-memory exporter.
+    expect(startTracing(loadTracingConfig({}), { service: 'int-audit', exporter })).toBe(true);
     // The topic as the services create it (the first of them to start): with their partitions.
     const kafka = loadConfig({ KAFKA_BROKERS: brokers().join(','), KAFKA_CLIENT_ID: run }).kafka!;
     await (await KafkaEventBus.connect(kafka)).close();
@@ -39,6 +45,7 @@ describe('examples/audit-consumer', () => {
 
   afterAll(async () => {
     await Promise.allSettled([app?.close(), producer?.disconnect()]);
+    await stopTracing();
   });
 
   /** A JWT's issue: no hot state, so other suites' projectors replaying the log write nothing. */
@@ -106,5 +113,40 @@ describe('examples/audit-consumer', () => {
     expect(skips.join('\n')).not.toContain(`${run}-poison`);
     errors.mockRestore();
     warnings.mockRestore();
+  });
+
+  it("continues the writer's trace: the line names it, the handling is a span of it", async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const writerSpan = '00f067aa0ba902b7';
+    const event = issued(`${run}-traced`);
+    await producer.send({
+      topic: TOKEN_LIFECYCLE_TOPIC,
+      acks: -1,
+      messages: [
+        {
+          key: `${run}-client`,
+          value: JSON.stringify(event),
+          headers: { traceparent: `00-${traceId}-${writerSpan}-01` },
+        },
+      ],
+    });
+
+    const [line] = await eventually(
+      'the traced event printed',
+      async () => lines.filter((l) => l.subject === `${run}-traced`),
+      (found) => found.length === 1,
+      { timeoutMs: 30_000 },
+    );
+    expect(line).toMatchObject({ id: event.id, trace_id: traceId });
+    const span = exporter
+      .getFinishedSpans()
+      .find((s) => s.attributes['messaging.message.id'] === event.id);
+    expect(span).toMatchObject({
+      name: `process ${TOKEN_LIFECYCLE_TOPIC}`,
+      kind: SpanKind.CONSUMER,
+      attributes: expect.objectContaining({ 'messaging.consumer.group.name': run }),
+    });
+    expect(span!.spanContext().traceId).toBe(traceId);
+    expect(span!.parentSpanContext?.spanId).toBe(writerSpan);
   });
 });

@@ -1,7 +1,8 @@
 import { INestMicroservice, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { MicroserviceOptions, Transport } from '@nestjs/microservices';
-import { LifecycleEventDeserializer } from '@app/events';
+import { MicroserviceOptions } from '@nestjs/microservices';
+import { LifecycleKafkaServer } from '@app/events';
+import { TracingFlush } from '@app/platform';
 import { AUDIT_SINK, AuditConsumer, AuditSink } from './audit.consumer';
 
 export interface AuditConsumerOptions {
@@ -14,27 +15,27 @@ export interface AuditConsumerOptions {
 }
 
 /**
- * The auditor's NestJS microservice: Nest's own Kafka transport, with the deserializer that
- * libs/events exports, so that `@EventPattern` handlers receive parsed, validated events. A
- * record that is not a lifecycle event is skipped (one warning, then Nest's "no matching event
- * handler"), never handed to a handler, and the group moves past it.
+ * The auditor's NestJS microservice on LifecycleKafkaServer, the Kafka transport libs/events
+ * exports (Nest's ServerKafka with the strict deserializer): `@EventPattern` handlers receive
+ * parsed, validated events; a record that is not a lifecycle event is skipped (one warning naming
+ * where it is) and the group moves past it; the group is joined exactly as named; a crashed
+ * consumer subscribes again; and, when tracing is on, each event is handled in a `process` span
+ * continuing the trace its Kafka headers carry (W3C Trace Context, docs/asyncapi.yaml).
  */
 export async function createAuditConsumer(o: AuditConsumerOptions): Promise<INestMicroservice> {
-  @Module({ controllers: [AuditConsumer], providers: [{ provide: AUDIT_SINK, useValue: o.sink }] })
+  // TracingFlush: the spans still buffered are sent when the consumer stops (shutdown hooks).
+  @Module({
+    controllers: [AuditConsumer],
+    providers: [{ provide: AUDIT_SINK, useValue: o.sink }, TracingFlush],
+  })
   class AuditModule {}
 
   return NestFactory.createMicroservice<MicroserviceOptions>(AuditModule, {
-    transport: Transport.KAFKA,
-    options: {
+    strategy: new LifecycleKafkaServer({
       client: { clientId: o.group, brokers: [...o.brokers] },
-      consumer: { groupId: o.group, allowAutoTopicCreation: false },
-      // The group as named, not `<group>-server`.
-      postfixId: '',
-      subscribe: { fromBeginning: o.fromBeginning },
-      // The deserializer reads the raw bytes with the strict parser (no JSON.parse before it).
-      parser: { keepBinary: true },
-      deserializer: new LifecycleEventDeserializer(),
-    },
+      group: o.group,
+      fromBeginning: o.fromBeginning,
+    }),
     logger: ['error', 'warn'],
   });
 }

@@ -55,4 +55,13 @@ describe('auditLine', () => {
     });
     expect(JSON.stringify(line)).not.toContain(OPAQUE_DIGEST);
   });
+
+  it('names the trace of the request that wrote the event, when there is one', () => {
+    const event = factory.create('token.issued', 'jti-1', 'grant-1', OPAQUE_TOKEN_ISSUED);
+    expect(auditLine(event, '0af7651916cd43dd8448eb211c80319c')).toMatchObject({
+      id: event.id,
+      trace_id: '0af7651916cd43dd8448eb211c80319c',
+    });
+    expect(auditLine(event)).not.toHaveProperty('trace_id');
+  });
 });

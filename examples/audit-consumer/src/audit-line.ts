@@ -19,6 +19,11 @@ export interface AuditLine {
    */
   readonly actors?: readonly string[];
   readonly exchanged_from?: string;
+  /**
+   * The trace of the request that wrote the event (its Kafka `traceparent` header), when the
+   * writer traced it: the auditor's way from a line to the HTTP request in the tracing backend.
+   */
+  readonly trace_id?: string;
 }
 
 /** The payload fields an audit line copies; nothing else of `data` is ever printed. */
@@ -28,7 +33,7 @@ const COPIED = ['client_id', 'sub', 'grant_id', 'reason'] as const;
  * An event as one audit line. Events never carry a secret (opaque tokens appear only as their
  * digest), and the line takes even less: named identifiers only, no digest, no scope, no claim.
  */
-export function auditLine(event: AnyLifecycleEvent): AuditLine {
+export function auditLine(event: AnyLifecycleEvent, traceId?: string): AuditLine {
   const data = event.data as unknown as Readonly<Record<string, unknown>>;
   const line: Record<string, string | string[]> = {
     time: event.time,
@@ -42,6 +47,7 @@ export function auditLine(event: AnyLifecycleEvent): AuditLine {
     line.actors = actorsOf(data.act);
     line.exchanged_from = data.subject_jti;
   }
+  if (traceId !== undefined) line.trace_id = traceId;
   return line as unknown as AuditLine;
 }
 

@@ -1,4 +1,5 @@
 import { AccessTokenClaims, parseActClaim, parseConfirmation, tokenDigest } from '@app/tokens';
+import { tracedFetch } from '@app/tracing';
 
 interface Entry {
   readonly claims: AccessTokenClaims | null;
@@ -47,7 +48,8 @@ export class OpaqueTokenIntrospector {
   private async ask(token: string): Promise<AccessTokenClaims | null> {
     let body: Record<string, unknown>;
     try {
-      const res = await fetch(this.endpoint, {
+      // A CLIENT span when tracing is on: introspection continues the API's trace.
+      const res = await tracedFetch(this.endpoint, {
         method: 'POST',
         headers: {
           authorization: this.authorization,

@@ -1,4 +1,5 @@
 import { isLoopbackHost } from '@app/config';
+import { tracedFetch } from '@app/tracing';
 
 /**
  * One bounded download of a JWK Set (RFC 7517 §5) from a `jwks_uri`: the only place the code
@@ -112,11 +113,16 @@ async function request(
     if (refusal) throw new JwksFetchFailed(refusal);
     let res: Response;
     try {
-      res = await doFetch(current, {
-        redirect: 'manual',
-        signal,
-        headers: { accept: 'application/jwk-set+json, application/json' },
-      });
+      res = await tracedFetch(
+        current,
+        {
+          method: 'GET',
+          redirect: 'manual',
+          signal,
+          headers: { accept: 'application/jwk-set+json, application/json' },
+        },
+        doFetch,
+      );
     } catch (e) {
       throw new JwksFetchFailed(`${current.origin} could not be reached`, e);
     }

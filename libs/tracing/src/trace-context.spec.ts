@@ -1,7 +1,7 @@
 import { trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { loadTracingConfig } from '@app/config';
-import { contextFromTraceHeaders, traceHeadersOf } from './trace-context';
+import { contextFromTraceHeaders, traceHeadersOf, traceIdFromHeaders } from './trace-context';
 import { currentTraceId, inSpan, tracer, tracingOn } from './tracer';
 import { startTracing, stopTracing } from './tracing.setup';
 
@@ -16,6 +16,24 @@ describe('tracing off', () => {
   it('does not start without an exporter configured or given', () => {
     expect(startTracing(loadTracingConfig({}), { service: 'spec' })).toBe(false);
     expect(tracingOn()).toBe(false);
+  });
+});
+
+describe('the trace id a message carries', () => {
+  // No SDK started here: an auditor's consumer names the trace without tracing anything itself.
+  it('is read from the traceparent alone, text or Kafka bytes', () => {
+    expect(traceIdFromHeaders((n) => (n === 'traceparent' ? TRACEPARENT : undefined))).toBe(
+      '0af7651916cd43dd8448eb211c80319c',
+    );
+    expect(
+      traceIdFromHeaders((n) => (n === 'traceparent' ? Buffer.from(TRACEPARENT) : undefined)),
+    ).toBe('0af7651916cd43dd8448eb211c80319c');
+  });
+
+  it('is undefined for no header, a malformed one, or the all-zero trace id', () => {
+    const zero = '00-00000000000000000000000000000000-b7ad6b7169203331-01';
+    for (const v of [undefined, 'garbage', zero])
+      expect(traceIdFromHeaders(() => v)).toBeUndefined();
   });
 });
 

@@ -1,6 +1,7 @@
 import {
   context,
   Context,
+  isSpanContextValid,
   ROOT_CONTEXT,
   TextMapGetter,
   TextMapSetter,
@@ -52,6 +53,16 @@ const getter: TextMapGetter<(name: string) => CarriedValue> = {
  */
 export function contextFromTraceHeaders(read: (name: string) => CarriedValue): Context {
   return w3c.extract(ROOT_CONTEXT, read, getter);
+}
+
+/**
+ * The trace id a message's headers carry (its `traceparent`), or undefined when it carries none
+ * or a malformed one: what an audit line names so that an auditor can open the request's trace.
+ * Needs no SDK: the W3C propagator parses the header on the API alone.
+ */
+export function traceIdFromHeaders(read: (name: string) => CarriedValue): string | undefined {
+  const carried = trace.getSpanContext(contextFromTraceHeaders(read));
+  return carried && isSpanContextValid(carried) ? carried.traceId : undefined;
 }
 
 function text(v: CarriedValue): string | undefined {

@@ -8,6 +8,7 @@ import type {
   RejectBody,
 } from '@app/oauth';
 import { LOGIN_CONSENT_PATHS } from '@app/oauth';
+import { tracedFetch } from '@app/tracing';
 import { LoginApiCredentials } from './login-api.credentials';
 import { LoginApiError } from './login-api.error';
 import { parseConsentRequest, parseLoginRequest, parseRedirect } from './login-api.responses';
@@ -88,7 +89,8 @@ export class HttpLoginConsentApi implements LoginConsentApi {
 
   private async send(url: URL, method: string, body?: object): Promise<Response> {
     try {
-      return await fetch(url, {
+      // A CLIENT span when tracing is on: the authorization service continues the login's trace.
+      return await tracedFetch(url, {
         method,
         headers: {
           authorization: this.authorization,
