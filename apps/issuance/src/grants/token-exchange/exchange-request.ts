@@ -4,16 +4,16 @@ import { IssuedTokenType, TOKEN_TYPES } from './token-types';
 
 /**
  * RFC 8693 §2.1: `actor_token_type` is REQUIRED when `actor_token` is present and MUST NOT be
- * included otherwise. Returns the pair, or undefined when there is no actor token.
+ * included otherwise (an empty value counts as absent, RFC 6749 §3.1). Returns the pair, or
+ * undefined when there is no actor token.
  */
 export function actorParameters(form: FormParams): { token: string; type: string } | undefined {
   const token = form.get('actor_token');
   const type = form.get('actor_token_type');
   if (token === undefined && type === undefined) return undefined;
-  if (token === undefined || token === '')
+  if (token === undefined)
     throw new InvalidRequest('actor_token_type must not be sent without actor_token');
-  if (type === undefined || type === '')
-    throw new InvalidRequest('actor_token requires actor_token_type');
+  if (type === undefined) throw new InvalidRequest('actor_token requires actor_token_type');
   return { token, type };
 }
 
