@@ -52,6 +52,8 @@ const exchangeBody = (token) =>
     subject_token_type: ACCESS_TOKEN_TYPE,
     scope: 'orders:read',
   });
+/** token-exchange-repeat: the callers whose tokens the exchanging API sees again and again. */
+const EXCHANGE_CALLERS = 100;
 const redemptionBody = (codeClient, { code, verifier }) =>
   form({
     grant_type: 'authorization_code',
@@ -347,22 +349,24 @@ function scenarios(urls, settings) {
       };
     });
 
-  // One subject token per request, each exchanged once (the exchange verifies every one afresh:
-  // no verified-token cache helps), issued by client_credentials before the round.
-  const exchangeSide = side('token-exchange', async () => {
-    const [probe, ...tokens] = await issueMany(
-      urls.standalone,
-      OURS,
-      ORDERS_BODY,
-      settings.exchanges + 1,
-    );
-    await checkExchange(urls.standalone, probe);
-    return {
-      ...post(urls.standalone, OURS.token, undefined, EXCHANGE_FORM),
-      bodies: tokens.map(exchangeBody),
-      amount: tokens.length,
-    };
-  });
+  // `count` subject tokens, issued by client_credentials before the round. `once`: each is
+  // exchanged once (every one verified afresh: no verified-token cache helps); otherwise the
+  // round cycles through them for its duration, as an API exchanges the token of each call and
+  // a caller's token comes again and again (its signature verified once, its revocation state
+  // checked every time).
+  const exchangeSide = (count, once) =>
+    side('token-exchange', async () => {
+      const [probe, ...tokens] = await issueMany(urls.standalone, OURS, ORDERS_BODY, count + 1);
+      await checkExchange(urls.standalone, probe);
+      return {
+        ...post(urls.standalone, OURS.token, undefined, EXCHANGE_FORM),
+        bodies: tokens.map(exchangeBody),
+        ...(once ? { amount: tokens.length } : {}),
+      };
+    });
+  const clientCredentialsSide = side('client_credentials', async () =>
+    post(urls.standalone, OURS.token, ORDERS_BODY),
+  );
 
   return [
     {
@@ -505,8 +509,15 @@ function scenarios(urls, settings) {
       name: 'token-exchange',
       servers: ['standalone'],
       note: `ours against ours (the "peer" column is our client_credentials issuance in the same run; the issue asks at least 0.8×): RFC 8693 token exchange, impersonation of a client_credentials ES256 JWT (orders) into an ES256 JWT for orders by an API serving it, each subject token verified, checked for revocation and exchanged once (${settings.exchanges} per round, issued beforehand), against client_credentials issuance of the same ES256 JWT; in-memory adapters`,
-      ours: exchangeSide,
-      peer: side('client_credentials', async () => post(urls.standalone, OURS.token, ORDERS_BODY)),
+      ours: exchangeSide(settings.exchanges, true),
+      peer: clientCredentialsSide,
+    },
+    {
+      name: 'token-exchange-repeat',
+      servers: ['standalone'],
+      note: `as token-exchange, but ${EXCHANGE_CALLERS} subject tokens per round, exchanged again and again for the round's duration (an API exchanging the token of each call of a few callers: each signature verified once, each revocation state checked on every request)`,
+      ours: exchangeSide(EXCHANGE_CALLERS, false),
+      peer: clientCredentialsSide,
     },
   ];
 }
