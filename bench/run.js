@@ -30,6 +30,8 @@ const SETTINGS = {
   exchanges: QUICK ? 300 : 4000,
   /** DPoP proofs per round of the DPoP scenarios (each used once, made before the round). */
   proofs: QUICK ? 300 : 8000,
+  /** Client assertions per round and side of issue-federated-credential (each used once). */
+  assertions: QUICK ? 300 : 8000,
 };
 // `ONLY=a,b npm run bench` or `npm run bench -- --only a,b`: just those scenarios ("propagation"
 // names the propagation measurement, "metrics-cost" the cost of the metrics). A partial run writes bench/results/only-latest.*, never

@@ -8,6 +8,7 @@ const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { signInCodes } = require('./sign-ins');
 const { dpopKey, dpopProofs } = require('./dpop-proofs');
+const federation = require('./federation');
 
 const config = JSON.parse(readFileSync(join(__dirname, '../bench.config.json'), 'utf8'));
 const client = config.clients[0];
@@ -339,6 +340,35 @@ function scenarios(urls, settings) {
       throw new Error(`${htu}: a code redeemed with a DPoP proof answered ${answer.token_type}`);
     return answer.access_token;
   };
+  // client_credentials with a client assertion per request (each jti spent once), made before
+  // the round; `assertions(audience, n)` makes them, `clientId` is named with client_id. The
+  // side's first request fetches its key set; the probe makes sure it is cached before timing.
+  const assertionIssueSide = (label, clientId, assertions) =>
+    side(label, async () => {
+      const url = urls.standalone;
+      const body = (a) =>
+        form({
+          ...Object.fromEntries(new URLSearchParams(ORDERS_BODY)),
+          client_id: clientId,
+          client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+          client_assertion: a,
+        });
+      const headers = { 'content-type': FORM['content-type'] };
+      const [probe] = await assertions(url, 1);
+      const answer = await postForm(url + OURS.token, body(probe), headers);
+      if (payloadOf(answer.access_token)?.client_id !== clientId)
+        throw new Error(`${url}: ${clientId}'s assertion gave no token of ${clientId}`);
+      const again = await fetch(url + OURS.token, { method: 'POST', headers, body: body(probe) });
+      await again.arrayBuffer();
+      if (again.status !== 401)
+        throw new Error(`${url}: a replayed assertion of ${clientId} answered ${again.status}`);
+      const all = await assertions(url, settings.assertions);
+      return {
+        ...post(url, OURS.token, undefined, headers),
+        bodies: all.map(body),
+        amount: all.length,
+      };
+    });
   const revokeSide = (label, url, paths) =>
     side(label, async () => {
       const tokens = await issueMany(url, paths, LEDGER_BODY, settings.revocations);
@@ -369,6 +399,21 @@ function scenarios(urls, settings) {
   );
 
   return [
+    {
+      name: 'issue-federated-credential',
+      servers: ['standalone'],
+      note: `client_credentials, ES256 JWT, the client authenticated by a federated credential (RFC 7523 §2.2: a CI platform's token, its issuer's keys found by discovery and cached); the peer column is our own private_key_jwt client (its keys at a jwks_uri, cached) in the same run, the baseline the issue names; ${settings.assertions} assertions per round and side, made beforehand, each jti spent once`,
+      ours: assertionIssueSide(
+        'ours',
+        federation.federatedClient.client_id,
+        federation.federatedAssertions,
+      ),
+      peer: assertionIssueSide(
+        'private_key_jwt',
+        federation.ownKeysClient.client_id,
+        federation.ownAssertions,
+      ),
+    },
     {
       name: 'issue-jwt-standalone',
       servers: ['standalone', 'peer'],

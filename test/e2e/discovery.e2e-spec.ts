@@ -1,5 +1,5 @@
 import { createLocalJWKSet, decodeProtectedHeader, JWK, jwtVerify } from 'jose';
-import { OPENID_SCOPES, SIGNING_ALGS } from '@app/config';
+import { JWT_BEARER_GRANT, OPENID_SCOPES, SIGNING_ALGS } from '@app/config';
 import { DPOP_SIGNING_ALGS, IdTokenFormat, STANDARD_CLAIMS } from '@app/tokens';
 import { CLIENTS, JWT_RESOURCES, RESOURCES } from '../fixtures/test-registry';
 import { OAuthClient } from '../support/oauth-client';
@@ -48,6 +48,11 @@ describe('discovery (RFC 8414 metadata, RFC 7517 key set)', () => {
 
       it('advertises client_credentials', () => {
         expect(metadata.grant_types_supported).toContain('client_credentials');
+      });
+
+      // RFC 7523 §2.1: advertised only while some client may use it (jwt-bearer-grant.e2e-spec.ts).
+      it('does not advertise the JWT-bearer grant, which no client here may use', () => {
+        expect(metadata.grant_types_supported).not.toContain(JWT_BEARER_GRANT);
       });
 
       // Public clients (none) at the token (RFC 6749 §3.2.1) and revocation (RFC 7009 §2.1)

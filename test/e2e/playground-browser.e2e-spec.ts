@@ -1,6 +1,7 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { RESOURCES, USERS } from '../fixtures/test-registry';
+import { CLIENTS, RESOURCES, USERS } from '../fixtures/test-registry';
 import { describeWithChromium, launchChromium } from '../support/browser';
 import { StandaloneServer, startStandaloneServer } from '../support/standalone-server';
 
@@ -15,6 +16,21 @@ jest.setTimeout(90_000);
 
 const SHOTS = 'docs/playground';
 const PLAYGROUND_CLIENT = 'playground';
+/** As in config/dev.json: private_key_jwt, its jwks_uri the keys the playground pages made. */
+const KEY_CLIENT = 'playground-service';
+/** "Use your own client" with a key: registered with the public halves of two keys of ours. */
+const OWN_KEY_CLIENT = 'svc-own-key';
+const ownEc = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const ownEd = generateKeyPairSync('ed25519');
+const ownEcPrivateJwk = { ...ownEc.privateKey.export({ format: 'jwk' }), kid: 'own-ec' };
+const ownEdPem = ownEd.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+
+/** The JSON of a compact JWS's header and claims. */
+const jwsParts = (jws: string) =>
+  jws
+    .split('.')
+    .slice(0, 2)
+    .map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>);
 
 describeWithChromium('the playground in headless Chromium', (executablePath) => {
   let sut: StandaloneServer;
@@ -22,6 +38,8 @@ describeWithChromium('the playground in headless Chromium', (executablePath) => 
   let context: BrowserContext;
   let page: Page;
   const seen: string[] = [];
+  /** Every request the page made: headers and body, to prove no private key ever left it. */
+  const sent: string[] = [];
 
   beforeAll(async () => {
     await mkdir(SHOTS, { recursive: true });
@@ -38,6 +56,27 @@ describeWithChromium('the playground in headless Chromium', (executablePath) => 
             scope: 'openid profile offline_access orders:read',
             resources: [RESOURCES.orders.identifier],
           },
+          {
+            client_id: KEY_CLIENT,
+            token_endpoint_auth_method: 'private_key_jwt',
+            jwks_uri: `${url}/playground/api/jwks`,
+            grant_types: ['client_credentials'],
+            scope: 'orders:read',
+            resources: [RESOURCES.orders.identifier],
+          },
+          {
+            client_id: OWN_KEY_CLIENT,
+            token_endpoint_auth_method: 'private_key_jwt',
+            jwks: {
+              keys: [
+                { ...ownEc.publicKey.export({ format: 'jwk' }), kid: 'own-ec', alg: 'ES256' },
+                { ...ownEd.publicKey.export({ format: 'jwk' }), kid: 'own-ed', alg: 'EdDSA' },
+              ],
+            },
+            grant_types: ['client_credentials'],
+            scope: 'orders:read',
+            resources: [RESOURCES.orders.identifier],
+          },
         ],
       },
     );
@@ -48,6 +87,7 @@ describeWithChromium('the playground in headless Chromium', (executablePath) => 
     page.on('console', (m) => seen.push(`console ${m.type()}: ${m.text()}`));
     page.on('pageerror', (e) => seen.push(`page error: ${e.message}`));
     page.on('response', (r) => r.status() >= 400 && seen.push(`${r.status()} ${r.url()}`));
+    page.on('request', (r) => sent.push(`${JSON.stringify(r.headers())}\n${r.postData() ?? ''}`));
   }, 30_000);
   afterAll(async () => {
     await context?.close();
@@ -65,7 +105,23 @@ describeWithChromium('the playground in headless Chromium', (executablePath) => 
     }
   }
 
-  const newest = (title: string): Locator => page.locator(`li.step[data-step^="${title}"]`).first();
+  const newest = (title: string): Locator => page.locator(`li.step[data-step^="${title}"]`).last();
+
+  /**
+   * Saves docs/playground/<name>.png with the Requests pane at the top of the window and the
+   * newest step named `title` at the top of the pane (it scrolls on its own), the tokens and
+   * events beside and below.
+   */
+  async function shoot(name: string, title: string): Promise<void> {
+    await page.evaluate(`(() => {
+      const steps = document.querySelectorAll(${JSON.stringify(`li.step[data-step^="${title}"]`)});
+      const step = steps[steps.length - 1];
+      const list = step.parentElement;
+      list.scrollTop += step.getBoundingClientRect().top - list.getBoundingClientRect().top;
+      document.getElementById('steps').scrollIntoView();
+    })()`);
+    await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: false });
+  }
 
   /** Clicks the step's send button and waits for its status line. */
   async function send(title: string): Promise<{ status: string; response: string }> {
@@ -130,7 +186,7 @@ describeWithChromium('the playground in headless Chromium', (executablePath) => 
         /code_verifier=[A-Za-z0-9_-]{43}/,
       );
       await page.locator('#reveal').uncheck();
-      await page.screenshot({ path: `${SHOTS}/authorization-code.png`, fullPage: false });
+      await shoot('authorization-code', 'Token request');
       expect((await send('Token request')).status).toMatch(/^200/);
 
       // The access token decoded, each claim explained, its signature verified in the page.
@@ -151,7 +207,7 @@ describeWithChromium('the playground in headless Chromium', (executablePath) => 
       // The grant's events, streamed live to this page only.
       await page.locator('#event-list [data-type="grant.created"]').waitFor();
       await page.locator('#event-list [data-type="token.issued"]').first().waitFor();
-      await page.screenshot({ path: `${SHOTS}/tokens-and-events.png`, fullPage: false });
+      await shoot('tokens-and-events', 'Token request');
 
       await page.locator('#flow-api').click();
       const ok = await send('Call the orders API');
@@ -170,7 +226,7 @@ describeWithChromium('the playground in headless Chromium', (executablePath) => 
       const refused = await send('Call the orders API');
       expect(refused.status).toMatch(/^401/);
       expect(refused.response).toContain('www-authenticate: Bearer');
-      await page.screenshot({ path: `${SHOTS}/reuse-detection.png`, fullPage: false });
+      await shoot('reuse-detection', 'Call the orders API');
     }));
 
   it('signs in again, revokes the refresh token, and the API answers 401 at once', () =>
@@ -201,7 +257,7 @@ describeWithChromium('the playground in headless Chromium', (executablePath) => 
       const tokens = await send('Token request');
       expect(tokens.status).toMatch(/^200/);
       expect(tokens.response).toContain('"token_type": "DPoP"');
-      const jkt = ((await page.locator('#dpop-key').textContent()) ?? '').split(': ')[1];
+      const jkt = await page.locator('#dpop-key').textContent();
       expect(jkt).toMatch(/^[\w-]{43}$/);
       await expect(
         page.locator('[data-token="access token"] [data-claim="cnf"] td code').textContent(),
@@ -210,8 +266,124 @@ describeWithChromium('the playground in headless Chromium', (executablePath) => 
       // A public client's refresh token is bound too: the refresh carries a proof of the key.
       await page.locator('#flow-refresh').click();
       expect((await send('Refresh')).status).toMatch(/^200/);
-      await page.screenshot({ path: `${SHOTS}/dpop.png`, fullPage: false });
+      const access = page.locator('[data-token="access token"]');
+      await expect(access.locator('.binding').textContent()).resolves.toContain(
+        `cnf.jkt ${jkt}, the thumbprint of this page's DPoP key`,
+      );
+
+      // RFC 9449 §7.1: the API call carries the DPoP scheme and a proof of the key, with ath.
+      await page.locator('#flow-api').click();
+      const call = newest('Call the orders API');
+      const shown = (await call.locator('pre.request').textContent()) ?? '';
+      expect(shown).toMatch(/^Authorization: DPoP ••••••$/m);
+      const proof = /^DPoP: (\S+)$/m.exec(shown)![1]!;
+      const [header, claims] = jwsParts(proof);
+      expect(header).toMatchObject({ typ: 'dpop+jwt', alg: 'ES256', jwk: { kty: 'EC' } });
+      expect(header!.jwk).not.toHaveProperty('d');
+      expect(claims).toMatchObject({ htm: 'GET', htu: `${sut.url}/playground/api/orders` });
+      expect(claims!.ath).toMatch(/^[\w-]{43}$/);
+      const ok = await send('Call the orders API');
+      expect(ok.status).toMatch(/^200/);
+      expect(ok.response).toContain(`"jkt": "${jkt}"`);
+      await shoot('dpop', 'Call the orders API');
+
+      // §7.2: the same token without its proof, as a thief who copied only the token sends it.
+      await page.locator('#flow-api-bearer').click();
+      const stolen = await send('Call the orders API without the proof');
+      expect(stolen.status).toMatch(/^401/);
+      expect(stolen.response).toContain('invalid_token');
+
+      await page.locator('#flow-revoke-access').click();
+      expect((await send('Revoke the access token')).status).toMatch(/^200/);
+      await page.locator('#flow-api').click();
+      const revoked = await send('Call the orders API');
+      expect(revoked.status).toMatch(/^401/);
+      expect(revoked.response).toContain(
+        'www-authenticate: Bearer realm="orders", DPoP realm="orders", error="invalid_token"',
+      );
       await page.locator('#dpop').uncheck();
+    }));
+
+  it('gets client credentials with a key made in the browser, the assertion signed there and masked', () =>
+    withBrowserLog(async () => {
+      await page.locator('#flow-client-key').click();
+      const publish = newest("Publish this page's public key");
+      const body = ((await publish.locator('pre.request').textContent()) ?? '').split('\n\n')[1]!;
+      // Only the public half is sent: no `d` (RFC 7518 §6.2.2.1), nothing else to steal.
+      expect(Object.keys(JSON.parse(new URLSearchParams(body).get('jwk')!)).sort()).toEqual([
+        'crv',
+        'kty',
+        'x',
+        'y',
+      ]);
+      expect((await send("Publish this page's public key")).status).toMatch(/^201/);
+      const kid = await page.locator('#key-client-kid').textContent();
+      expect(kid).toMatch(/^[\w-]{43}$/);
+
+      const step = newest(`Client credentials (as ${KEY_CLIENT})`);
+      const masked = (await step.locator('pre.request').textContent()) ?? '';
+      expect(masked).toContain('client_assertion=••••••');
+      expect(masked).toContain(
+        'client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer',
+      );
+      await page.locator('#reveal').check();
+      const revealed = (await step.locator('pre.request').textContent()) ?? '';
+      await page.locator('#reveal').uncheck();
+      const assertion = new URLSearchParams(revealed.split('\n\n')[1]).get('client_assertion')!;
+      const [header, claims] = jwsParts(assertion);
+      // RFC 7523 §3: iss = sub = the client, aud the issuer alone, a jti, a short exp.
+      expect(header).toEqual({ alg: 'ES256', kid });
+      expect(claims).toMatchObject({ iss: KEY_CLIENT, sub: KEY_CLIENT, aud: sut.url });
+      expect(claims!.jti).toMatch(/^[\w-]{22}$/);
+      expect((claims!.exp as number) - (claims!.iat as number)).toBe(60);
+      await shoot('private-key-jwt', `Client credentials (as ${KEY_CLIENT})`);
+
+      expect((await send(`Client credentials (as ${KEY_CLIENT})`)).status).toMatch(/^200/);
+      await expect(
+        page.locator('[data-token="access token"] [data-claim="client_id"] td code').textContent(),
+      ).resolves.toBe(`"${KEY_CLIENT}"`);
+      await page.locator('#flow-api').click();
+      expect((await send('Call the orders API')).status).toMatch(/^200/);
+    }));
+
+  it("uses your own private_key_jwt client's key, pasted as a JWK or a PEM and kept in the page", () =>
+    withBrowserLog(async () => {
+      await page.locator('#own-client-id').fill(OWN_KEY_CLIENT);
+      await page.locator('#own-auth-key').check();
+      await page.locator('#own-client-key').fill(JSON.stringify(ownEcPrivateJwk));
+      await page.locator('#flow-client-credentials').click();
+      await expect(page.locator('#own-client-key').inputValue()).resolves.toBe('');
+      await expect(page.locator('#own-key-status').textContent()).resolves.toContain(
+        'ES256, kid own-ec',
+      );
+      expect(
+        await newest(`Client credentials (as ${OWN_KEY_CLIENT})`)
+          .locator('pre.request')
+          .textContent(),
+      ).toContain('client_assertion=••••••');
+      expect((await send(`Client credentials (as ${OWN_KEY_CLIENT})`)).status).toMatch(/^200/);
+
+      await page.locator('#own-client-key').fill(ownEdPem);
+      await page.locator('#own-client-kid').fill('own-ed');
+      await page.locator('#flow-client-credentials').click();
+      await expect(page.locator('#own-key-status').textContent()).resolves.toContain(
+        'EdDSA, kid own-ed',
+      );
+      expect((await send(`Client credentials (as ${OWN_KEY_CLIENT})`)).status).toMatch(/^200/);
+      await expect(
+        page.locator('[data-token="access token"] [data-claim="client_id"] td code').textContent(),
+      ).resolves.toBe(`"${OWN_KEY_CLIENT}"`);
+
+      // Nothing of either private key was ever sent anywhere, and no private JWK at all.
+      const pemBody = ownEdPem.split('\n').slice(1, -2).join('');
+      for (const request of sent) {
+        expect(request).not.toContain(ownEcPrivateJwk.d!);
+        expect(request).not.toContain(pemBody);
+        expect(decodeURIComponent(request)).not.toMatch(/"d"\s*:/);
+      }
+      await page.locator('#own-auth-secret').check();
+      await page.locator('#own-client-id').fill('');
+      await page.locator('#own-client-kid').fill('');
     }));
 
   it('streams no event of another client to this page', () =>
@@ -229,6 +401,223 @@ describeWithChromium('the playground in headless Chromium', (executablePath) => 
       for (const event of shown) {
         const grant = (event.data as { grant_id?: string }).grant_id;
         expect(grant === undefined || grants.has(grant)).toBe(true);
+      }
+    }));
+
+  /** The id (or tag and text) of the focused element, after `key` is pressed. */
+  async function focusAfter(p: Page, key: string): Promise<string> {
+    await p.keyboard.press(key);
+    return p.evaluate<string>(
+      `(() => { const e = document.activeElement; return e.id || e.tagName.toLowerCase() + ':' + (e.textContent || '').trim().slice(0, 30); })()`,
+    );
+  }
+
+  it('is operated with the keyboard alone: every control in order, a flow sent with Enter', () =>
+    withBrowserLog(async () => {
+      const kb = await context.newPage();
+      kb.on('pageerror', (e) => seen.push(`page error: ${e.message}`));
+      try {
+        await kb.goto(`${sut.url}/playground`);
+        await kb.locator('#events-status', { hasText: 'Connected' }).waitFor();
+        // Tab from the top visits every enabled control once, in reading order (a radio group
+        // is one stop: its checked radio).
+        const order: string[] = [];
+        for (let i = 0; i < 30; i++) {
+          const id = await focusAfter(kb, 'Tab');
+          if (order.includes(id) || id.startsWith('body:')) break;
+          order.push(id);
+        }
+        expect(order).toEqual([
+          'own-client-id',
+          'own-auth-secret',
+          'own-client-secret',
+          'own-client-key',
+          'own-client-kid',
+          'reveal',
+          'dpop',
+          'flow-code',
+          'flow-client-credentials',
+          'flow-client-key',
+          'token-list',
+          'event-list',
+        ]);
+        const enabled = await kb.evaluate<string[]>(
+          `[...document.querySelectorAll('button:not([disabled]), input:not([type=radio]), textarea, a[href], select, [tabindex="0"]')].map((e) => e.id)`,
+        );
+        expect(order).toEqual(expect.arrayContaining(enabled));
+        // The radio group moves with the arrow keys; keyboard focus is visible (WCAG 2.4.7).
+        while ((await focusAfter(kb, 'Shift+Tab')) !== 'own-auth-secret');
+        await expect(
+          kb.evaluate<string>(`getComputedStyle(document.activeElement).outlineStyle`),
+        ).resolves.toBe('solid');
+        expect(await focusAfter(kb, 'ArrowDown')).toBe('own-auth-key');
+        await expect(kb.locator('#own-auth-key').isChecked()).resolves.toBe(true);
+        expect(await focusAfter(kb, 'ArrowUp')).toBe('own-auth-secret');
+
+        // Client credentials, typed and sent with the keyboard only.
+        while ((await focusAfter(kb, 'Shift+Tab')) !== 'own-client-id');
+        await kb.keyboard.type(CLIENTS.basic.clientId);
+        await focusAfter(kb, 'Tab');
+        expect(await focusAfter(kb, 'Tab')).toBe('own-client-secret');
+        await kb.keyboard.type(CLIENTS.basic.secret);
+        while ((await focusAfter(kb, 'Tab')) !== 'flow-client-credentials');
+        await kb.keyboard.press('Enter');
+        // The new step's Send button takes the focus: Enter sends it.
+        const step = kb.locator(
+          `li.step[data-step^="Client credentials (as ${CLIENTS.basic.clientId})"]`,
+        );
+        await step.waitFor();
+        await expect(kb.evaluate<string>(`document.activeElement.className`)).resolves.toBe('send');
+        await kb.keyboard.press('Enter');
+        await step.locator('p.status', { hasText: /^200/ }).waitFor();
+        // Back to "Call the API" and through it, still without a pointer.
+        while ((await focusAfter(kb, 'Shift+Tab')) !== 'flow-api');
+        await kb.keyboard.press('Enter');
+        const call = kb.locator('li.step[data-step="Call the orders API"]');
+        await call.waitFor();
+        await kb.keyboard.press('Enter');
+        await call.locator('p.status', { hasText: /^200/ }).waitFor();
+      } finally {
+        await kb.close();
+      }
+    }));
+
+  /** Cumulative layout shift (Layout Instability API) while `act` runs, every shift counted. */
+  async function layoutShiftDuring(p: Page, act: () => Promise<void>) {
+    await p.evaluate(`(() => {
+      window.__shifts = [];
+      window.__shiftObserver?.disconnect();
+      window.__shiftObserver = new PerformanceObserver((list) => {
+        for (const e of list.getEntries())
+          window.__shifts.push({ value: e.value, sources: e.sources.map((s) => s.node ? (s.node.id || s.node.className || s.node.nodeName) : '?') });
+      });
+      window.__shiftObserver.observe({ type: 'layout-shift' });
+    })()`);
+    await act();
+    // Two frames for the last layout, then whatever the observer has not delivered yet.
+    return p.evaluate<{ total: number; sources: string[] }>(`new Promise((done) =>
+      requestAnimationFrame(() => requestAnimationFrame(() => {
+        const all = [...window.__shifts, ...window.__shiftObserver.takeRecords().map((e) => ({ value: e.value, sources: [] }))];
+        done({ total: all.reduce((t, s) => t + s.value, 0), sources: all.flatMap((s) => s.sources) });
+      })))`);
+  }
+
+  /** Well under the 0.1 that web.dev calls good: a small bound, not zero, for sub-pixel noise. */
+  const MAX_SHIFT = 0.01;
+  function expectSteady(measured: { total: number; sources: string[] }) {
+    try {
+      expect(measured.total).toBeLessThanOrEqual(MAX_SHIFT);
+    } catch (e) {
+      if (e instanceof Error) e.message += `\nMoved: ${measured.sources.join(', ')}`;
+      throw e;
+    }
+  }
+
+  it.each([
+    ['on a desktop', 1280, 900],
+    ['at 360 px wide', 360, 800],
+  ])('shifts no layout when answers, tokens and events arrive (%s)', (_, width, height) =>
+    withBrowserLog(async () => {
+      const p = await context.newPage();
+      try {
+        await p.setViewportSize({ width, height });
+        await p.goto(`${sut.url}/playground`);
+        await p.locator('#events-status', { hasText: 'Connected' }).waitFor();
+        await p.locator('#own-client-id').fill(CLIENTS.basic.clientId);
+        await p.locator('#own-client-secret').fill(CLIENTS.basic.secret);
+        await p.locator('#flow-client-credentials').click();
+        const step = p.locator('li.step').last();
+        await step.waitFor();
+        const tokens = await layoutShiftDuring(p, async () => {
+          await step.locator('button.send').click();
+          await step.locator('p.status', { hasText: /^200/ }).waitFor();
+          await p.locator('[data-token="access token"] .verdict', { hasText: 'valid' }).waitFor();
+          await p.locator('#event-list [data-type="token.issued"]').waitFor();
+        });
+        expectSteady(tokens);
+        await p.locator('#flow-api').click();
+        const call = p.locator('li.step').last();
+        const api = await layoutShiftDuring(p, async () => {
+          await call.locator('button.send').click();
+          await call.locator('p.status', { hasText: /^200/ }).waitFor();
+        });
+        expectSteady(api);
+
+        // A status set by an answer (the key's kid) keeps its box, seen or not (to the pixel:
+        // a glyph from a fallback font may add a hundredth of one).
+        const boxes = `[...document.querySelectorAll('.status-value')].map((e) => e.id + ' ' + Math.round(e.getBoundingClientRect().height))`;
+        const before = await p.evaluate<string[]>(boxes);
+        await p.locator('#flow-client-key').click();
+        const publish = p.locator('li.step[data-step^="Publish"]');
+        const published = await layoutShiftDuring(p, async () => {
+          await publish.locator('button.send').click();
+          await p.locator('#key-client-kid', { hasText: /^[\w-]{43}$/ }).waitFor();
+        });
+        expectSteady(published);
+        expect(await p.evaluate<string[]>(boxes)).toEqual(before);
+      } finally {
+        await p.close();
+      }
+    }),
+  );
+
+  it("retries with the server's DPoP nonce, a new proof and a new assertion (RFC 9449 §8, RFC 7523 §3)", () =>
+    withBrowserLog(async () => {
+      const strict = await startStandaloneServer(
+        { PLAYGROUND: 'true', DPOP_NONCE_REQUIRED: 'true' },
+        {
+          extraClients: (url) => [
+            {
+              client_id: KEY_CLIENT,
+              token_endpoint_auth_method: 'private_key_jwt',
+              jwks_uri: `${url}/playground/api/jwks`,
+              grant_types: ['client_credentials'],
+              scope: 'orders:read',
+              resources: [RESOURCES.orders.identifier],
+            },
+          ],
+        },
+      );
+      const p = await context.newPage();
+      try {
+        await p.goto(`${strict.url}/playground`);
+        await p.locator('#events-status', { hasText: 'Connected' }).waitFor();
+        await p.locator('#dpop').check();
+        await p.locator('#flow-client-key').click();
+        const publish = p.locator('li.step[data-step^="Publish"]');
+        await publish.locator('button.send').click();
+        const title = `Client credentials (as ${KEY_CLIENT})`;
+        const first = p.locator(`li.step[data-step="${title}"]`);
+        await first.locator('button.send').click();
+        await first.locator('p.status', { hasText: /^400/ }).waitFor();
+        await expect(first.locator('pre.response').textContent()).resolves.toContain(
+          'use_dpop_nonce',
+        );
+        const retry = p.locator(`li.step[data-step="${title} (with the server's nonce)"]`);
+        await p.locator('#reveal').check();
+        const assertionOf = async (step: Locator) =>
+          new URLSearchParams(
+            ((await step.locator('pre.request').textContent()) ?? '').split('\n\n')[1],
+          ).get('client_assertion');
+        const [firstAssertion, retryAssertion] = [
+          await assertionOf(first),
+          await assertionOf(retry),
+        ];
+        const proof = /^DPoP: (\S+)$/m.exec(
+          (await retry.locator('pre.request').textContent())!,
+        )![1]!;
+        expect(jwsParts(proof)[1]!.nonce).toBeTruthy();
+        expect(retryAssertion).not.toBe(firstAssertion);
+        await retry.locator('button.send').click();
+        await retry.locator('p.status', { hasText: /^200/ }).waitFor();
+
+        await p.locator('#flow-api').click();
+        const call = p.locator('li.step[data-step^="Call the orders API"]').last();
+        await call.locator('button.send').click();
+        await call.locator('p.status', { hasText: /^200/ }).waitFor();
+      } finally {
+        await p.close();
+        await strict.close();
       }
     }));
 

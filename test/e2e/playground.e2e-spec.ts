@@ -5,7 +5,10 @@ import { createHttpApp, serviceModule } from '@app/platform';
 import { ASSETS_DIR, PlaygroundModule } from '@app/playground';
 import { freePort } from '../support/free-port';
 import { CLIENTS, RESOURCES } from '../fixtures/test-registry';
-import { clientAuth, postForm, send } from '../support/oauth-http';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, JWK, KeyLike } from 'jose';
+import { clientAssertion } from '../support/client-assertion';
+import { dpopKey, dpopProof } from '../support/dpop-proof';
+import { clientAuth, JWT_BEARER_ASSERTION_TYPE, postForm, send } from '../support/oauth-http';
 import { OAuthClient } from '../support/oauth-client';
 import { StandaloneServer, startStandaloneServer } from '../support/standalone-server';
 
@@ -15,6 +18,8 @@ import { StandaloneServer, startStandaloneServer } from '../support/standalone-s
  * stream, which carries only the events of tokens the session proved it holds.
  */
 jest.setTimeout(30_000);
+
+const KEY_CLIENT = 'playground-service';
 
 /** Reads a Server-Sent Events stream, parsing each `data:` line as JSON. */
 class EventStream {
@@ -67,12 +72,14 @@ describe('the playground over HTTP', () => {
     beforeAll(async () => (sut = await startStandaloneServer()));
     afterAll(() => sut?.close());
 
-    it.each(['/playground', '/playground/assets/playground.js', '/playground/api/config'])(
-      'has no %s',
-      async (path) => {
-        expect((await send(`${sut.url}${path}`)).status).toBe(404);
-      },
-    );
+    it.each([
+      '/playground',
+      '/playground/assets/playground.js',
+      '/playground/api/config',
+      '/playground/api/jwks',
+    ])('has no %s', async (path) => {
+      expect((await send(`${sut.url}${path}`)).status).toBe(404);
+    });
   });
 
   describe('in the authorization service (apps/authorization/src/main.ts)', () => {
@@ -106,11 +113,74 @@ describe('the playground over HTTP', () => {
     });
   });
 
+  describe('with PLAYGROUND=true and DPOP_NONCE_REQUIRED=true', () => {
+    let sut: StandaloneServer;
+    beforeAll(async () => {
+      sut = await startStandaloneServer({ PLAYGROUND: 'true', DPOP_NONCE_REQUIRED: 'true' });
+    });
+    afterAll(() => sut?.close());
+
+    it('the demo API asks for its nonce in the proof (RFC 9449 §9), then takes it', async () => {
+      const key = await dpopKey();
+      const tokenUrl = sut.config.endpoints.token;
+      const tokenWith = async (nonce?: string) =>
+        postForm(
+          tokenUrl,
+          { grant_type: 'client_credentials', resource: RESOURCES.orders.identifier },
+          {
+            ...clientAuth.basic(CLIENTS.basic).headers,
+            dpop: await dpopProof({ key, htm: 'POST', htu: tokenUrl, nonce }),
+          },
+        );
+      const first = await tokenWith();
+      expect(first.body).toMatchObject({ error: 'use_dpop_nonce' });
+      const issued = await tokenWith(first.headers.get('dpop-nonce')!);
+      expect(issued.status).toBe(200);
+      const token = issued.body.access_token as string;
+      const api = `${sut.url}/playground/api/orders`;
+      const call = async (nonce?: string) =>
+        send(api, {
+          headers: {
+            authorization: `DPoP ${token}`,
+            dpop: await dpopProof({ key, htm: 'GET', htu: api, accessToken: token, nonce }),
+          },
+        });
+
+      const asked = await call();
+      expect(asked.status).toBe(401);
+      expect(asked.body).toMatchObject({ error: 'use_dpop_nonce' });
+      expect(asked.headers.get('www-authenticate')).toContain(
+        'DPoP realm="orders", error="use_dpop_nonce"',
+      );
+      const nonce = asked.headers.get('dpop-nonce');
+      expect(nonce).toBeTruthy();
+      const ok = await call(nonce!);
+      expect(ok.status).toBe(200);
+      // §9: a fresh nonce with each DPoP answer, so the client rotates without a 401.
+      expect(ok.headers.get('dpop-nonce')).toBeTruthy();
+    });
+  });
+
   describe('with PLAYGROUND=true', () => {
     let sut: StandaloneServer;
     let oauth: OAuthClient;
     beforeAll(async () => {
-      sut = await startStandaloneServer({ PLAYGROUND: 'true' });
+      sut = await startStandaloneServer(
+        { PLAYGROUND: 'true' },
+        {
+          // As in config/dev.json: private_key_jwt with the playground sessions' keys.
+          extraClients: (url) => [
+            {
+              client_id: KEY_CLIENT,
+              token_endpoint_auth_method: 'private_key_jwt',
+              jwks_uri: `${url}/playground/api/jwks`,
+              grant_types: ['client_credentials'],
+              scope: 'orders:read',
+              resources: [RESOURCES.orders.identifier],
+            },
+          ],
+        },
+      );
       oauth = new OAuthClient(sut.config.endpoints);
     });
     afterAll(() => sut?.close());
@@ -164,15 +234,20 @@ describe('the playground over HTTP', () => {
         issuer: sut.url,
         endpoints: { token: `${sut.url}/oauth2/token` },
         api: '/playground/api/orders',
+        api_url: `${sut.url}/playground/api/orders`,
         resource: RESOURCES.orders.identifier,
         public_clients: [],
+        key_clients: [{ client_id: KEY_CLIENT, scope: 'orders:read' }],
       });
     });
 
     it('the demo API answers 401 without a token, 200 with one, 401 once it is revoked', async () => {
       const none = await callApi();
       expect(none.status).toBe(401);
-      expect(none.headers.get('www-authenticate')).toBe('Bearer realm="orders"');
+      // RFC 9449 §7.1: the API takes DPoP too, so both schemes are challenged.
+      expect(none.headers.get('www-authenticate')).toMatch(
+        /^Bearer realm="orders", DPoP realm="orders", algs="[A-Za-z0-9 ]+"$/,
+      );
 
       const token = await ordersToken();
       const ok = await callApi(token);
@@ -185,6 +260,61 @@ describe('the playground over HTTP', () => {
       expect(revoked.headers.get('www-authenticate')).toContain('error="invalid_token"');
     });
 
+    it('the demo API takes a DPoP-bound token only with a proof of its key (RFC 9449 §7)', async () => {
+      const key = await dpopKey();
+      const tokenUrl = sut.config.endpoints.token;
+      const issued = await oauth.token(
+        { grant_type: 'client_credentials', resource: RESOURCES.orders.identifier },
+        {
+          ...clientAuth.basic(CLIENTS.basic),
+          headers: {
+            ...clientAuth.basic(CLIENTS.basic).headers,
+            dpop: await dpopProof({ key, htm: 'POST', htu: tokenUrl }),
+          },
+        },
+      );
+      expect(issued.body.token_type).toBe('DPoP');
+      const token = issued.body.access_token as string;
+      const api = `${sut.url}/playground/api/orders`;
+      const withProof = async (proofKey = key, accessToken = token) =>
+        send(api, {
+          headers: {
+            authorization: `DPoP ${token}`,
+            dpop: await dpopProof({ key: proofKey, htm: 'GET', htu: api, accessToken }),
+          },
+        });
+
+      // §7.2: presented as a bearer token it is refused.
+      const asBearer = await callApi(token);
+      expect(asBearer.status).toBe(401);
+      expect(asBearer.headers.get('www-authenticate')).toMatch(/^Bearer realm="orders", error=/);
+
+      const ok = await withProof();
+      expect(ok.status).toBe(200);
+      expect(ok.body).toMatchObject({ caller: CLIENTS.basic.clientId, bound_to: { jkt: key.jkt } });
+
+      const otherKey = await withProof(await dpopKey());
+      expect(otherKey.status).toBe(401);
+      expect(otherKey.headers.get('www-authenticate')).toContain('DPoP realm="orders", error=');
+      expect((await withProof(key, 'another-token')).body).toMatchObject({
+        error: 'invalid_dpop_proof',
+      });
+      const noProof = await send(api, { headers: { authorization: `DPoP ${token}` } });
+      expect(noProof.status).toBe(401);
+      expect(noProof.body).toMatchObject({ error: 'invalid_dpop_proof' });
+
+      // A proof is single-use (RFC 9449 §11.1).
+      const proof = await dpopProof({ key, htm: 'GET', htu: api, accessToken: token });
+      const once = () => send(api, { headers: { authorization: `DPoP ${token}`, dpop: proof } });
+      expect((await once()).status).toBe(200);
+      expect((await once()).status).toBe(401);
+
+      expect((await oauth.revoke({ token }, clientAuth.basic(CLIENTS.basic))).status).toBe(200);
+      const revoked = await withProof();
+      expect(revoked.status).toBe(401);
+      expect(revoked.body).toMatchObject({ error: 'invalid_token' });
+    });
+
     it('the demo API wants orders:read (403) and a token for orders (401)', async () => {
       const writeOnly = await ordersToken('orders:write');
       expect((await callApi(writeOnly)).status).toBe(403);
@@ -192,6 +322,86 @@ describe('the playground over HTTP', () => {
         resource: RESOURCES.edge.identifier,
       });
       expect((await callApi(edge)).status).toBe(401);
+    });
+
+    describe('its private_key_jwt client, keyed by the sessions (RFC 7523 §2.2)', () => {
+      const openSession = async () =>
+        (await postForm(`${sut.url}/playground/api/sessions`, {})).body.session as string;
+      /** What the page does: a key pair of its own, the public half posted to its session. */
+      async function sessionKey(session: string) {
+        const { publicKey, privateKey } = await generateKeyPair('ES256');
+        const { kty, crv, x, y } = await exportJWK(publicKey);
+        const res = await postForm(`${sut.url}/playground/api/sessions/${session}/keys`, {
+          jwk: JSON.stringify({ kty, crv, x, y }),
+        });
+        expect(res.status).toBe(201);
+        return { privateKey, kid: res.body.kid as string };
+      }
+      const tokenWith = (assertion: string) =>
+        oauth.token({
+          grant_type: 'client_credentials',
+          resource: RESOURCES.orders.identifier,
+          client_assertion_type: JWT_BEARER_ASSERTION_TYPE,
+          client_assertion: assertion,
+        });
+      const assertionBy = (key: { privateKey: KeyLike; kid: string }) =>
+        clientAssertion({
+          clientId: KEY_CLIENT,
+          key: key.privateKey,
+          kid: key.kid,
+          audience: sut.url,
+        });
+
+      it('publishes the public keys of open sessions at its jwks_uri, under their thumbprints', async () => {
+        const key = await sessionKey(await openSession());
+        const jwks = await send(`${sut.url}/playground/api/jwks`);
+        expect(jwks.status).toBe(200);
+        expect(jwks.headers.get('cache-control')).toBe('no-store');
+        const published = (jwks.body.keys as JWK[]).find((k) => k.kid === key.kid);
+        expect(published).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
+        expect(published).not.toHaveProperty('d');
+        expect(await calculateJwkThumbprint(published!)).toBe(key.kid);
+      });
+
+      it('issues a token for an assertion signed by a session key, once per jti', async () => {
+        const key = await sessionKey(await openSession());
+        const assertion = await assertionBy(key);
+        const issued = await tokenWith(assertion);
+        expect(issued.status).toBe(200);
+        const claims = JSON.parse(
+          Buffer.from((issued.body.access_token as string).split('.')[1]!, 'base64url').toString(),
+        );
+        expect(claims).toMatchObject({ client_id: KEY_CLIENT, scope: 'orders:read' });
+        // RFC 7523 §3 item 7: the same assertion again is refused.
+        const replayed = await tokenWith(assertion);
+        expect(replayed.status).toBe(401);
+        expect(replayed.body).toMatchObject({ error: 'invalid_client' });
+      });
+
+      it("learns another page's key a second later, and refuses a key nobody published", async () => {
+        await tokenWith(await assertionBy(await sessionKey(await openSession())));
+        const later = await sessionKey(await openSession());
+        await new Promise((r) => setTimeout(r, 1_100));
+        expect((await tokenWith(await assertionBy(later))).status).toBe(200);
+
+        const { privateKey } = await generateKeyPair('ES256');
+        const stranger = await tokenWith(await assertionBy({ privateKey, kid: later.kid }));
+        expect(stranger.status).toBe(401);
+      });
+
+      it('takes no private key, no other key type, and no key for a session it did not open', async () => {
+        const session = await openSession();
+        const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+        const post = (jwk: unknown, id = session) =>
+          postForm(`${sut.url}/playground/api/sessions/${id}/keys`, { jwk: JSON.stringify(jwk) });
+        const withD = await post(await exportJWK(privateKey));
+        expect(withD.status).toBe(400);
+        expect(withD.body).toMatchObject({ error: 'invalid_request' });
+        expect(withD.body.error_description).toContain('private key');
+        expect((await post({ kty: 'oct', k: 'c2VjcmV0' })).status).toBe(400);
+        const { kty, crv, x, y } = await exportJWK((await generateKeyPair('ES256')).publicKey);
+        expect((await post({ kty, crv, x, y }, 'guessed')).status).toBe(404);
+      });
     });
 
     it('streams to a session the events of the tokens it registered, nobody else’s', async () => {

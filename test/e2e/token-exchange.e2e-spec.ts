@@ -150,7 +150,7 @@ describe('token exchange (RFC 8693)', () => {
       const [issued] = ofType(events, 'token.issued');
       expect(events).toHaveLength(1);
       expect(issued).toMatchObject({
-        dataschema: 'urn:token-lifecycle:schema:token.issued:v5',
+        dataschema: 'urn:token-lifecycle:schema:token.issued:v6',
         data: {
           grant_type: TOKEN_EXCHANGE,
           client_id: X.orders.clientId,
@@ -328,7 +328,7 @@ describe('token exchange (RFC 8693)', () => {
   });
 
   describe('sender constraint (RFC 9449)', () => {
-    it("binds the exchanged token to the exchanging client's DPoP key, recorded on v5", async () => {
+    it("binds the exchanged token to the exchanging client's DPoP key, recorded on v6", async () => {
       const key = await dpopKey();
       const proof = await dpopProof({ key, htm: 'POST', htu: sut.config.endpoints.token });
       const withProof: ClientAuth = {

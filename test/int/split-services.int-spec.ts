@@ -338,7 +338,7 @@ describe('split services on Kafka and Redis', () => {
         // The chain on the log: the second exchange names the first token and its grant.
         const { event } = await eventOnLog('token.issued', decodeJwt(second).jti!);
         expect(event).toMatchObject({
-          dataschema: 'urn:token-lifecycle:schema:token.issued:v5',
+          dataschema: 'urn:token-lifecycle:schema:token.issued:v6',
           data: {
             exchange_kind: 'delegation',
             act: { sub: act.sub, act: act.act },

@@ -175,6 +175,8 @@ export interface SplitServicesOptions {
   readonly redisDb: number | { readonly cluster: string };
   /** Environment for every replica (e.g. REVOCATION_FAILURE_POLICY). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Changes the shared CONFIG_FILE document (e.g. trusted issuers and their clients). */
+  readonly registry?: (document: Record<string, unknown>) => Record<string, unknown>;
 }
 
 export class SplitServices {
@@ -202,7 +204,10 @@ export class SplitServices {
       const configFile = join(dir, 'registry.json');
       await Promise.all([
         promisify(execFile)(process.execPath, [GENERATE_KEYS_SCRIPT, keysFile]),
-        writeFile(configFile, JSON.stringify(registryDocument(), null, 2)),
+        writeFile(
+          configFile,
+          JSON.stringify((o.registry ?? ((d) => d))(registryDocument()), null, 2),
+        ),
       ]);
       const issuerPort = await freePort();
       const cluster = typeof o.redisDb === 'number' ? undefined : o.redisDb.cluster;

@@ -39,6 +39,8 @@ export interface StandaloneOptions {
    */
   readonly extraClients?:
     readonly Record<string, unknown>[] | ((url: string) => readonly Record<string, unknown>[]);
+  /** Top-level CONFIG_FILE members added to the test registry's (e.g. `trusted_issuers`). */
+  readonly document?: Readonly<Record<string, unknown>>;
   /** The service terminates TLS (give TLS_CERT_FILE and TLS_KEY_FILE in env): an https issuer. */
   readonly https?: boolean;
   /** Where the service's log lines go instead of stdout (a test reading them). */
@@ -78,7 +80,10 @@ export async function startStandaloneServer(
       ...(document.clients as unknown[]),
       ...((typeof extra === 'function' ? extra(url) : extra) ?? []),
     ];
-    await writeFile(configFile, JSON.stringify({ ...document, clients }, null, 2));
+    await writeFile(
+      configFile,
+      JSON.stringify({ ...document, ...options.document, clients }, null, 2),
+    );
     const config = loadConfig({
       PORT: String(port),
       ISSUER: url,

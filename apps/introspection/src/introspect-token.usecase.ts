@@ -52,6 +52,8 @@ export type IntrospectionResponse =
       readonly cnf?: Confirmation;
       /** RFC 8693 §4.1: the actor chain of a delegated token, so an API can log who acted. */
       readonly act?: ActClaimJson;
+      /** RFC 7523 §2.1: the external issuer of a JWT-bearer grant's assertion about `sub`. */
+      readonly idp?: string;
     };
 
 /** RFC 7662 §2.2: anything not provably good is exactly `{"active": false}`, with no reason. */
@@ -147,5 +149,6 @@ function active(c: AccessTokenClaims): IntrospectionResponse {
     ...(c.amr === undefined ? {} : { amr: c.amr }),
     ...(c.cnf === undefined ? {} : { cnf: c.cnf }),
     ...(c.act === undefined ? {} : { act: actClaimJson(c.act) }),
+    ...(c.idp === undefined ? {} : { idp: c.idp }),
   };
 }

@@ -5,6 +5,7 @@ import { EVENT_BUS, EVENT_FACTORY, EventBus, EventFactory } from '@app/events';
 import {
   authenticationClaims,
   ExchangeOrigin,
+  FederatedCredentialUse,
   issuedAccessToken,
   LifecycleProjection,
   tokenIssuedData,
@@ -34,10 +35,14 @@ export interface MintRequest {
   readonly confirmation?: Confirmation;
   /** RFC 8693 §4.1: the actor chain of an exchanged token. */
   readonly act?: ActClaim;
-  /** Set by the token exchange: what the token was exchanged from (token.issued v5). */
+  /** Set by the token exchange: what the token was exchanged from (token.issued v6). */
   readonly exchange?: ExchangeOrigin;
   /** Seconds: the token expires by then at the latest (an exchanged token's subject token). */
   readonly notAfter?: number;
+  /** The external token the token was obtained with (RFC 7523), for its `token.issued` (v5). */
+  readonly federated?: FederatedCredentialUse;
+  /** JWT-bearer grant (RFC 7523 §2.1): the assertion's issuer, the token's `idp` claim. */
+  readonly idp?: string;
 }
 
 /**
@@ -62,7 +67,9 @@ export class AccessTokenMinter {
       req.resource.accessTokenFormat === 'jwt'
         ? { token: await this.jwt.mint(claims, req.resource.signingAlg), digest: undefined }
         : OpaqueTokenFormat.mint('at');
-    const data = tokenIssuedData(issuedAccessToken(claims, req.grantType, digest, req.exchange));
+    const data = tokenIssuedData(
+      issuedAccessToken(claims, req.grantType, digest, req.federated, req.exchange),
+    );
     const event = this.events.create(
       'token.issued',
       claims.jti,
@@ -97,6 +104,7 @@ export class AccessTokenMinter {
       ...authenticationClaims(req.authentication),
       ...(req.confirmation === undefined ? {} : { cnf: req.confirmation }),
       ...(req.act === undefined ? {} : { act: req.act }),
+      ...(req.idp === undefined ? {} : { idp: req.idp }),
     };
   }
 }

@@ -2,7 +2,6 @@ import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { buildMetadata } from '@app/oauth';
 import { KeyRing } from '@app/tokens';
-import { advertisedGrantTypes } from './advertised-grant-types';
 import { GRANT_HANDLERS, GrantHandler } from './grants/grant-handler';
 
 /**
@@ -18,12 +17,11 @@ export class DiscoveryController {
     @Inject(GRANT_HANDLERS) grants: GrantHandler[],
     private readonly keys: KeyRing,
   ) {
+    const registered = (g: GrantHandler) =>
+      config.registry.clients.some((c) => c.grantTypes.includes(g.grantType));
     this.metadata = buildMetadata(
       config,
-      advertisedGrantTypes(
-        config,
-        grants.map((g) => g.grantType),
-      ),
+      grants.filter((g) => !g.advertisedWhenRegistered || registered(g)).map((g) => g.grantType),
       keys.algorithms(),
     );
   }

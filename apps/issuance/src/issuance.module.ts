@@ -7,6 +7,8 @@ import { RefreshTokenGrant } from './grants/refresh-token.grant';
 import { TokenExchangeGrant } from './grants/token-exchange.grant';
 import { OwnAccessTokenReader } from './grants/token-exchange/own-access-token.reader';
 import { SUBJECT_TOKEN_READERS, SubjectTokenReader } from './grants/token-exchange/presented-token';
+import { JwtBearerGrant } from './grants/jwt-bearer.grant';
+import { AssertionGrantRecorder } from './grants/assertion-grant.recorder';
 import { GRANT_HANDLERS, GrantHandler } from './grants/grant-handler';
 import { IssueTokenUseCase } from './issue-token.usecase';
 import { KeyAnnouncer } from './key.announcer';
@@ -44,12 +46,15 @@ import { UserinfoUseCase } from './userinfo/userinfo.usecase';
       inject: [OwnAccessTokenReader],
       useFactory: (...readers: SubjectTokenReader[]) => readers,
     },
+    AssertionGrantRecorder,
+    JwtBearerGrant,
     {
       provide: GRANT_HANDLERS,
       inject: [
         ClientCredentialsGrant,
         AuthorizationCodeGrant,
         RefreshTokenGrant,
+        JwtBearerGrant,
         TokenExchangeGrant,
       ],
       useFactory: (...grants: GrantHandler[]) => grants,

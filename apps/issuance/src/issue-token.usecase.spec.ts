@@ -61,12 +61,12 @@ describe('IssueTokenUseCase', () => {
     new IssueTokenUseCase(
       [confidentialOnly, open],
       config,
-      { authenticate } as unknown as ClientAuthenticator,
+      { authenticateCaller: authenticate } as unknown as ClientAuthenticator,
       new DpopProofs(config, new MemoryReplayStore()),
     );
 
   beforeEach(() => {
-    authenticate = jest.fn().mockResolvedValue(PUBLIC);
+    authenticate = jest.fn().mockResolvedValue({ client: PUBLIC });
     confidentialOnly = grant('client_credentials', false);
     open = grant('urn:example:open', true);
     res = response();
@@ -94,8 +94,16 @@ describe('IssueTokenUseCase', () => {
     const req = request('grant_type=urn%3Aexample%3Aopen&token=t');
     await expect(sut.execute(req, res)).resolves.toBe(TOKEN);
     // No DPoP header: a bearer request, no proof handed on.
-    expect(open.handle).toHaveBeenCalledWith(PUBLIC, req, {});
+    expect(open.handle).toHaveBeenCalledWith(PUBLIC, req, {}, undefined);
     expect(res.header).not.toHaveBeenCalled();
+  });
+
+  it('hands the grant the federated credential the client authenticated with (RFC 7523 §2.2)', async () => {
+    const federated = { issuer: 'https://ci.example', subject: 'repo:org/app:ref:refs/heads/main' };
+    authenticate.mockResolvedValue({ client: PUBLIC, federated });
+    const req = request('grant_type=urn%3Aexample%3Aopen&token=t');
+    await sut.execute(req, res);
+    expect(open.handle).toHaveBeenCalledWith(PUBLIC, req, {}, federated);
   });
 
   describe('certificate-bound access tokens (RFC 8705 §3)', () => {
@@ -117,19 +125,24 @@ describe('IssueTokenUseCase', () => {
       );
 
     it("binds a bound client's token to the thumbprint of its certificate", async () => {
-      authenticate.mockResolvedValue(BOUND);
+      authenticate.mockResolvedValue({ client: BOUND });
       const certificate = new ClientCertificate(SELF_SIGNED_DER);
       const req = withCertificate(certificate);
       await sut.execute(req, res);
-      expect(open.handle).toHaveBeenCalledWith(BOUND, req, {
-        confirmation: {
-          'x5t#S256': createHash('sha256').update(SELF_SIGNED_DER).digest('base64url'),
+      expect(open.handle).toHaveBeenCalledWith(
+        BOUND,
+        req,
+        {
+          confirmation: {
+            'x5t#S256': createHash('sha256').update(SELF_SIGNED_DER).digest('base64url'),
+          },
         },
-      });
+        undefined,
+      );
     });
 
     it('refuses a bound client without a certificate before the grant runs', async () => {
-      authenticate.mockResolvedValue(BOUND);
+      authenticate.mockResolvedValue({ client: BOUND });
       await expect(sut.execute(withCertificate(), res)).rejects.toMatchObject({
         error: 'invalid_request',
         status: 400,
@@ -146,7 +159,7 @@ describe('IssueTokenUseCase', () => {
     });
 
     it('refuses a bound client that also sends a DPoP proof: one mechanism per token', async () => {
-      authenticate.mockResolvedValue(BOUND);
+      authenticate.mockResolvedValue({ client: BOUND });
       const req = new RequestContext(
         {
           method: 'POST',
@@ -171,7 +184,7 @@ describe('IssueTokenUseCase', () => {
     it('binds nothing for a client not registered for it, certificate or not', async () => {
       const req = withCertificate(new ClientCertificate(SELF_SIGNED_DER));
       await sut.execute(req, res);
-      expect(open.handle).toHaveBeenCalledWith(PUBLIC, req, {});
+      expect(open.handle).toHaveBeenCalledWith(PUBLIC, req, {}, undefined);
     });
   });
 

@@ -42,11 +42,11 @@ export class IssueTokenUseCase {
     const nonce = this.proofs.currentNonce();
     if (nonce !== undefined) res.header('dpop-nonce', nonce);
     const grantType = req.form.require('grant_type');
-    const client = await this.authenticator.authenticate(req, this.clientAuth);
+    const { client, federated } = await this.authenticator.authenticateCaller(req, this.clientAuth);
     const grant = this.grants.get(grantType);
     checkClientMayUseGrant(client, grant.handler);
     checkGrantParameters(grant, req.form);
     const binding = await checkSenderBinding(this.proofs, client, req, this.tokenUrl);
-    return grant.handler.handle(client, req, binding);
+    return grant.handler.handle(client, req, binding, federated);
   }
 }

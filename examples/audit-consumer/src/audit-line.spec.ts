@@ -20,6 +20,25 @@ describe('auditLine', () => {
     expect(JSON.stringify(line)).not.toContain(OPAQUE_DIGEST);
   });
 
+  it('names the workload that obtained a token with a federated credential (v5)', () => {
+    const { grant_id: _grant, ...issued } = OPAQUE_TOKEN_ISSUED;
+    const event = factory.create('token.issued', 'jti-2', 'svc-deploy', {
+      ...issued,
+      client_id: 'svc-deploy',
+      sub: 'svc-deploy',
+      grant_type: 'client_credentials',
+      token_kind: 'access_token',
+      federated_issuer: 'https://token.actions.githubusercontent.com',
+      federated_subject: 'repo:org/app:ref:refs/heads/main',
+    });
+    expect(event.dataschema).toBe('urn:token-lifecycle:schema:token.issued:v5');
+    expect(auditLine(event)).toMatchObject({
+      client_id: 'svc-deploy',
+      federated_issuer: 'https://token.actions.githubusercontent.com',
+      federated_subject: 'repo:org/app:ref:refs/heads/main',
+    });
+  });
+
   it('carries the reason of a revocation', () => {
     const event = factory.create('grant.revoked', 'grant-1', 'grant-1', {
       grant_id: 'grant-1',

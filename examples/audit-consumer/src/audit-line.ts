@@ -13,6 +13,11 @@ export interface AuditLine {
   readonly sub?: string;
   readonly grant_id?: string;
   readonly reason?: string;
+  /** `token.issued` v5: the external issuer and subject (the workload) the token was obtained with. */
+  readonly federated_issuer?: string;
+  readonly federated_subject?: string;
+  /** `token.issued` v5 of a JWT-bearer grant: the identity provider of the user's assertion. */
+  readonly idp?: string;
   /**
    * A token from a token exchange (RFC 8693): who acted for `sub`, the current actor first
    * (`act` subjects), and the `jti` of the token it was exchanged from.
@@ -27,7 +32,15 @@ export interface AuditLine {
 }
 
 /** The payload fields an audit line copies; nothing else of `data` is ever printed. */
-const COPIED = ['client_id', 'sub', 'grant_id', 'reason'] as const;
+const COPIED = [
+  'client_id',
+  'sub',
+  'grant_id',
+  'reason',
+  'federated_issuer',
+  'federated_subject',
+  'idp',
+] as const;
 
 /**
  * An event as one audit line. Events never carry a secret (opaque tokens appear only as their
@@ -51,7 +64,7 @@ export function auditLine(event: AnyLifecycleEvent, traceId?: string): AuditLine
   return line as unknown as AuditLine;
 }
 
-/** The subjects of a `token.issued` v5 `act` (the parser has checked its shape). */
+/** The subjects of a `token.issued` v6 `act` (the parser has checked its shape). */
 function actorsOf(act: unknown): string[] {
   const subjects: string[] = [];
   for (let a = act as { sub: string; act?: unknown } | undefined; a; a = a.act as typeof a)

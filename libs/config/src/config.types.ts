@@ -10,6 +10,8 @@ import type { RedisClusterConfig } from './redis.config';
 import type { MetricsConfig } from './metrics.config';
 import type { LogFormat, LogLevelName } from './log.config';
 import type { TracingConfig } from './tracing.config';
+import type { TrustedIssuerConfig } from './trusted-issuers.parser';
+import type { FederatedCredentialConfig, JwtBearerSettings } from './federated-client.parser';
 
 /**
  * What the issuer signs with: one key of its own per algorithm (RFC 8725 §3.1: one key, one
@@ -138,6 +140,10 @@ export interface ClientConfig extends ClientSignInSettings {
   readonly rateLimit?: ClientRateLimit;
   /** RFC 8693: present exactly when `grantTypes` has the token-exchange URN. */
   readonly tokenExchange?: TokenExchangePolicy;
+  /** RFC 7523 §2.2: tokens of trusted issuers that authenticate this private_key_jwt client. */
+  readonly federatedCredentials?: readonly FederatedCredentialConfig[];
+  /** RFC 7523 §2.1: present exactly when `grantTypes` has the JWT-bearer grant. */
+  readonly jwtBearer?: JwtBearerSettings;
 }
 
 /** RFC 8705 §2.1.2: the registration fields that name a `tls_client_auth` client's certificate. */
@@ -177,6 +183,8 @@ export interface RegistryConfig {
   readonly resources: readonly ResourceConfig[];
   readonly clients: readonly ClientConfig[];
   readonly users: readonly UserConfig[];
+  /** `trusted_issuers`; the parser always sets it, absent (a registry built in code): none. */
+  readonly trustedIssuers?: readonly TrustedIssuerConfig[];
 }
 
 /** Public URLs of every endpoint, advertised in the metadata document. */

@@ -31,6 +31,8 @@ import { parseTokenExchangePolicy } from './token-exchange-client.parser';
 import { parseTlsClientSettings } from './tls-client.parser';
 import { parseUsers } from './users.parser';
 import { parseClientRateLimit } from './rate-limit.config';
+import { parseTrustedIssuers, TrustedIssuerConfig } from './trusted-issuers.parser';
+import { parseFederationSettings } from './federated-client.parser';
 
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/; // RFC 6749 §3.3 scope-token
 const DEFAULT_TTL = 3600;
@@ -51,6 +53,9 @@ export interface RegistryFileOptions {
  */
 export function parseRegistryFile(raw: unknown, options: RegistryFileOptions = {}): RegistryConfig {
   const root = object(raw, '$');
+  const trustedIssuers = parseTrustedIssuers(root.trusted_issuers, {
+    allowLoopbackHttp: options.allowLoopbackHttpJwksUri,
+  });
   const resources = array(root.resources, 'resources').map((r, i) =>
     parseResource(r, `resources[${i}]`),
   );
@@ -60,7 +65,7 @@ export function parseRegistryFile(raw: unknown, options: RegistryFileOptions = {
     'identifier',
   );
   const clients = array(root.clients, 'clients').map((c, i) =>
-    parseClient(c, `clients[${i}]`, resources, options),
+    parseClient(c, `clients[${i}]`, resources, trustedIssuers, options),
   );
   unique(
     clients.map((c) => c.clientId),
@@ -68,7 +73,7 @@ export function parseRegistryFile(raw: unknown, options: RegistryFileOptions = {
     'client_id',
   );
   const users = parseUsers(root.users, { plainPasswords: options.plainSecrets ?? true });
-  return { resources, clients, users };
+  return { resources, clients, users, trustedIssuers };
 }
 
 function parseResource(raw: unknown, path: string): ResourceConfig {
@@ -101,6 +106,7 @@ function parseClient(
   raw: unknown,
   path: string,
   resources: ResourceConfig[],
+  trustedIssuers: readonly TrustedIssuerConfig[],
   options: RegistryFileOptions,
 ): ClientConfig {
   const c = object(raw, path);
@@ -139,12 +145,13 @@ function parseClient(
     refreshToken: parseRefreshTokenSettings(c, path, grantTypes),
     ...parseTlsClientSettings(c, path, authMethod),
     ...parseTokenExchangePolicy(c, path, grantTypes, authMethod, resources),
+    ...parseFederationSettings(c, path, authMethod, grantTypes, trustedIssuers),
   };
   if (authMethod === 'none') return checkPublic(c, path, base);
   // RFC 8705 §2.1: the CA and the registered name vouch for the client; nothing else to hold.
   if (authMethod === 'tls_client_auth') return refuseCredentials(c, path, base);
   return authMethod === 'private_key_jwt' || authMethod === 'self_signed_tls_client_auth'
-    ? { ...base, ...parseKeys(c, path, options, authMethod) }
+    ? { ...base, ...parseKeys(c, path, options, authMethod, base.federatedCredentials) }
     : { ...base, secret: parseSecret(c, path, options.plainSecrets ?? true) };
 }
 
@@ -208,6 +215,7 @@ function parseKeys(
   path: string,
   options: RegistryFileOptions,
   authMethod: ClientAuthMethod,
+  federated: ClientConfig['federatedCredentials'],
 ): Pick<ClientConfig, 'jwks' | 'jwksUri'> {
   // RFC 8705 §2.2.2: the keys are compared with the certificate of the connection, here and
   // now: a key set fetched from jwks_uri is not supported for it.
@@ -216,8 +224,19 @@ function parseKeys(
       `${path}.jwks`,
       'self_signed_tls_client_auth needs jwks (its public keys)',
     );
-  if ((c.jwks === undefined) === (c.jwks_uri === undefined))
+  if (c.jwks !== undefined && c.jwks_uri !== undefined)
     throw new ConfigError(path, `${authMethod} needs exactly one of jwks or jwks_uri`);
+  // A client with federated credentials may have no keys of its own (RFC 7523 §2.2: the
+  // external issuer signs its assertions).
+  if (c.jwks === undefined && c.jwks_uri === undefined) {
+    if (federated !== undefined) return {};
+    throw new ConfigError(
+      path,
+      authMethod === 'private_key_jwt'
+        ? 'private_key_jwt needs exactly one of jwks or jwks_uri, or federated_credentials'
+        : `${authMethod} needs exactly one of jwks or jwks_uri`,
+    );
+  }
   if (c.jwks_uri !== undefined)
     return { jwksUri: jwksUri(c.jwks_uri, `${path}.jwks_uri`, options) };
   const jwks = object(c.jwks, `${path}.jwks`);

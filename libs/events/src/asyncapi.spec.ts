@@ -152,8 +152,23 @@ const FULL: Table<'full'> = {
       cnf_kind: 'jkt',
       cnf_thumbprint: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I',
     },
-    // Every field: a DPoP-bound opaque token of a second delegation (RFC 8693 §4.1, nested act).
+    // Every field; a DPoP-bound JWT-bearer grant token of a client that authenticated with a
+    // federated credential (in practice a refresh token is never v5: none is issued with it).
     v5: {
+      ...ACCESS_TOKEN,
+      sub: 'alice@corp.example',
+      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      token_kind: 'access_token',
+      family_exp: 1_739_527_200,
+      cnf_kind: 'jkt',
+      cnf_thumbprint: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I',
+      federated_issuer: 'https://token.actions.githubusercontent.com',
+      federated_subject: 'repo:org/app:ref:refs/heads/main',
+      idp: 'https://idp.corp.example',
+    },
+    // Every field: a DPoP-bound opaque token of a second delegation (RFC 8693 §4.1, nested act),
+    // exchanged by a client that authenticated with a federated credential.
+    v6: {
       ...ACCESS_TOKEN,
       client_id: 'payments-api',
       aud: 'https://payments.example.com',
@@ -164,6 +179,8 @@ const FULL: Table<'full'> = {
       family_exp: 1_739_527_200,
       cnf_kind: 'jkt',
       cnf_thumbprint: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I',
+      federated_issuer: 'https://kubernetes.default.svc.cluster.local',
+      federated_subject: 'system:serviceaccount:payments:api',
       exchange_kind: 'delegation',
       act: { sub: 'ledger-api', client_id: 'ledger-app', act: { sub: 'orders-api' } },
       subject_jti: 'rT5yH2kP9mW3xC7vB1nQ4A',
@@ -304,9 +321,25 @@ const MINIMAL: Table<'minimal'> = {
       cnf_kind: 'x5t#S256',
       cnf_thumbprint: 'A4DtL2JmUMhAsvJj5tKyn64SqzmuXbMrJa0n761y5v0',
     },
-    // An impersonation of a client_credentials JWT: no actor, no subject grant.
+    // A client_credentials access token of a client that authenticated with a federated
+    // credential (RFC 7523 §2.2): a Kubernetes service account.
     v5: {
       jti: '2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d',
+      client_id: 'svc-k8s',
+      sub: 'svc-k8s',
+      aud: 'https://orders.example.com',
+      scope: 'orders:read',
+      grant_type: 'client_credentials',
+      format: 'jwt',
+      token_kind: 'access_token',
+      iat: 1_736_935_200,
+      exp: 1_736_938_800,
+      federated_issuer: 'https://kubernetes.default.svc.cluster.local',
+      federated_subject: 'system:serviceaccount:payments:worker',
+    },
+    // An impersonation of a client_credentials JWT: no actor, no subject grant.
+    v6: {
+      jti: '3b4c5d6e-7f8a-4b9c-8d0e-1f2a3b4c5d6e',
       client_id: 'ledger-app',
       sub: 'svc-a',
       aud: 'https://ledger.example.com',
@@ -677,18 +710,18 @@ describe('docs/asyncapi.yaml', () => {
     }
   });
 
-  it('refuses a v5 binding with one cnf member and not the other, as the parser does', () => {
-    const validate = payloadOf('token.issued', 'v5');
-    for (const drop of ['cnf_kind', 'cnf_thumbprint']) {
-      const e = json(build('token.issued', FULL['token.issued'].v5));
+  it('refuses a v6 binding or federated credential with one member and not the other, as the parser does', () => {
+    const validate = payloadOf('token.issued', 'v6');
+    for (const drop of ['cnf_kind', 'cnf_thumbprint', 'federated_issuer', 'federated_subject']) {
+      const e = json(build('token.issued', FULL['token.issued'].v6));
       delete e.data[drop];
       expect(validate(e)).toBe(false);
       expect(parseLifecycleEvent(JSON.stringify(e)).ok).toBe(false);
     }
   });
 
-  it('refuses a v5 actor chain that is malformed or nested too deep, as the parser does', () => {
-    const validate = payloadOf('token.issued', 'v5');
+  it('refuses a v6 actor chain that is malformed or nested too deep, as the parser does', () => {
+    const validate = payloadOf('token.issued', 'v6');
     const deep = (n: number): object =>
       n === 1 ? { sub: 's1' } : { sub: `s${n}`, act: deep(n - 1) };
     for (const [act, expected] of [
@@ -696,13 +729,13 @@ describe('docs/asyncapi.yaml', () => {
       [{ sub: 'a', act: { client_id: 'b' } }, false],
       [{ sub: 'a', iss: 'https://elsewhere' }, false],
     ] as const) {
-      const e = json(build('token.issued', FULL['token.issued'].v5));
+      const e = json(build('token.issued', FULL['token.issued'].v6));
       e.data.act = act;
       expect(parseLifecycleEvent(JSON.stringify(e)).ok).toBe(expected);
       expect(validate(e)).toBe(expected);
     }
     // The document cannot count nesting; the parser bounds it as the tokens do.
-    const e = json(build('token.issued', FULL['token.issued'].v5));
+    const e = json(build('token.issued', FULL['token.issued'].v6));
     e.data.act = deep(6);
     expect(parseLifecycleEvent(JSON.stringify(e)).ok).toBe(false);
   });

@@ -10,6 +10,7 @@ import {
   TokenIssuedV1,
   TokenIssuedV3,
   TokenIssuedV4,
+  TokenIssuedV5,
   tokenKindOf,
 } from './topics';
 
@@ -359,15 +360,16 @@ describe('parseLifecycleEvent', () => {
       });
     });
 
-    it('refuses an ID token relabelled v1, v3, v4 or v5, and an unknown v6, as an older reader would', () => {
+    it('refuses an ID token relabelled v1, v3 to v6, and an unknown v7, as an older reader would', () => {
       expect(reasonOf(wire(idToken(), asV('v1')))).toBe('data');
       expect(reasonOf(wire(idToken(), asV('v3')))).toBe('data');
       expect(reasonOf(wire(idToken(), asV('v4')))).toBe('data');
       expect(reasonOf(wire(idToken(), asV('v5')))).toBe('data');
-      expect(parseLifecycleEvent(wire(idToken(), asV('v6')))).toEqual({
+      expect(reasonOf(wire(idToken(), asV('v6')))).toBe('data');
+      expect(parseLifecycleEvent(wire(idToken(), asV('v7')))).toEqual({
         ok: false,
         reason: 'schema_version',
-        detail: 'token.issued v6, expected v1 or v2 or v3 or v4 or v5',
+        detail: 'token.issued v7, expected v1 or v2 or v3 or v4 or v5 or v6',
       });
     });
   });
@@ -438,6 +440,44 @@ describe('parseLifecycleEvent', () => {
       expect(reasonOf(wire(bound(), (e) => (e.data.cnf_kind = 'jwk')))).toBe('data');
       const key = wire(bound(), (e) => (e.data.cnf_thumbprint = JSON.stringify({ kty: 'EC' })));
       expect(reasonOf(key)).toBe('data');
+    });
+  });
+
+  describe("token.issued v5 (a token obtained with a trusted external issuer's token)", () => {
+    const access = samples['token.issued'][2] as TokenIssuedV1;
+    const JKT = '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I';
+    const federated = (data: Partial<TokenIssuedV5> = {}) =>
+      factory.create('token.issued', 'jti-9', 'grant-1', {
+        ...access,
+        token_kind: 'access_token',
+        federated_issuer: 'https://token.actions.githubusercontent.com',
+        federated_subject: 'repo:org/app:ref:refs/heads/main',
+        ...data,
+      } as TokenIssuedV5);
+    const asV: (v: string) => Change<Wire> = (v) => (e) =>
+      (e.dataschema = `urn:token-lifecycle:schema:token.issued:${v}`);
+
+    it('is written as v5, bound or not, with or without idp, and read back whole', () => {
+      for (const data of [
+        {},
+        { idp: 'https://idp.corp.example' },
+        { cnf_kind: 'jkt' as const, cnf_thumbprint: JKT },
+      ]) {
+        const event = JSON.parse(JSON.stringify(federated(data)));
+        expect(event.dataschema).toBe('urn:token-lifecycle:schema:token.issued:v5');
+        expect(parseLifecycleEvent(JSON.stringify(event))).toEqual({ ok: true, event });
+      }
+    });
+
+    it('refuses v5 without its issuer or subject, half a binding, and its fields at v3 or v4', () => {
+      expect(reasonOf(wire(federated(), (e) => delete e.data.federated_subject))).toBe('data');
+      expect(reasonOf(wire(federated(), (e) => delete e.data.federated_issuer))).toBe('data');
+      expect(reasonOf(wire(federated({ cnf_kind: 'jkt' } as never)))).toBe('data');
+      expect(reasonOf(wire(federated({ cnf_thumbprint: JKT })))).toBe('data');
+      expect(reasonOf(wire(federated(), asV('v3')))).toBe('data');
+      expect(reasonOf(wire(federated({ cnf_kind: 'jkt', cnf_thumbprint: JKT }), asV('v4')))).toBe(
+        'data',
+      );
     });
   });
 

@@ -1,6 +1,6 @@
 import { AnyLifecycleEvent, LifecycleEvent } from './event-envelope';
 import {
-  ActorChainV5,
+  ActorChainV6,
   CONFIRMATION_KINDS,
   DENIAL_ERRORS,
   DENIAL_REASONS,
@@ -35,7 +35,7 @@ type FieldSpec<V> = [V] extends [number] // [V]: `'jwt' | 'opaque'` stays one sp
   ? { readonly type: 'integer' }
   : [V] extends [readonly string[]]
     ? { readonly type: 'array' }
-    : [V] extends [ActorChainV5]
+    : [V] extends [ActorChainV6]
       ? { readonly type: 'actor_chain' }
       : { readonly type: 'string'; readonly oneOf?: readonly V[]; readonly pattern?: RegExp };
 /** Optional in the table exactly when optional in the interface (checked by the compiler). */
@@ -105,9 +105,19 @@ const DATA_FIELDS: {
     },
     v5: {
       ...TOKEN_ISSUED_V3,
+      cnf_kind: opt({ type: 'string', oneOf: CONFIRMATION_KINDS }),
+      cnf_thumbprint: opt(DIGEST),
+      federated_issuer: S,
+      federated_subject: S,
+      idp: opt(S),
+    },
+    v6: {
+      ...TOKEN_ISSUED_V3,
       grant_id: S,
       cnf_kind: opt({ type: 'string', oneOf: CONFIRMATION_KINDS }),
       cnf_thumbprint: opt(DIGEST),
+      federated_issuer: opt(S),
+      federated_subject: opt(S),
       exchange_kind: { type: 'string', oneOf: EXCHANGE_KINDS },
       act: opt({ type: 'actor_chain' }),
       subject_jti: S,
@@ -246,21 +256,31 @@ function dataProblems(
 }
 
 /**
- * Rules across fields, as the document's `if`/`then` states them: an ID or refresh token always
- * belongs to a grant, so its `token.issued` v3 names it. (v2 as it landed has no such rule: old
- * logs are read as they were written.)
+ * Rules across fields, as the document's `if`/`then` and `dependentRequired` state them: an ID
+ * or refresh token always belongs to a grant, so its `token.issued` v3 names it (v2 as it landed
+ * has no such rule: old logs are read as they were written); a binding (v5 and v6, where it is
+ * optional) is its kind with its thumbprint, and v6's federated credential its issuer with its
+ * subject.
  */
 function ruleProblems(type: string, data: Record<string, unknown>): string[] {
   if (type !== 'token.issued') return [];
-  // v5: a binding is both members or neither (v4 requires both).
-  if (Object.hasOwn(data, 'cnf_kind') !== Object.hasOwn(data, 'cnf_thumbprint'))
-    return ['data.cnf_kind, data.cnf_thumbprint: one without the other'];
-  if (Object.hasOwn(data, 'grant_id')) return [];
+  const problems = [
+    ...(Object.hasOwn(data, 'cnf_kind') !== Object.hasOwn(data, 'cnf_thumbprint')
+      ? ['data.cnf_kind: cnf_kind and cnf_thumbprint go together']
+      : []),
+    // v6: the exchanging client's federated credential is its issuer with its subject.
+    ...(Object.hasOwn(data, 'federated_issuer') !== Object.hasOwn(data, 'federated_subject')
+      ? ['data.federated_issuer: federated_issuer and federated_subject go together']
+      : []),
+  ];
+  if (Object.hasOwn(data, 'grant_id')) return problems;
   const kind = data.token_kind;
-  return GRANT_BOUND_KINDS.includes(kind as never) ? [`data.grant_id: missing for ${kind}`] : [];
+  return GRANT_BOUND_KINDS.includes(kind as never)
+    ? [...problems, `data.grant_id: missing for ${kind}`]
+    : problems;
 }
 
-/** RFC 8693 §4.1 as v5 carries it: `sub`, optional `client_id`, optional nested `act`. */
+/** RFC 8693 §4.1 as v6 carries it: `sub`, optional `client_id`, optional nested `act`. */
 function actorChainProblem(v: unknown, depth = 1): string | undefined {
   // As deep as a token may nest it (MAX_ACT_DEPTH in libs/tokens), and not one level more.
   if (depth > MAX_ACTOR_CHAIN) return 'nested too deep';

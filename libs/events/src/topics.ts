@@ -85,32 +85,60 @@ export interface TokenIssuedV4 extends TokenIssuedV3 {
   readonly cnf_thumbprint: string;
 }
 
-/** RFC 8693 §4.1 `act` as it rides on `token.issued` v5: subjects and client ids, nested. */
-export interface ActorChainV5 {
-  readonly sub: string;
-  readonly client_id?: string;
-  readonly act?: ActorChainV5;
+/**
+ * Writer: issuance, for a token obtained with a token of a trusted external issuer; every other
+ * token stays v3 or v4, so their readers skip only these, which did not exist before v5. v3 with
+ * the binding of v4 when the token is bound, and what an auditor needs to answer "which
+ * workload obtained this token" from the log alone: never the external token itself.
+ */
+export interface TokenIssuedV5 extends TokenIssuedV3 {
+  readonly cnf_kind?: (typeof CONFIRMATION_KINDS)[number];
+  readonly cnf_thumbprint?: string;
+  /**
+   * The external credential the token was obtained with: the federated credential that
+   * authenticated the client (RFC 7523 §2.2; its `iss` and `sub`, the workload's identity at its
+   * platform), else the JWT-bearer grant's assertion (§2.1).
+   */
+  readonly federated_issuer: string;
+  readonly federated_subject: string;
+  /**
+   * JWT-bearer grant (RFC 7523 §2.1) only: the issuer of the assertion about the user, which the
+   * token carries as its `idp` claim (its `sub` is the assertion's).
+   */
+  readonly idp?: string;
 }
 
-/** RFC 8693: how an exchanged token represents its subject (token-exchange.policy.ts). */
+/** RFC 8693 §4.1 `act` as it rides on `token.issued` v6: subjects and client ids, nested. */
+export interface ActorChainV6 {
+  readonly sub: string;
+  readonly client_id?: string;
+  readonly act?: ActorChainV6;
+}
+
+/** RFC 8693: how an exchanged token represents its subject (exchange-actor.ts in issuance). */
 export const EXCHANGE_KINDS = ['delegation', 'impersonation'] as const;
 
 /**
  * Writer: issuance, for an access token issued by a token exchange (RFC 8693) only; every other
- * token stays v3 or v4, so a reader that knows v4 reads every token but exchanged ones, which did
- * not exist before v5. v3 with the binding of v4 (optional here) and the exchange chain, so an
- * auditor answers "on whose behalf did this service act" from the log alone: the actor chain
- * (`act`, the current actor first, nested as in the token), and the subject token by its `jti`
- * (and digest when opaque), its client and its grant, never the token itself.
+ * token stays v3, v4 or v5, so a reader that knows v5 reads every token but exchanged ones, which
+ * did not exist before v6. v3 with the binding of v4 and the federated credential of v5 (each
+ * optional here: the exchanging client may be bound, or authenticated by a federated
+ * credential) and the exchange chain, so an auditor answers "on whose behalf did this service
+ * act" from the log alone: the actor chain (`act`, the current actor first, nested as in the
+ * token), and the subject token by its `jti` (and digest when opaque), its client and its grant,
+ * never the token itself.
  */
-export interface TokenIssuedV5 extends TokenIssuedV3 {
+export interface TokenIssuedV6 extends TokenIssuedV3 {
   /** The exchange's own grant (exchange-grant.ts): revoking it, or its chain, revokes this token. */
   readonly grant_id: string;
   readonly cnf_kind?: (typeof CONFIRMATION_KINDS)[number];
   readonly cnf_thumbprint?: string;
+  /** As in v5: the federated credential the exchanging client authenticated with. */
+  readonly federated_issuer?: string;
+  readonly federated_subject?: string;
   readonly exchange_kind: (typeof EXCHANGE_KINDS)[number];
   /** Absent for an impersonation of a token that had no actor. */
-  readonly act?: ActorChainV5;
+  readonly act?: ActorChainV6;
   readonly subject_jti: string;
   readonly subject_client_id: string;
   readonly subject_token_digest?: string;
@@ -120,7 +148,8 @@ export interface TokenIssuedV5 extends TokenIssuedV3 {
 
 /** Whichever version it was written as, what kind of token a `token.issued` records. */
 export const tokenKindOf = (
-  data: TokenIssuedV1 | TokenIssuedV2 | TokenIssuedV3 | TokenIssuedV4 | TokenIssuedV5,
+  data:
+    TokenIssuedV1 | TokenIssuedV2 | TokenIssuedV3 | TokenIssuedV4 | TokenIssuedV5 | TokenIssuedV6,
 ): TokenKind =>
   'token_kind' in data ? data.token_kind : 'kind' in data ? data.kind : 'access_token';
 
@@ -291,6 +320,7 @@ export interface EventSchemas {
     readonly v3: TokenIssuedV3;
     readonly v4: TokenIssuedV4;
     readonly v5: TokenIssuedV5;
+    readonly v6: TokenIssuedV6;
   };
   'token.revoked': { readonly v1: TokenRevokedV1 };
   'grant.revoked': { readonly v1: GrantRevokedV1 };
@@ -314,18 +344,21 @@ export type EventCatalogue = { [T in EventType]: EventSchemas[T][SchemaVersion<T
  * only the older version still reads everything it can understand.
  */
 const WRITTEN_AS: { readonly [T in EventType]: (data: EventCatalogue[T]) => SchemaVersion<T> } = {
-  // Producers write v5 for an exchanged token, v4 for another sender-constrained token and v3
-  // for every other; v1 and v2 shapes are those of logs written before v3.
+  // Producers write v6 for an exchanged token, v5 for another token obtained with an external
+  // issuer's token, v4 for another sender-constrained token and v3 for every other; v1 and v2
+  // shapes are those of logs written before v3.
   'token.issued': (d) =>
     'exchange_kind' in d
-      ? 'v5'
-      : 'cnf_kind' in d
-        ? 'v4'
-        : 'token_kind' in d
-          ? 'v3'
-          : 'kind' in d
-            ? 'v2'
-            : 'v1',
+      ? 'v6'
+      : 'federated_issuer' in d
+        ? 'v5'
+        : 'cnf_kind' in d
+          ? 'v4'
+          : 'token_kind' in d
+            ? 'v3'
+            : 'kind' in d
+              ? 'v2'
+              : 'v1',
   'token.revoked': () => 'v1',
   'grant.revoked': () => 'v1',
   'client.tokens_revoked': () => 'v1',

@@ -7,6 +7,7 @@ export * from './client-authentication/methods/client-secret-basic.method';
 export * from './client-authentication/methods/client-secret-post.method';
 export * from './client-authentication/methods/none.method';
 export * from './client-authentication/methods/private-key-jwt.method';
+export * from './client-authentication/methods/federated-credential.check';
 export * from './dpop/dpop-proofs';
 export * from './client-authentication/methods/self-signed-tls-client-auth.method';
 export * from './client-authentication/methods/tls-client-auth.method';

@@ -10,6 +10,7 @@ import { ClientSecretBasicMethod } from './client-authentication/methods/client-
 import { ClientSecretPostMethod } from './client-authentication/methods/client-secret-post.method';
 import { NoneMethod } from './client-authentication/methods/none.method';
 import { PrivateKeyJwtMethod } from './client-authentication/methods/private-key-jwt.method';
+import { FederatedCredentialCheck } from './client-authentication/methods/federated-credential.check';
 import { DpopProofs } from './dpop/dpop-proofs';
 import { SelfSignedTlsClientAuthMethod } from './client-authentication/methods/self-signed-tls-client-auth.method';
 import { TlsClientAuthMethod } from './client-authentication/methods/tls-client-auth.method';
@@ -31,6 +32,7 @@ const METHODS = [
   imports: [DiscoveryModule],
   providers: [
     ...METHODS,
+    FederatedCredentialCheck,
     {
       provide: CLIENT_AUTH_METHODS,
       inject: METHODS,

@@ -33,8 +33,14 @@ export class EventsPane {
     });
   }
 
+  /**
+   * Oldest first: a new event is added below the others, so none of them moves (no layout
+   * shift); the pane follows the newest unless the reader scrolled up.
+   */
   show(event) {
-    $('event-list').prepend(
+    const list = $('event-list');
+    const following = list.scrollTop + list.clientHeight >= list.scrollHeight - 8;
+    list.append(
       el(
         'li',
         { class: 'event', 'data-type': event.type },
@@ -44,5 +50,6 @@ export class EventsPane {
         el('pre', { text: JSON.stringify(event, null, 2) }),
       ),
     );
+    if (following) list.scrollTop = list.scrollHeight;
   }
 }

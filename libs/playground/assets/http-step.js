@@ -63,7 +63,8 @@ export function showStep({ title, rfc, request, action = 'Send', send }) {
   const step = { render: () => (requestPre.textContent = requestText(request)) };
   step.render();
   steps.push(step);
-  $('step-list').prepend(item);
+  // Below the earlier steps, so none of them moves; focusing the button scrolls it into view.
+  $('step-list').append(item);
   button.focus();
   return new Promise((resolve, reject) => {
     button.addEventListener('click', async () => {

@@ -31,9 +31,19 @@ export const RFC = {
     cite: 'RFC 7662 §2.1-2.2',
   },
   clientCredentials: {
-    text: 'A confidential client authenticates as itself (HTTP Basic with its secret) and gets an access token for its own account, with no user involved.',
+    text: 'A confidential client authenticates as itself (HTTP Basic with its secret, or a JWT signed with its private key) and gets an access token for its own account, with no user involved.',
     link: 'https://www.rfc-editor.org/rfc/rfc6749#section-4.4',
     cite: 'RFC 6749 §4.4, §2.3.1',
+  },
+  privateKeyJwt: {
+    text: 'The client proves who it is with a JWT it signed in this browser with its private key: iss and sub its id, aud the issuer, a single-use jti, exp a minute away; the server checks it against the public keys registered for the client.',
+    link: 'https://www.rfc-editor.org/rfc/rfc7523#section-3',
+    cite: 'RFC 7523 §2.2, §3',
+  },
+  publishKey: {
+    text: "The page made an ES256 key pair with WebCrypto (the private key cannot be exported) and gives the server its public half, for this page's session only; the server lists it at the jwks_uri the playground's private_key_jwt client is registered with.",
+    link: 'https://www.rfc-editor.org/rfc/rfc7591#section-2',
+    cite: 'RFC 7591 §2 (jwks_uri), RFC 7517 §5',
   },
   dpop: {
     text: "The DPoP header carries a proof signed by a key only this browser holds (WebCrypto, not exportable); the server binds the access token to its thumbprint (cnf.jkt), and a public client's refresh token too.",
@@ -44,6 +54,16 @@ export const RFC = {
     text: 'The server asked for a nonce of its own in the proof (use_dpop_nonce, DPoP-Nonce header): the same request again, with a new proof carrying it.',
     link: 'https://www.rfc-editor.org/rfc/rfc9449#section-8',
     cite: 'RFC 9449 §8',
+  },
+  apiDpop: {
+    text: "A DPoP-bound token goes with the DPoP scheme and a fresh proof for this very request, carrying ath (the token's hash); the API checks the proof was signed by the key of the token's cnf.jkt.",
+    link: 'https://www.rfc-editor.org/rfc/rfc9449#section-7.1',
+    cite: 'RFC 9449 §7.1',
+  },
+  apiBoundAsBearer: {
+    text: 'The same bound token as a plain Bearer token, without a proof, as someone who copied the token but not the key would send it: the API refuses it.',
+    link: 'https://www.rfc-editor.org/rfc/rfc9449#section-7.2',
+    cite: 'RFC 9449 §7.2',
   },
   api: {
     text: 'The client presents the access token in the Authorization header; the resource server answers 401 with a WWW-Authenticate challenge when the token is not good.',

@@ -88,8 +88,23 @@ function countdown(exp) {
   return node;
 }
 
-/** One token, decoded and verified (a JWT) or shown as opaque with its introspection answer. */
-export function tokenView(kind, token, jwksUrl, introspection) {
+/** RFC 9449 §6.1: `cnf.jkt` is the thumbprint of the DPoP key the token is bound to. */
+function confirmation(cnf, dpopJkt) {
+  const text = cnf.jkt
+    ? `DPoP-bound (RFC 9449 §6.1): cnf.jkt ${cnf.jkt}, ${
+        cnf.jkt === dpopJkt
+          ? "the thumbprint of this page's DPoP key: only a proof signed by it makes the token usable"
+          : 'the thumbprint of a key this page does not hold'
+      }.`
+    : `Bound to a key: cnf ${JSON.stringify(cnf)}`;
+  return el('p', { class: 'hint binding', text });
+}
+
+/**
+ * One token, decoded and verified (a JWT) or shown as opaque with its introspection answer. Built
+ * whole once the signature is checked, so nothing in it moves when the verdict arrives.
+ */
+export async function tokenView(kind, token, jwksUrl, { introspection, dpopJkt } = {}) {
   const jwt = decodeJwt(token);
   const box = el('div', { class: 'token', 'data-token': kind });
   box.append(el('h3', { text: kind }));
@@ -107,26 +122,13 @@ export function tokenView(kind, token, jwksUrl, introspection) {
       );
     return box;
   }
-  const verdict = el('p', {
-    class: 'verdict',
-    text: `Verifying the signature against the JWKS (kid ${jwt.header.kid})…`,
-  });
-  verifyJwt(jwt, jwksUrl).then(
-    (v) => {
-      verdict.textContent = v.reason;
-      verdict.className = `verdict ${v.ok ? 'status-ok' : 'status-bad'}`;
-    },
-    (e) => {
-      verdict.textContent = `could not verify: ${e.message}`;
-      verdict.className = 'verdict status-bad';
-    },
-  );
-  box.append(verdict);
+  const v = await verifyJwt(jwt, jwksUrl).catch((e) => ({
+    ok: false,
+    reason: `could not verify: ${e.message}`,
+  }));
+  box.append(el('p', { class: `verdict ${v.ok ? 'status-ok' : 'status-bad'}`, text: v.reason }));
   if (typeof jwt.claims.exp === 'number') box.append(el('p', {}, countdown(jwt.claims.exp)));
-  if (jwt.claims.cnf)
-    box.append(
-      el('p', { class: 'hint', text: `Bound to a key: cnf ${JSON.stringify(jwt.claims.cnf)}` }),
-    );
+  if (jwt.claims.cnf) box.append(confirmation(jwt.claims.cnf, dpopJkt));
   box.append(
     el('h4', { text: 'Header' }),
     rows(jwt.header, HEADERS),

@@ -1,7 +1,8 @@
 import { Controller, Get, Inject, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { ordersResource } from './orders-resource';
+import { ORDERS_API_PATH, ordersApiUrl, ordersResource } from './orders-resource';
+import { PLAYGROUND_JWKS_PATH } from './playground-client-keys';
 import { PlaygroundEnabledGuard } from './playground-enabled.guard';
 
 /**
@@ -19,7 +20,9 @@ export class PlaygroundConfigController {
     return {
       issuer: this.config.issuer,
       endpoints: this.config.endpoints,
-      api: '/playground/api/orders',
+      api: ORDERS_API_PATH,
+      // RFC 9449 §4.2: a DPoP proof for the API names this URL (`htu`), the issuer's origin.
+      api_url: ordersApiUrl(this.config),
       resource: ordersResource(this.config) ?? null,
       // RFC 8252 §8.4 / OAuth 2.1: public clients (no secret, PKCE) whose redirect URI is a
       // playground page; the page picks the one registered for its own origin.
@@ -30,8 +33,20 @@ export class PlaygroundConfigController {
           redirect_uris: c.redirectUris.filter(isPlaygroundPage),
           scope: c.scopes.join(' '),
         })),
+      // RFC 7523 §2.2: private_key_jwt clients whose keys are the playground sessions' (their
+      // jwks_uri is this server's GET /playground/api/jwks): the page signs with a key it makes.
+      key_clients: this.config.registry.clients
+        .filter(
+          (c) =>
+            c.authMethod === 'private_key_jwt' &&
+            c.jwksUri !== undefined &&
+            isPlaygroundJwks(c.jwksUri) &&
+            c.grantTypes.includes('client_credentials'),
+        )
+        .map((c) => ({ client_id: c.clientId, scope: c.scopes.join(' ') })),
     };
   }
 }
 
 const isPlaygroundPage = (uri: string) => new URL(uri).pathname === '/playground';
+const isPlaygroundJwks = (uri: string) => new URL(uri).pathname === PLAYGROUND_JWKS_PATH;

@@ -1,14 +1,28 @@
-import { Controller, Get, Headers, HttpCode, Inject, Res, UseGuards } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import { Controller, Get, Inject, Req, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import {
+  BearerError,
+  bearerErrorResponse,
+  DPOP_CHALLENGE_ALGS,
+  dpopJkt,
+  extractBearer,
+  InsufficientScope,
+  InvalidToken,
+  isDpopScheme,
+  ResourceRequest,
+} from '@app/resource-server';
 import { ORDERS_SCOPE, ordersResource } from './orders-resource';
+import { PlaygroundDpopCheck } from './playground-dpop.check';
 import { PlaygroundEnabledGuard } from './playground-enabled.guard';
 import { PlaygroundTokenChecker } from './playground-token.checker';
+
+const REALM = 'orders';
 
 /**
  * GET /playground/api/orders: the demo orders API (apps/demo-api) as the playground's "Call the
  * API" reaches it in one process, answering what the demo API answers: 200 with the orders, or
- * 401 with an RFC 6750 §3 challenge, at once after a revocation.
+ * 401 with an RFC 6750 §3 / RFC 9449 §7.1 challenge (at once after a revocation), or 403.
  */
 @Controller('playground/api')
 @UseGuards(PlaygroundEnabledGuard)
@@ -18,46 +32,45 @@ export class PlaygroundOrdersController {
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly tokens: PlaygroundTokenChecker,
+    private readonly dpop: PlaygroundDpopCheck,
   ) {
     this.resource = ordersResource(config);
   }
 
   @Get('orders')
-  @HttpCode(200)
-  async orders(
-    @Headers('authorization') authorization: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    reply.header('cache-control', 'no-store');
-    const token = /^Bearer ([\x21-\x7e]+)$/.exec(authorization ?? '')?.[1];
-    if (!token) return this.refuse(reply, 'invalid_request', 'a Bearer token is required');
-    const claims = await this.tokens.check(token);
-    if (!claims) return this.refuse(reply, 'invalid_token', 'the token is not active');
-    // RFC 9449 §7.1: a DPoP-bound token is used with a proof, which this page does not send.
-    if (claims.cnf) return this.refuse(reply, 'invalid_token', 'a sender-constrained token');
-    // RFC 9068 §4: the audience must be this API.
-    if (claims.aud !== this.resource)
-      return this.refuse(reply, 'invalid_token', 'the token is not for this API');
-    if (!claims.scope.split(' ').includes(ORDERS_SCOPE)) {
-      reply.status(403);
-      reply.header(
-        'www-authenticate',
-        `Bearer error="insufficient_scope", scope="${ORDERS_SCOPE}"`,
-      );
-      return { error: 'insufficient_scope' };
+  async orders(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    try {
+      const body = await this.answer({
+        authorization: req.headers.authorization,
+        dpop: req.headers.dpop,
+        method: req.method,
+      });
+      if (body.bound_to) this.dpop.offerNonce(reply);
+      await reply.status(200).header('cache-control', 'no-store').send(body);
+    } catch (e) {
+      if (!(e instanceof BearerError)) throw e;
+      // RFC 9449 §7.1: every refusal of a DPoP-presented token goes in the DPoP challenge.
+      if (isDpopScheme(req.headers.authorization)) e.under('DPoP');
+      const { status, headers, body } = bearerErrorResponse(e, REALM, DPOP_CHALLENGE_ALGS);
+      await reply.status(status).headers(headers).send(body);
     }
-    return { caller: claims.clientId, orders: [{ id: 'o-1', item: 'coffee beans', qty: 2 }] };
   }
 
-  private refuse(reply: FastifyReply, error: string, description: string) {
-    reply.status(401);
-    // RFC 6750 §3.1: no error code when the request carried no token at all.
-    reply.header(
-      'www-authenticate',
-      error === 'invalid_request'
-        ? 'Bearer realm="orders"'
-        : `Bearer realm="orders", error="${error}", error_description="${description}"`,
-    );
-    return { error: error === 'invalid_request' ? 'unauthorized' : error };
+  private async answer(request: ResourceRequest) {
+    // The header only (RFC 6750 §2.1, RFC 9449 §7.1): a token in a URL ends up in logs.
+    const token = extractBearer({ authorization: request.authorization }, true);
+    const claims = await this.tokens.check(token);
+    if (!claims) throw new InvalidToken('the token is not active');
+    // RFC 9068 §4: the audience must be this API.
+    if (claims.aud !== this.resource) throw new InvalidToken('the token is not for this API');
+    await this.dpop.check(token, claims, request);
+    if (!claims.scope.split(' ').includes(ORDERS_SCOPE))
+      throw new InsufficientScope([ORDERS_SCOPE]);
+    const jkt = dpopJkt(claims);
+    return {
+      caller: claims.clientId,
+      ...(jkt ? { bound_to: { jkt } } : {}),
+      orders: [{ id: 'o-1', item: 'coffee beans', qty: 2 }],
+    };
   }
 }

@@ -69,6 +69,20 @@ export class PlaygroundSessionHub {
     return id;
   }
 
+  /** Whether the session is open: known, and listened to or used within its idle lifetime. */
+  isOpen(id: string): boolean {
+    const session = this.sessions.get(id);
+    return session !== undefined && !isIdle(session, Date.now());
+  }
+
+  /** Marks an open session as used now; false when it is not open. */
+  touch(id: string): boolean {
+    const session = this.sessions.get(id);
+    if (!session || isIdle(session, Date.now())) return false;
+    session.lastSeen = Date.now();
+    return true;
+  }
+
   /** Adds what a verified token names; replays the recent events that match it. */
   register(id: string, ids: { jti: string; grantId?: string }): boolean {
     const session = this.sessions.get(id);
@@ -114,11 +128,13 @@ export class PlaygroundSessionHub {
   }
 
   private forgetIdle(): void {
-    const before = Date.now() - IDLE_MS;
-    for (const [id, s] of this.sessions)
-      if (s.listeners.size === 0 && s.lastSeen < before) this.sessions.delete(id);
+    const now = Date.now();
+    for (const [id, s] of this.sessions) if (isIdle(s, now)) this.sessions.delete(id);
   }
 }
+
+const isIdle = (s: PlaygroundSession, now: number) =>
+  s.listeners.size === 0 && s.lastSeen < now - IDLE_MS;
 
 /** The grant and token ids an event is about (libs/events/src/topics.ts). */
 export function namesOf(event: AnyLifecycleEvent): string[] {

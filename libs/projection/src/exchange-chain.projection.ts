@@ -16,7 +16,7 @@ export class ExchangeChainProjection {
     private readonly revocations: RevocationStore,
   ) {}
 
-  /** `token.issued` v5: the client holds a token of the exchange grant, chained under its parent. */
+  /** `token.issued` v6: the client holds a token of the exchange grant, chained under its parent. */
   async exchanged(t: IssuedToken): Promise<void> {
     if (t.exchange === undefined || t.grantId === undefined) return;
     const expiresAt = t.exp * 1000;

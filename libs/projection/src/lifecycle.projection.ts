@@ -63,7 +63,7 @@ export class LifecycleProjection {
   async apply(e: AnyLifecycleEvent, known: RequestKnowledge = {}): Promise<boolean> {
     switch (e.type) {
       case 'token.issued':
-        // An exchanged token (v5) joins its chain, whatever its format (RFC 8693).
+        // An exchanged token (v6) joins its chain, whatever its format (RFC 8693).
         if ('exchange_kind' in e.data) await this.chains.exchanged(issuedTokenOf(e.data));
         // A JWT or an ID token (no digest) has no hot state: nothing to decode on the hot path.
         if (e.data.token_digest === undefined) return true;

@@ -93,13 +93,35 @@ describe('token.issued codec', () => {
     ).toBe('v3');
   });
 
+  it('writes a token obtained with an external token as v5, bound or not, and reads it back', () => {
+    const federated = { issuer: 'https://ci.example', subject: 'repo:org/app:ref:refs/heads/main' };
+    const grantToken = { ...minted, idp: 'https://idp.example' };
+    const data = tokenIssuedData(issuedAccessToken(grantToken, 'jwt-bearer', DIGEST, federated));
+    expect(data).toMatchObject({
+      federated_issuer: federated.issuer,
+      federated_subject: federated.subject,
+      idp: 'https://idp.example',
+    });
+    expect(data).not.toHaveProperty('cnf_kind');
+    expect(schemaVersionOf('token.issued', data)).toBe('v5');
+    const read = issuedTokenOf(JSON.parse(JSON.stringify(data)));
+    expect(read.federated).toEqual(federated);
+    // The opaque token's record keeps its idp (introspection answers it).
+    expect(opaqueTokenRecord(read, ISSUER)).toEqual(grantToken);
+    const bound = { ...minted, cnf: { jkt: DIGEST } };
+    const boundData = tokenIssuedData(issuedAccessToken(bound, 'x', undefined, federated));
+    expect(boundData).toMatchObject({ cnf_kind: 'jkt', cnf_thumbprint: DIGEST });
+    expect(schemaVersionOf('token.issued', boundData)).toBe('v5');
+    expect(issuedTokenOf(boundData).cnf).toEqual({ jkt: DIGEST });
+  });
+
   it('leaves an empty amr out rather than send it empty', () => {
     const data = tokenIssuedData({ ...issuedAccessToken(minted, 'x', undefined), amr: [] });
     expect(data).not.toHaveProperty('amr');
   });
 
-  // RFC 8693: an exchanged token records its chain on v5, and its opaque record keeps `act`.
-  it('writes an exchanged token as v5 with its chain, and rebuilds its record with act', () => {
+  // RFC 8693: an exchanged token records its chain on v6, and its opaque record keeps `act`.
+  it('writes an exchanged token as v6 with its chain, and rebuilds its record with act', () => {
     const exchanged: AccessTokenClaims = {
       ...minted,
       clientId: 'ledger-app',
@@ -115,8 +137,11 @@ describe('token.issued codec', () => {
       subjectGrantId: 'grant-1',
     };
     const grantType = 'urn:ietf:params:oauth:grant-type:token-exchange';
-    const data = tokenIssuedData(issuedAccessToken(exchanged, grantType, DIGEST, origin));
-    expect(schemaVersionOf('token.issued', data)).toBe('v5');
+    const federated = { issuer: 'https://k8s.example', subject: 'system:serviceaccount:ledger' };
+    const data = tokenIssuedData(
+      issuedAccessToken(exchanged, grantType, DIGEST, federated, origin),
+    );
+    expect(schemaVersionOf('token.issued', data)).toBe('v6');
     expect(data).toMatchObject({
       grant_id: 'xg_chain',
       exchange_kind: 'delegation',
@@ -126,9 +151,12 @@ describe('token.issued codec', () => {
       subject_token_digest: DIGEST,
       subject_grant_id: 'grant-1',
       cnf_kind: 'jkt',
+      federated_issuer: federated.issuer,
+      federated_subject: federated.subject,
     });
     const read = issuedTokenOf(JSON.parse(JSON.stringify(data)));
     expect(read.exchange).toEqual(origin);
+    expect(read.federated).toEqual(federated);
     expect(opaqueTokenRecord(read, ISSUER)).toEqual(exchanged);
   });
 });

@@ -4,6 +4,7 @@ import {
   TokenIssuedV3,
   TokenIssuedV4,
   TokenIssuedV5,
+  TokenIssuedV6,
   TokenKind,
   tokenKindOf,
 } from '@app/events';
@@ -47,14 +48,27 @@ export interface IssuedToken {
   readonly amr?: readonly string[];
   /** A sender-constrained token's binding (RFC 9449 §6, RFC 8705 §3.1); absent for bearer tokens. */
   readonly cnf?: Confirmation;
+  /**
+   * The trusted external issuer's token the token was obtained with (RFC 7523): the client's
+   * federated credential, else the JWT-bearer grant's assertion. Its issuer and subject only.
+   */
+  readonly federated?: FederatedCredentialUse;
+  /** JWT-bearer grant (RFC 7523 §2.1): the assertion's issuer, the access token's `idp`. */
+  readonly idp?: string;
   /** RFC 8693 §4.1: the actor chain of an exchanged token. */
   readonly act?: ActClaim;
   /** Set exactly when the token came from a token exchange (RFC 8693). */
   readonly exchange?: ExchangeOrigin;
 }
 
+/** Which external token (issuer and subject) a token was obtained with. */
+export interface FederatedCredentialUse {
+  readonly issuer: string;
+  readonly subject: string;
+}
+
 /**
- * What an exchanged token was exchanged from (`token.issued` v5): the subject token by its
+ * What an exchanged token was exchanged from (`token.issued` v6): the subject token by its
  * `jti` (and digest when opaque), the client it was issued to and its grant. Never the token.
  */
 export interface ExchangeOrigin {
@@ -85,31 +99,52 @@ export function authenticationClaims(
 }
 
 /**
- * Token → `token.issued` (v3, v4 for a bound token, v5 for an exchanged one). Not personal data:
- * how the user signed in rides along (so an opaque token's record is rebuilt whole), never a
- * user claim, never the token itself; a binding as its thumbprint only.
+ * Token → `token.issued` (v3, v4 for a bound token, v5 for one obtained with an external
+ * issuer's token, v6 for an exchanged one). Not personal data: how the user signed in rides along (so an opaque token's
+ * record is rebuilt whole), never a user claim, never the token itself; a binding as its
+ * thumbprint only; an external token as its issuer and subject only.
  */
-export function tokenIssuedData(t: IssuedToken): TokenIssuedV3 | TokenIssuedV4 | TokenIssuedV5 {
+export function tokenIssuedData(
+  t: IssuedToken,
+): TokenIssuedV3 | TokenIssuedV4 | TokenIssuedV5 | TokenIssuedV6 {
   const v3 = bearerTokenIssuedData(t);
-  const binding =
+  const bound =
     t.cnf === undefined
-      ? undefined
-      : { cnf_kind: confirmationKind(t.cnf), cnf_thumbprint: confirmationThumbprint(t.cnf) };
-  if (t.exchange !== undefined) return exchangedTokenIssuedData(t, t.exchange, v3, binding);
-  return binding === undefined ? v3 : { ...v3, ...binding };
+      ? v3
+      : {
+          ...v3,
+          cnf_kind: confirmationKind(t.cnf),
+          cnf_thumbprint: confirmationThumbprint(t.cnf),
+        };
+  const federated =
+    t.federated === undefined
+      ? {}
+      : { federated_issuer: t.federated.issuer, federated_subject: t.federated.subject };
+  if (t.exchange !== undefined)
+    return exchangedTokenIssuedData(t, t.exchange, { ...bound, ...federated });
+  if (t.federated === undefined) return bound;
+  return {
+    ...bound,
+    federated_issuer: t.federated.issuer,
+    federated_subject: t.federated.subject,
+    ...(t.idp === undefined ? {} : { idp: t.idp }),
+    ...(t.act === undefined ? {} : { act: t.act }),
+  };
 }
 
+/** v6: what v3 to v5 say (the binding, the client's federated credential), and the chain. */
 function exchangedTokenIssuedData(
   t: IssuedToken,
   x: ExchangeOrigin,
-  v3: TokenIssuedV3,
-  binding: Pick<TokenIssuedV4, 'cnf_kind' | 'cnf_thumbprint'> | undefined,
-): TokenIssuedV5 {
+  base: TokenIssuedV3 &
+    Partial<
+      Pick<TokenIssuedV6, 'cnf_kind' | 'cnf_thumbprint' | 'federated_issuer' | 'federated_subject'>
+    >,
+): TokenIssuedV6 {
   if (t.grantId === undefined) throw new Error('an exchanged token always has its grant');
   return {
-    ...v3,
+    ...base,
     grant_id: t.grantId,
-    ...binding,
     exchange_kind: x.kind,
     ...(t.act === undefined ? {} : { act: actClaimJson(t.act) }),
     subject_jti: x.subjectJti,
@@ -161,12 +196,18 @@ export function issuedTokenOf(d: EventCatalogue['token.issued']): IssuedToken {
     ...('cnf_kind' in d && d.cnf_kind !== undefined && d.cnf_thumbprint !== undefined
       ? { cnf: confirmationOf(d.cnf_kind, d.cnf_thumbprint) }
       : {}),
+    ...('federated_issuer' in d &&
+    d.federated_issuer !== undefined &&
+    d.federated_subject !== undefined
+      ? { federated: { issuer: d.federated_issuer, subject: d.federated_subject } }
+      : {}),
+    ...('idp' in d && d.idp !== undefined ? { idp: d.idp } : {}),
     ...('exchange_kind' in d ? exchangeOf(d) : {}),
   };
 }
 
-/** v5 → the exchange fields (the parser has checked `act`: it reads back as written). */
-function exchangeOf(d: TokenIssuedV5): Pick<IssuedToken, 'act' | 'exchange'> {
+/** v6 → the exchange fields (the parser has checked `act`: it reads back as written). */
+function exchangeOf(d: TokenIssuedV6): Pick<IssuedToken, 'act' | 'exchange'> {
   const act = parseActClaim(d.act);
   return {
     ...(act ? { act } : {}),
@@ -189,6 +230,7 @@ export function issuedAccessToken(
   c: AccessTokenClaims,
   grantType: string,
   digest: string | undefined,
+  federated?: FederatedCredentialUse,
   exchange?: ExchangeOrigin,
 ): IssuedToken {
   return {
@@ -207,6 +249,8 @@ export function issuedAccessToken(
     ...(c.acr === undefined ? {} : { acr: c.acr }),
     ...(c.amr === undefined ? {} : { amr: c.amr }),
     ...(c.cnf === undefined ? {} : { cnf: c.cnf }),
+    ...(federated === undefined ? {} : { federated }),
+    ...(c.idp === undefined ? {} : { idp: c.idp }),
     ...(c.act === undefined ? {} : { act: c.act }),
     ...(exchange === undefined ? {} : { exchange }),
   };
@@ -233,6 +277,7 @@ export function opaqueTokenRecord(t: IssuedToken, issuer: string): AccessTokenCl
     ...(t.acr === undefined ? {} : { acr: t.acr }),
     ...(t.amr === undefined ? {} : { amr: t.amr }),
     ...(t.cnf === undefined ? {} : { cnf: t.cnf }),
+    ...(t.idp === undefined ? {} : { idp: t.idp }),
     ...(t.act === undefined ? {} : { act: t.act }),
   };
 }

@@ -8,7 +8,7 @@
  * revocation and an exchange racing on the same grant always meet: either the revocation sees
  * the new holder or child, or the exchange sees the revocation.
  *
- * Derived state, written by the projection only (token.issued v5, token.revoked, grant.revoked).
+ * Derived state, written by the projection only (token.issued v6, token.revoked, grant.revoked).
  * Each entry lives as long as the last token it knows of, or its revocation.
  */
 export interface ExchangeChainStore {

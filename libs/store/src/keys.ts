@@ -30,6 +30,12 @@ export const RedisKeys = {
   /** Seen client-assertion `jti`s. Writer and reader: client authentication. */
   assertionJti: (clientId: string, jti: string) => `${PREFIX}:jti:{${clientId}}:${jti}`,
   /**
+   * Seen `jti`s of trusted external issuers' tokens (federated credentials, JWT-bearer grants),
+   * by issuer: one token is spent once, whichever client or grant presents it. Writer and
+   * reader: client authentication and the JWT-bearer grant. Digested: both parts are external.
+   */
+  federatedJti: (issuer: string, jti: string) => `${PREFIX}:fjti:{${digest(`${issuer} ${jti}`)}}`,
+  /**
    * Seen DPoP proofs (RFC 9449 §11.1), by the thumbprint of their key and their `jti`. Writer and
    * reader: DPoP proof checks (token endpoint, resource servers). The `jti` is whatever the client
    * chose: digested with the thumbprint, so a key's length never depends on it.

@@ -31,4 +31,9 @@ export interface AccessTokenClaims {
    * writes it) has it honoured by the token exchange.
    */
   readonly mayAct?: ActClaim;
+  /**
+   * JWT-bearer grant (RFC 7523 §2.1): the trusted external issuer whose assertion about the
+   * user (`sub`) the token was issued for.
+   */
+  readonly idp?: string;
 }

@@ -1,3 +1,4 @@
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { exportJWK, generateKeyPair, KeyLike, SignJWT } from 'jose';
 import { AssertionRejected, ClientAssertionVerifier } from './client-assertion.verifier';
 
@@ -36,6 +37,25 @@ function assertion(
 }
 
 describe('ClientAssertionVerifier', () => {
+  it('refuses, never throws past it, a registered RSA key too short to verify with (< 2048 bits)', async () => {
+    // jose refuses RS256 keys under 2048 bits with a TypeError, not a JOSEError: it must be an
+    // invalid_client like any unusable key, not a 500. (jose will not sign with one either; a
+    // client signs with whatever library it has: here node:crypto.)
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'short', alg: 'RS256' };
+    const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const exp = Math.floor(Date.now() / 1000) + 60;
+    const input = `${enc({ alg: 'RS256', kid: 'short' })}.${enc({ iss: CLIENT_ID, sub: CLIENT_ID, aud: ISSUER, jti: 'j', exp })}`;
+    const token = `${input}.${sign('sha256', Buffer.from(input), privateKey).toString('base64url')}`;
+    await expect(
+      new ClientAssertionVerifier().verify(
+        token,
+        { clientId: CLIENT_ID, jwks: { keys: [jwk] } },
+        AUDIENCES,
+      ),
+    ).rejects.toBeInstanceOf(AssertionRejected);
+  });
+
   describe('aud (draft-ietf-oauth-rfc7523bis: we are the sole audience)', () => {
     let key: Awaited<ReturnType<typeof clientKey>>;
     const sut = new ClientAssertionVerifier();
@@ -136,6 +156,34 @@ describe('ClientAssertionVerifier', () => {
         await jest.advanceTimersByTimeAsync(30_000);
         await expect(sut.verify(await assertion(after), client, AUDIENCES)).resolves.toBeDefined();
         expect(fetch).toHaveBeenCalledTimes(2);
+      } finally {
+        jest.useRealTimers();
+      }
+    });
+
+    it.each([
+      ['a loopback jwks_uri in development: after a second', 'http://127.0.0.1:3000/jwks', 1_000],
+      ['any other: after 30 s', URI, 30_000],
+    ])('learns a new kid from %s', async (_, jwksUri, interval) => {
+      const first = await clientKey('k1');
+      const added = await clientKey('k2');
+      let keys = [first.jwk];
+      const fetch = jest.fn(async () => new Response(JSON.stringify({ keys })));
+      const sut = new ClientAssertionVerifier({
+        fetch: fetch as unknown as typeof globalThis.fetch,
+        jwksHttp: 'loopback',
+      });
+      const client = { clientId: CLIENT_ID, jwksUri };
+      jest.useFakeTimers({ now: Date.now() });
+      try {
+        await expect(sut.verify(await assertion(first), client, AUDIENCES)).resolves.toBeDefined();
+        keys = [first.jwk, added.jwk];
+        await jest.advanceTimersByTimeAsync(interval - 100);
+        await expect(sut.verify(await assertion(added), client, AUDIENCES)).rejects.toThrow(
+          AssertionRejected,
+        );
+        await jest.advanceTimersByTimeAsync(100);
+        await expect(sut.verify(await assertion(added), client, AUDIENCES)).resolves.toBeDefined();
       } finally {
         jest.useRealTimers();
       }

@@ -8,6 +8,7 @@ import {
   jwtVerify,
   JWTVerifyOptions,
 } from 'jose';
+import { ASSERTION_MAX_LIFETIME_SECONDS, isLoopbackHost } from '@app/config';
 import { CachedJwks, KeySetUnavailable } from './cached-jwks';
 import { JwksFetchOptions, JwksHttpPolicy } from './jwks.fetcher';
 import { jwtVerifyRefetching } from './jwt-verify-refetching';
@@ -16,8 +17,17 @@ import { jwtVerifyRefetching } from './jwt-verify-refetching';
 export const ASSERTION_ALGS = ['ES256', 'ES384', 'EdDSA', 'RS256', 'PS256'] as const;
 
 /** RFC 7523 §3 allows the issuer to bound an assertion's lifetime; ours is five minutes. */
-const MAX_LIFETIME_SECONDS = 300;
-const CLOCK_TOLERANCE_SECONDS = 30;
+const MAX_LIFETIME_SECONDS = ASSERTION_MAX_LIFETIME_SECONDS;
+/** Clock skew allowed on `exp`, `nbf` and `iat` of assertions, ours and external issuers'. */
+export const ASSERTION_CLOCK_TOLERANCE_SECONDS = 30;
+const CLOCK_TOLERANCE_SECONDS = ASSERTION_CLOCK_TOLERANCE_SECONDS;
+/**
+ * An unknown `kid` refetches a jwks_uri at most every 30 s (CachedJwks), against fetch floods
+ * from forged assertions. A loopback jwks_uri, allowed in development only, is this machine's:
+ * its keys change as a developer works (the playground publishes one per page) and a fetch
+ * floods nobody, so there an unknown `kid` refetches at most once a second.
+ */
+const LOOPBACK_MIN_REFRESH_MS = 1000;
 
 export interface AssertionClient {
   readonly clientId: string;
@@ -60,7 +70,7 @@ export function assertionSubject(assertion: string): string | undefined {
  * a one-element array still names us alone, and RFC 7519 §4.1.3 clients send it, so it is read
  * as that single value. Any array naming a second party is refused.
  */
-function soleAudience(aud: JWTPayload['aud']): string | undefined {
+export function soleAudience(aud: JWTPayload['aud']): string | undefined {
   const single = Array.isArray(aud) && aud.length === 1 ? aud[0] : aud;
   return typeof single === 'string' ? single : undefined;
 }
@@ -99,6 +109,9 @@ export class ClientAssertionVerifier {
       return { jti: payload.jti, replayUntil: (payload.exp! + CLOCK_TOLERANCE_SECONDS) * 1000 };
     } catch (e) {
       if (e instanceof errors.JOSEError) throw new AssertionRejected(e.code);
+      // jose's TypeError: a key it will not verify with (an RSA key under 2048 bits, RFC 7518
+      // §3.3), whatever the key set says. The sender's key is unusable: refused, never a 500.
+      if (e instanceof TypeError) throw new AssertionRejected('unusable_key');
       // A client whose jwks_uri fails cannot authenticate now: invalid_client, never a 500.
       if (e instanceof KeySetUnavailable) throw new AssertionRejected('jwks_unavailable');
       throw e;
@@ -130,7 +143,13 @@ export class ClientAssertionVerifier {
     let set = this.remoteSets.get(uri);
     if (!set) {
       const { jwksHttp, ...fetchOptions } = this.options;
-      set = new CachedJwks(uri, { ...fetchOptions, http: jwksHttp, algorithms: ASSERTION_ALGS });
+      const local = jwksHttp === 'loopback' && isLoopbackHost(new URL(uri).hostname);
+      set = new CachedJwks(uri, {
+        ...fetchOptions,
+        http: jwksHttp,
+        algorithms: ASSERTION_ALGS,
+        ...(local ? { minRefreshIntervalMs: LOOPBACK_MIN_REFRESH_MS } : {}),
+      });
       this.remoteSets.set(uri, set);
     }
     return set;

@@ -21,3 +21,4 @@ export * from './id-token-hint.verifier';
 export * from './dpop';
 export * from './client-certificate';
 export * from './act.claim';
+export * from './federation';

@@ -4,8 +4,9 @@ import { tracedFetch } from '@app/tracing';
 /**
  * One bounded download of a JWK Set (RFC 7517 §5) from a `jwks_uri`: the only place the code
  * base fetches keys from a URL, for client key sets (RFC 7591 §2 `jwks_uri`), the resource
- * server's copy of the issuer's keys, and later external issuers. Whatever the remote host does,
- * the download ends within `timeoutMs` with a key list or a `JwksFetchFailed`.
+ * server's copy of the issuer's keys, and trusted external issuers (with their discovery
+ * document). Whatever the remote host does, the download ends within `timeoutMs` with a key
+ * list or a `JwksFetchFailed`.
  */
 
 /** Which `http:` URLs may be fetched; `https:` always may. */
@@ -56,6 +57,22 @@ export async function fetchJwks(
   uri: string,
   options: JwksFetchOptions = {},
 ): Promise<readonly Record<string, unknown>[]> {
+  const body = await fetchBoundedJson(uri, options, 'key set');
+  const keys = (body as { keys?: unknown } | null)?.keys;
+  if (!Array.isArray(keys)) throw new JwksFetchFailed('the key set has no "keys" array');
+  return keys.filter((k): k is Record<string, unknown> => typeof k === 'object' && k !== null);
+}
+
+/**
+ * One JSON document at `uri` under the same bounds as a key set (deadline, size cap, http
+ * policy, same-origin redirects): a key set, or the OpenID discovery document (OIDC Discovery
+ * §4) of a trusted issuer that names where its key set is. `what` names it in errors.
+ */
+export async function fetchBoundedJson(
+  uri: string,
+  options: JwksFetchOptions = {},
+  what = 'document',
+): Promise<unknown> {
   const timeoutMs = options.timeoutMs ?? JWKS_FETCH_DEFAULTS.timeoutMs;
   const abort = new AbortController();
   let timer: NodeJS.Timeout | undefined;
@@ -65,7 +82,7 @@ export async function fetchJwks(
       reject(new JwksFetchFailed(`no complete answer within ${timeoutMs} ms`));
     }, timeoutMs);
   });
-  const download = downloadSet(uri, options, abort.signal);
+  const download = downloadJson(uri, options, abort.signal, what);
   // The loser of the race must not become an unhandled rejection.
   download.catch(() => undefined);
   try {
@@ -76,27 +93,25 @@ export async function fetchJwks(
   }
 }
 
-async function downloadSet(
+async function downloadJson(
   uri: string,
   options: JwksFetchOptions,
   signal: AbortSignal,
-): Promise<readonly Record<string, unknown>[]> {
-  if (!URL.canParse(uri)) throw new JwksFetchFailed('the jwks_uri is not an absolute URL');
+  what: string,
+): Promise<unknown> {
+  if (!URL.canParse(uri)) throw new JwksFetchFailed(`the ${what}'s URL is not absolute`);
   const res = await request(new URL(uri), options, signal);
   if (res.status !== 200) {
     await res.body?.cancel().catch(() => undefined);
     throw new JwksFetchFailed(`${new URL(res.url || uri).origin} answered ${res.status}`);
   }
-  const text = await readCapped(res, options.maxBytes ?? JWKS_FETCH_DEFAULTS.maxBytes, signal);
-  let body: unknown;
+  const maxBytes = options.maxBytes ?? JWKS_FETCH_DEFAULTS.maxBytes;
+  const text = await readCapped(res, maxBytes, signal, what);
   try {
-    body = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
-    throw new JwksFetchFailed('the key set is not JSON');
+    throw new JwksFetchFailed(`the ${what} is not JSON`);
   }
-  const keys = (body as { keys?: unknown } | null)?.keys;
-  if (!Array.isArray(keys)) throw new JwksFetchFailed('the key set has no "keys" array');
-  return keys.filter((k): k is Record<string, unknown> => typeof k === 'object' && k !== null);
 }
 
 /** GET `url`, following same-origin redirects only (RFC 9110 §15.4: `Location` is resolved). */
@@ -139,8 +154,13 @@ async function request(
 }
 
 /** The body as text, refused once it exceeds `maxBytes` (announced or streamed). */
-async function readCapped(res: Response, maxBytes: number, signal: AbortSignal): Promise<string> {
-  const tooLarge = () => new JwksFetchFailed(`the key set exceeds ${maxBytes} bytes`);
+async function readCapped(
+  res: Response,
+  maxBytes: number,
+  signal: AbortSignal,
+  what: string,
+): Promise<string> {
+  const tooLarge = () => new JwksFetchFailed(`the ${what} exceeds ${maxBytes} bytes`);
   const announced = Number(res.headers.get('content-length') ?? Number.NaN);
   if (announced > maxBytes) {
     await res.body?.cancel().catch(() => undefined);
@@ -166,7 +186,7 @@ async function readCapped(res: Response, maxBytes: number, signal: AbortSignal):
     }
   } catch (e) {
     if (e instanceof JwksFetchFailed) throw e;
-    throw new JwksFetchFailed('the key set could not be read', e);
+    throw new JwksFetchFailed(`the ${what} could not be read`, e);
   } finally {
     signal.removeEventListener('abort', onAbort);
   }

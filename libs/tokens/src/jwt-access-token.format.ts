@@ -50,6 +50,8 @@ export class JwtAccessTokenFormat {
       // RFC 8693 §4.1 / §4.4: the actor chain of an exchanged token.
       ...(claims.act === undefined ? {} : { act: actClaimJson(claims.act) }),
       ...(claims.mayAct === undefined ? {} : { may_act: actClaimJson(claims.mayAct) }),
+      // RFC 7523 §2.1: whose assertion the subject comes from.
+      ...(claims.idp === undefined ? {} : { idp: claims.idp }),
     };
     return signCompactJws(
       { alg, kid: key.kid, typ: 'at+jwt' },

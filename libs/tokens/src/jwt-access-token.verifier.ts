@@ -75,6 +75,7 @@ export class JwtAccessTokenVerifier {
         ...(cnf === undefined ? {} : { cnf }),
         ...(act === undefined ? {} : { act }),
         ...(mayAct === undefined ? {} : { mayAct }),
+        ...(typeof payload.idp === 'string' ? { idp: payload.idp } : {}),
       };
       return { claims, key };
     } catch (e) {

@@ -5,6 +5,7 @@ import { IdTokenFormat } from './id-token.format';
 import { IdTokenHintVerifier } from './id-token-hint.verifier';
 import { JwtAccessTokenFormat } from './jwt-access-token.format';
 import { KeyRing } from './key-ring';
+import { FederatedJwtVerifier } from './federation/federated-jwt.verifier';
 
 @Global()
 @Module({
@@ -41,9 +42,19 @@ import { KeyRing } from './key-ring';
           jwksHttp: config.production ? 'refuse' : 'loopback',
         }),
     },
+    {
+      provide: FederatedJwtVerifier,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        new FederatedJwtVerifier(config.registry.trustedIssuers ?? [], {
+          // Development only: an issuer on this machine (a local test issuer) may be http.
+          http: config.production ? 'refuse' : 'loopback',
+        }),
+    },
   ],
   exports: [
     KeyRing,
+    FederatedJwtVerifier,
     JwtAccessTokenFormat,
     IdTokenFormat,
     IdTokenHintVerifier,

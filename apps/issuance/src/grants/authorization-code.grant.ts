@@ -23,6 +23,7 @@ import {
 } from '../sign-in/refresh-token.policy';
 import { checkCodeBinding } from '../token-checks/check-code-binding';
 import { checkDpopBinding, DPOP_BINDING_ERRORS } from '../token-checks/check-dpop-binding';
+import type { FederatedCredentialUse } from '@app/projection';
 import { GrantHandler, SenderBinding, TokenResponse } from './grant-handler';
 
 /** Longer than any code we issue (43 characters); a longer value is not looked up at all. */
@@ -62,6 +63,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
     client: ClientConfig,
     req: OAuthRequest,
     binding: SenderBinding = {},
+    federated?: FederatedCredentialUse,
   ): Promise<TokenResponse> {
     const code = await this.redeem(req.form.require('code'));
     checkCodeBinding(code, client, req.form);
@@ -77,6 +79,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
       grantId: code.grantId,
       authentication: { authTime: code.authTime, acr: code.acr, amr: code.amr },
       confirmation: binding.confirmation,
+      federated,
     });
     const refreshToken = await this.refreshToken(client, sub, code, binding.dpop);
     const withRefresh =

@@ -3,6 +3,7 @@ import { ClientConfig } from '@app/config';
 import { OAuthRequest } from '@app/oauth';
 import { ClientRegistry } from '@app/registry';
 import { AccessTokenMinter } from '../access-token.minter';
+import type { FederatedCredentialUse } from '@app/projection';
 import { GrantHandler, SenderBinding, TokenResponse } from './grant-handler';
 import { resolveResource, resolveScope } from './resource-and-scope';
 
@@ -23,6 +24,7 @@ export class ClientCredentialsGrant implements GrantHandler {
     client: ClientConfig,
     req: OAuthRequest,
     binding: SenderBinding = {},
+    federated?: FederatedCredentialUse,
   ): Promise<TokenResponse> {
     const resource = resolveResource(this.registry, client, req.form);
     const scopes = resolveScope(client, resource, req.form);
@@ -33,6 +35,7 @@ export class ClientCredentialsGrant implements GrantHandler {
       grantType: this.grantType,
       subject: client.clientId,
       confirmation: binding.confirmation,
+      federated,
     });
   }
 }

@@ -1,6 +1,7 @@
 import { ClientConfig } from '@app/config';
 import { OAuthRequest } from '@app/oauth';
 import { Confirmation, VerifiedDpopProof } from '@app/tokens';
+import type { FederatedCredentialUse } from '@app/projection';
 
 /** The RFC 6749 §5.1 success body. */
 export interface TokenResponse {
@@ -53,8 +54,22 @@ export interface GrantHandler {
   readonly parameters: Readonly<Record<string, ParameterUse>>;
   /** RFC 6749 §2.1: whether a public client (token_endpoint_auth_method `none`) may use it. */
   readonly publicClients: boolean;
-  /** `binding`: what the request proved possession of; absent members: a bearer request. */
-  handle(client: ClientConfig, req: OAuthRequest, binding?: SenderBinding): Promise<TokenResponse>;
+  /**
+   * RFC 8414 §2 `grant_types_supported`: advertised only while some client is registered for
+   * it (a grant that needs registration beyond `grant_types`, such as trusted issuers).
+   */
+  readonly advertisedWhenRegistered?: boolean;
+  /**
+   * `binding`: what the request proved possession of; absent members: a bearer request.
+   * `federated`: the federated credential the client authenticated with (RFC 7523 §2.2), which
+   * the access token's `token.issued` records.
+   */
+  handle(
+    client: ClientConfig,
+    req: OAuthRequest,
+    binding?: SenderBinding,
+    federated?: FederatedCredentialUse,
+  ): Promise<TokenResponse>;
 }
 
 export const GRANT_HANDLERS = Symbol('GrantHandlers');

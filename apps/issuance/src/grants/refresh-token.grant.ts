@@ -20,6 +20,7 @@ import { RefreshTokenMinter } from '../sign-in/refresh-token.minter';
 import { absoluteDeadline, idleDeadline } from '../sign-in/refresh-token.policy';
 import { refreshScopes } from '../sign-in/refresh-scope';
 import { checkDpopBinding, DPOP_BINDING_ERRORS } from '../token-checks/check-dpop-binding';
+import type { FederatedCredentialUse } from '@app/projection';
 import { GrantHandler, SenderBinding, TokenResponse } from './grant-handler';
 
 const UNKNOWN_TOKEN = 'the refresh token is invalid, expired or revoked';
@@ -65,6 +66,7 @@ export class RefreshTokenGrant implements GrantHandler {
     client: ClientConfig,
     req: OAuthRequest,
     binding: SenderBinding = {},
+    federated?: FederatedCredentialUse,
   ): Promise<TokenResponse> {
     const presented = await this.presented(client, req.form.require('refresh_token'));
     // RFC 9449 §5: before the rotation, so a refused proof leaves the token as it was.
@@ -87,7 +89,10 @@ export class RefreshTokenGrant implements GrantHandler {
       throw e;
     }
     try {
-      return await this.answer(client, presented, audience, next, expiresAt, binding.confirmation);
+      return await this.answer(client, presented, audience, next, expiresAt, {
+        confirmation: binding.confirmation,
+        federated,
+      });
     } catch (e) {
       await undo();
       throw e;
@@ -101,7 +106,7 @@ export class RefreshTokenGrant implements GrantHandler {
     audience: ReturnType<typeof codeAudience>,
     next: { token: string; digest: string },
     expiresAt: number,
-    confirmation: Confirmation | undefined,
+    caller: { confirmation?: Confirmation; federated?: FederatedCredentialUse },
   ): Promise<TokenResponse> {
     const { family, grant } = presented;
     const authentication = { authTime: grant.authTime, acr: grant.acr, amr: grant.amr };
@@ -127,7 +132,8 @@ export class RefreshTokenGrant implements GrantHandler {
       grantId: grant.grantId,
       authentication,
       // RFC 9449 §5: a confidential client's refresh token is not bound, its access token is.
-      confirmation,
+      confirmation: caller.confirmation,
+      federated: caller.federated,
     });
     const withRefresh = { ...answer, refresh_token: next.token };
     // OIDC Core §12.2: same sub, iss, aud; new iat; auth_time unchanged; no nonce.

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ClientConfig, TOKEN_EXCHANGE, TokenExchangePolicy } from '@app/config';
 import { InvalidRequest, OAuthRequest, UnauthorizedClient } from '@app/oauth';
-import { exchangeGrantId } from '@app/projection';
+import { exchangeGrantId, FederatedCredentialUse } from '@app/projection';
 import { ClientRegistry } from '@app/registry';
 import { AccessTokenMinter } from '../access-token.minter';
 import { GrantHandler, SenderBinding, TokenResponse } from './grant-handler';
@@ -43,6 +43,8 @@ export class TokenExchangeGrant implements GrantHandler {
     scope: 'optional',
   } as const;
   readonly publicClients = false;
+  /** RFC 8414 §2: only while a client has a token_exchange policy (the parser pairs them). */
+  readonly advertisedWhenRegistered = true;
 
   constructor(
     private readonly registry: ClientRegistry,
@@ -54,6 +56,7 @@ export class TokenExchangeGrant implements GrantHandler {
     client: ClientConfig,
     req: OAuthRequest,
     binding: SenderBinding = {},
+    federated?: FederatedCredentialUse,
   ): Promise<TokenResponse> {
     const policy = this.policyOf(client);
     const { form } = req;
@@ -83,6 +86,8 @@ export class TokenExchangeGrant implements GrantHandler {
       confirmation: binding.confirmation,
       act: exchangedAct(kind, subject, acting),
       notAfter: subject.exp,
+      // The exchanging client's own federated credential, when it authenticated with one.
+      federated,
       exchange: {
         kind,
         subjectJti: subject.jti,

@@ -13,6 +13,7 @@ import { NoneMethod } from './methods/none.method';
 import { JWT_BEARER_ASSERTION, PrivateKeyJwtMethod } from './methods/private-key-jwt.method';
 import { SelfSignedTlsClientAuthMethod } from './methods/self-signed-tls-client-auth.method';
 import { TlsClientAuthMethod } from './methods/tls-client-auth.method';
+import { noFederation } from '../../../../test/support/no-federation';
 
 const request = (fields: Record<string, string>, authorization?: string) =>
   new RequestContext(
@@ -31,7 +32,7 @@ const handlers = (): ClientAuthMethodHandler[] => {
   return [
     new ClientSecretBasicMethod(registry),
     new ClientSecretPostMethod(registry),
-    new PrivateKeyJwtMethod({} as ClientAssertionVerifier, new MemoryReplayStore()),
+    new PrivateKeyJwtMethod({} as ClientAssertionVerifier, new MemoryReplayStore(), noFederation()),
     new TlsClientAuthMethod({ mtls: { clientCa: [] } } as unknown as AppConfig),
     new SelfSignedTlsClientAuthMethod(),
     new NoneMethod(),

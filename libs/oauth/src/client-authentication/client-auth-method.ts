@@ -14,6 +14,18 @@ export type PresentedCredentials =
     }
   | { readonly method: 'none'; readonly clientId: string };
 
+/** A token of a trusted external issuer that authenticated the client (RFC 7523 §2.2). */
+export interface FederatedIdentity {
+  readonly issuer: string;
+  readonly subject: string;
+}
+
+/**
+ * A check's outcome: refused (false), the client's own credentials (true), or a federated
+ * credential, named so that the tokens issued record which workload obtained them.
+ */
+export type ClientAuthVerdict = boolean | { readonly federated: FederatedIdentity };
+
 /**
  * One client authentication method (RFC 6749 §2.3, RFC 7591 §2 `token_endpoint_auth_method`):
  * adding one is a file implementing this and one line in OAuthModule's list. What every method
@@ -59,7 +71,7 @@ export interface ClientAuthMethodHandler<P extends PresentedCredentials = Presen
     client: ClientConfig | undefined,
     presented: P,
     audiences: readonly string[],
-  ): Promise<boolean>;
+  ): Promise<ClientAuthVerdict>;
 }
 
 /** The injection token of the list of ClientAuthMethodHandlers. */

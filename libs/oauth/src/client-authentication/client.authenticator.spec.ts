@@ -15,6 +15,7 @@ import { NoneMethod } from './methods/none.method';
 import { JWT_BEARER_ASSERTION, PrivateKeyJwtMethod } from './methods/private-key-jwt.method';
 import { SelfSignedTlsClientAuthMethod } from './methods/self-signed-tls-client-auth.method';
 import { TlsClientAuthMethod } from './methods/tls-client-auth.method';
+import { noFederation } from '../../../../test/support/no-federation';
 
 const client = (clientId: string, authMethod: ClientConfig['authMethod']): ClientConfig => ({
   ...SIGN_IN_DEFAULTS,
@@ -124,6 +125,7 @@ describe('ClientAuthenticator', () => {
       new PrivateKeyJwtMethod(
         assertions as unknown as ClientAssertionVerifier,
         new MemoryReplayStore(),
+        noFederation(),
       ),
       new TlsClientAuthMethod({ mtls: { clientCa: [] } } as unknown as AppConfig),
       new SelfSignedTlsClientAuthMethod(),

@@ -6,7 +6,12 @@ import { InvalidClient, TemporarilyUnavailable, TooManyFailedAuthentications } f
 import { OAuthRequest } from '../http/oauth-request';
 import { RequestRateGate } from '../rate-limit/request-rate.gate';
 import { AuthMethodRegistry } from './auth-method.registry';
-import { ClientAuthMethodHandler, PresentedCredentials } from './client-auth-method';
+import {
+  ClientAuthMethodHandler,
+  ClientAuthVerdict,
+  FederatedIdentity,
+  PresentedCredentials,
+} from './client-auth-method';
 import { ClientAuthEndpoint } from './endpoint-auth-methods';
 
 /**
@@ -18,6 +23,12 @@ import { ClientAuthEndpoint } from './endpoint-auth-methods';
  * address across replicas; past the limit the request is refused with 429 before any secret is
  * checked, so a flood of wrong secrets cannot fill the thread pool with scrypt.
  */
+/** The authenticated client, and the federated credential it used, if it used one. */
+export interface AuthenticatedClient {
+  readonly client: ClientConfig;
+  readonly federated?: FederatedIdentity;
+}
+
 @Injectable()
 export class ClientAuthenticator {
   constructor(
@@ -28,6 +39,14 @@ export class ClientAuthenticator {
   ) {}
 
   async authenticate(req: OAuthRequest, endpoint: ClientAuthEndpoint): Promise<ClientConfig> {
+    return (await this.authenticateCaller(req, endpoint)).client;
+  }
+
+  /** As `authenticate`, saying also which federated credential authenticated the client. */
+  async authenticateCaller(
+    req: OAuthRequest,
+    endpoint: ClientAuthEndpoint,
+  ): Promise<AuthenticatedClient> {
     const method = this.methods.select(
       req,
       endpoint.methods,
@@ -50,8 +69,10 @@ export class ClientAuthenticator {
       ? { clientId, address: req.sourceAddress }
       : undefined;
     if (attempt) await this.refuseWhileThrottled(attempt);
-    if ((await this.verifyOrBusy(method, client, presented, endpoint)) && client)
-      return this.admit(client, method, endpoint);
+    const verdict = await this.verifyOrBusy(method, client, presented, endpoint);
+    if (verdict !== false && client) {
+      return this.admit(client, method, endpoint, verdict === true ? undefined : verdict.federated);
+    }
     if (attempt) await this.throttle.recordFailure(attempt);
     throw new InvalidClient('client authentication failed', method.usesAuthorizationHeader);
   }
@@ -66,12 +87,14 @@ export class ClientAuthenticator {
     client: ClientConfig,
     method: ClientAuthMethodHandler,
     endpoint: ClientAuthEndpoint,
-  ): ClientConfig | Promise<ClientConfig> {
+    federated?: FederatedIdentity,
+  ): AuthenticatedClient | Promise<AuthenticatedClient> {
+    const admitted = federated === undefined ? { client } : { client, federated };
     const pending =
       method.presentsCredentials && endpoint.rateLimited
         ? this.rates.client(endpoint.rateLimited, client)
         : undefined;
-    return pending ? pending.then(() => client) : client;
+    return pending ? pending.then(() => admitted) : admitted;
   }
 
   private async refuseWhileThrottled(attempt: AuthAttempt): Promise<void> {
@@ -85,7 +108,7 @@ export class ClientAuthenticator {
     client: ClientConfig | undefined,
     presented: PresentedCredentials,
     endpoint: ClientAuthEndpoint,
-  ): Promise<boolean> {
+  ): Promise<ClientAuthVerdict> {
     try {
       return await method.verify(client, presented, endpoint.audiences);
     } catch (e) {

@@ -19,6 +19,8 @@ export const PARAMETER_NAMES: ReadonlySet<string> = new Set([
   'code_verifier',
   // RFC 6749 §6: the refresh_token grant.
   'refresh_token',
+  // RFC 7523 §2.1: the JWT-bearer grant.
+  'assertion',
   // The login/consent API's query (libs/oauth login-consent.api.ts).
   'login_challenge',
   'consent_challenge',

@@ -33,10 +33,10 @@ describe('maskSecrets', () => {
 
   it('masks form fields and authorization schemes quoted in text', () => {
     const masked = maskSecrets(
-      '"grant_type=password&password=hunter2&client_assertion=abc.def&code=xyz" ' +
+      '"grant_type=password&password=hunter2&client_assertion=abc.def&code=xyz&assertion=ghi.jkl" ' +
         'Authorization: Basic c3ZjOnNlY3JldA== Bearer tok.en DPoP proof',
     );
-    for (const secret of ['hunter2', 'abc.def', 'xyz', 'c3ZjOnNlY3JldA==', 'tok.en'])
+    for (const secret of ['hunter2', 'abc.def', 'xyz', 'ghi.jkl', 'c3ZjOnNlY3JldA==', 'tok.en'])
       expect(masked).not.toContain(secret);
     expect(masked).toContain('grant_type=password');
   });

@@ -1,6 +1,6 @@
 /**
  * What never reaches a log line: the credentials of RFC 6749 (§2.3.1 client_secret, §4.1.3 code,
- * §6 refresh_token), RFC 7523's client_assertion, passwords, cookies and Authorization headers,
+ * §6 refresh_token), RFC 7523's client_assertion and assertion (§2.1 grant), passwords, cookies and Authorization headers,
  * and any token, wherever it hides (an error message, a stack, a quoted body).
  */
 export const SECRET_FIELDS = [
@@ -9,6 +9,7 @@ export const SECRET_FIELDS = [
   'set-cookie',
   'client_secret',
   'client_assertion',
+  'assertion',
   'code',
   'code_verifier',
   'refresh_token',

@@ -4,6 +4,7 @@ import { AssertionRejected, ClientAssertionVerifier } from '@app/tokens';
 import { FormParams } from '../../http/form-body';
 import { RequestContext } from '../../http/request-context';
 import { JWT_BEARER_ASSERTION, PrivateKeyJwtMethod } from './private-key-jwt.method';
+import { noFederation } from '../../../../../test/support/no-federation';
 
 const request = (fields: Record<string, string>) =>
   new RequestContext(
@@ -38,6 +39,7 @@ describe('PrivateKeyJwtMethod', () => {
     sut = new PrivateKeyJwtMethod(
       verifier as unknown as ClientAssertionVerifier,
       new MemoryReplayStore(),
+      noFederation(),
     );
   });
   afterEach(() => jest.useRealTimers());

@@ -4,7 +4,8 @@ import { RedisKeys, REPLAY_STORE, ReplayStore } from '@app/store';
 import { AssertionRejected, assertionSubject, ClientAssertionVerifier } from '@app/tokens';
 import { InvalidRequest } from '../../errors';
 import { OAuthRequest } from '../../http/oauth-request';
-import { ClientAuthMethodHandler } from '../client-auth-method';
+import { ClientAuthMethodHandler, ClientAuthVerdict } from '../client-auth-method';
+import { FederatedCredentialCheck } from './federated-credential.check';
 
 export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
@@ -15,6 +16,9 @@ type Jwt = { readonly method: 'private_key_jwt'; clientId?: string; assertion: s
  * evened out as a secret's are: checking an assertion costs a signature verification (tens of
  * µs, lost in network jitter), not a scrypt, and a client's keys may be fetched from its
  * jwks_uri. They are throttled, for that fetch and that signature.
+ *
+ * A client with `federated_credentials` may instead present a token its platform signed
+ * (RFC 7523 §2.2, FederatedCredentialCheck): the assertion's `iss` says which applies.
  */
 @Injectable()
 export class PrivateKeyJwtMethod implements ClientAuthMethodHandler<Jwt> {
@@ -26,6 +30,7 @@ export class PrivateKeyJwtMethod implements ClientAuthMethodHandler<Jwt> {
   constructor(
     private readonly assertions: ClientAssertionVerifier,
     @Inject(REPLAY_STORE) private readonly replays: ReplayStore,
+    private readonly federated: FederatedCredentialCheck,
   ) {}
 
   /** Naming an assertion type alone tries this method too (and is refused as incomplete). */
@@ -33,7 +38,11 @@ export class PrivateKeyJwtMethod implements ClientAuthMethodHandler<Jwt> {
     return req.form.has('client_assertion') || req.form.has('client_assertion_type');
   }
 
-  /** RFC 7523 §3: `client_id` is optional; the assertion's `sub` names the client. */
+  /**
+   * RFC 7523 §3: `client_id` is optional; the assertion's `sub` names the client. With a
+   * federated credential the `sub` is the workload's name at its platform, so the client must
+   * name itself with `client_id` (RFC 7521 §4.2), as Microsoft's token endpoint requires.
+   */
   read(req: OAuthRequest): Jwt {
     if (req.form.get('client_assertion_type') !== JWT_BEARER_ASSERTION)
       throw new InvalidRequest(`client_assertion_type must be ${JWT_BEARER_ASSERTION}`);
@@ -51,8 +60,15 @@ export class PrivateKeyJwtMethod implements ClientAuthMethodHandler<Jwt> {
     client: ClientConfig | undefined,
     presented: Jwt,
     audiences: readonly string[],
-  ): Promise<boolean> {
+  ): Promise<ClientAuthVerdict> {
     if (client?.authMethod !== this.method) return false;
+    const credentials = this.federated.credentialsFor(client, presented.assertion);
+    if (credentials !== undefined) {
+      const identity = await this.federated.verify(credentials, presented.assertion);
+      return identity === undefined ? false : { federated: identity };
+    }
+    // A client registered with federated credentials alone has no keys of its own.
+    if (client.jwks === undefined && client.jwksUri === undefined) return false;
     try {
       const { jti, replayUntil } = await this.assertions.verify(
         presented.assertion,

@@ -1,15 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { createPublicKey, KeyObject } from 'node:crypto';
 import { ClientConfig } from '@app/config';
-import { ClientCertificate } from '@app/tokens';
-import { OAuthRequest } from '../../http/oauth-request';
-import { ClientAuthMethodHandler } from '../client-auth-method';
+import { CertificateAuthMethod, CertificateCredentials } from './certificate-auth.method';
 
-type SelfSigned = {
-  readonly method: 'self_signed_tls_client_auth';
-  readonly clientId: string;
-  readonly certificate?: ClientCertificate;
-};
+type SelfSigned = CertificateCredentials<'self_signed_tls_client_auth'>;
 
 /**
  * RFC 8705 §2.2, self-signed certificate mutual TLS: the client's TLS certificate is good when
@@ -19,26 +13,11 @@ type SelfSigned = {
  * needs throttling.
  */
 @Injectable()
-export class SelfSignedTlsClientAuthMethod implements ClientAuthMethodHandler<SelfSigned> {
+export class SelfSignedTlsClientAuthMethod extends CertificateAuthMethod<'self_signed_tls_client_auth'> {
   readonly method = 'self_signed_tls_client_auth';
-  readonly presentsCredentials = true;
-  readonly chosenByRegistration = true;
-  readonly usesAuthorizationHeader = false;
   readonly throttled = false;
   /** Each client's registered keys as SPKI DER (base64), computed once per configuration. */
   private readonly keys = new WeakMap<ClientConfig, ReadonlySet<string>>();
-
-  isPresentedIn(req: OAuthRequest): boolean {
-    return req.form.has('client_id');
-  }
-
-  read(req: OAuthRequest): SelfSigned {
-    return {
-      method: this.method,
-      clientId: req.form.require('client_id'),
-      certificate: req.clientCertificate,
-    };
-  }
 
   recognises(client: ClientConfig, presented: SelfSigned): boolean {
     if (client.authMethod !== this.method) return false;

@@ -1,19 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, ClientConfig } from '@app/config';
 import { ClientCertificate } from '@app/tokens';
-import { OAuthRequest } from '../../http/oauth-request';
-import { ClientAuthMethodHandler } from '../client-auth-method';
 import { CertificateChainCheck } from '../tls-client-auth.chain';
 import { certificateHasName } from '../tls-client-auth.names';
+import { CertificateAuthMethod, CertificateCredentials } from './certificate-auth.method';
 
 /** Certificates verified for a client, kept so that a client's next request costs one hash. */
 const MAX_VERIFIED = 10_000;
 
-type Pki = {
-  readonly method: 'tls_client_auth';
-  readonly clientId: string;
-  readonly certificate?: ClientCertificate;
-};
+type Pki = CertificateCredentials<'tls_client_auth'>;
 
 /**
  * RFC 8705 §2.1, PKI mutual TLS: the client names itself with `client_id` and is authenticated
@@ -25,31 +20,16 @@ type Pki = {
  * a changed registration checks it again).
  */
 @Injectable()
-export class TlsClientAuthMethod implements ClientAuthMethodHandler<Pki> {
+export class TlsClientAuthMethod extends CertificateAuthMethod<'tls_client_auth'> {
   readonly method = 'tls_client_auth';
-  readonly presentsCredentials = true;
-  readonly chosenByRegistration = true;
-  readonly usesAuthorizationHeader = false;
   readonly throttled = true;
   private readonly chain: CertificateChainCheck;
   /** `clientId` and thumbprint → the configuration it was verified for, and until when. */
   private readonly verified = new Map<string, { client: ClientConfig; until: number }>();
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    super();
     this.chain = new CertificateChainCheck(config.mtls.clientCa);
-  }
-
-  /** Only ever asked of a request that names its client alone (chosenByRegistration). */
-  isPresentedIn(req: OAuthRequest): boolean {
-    return req.form.has('client_id');
-  }
-
-  read(req: OAuthRequest): Pki {
-    return {
-      method: this.method,
-      clientId: req.form.require('client_id'),
-      certificate: req.clientCertificate,
-    };
   }
 
   recognises(client: ClientConfig, presented: Pki): boolean {

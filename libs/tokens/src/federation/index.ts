@@ -1,0 +1,2 @@
+export * from './federated-jwt.verifier';
+export * from './trusted-issuer-keys';
