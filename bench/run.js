@@ -26,6 +26,8 @@ const SETTINGS = {
   codes: QUICK ? 300 : 4000,
   /** Refreshes per round of refresh (each its own grant's refresh token, made by a sign-in). */
   refreshes: QUICK ? 300 : 4000,
+  /** Subject tokens per round of token-exchange (each exchanged once, issued beforehand). */
+  exchanges: QUICK ? 300 : 4000,
   /** DPoP proofs per round of the DPoP scenarios (each used once, made before the round). */
   proofs: QUICK ? 300 : 8000,
   /** Client assertions per round and side of issue-federated-credential (each used once). */

@@ -38,6 +38,23 @@ const REFRESH_FORM = {
   ...FORM,
   authorization: basic(refresher.client_id, refresher.client_secret),
 };
+// The token exchange's client (RFC 8693): it serves the orders API (`introspects`), so it may
+// exchange the tokens it is called with, and impersonates their subject into orders.
+const exchanger = config.clients.find((c) => c.token_exchange !== undefined);
+const EXCHANGE_FORM = {
+  ...FORM,
+  authorization: basic(exchanger.client_id, exchanger.client_secret),
+};
+const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+const exchangeBody = (token) =>
+  form({
+    grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+    subject_token: token,
+    subject_token_type: ACCESS_TOKEN_TYPE,
+    scope: 'orders:read',
+  });
+/** token-exchange-repeat: the callers whose tokens the exchanging API sees again and again. */
+const EXCHANGE_CALLERS = 100;
 const redemptionBody = (codeClient, { code, verifier }) =>
   form({
     grant_type: 'authorization_code',
@@ -203,6 +220,23 @@ async function introspection(url, path, token) {
   return post(url, path, form({ token }));
 }
 
+/**
+ * The side does the exchange, checked before each round: an ES256 JWT for orders whose `sub` is
+ * the subject token's client and whose `client_id` is the exchanging client, typed as RFC 8693
+ * §2.2.1 says.
+ */
+async function checkExchange(url, token) {
+  const answer = await postForm(url + OURS.token, exchangeBody(token), EXCHANGE_FORM);
+  const claims = payloadOf(answer.access_token);
+  if (
+    answer.issued_token_type !== ACCESS_TOKEN_TYPE ||
+    algOf(answer.access_token) !== 'ES256' ||
+    claims?.sub !== client.client_id ||
+    claims?.client_id !== exchanger.client_id
+  )
+    throw new Error(`${url}: a token exchange answered ${JSON.stringify(Object.keys(answer))}`);
+}
+
 function side(label, prepare) {
   return { label, prepare };
 }
@@ -344,6 +378,25 @@ function scenarios(urls, settings) {
         amount: tokens.length,
       };
     });
+
+  // `count` subject tokens, issued by client_credentials before the round. `once`: each is
+  // exchanged once (every one verified afresh: no verified-token cache helps); otherwise the
+  // round cycles through them for its duration, as an API exchanges the token of each call and
+  // a caller's token comes again and again (its signature verified once, its revocation state
+  // checked every time).
+  const exchangeSide = (count, once) =>
+    side('token-exchange', async () => {
+      const [probe, ...tokens] = await issueMany(urls.standalone, OURS, ORDERS_BODY, count + 1);
+      await checkExchange(urls.standalone, probe);
+      return {
+        ...post(urls.standalone, OURS.token, undefined, EXCHANGE_FORM),
+        bodies: tokens.map(exchangeBody),
+        ...(once ? { amount: tokens.length } : {}),
+      };
+    });
+  const clientCredentialsSide = side('client_credentials', async () =>
+    post(urls.standalone, OURS.token, ORDERS_BODY),
+  );
 
   return [
     {
@@ -496,6 +549,20 @@ function scenarios(urls, settings) {
       note: `both sides' userinfo endpoint (OIDC Core §5.3) with a DPoP-bound token of a sign-in (openid profile email) and a proof per request (ath, htm, htu, jti kept in the process's memory on both); ours: the standalone server's /oauth2/userinfo, a JWT; the peer: /me, an opaque token; ${settings.proofs} proofs per round, made beforehand, each used once`,
       ours: dpopUseSide('ours', urls.standalone, '/oauth2/userinfo', ourSignInBoundToken),
       peer: dpopUseSide('peer', peer, '/me', peerBoundToken),
+    },
+    {
+      name: 'token-exchange',
+      servers: ['standalone'],
+      note: `ours against ours (the "peer" column is our client_credentials issuance in the same run; the issue asks at least 0.8×): RFC 8693 token exchange, impersonation of a client_credentials ES256 JWT (orders) into an ES256 JWT for orders by an API serving it, each subject token verified, checked for revocation and exchanged once (${settings.exchanges} per round, issued beforehand), against client_credentials issuance of the same ES256 JWT; in-memory adapters`,
+      ours: exchangeSide(settings.exchanges, true),
+      peer: clientCredentialsSide,
+    },
+    {
+      name: 'token-exchange-repeat',
+      servers: ['standalone'],
+      note: `as token-exchange, but ${EXCHANGE_CALLERS} subject tokens per round, exchanged again and again for the round's duration (an API exchanging the token of each call of a few callers: each signature verified once, each revocation state checked on every request)`,
+      ours: exchangeSide(EXCHANGE_CALLERS, false),
+      peer: clientCredentialsSide,
     },
   ];
 }

@@ -1,12 +1,14 @@
 import type { AppConfig } from '@app/config';
 import { AnyLifecycleEvent, EventCatalogue, EventFactory, EventType } from '@app/events';
 import {
+  exchangeGrantId,
   issuedTokenOf,
   LifecycleProjection,
   opaqueTokenRecord,
   tokenIssuedData,
 } from '@app/projection';
 import type {
+  ExchangeChainStore,
   GrantStore,
   RefreshTokenStore,
   Revocation,
@@ -27,6 +29,7 @@ export interface ProjectionSubject {
   readonly revocations: RevocationStore;
   readonly refreshTokens: RefreshTokenStore;
   readonly grants: GrantStore;
+  readonly chains: ExchangeChainStore;
   /** Every revocation on the stream so far (the suite filters by its own unique ids). */
   streamed(): Promise<Revocation[]>;
 }
@@ -56,6 +59,7 @@ export function describeLifecycleProjectionContract(
         s.revocations,
         s.refreshTokens,
         s.grants,
+        s.chains,
       );
     });
     const now = () => Math.floor(Date.now() / 1000);
@@ -156,6 +160,129 @@ export function describeLifecycleProjectionContract(
       expect(ofSubject).toHaveLength(1);
       const token = { clientId: unique('client'), jti: 'j', sub: subject, iat: now() - 1 };
       await expect(s.revocations.isRevoked(token)).resolves.toBe(true);
+    });
+
+    describe('token exchange chains (RFC 8693)', () => {
+      /** A token exchanged from `subject` (client and jti, and its grant) by `clientId`. */
+      const exchanged = (
+        clientId: string,
+        subject: { clientId: string; jti: string; grantId?: string },
+        opaque = true,
+      ) => {
+        const { digest } = OpaqueTokenFormat.mint('at');
+        const jti = unique('jti');
+        const grantId = exchangeGrantId(subject.clientId, subject.jti);
+        const data = tokenIssuedData({
+          kind: 'access_token',
+          jti,
+          clientId,
+          sub: 'user-1',
+          aud: 'https://ledger.example.com',
+          scope: 'ledger:read',
+          grantType: 'urn:ietf:params:oauth:grant-type:token-exchange',
+          grantId,
+          ...(opaque ? { digest } : {}),
+          iat: now(),
+          exp: now() + 300,
+          act: { sub: clientId },
+          exchange: {
+            kind: 'delegation',
+            subjectJti: subject.jti,
+            subjectClientId: subject.clientId,
+            ...(subject.grantId === undefined ? {} : { subjectGrantId: subject.grantId }),
+          },
+        });
+        const token = { clientId, jti, grantId, iat: now() };
+        return { token, data, event: event('token.issued', grantId, data) };
+      };
+      const tokenRevoked = (clientId: string, jti: string) =>
+        event('token.revoked', clientId, {
+          jti,
+          client_id: clientId,
+          exp: now() + 600,
+          revoked_by: clientId,
+        });
+
+      it('keeps the act of an exchanged opaque token in its record', async () => {
+        const x = exchanged(unique('ledger'), { clientId: unique('orders'), jti: unique('jti') });
+        await applyTwice(x.event);
+        const record = await s.tokens.find(x.data.token_digest!);
+        expect(record?.act).toEqual({ sub: x.token.clientId });
+      });
+
+      it('revokes a chain of two exchanges when the first subject token is revoked, streamed once each', async () => {
+        const [orders, ledger, payments] = [unique('orders'), unique('ledger'), unique('payments')];
+        const root = { clientId: orders, jti: unique('jti') }; // a client_credentials JWT
+        const first = exchanged(ledger, root, false);
+        const second = exchanged(payments, { ...first.token, grantId: first.token.grantId });
+        await applyTwice(first.event);
+        await applyTwice(second.event);
+        await expect(s.revocations.isRevoked(first.token)).resolves.toBe(false);
+        await expect(s.revocations.isRevoked(second.token)).resolves.toBe(false);
+        await applyTwice(tokenRevoked(orders, root.jti));
+        await expect(s.revocations.isRevoked(first.token)).resolves.toBe(true);
+        await expect(s.revocations.isRevoked(second.token)).resolves.toBe(true);
+        await expect(streamedFor(ledger)).resolves.toEqual([
+          expect.objectContaining({
+            kind: 'grant',
+            clientId: ledger,
+            grantId: first.token.grantId,
+          }),
+        ]);
+        await expect(streamedFor(payments)).resolves.toEqual([
+          expect.objectContaining({
+            kind: 'grant',
+            clientId: payments,
+            grantId: second.token.grantId,
+          }),
+        ]);
+      });
+
+      it('revokes only the tokens below the revoked one: the middle of a chain', async () => {
+        const [orders, ledger, payments] = [unique('orders'), unique('ledger'), unique('payments')];
+        const root = { clientId: orders, jti: unique('jti') };
+        const first = exchanged(ledger, root);
+        const second = exchanged(payments, { ...first.token });
+        await applyTwice(first.event);
+        await applyTwice(second.event);
+        await applyTwice(tokenRevoked(ledger, first.token.jti));
+        await expect(s.revocations.isRevoked(first.token)).resolves.toBe(true);
+        await expect(s.revocations.isRevoked(second.token)).resolves.toBe(true);
+        // The exchange grant of the root token (which holds `first`) is untouched by this.
+        await expect(streamedFor(ledger)).resolves.toEqual([
+          expect.objectContaining({ kind: 'token', jti: first.token.jti }),
+        ]);
+      });
+
+      it("revokes what was exchanged from a user grant's token when the grant is revoked", async () => {
+        const [web, ledger] = [unique('web'), unique('ledger')];
+        const grantId = unique('grant');
+        const user = { clientId: web, jti: unique('jti'), grantId };
+        const x = exchanged(ledger, user);
+        await applyTwice(x.event);
+        await applyTwice(
+          event('grant.revoked', grantId, {
+            grant_id: grantId,
+            client_id: web,
+            exp: now() + 600,
+            reason: 'admin',
+          }),
+        );
+        await expect(s.revocations.isRevoked(x.token)).resolves.toBe(true);
+      });
+
+      it('revokes an exchange applied after its subject token was revoked (a race, or a replay)', async () => {
+        const [orders, ledger, payments] = [unique('orders'), unique('ledger'), unique('payments')];
+        const root = { clientId: orders, jti: unique('jti') };
+        const first = exchanged(ledger, root);
+        const second = exchanged(payments, { ...first.token });
+        // Log order across partitions is not promised: the revocation first, then both.
+        await applyTwice(tokenRevoked(orders, root.jti));
+        await applyTwice(second.event);
+        await applyTwice(first.event);
+        await expect(s.revocations.isRevoked(first.token)).resolves.toBe(true);
+        await expect(s.revocations.isRevoked(second.token)).resolves.toBe(true);
+      });
     });
 
     describe('grants and their refresh tokens', () => {

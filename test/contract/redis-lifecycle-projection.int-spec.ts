@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import {
   openRedis,
+  RedisExchangeChainStore,
   RedisGrantStore,
   RedisKeys,
   RedisRefreshTokenStore,
@@ -27,6 +28,7 @@ describeLifecycleProjectionContract('Redis', () => ({
   revocations: new RedisRevocationStore(redis, 3_600_000),
   refreshTokens: new RedisRefreshTokenStore(redis),
   grants: new RedisGrantStore(redis),
+  chains: new RedisExchangeChainStore(redis),
   streamed: async () =>
     (await redis.xrange(RedisKeys.revocationStream(), '-', '+'))
       .filter(([, fields]) => fields[0] === 'revocation')

@@ -4,6 +4,7 @@ import {
   openFeedRedis,
   openRedis,
   RedisAuthFailureThrottle,
+  RedisExchangeChainStore,
   RedisRequestRateLimiter,
   RedisProjectionMarker,
   RedisReplayStore,
@@ -15,6 +16,7 @@ import { freePort } from '../support/free-port';
 import { redisUrlForDb } from '../support/int-redis';
 import { describeRequestRateContract } from './request-rate.contract';
 import { describeStoreContract } from './store.contract';
+import { describeExchangeChainContract } from './exchange-chain.contract';
 
 /** A database of its own for the projection contract: it flushes it and deletes the marker. */
 const PROJECTION_DB = 10;
@@ -51,6 +53,8 @@ describeStoreContract('Redis', () => ({
 }));
 
 describeRequestRateContract('Redis', () => new RedisRequestRateLimiter(redis));
+
+describeExchangeChainContract('Redis', () => new RedisExchangeChainStore(redis));
 
 describe('Redis auth-failure throttle while Redis is unreachable', () => {
   let down: Redis;

@@ -6,6 +6,7 @@ import {
   RedisAuthorizationCodeStore,
   RedisAuthorizationRequestStore,
   RedisBrowserSessionStore,
+  RedisExchangeChainStore,
   RedisGrantStore,
   RedisInteractionChallengeStore,
   RedisKeys,
@@ -26,6 +27,7 @@ import { describeLifecycleProjectionContract } from '../contract/lifecycle-proje
 import { describeRefreshTokenContract } from '../contract/refresh-token.contract';
 import { describeRequestRateContract } from '../contract/request-rate.contract';
 import { describeStoreContract } from '../contract/store.contract';
+import { describeExchangeChainContract } from '../contract/exchange-chain.contract';
 import { clusterConfig, flushCluster, openClusterClient } from '../support/ha-redis';
 
 /**
@@ -85,11 +87,14 @@ describeLifecycleProjectionContract('Redis Cluster', () => ({
   revocations: new RedisRevocationStore(redis, 3_600_000),
   refreshTokens: new RedisRefreshTokenStore(redis),
   grants: new RedisGrantStore(redis),
+  chains: new RedisExchangeChainStore(redis),
   streamed: async () =>
     (await redis.xrange(RedisKeys.revocationStream(), '-', '+'))
       .filter(([, fields]) => fields[0] === 'revocation')
       .map(([, fields]) => JSON.parse(fields[1]!) as Revocation),
 }));
+
+describeExchangeChainContract('Redis Cluster', () => new RedisExchangeChainStore(redis));
 
 // Two replicas, two Cluster clients: a proof seen through one is refused through the other.
 describeDpopReplayContract(

@@ -1,5 +1,7 @@
 import { decodeJwt } from 'jose';
 import type { LifecycleEvent } from '@app/events';
+import { createTokenValidator } from '@app/resource-server';
+import { EXCHANGE_CLIENTS, TOKEN_EXCHANGE } from '../fixtures/test-registry';
 import {
   ServiceReplica,
   SPLIT_AUTH,
@@ -10,7 +12,8 @@ import {
 import { TopicReader } from '../support/int-kafka';
 import { expectCloudEvent, tokenDigest } from '../support/lifecycle-events';
 import { OAuthClient } from '../support/oauth-client';
-import { send } from '../support/oauth-http';
+import { clientAuth, send } from '../support/oauth-http';
+import { rsOutcome, rsOutcomeWithin } from '../support/rs-validation';
 
 jest.setTimeout(60_000);
 
@@ -267,6 +270,95 @@ describe('split services on Kafka and Redis', () => {
         expect(await activeOn(token)).toEqual([false, false]);
       },
     );
+  });
+
+  describe('token exchange (RFC 8693) across replicas', () => {
+    const AT = 'urn:ietf:params:oauth:token-type:access_token';
+    const ordersApi = clientAuth.basic(EXCHANGE_CLIENTS.orders);
+    const ledgerApi = clientAuth.basic(EXCHANGE_CLIENTS.ledger);
+    const at = (replica: ServiceReplica) =>
+      services.client({ issuance: replica, introspection: introspection1, revocation });
+    /** `actor` delegates for the subject token, at `replica`: the exchanged token. */
+    const delegate = async (
+      replica: ServiceReplica,
+      actor: typeof ordersApi,
+      subjectToken: string,
+      into: { identifier: string },
+    ) => {
+      const res = await at(replica).token(
+        {
+          grant_type: TOKEN_EXCHANGE,
+          subject_token: subjectToken,
+          subject_token_type: AT,
+          actor_token: await at(replica).accessToken(actor),
+          actor_token_type: AT,
+          resource: into.identifier,
+        },
+        actor,
+      );
+      expect(res.status).toBe(200);
+      expect(res.body.issued_token_type).toBe(AT);
+      return res.body.access_token as string;
+    };
+    /** `active` on both introspection replicas, asked by an API that serves both resources. */
+    const activeForApis = (token: string) =>
+      Promise.all(
+        [introspection1, introspection2].map(async (replica) => {
+          const res = await services
+            .client({ issuance: issuanceA, introspection: replica, revocation })
+            .introspect({ token }, SPLIT_AUTH.introspector);
+          expect(res.status).toBe(200);
+          return res.body as { active: boolean; jti?: string };
+        }),
+      );
+
+    it('revokes a chain of two delegations when its first subject token is revoked: introspection replicas and a resource-server mirror feel it', async () => {
+      const api = createTokenValidator({
+        issuer: services.issuer,
+        audience: SPLIT_RESOURCES.jwt.identifier,
+        jwksUri: `${issuanceA.url}/oauth2/jwks`,
+        redisUrl: services.redisUrl,
+      });
+      await api.start();
+      try {
+        const root = await issue(SPLIT_RESOURCES.jwt);
+        // Orders API at replica B, then the ledger API at replica A: one chain, two replicas.
+        const first = await delegate(issuanceB, ordersApi, root, SPLIT_RESOURCES.opaque);
+        const second = await delegate(issuanceA, ledgerApi, first, SPLIT_RESOURCES.jwt);
+        const act = {
+          sub: EXCHANGE_CLIENTS.ledger.clientId,
+          act: { sub: EXCHANGE_CLIENTS.orders.clientId },
+        };
+        expect(decodeJwt(second)).toMatchObject({ sub: SPLIT_CLIENTS.owner.clientId, act });
+        const seen = await rsOutcome(api, second);
+        expect(seen.ok && seen.token.act).toEqual(act);
+        const [firstSeen] = await activeForApis(first);
+        expect(firstSeen).toMatchObject({ active: true, act: { sub: act.act.sub } });
+
+        // The chain on the log: the second exchange names the first token and its grant.
+        const { event } = await eventOnLog('token.issued', decodeJwt(second).jti!);
+        expect(event).toMatchObject({
+          dataschema: 'urn:token-lifecycle:schema:token.issued:v6',
+          data: {
+            exchange_kind: 'delegation',
+            act: { sub: act.sub, act: act.act },
+            subject_jti: firstSeen!.jti,
+            subject_client_id: EXCHANGE_CLIENTS.orders.clientId,
+            subject_grant_id: expect.stringMatching(/^xg_/),
+            subject_token_digest: tokenDigest(first),
+          },
+        });
+        expect(JSON.stringify(event)).not.toContain(first);
+
+        expect((await oauth.revoke({ token: root }, SPLIT_AUTH.owner)).status).toBe(200);
+        // No waiting at introspection: the cascade is in the store before the 200.
+        expect(await activeForApis(first)).toEqual([{ active: false }, { active: false }]);
+        expect(await activeForApis(second)).toEqual([{ active: false }, { active: false }]);
+        await rsOutcomeWithin(api, second, (o) => !o.ok, 2_000, 'the revocation at the API');
+      } finally {
+        await api.close();
+      }
+    });
   });
 
   describe('replicas share nothing in memory', () => {

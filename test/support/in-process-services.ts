@@ -13,10 +13,13 @@ import { createHttpApp, serviceModule } from '@app/platform';
 import { RevocationModule } from '@app/revocation';
 import {
   CLIENTS,
+  EXCHANGE_CLIENTS,
   REFRESH_CLIENTS,
+  ResourceFixture,
   RESOURCES,
   SecretClient,
   SIGN_IN_CLIENTS,
+  TOKEN_EXCHANGE,
 } from '../fixtures/test-registry';
 import { freePort } from './free-port';
 import { brokers } from './int-kafka';
@@ -109,7 +112,25 @@ function registryDocument(): Record<string, unknown> {
         resources: [opaque.identifier],
         refresh_token_reuse_grace_seconds: i * 5,
       })),
+      // The token exchange (RFC 8693): the orders API exchanges into the opaque resource, the
+      // ledger API (serving it) on into the JWT one, each by delegation.
+      exchanger(EXCHANGE_CLIENTS.orders, jwt, opaque),
+      exchanger(EXCHANGE_CLIENTS.ledger, opaque, jwt),
     ],
+  };
+}
+
+/** An API client serving `serves` that exchanges tokens into `into` by delegation (RFC 8693). */
+function exchanger(c: SecretClient, serves: ResourceFixture, into: ResourceFixture) {
+  return {
+    client_id: c.clientId,
+    client_secret: c.secret,
+    token_endpoint_auth_method: 'client_secret_basic',
+    grant_types: ['client_credentials', TOKEN_EXCHANGE],
+    introspects: [serves.identifier],
+    scope: into.scopes[0],
+    resources: [into.identifier],
+    token_exchange: { audiences: [into.identifier], delegation: true, impersonation: false },
   };
 }
 

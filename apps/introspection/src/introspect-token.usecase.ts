@@ -12,6 +12,8 @@ import { REVOCATION_STORE, RevocationStore, StoreUnavailable } from '@app/store'
 import {
   AccessTokenClaims,
   AccessTokenReader,
+  ActClaimJson,
+  actClaimJson,
   Confirmation,
   OpaqueTokenFormat,
   tokenTypeOf,
@@ -49,6 +51,8 @@ export type IntrospectionResponse =
       readonly amr?: readonly string[];
       /** RFC 9449 §6.2, RFC 8705 §3.2: the binding, so a resource server can check the sender. */
       readonly cnf?: Confirmation;
+      /** RFC 8693 §4.1: the actor chain of a delegated token, so an API can log who acted. */
+      readonly act?: ActClaimJson;
       /** RFC 7523 §2.1: the external issuer of a JWT-bearer grant's assertion about `sub`. */
       readonly idp?: string;
     };
@@ -145,6 +149,7 @@ function active(c: AccessTokenClaims): IntrospectionResponse {
     ...(c.acr === undefined ? {} : { acr: c.acr }),
     ...(c.amr === undefined ? {} : { amr: c.amr }),
     ...(c.cnf === undefined ? {} : { cnf: c.cnf }),
+    ...(c.act === undefined ? {} : { act: actClaimJson(c.act) }),
     ...(c.idp === undefined ? {} : { idp: c.idp }),
   };
 }

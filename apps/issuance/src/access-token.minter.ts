@@ -4,6 +4,7 @@ import { APP_CONFIG, AppConfig, ClientConfig, ResourceConfig } from '@app/config
 import { EVENT_BUS, EVENT_FACTORY, EventBus, EventFactory } from '@app/events';
 import {
   authenticationClaims,
+  ExchangeOrigin,
   FederatedCredentialUse,
   issuedAccessToken,
   LifecycleProjection,
@@ -12,6 +13,7 @@ import {
 } from '@app/projection';
 import {
   AccessTokenClaims,
+  ActClaim,
   Confirmation,
   JwtAccessTokenFormat,
   OpaqueTokenFormat,
@@ -31,6 +33,12 @@ export interface MintRequest {
   readonly authentication?: UserAuthentication;
   /** The sender constraint to bind the token to (RFC 9449 §6, RFC 8705 §3.1); absent: bearer. */
   readonly confirmation?: Confirmation;
+  /** RFC 8693 §4.1: the actor chain of an exchanged token. */
+  readonly act?: ActClaim;
+  /** Set by the token exchange: what the token was exchanged from (token.issued v6). */
+  readonly exchange?: ExchangeOrigin;
+  /** Seconds: the token expires by then at the latest (an exchanged token's subject token). */
+  readonly notAfter?: number;
   /** The external token the token was obtained with (RFC 7523), for its `token.issued` (v5). */
   readonly federated?: FederatedCredentialUse;
   /** JWT-bearer grant (RFC 7523 §2.1): the assertion's issuer, the token's `idp` claim. */
@@ -59,7 +67,9 @@ export class AccessTokenMinter {
       req.resource.accessTokenFormat === 'jwt'
         ? { token: await this.jwt.mint(claims, req.resource.signingAlg), digest: undefined }
         : OpaqueTokenFormat.mint('at');
-    const data = tokenIssuedData(issuedAccessToken(claims, req.grantType, digest, req.federated));
+    const data = tokenIssuedData(
+      issuedAccessToken(claims, req.grantType, digest, req.federated, req.exchange),
+    );
     const event = this.events.create(
       'token.issued',
       claims.jti,
@@ -89,10 +99,11 @@ export class AccessTokenMinter {
       jti: randomBytes(16).toString('base64url'),
       iat,
       nbf: iat,
-      exp: iat + req.resource.accessTokenTtl,
+      exp: Math.min(iat + req.resource.accessTokenTtl, req.notAfter ?? Infinity),
       ...(req.grantId === undefined ? {} : { grantId: req.grantId }),
       ...authenticationClaims(req.authentication),
       ...(req.confirmation === undefined ? {} : { cnf: req.confirmation }),
+      ...(req.act === undefined ? {} : { act: req.act }),
       ...(req.idp === undefined ? {} : { idp: req.idp }),
     };
   }

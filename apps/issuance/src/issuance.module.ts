@@ -4,6 +4,9 @@ import { DiscoveryController } from './discovery.controller';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { RefreshTokenGrant } from './grants/refresh-token.grant';
+import { TokenExchangeGrant } from './grants/token-exchange.grant';
+import { OwnAccessTokenReader } from './grants/token-exchange/own-access-token.reader';
+import { SUBJECT_TOKEN_READERS, SubjectTokenReader } from './grants/token-exchange/presented-token';
 import { JwtBearerGrant } from './grants/jwt-bearer.grant';
 import { AssertionGrantRecorder } from './grants/assertion-grant.recorder';
 import { GRANT_HANDLERS, GrantHandler } from './grants/grant-handler';
@@ -35,11 +38,25 @@ import { UserinfoUseCase } from './userinfo/userinfo.usecase';
     ClientCredentialsGrant,
     AuthorizationCodeGrant,
     RefreshTokenGrant,
+    TokenExchangeGrant,
+    OwnAccessTokenReader,
+    {
+      // RFC 8693 subject and actor tokens, by source: this issuer's own access tokens.
+      provide: SUBJECT_TOKEN_READERS,
+      inject: [OwnAccessTokenReader],
+      useFactory: (...readers: SubjectTokenReader[]) => readers,
+    },
     AssertionGrantRecorder,
     JwtBearerGrant,
     {
       provide: GRANT_HANDLERS,
-      inject: [ClientCredentialsGrant, AuthorizationCodeGrant, RefreshTokenGrant, JwtBearerGrant],
+      inject: [
+        ClientCredentialsGrant,
+        AuthorizationCodeGrant,
+        RefreshTokenGrant,
+        JwtBearerGrant,
+        TokenExchangeGrant,
+      ],
       useFactory: (...grants: GrantHandler[]) => grants,
     },
   ],

@@ -5,6 +5,7 @@ import { GrantRevoker, RefreshTokenLookup } from '@app/platform';
 import { LifecycleProjection } from '@app/projection';
 import { ClientRegistry } from '@app/registry';
 import {
+  MemoryExchangeChainStore,
   MemoryGrantStore,
   MemoryRefreshTokenStore,
   MemoryRevocationStore,
@@ -54,7 +55,14 @@ describe('RevokeTokenUseCase when the token cannot be looked up', () => {
     const refreshStore = new MemoryRefreshTokenStore();
     const events = new EventFactory('urn:token-lifecycle:revocation:test');
     const grants = new MemoryGrantStore();
-    const projection = new LifecycleProjection(config, tokens, revocations, refreshStore, grants);
+    const projection = new LifecycleProjection(
+      config,
+      tokens,
+      revocations,
+      refreshStore,
+      grants,
+      new MemoryExchangeChainStore(),
+    );
     return new RevokeTokenUseCase(
       config,
       ownerAuthenticator() as unknown as ClientAuthenticator,

@@ -54,6 +54,27 @@ describe('auditLine', () => {
     });
   });
 
+  it('names who acted for whom on an exchanged token, and what it was exchanged from', () => {
+    const event = factory.create('token.issued', 'jti-2', 'xg_grant', {
+      ...OPAQUE_TOKEN_ISSUED,
+      client_id: 'ledger-api',
+      grant_id: 'xg_grant',
+      exchange_kind: 'delegation',
+      act: { sub: 'ledger-api', act: { sub: 'orders-api' } },
+      subject_jti: 'jti-1',
+      subject_client_id: 'orders-api',
+      subject_token_digest: OPAQUE_DIGEST,
+    });
+    const line = auditLine(event);
+    expect(line).toMatchObject({
+      sub: 'user-1',
+      client_id: 'ledger-api',
+      actors: ['ledger-api', 'orders-api'],
+      exchanged_from: 'jti-1',
+    });
+    expect(JSON.stringify(line)).not.toContain(OPAQUE_DIGEST);
+  });
+
   it('names the trace of the request that wrote the event, when there is one', () => {
     const event = factory.create('token.issued', 'jti-1', 'grant-1', OPAQUE_TOKEN_ISSUED);
     expect(auditLine(event, '0af7651916cd43dd8448eb211c80319c')).toMatchObject({

@@ -19,6 +19,12 @@ export interface AuditLine {
   /** `token.issued` v5 of a JWT-bearer grant: the identity provider of the user's assertion. */
   readonly idp?: string;
   /**
+   * A token from a token exchange (RFC 8693): who acted for `sub`, the current actor first
+   * (`act` subjects), and the `jti` of the token it was exchanged from.
+   */
+  readonly actors?: readonly string[];
+  readonly exchanged_from?: string;
+  /**
    * The trace of the request that wrote the event (its Kafka `traceparent` header), when the
    * writer traced it: the auditor's way from a line to the HTTP request in the tracing backend.
    */
@@ -42,7 +48,7 @@ const COPIED = [
  */
 export function auditLine(event: AnyLifecycleEvent, traceId?: string): AuditLine {
   const data = event.data as unknown as Readonly<Record<string, unknown>>;
-  const line: Record<string, string> = {
+  const line: Record<string, string | string[]> = {
     time: event.time,
     type: event.type,
     id: event.id,
@@ -50,6 +56,18 @@ export function auditLine(event: AnyLifecycleEvent, traceId?: string): AuditLine
   };
   for (const field of COPIED)
     if (typeof data[field] === 'string') line[field] = data[field] as string;
+  if (typeof data.subject_jti === 'string') {
+    line.actors = actorsOf(data.act);
+    line.exchanged_from = data.subject_jti;
+  }
   if (traceId !== undefined) line.trace_id = traceId;
   return line as unknown as AuditLine;
+}
+
+/** The subjects of a `token.issued` v6 `act` (the parser has checked its shape). */
+function actorsOf(act: unknown): string[] {
+  const subjects: string[] = [];
+  for (let a = act as { sub: string; act?: unknown } | undefined; a; a = a.act as typeof a)
+    subjects.push(a.sub);
+  return subjects;
 }

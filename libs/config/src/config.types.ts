@@ -1,6 +1,7 @@
 import type { ClientRateLimit, RateLimitConfig } from './rate-limit.config';
 import type { LoadSheddingConfig } from './load-shedding.config';
 import type { RefreshTokenSettings } from './refresh-token-client.parser';
+import type { TokenExchangePolicy } from './token-exchange-client.parser';
 import { HttpLimits } from './http-limits.config';
 import type { SignInConfig } from './sign-in.config';
 import type { DpopConfig } from './dpop.config';
@@ -137,6 +138,8 @@ export interface ClientConfig extends ClientSignInSettings {
   readonly dpopBoundAccessTokens?: boolean;
   /** `rate_limit`: this client's own per-client request limits, by endpoint (RateLimitConfig). */
   readonly rateLimit?: ClientRateLimit;
+  /** RFC 8693: present exactly when `grantTypes` has the token-exchange URN. */
+  readonly tokenExchange?: TokenExchangePolicy;
   /** RFC 7523 §2.2: tokens of trusted issuers that authenticate this private_key_jwt client. */
   readonly federatedCredentials?: readonly FederatedCredentialConfig[];
   /** RFC 7523 §2.1: present exactly when `grantTypes` has the JWT-bearer grant. */

@@ -23,5 +23,6 @@ export { SUBJECT_SYNTAX } from './users.parser';
 export * from './refresh-token-client.parser';
 export * from './rate-limit.config';
 export * from './load-shedding.config';
+export * from './token-exchange-client.parser';
 export * from './trusted-issuers.parser';
 export * from './federated-client.parser';

@@ -27,6 +27,7 @@ import { isLoopbackHost } from './loopback-host';
 import { plainTextRefused, scryptHash } from './secret-fields';
 import { openIdScopes, parseSignInSettings } from './sign-in-client.parser';
 import { parseRefreshTokenSettings } from './refresh-token-client.parser';
+import { parseTokenExchangePolicy } from './token-exchange-client.parser';
 import { parseTlsClientSettings } from './tls-client.parser';
 import { parseUsers } from './users.parser';
 import { parseClientRateLimit } from './rate-limit.config';
@@ -143,6 +144,7 @@ function parseClient(
     ...parseSignInSettings(c, path, grantTypes, authMethod),
     refreshToken: parseRefreshTokenSettings(c, path, grantTypes),
     ...parseTlsClientSettings(c, path, authMethod),
+    ...parseTokenExchangePolicy(c, path, grantTypes, authMethod, resources),
     ...parseFederationSettings(c, path, authMethod, grantTypes, trustedIssuers),
   };
   if (authMethod === 'none') return checkPublic(c, path, base);

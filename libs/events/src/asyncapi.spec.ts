@@ -12,6 +12,7 @@ import {
   EventCatalogue,
   EventSchemas,
   EventType,
+  EXCHANGE_KINDS,
   SchemaVersion,
   SESSION_END_REASONS,
   TOKEN_KINDS,
@@ -165,6 +166,28 @@ const FULL: Table<'full'> = {
       federated_subject: 'repo:org/app:ref:refs/heads/main',
       idp: 'https://idp.corp.example',
     },
+    // Every field: a DPoP-bound opaque token of a second delegation (RFC 8693 §4.1, nested act),
+    // exchanged by a client that authenticated with a federated credential.
+    v6: {
+      ...ACCESS_TOKEN,
+      client_id: 'payments-api',
+      aud: 'https://payments.example.com',
+      scope: 'payments:read',
+      grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+      grant_id: 'xg_Qm9vdHN0cmFwcGVkX2V4Y2hhbmdl',
+      token_kind: 'access_token',
+      family_exp: 1_739_527_200,
+      cnf_kind: 'jkt',
+      cnf_thumbprint: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I',
+      federated_issuer: 'https://kubernetes.default.svc.cluster.local',
+      federated_subject: 'system:serviceaccount:payments:api',
+      exchange_kind: 'delegation',
+      act: { sub: 'ledger-api', client_id: 'ledger-app', act: { sub: 'orders-api' } },
+      subject_jti: 'rT5yH2kP9mW3xC7vB1nQ4A',
+      subject_client_id: 'ledger-app',
+      subject_token_digest: DIGEST,
+      subject_grant_id: 'xg_T3JkZXJzRXhjaGFuZ2VHcmFudA',
+    },
   },
   'token.revoked': {
     v1: {
@@ -314,6 +337,23 @@ const MINIMAL: Table<'minimal'> = {
       federated_issuer: 'https://kubernetes.default.svc.cluster.local',
       federated_subject: 'system:serviceaccount:payments:worker',
     },
+    // An impersonation of a client_credentials JWT: no actor, no subject grant.
+    v6: {
+      jti: '3b4c5d6e-7f8a-4b9c-8d0e-1f2a3b4c5d6e',
+      client_id: 'ledger-app',
+      sub: 'svc-a',
+      aud: 'https://ledger.example.com',
+      scope: 'ledger:read',
+      grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+      grant_id: 'xg_Y2xpZW50Q3JlZGVudGlhbHNKdGk',
+      format: 'jwt',
+      token_kind: 'access_token',
+      iat: 1_736_935_200,
+      exp: 1_736_938_800,
+      exchange_kind: 'impersonation',
+      subject_jti: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+      subject_client_id: 'svc-a',
+    },
   },
   'token.revoked': {
     v1: {
@@ -388,6 +428,7 @@ const ENUMS: Partial<Record<EventType, Record<string, readonly string[]>>> = {
     kind: TOKEN_KINDS,
     token_kind: TOKEN_KINDS,
     cnf_kind: CONFIRMATION_KINDS,
+    exchange_kind: EXCHANGE_KINDS,
   },
   'authorization.denied': { reason: Object.keys(DENIAL_REASONS), error: DENIAL_ERRORS },
   'session.ended': { reason: SESSION_END_REASONS },
@@ -667,6 +708,36 @@ describe('docs/asyncapi.yaml', () => {
       expect(validate(e)).toBe(true);
       expect(parseLifecycleEvent(JSON.stringify(e)).ok).toBe(true);
     }
+  });
+
+  it('refuses a v6 binding or federated credential with one member and not the other, as the parser does', () => {
+    const validate = payloadOf('token.issued', 'v6');
+    for (const drop of ['cnf_kind', 'cnf_thumbprint', 'federated_issuer', 'federated_subject']) {
+      const e = json(build('token.issued', FULL['token.issued'].v6));
+      delete e.data[drop];
+      expect(validate(e)).toBe(false);
+      expect(parseLifecycleEvent(JSON.stringify(e)).ok).toBe(false);
+    }
+  });
+
+  it('refuses a v6 actor chain that is malformed or nested too deep, as the parser does', () => {
+    const validate = payloadOf('token.issued', 'v6');
+    const deep = (n: number): object =>
+      n === 1 ? { sub: 's1' } : { sub: `s${n}`, act: deep(n - 1) };
+    for (const [act, expected] of [
+      [deep(5), true],
+      [{ sub: 'a', act: { client_id: 'b' } }, false],
+      [{ sub: 'a', iss: 'https://elsewhere' }, false],
+    ] as const) {
+      const e = json(build('token.issued', FULL['token.issued'].v6));
+      e.data.act = act;
+      expect(parseLifecycleEvent(JSON.stringify(e)).ok).toBe(expected);
+      expect(validate(e)).toBe(expected);
+    }
+    // The document cannot count nesting; the parser bounds it as the tokens do.
+    const e = json(build('token.issued', FULL['token.issued'].v6));
+    e.data.act = deep(6);
+    expect(parseLifecycleEvent(JSON.stringify(e)).ok).toBe(false);
   });
 
   it('agrees with parseLifecycleEvent on every sample', () => {

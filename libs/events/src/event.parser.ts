@@ -1,11 +1,13 @@
 import { AnyLifecycleEvent, LifecycleEvent } from './event-envelope';
 import {
+  ActorChainV6,
   CONFIRMATION_KINDS,
   DENIAL_ERRORS,
   DENIAL_REASONS,
   DenialReason,
   EventSchemas,
   EventType,
+  EXCHANGE_KINDS,
   GRANT_BOUND_KINDS,
   SchemaVersion,
   SESSION_END_REASONS,
@@ -33,7 +35,9 @@ type FieldSpec<V> = [V] extends [number] // [V]: `'jwt' | 'opaque'` stays one sp
   ? { readonly type: 'integer' }
   : [V] extends [readonly string[]]
     ? { readonly type: 'array' }
-    : { readonly type: 'string'; readonly oneOf?: readonly V[]; readonly pattern?: RegExp };
+    : [V] extends [ActorChainV6]
+      ? { readonly type: 'actor_chain' }
+      : { readonly type: 'string'; readonly oneOf?: readonly V[]; readonly pattern?: RegExp };
 /** Optional in the table exactly when optional in the interface (checked by the compiler). */
 type FieldTable<P> = {
   readonly [K in keyof P]-?: FieldSpec<NonNullable<P[K]>> &
@@ -43,7 +47,7 @@ type FieldTable<P> = {
 };
 /** The run-time view of any FieldSpec, for the one generic checker. */
 interface AnyFieldSpec {
-  readonly type: 'string' | 'integer' | 'array';
+  readonly type: 'string' | 'integer' | 'array' | 'actor_chain';
   readonly optional?: boolean;
   readonly oneOf?: readonly unknown[];
   readonly pattern?: RegExp;
@@ -107,6 +111,20 @@ const DATA_FIELDS: {
       federated_subject: S,
       idp: opt(S),
     },
+    v6: {
+      ...TOKEN_ISSUED_V3,
+      grant_id: S,
+      cnf_kind: opt({ type: 'string', oneOf: CONFIRMATION_KINDS }),
+      cnf_thumbprint: opt(DIGEST),
+      federated_issuer: opt(S),
+      federated_subject: opt(S),
+      exchange_kind: { type: 'string', oneOf: EXCHANGE_KINDS },
+      act: opt({ type: 'actor_chain' }),
+      subject_jti: S,
+      subject_client_id: S,
+      subject_token_digest: opt(DIGEST),
+      subject_grant_id: opt(S),
+    },
   },
   'token.revoked': {
     v1: { jti: S, client_id: S, token_digest: opt(DIGEST), exp: I, revoked_by: S },
@@ -163,6 +181,7 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 // RFC 3339 date-time (CloudEvents `time`); Date.parse then rejects month 13, hour 25 and the like.
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+const MAX_ACTOR_CHAIN = 5;
 const SCHEMA_URN = /^urn:token-lifecycle:schema:(.+):v(\d+)$/;
 
 /** Every envelope attribute is required. Others (CloudEvents extensions) pass through unread. */
@@ -239,15 +258,21 @@ function dataProblems(
 /**
  * Rules across fields, as the document's `if`/`then` and `dependentRequired` state them: an ID
  * or refresh token always belongs to a grant, so its `token.issued` v3 names it (v2 as it landed
- * has no such rule: old logs are read as they were written); a binding (v5, where it is
- * optional) is its kind with its thumbprint.
+ * has no such rule: old logs are read as they were written); a binding (v5 and v6, where it is
+ * optional) is its kind with its thumbprint, and v6's federated credential its issuer with its
+ * subject.
  */
 function ruleProblems(type: string, data: Record<string, unknown>): string[] {
   if (type !== 'token.issued') return [];
-  const problems =
-    Object.hasOwn(data, 'cnf_kind') !== Object.hasOwn(data, 'cnf_thumbprint')
+  const problems = [
+    ...(Object.hasOwn(data, 'cnf_kind') !== Object.hasOwn(data, 'cnf_thumbprint')
       ? ['data.cnf_kind: cnf_kind and cnf_thumbprint go together']
-      : [];
+      : []),
+    // v6: the exchanging client's federated credential is its issuer with its subject.
+    ...(Object.hasOwn(data, 'federated_issuer') !== Object.hasOwn(data, 'federated_subject')
+      ? ['data.federated_issuer: federated_issuer and federated_subject go together']
+      : []),
+  ];
   if (Object.hasOwn(data, 'grant_id')) return problems;
   const kind = data.token_kind;
   return GRANT_BOUND_KINDS.includes(kind as never)
@@ -255,7 +280,21 @@ function ruleProblems(type: string, data: Record<string, unknown>): string[] {
     : problems;
 }
 
+/** RFC 8693 §4.1 as v6 carries it: `sub`, optional `client_id`, optional nested `act`. */
+function actorChainProblem(v: unknown, depth = 1): string | undefined {
+  // As deep as a token may nest it (MAX_ACT_DEPTH in libs/tokens), and not one level more.
+  if (depth > MAX_ACTOR_CHAIN) return 'nested too deep';
+  if (!isObject(v)) return 'not an object';
+  const extra = Object.keys(v).find((k) => !['sub', 'client_id', 'act'].includes(k));
+  if (extra !== undefined) return 'has an unknown member';
+  if (!nonEmpty(v.sub)) return 'sub is not a non-empty string';
+  if (v.client_id !== undefined && !nonEmpty(v.client_id))
+    return 'client_id is not a non-empty string';
+  return v.act === undefined ? undefined : actorChainProblem(v.act, depth + 1);
+}
+
 function fieldProblem(spec: AnyFieldSpec, v: unknown): string | undefined {
+  if (spec.type === 'actor_chain') return actorChainProblem(v);
   if (spec.type === 'integer')
     return Number.isInteger(v) && (v as number) >= 0 ? undefined : 'not a non-negative integer';
   if (spec.type === 'array') {

@@ -108,9 +108,48 @@ export interface TokenIssuedV5 extends TokenIssuedV3 {
   readonly idp?: string;
 }
 
+/** RFC 8693 §4.1 `act` as it rides on `token.issued` v6: subjects and client ids, nested. */
+export interface ActorChainV6 {
+  readonly sub: string;
+  readonly client_id?: string;
+  readonly act?: ActorChainV6;
+}
+
+/** RFC 8693: how an exchanged token represents its subject (exchange-actor.ts in issuance). */
+export const EXCHANGE_KINDS = ['delegation', 'impersonation'] as const;
+
+/**
+ * Writer: issuance, for an access token issued by a token exchange (RFC 8693) only; every other
+ * token stays v3, v4 or v5, so a reader that knows v5 reads every token but exchanged ones, which
+ * did not exist before v6. v3 with the binding of v4 and the federated credential of v5 (each
+ * optional here: the exchanging client may be bound, or authenticated by a federated
+ * credential) and the exchange chain, so an auditor answers "on whose behalf did this service
+ * act" from the log alone: the actor chain (`act`, the current actor first, nested as in the
+ * token), and the subject token by its `jti` (and digest when opaque), its client and its grant,
+ * never the token itself.
+ */
+export interface TokenIssuedV6 extends TokenIssuedV3 {
+  /** The exchange's own grant (exchange-grant.ts): revoking it, or its chain, revokes this token. */
+  readonly grant_id: string;
+  readonly cnf_kind?: (typeof CONFIRMATION_KINDS)[number];
+  readonly cnf_thumbprint?: string;
+  /** As in v5: the federated credential the exchanging client authenticated with. */
+  readonly federated_issuer?: string;
+  readonly federated_subject?: string;
+  readonly exchange_kind: (typeof EXCHANGE_KINDS)[number];
+  /** Absent for an impersonation of a token that had no actor. */
+  readonly act?: ActorChainV6;
+  readonly subject_jti: string;
+  readonly subject_client_id: string;
+  readonly subject_token_digest?: string;
+  /** The subject token's grant, under which this token's own grant (`grant_id`) is chained. */
+  readonly subject_grant_id?: string;
+}
+
 /** Whichever version it was written as, what kind of token a `token.issued` records. */
 export const tokenKindOf = (
-  data: TokenIssuedV1 | TokenIssuedV2 | TokenIssuedV3 | TokenIssuedV4 | TokenIssuedV5,
+  data:
+    TokenIssuedV1 | TokenIssuedV2 | TokenIssuedV3 | TokenIssuedV4 | TokenIssuedV5 | TokenIssuedV6,
 ): TokenKind =>
   'token_kind' in data ? data.token_kind : 'kind' in data ? data.kind : 'access_token';
 
@@ -281,6 +320,7 @@ export interface EventSchemas {
     readonly v3: TokenIssuedV3;
     readonly v4: TokenIssuedV4;
     readonly v5: TokenIssuedV5;
+    readonly v6: TokenIssuedV6;
   };
   'token.revoked': { readonly v1: TokenRevokedV1 };
   'grant.revoked': { readonly v1: GrantRevokedV1 };
@@ -304,19 +344,21 @@ export type EventCatalogue = { [T in EventType]: EventSchemas[T][SchemaVersion<T
  * only the older version still reads everything it can understand.
  */
 const WRITTEN_AS: { readonly [T in EventType]: (data: EventCatalogue[T]) => SchemaVersion<T> } = {
-  // Producers write v5 for a token obtained with an external issuer's token, v4 for another
-  // sender-constrained token and v3 for every other; v1 and v2 shapes are those of logs written
-  // before v3.
+  // Producers write v6 for an exchanged token, v5 for another token obtained with an external
+  // issuer's token, v4 for another sender-constrained token and v3 for every other; v1 and v2
+  // shapes are those of logs written before v3.
   'token.issued': (d) =>
-    'federated_issuer' in d
-      ? 'v5'
-      : 'cnf_kind' in d
-        ? 'v4'
-        : 'token_kind' in d
-          ? 'v3'
-          : 'kind' in d
-            ? 'v2'
-            : 'v1',
+    'exchange_kind' in d
+      ? 'v6'
+      : 'federated_issuer' in d
+        ? 'v5'
+        : 'cnf_kind' in d
+          ? 'v4'
+          : 'token_kind' in d
+            ? 'v3'
+            : 'kind' in d
+              ? 'v2'
+              : 'v1',
   'token.revoked': () => 'v1',
   'grant.revoked': () => 'v1',
   'client.tokens_revoked': () => 'v1',

@@ -1,6 +1,12 @@
 import { AppConfig } from '@app/config';
 import { AnyLifecycleEvent, EventFactory, TokenIssuedV1 } from '@app/events';
-import { MemoryGrantStore, MemoryRefreshTokenStore, RevocationStore, TokenStore } from '@app/store';
+import {
+  MemoryExchangeChainStore,
+  MemoryGrantStore,
+  MemoryRefreshTokenStore,
+  RevocationStore,
+  TokenStore,
+} from '@app/store';
 import { OPAQUE_DIGEST, OPAQUE_TOKEN_ISSUED } from '../../../test/support/token-issued.fixture';
 import { LifecycleProjection } from './lifecycle.projection';
 
@@ -24,6 +30,7 @@ function setup() {
     revocations as unknown as RevocationStore,
     refreshTokens,
     grants,
+    new MemoryExchangeChainStore(),
   );
   const writes = () => [...tokens.save.mock.calls, ...revocations.revoke.mock.calls];
   return { sut, tokens, revocations, refreshTokens, grants, writes };

@@ -2,6 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AnyLifecycleEvent, EventCatalogue, LifecycleEvent } from '@app/events';
 import {
+  EXCHANGE_CHAIN_STORE,
+  ExchangeChainStore,
   GRANT_STORE,
   GrantStore,
   REFRESH_TOKEN_STORE,
@@ -12,6 +14,7 @@ import {
   TOKEN_STORE,
   TokenStore,
 } from '@app/store';
+import { ExchangeChainProjection } from './exchange-chain.projection';
 import { GrantConsent, grantRecordOf } from './grant.codec';
 import { IssuedToken, issuedTokenOf, opaqueTokenRecord } from './token-issued.codec';
 
@@ -37,6 +40,7 @@ export interface RequestKnowledge {
 @Injectable()
 export class LifecycleProjection {
   private readonly log = new Logger(LifecycleProjection.name);
+  private readonly chains: ExchangeChainProjection;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -44,7 +48,10 @@ export class LifecycleProjection {
     @Inject(REVOCATION_STORE) private readonly revocations: RevocationStore,
     @Inject(REFRESH_TOKEN_STORE) private readonly refreshTokens: RefreshTokenStore,
     @Inject(GRANT_STORE) private readonly grants: GrantStore,
-  ) {}
+    @Inject(EXCHANGE_CHAIN_STORE) chains: ExchangeChainStore,
+  ) {
+    this.chains = new ExchangeChainProjection(chains, revocations);
+  }
 
   /**
    * False only for a refresh token that is not its family's live one once applied: its family
@@ -56,6 +63,8 @@ export class LifecycleProjection {
   async apply(e: AnyLifecycleEvent, known: RequestKnowledge = {}): Promise<boolean> {
     switch (e.type) {
       case 'token.issued':
+        // An exchanged token (v6) joins its chain, whatever its format (RFC 8693).
+        if ('exchange_kind' in e.data) await this.chains.exchanged(issuedTokenOf(e.data));
         // A JWT or an ID token (no digest) has no hot state: nothing to decode on the hot path.
         if (e.data.token_digest === undefined) return true;
         return this.tokenIssued(issuedTokenOf(e.data));
@@ -66,6 +75,8 @@ export class LifecycleProjection {
           jti: e.data.jti,
           expiresAt: e.data.exp * 1000,
         });
+        // The tokens exchanged from it, down the chain (RFC 8693).
+        await this.chains.tokenRevoked(e.data.client_id, e.data.jti, e.data.exp * 1000);
         return true;
       case 'grant.revoked':
         await this.grantRevoked(e.data);
@@ -164,6 +175,8 @@ export class LifecycleProjection {
     });
     await this.refreshTokens.revokeFamily(d.grant_id, (d.refresh_exp ?? d.exp) * 1000);
     await this.grants.delete(d.grant_id);
+    // The tokens exchanged from its tokens, down the chain (RFC 8693).
+    await this.chains.revokeGrant(d.grant_id, d.exp * 1000);
   }
 
   /**

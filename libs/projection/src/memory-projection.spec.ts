@@ -1,4 +1,5 @@
 import {
+  MemoryExchangeChainStore,
   MemoryGrantStore,
   MemoryRefreshTokenStore,
   MemoryRevocationStore,
@@ -14,6 +15,7 @@ describeLifecycleProjectionContract('in-memory', () => {
     revocations,
     refreshTokens: new MemoryRefreshTokenStore(),
     grants: new MemoryGrantStore(),
+    chains: new MemoryExchangeChainStore(),
     streamed: async () =>
       (await revocations.read('0-0', 0)).entries.flatMap((e): Revocation[] =>
         'revocation' in e ? [e.revocation] : [],

@@ -119,4 +119,44 @@ describe('token.issued codec', () => {
     const data = tokenIssuedData({ ...issuedAccessToken(minted, 'x', undefined), amr: [] });
     expect(data).not.toHaveProperty('amr');
   });
+
+  // RFC 8693: an exchanged token records its chain on v6, and its opaque record keeps `act`.
+  it('writes an exchanged token as v6 with its chain, and rebuilds its record with act', () => {
+    const exchanged: AccessTokenClaims = {
+      ...minted,
+      clientId: 'ledger-app',
+      grantId: 'xg_chain',
+      act: { sub: 'ledger-app', act: { sub: 'orders-app' } },
+      cnf: { jkt: DIGEST },
+    };
+    const origin = {
+      kind: 'delegation' as const,
+      subjectJti: 'jti-0',
+      subjectClientId: 'orders-app',
+      subjectDigest: DIGEST,
+      subjectGrantId: 'grant-1',
+    };
+    const grantType = 'urn:ietf:params:oauth:grant-type:token-exchange';
+    const federated = { issuer: 'https://k8s.example', subject: 'system:serviceaccount:ledger' };
+    const data = tokenIssuedData(
+      issuedAccessToken(exchanged, grantType, DIGEST, federated, origin),
+    );
+    expect(schemaVersionOf('token.issued', data)).toBe('v6');
+    expect(data).toMatchObject({
+      grant_id: 'xg_chain',
+      exchange_kind: 'delegation',
+      act: { sub: 'ledger-app', act: { sub: 'orders-app' } },
+      subject_jti: 'jti-0',
+      subject_client_id: 'orders-app',
+      subject_token_digest: DIGEST,
+      subject_grant_id: 'grant-1',
+      cnf_kind: 'jkt',
+      federated_issuer: federated.issuer,
+      federated_subject: federated.subject,
+    });
+    const read = issuedTokenOf(JSON.parse(JSON.stringify(data)));
+    expect(read.exchange).toEqual(origin);
+    expect(read.federated).toEqual(federated);
+    expect(opaqueTokenRecord(read, ISSUER)).toEqual(exchanged);
+  });
 });

@@ -1,13 +1,18 @@
 import {
   EventCatalogue,
+  EXCHANGE_KINDS,
   TokenIssuedV3,
   TokenIssuedV4,
   TokenIssuedV5,
+  TokenIssuedV6,
   TokenKind,
   tokenKindOf,
 } from '@app/events';
 import {
   AccessTokenClaims,
+  ActClaim,
+  actClaimJson,
+  parseActClaim,
   Confirmation,
   confirmationKind,
   confirmationOf,
@@ -50,12 +55,28 @@ export interface IssuedToken {
   readonly federated?: FederatedCredentialUse;
   /** JWT-bearer grant (RFC 7523 §2.1): the assertion's issuer, the access token's `idp`. */
   readonly idp?: string;
+  /** RFC 8693 §4.1: the actor chain of an exchanged token. */
+  readonly act?: ActClaim;
+  /** Set exactly when the token came from a token exchange (RFC 8693). */
+  readonly exchange?: ExchangeOrigin;
 }
 
 /** Which external token (issuer and subject) a token was obtained with. */
 export interface FederatedCredentialUse {
   readonly issuer: string;
   readonly subject: string;
+}
+
+/**
+ * What an exchanged token was exchanged from (`token.issued` v6): the subject token by its
+ * `jti` (and digest when opaque), the client it was issued to and its grant. Never the token.
+ */
+export interface ExchangeOrigin {
+  readonly kind: (typeof EXCHANGE_KINDS)[number];
+  readonly subjectJti: string;
+  readonly subjectClientId: string;
+  readonly subjectDigest?: string;
+  readonly subjectGrantId?: string;
 }
 
 /** How the user of a grant authenticated, as the minters receive it. */
@@ -79,11 +100,13 @@ export function authenticationClaims(
 
 /**
  * Token → `token.issued` (v3, v4 for a bound token, v5 for one obtained with an external
- * issuer's token). Not personal data: how the user signed in rides along (so an opaque token's
+ * issuer's token, v6 for an exchanged one). Not personal data: how the user signed in rides along (so an opaque token's
  * record is rebuilt whole), never a user claim, never the token itself; a binding as its
  * thumbprint only; an external token as its issuer and subject only.
  */
-export function tokenIssuedData(t: IssuedToken): TokenIssuedV3 | TokenIssuedV4 | TokenIssuedV5 {
+export function tokenIssuedData(
+  t: IssuedToken,
+): TokenIssuedV3 | TokenIssuedV4 | TokenIssuedV5 | TokenIssuedV6 {
   const v3 = bearerTokenIssuedData(t);
   const bound =
     t.cnf === undefined
@@ -93,12 +116,41 @@ export function tokenIssuedData(t: IssuedToken): TokenIssuedV3 | TokenIssuedV4 |
           cnf_kind: confirmationKind(t.cnf),
           cnf_thumbprint: confirmationThumbprint(t.cnf),
         };
+  const federated =
+    t.federated === undefined
+      ? {}
+      : { federated_issuer: t.federated.issuer, federated_subject: t.federated.subject };
+  if (t.exchange !== undefined)
+    return exchangedTokenIssuedData(t, t.exchange, { ...bound, ...federated });
   if (t.federated === undefined) return bound;
   return {
     ...bound,
     federated_issuer: t.federated.issuer,
     federated_subject: t.federated.subject,
     ...(t.idp === undefined ? {} : { idp: t.idp }),
+    ...(t.act === undefined ? {} : { act: t.act }),
+  };
+}
+
+/** v6: what v3 to v5 say (the binding, the client's federated credential), and the chain. */
+function exchangedTokenIssuedData(
+  t: IssuedToken,
+  x: ExchangeOrigin,
+  base: TokenIssuedV3 &
+    Partial<
+      Pick<TokenIssuedV6, 'cnf_kind' | 'cnf_thumbprint' | 'federated_issuer' | 'federated_subject'>
+    >,
+): TokenIssuedV6 {
+  if (t.grantId === undefined) throw new Error('an exchanged token always has its grant');
+  return {
+    ...base,
+    grant_id: t.grantId,
+    exchange_kind: x.kind,
+    ...(t.act === undefined ? {} : { act: actClaimJson(t.act) }),
+    subject_jti: x.subjectJti,
+    subject_client_id: x.subjectClientId,
+    ...(x.subjectDigest === undefined ? {} : { subject_token_digest: x.subjectDigest }),
+    ...(x.subjectGrantId === undefined ? {} : { subject_grant_id: x.subjectGrantId }),
   };
 }
 
@@ -144,10 +196,28 @@ export function issuedTokenOf(d: EventCatalogue['token.issued']): IssuedToken {
     ...('cnf_kind' in d && d.cnf_kind !== undefined && d.cnf_thumbprint !== undefined
       ? { cnf: confirmationOf(d.cnf_kind, d.cnf_thumbprint) }
       : {}),
-    ...('federated_issuer' in d
+    ...('federated_issuer' in d &&
+    d.federated_issuer !== undefined &&
+    d.federated_subject !== undefined
       ? { federated: { issuer: d.federated_issuer, subject: d.federated_subject } }
       : {}),
     ...('idp' in d && d.idp !== undefined ? { idp: d.idp } : {}),
+    ...('exchange_kind' in d ? exchangeOf(d) : {}),
+  };
+}
+
+/** v6 → the exchange fields (the parser has checked `act`: it reads back as written). */
+function exchangeOf(d: TokenIssuedV6): Pick<IssuedToken, 'act' | 'exchange'> {
+  const act = parseActClaim(d.act);
+  return {
+    ...(act ? { act } : {}),
+    exchange: {
+      kind: d.exchange_kind,
+      subjectJti: d.subject_jti,
+      subjectClientId: d.subject_client_id,
+      ...(d.subject_token_digest === undefined ? {} : { subjectDigest: d.subject_token_digest }),
+      ...(d.subject_grant_id === undefined ? {} : { subjectGrantId: d.subject_grant_id }),
+    },
   };
 }
 
@@ -161,6 +231,7 @@ export function issuedAccessToken(
   grantType: string,
   digest: string | undefined,
   federated?: FederatedCredentialUse,
+  exchange?: ExchangeOrigin,
 ): IssuedToken {
   return {
     kind: 'access_token',
@@ -180,6 +251,8 @@ export function issuedAccessToken(
     ...(c.cnf === undefined ? {} : { cnf: c.cnf }),
     ...(federated === undefined ? {} : { federated }),
     ...(c.idp === undefined ? {} : { idp: c.idp }),
+    ...(c.act === undefined ? {} : { act: c.act }),
+    ...(exchange === undefined ? {} : { exchange }),
   };
 }
 
@@ -205,5 +278,6 @@ export function opaqueTokenRecord(t: IssuedToken, issuer: string): AccessTokenCl
     ...(t.amr === undefined ? {} : { amr: t.amr }),
     ...(t.cnf === undefined ? {} : { cnf: t.cnf }),
     ...(t.idp === undefined ? {} : { idp: t.idp }),
+    ...(t.act === undefined ? {} : { act: t.act }),
   };
 }

@@ -1,4 +1,4 @@
-import { AccessTokenClaims, parseConfirmation, tokenDigest } from '@app/tokens';
+import { AccessTokenClaims, parseActClaim, parseConfirmation, tokenDigest } from '@app/tokens';
 import { tracedFetch } from '@app/tracing';
 
 interface Entry {
@@ -87,6 +87,9 @@ function claimsOf(b: Record<string, unknown>): AccessTokenClaims | null {
   // library cannot read refuses the token: dropping it would turn a bound token into a bearer one.
   const cnf = parseConfirmation(b.cnf);
   if (cnf === null) return null;
+  // RFC 8693 §4.1: who acted for whom. One it cannot read refuses the token, as for `cnf`.
+  const act = parseActClaim(b.act);
+  if (act === null) return null;
   return {
     ...{ iss, sub, aud, clientId, scope, jti, iat, exp, nbf: num('nbf') ?? iat },
     // RFC 9068 §2.2 claims of a user's token, when the introspection answer carries them.
@@ -95,5 +98,6 @@ function claimsOf(b: Record<string, unknown>): AccessTokenClaims | null {
     ...(acr === undefined ? {} : { acr }),
     ...(amr === undefined ? {} : { amr: amr as string[] }),
     ...(cnf === undefined ? {} : { cnf }),
+    ...(act === undefined ? {} : { act }),
   };
 }

@@ -49,3 +49,6 @@ export * from './request-rate.port';
 export * from './limiter-request-rate.limiter';
 export * from './memory/memory-request-rate.limiter';
 export * from './redis/redis-request-rate.limiter';
+export * from './exchange-chain.port';
+export * from './memory/memory-exchange-chain.store';
+export * from './redis/redis-exchange-chain.store';

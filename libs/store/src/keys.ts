@@ -115,6 +115,12 @@ export const RedisKeys = {
    * revoked). Every atomic step is one script on this one key. Writers/readers as above.
    */
   refreshFamily: (grantId: string) => `${PREFIX}:rtf:{${grantId}}`,
+  /**
+   * Token-exchange chain of a grant (a hash: clients holding its exchanged tokens, exchange
+   * grants chained under it, revoked-until). Writer and reader: the projection (issuance,
+   * revocation, projector). Alone in the grant's slot; each script touches this one key.
+   */
+  exchangeChain: (grantId: string) => `${PREFIX}:xchain:{${grantId}}`,
 } as const;
 
 function digest(value: string): string {

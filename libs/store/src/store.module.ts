@@ -33,6 +33,9 @@ import { REQUEST_RATE_LIMITER } from './request-rate.port';
 import { MemoryRequestRateLimiter } from './memory/memory-request-rate.limiter';
 import { RedisRequestRateLimiter } from './redis/redis-request-rate.limiter';
 import { FLOW_STORE_TOKENS, flowStoreProviders } from './flow-store.providers';
+import { EXCHANGE_CHAIN_STORE } from './exchange-chain.port';
+import { MemoryExchangeChainStore } from './memory/memory-exchange-chain.store';
+import { RedisExchangeChainStore } from './redis/redis-exchange-chain.store';
 
 /** The shared Redis connection, or null when the process runs on in-memory stores. */
 export const REDIS = Symbol('Redis');
@@ -150,6 +153,13 @@ class RedisCloser implements OnApplicationShutdown {
       useFactory: (redis: RedisClient | null) =>
         redis ? new RedisRequestRateLimiter(redis) : new MemoryRequestRateLimiter(),
     },
+    {
+      // Written and read by the projection only, which reads nothing through the gate.
+      provide: EXCHANGE_CHAIN_STORE,
+      inject: [REDIS],
+      useFactory: (redis: RedisClient | null) =>
+        redis ? new RedisExchangeChainStore(redis) : new MemoryExchangeChainStore(),
+    },
     ...flowStoreProviders(REDIS),
     ProjectionKeeper,
     RedisCloser,
@@ -163,6 +173,7 @@ class RedisCloser implements OnApplicationShutdown {
     PROJECTION_MARKER,
     AUTH_FAILURE_THROTTLE,
     REQUEST_RATE_LIMITER,
+    EXCHANGE_CHAIN_STORE,
     ProjectionGate,
     ...FLOW_STORE_TOKENS,
   ],

@@ -20,4 +20,5 @@ export * from './token-hash';
 export * from './id-token-hint.verifier';
 export * from './dpop';
 export * from './client-certificate';
+export * from './act.claim';
 export * from './federation';

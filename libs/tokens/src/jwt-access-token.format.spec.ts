@@ -93,6 +93,40 @@ describe('JwtAccessTokenFormat', () => {
     await expect(sut.verify(token)).resolves.toEqual(bound);
   });
 
+  // RFC 8693 §4.1, §4.4: an exchanged token's actor chain, nested, read back as minted.
+  it('carries act (nested) and may_act, and reads them back', async () => {
+    const delegated = claims({
+      sub: 'user-1',
+      act: { sub: 'ledger', act: { sub: 'orders', clientId: 'orders-app' } },
+      mayAct: { sub: 'payments' },
+    });
+    const token = await sut.mint(delegated, 'ES256');
+    expect(decodeJwt(token)).toMatchObject({
+      act: { sub: 'ledger', act: { sub: 'orders', client_id: 'orders-app' } },
+      may_act: { sub: 'payments' },
+    });
+    await expect(sut.verify(token)).resolves.toEqual(delegated);
+  });
+
+  // Dropping a malformed actor would make a delegated token look like the subject's own.
+  it.each([
+    ['act', { act: 'ledger' }],
+    ['act', { act: { sub: 'ledger', act: { client_id: 'x' } } }],
+    ['may_act', { may_act: { sub: '' } }],
+  ])('refuses a token whose %s is malformed', async (_, extra) => {
+    const { privateKey, kid } = keys.signingKey('ES256');
+    const token = await new SignJWT({ client_id: 'svc-a', scope: 'read', ...extra })
+      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid })
+      .setIssuer(ISSUER)
+      .setSubject('svc-a')
+      .setAudience('https://api.example')
+      .setIssuedAt()
+      .setExpirationTime('1m')
+      .setJti('x')
+      .sign(privateKey as KeyLike);
+    await expect(sut.verify(token)).resolves.toBeNull();
+  });
+
   // A constraint the verifier cannot read must not silently become a bearer token.
   it.each([
     ['a string', 'x'],

@@ -1,6 +1,7 @@
 import { KeyObject } from 'node:crypto';
 import { SigningAlg } from '@app/config';
 import { AccessTokenClaims } from './access-token.claims';
+import { actClaimJson } from './act.claim';
 import { signCompactJws } from './compact-jws.signer';
 import { CachingJwtVerifier } from './caching-jwt.verifier';
 import { JwtAccessTokenVerifier } from './jwt-access-token.verifier';
@@ -46,6 +47,9 @@ export class JwtAccessTokenFormat {
       ...(claims.amr === undefined ? {} : { amr: claims.amr }),
       // RFC 9449 §6.1 / RFC 8705 §3.1: the key or certificate the token is bound to.
       ...(claims.cnf === undefined ? {} : { cnf: claims.cnf }),
+      // RFC 8693 §4.1 / §4.4: the actor chain of an exchanged token.
+      ...(claims.act === undefined ? {} : { act: actClaimJson(claims.act) }),
+      ...(claims.mayAct === undefined ? {} : { may_act: actClaimJson(claims.mayAct) }),
       // RFC 7523 §2.1: whose assertion the subject comes from.
       ...(claims.idp === undefined ? {} : { idp: claims.idp }),
     };

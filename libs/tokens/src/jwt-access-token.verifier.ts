@@ -1,6 +1,7 @@
 import { errors, KeyLike } from 'jose';
 import { SigningAlg, SIGNING_ALGS } from '@app/config';
 import { AccessTokenClaims } from './access-token.claims';
+import { parseActClaim } from './act.claim';
 import { parseConfirmation } from './confirmation';
 import { jwtVerifyRefetching } from './jwt-verify-refetching';
 import { VerificationKeys } from './verification-keys';
@@ -56,6 +57,9 @@ export class JwtAccessTokenVerifier {
         return null;
       const cnf = parseConfirmation(payload.cnf);
       if (cnf === null) return null;
+      const act = parseActClaim(payload.act);
+      const mayAct = parseActClaim(payload.may_act);
+      if (act === null || mayAct === null) return null;
       const claims: AccessTokenClaims = {
         iss: this.options.issuer,
         sub: sub!,
@@ -69,6 +73,8 @@ export class JwtAccessTokenVerifier {
         grantId: typeof grant_id === 'string' ? grant_id : undefined,
         ...authentication(auth_time, acr, amr),
         ...(cnf === undefined ? {} : { cnf }),
+        ...(act === undefined ? {} : { act }),
+        ...(mayAct === undefined ? {} : { mayAct }),
         ...(typeof payload.idp === 'string' ? { idp: payload.idp } : {}),
       };
       return { claims, key };

@@ -5,6 +5,7 @@ import { AnyLifecycleEvent, EventFactory, MemoryEventBus, tokenKindOf } from '@a
 import { FormParams, RequestContext, s256Challenge } from '@app/oauth';
 import { ClientRegistry } from '@app/registry';
 import {
+  MemoryExchangeChainStore,
   AuthorizationCodeRecord,
   MemoryAuthorizationCodeStore,
   MemoryGrantStore,
@@ -138,7 +139,14 @@ describe('AuthorizationCodeGrant', () => {
     });
     refreshStore = new MemoryRefreshTokenStore();
     grants = new MemoryGrantStore();
-    const projection = new LifecycleProjection(config, tokens, revocations, refreshStore, grants);
+    const projection = new LifecycleProjection(
+      config,
+      tokens,
+      revocations,
+      refreshStore,
+      grants,
+      new MemoryExchangeChainStore(),
+    );
     const accessTokens = new AccessTokenMinter(
       config,
       new JwtAccessTokenFormat(keys, ISSUER),

@@ -13,6 +13,8 @@ export interface TokenResponse {
   readonly refresh_token?: string;
   /** OIDC Core §3.1.3.3: with the authorization_code grant, when `openid` was granted. */
   readonly id_token?: string;
+  /** RFC 8693 §2.2.1: with the token-exchange grant, what kind of token `access_token` is. */
+  readonly issued_token_type?: string;
 }
 
 /**

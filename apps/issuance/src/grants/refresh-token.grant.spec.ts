@@ -14,6 +14,7 @@ import { LifecycleProjection } from '@app/projection';
 import { GrantRevoker, RefreshTokenLookup } from '@app/platform';
 import { ClientRegistry } from '@app/registry';
 import {
+  MemoryExchangeChainStore,
   GrantRecord,
   MemoryGrantStore,
   MemoryRefreshTokenStore,
@@ -107,6 +108,7 @@ describe('RefreshTokenGrant', () => {
       revocations,
       store,
       grants,
+      new MemoryExchangeChainStore(),
     );
     const access = new AccessTokenMinter(
       config,

@@ -4,6 +4,7 @@ import { NotFound } from '@app/oauth';
 import { ClientRegistry } from '@app/registry';
 import { LifecycleProjection } from '@app/projection';
 import {
+  MemoryExchangeChainStore,
   GrantRecord,
   MemoryGrantStore,
   MemoryRefreshTokenStore,
@@ -64,6 +65,7 @@ function setup(options: { storeDown?: boolean; logDown?: boolean } = {}) {
     revocations as unknown as RevocationStore,
     new MemoryRefreshTokenStore(),
     grants,
+    new MemoryExchangeChainStore(),
   );
   const recorder = new RevocationRecorder(projection, bus as unknown as EventBus);
   const bulk = new RevokeInBulkUseCase(

@@ -46,6 +46,13 @@ export const PARAMETER_NAMES: ReadonlySet<string> = new Set([
   'post_logout_redirect_uri',
   // RFC 9449 §10: the DPoP key a code is bound to.
   'dpop_jkt',
+  // RFC 8693 §2.1: the token-exchange grant.
+  'subject_token',
+  'subject_token_type',
+  'actor_token',
+  'actor_token_type',
+  'requested_token_type',
+  'audience',
 ]);
 
 /**

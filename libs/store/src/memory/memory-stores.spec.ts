@@ -4,6 +4,8 @@ import {
 } from '../../../../test/contract/flow/flow-store.contract';
 import { describeRefreshTokenContract } from '../../../../test/contract/refresh-token.contract';
 import { describeStoreContract } from '../../../../test/contract/store.contract';
+import { describeExchangeChainContract } from '../../../../test/contract/exchange-chain.contract';
+import { MemoryExchangeChainStore } from './memory-exchange-chain.store';
 import { MemoryAuthorizationCodeStore } from './memory-authorization-code.store';
 import { MemoryAuthorizationRequestStore } from './memory-authorization-request.store';
 import { MemoryBrowserSessionStore } from './memory-browser-session.store';
@@ -64,3 +66,5 @@ describe('in-memory flow state on a fake clock', () => {
 });
 
 describeRequestRateContract('in-memory', () => new MemoryRequestRateLimiter());
+
+describeExchangeChainContract('in-memory', () => new MemoryExchangeChainStore());

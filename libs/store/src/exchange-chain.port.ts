@@ -1,0 +1,42 @@
+/**
+ * The chains of token exchanges (RFC 8693), so that revoking a token or a grant revokes every
+ * token exchanged from it, down the whole chain. Each exchange has a grant of its own, derived
+ * from its subject token (exchange-grant.ts in libs/projection), chained under the subject
+ * token's grant when it had one. Per grant, this store keeps which clients hold tokens of it
+ * (revocation entries are kept per client: `RedisKeys.revokedGrant`), which exchange grants
+ * hang under it, and whether it was revoked. Every method is one atomic step on one key, so a
+ * revocation and an exchange racing on the same grant always meet: either the revocation sees
+ * the new holder or child, or the exchange sees the revocation.
+ *
+ * Derived state, written by the projection only (token.issued v6, token.revoked, grant.revoked).
+ * Each entry lives as long as the last token it knows of, or its revocation.
+ */
+export interface ExchangeChainStore {
+  /**
+   * Records that `clientId` holds tokens of exchange grant `grantId` until `expiresAt` (ms).
+   * Answers until when (ms) the grant is revoked, or null when it is not.
+   */
+  hold(grantId: string, clientId: string, expiresAt: number): Promise<number | null>;
+  /**
+   * Records exchange grant `child` under grant `parent` until `expiresAt` (ms). Answers until
+   * when (ms) `parent` is revoked, or null when it is not.
+   */
+  link(parent: string, child: string, expiresAt: number): Promise<number | null>;
+  /**
+   * Marks `grantId` revoked until at least `expiresAt` (ms), never shortening what is kept,
+   * and answers what hangs on it and until when the revocation must be kept (the later of
+   * `expiresAt` and the last token it knows of).
+   */
+  revoke(grantId: string, expiresAt: number): Promise<ExchangeChainNode>;
+}
+
+export interface ExchangeChainNode {
+  /** Clients holding tokens of the grant through an exchange. */
+  readonly holders: readonly string[];
+  /** Exchange grants chained under it. */
+  readonly children: readonly string[];
+  /** ms: until when its tokens and its children's may live. */
+  readonly expiresAt: number;
+}
+
+export const EXCHANGE_CHAIN_STORE = Symbol('ExchangeChainStore');

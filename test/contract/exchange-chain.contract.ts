@@ -1,0 +1,67 @@
+import { ExchangeChainStore } from '@app/store';
+
+let counter = 0;
+const unique = (p: string) => `${p}-${process.pid}-${Date.now()}-${++counter}`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The behaviour every ExchangeChainStore adapter must have (in-memory and Redis run it alike).
+ * Time is real (Redis keeps its own clock): lifetimes are short instead.
+ */
+export function describeExchangeChainContract(name: string, make: () => ExchangeChainStore): void {
+  describe(`${name} exchange-chain store contract`, () => {
+    let sut: ExchangeChainStore;
+    beforeEach(() => {
+      sut = make();
+    });
+    const inAMinute = () => Date.now() + 60_000;
+
+    it('answers null for holders and children of a grant not revoked', async () => {
+      const grant = unique('g');
+      await expect(sut.hold(grant, 'ledger-app', inAMinute())).resolves.toBeNull();
+      await expect(sut.link(grant, unique('x'), inAMinute())).resolves.toBeNull();
+    });
+
+    it('gives the revocation every holder and child, and keeps it for the latest deadline', async () => {
+      const [grant, child] = [unique('g'), unique('x')];
+      const late = Date.now() + 120_000;
+      await sut.hold(grant, 'ledger-app', inAMinute());
+      await sut.hold(grant, 'payments-app', late);
+      await sut.hold(grant, 'ledger-app', inAMinute());
+      await sut.link(grant, child, inAMinute());
+      const node = await sut.revoke(grant, Date.now() + 30_000);
+      expect([...node.holders].sort()).toEqual(['ledger-app', 'payments-app']);
+      expect(node.children).toEqual([child]);
+      expect(node.expiresAt).toBe(late);
+    });
+
+    it('answers a revocation to a holder or child added after it (a race, or a replay)', async () => {
+      const grant = unique('g');
+      const until = inAMinute();
+      const node = await sut.revoke(grant, until);
+      expect(node).toEqual({ holders: [], children: [], expiresAt: until });
+      await expect(sut.hold(grant, 'ledger-app', until - 1000)).resolves.toBe(until);
+      await expect(sut.link(grant, unique('x'), until - 1000)).resolves.toBe(until);
+    });
+
+    it('never shortens a revocation', async () => {
+      const grant = unique('g');
+      const long = Date.now() + 120_000;
+      await sut.revoke(grant, long);
+      const again = await sut.revoke(grant, inAMinute());
+      expect(again.expiresAt).toBe(long);
+      await expect(sut.hold(grant, 'c', inAMinute())).resolves.toBe(long);
+    });
+
+    it('records nothing already expired, and forgets a grant at its deadline', async () => {
+      const grant = unique('g');
+      await expect(sut.hold(grant, 'c', Date.now() - 1)).resolves.toBeNull();
+      await sut.hold(grant, 'c', Date.now() + 300);
+      await sut.revoke(grant, Date.now() + 300);
+      await sleep(450);
+      await expect(sut.hold(grant, 'c', inAMinute())).resolves.toBeNull();
+      const node = await sut.revoke(unique('g'), inAMinute());
+      expect(node.holders).toEqual([]);
+    });
+  });
+}
