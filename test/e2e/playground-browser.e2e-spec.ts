@@ -1,7 +1,15 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { CLIENTS, RESOURCES, USERS } from '../fixtures/test-registry';
+import {
+  CLIENTS,
+  EXCHANGE_CLIENTS,
+  RESOURCES,
+  TOKEN_EXCHANGE,
+  USERS,
+} from '../fixtures/test-registry';
+import { OAuthClient } from '../support/oauth-client';
+import { clientAuth } from '../support/oauth-http';
 import { describeWithChromium, launchChromium } from '../support/browser';
 import { StandaloneServer, startStandaloneServer } from '../support/standalone-server';
 
@@ -9,7 +17,8 @@ import { StandaloneServer, startStandaloneServer } from '../support/standalone-s
  * The playground (issue 16) in headless Chromium, driven only by clicks: the authorization code
  * flow through the real login and consent pages, the API's 200, refresh with rotation, the
  * replayed refresh token revoking the grant (the API's 401), a second sign-in and its
- * revocation; what the page shows is asserted (decoded claims, verified signature, live
+ * revocation, a token exchange (RFC 8693) and a chain of two, revoked with their subject token;
+ * what the page shows is asserted (decoded claims, verified signature, live
  * events), and the main screens are saved to docs/playground/ for the README.
  */
 jest.setTimeout(90_000);
@@ -18,6 +27,8 @@ const SHOTS = 'docs/playground';
 const PLAYGROUND_CLIENT = 'playground';
 /** As in config/dev.json: private_key_jwt, its jwks_uri the keys the playground pages made. */
 const KEY_CLIENT = 'playground-service';
+/** As in config/dev.json: the same keys, a token_exchange policy into the ledger, delegation. */
+const EXCHANGE_CLIENT = 'playground-exchange';
 /** "Use your own client" with a key: registered with the public halves of two keys of ours. */
 const OWN_KEY_CLIENT = 'svc-own-key';
 const ownEc = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -65,6 +76,20 @@ describeWithChromium('the playground in headless Chromium', (executablePath) => 
             resources: [RESOURCES.orders.identifier],
           },
           {
+            client_id: EXCHANGE_CLIENT,
+            token_endpoint_auth_method: 'private_key_jwt',
+            jwks_uri: `${url}/playground/api/jwks`,
+            grant_types: ['client_credentials', TOKEN_EXCHANGE],
+            introspects: [RESOURCES.orders.identifier],
+            scope: 'ledger:read',
+            resources: [RESOURCES.ledger.identifier],
+            token_exchange: {
+              audiences: [RESOURCES.ledger.identifier],
+              delegation: true,
+              impersonation: false,
+            },
+          },
+          {
             client_id: OWN_KEY_CLIENT,
             token_endpoint_auth_method: 'private_key_jwt',
             jwks: {
@@ -110,14 +135,17 @@ describeWithChromium('the playground in headless Chromium', (executablePath) => 
   /**
    * Saves docs/playground/<name>.png with the Requests pane at the top of the window and the
    * newest step named `title` at the top of the pane (it scrolls on its own), the tokens and
-   * events beside and below.
+   * events beside and below (the tokens pane scrolled to the `token` box, when named).
    */
-  async function shoot(name: string, title: string): Promise<void> {
+  async function shoot(name: string, title: string, token?: string): Promise<void> {
     await page.evaluate(`(() => {
       const steps = document.querySelectorAll(${JSON.stringify(`li.step[data-step^="${title}"]`)});
       const step = steps[steps.length - 1];
       const list = step.parentElement;
       list.scrollTop += step.getBoundingClientRect().top - list.getBoundingClientRect().top;
+      const token = document.querySelector(${JSON.stringify(`[data-token="${token}"]`)});
+      const tokens = document.getElementById('token-list');
+      if (token) tokens.scrollTop += token.getBoundingClientRect().top - tokens.getBoundingClientRect().top;
       document.getElementById('steps').scrollIntoView();
     })()`);
     await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: false });
@@ -135,6 +163,8 @@ describeWithChromium('the playground in headless Chromium', (executablePath) => 
   }
 
   async function signIn(): Promise<void> {
+    const redeems = page.locator('li.step[data-step^="Token request"]');
+    const before = await redeems.count();
     await page.locator('#flow-code').click();
     const authorize = newest('Authorization request');
     await expect(authorize.locator('pre.request').textContent()).resolves.toMatch(
@@ -144,19 +174,24 @@ describeWithChromium('the playground in headless Chromium', (executablePath) => 
       context.waitForEvent('page'),
       authorize.locator('button.send').click(),
     ]);
-    await popup.waitForLoadState();
-    if (await popup.locator('input[name="password"]').count()) {
+    const closed = popup.waitForEvent('close', { timeout: 10_000 });
+    // A remembered sign-in and consent land back (and close the window) without a page to fill.
+    await popup.waitForLoadState().catch(() => undefined);
+    if (!popup.isClosed() && (await popup.locator('input[name="password"]').count())) {
       await popup.locator('input[name="username"]').fill(USERS.alice.username);
       await popup.locator('input[name="password"]').fill(USERS.alice.password);
       await popup.locator('button[name="action"][value="login"]').click();
     }
-    const allow = popup.locator('button[name="decision"][value="allow"]');
-    await Promise.race([
-      allow.click().catch(() => undefined),
-      popup.waitForEvent('close', { timeout: 10_000 }),
-    ]);
-    if (!popup.isClosed()) await popup.waitForEvent('close');
-    await newest('Token request').waitFor();
+    if (!popup.isClosed())
+      await Promise.race([
+        popup
+          .locator('button[name="decision"][value="allow"]')
+          .click()
+          .catch(() => undefined),
+        closed,
+      ]);
+    await closed;
+    await redeems.nth(before).waitFor();
   }
 
   it('serves the page under a strict Content-Security-Policy, nothing cached', async () => {
@@ -386,6 +421,137 @@ describeWithChromium('the playground in headless Chromium', (executablePath) => 
       await page.locator('#own-client-kid').fill('');
     }));
 
+  it('exchanges the access token for a ledger token (RFC 8693), act decoded, revoked down the chain', () =>
+    withBrowserLog(async () => {
+      await signIn();
+      expect((await send('Token request')).status).toMatch(/^200/);
+      const subject = await page.evaluate<string>(
+        `(async () => (await import('/playground/assets/state.js')).state.tokens.access_token)()`,
+      );
+      const subjectJti = jwsParts(subject)[1]!.jti as string;
+      // Another service exchanges the same token first: its exchange shares the grant the page's
+      // will have (one per subject token), yet it is not this page's and must not reach the pane.
+      const elsewhere = await new OAuthClient(sut.config.endpoints).token(
+        {
+          grant_type: TOKEN_EXCHANGE,
+          subject_token: subject,
+          subject_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+          resource: RESOURCES.ledger.identifier,
+        },
+        clientAuth.basic(EXCHANGE_CLIENTS.orders),
+      );
+      expect(elsewhere.status).toBe(200);
+
+      await page.locator('#flow-exchange').click();
+      // The actor proves itself with a token of its own (RFC 8693 §2.1), the assertion masked.
+      const actorTitle = `Actor token (client credentials as ${EXCHANGE_CLIENT})`;
+      expect(await newest(actorTitle).locator('pre.request').textContent()).toContain(
+        'client_assertion=••••••',
+      );
+      expect((await send(actorTitle)).status).toMatch(/^200/);
+
+      const title = `Token exchange (as ${EXCHANGE_CLIENT})`;
+      const step = newest(title);
+      const masked = (await step.locator('pre.request').textContent()) ?? '';
+      const fields = new URLSearchParams(masked.split('\n\n')[1]);
+      expect(Object.fromEntries(fields)).toMatchObject({
+        grant_type: TOKEN_EXCHANGE,
+        subject_token: '••••••',
+        subject_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+        actor_token: '••••••',
+        actor_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+        resource: RESOURCES.ledger.identifier,
+        scope: 'ledger:read',
+        client_assertion: '••••••',
+      });
+      await page.locator('#reveal').check();
+      const revealed = (await step.locator('pre.request').textContent()) ?? '';
+      await page.locator('#reveal').uncheck();
+      expect(new URLSearchParams(revealed.split('\n\n')[1]).get('subject_token')).toBe(subject);
+      const links = await step
+        .locator('a')
+        .evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      expect(links).toEqual(
+        expect.arrayContaining([
+          'https://www.rfc-editor.org/rfc/rfc8693#section-2.1',
+          'https://www.rfc-editor.org/rfc/rfc8693#section-4.1',
+        ]),
+      );
+      const exchanged = await send(title);
+      expect(exchanged.status).toMatch(/^200/);
+      expect(exchanged.response).toContain(
+        '"issued_token_type": "urn:ietf:params:oauth:token-type:access_token"',
+      );
+      const view = page.locator('[data-token="exchanged token"]');
+      await expect(view.locator('.issued-type').textContent()).resolves.toContain(
+        'urn:ietf:params:oauth:token-type:access_token',
+      );
+
+      // The ledger takes opaque tokens: act is read at introspection, each level explained.
+      await page.locator('#flow-introspect-exchanged').click();
+      const introspectTitle = `Introspect the exchanged token (as ${EXCHANGE_CLIENT})`;
+      expect((await send(introspectTitle)).status).toMatch(/^200/);
+      const claim = (name: string) => view.locator(`[data-claim="${name}"] td code`).textContent();
+      await expect(claim('active')).resolves.toBe('true');
+      await expect(claim('act')).resolves.toBe(JSON.stringify({ sub: EXCHANGE_CLIENT }));
+      await expect(claim('sub')).resolves.toBe(`"${USERS.alice.username}"`);
+      await expect(claim('client_id')).resolves.toBe(`"${EXCHANGE_CLIENT}"`);
+      await expect(claim('scope')).resolves.toBe('"ledger:read"');
+      await expect(view.locator('[data-claim="act"] .hint').textContent()).resolves.toContain(
+        'RFC 8693 §4.1',
+      );
+      await expect(view.locator('[data-actor="0"]').textContent()).resolves.toContain(
+        `act.sub = ${EXCHANGE_CLIENT}: the party acting now`,
+      );
+      await shoot('token-exchange', title, 'exchanged token');
+
+      // Exchanged again by the client it was issued to: a chain, the earlier actor nested.
+      await page.locator('#flow-exchange-again').click();
+      expect((await send(actorTitle)).status).toMatch(/^200/);
+      const again = `Token exchange of the exchanged token (as ${EXCHANGE_CLIENT})`;
+      expect((await send(again)).status).toMatch(/^200/);
+      await page.locator('#flow-introspect-exchanged').click();
+      expect((await send(introspectTitle)).status).toMatch(/^200/);
+      await expect(claim('act')).resolves.toBe(
+        JSON.stringify({ sub: EXCHANGE_CLIENT, act: { sub: EXCHANGE_CLIENT } }),
+      );
+      await expect(view.locator('[data-actor="1"]').textContent()).resolves.toContain(
+        `act.act.sub = ${EXCHANGE_CLIENT}: acted before`,
+      );
+
+      // Both exchanges' token.issued reached the pane: the exchanging client's, not the page's.
+      const issuedByExchange = async () =>
+        (
+          await page
+            .locator('#event-list [data-type="token.issued"] pre')
+            .evaluateAll((nodes) => nodes.map((n) => JSON.parse(n.textContent ?? '{}')))
+        ).filter((e) => e.data.exchange_kind === 'delegation');
+      await page
+        .locator('#event-list [data-type="token.issued"] pre', { hasText: '"delegation"' })
+        .nth(1)
+        .waitFor();
+      const exchanges = await issuedByExchange();
+      expect(exchanges).toHaveLength(2);
+      for (const e of exchanges)
+        expect(e.data).toMatchObject({ client_id: EXCHANGE_CLIENT, sub: USERS.alice.username });
+      expect(exchanges[0].data.subject_jti).toBe(subjectJti);
+
+      // Revoking the subject token revokes both exchanged tokens: inactive at introspection.
+      await page.locator('#flow-revoke-access').click();
+      expect((await send('Revoke the access token')).status).toMatch(/^200/);
+      await page
+        .locator('#event-list [data-type="token.revoked"] pre', { hasText: subjectJti })
+        .waitFor();
+      await page.locator('#flow-introspect-exchanged').click();
+      const inactive = await send(introspectTitle);
+      expect(inactive.status).toMatch(/^200/);
+      expect(JSON.parse(inactive.response.split('\n\n')[1]!)).toEqual({ active: false });
+      await expect(claim('active')).resolves.toBe('false');
+      await shoot('token-exchange-revoked', introspectTitle, 'exchanged token');
+      const shown = await page.locator('#event-list pre').allTextContents();
+      expect(shown.join('\n')).not.toContain(EXCHANGE_CLIENTS.orders.clientId);
+    }));
+
   it('streams no event of another client to this page', () =>
     withBrowserLog(async () => {
       const grants = new Set(
@@ -399,8 +565,12 @@ describeWithChromium('the playground in headless Chromium', (executablePath) => 
         .evaluateAll((nodes) => nodes.map((n) => JSON.parse(n.textContent ?? '{}')));
       expect(shown.length).toBeGreaterThan(0);
       for (const event of shown) {
-        const grant = (event.data as { grant_id?: string }).grant_id;
-        expect(grant === undefined || grants.has(grant)).toBe(true);
+        const data = event.data as { grant_id?: string; client_id?: string };
+        const grant = data.grant_id;
+        // An exchanged token's grant is the exchange's (xg_), created by no grant.created: the
+        // page's exchanges are by the playground's exchanging client only.
+        if (grant?.startsWith('xg_')) expect(data.client_id).toBe(EXCHANGE_CLIENT);
+        else expect(grant === undefined || grants.has(grant)).toBe(true);
       }
     }));
 

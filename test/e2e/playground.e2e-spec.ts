@@ -4,7 +4,7 @@ import { loadConfig } from '@app/config';
 import { createHttpApp, serviceModule } from '@app/platform';
 import { ASSETS_DIR, PlaygroundModule } from '@app/playground';
 import { freePort } from '../support/free-port';
-import { CLIENTS, RESOURCES } from '../fixtures/test-registry';
+import { CLIENTS, EXCHANGE_CLIENTS, RESOURCES, TOKEN_EXCHANGE } from '../fixtures/test-registry';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, JWK, KeyLike } from 'jose';
 import { clientAssertion } from '../support/client-assertion';
 import { dpopKey, dpopProof } from '../support/dpop-proof';
@@ -20,10 +20,19 @@ import { StandaloneServer, startStandaloneServer } from '../support/standalone-s
 jest.setTimeout(30_000);
 
 const KEY_CLIENT = 'playground-service';
+/** As in config/dev.json: the sessions' keys too, and a token_exchange policy. */
+const EXCHANGE_CLIENT = 'playground-exchange';
+const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+
+interface StreamedEvent {
+  type: string;
+  subject: string;
+  data: Record<string, unknown>;
+}
 
 /** Reads a Server-Sent Events stream, parsing each `data:` line as JSON. */
 class EventStream {
-  readonly events: { type: string; subject: string }[] = [];
+  readonly events: StreamedEvent[] = [];
   private readonly abort = new AbortController();
   private buffer = '';
 
@@ -55,7 +64,7 @@ class EventStream {
     }
   }
 
-  async until(predicate: (e: { type: string; subject: string }) => boolean): Promise<void> {
+  async until(predicate: (e: StreamedEvent) => boolean): Promise<void> {
     for (let i = 0; i < 100 && !this.events.some(predicate); i++)
       await new Promise((r) => setTimeout(r, 20));
     if (!this.events.some(predicate)) throw new Error(`not seen in ${JSON.stringify(this.events)}`);
@@ -178,6 +187,20 @@ describe('the playground over HTTP', () => {
               scope: 'orders:read',
               resources: [RESOURCES.orders.identifier],
             },
+            {
+              client_id: EXCHANGE_CLIENT,
+              token_endpoint_auth_method: 'private_key_jwt',
+              jwks_uri: `${url}/playground/api/jwks`,
+              grant_types: ['client_credentials', TOKEN_EXCHANGE],
+              introspects: [RESOURCES.orders.identifier],
+              scope: 'ledger:read',
+              resources: [RESOURCES.ledger.identifier],
+              token_exchange: {
+                audiences: [RESOURCES.ledger.identifier],
+                delegation: true,
+                impersonation: false,
+              },
+            },
           ],
         },
       );
@@ -237,7 +260,17 @@ describe('the playground over HTTP', () => {
         api_url: `${sut.url}/playground/api/orders`,
         resource: RESOURCES.orders.identifier,
         public_clients: [],
+        // The exchanging client is not offered for client credentials (it has no orders:read).
         key_clients: [{ client_id: KEY_CLIENT, scope: 'orders:read' }],
+        exchange_clients: [
+          {
+            client_id: EXCHANGE_CLIENT,
+            scope: 'ledger:read',
+            audiences: [RESOURCES.ledger.identifier],
+            delegation: true,
+            impersonation: false,
+          },
+        ],
       });
     });
 
@@ -424,6 +457,54 @@ describe('the playground over HTTP', () => {
         await oauth.revoke({ token: mine }, clientAuth.basic(CLIENTS.basic));
         await stream.until((e) => e.type === 'token.revoked' && e.subject === jtiOf(mine));
         expect(stream.events.map((e) => e.subject)).not.toContain(jtiOf(theirs));
+      } finally {
+        stream.close();
+      }
+    });
+
+    it("follows an exchanged token by its jti: another client's exchange of the same token stays out (RFC 8693)", async () => {
+      const session = (await postForm(`${sut.url}/playground/api/sessions`, {})).body
+        .session as string;
+      const stream = await EventStream.open(`${sut.url}/playground/api/sessions/${session}/events`);
+      try {
+        const subject = await ordersToken();
+        const exchange = (client: { clientId: string; secret: string }, resource: string) =>
+          oauth.token(
+            {
+              grant_type: TOKEN_EXCHANGE,
+              subject_token: subject,
+              subject_token_type: ACCESS_TOKEN_TYPE,
+              resource,
+            },
+            clientAuth.basic(client),
+          );
+        const other = EXCHANGE_CLIENTS.impersonator;
+        expect((await exchange(other, RESOURCES.orders.identifier)).status).toBe(200);
+        const mine = await exchange(EXCHANGE_CLIENTS.orders, RESOURCES.ledger.identifier);
+        expect(mine.status).toBe(200);
+        const token = mine.body.access_token as string;
+        const registered = await postForm(`${sut.url}/playground/api/sessions/${session}/tokens`, {
+          token,
+        });
+        expect(registered.status).toBe(204);
+        const byMine = (e: StreamedEvent) => e.data.client_id === EXCHANGE_CLIENTS.orders.clientId;
+        await stream.until((e) => e.type === 'token.issued' && byMine(e));
+        const issued = stream.events.find(byMine)!;
+        expect((await exchange(other, RESOURCES.orders.identifier)).status).toBe(200);
+        await oauth.revoke({ token }, clientAuth.basic(EXCHANGE_CLIENTS.orders));
+        await stream.until((e) => e.type === 'token.revoked' && e.subject === issued.subject);
+
+        // The other client's exchanges, before and after, shared the exchange grant; not shown.
+        const shared = sut
+          .events()
+          .filter(
+            (e) =>
+              e.type === 'token.issued' &&
+              (e.data as { client_id?: string }).client_id === other.clientId &&
+              (e.data as { grant_id?: string }).grant_id === issued.data.grant_id,
+          );
+        expect(shared).toHaveLength(2);
+        expect(stream.events.filter((e) => e.data.client_id === other.clientId)).toEqual([]);
       } finally {
         stream.close();
       }

@@ -1,13 +1,12 @@
 // The flows behind the buttons: each a few steps, each step shown before it is sent.
-import { $ } from './dom.js';
 import { keyClient, ownClient, publicClient } from './clients.js';
 import { showStep } from './http-step.js';
-import { generateEs256 } from './jws.js';
 import { pkcePair, randomValue } from './pkce.js';
 import { RFC } from './rfc.js';
-import { FORM, form, state } from './state.js';
+import { form, state } from './state.js';
 import { apiStep, dpopKey, tokenStep } from './steps.js';
 import { keep, renderTokens } from './view.js';
+import { pageKey } from './page-key.js';
 
 const signInClient = () => publicClient(state.publicClient.client_id);
 
@@ -180,25 +179,7 @@ export async function ownClientCredentials(events) {
  */
 export async function keyClientCredentials(events) {
   const registered = state.config.key_clients[0];
-  if (!state.clientKey) {
-    const made = await generateEs256();
-    const r = await showStep({
-      title: "Publish this page's public key",
-      rfc: RFC.publishKey,
-      request: {
-        method: 'POST',
-        url: `${location.origin}/playground/api/sessions/${events.session}/keys`,
-        headers: FORM,
-        body: form({ jwk: JSON.stringify(made.publicJwk) }),
-        secrets: [events.session],
-      },
-    });
-    if (!r.res?.ok) return;
-    state.clientKey = { privateKey: made.privateKey, alg: 'ES256', kid: r.json.kid };
-    $('key-client-kid').textContent = r.json.kid;
-  }
-  await clientCredentials(
-    keyClient(registered.client_id, state.clientKey, state.config.issuer),
-    events,
-  );
+  const key = await pageKey(events);
+  if (key)
+    await clientCredentials(keyClient(registered.client_id, key, state.config.issuer), events);
 }

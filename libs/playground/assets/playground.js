@@ -1,6 +1,7 @@
 import { el, $ } from './dom.js';
 import { MissingInput } from './clients.js';
 import { EventsPane } from './events-pane.js';
+import { exchange, exchangeAgain, introspectExchanged } from './exchange.js';
 import * as flows from './flows.js';
 import { setReveal } from './http-step.js';
 import { state } from './state.js';
@@ -24,6 +25,7 @@ async function start() {
   state.config = await (await fetch('/playground/api/config', { cache: 'no-store' })).json();
   showPublicClient();
   showKeyClient();
+  showExchangeClient();
   $('reveal').addEventListener('change', (e) => setReveal(e.target.checked));
   const actions = {
     'flow-code': flows.signIn,
@@ -36,6 +38,9 @@ async function start() {
     'flow-api-bearer': flows.callApiAsBearer,
     'flow-client-credentials': flows.ownClientCredentials,
     'flow-client-key': flows.keyClientCredentials,
+    'flow-exchange': exchange,
+    'flow-exchange-again': exchangeAgain,
+    'flow-introspect-exchanged': introspectExchanged,
   };
   for (const [id, run] of Object.entries(actions))
     $(id).addEventListener('click', () => run(events).catch((e) => failed(id, e)));
@@ -92,6 +97,29 @@ function showKeyClient() {
         }),
   );
   $('flow-client-key').disabled = !client;
+}
+
+/** RFC 8693: the key client with a token_exchange policy, and what that policy allows. */
+function showExchangeClient() {
+  const client = state.config.exchange_clients[0];
+  const kinds = client && [
+    ...(client.delegation ? ['delegation (with an actor token)'] : []),
+    ...(client.impersonation ? ['impersonation'] : []),
+  ];
+  $('exchange-client').replaceChildren(
+    client
+      ? el(
+          'span',
+          {},
+          'Token exchange uses ',
+          el('code', { text: client.client_id }),
+          ` (private_key_jwt with the key made here) into ${client.audiences.join(', ')}, by ${kinds.join(' or ')}.`,
+        )
+      : el('span', {
+          class: 'status-bad',
+          text: 'No private_key_jwt client of this playground has a token_exchange policy: token exchange is unavailable (README "Playground").',
+        }),
+  );
 }
 
 start().catch((e) => note(`The playground could not start: ${e.message}`));

@@ -65,6 +65,31 @@ export const RFC = {
     link: 'https://www.rfc-editor.org/rfc/rfc9449#section-7.2',
     cite: 'RFC 9449 §7.2',
   },
+  actorToken: {
+    text: 'Before a delegation the exchanging client gets a token of its own (client credentials): it will present it as actor_token, the proof of who acts.',
+    link: 'https://www.rfc-editor.org/rfc/rfc8693#section-2.1',
+    cite: 'RFC 8693 §2.1 (actor_token), RFC 6749 §4.4',
+  },
+  exchange: {
+    text: 'The client presents the token it was given as subject_token and names the API it must call next; the server validates the token, applies its policy to the audience and scope, and answers a new access token with its issued_token_type.',
+    link: 'https://www.rfc-editor.org/rfc/rfc8693#section-2.1',
+    cite: 'RFC 8693 §2.1-2.2',
+  },
+  exchangeAct: {
+    text: 'With an actor_token the exchange is a delegation: the new token keeps the subject (sub) and names the party acting for it in the act claim, with any earlier actor nested inside (a chain).',
+    link: 'https://www.rfc-editor.org/rfc/rfc8693#section-4.1',
+    cite: 'RFC 8693 §1.1, §4.1',
+  },
+  impersonation: {
+    text: 'Without an actor_token the exchange is an impersonation: the new token stands for the subject alone, and nothing in it says who asked for it.',
+    link: 'https://www.rfc-editor.org/rfc/rfc8693#section-1.1',
+    cite: 'RFC 8693 §1.1',
+  },
+  introspectExchanged: {
+    text: 'The client asks whether the exchanged token is still active; this server revokes what was exchanged from a token when that token is revoked, so once the access token is revoked the answer is {"active": false}.',
+    link: 'https://www.rfc-editor.org/rfc/rfc7662#section-2.2',
+    cite: 'RFC 7662 §2.2, RFC 7009 §2.1',
+  },
   api: {
     text: 'The client presents the access token in the Authorization header; the resource server answers 401 with a WWW-Authenticate challenge when the token is not good.',
     link: 'https://www.rfc-editor.org/rfc/rfc6750#section-2.1',
@@ -93,7 +118,12 @@ export const CLAIMS = {
   sid: 'The browser session at the server (OIDC Front-Channel Logout §3).',
   azp: 'Authorized party: the client the ID token was issued to (OIDC Core §2).',
   cnf: 'Confirmation: the key the token is bound to; only its holder may use it (RFC 9449 §6, RFC 8705 §3).',
-  act: 'Actor: who acts on behalf of the subject (RFC 8693 §4.1).',
+  act: 'Actor: who acts on behalf of the subject; a nested act is who acted before it (RFC 8693 §4.1).',
+  active:
+    'Whether the token is good now: anything else in the answer is only there when it is (RFC 7662 §2.2).',
+  token_type:
+    'How the token is presented: Bearer, or DPoP when it is bound to a key (RFC 7662 §2.2).',
+  may_act: 'Who may act for the subject in a later exchange (RFC 8693 §4.4).',
   name: "The user's full name (OIDC Core §5.1).",
   email: "The user's e-mail address (OIDC Core §5.1).",
   email_verified: 'Whether the e-mail address was verified (OIDC Core §5.1).',

@@ -13,6 +13,8 @@ export const state = {
   /** The key the current tokens are bound to (token_type DPoP), if any. */
   tokenKey: undefined,
   dpopNonce: undefined,
+  /** The last token exchange (RFC 8693): its answer, the client that made it, its introspection. */
+  exchange: undefined,
   /** The key pair made for the playground's private_key_jwt client, and its published kid. */
   clientKey: undefined,
 };

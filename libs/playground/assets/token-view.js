@@ -101,13 +101,53 @@ function confirmation(cnf, dpopJkt) {
 }
 
 /**
+ * RFC 8693 §4.1: `act` names the party acting for the subject; an `act` inside it is who acted
+ * before (a chain), informational only: the outermost one is the actor now.
+ */
+function actors(act, sub) {
+  const chain = [];
+  for (let a = act; a && typeof a === 'object'; a = a.act) chain.push(a);
+  return el(
+    'div',
+    { class: 'hint actors' },
+    el('p', {
+      text: `Delegation (RFC 8693 §4.1): the subject is ${sub ?? 'unnamed'}; act names who acts for it.`,
+    }),
+    el(
+      'ol',
+      {},
+      chain.map((a, i) =>
+        el(
+          'li',
+          { 'data-actor': String(i) },
+          el('code', { text: `${'act.'.repeat(i + 1)}sub = ${a.sub}` }),
+          i === 0
+            ? ': the party acting now, for the subject'
+            : ': acted before the one above it, an earlier link of the chain',
+          a.client_id ? `, through its client ${a.client_id}` : '',
+          '.',
+        ),
+      ),
+    ),
+  );
+}
+
+/** RFC 8693 §2.2.1: what an exchange says it issued. */
+const issued = (type) =>
+  el('p', {
+    class: 'hint issued-type',
+    text: `issued_token_type ${type}: what the exchange issued (RFC 8693 §2.2.1, §3).`,
+  });
+
+/**
  * One token, decoded and verified (a JWT) or shown as opaque with its introspection answer. Built
  * whole once the signature is checked, so nothing in it moves when the verdict arrives.
  */
-export async function tokenView(kind, token, jwksUrl, { introspection, dpopJkt } = {}) {
+export async function tokenView(kind, token, jwksUrl, { introspection, dpopJkt, issuedType } = {}) {
   const jwt = decodeJwt(token);
   const box = el('div', { class: 'token', 'data-token': kind });
   box.append(el('h3', { text: kind }));
+  if (issuedType) box.append(issued(issuedType));
   if (!jwt) {
     box.append(
       el('p', {
@@ -116,10 +156,13 @@ export async function tokenView(kind, token, jwksUrl, { introspection, dpopJkt }
       }),
       el('pre', { text: `${token.slice(0, 6)}…  (${token.length} characters)` }),
     );
-    if (introspection)
+    if (introspection) {
+      if (introspection.act) box.append(actors(introspection.act, introspection.sub));
       box.append(
-        el('pre', { class: 'introspection', text: JSON.stringify(introspection, null, 2) }),
+        el('h4', { text: 'Introspection answer' }),
+        el('div', { class: 'introspection' }, rows(introspection, CLAIMS)),
       );
+    }
     return box;
   }
   const v = await verifyJwt(jwt, jwksUrl).catch((e) => ({
@@ -129,6 +172,7 @@ export async function tokenView(kind, token, jwksUrl, { introspection, dpopJkt }
   box.append(el('p', { class: `verdict ${v.ok ? 'status-ok' : 'status-bad'}`, text: v.reason }));
   if (typeof jwt.claims.exp === 'number') box.append(el('p', {}, countdown(jwt.claims.exp)));
   if (jwt.claims.cnf) box.append(confirmation(jwt.claims.cnf, dpopJkt));
+  if (jwt.claims.act) box.append(actors(jwt.claims.act, jwt.claims.sub));
   box.append(
     el('h4', { text: 'Header' }),
     rows(jwt.header, HEADERS),

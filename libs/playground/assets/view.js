@@ -13,6 +13,9 @@ export function enable() {
   $('flow-api').disabled = !t.access_token;
   // RFC 9449 §7.2: only a bound token has something to show by going without its proof.
   $('flow-api-bearer').disabled = !(t.access_token && state.tokenKey);
+  $('flow-exchange').disabled = !(t.access_token && state.config.exchange_clients[0]);
+  $('flow-exchange-again').disabled = !state.exchange;
+  $('flow-introspect-exchanged').disabled = !state.exchange;
 }
 
 export async function renderTokens() {
@@ -32,6 +35,15 @@ export async function renderTokens() {
         }),
       ),
   );
+  const x = state.exchange;
+  if (x)
+    views.push(
+      await tokenView('exchanged token', x.tokens.access_token, jwks, {
+        introspection: x.introspection,
+        dpopJkt: state.dpop?.thumbprint,
+        issuedType: x.tokens.issued_token_type,
+      }),
+    );
   // One replacement once every signature is checked: the pane changes once, not line by line.
   $('token-list').replaceChildren(...views);
 }
@@ -42,6 +54,8 @@ export async function keep(json, client, events, oldRefresh) {
   state.client = client;
   state.oldRefresh = oldRefresh;
   state.introspection = undefined;
+  // An exchanged token belongs with the token it was exchanged from: a new one starts afresh.
+  state.exchange = undefined;
   // RFC 9449 §5: token_type DPoP means bound to the key that signed this request's proof.
   state.tokenKey = json.token_type === 'DPoP' ? state.dpop : undefined;
   await renderTokens();

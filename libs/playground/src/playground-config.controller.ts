@@ -35,16 +35,36 @@ export class PlaygroundConfigController {
         })),
       // RFC 7523 §2.2: private_key_jwt clients whose keys are the playground sessions' (their
       // jwks_uri is this server's GET /playground/api/jwks): the page signs with a key it makes.
-      key_clients: this.config.registry.clients
-        .filter(
-          (c) =>
-            c.authMethod === 'private_key_jwt' &&
-            c.jwksUri !== undefined &&
-            isPlaygroundJwks(c.jwksUri) &&
-            c.grantTypes.includes('client_credentials'),
-        )
+      // Client credentials for the orders API; an exchanging client is listed apart.
+      key_clients: this.keyClients()
+        .filter((c) => c.tokenExchange === undefined && c.grantTypes.includes('client_credentials'))
         .map((c) => ({ client_id: c.clientId, scope: c.scopes.join(' ') })),
+      // RFC 8693: the same kind of client with a token_exchange policy; the page exchanges its
+      // access token as it, where the policy allows (the audiences, delegation, impersonation).
+      exchange_clients: this.keyClients().flatMap((c) =>
+        c.tokenExchange === undefined
+          ? []
+          : [
+              {
+                client_id: c.clientId,
+                scope: c.scopes.join(' '),
+                audiences: c.tokenExchange.audiences,
+                delegation: c.tokenExchange.delegation,
+                impersonation: c.tokenExchange.impersonation,
+              },
+            ],
+      ),
     };
+  }
+
+  /** RFC 7523 §2.2: private_key_jwt clients whose jwks_uri is a playground's. */
+  private keyClients() {
+    return this.config.registry.clients.filter(
+      (c) =>
+        c.authMethod === 'private_key_jwt' &&
+        c.jwksUri !== undefined &&
+        isPlaygroundJwks(c.jwksUri),
+    );
   }
 }
 

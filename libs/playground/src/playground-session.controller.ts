@@ -12,6 +12,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { FormParams, InvalidRequest, NotFound } from '@app/oauth';
+import { isExchangeGrantId } from '@app/projection';
 import { PlaygroundEnabledGuard } from './playground-enabled.guard';
 import { PlaygroundSessionHub } from './playground-session.hub';
 import { PlaygroundTokenChecker } from './playground-token.checker';
@@ -51,7 +52,7 @@ export class PlaygroundSessionController {
     // Holding the token is the proof: an id alone would let anyone watch anyone's grant.
     const claims = await this.tokens.check(token);
     if (!claims) throw new InvalidRequest('the token is not active');
-    if (!this.hub.register(id, { jti: claims.jti, grantId: claims.grantId }))
+    if (!this.hub.register(id, { jti: claims.jti, grantId: followedGrant(claims.grantId) }))
       throw new NotFound('no such playground session');
   }
 
@@ -76,3 +77,11 @@ export class PlaygroundSessionController {
     });
   }
 }
+
+/**
+ * The grant whose events a token's holder sees: its sign-in grant. Not an exchange grant (RFC
+ * 8693): every exchange of one subject token shares it, so it would show the tokens other
+ * clients exchanged from that token; an exchanged token is followed by its `jti` alone.
+ */
+const followedGrant = (grantId: string | undefined) =>
+  grantId !== undefined && isExchangeGrantId(grantId) ? undefined : grantId;

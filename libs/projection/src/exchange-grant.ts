@@ -12,5 +12,14 @@ import { createHash } from 'node:crypto';
  */
 export function exchangeGrantId(subjectClientId: string, subjectJti: string): string {
   const digest = createHash('sha256').update(`${subjectClientId}\n${subjectJti}`);
-  return `xg_${digest.digest('base64url')}`;
+  return `${EXCHANGE_GRANT_PREFIX}${digest.digest('base64url')}`;
 }
+
+const EXCHANGE_GRANT_PREFIX = 'xg_';
+
+/**
+ * Whether a grant id is an exchange grant: one every exchange of a subject token shares, by
+ * whichever client, so it says nothing about who holds the tokens of it.
+ */
+export const isExchangeGrantId = (grantId: string): boolean =>
+  grantId.startsWith(EXCHANGE_GRANT_PREFIX);
