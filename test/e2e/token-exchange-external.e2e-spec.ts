@@ -9,6 +9,10 @@ import { StandaloneServer, startStandaloneServer } from '../support/standalone-s
 const AT = 'urn:ietf:params:oauth:token-type:access_token';
 const JWT = 'urn:ietf:params:oauth:token-type:jwt';
 const EXCHANGER = { clientId: 'api-external-exchange', secret: 'external-exchange-secret-012345' };
+const OTHER_EXCHANGER = {
+  clientId: 'api-external-other',
+  secret: 'external-other-secret-0123456789',
+};
 const exchanger = clientAuth.basic(EXCHANGER);
 const introspector = clientAuth.basic(CLIENTS.introspector);
 
@@ -58,6 +62,19 @@ describe('token exchange (RFC 8693) of a trusted external issuer’s JWT', () =>
               impersonation: true,
               // The CI issuer is trusted, but not for this client's subject tokens.
               subject_issuers: [idp.issuer, gone.issuer],
+            },
+          },
+          {
+            client_id: OTHER_EXCHANGER.clientId,
+            client_secret: OTHER_EXCHANGER.secret,
+            grant_types: ['client_credentials', TOKEN_EXCHANGE],
+            scope: 'ledger:read',
+            resources: [RESOURCES.ledger.identifier],
+            token_exchange: {
+              audiences: [RESOURCES.ledger.identifier],
+              delegation: true,
+              impersonation: true,
+              subject_issuers: [idp.issuer],
             },
           },
         ],
@@ -188,14 +205,32 @@ describe('token exchange (RFC 8693) of a trusted external issuer’s JWT', () =>
   });
 
   it('revokes what was exchanged when the grant opened for the token is revoked, and refuses the token then', async () => {
-    const subject = await userToken({ sub: `carol-${randomUUID()}` });
+    const sub = `carol-${randomUUID()}`;
+    const subject = await userToken({ sub });
     const { result, events } = await eventsDuring(sut, () => exchange(subject));
     const token = ok(result).access_token as string;
     const grantId = ofType(events, 'grant.created')[0]!.data.grant_id;
+    const listed = await admin('GET', `/admin/subjects/${encodeURIComponent(sub)}/grants`);
+    expect(listed.body.grants).toMatchObject([
+      { grant_id: grantId, client_id: EXCHANGER.clientId },
+    ]);
     expect((await introspect(token)).active).toBe(true);
     expect((await admin('DELETE', `/admin/grants/${grantId}`)).status).toBe(204);
     expect(await introspect(token)).toEqual({ active: false });
+    // The token itself is refused from then on, whichever client presents it.
     refused(await exchange(subject));
+    const other = await oauth.token(
+      {
+        grant_type: TOKEN_EXCHANGE,
+        subject_token: subject,
+        subject_token_type: JWT,
+        resource: RESOURCES.ledger.identifier,
+      },
+      clientAuth.basic(OTHER_EXCHANGER),
+    );
+    refused(other);
+    const after = await admin('GET', `/admin/subjects/${encodeURIComponent(sub)}/grants`);
+    expect(after.body.grants).toEqual([]);
   });
 
   describe('refuses with invalid_request (RFC 8693 §2.2.2)', () => {

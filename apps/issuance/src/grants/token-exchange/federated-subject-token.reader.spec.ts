@@ -1,7 +1,7 @@
 import { exportJWK, generateKeyPair, KeyLike, SignJWT } from 'jose';
 import { AppConfig, ClientConfig } from '@app/config';
 import { exchangeGrantId } from '@app/projection';
-import { MemoryRevocationStore } from '@app/store';
+import { MemoryExchangeChainStore, MemoryRevocationStore } from '@app/store';
 import { FederatedJwtVerifier, tokenDigest } from '@app/tokens';
 import { FederatedSubjectTokenReader } from './federated-subject-token.reader';
 import { TOKEN_TYPES } from './token-types';
@@ -27,6 +27,7 @@ describe('FederatedSubjectTokenReader', () => {
   let privateKey: KeyLike;
   let fetched: string[];
   let revocations: MemoryRevocationStore;
+  let chains: MemoryExchangeChainStore;
   let sut: FederatedSubjectTokenReader;
 
   beforeAll(async () => {
@@ -51,12 +52,15 @@ describe('FederatedSubjectTokenReader', () => {
       fetch,
     });
     revocations = new MemoryRevocationStore();
+    chains = new MemoryExchangeChainStore();
     sut = new FederatedSubjectTokenReader(
       { issuer: AS, endpoints: { token: TOKEN_ENDPOINT } } as AppConfig,
       verifier,
       revocations,
+      chains,
     );
   });
+  afterAll(() => chains.close());
   beforeEach(() => {
     fetched.length = 0;
   });
@@ -168,19 +172,29 @@ describe('FederatedSubjectTokenReader', () => {
         },
       ),
       revocations,
+      chains,
     );
     await expect(fresh.read(await token(), TOKEN_TYPES.jwt, ledgerApi)).resolves.toBeNull();
   });
 
-  it('refuses the token once its exchange grant is revoked for this client', async () => {
+  it('refuses the token once its exchange grant is revoked, whichever client presents it', async () => {
     const t = await token({ jti: 'ext-revoked' });
     expect(await read(t)).not.toBeNull();
+    await chains.revoke(exchangeGrantId(IDP, 'ext-revoked'), Date.now() + 60_000);
+    expect(await read(t)).toBeNull();
+    expect(await read(t, client('payments-api', [IDP]))).toBeNull();
+  });
+
+  it("refuses a token issued before its subject's revocation, not one issued after", async () => {
+    const sub = 'revoked-user@corp.example';
+    const before = await token({ sub, iat: now() - 60 });
     await revocations.revoke({
-      kind: 'grant',
-      clientId: ledgerApi.clientId,
-      grantId: exchangeGrantId(IDP, 'ext-revoked'),
+      kind: 'subject',
+      subject: sub,
+      revokedAt: Date.now() - 30_000,
       expiresAt: Date.now() + 60_000,
     });
-    expect(await read(t)).toBeNull();
+    expect(await read(before)).toBeNull();
+    expect(await read(await token({ sub, iat: now() }))).not.toBeNull();
   });
 });

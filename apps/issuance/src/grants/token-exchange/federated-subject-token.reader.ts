@@ -1,7 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, ClientConfig } from '@app/config';
 import { exchangeGrantId } from '@app/projection';
-import { REVOCATION_STORE, RevocationStore } from '@app/store';
+import {
+  EXCHANGE_CHAIN_STORE,
+  ExchangeChainStore,
+  REVOCATION_STORE,
+  RevocationStore,
+} from '@app/store';
 import {
   FederatedJwt,
   FederatedJwtRejected,
@@ -25,7 +30,8 @@ import { TOKEN_TYPES } from './token-types';
  *
  * We cannot revoke another issuer's token; what is exchanged from it is revoked through the
  * grant the exchange opens for it, keyed to the token (its issuer and `jti`, else its digest):
- * once that grant is revoked for the exchanging client, the token is refused here.
+ * once that grant is revoked (ExchangeChainStore), the token is refused here, whichever client
+ * presents it; so is one issued before its subject's revocation (RevocationStore).
  */
 @Injectable()
 export class FederatedSubjectTokenReader implements SubjectTokenReader {
@@ -37,6 +43,7 @@ export class FederatedSubjectTokenReader implements SubjectTokenReader {
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly verifier: FederatedJwtVerifier,
     @Inject(REVOCATION_STORE) private readonly revocations: RevocationStore,
+    @Inject(EXCHANGE_CHAIN_STORE) private readonly chains: ExchangeChainStore,
   ) {
     this.issuer = config.issuer;
     this.audiences = [config.issuer, config.endpoints.token];
@@ -58,11 +65,13 @@ export class FederatedSubjectTokenReader implements SubjectTokenReader {
     const digest = tokenDigest(token);
     const jti = verified.jti ?? digest;
     const authTime = authTimeOf(verified);
+    const grantId = exchangeGrantId(verified.issuer, jti);
     // A store that cannot answer throws (503): a token is never exchanged unchecked.
+    if ((await this.chains.revokedUntil(grantId)) !== null) return null;
     const revoked = await this.revocations.isRevoked({
       clientId: client.clientId,
       jti,
-      grantId: exchangeGrantId(verified.issuer, jti),
+      grantId,
       sub: verified.subject,
       iat: Number.isInteger(verified.claims.iat) ? verified.claims.iat! : authTime,
     });
