@@ -187,6 +187,9 @@ describe('token exchange (RFC 8693) of a trusted external issuer’s JWT', () =>
     const second = await eventsDuring(sut, () => exchange(subject));
     const grantOf = (e: typeof first.events) => ofType(e, 'token.issued')[0]!.data.grant_id;
     expect(grantOf(second.events)).toBe(grantOf(first.events));
+    // The grant is opened once, by the first exchange.
+    expect(ofType(first.events, 'grant.created')).toHaveLength(1);
+    expect(ofType(second.events, 'grant.created')).toHaveLength(0);
     for (const r of [first.result, second.result]) {
       expect(ok(r).expires_in).toBeLessThanOrEqual(60);
       expect((await introspect(r.body.access_token as string)).exp).toBeLessThanOrEqual(exp);

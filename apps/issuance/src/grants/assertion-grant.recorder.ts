@@ -33,7 +33,7 @@ export class AssertionGrantRecorder {
 
   /**
    * The grant's id: a new one, or `grantId` when the grant is keyed to what it came from (an
-   * exchange's `xg_…`: recorded again by each exchange of the same token, the latest winning).
+   * exchange's `xg_…`, opened by the first exchange of an external subject token).
    */
   async record(
     grant: AssertionGrant,

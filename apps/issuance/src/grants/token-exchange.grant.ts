@@ -3,6 +3,7 @@ import { ClientConfig, TOKEN_EXCHANGE, TokenExchangePolicy } from '@app/config';
 import { InvalidRequest, OAuthRequest, UnauthorizedClient } from '@app/oauth';
 import { exchangeGrantId, FederatedCredentialUse } from '@app/projection';
 import { ClientRegistry } from '@app/registry';
+import { GRANT_STORE, GrantStore } from '@app/store';
 import { AccessTokenMinter } from '../access-token.minter';
 import { AssertionGrantRecorder } from './assertion-grant.recorder';
 import { GrantHandler, SenderBinding, TokenResponse } from './grant-handler';
@@ -53,6 +54,7 @@ export class TokenExchangeGrant implements GrantHandler {
     private readonly registry: ClientRegistry,
     private readonly minter: AccessTokenMinter,
     private readonly recorder: AssertionGrantRecorder,
+    @Inject(GRANT_STORE) private readonly grants: GrantStore,
     @Inject(SUBJECT_TOKEN_READERS) private readonly readers: readonly SubjectTokenReader[],
   ) {}
 
@@ -111,7 +113,9 @@ export class TokenExchangeGrant implements GrantHandler {
   /**
    * An external subject token's grant, keyed to the token (`xg_` of its issuer and `jti`, else
    * its digest): every exchange of it shares the grant, and revoking the grant (admin API,
-   * subject revocation) revokes what was exchanged from it, down the chain.
+   * subject revocation) revokes what was exchanged from it, down the chain. Opened by the first
+   * exchange (its client, target and scopes), as a replay of the log keeps the first
+   * `grant.created` of an id; a revoked one is never reopened (the reader refuses its token).
    */
   private async openGrant(
     grantId: string,
@@ -119,6 +123,7 @@ export class TokenExchangeGrant implements GrantHandler {
     subject: PresentedToken,
     target: ExchangeTarget,
   ): Promise<void> {
+    if ((await this.grants.find(grantId)) !== null) return;
     await this.recorder.record(
       {
         subject: subject.sub,
