@@ -44,6 +44,18 @@ export function describeExchangeChainContract(name: string, make: () => Exchange
       await expect(sut.link(grant, unique('x'), until - 1000)).resolves.toBe(until);
     });
 
+    it('answers until when a grant is revoked, null for one not revoked or unknown', async () => {
+      const [grant, other] = [unique('g'), unique('g')];
+      const until = inAMinute();
+      await sut.hold(grant, 'ledger-app', until - 1000);
+      await sut.hold(other, 'ledger-app', until);
+      await expect(sut.revokedUntil(grant)).resolves.toBeNull();
+      await sut.revoke(grant, until);
+      await expect(sut.revokedUntil(grant)).resolves.toBe(until);
+      await expect(sut.revokedUntil(other)).resolves.toBeNull();
+      await expect(sut.revokedUntil(unique('g'))).resolves.toBeNull();
+    });
+
     it('never shortens a revocation', async () => {
       const grant = unique('g');
       const long = Date.now() + 120_000;

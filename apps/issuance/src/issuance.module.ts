@@ -5,6 +5,7 @@ import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { RefreshTokenGrant } from './grants/refresh-token.grant';
 import { TokenExchangeGrant } from './grants/token-exchange.grant';
+import { FederatedSubjectTokenReader } from './grants/token-exchange/federated-subject-token.reader';
 import { OwnAccessTokenReader } from './grants/token-exchange/own-access-token.reader';
 import { SUBJECT_TOKEN_READERS, SubjectTokenReader } from './grants/token-exchange/presented-token';
 import { JwtBearerGrant } from './grants/jwt-bearer.grant';
@@ -40,10 +41,12 @@ import { UserinfoUseCase } from './userinfo/userinfo.usecase';
     RefreshTokenGrant,
     TokenExchangeGrant,
     OwnAccessTokenReader,
+    FederatedSubjectTokenReader,
     {
-      // RFC 8693 subject and actor tokens, by source: this issuer's own access tokens.
+      // RFC 8693 subject and actor tokens, by source: this issuer's own access tokens, then a
+      // trusted external issuer's JWTs (each reader keeps to its own by the token's `iss`).
       provide: SUBJECT_TOKEN_READERS,
-      inject: [OwnAccessTokenReader],
+      inject: [OwnAccessTokenReader, FederatedSubjectTokenReader],
       useFactory: (...readers: SubjectTokenReader[]) => readers,
     },
     AssertionGrantRecorder,

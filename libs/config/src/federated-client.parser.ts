@@ -140,7 +140,8 @@ function jwtBearer(
   return { jwtBearer: { issuers } };
 }
 
-function trustedIssuer(v: unknown, path: string, trusted: ReadonlySet<string>): string {
+/** One of `trusted_issuers`, by its exact identifier. */
+export function trustedIssuer(v: unknown, path: string, trusted: ReadonlySet<string>): string {
   const issuer = nonEmptyString(v, path);
   if (!trusted.has(issuer)) throw new ConfigError(path, 'names no issuer of "trusted_issuers"');
   return issuer;

@@ -144,7 +144,7 @@ function parseClient(
     ...parseSignInSettings(c, path, grantTypes, authMethod),
     refreshToken: parseRefreshTokenSettings(c, path, grantTypes),
     ...parseTlsClientSettings(c, path, authMethod),
-    ...parseTokenExchangePolicy(c, path, grantTypes, authMethod, resources),
+    ...parseTokenExchangePolicy(c, path, grantTypes, authMethod, resources, trustedIssuers),
     ...parseFederationSettings(c, path, authMethod, grantTypes, trustedIssuers),
   };
   if (authMethod === 'none') return checkPublic(c, path, base);

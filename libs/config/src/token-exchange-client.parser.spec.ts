@@ -11,8 +11,18 @@ const exchanger = {
   resources: [ledger.identifier],
   token_exchange: { audiences: [ledger.identifier], delegation: true, impersonation: false },
 };
+const idp = 'https://idp.example.com';
+const ci = 'https://token.actions.githubusercontent.com';
 const parse = (client: object) =>
-  parseRegistryFile({ resources: [orders, ledger], clients: [client] }).clients[0]!;
+  parseRegistryFile({
+    trusted_issuers: [{ issuer: idp }, { issuer: ci }],
+    resources: [orders, ledger],
+    clients: [client],
+  }).clients[0]!;
+const withIssuers = (subject_issuers: unknown) => ({
+  ...exchanger,
+  token_exchange: { ...exchanger.token_exchange, subject_issuers },
+});
 
 describe('token_exchange (per-client RFC 8693 policy)', () => {
   it('reads the policy exactly as named', () => {
@@ -20,6 +30,15 @@ describe('token_exchange (per-client RFC 8693 policy)', () => {
       audiences: [ledger.identifier],
       delegation: true,
       impersonation: false,
+    });
+  });
+
+  it('reads subject_issuers, each a trusted issuer', () => {
+    expect(parse(withIssuers([idp, ci])).tokenExchange).toEqual({
+      audiences: [ledger.identifier],
+      delegation: true,
+      impersonation: false,
+      subjectIssuers: [idp, ci],
     });
   });
 
@@ -96,6 +115,31 @@ describe('token_exchange (per-client RFC 8693 policy)', () => {
       'neither mode',
       { ...exchanger, token_exchange: { audiences: [ledger.identifier] } },
       'clients[0].token_exchange: allows neither delegation nor impersonation',
+    ],
+    [
+      'a subject issuer that is not trusted',
+      withIssuers([idp, 'https://evil.example.com']),
+      'clients[0].token_exchange.subject_issuers[1]: names no issuer of "trusted_issuers"',
+    ],
+    [
+      'an empty subject_issuers',
+      withIssuers([]),
+      'clients[0].token_exchange.subject_issuers: must name at least one issuer',
+    ],
+    [
+      'a repeated subject issuer',
+      withIssuers([idp, idp]),
+      'clients[0].token_exchange.subject_issuers: duplicate issuer',
+    ],
+    [
+      'subject_issuers that is not an array',
+      withIssuers(idp),
+      'clients[0].token_exchange.subject_issuers: must be an array',
+    ],
+    [
+      'a subject issuer that is not a string',
+      withIssuers([42]),
+      'clients[0].token_exchange.subject_issuers[0]:',
     ],
     [
       'a policy that is not an object',

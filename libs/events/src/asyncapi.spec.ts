@@ -181,6 +181,7 @@ const FULL: Table<'full'> = {
       cnf_thumbprint: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I',
       federated_issuer: 'https://kubernetes.default.svc.cluster.local',
       federated_subject: 'system:serviceaccount:payments:api',
+      idp: 'https://idp.corp.example',
       exchange_kind: 'delegation',
       act: { sub: 'ledger-api', client_id: 'ledger-app', act: { sub: 'orders-api' } },
       subject_jti: 'rT5yH2kP9mW3xC7vB1nQ4A',

@@ -118,6 +118,7 @@ const DATA_FIELDS: {
       cnf_thumbprint: opt(DIGEST),
       federated_issuer: opt(S),
       federated_subject: opt(S),
+      idp: opt(S),
       exchange_kind: { type: 'string', oneOf: EXCHANGE_KINDS },
       act: opt({ type: 'actor_chain' }),
       subject_jti: S,

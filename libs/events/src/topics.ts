@@ -133,13 +133,23 @@ export interface TokenIssuedV6 extends TokenIssuedV3 {
   readonly grant_id: string;
   readonly cnf_kind?: (typeof CONFIRMATION_KINDS)[number];
   readonly cnf_thumbprint?: string;
-  /** As in v5: the federated credential the exchanging client authenticated with. */
+  /**
+   * As in v5: the federated credential the exchanging client authenticated with, else, when the
+   * subject token is a trusted external issuer's JWT, that token's issuer and subject.
+   */
   readonly federated_issuer?: string;
   readonly federated_subject?: string;
+  /**
+   * As in v5, the token's `idp` claim: the trusted external issuer `sub` is known at, when the
+   * subject token is that issuer's JWT (or one of ours that carried `idp`).
+   */
+  readonly idp?: string;
   readonly exchange_kind: (typeof EXCHANGE_KINDS)[number];
   /** Absent for an impersonation of a token that had no actor. */
   readonly act?: ActorChainV6;
+  /** An external subject token's `jti`, or its digest when it has none. */
   readonly subject_jti: string;
+  /** The client the subject token was issued to; for an external subject token, its issuer. */
   readonly subject_client_id: string;
   readonly subject_token_digest?: string;
   /** The subject token's grant, under which this token's own grant (`grant_id`) is chained. */

@@ -159,4 +159,32 @@ describe('token.issued codec', () => {
     expect(read.federated).toEqual(federated);
     expect(opaqueTokenRecord(read, ISSUER)).toEqual(exchanged);
   });
+
+  // A trusted external issuer's JWT as subject token: its issuer rides as `idp` (the token's
+  // claim, so an opaque record rebuilt from the log keeps it) and names the subject token.
+  it("writes an external subject token's issuer as v6 idp, and rebuilds the record with it", () => {
+    const idp = 'https://idp.corp.example';
+    const exchanged: AccessTokenClaims = { ...minted, sub: 'alice', grantId: 'xg_ext', idp };
+    const origin = {
+      kind: 'impersonation' as const,
+      subjectJti: 'ext-jti',
+      subjectClientId: idp,
+      subjectDigest: DIGEST,
+    };
+    const grantType = 'urn:ietf:params:oauth:grant-type:token-exchange';
+    const federated = { issuer: idp, subject: 'alice' };
+    const data = tokenIssuedData(
+      issuedAccessToken(exchanged, grantType, DIGEST, federated, origin),
+    );
+    expect(schemaVersionOf('token.issued', data)).toBe('v6');
+    expect(data).toMatchObject({
+      idp,
+      sub: 'alice',
+      subject_client_id: idp,
+      subject_jti: 'ext-jti',
+    });
+    const read = issuedTokenOf(JSON.parse(JSON.stringify(data)));
+    expect(read.idp).toBe(idp);
+    expect(opaqueTokenRecord(read, ISSUER)).toEqual(exchanged);
+  });
 });

@@ -145,6 +145,7 @@ function exchangedTokenIssuedData(
   return {
     ...base,
     grant_id: t.grantId,
+    ...(t.idp === undefined ? {} : { idp: t.idp }),
     exchange_kind: x.kind,
     ...(t.act === undefined ? {} : { act: actClaimJson(t.act) }),
     subject_jti: x.subjectJti,

@@ -28,6 +28,11 @@ export interface ExchangeChainStore {
    * `expiresAt` and the last token it knows of).
    */
   revoke(grantId: string, expiresAt: number): Promise<ExchangeChainNode>;
+  /**
+   * Until when (ms) `grantId` is revoked, or null when it is not (or no longer known): the
+   * exchange refuses a subject token whose exchange grant is, for every client alike.
+   */
+  revokedUntil(grantId: string): Promise<number | null>;
 }
 
 export interface ExchangeChainNode {

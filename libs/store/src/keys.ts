@@ -118,7 +118,8 @@ export const RedisKeys = {
   /**
    * Token-exchange chain of a grant (a hash: clients holding its exchanged tokens, exchange
    * grants chained under it, revoked-until). Writer and reader: the projection (issuance,
-   * revocation, projector). Alone in the grant's slot; each script touches this one key.
+   * revocation, projector); reader: the token exchange (issuance), whether an external subject
+   * token's grant is revoked. Alone in the grant's slot; each script touches this one key.
    */
   exchangeChain: (grantId: string) => `${PREFIX}:xchain:{${grantId}}`,
 } as const;

@@ -154,7 +154,8 @@ class RedisCloser implements OnApplicationShutdown {
         redis ? new RedisRequestRateLimiter(redis) : new MemoryRequestRateLimiter(),
     },
     {
-      // Written and read by the projection only, which reads nothing through the gate.
+      // Written by the projection only, which reads nothing through the gate; the token
+      // exchange reads whether an external subject token's exchange grant is revoked.
       provide: EXCHANGE_CHAIN_STORE,
       inject: [REDIS],
       useFactory: (redis: RedisClient | null) =>

@@ -3,7 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { EVENT_BUS, EVENT_FACTORY, EventBus, EventFactory } from '@app/events';
 import { grantCreatedData, LifecycleProjection } from '@app/projection';
 
-/** What a JWT-bearer assertion grants: a subject's access for a client, as a consent would. */
+/**
+ * What a trusted external issuer's token grants (a JWT-bearer assertion, or an exchanged
+ * subject token): a subject's access for a client, as a consent would.
+ */
 export interface AssertionGrant {
   readonly subject: string;
   readonly clientId: string;
@@ -14,10 +17,11 @@ export interface AssertionGrant {
 }
 
 /**
- * Creates the grant a JWT-bearer assertion gives (RFC 7523 §2.1; DESIGN "The grant is the unit
- * of the lifecycle"): a grant like one a consent creates, so its tokens carry its `grant_id`
- * and are revoked with it (admin API, subject revocation). `grant.created` is acknowledged by
- * the log before the projection stores the grant record, and before any token of it exists.
+ * Creates the grant a JWT-bearer assertion gives (RFC 7523 §2.1), or the one a token exchange
+ * opens for an external subject token (RFC 8693; DESIGN "The grant is the unit of the
+ * lifecycle"): a grant like one a consent creates, so its tokens carry its `grant_id` and are
+ * revoked with it (admin API, subject revocation). `grant.created` is acknowledged by the log
+ * before the projection stores the grant record, and before any token of it exists.
  */
 @Injectable()
 export class AssertionGrantRecorder {
@@ -27,9 +31,14 @@ export class AssertionGrantRecorder {
     @Inject(EVENT_FACTORY) private readonly events: EventFactory,
   ) {}
 
-  /** The new grant's id. */
-  async record(grant: AssertionGrant): Promise<string> {
-    const grantId = randomBytes(16).toString('base64url');
+  /**
+   * The grant's id: a new one, or `grantId` when the grant is keyed to what it came from (an
+   * exchange's `xg_…`, opened by the first exchange of an external subject token).
+   */
+  async record(
+    grant: AssertionGrant,
+    grantId: string = randomBytes(16).toString('base64url'),
+  ): Promise<string> {
     const event = this.events.create(
       'grant.created',
       grantId,

@@ -7,6 +7,7 @@ import { RedisKeys, REPLAY_STORE, ReplayStore } from '@app/store';
 import { FederatedJwt, FederatedJwtRejected, FederatedJwtVerifier } from '@app/tokens';
 import { AccessTokenMinter } from '../access-token.minter';
 import { AssertionGrantRecorder } from './assertion-grant.recorder';
+import { authTimeOf } from './external-auth-time';
 import { GrantHandler, SenderBinding, TokenResponse } from './grant-handler';
 import { resolveResource, resolveScope } from './resource-and-scope';
 
@@ -102,12 +103,4 @@ export class JwtBearerGrant implements GrantHandler {
       throw new InvalidGrant(REFUSED);
     return assertion;
   }
-}
-
-/** OIDC Core §2 `auth_time` when the issuer states it, else when it issued the assertion. */
-function authTimeOf(assertion: FederatedJwt): number {
-  const { auth_time: authTime, iat } = assertion.claims;
-  if (Number.isInteger(authTime) && (authTime as number) >= 0) return authTime as number;
-  if (Number.isInteger(iat) && (iat as number) >= 0) return iat as number;
-  return Math.floor(Date.now() / 1000);
 }

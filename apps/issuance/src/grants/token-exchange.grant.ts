@@ -3,7 +3,9 @@ import { ClientConfig, TOKEN_EXCHANGE, TokenExchangePolicy } from '@app/config';
 import { InvalidRequest, OAuthRequest, UnauthorizedClient } from '@app/oauth';
 import { exchangeGrantId, FederatedCredentialUse } from '@app/projection';
 import { ClientRegistry } from '@app/registry';
+import { GRANT_STORE, GrantStore } from '@app/store';
 import { AccessTokenMinter } from '../access-token.minter';
+import { AssertionGrantRecorder } from './assertion-grant.recorder';
 import { GrantHandler, SenderBinding, TokenResponse } from './grant-handler';
 import {
   actingParty,
@@ -12,7 +14,7 @@ import {
   exchangeKind,
 } from './token-exchange/exchange-actor';
 import { actorParameters, issuedTokenType } from './token-exchange/exchange-request';
-import { exchangeTarget } from './token-exchange/exchange-target';
+import { ExchangeTarget, exchangeTarget } from './token-exchange/exchange-target';
 import {
   PresentedToken,
   SUBJECT_TOKEN_READERS,
@@ -26,7 +28,9 @@ type Role = 'subject_token' | 'actor_token';
  * for a resource its `token_exchange` policy allows, by delegation (an `actor_token`: the actor
  * in `act`, nested over the subject token's own) or by impersonation (the subject alone). The
  * new token never outlives the subject token and belongs to a grant derived from it, chained
- * under the subject token's grant, so revoking either revokes it (ExchangeChainProjection).
+ * under the subject token's grant, so revoking either revokes it (ExchangeChainProjection). A
+ * trusted external issuer's token has no grant or revocation of ours: the exchange opens its
+ * grant with `grant.created` (listed and revoked like any grant), and the token carries `idp`.
  * A confidential client only: the party that becomes the actor must authenticate.
  */
 @Injectable()
@@ -49,6 +53,8 @@ export class TokenExchangeGrant implements GrantHandler {
   constructor(
     private readonly registry: ClientRegistry,
     private readonly minter: AccessTokenMinter,
+    private readonly recorder: AssertionGrantRecorder,
+    @Inject(GRANT_STORE) private readonly grants: GrantStore,
     @Inject(SUBJECT_TOKEN_READERS) private readonly readers: readonly SubjectTokenReader[],
   ) {}
 
@@ -75,19 +81,23 @@ export class TokenExchangeGrant implements GrantHandler {
     checkMayAct(subject, acting);
     const target = exchangeTarget(this.registry, client, policy, subject, form);
     const issuedType = issuedTokenType(form, target.resource);
+    const grantId = exchangeGrantId(subject.clientId, subject.jti);
+    if (subject.issuer !== undefined) await this.openGrant(grantId, client, subject, target);
     const answer = await this.minter.mint({
       client,
       resource: target.resource,
       scopes: target.scopes,
       grantType: this.grantType,
       subject: subject.sub,
-      grantId: exchangeGrantId(subject.clientId, subject.jti),
+      grantId,
       authentication: subject.authentication,
       confirmation: binding.confirmation,
       act: exchangedAct(kind, subject, acting),
       notAfter: subject.exp,
-      // The exchanging client's own federated credential, when it authenticated with one.
-      federated,
+      // The exchanging client's own federated credential when it authenticated with one, else
+      // an external subject token (as the JWT-bearer grant records its assertion).
+      federated: federated ?? externalSubject(subject),
+      ...(subject.idp === undefined ? {} : { idp: subject.idp }),
       exchange: {
         kind,
         subjectJti: subject.jti,
@@ -98,6 +108,32 @@ export class TokenExchangeGrant implements GrantHandler {
     });
     // RFC 8693 §2.2.1: `issued_token_type` is REQUIRED; `token_type` is the access token's.
     return { ...answer, issued_token_type: issuedType };
+  }
+
+  /**
+   * An external subject token's grant, keyed to the token (`xg_` of its issuer and `jti`, else
+   * its digest): every exchange of it shares the grant, and revoking the grant (admin API,
+   * subject revocation) revokes what was exchanged from it, down the chain. Opened by the first
+   * exchange (its client, target and scopes), as a replay of the log keeps the first
+   * `grant.created` of an id; a revoked one is never reopened (the reader refuses its token).
+   */
+  private async openGrant(
+    grantId: string,
+    client: ClientConfig,
+    subject: PresentedToken,
+    target: ExchangeTarget,
+  ): Promise<void> {
+    if ((await this.grants.find(grantId)) !== null) return;
+    await this.recorder.record(
+      {
+        subject: subject.sub,
+        clientId: client.clientId,
+        scopes: target.scopes,
+        resources: [target.resource.identifier],
+        authTime: subject.authentication?.authTime ?? Math.floor(Date.now() / 1000),
+      },
+      grantId,
+    );
   }
 
   /** The configuration pairs the grant type with a policy; this holds for clients from code too. */
@@ -122,4 +158,10 @@ export class TokenExchangeGrant implements GrantHandler {
     }
     throw new InvalidRequest(`the ${role} is invalid, expired or revoked`);
   }
+}
+
+function externalSubject(subject: PresentedToken): FederatedCredentialUse | undefined {
+  return subject.issuer === undefined
+    ? undefined
+    : { issuer: subject.issuer, subject: subject.sub };
 }

@@ -39,6 +39,10 @@ export class MemoryExchangeChainStore implements ExchangeChainStore {
     });
   }
 
+  revokedUntil(grantId: string): Promise<number | null> {
+    return Promise.resolve(this.entries.get(grantId)?.revokedUntil ?? null);
+  }
+
   close(): void {
     this.entries.close();
   }

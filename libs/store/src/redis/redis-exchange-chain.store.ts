@@ -48,6 +48,11 @@ export class RedisExchangeChainStore implements ExchangeChainStore {
     return { holders: tagged('h:'), children: tagged('c:'), expiresAt: Number(until) };
   }
 
+  async revokedUntil(grantId: string): Promise<number | null> {
+    const revoked = await guarded(this.redis.hget(RedisKeys.exchangeChain(grantId), 'revoked'));
+    return revoked === null ? null : Number(revoked);
+  }
+
   private async add(grantId: string, field: string, expiresAt: number): Promise<number | null> {
     if (expiresAt <= Date.now()) return null;
     const revoked = (await guarded(

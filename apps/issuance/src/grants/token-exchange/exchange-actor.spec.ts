@@ -56,6 +56,11 @@ describe('actingParty', () => {
       'invalid_request',
     );
   });
+
+  it("refuses an external issuer's token as the actor, even one naming the client", () => {
+    const external = token({ clientId: 'orders-api', issuer: 'https://idp.example' });
+    expect(errorOf(() => actingParty(client, external))).toBe('invalid_request');
+  });
 });
 
 describe('checkMayAct (RFC 8693 §4.4)', () => {

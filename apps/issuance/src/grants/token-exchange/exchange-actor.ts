@@ -35,11 +35,14 @@ export function exchangeKind(policy: TokenExchangePolicy, withActorToken: boolea
 /**
  * The acting party: the actor token's subject and client (delegation), or the exchanging client
  * itself (impersonation). An actor token must be the exchanging client's own: a client cannot
- * name another party as the one acting. RFC 8693 §2.2.2: an unacceptable actor_token is
+ * name another party as the one acting, so an external issuer's token is never an actor token
+ * (it was issued to no client of ours). RFC 8693 §2.2.2: an unacceptable actor_token is
  * `invalid_request`.
  */
 export function actingParty(client: ClientConfig, actor: PresentedToken | undefined): ActClaim {
   if (actor === undefined) return { sub: client.clientId };
+  if (actor.issuer !== undefined)
+    throw new InvalidRequest('the actor_token must be an access token issued to this client');
   if (actor.clientId !== client.clientId)
     throw new InvalidRequest('the actor_token was not issued to this client');
   return actor.clientId === actor.sub

@@ -81,6 +81,18 @@ describe('exchangeTarget (RFC 8693 §2.1 resource/audience and scope)', () => {
     expect(error(() => sut(fields))).toBe('invalid_target');
   });
 
+  it("treats every target of an external issuer's token as another audience, named by the request", () => {
+    const { aud: _, ...rest } = subject;
+    const external: PresentedToken = { ...rest, scopes: [], issuer: 'https://idp' };
+    const at = (fields?: Record<string, string>) =>
+      exchangeTarget(registry, client, policy, external, form(fields));
+    expect(error(() => at())).toBe('invalid_target');
+    expect(at({ resource: LEDGER })).toMatchObject({ scopes: ['ledger:read'] });
+    expect(error(() => at({ resource: LEDGER, scope: 'ledger:write' }))).toBe('invalid_scope');
+    // The client has no scope of its own at the orders API: nothing to exchange into there.
+    expect(error(() => at({ resource: ORDERS }))).toBe('invalid_scope');
+  });
+
   it('takes resource and audience naming the same target', () => {
     expect(sut({ resource: LEDGER, audience: LEDGER }).resource.identifier).toBe(LEDGER);
   });

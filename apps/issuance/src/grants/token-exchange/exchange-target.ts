@@ -13,13 +13,15 @@ export interface ExchangeTarget {
 /**
  * RFC 8693 §2.1: `resource` (RFC 8707) or `audience` names where the token will be used; an
  * `audience` is the identifier of a registered resource here, and both, when given, must name
- * the same one. Absent, the subject token's own audience. The client's policy must list it
+ * the same one. Absent, the subject token's own audience (an external issuer's token has none of
+ * ours: the target is then required). The client's policy must list it
  * (`token_exchange.audiences`): `invalid_target` otherwise (§2.2.2).
  *
  * Scopes: at the subject token's own audience the new token may only narrow what the subject
  * token carried (absent: all of it); at another audience it may name only scopes that resource
  * defines and the exchanging client could get there itself (absent: all of those), so an
- * exchange never reaches further than either the subject or the client could.
+ * exchange never reaches further than either the subject or the client could. Every target of
+ * an external issuer's token is "another audience": its scopes are not ours to narrow.
  */
 export function exchangeTarget(
   registry: ClientRegistry,
@@ -47,6 +49,8 @@ function targetResource(
   if (byResource !== undefined && byAudience !== undefined && byResource !== byAudience)
     throw new InvalidTarget('resource and audience name different targets: one token, one target');
   const requested = byResource ?? byAudience ?? subject.aud;
+  if (requested === undefined)
+    throw new InvalidTarget('resource or audience is required for this subject_token');
   const resource = registry.resource(requested);
   if (resource === undefined) throw new InvalidTarget('the target is not a known resource');
   if (!policy.audiences.includes(resource.identifier))

@@ -51,6 +51,8 @@ function presented(c: AccessTokenClaims, digest: string | undefined): PresentedT
     exp: c.exp,
     ...(digest === undefined ? {} : { digest }),
     ...(c.grantId === undefined ? {} : { grantId: c.grantId }),
+    // A subject known at an external issuer (JWT-bearer grant, or an earlier exchange) stays so.
+    ...(c.idp === undefined ? {} : { idp: c.idp }),
     ...(c.act === undefined ? {} : { act: c.act }),
     ...(c.mayAct === undefined ? {} : { mayAct: c.mayAct }),
     ...(c.authTime === undefined

@@ -9,17 +9,25 @@ import { ActClaim } from '@app/tokens';
 export interface PresentedToken {
   readonly sub: string;
   /**
-   * Who the token was issued to: one of our clients for our own tokens. The exchange grant is
-   * derived from it and `jti` (exchangeGrantId), and an actor token must be the exchanging
-   * client's own.
+   * Who the token was issued to: one of our clients for our own tokens; for a trusted external
+   * issuer's token, that issuer. The exchange grant is derived from it and `jti`
+   * (exchangeGrantId), and an actor token must be the exchanging client's own.
    */
   readonly clientId: string;
-  /** The resource the token was issued for (its `aud`). */
-  readonly aud: string;
+  /**
+   * The resource the token was issued for (its `aud`); absent for an external issuer's token,
+   * which has no audience of ours to default to or narrow within.
+   */
+  readonly aud?: string;
   readonly scopes: readonly string[];
+  /** Our token's `jti`; an external token's `jti`, or its digest when it has none. */
   readonly jti: string;
-  /** base64url SHA-256 of an opaque token (what the event records of it). */
+  /** base64url SHA-256 of an opaque token, or of an external JWT (what the event records of it). */
   readonly digest?: string;
+  /** Set for a trusted external issuer's token: its `iss`. */
+  readonly issuer?: string;
+  /** RFC 7523 `idp` as the exchanged token carries it: the external issuer `sub` is known at. */
+  readonly idp?: string;
   /** Seconds: no token exchanged from it outlives it. */
   readonly exp: number;
   /** Its grant, under which the exchange's own grant is chained. */
@@ -35,8 +43,8 @@ export interface PresentedToken {
 /**
  * Reads one kind of token presented as `subject_token` or `actor_token`. The exchange asks each
  * reader that accepts the request's token type, in order. This issuer's own access tokens are
- * one reader (OwnAccessTokenReader); a trusted external issuer's JWTs are read by another, so
- * the grant never changes when a source of tokens is added.
+ * one reader (OwnAccessTokenReader); a trusted external issuer's JWTs are read by another
+ * (FederatedSubjectTokenReader), each deciding by the token's `iss` whether it is its own.
  */
 export interface SubjectTokenReader {
   /** Whether it reads tokens of this RFC 8693 §3 type. */
