@@ -81,6 +81,18 @@ describe('outages of the clustered event log and store', () => {
   });
 
   describe("the revocation stream's Redis primary lost", () => {
+    // Whatever the log outage above left behind: every broker up, every service ready.
+    beforeAll(async () => {
+      await Promise.all(kafka!.nodes.map((n) => n.start()));
+      await eventually(
+        'every service ready',
+        async () =>
+          (await Promise.all(all().map((p) => topology!.ready(p)))).every((s) => s === 200),
+        Boolean,
+        { timeoutMs: RECOVERY_DEADLINE_MS, intervalMs: 250 },
+      );
+    }, RECOVERY_DEADLINE_MS + 60_000);
+
     it(
       'answers nothing wrong during the failover, is unready at most for it, and loses no revocation',
       withServiceOutput(all, async () => {
