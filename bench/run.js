@@ -149,6 +149,8 @@ async function startTopology(infra, servers, wanted) {
     ISSUER: url(ports.issuance),
     KAFKA_BROKERS: infra.kafka?.brokers,
     REDIS_URL: infra.redis?.url,
+    // One Redis or a cluster, never both (the services refuse that): nothing inherited.
+    REDIS_CLUSTER_NODES: undefined,
   };
   // Read when a server starts: infra.ha exists only while a scenario on the --ha engines runs.
   const ha = () => ({
@@ -156,6 +158,7 @@ async function startTopology(infra, servers, wanted) {
     ISSUER: url(ports['issuance-ha']),
     KAFKA_BROKERS: infra.ha.kafka.brokers,
     REDIS_CLUSTER_NODES: infra.ha.redis.nodes,
+    REDIS_URL: undefined,
     KAFKA_REPLICATION_FACTOR: '3',
   });
   const launch = {
