@@ -117,8 +117,17 @@ export function describeProjector(label: string, engines: () => ProjectorEngines
     const derivedState = async (): Promise<Record<string, KeyState>> => {
       const all = await store.snapshot();
       delete all[RedisKeys.projectionMarker()];
-      // Sign-in flow state (codes, grants) is the authorization service's record, not the log's.
-      const notDerived = ['tl:jti:', 'tl:key:', 'tl:code:', 'tl:grant:', 'tl:grants:'];
+      // Sign-in flow state (codes, grants) is the authorization service's record, not the log's;
+      // the stream's claims (which revocations it carries) depend on the order events were
+      // applied in, like the stream itself, which is no string key either.
+      const notDerived = [
+        'tl:jti:',
+        'tl:key:',
+        'tl:code:',
+        'tl:grant:',
+        'tl:grants:',
+        'tl:streamed:',
+      ];
       for (const key of Object.keys(all))
         if (notDerived.some((prefix) => key.startsWith(prefix))) delete all[key];
       return all;
