@@ -39,7 +39,9 @@ module.exports = {
     },
     {
       ...shared,
-      // The stores on a real Redis Cluster (npm run test:ha; CI runs it as its own step).
+      // The clustered engines: the store contracts on a real Redis Cluster, the projector,
+      // propagation and outage specs on it and on three brokers (npm run test:ha, about three
+      // minutes; not part of npm test, which it would push past ten: CI runs it as its own step).
       displayName: 'ha',
       testMatch: ['<rootDir>/test/ha/**/*.ha-spec.ts'],
       globalSetup: '<rootDir>/test/setup/ha.global-setup.js',
@@ -48,8 +50,8 @@ module.exports = {
     {
       ...shared,
       // Faults under load on engines of the spec's own (npm run test:ha:faults, CI runs it after
-      // npm test): about a minute and a half, most of it starting three brokers and six Redis
-      // nodes, which would push the ha tier past its budget inside npm test.
+      // the ha tier): about a minute and a half, most of it starting three brokers and six Redis
+      // nodes.
       displayName: 'ha-faults',
       testMatch: ['<rootDir>/test/ha/**/*.fault-spec.ts'],
     },

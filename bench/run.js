@@ -6,11 +6,12 @@ const { mkdtempSync, mkdirSync } = require('node:fs');
 const { execFileSync } = require('node:child_process');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
-const { ensureKafka, ensureRedis } = require('../scripts/infra');
+const { ensureKafka, ensureKafkaCluster, ensureRedis } = require('../scripts/infra');
+const { ensureRedisCluster } = require('../scripts/redis-cluster');
 const { ensureBuilt, root } = require('../scripts/build-if-needed');
 const { freePort, startServer, runPinnedJson, HAS_TASKSET, LOAD_CORE } = require('./lib/processes');
 const { scenarios } = require('./lib/scenarios');
-const { writeReports } = require('./lib/report');
+const { writeReports, replicationCost } = require('./lib/report');
 const { runPropagation } = require('./propagation');
 const { runMetricsCost } = require('./lib/metrics-cost');
 
@@ -105,6 +106,29 @@ function selectScenarios(all) {
 /** Servers a scenario restarts, and those it only calls (e.g. issuance for tokens to introspect). */
 const serversOf = (s) => [...s.servers, ...(s.uses ?? [])];
 const NEEDS_INFRA = new Set(['issuance', 'introspection', 'revocation', 'rs']);
+/**
+ * Servers on the --ha engines (three Kafka brokers, a Redis Cluster): started with those engines
+ * just before the first scenario that needs them, and stopped with them after the last, so that
+ * no other scenario runs beside three idle JVMs and six Redis nodes.
+ */
+const HA_SERVERS = new Set(['issuance-ha', 'revocation-ha']);
+const needsHa = (s) => serversOf(s).some((n) => HA_SERVERS.has(n));
+
+/** The engines of `npm run dev:cluster -- --ha` (scripts/infra/kafka-cluster.js, redis-cluster.js). */
+async function startHaEngines() {
+  log('the --ha engines: three Kafka brokers and a Redis Cluster…');
+  const [kafka, redis] = await Promise.allSettled([
+    ensureKafkaCluster({ log }),
+    ensureRedisCluster({ log }),
+  ]);
+  if (kafka.status === 'rejected' || redis.status === 'rejected') {
+    await Promise.allSettled(
+      [kafka, redis].map((r) => (r.status === 'fulfilled' ? r.value.stop() : undefined)),
+    );
+    throw kafka.status === 'rejected' ? kafka.reason : redis.reason;
+  }
+  return { kafka: kafka.value, redis: redis.value };
+}
 
 async function startTopology(infra, servers, wanted) {
   const keysDir = mkdtempSync(join(tmpdir(), 'bench-keys-'));
@@ -118,6 +142,8 @@ async function startTopology(infra, servers, wanted) {
     revocation: await freePort(),
     peer: await freePort(),
     rs: await freePort(),
+    'issuance-ha': await freePort(),
+    'revocation-ha': await freePort(),
   };
   const base = { CONFIG_FILE, KEYS_FILE: keysFile };
   const url = (p) => `http://127.0.0.1:${p}`;
@@ -127,7 +153,18 @@ async function startTopology(infra, servers, wanted) {
     ISSUER: url(ports.issuance),
     KAFKA_BROKERS: infra.kafka?.brokers,
     REDIS_URL: infra.redis?.url,
+    // One Redis or a cluster, never both (the services refuse that): nothing inherited.
+    REDIS_CLUSTER_NODES: undefined,
   };
+  // Read when a server starts: infra.ha exists only while a scenario on the --ha engines runs.
+  const ha = () => ({
+    ...base,
+    ISSUER: url(ports['issuance-ha']),
+    KAFKA_BROKERS: infra.ha.kafka.brokers,
+    REDIS_CLUSTER_NODES: infra.ha.redis.nodes,
+    REDIS_URL: undefined,
+    KAFKA_REPLICATION_FACTOR: '3',
+  });
   const launch = {
     standalone: () =>
       startServer('ours-standalone', [bundle('standalone')], {
@@ -161,6 +198,18 @@ async function startTopology(infra, servers, wanted) {
         env: { ...cluster, PORT: String(ports.introspection) },
         readyUrl: `${url(ports.introspection)}/health/ready`,
       }),
+    // issuance and revocation (its projector pinned beside the load, as above) on the --ha engines.
+    'issuance-ha': () =>
+      startServer('ours-issuance-ha', [bundle('issuance')], {
+        env: { ...ha(), PORT: String(ports['issuance-ha']) },
+        readyUrl: `${url(ports['issuance-ha'])}/health/ready`,
+      }),
+    'revocation-ha': () =>
+      startServer('ours-revocation-ha', [bundle('revocation')], {
+        env: { ...ha(), PORT: String(ports['revocation-ha']) },
+        pin: 'load',
+        readyUrl: `${url(ports['revocation-ha'])}/health/ready`,
+      }),
     peer: () =>
       startServer('peer', [join(__dirname, 'servers/peer-oidc-provider.mjs'), String(ports.peer)], {
         readyUrl: `${url(ports.peer)}/.well-known/openid-configuration`,
@@ -178,7 +227,7 @@ async function startTopology(infra, servers, wanted) {
       }),
   };
   for (const [name, start] of Object.entries(launch))
-    if (wanted.has(name)) servers[name] = await start();
+    if (wanted.has(name) && !HA_SERVERS.has(name)) servers[name] = await start();
   const peaks = {};
   const notePeak = (name) => {
     peaks[name] = Math.max(peaks[name] ?? 0, servers[name].peakRssMb() ?? 0);
@@ -192,9 +241,24 @@ async function startTopology(infra, servers, wanted) {
      */
     async fresh(names) {
       for (const name of names) {
+        if (servers[name]) {
+          notePeak(name);
+          await servers[name].stop();
+        }
+        servers[name] = await launch[name]();
+      }
+    },
+    /** Starts those of `names` not running yet (a scenario's `uses` on the --ha engines). */
+    async ensure(names) {
+      for (const name of names) if (!servers[name]) servers[name] = await launch[name]();
+    },
+    /** Stops the named servers for good (their peak RSS is kept). */
+    async retire(names) {
+      for (const name of names) {
+        if (!servers[name]) continue;
         notePeak(name);
         await servers[name].stop();
-        servers[name] = await launch[name]();
+        delete servers[name];
       }
     },
     /** Peak RSS per server over the whole run, restarts included. */
@@ -292,15 +356,19 @@ async function main() {
     ? await Promise.all([ensureKafka({ log }), ensureRedis({ log })])
     : [null, null];
   const servers = {};
+  const infra = { kafka, redis, ha: null };
   try {
-    const topology = await startTopology({ kafka, redis }, servers, wanted);
+    const topology = await startTopology(infra, servers, wanted);
     const results = [];
-    for (const s of scenarios(topology.urls, SETTINGS).filter((x) =>
+    const toRun = scenarios(topology.urls, SETTINGS).filter((x) =>
       selected.some((y) => y.name === x.name),
-    )) {
+    );
+    for (const [i, s] of toRun.entries()) {
       log(`${s.name}…`);
       const startedAt = Date.now();
+      if (needsHa(s) && !infra.ha) infra.ha = await startHaEngines();
       await topology.fresh(s.servers);
+      await topology.ensure(serversOf(s));
       const r = await runScenario(s);
       const ratio = r.peer ? +(r.ours.rps / r.peer.rps).toFixed(2) : null;
       results.push({ name: s.name, note: s.note, ...r, peer: r.peer ?? null, ratio });
@@ -308,7 +376,17 @@ async function main() {
       log(
         `${s.name}: ours ${r.ours.rps} rps, peer ${r.peer?.rps ?? '-'} rps, ratio ${ratio} (${took} s with its preparation)`,
       );
+      if (infra.ha && !toRun.slice(i + 1).some(needsHa)) {
+        await topology.retire([...HA_SERVERS]);
+        await Promise.allSettled([infra.ha.kafka.stop(), infra.ha.redis.stop()]);
+        infra.ha = null;
+      }
     }
+    const replication = replicationCost(results);
+    if (replication)
+      log(
+        `replication: ${replication.replicated} at ${replication.ours}× the throughput of ${replication.single} (ours)`,
+      );
     // Peak RSS (VmHWM) is read while the processes still exist.
     const rss = topology.peakRss();
     await Promise.all(Object.values(servers).map((s) => s.stop()));
@@ -346,7 +424,12 @@ async function main() {
     });
   } finally {
     await Promise.all(Object.values(servers).map((s) => s.stop()));
-    await Promise.allSettled([kafka?.stop(), redis?.stop()]);
+    await Promise.allSettled([
+      kafka?.stop(),
+      redis?.stop(),
+      infra.ha?.kafka.stop(),
+      infra.ha?.redis.stop(),
+    ]);
   }
 }
 

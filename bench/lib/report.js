@@ -43,6 +43,7 @@ function writeReports(dir, run) {
     })),
   };
   json.binding_cost = bindingCost(json.scenarios);
+  json.replication_cost = replicationCost(json.scenarios);
   const text = JSON.stringify(json, null, 2) + '\n';
   const stamp = run.date.slice(0, 19).replace(/[:T]/g, '-');
   // A partial run (ONLY / --only) never replaces the figures of a whole one.
@@ -88,6 +89,32 @@ function bindingLines(costs) {
   return [`Cost of binding (DPoP against bearer, same run): ${costs.map(line).join('; ')}.`, ''];
 }
 
+/**
+ * The cost of replication (issue 17): split issuance on the --ha engines (three brokers, every
+ * event acknowledged by two of its three replicas; a Redis Cluster) against split issuance on one
+ * broker and one Redis, ours against ours, same run; null unless both ran.
+ */
+const REPLICATION_PAIR = { replicated: 'issue-jwt-ha', single: 'issue-jwt-cluster' };
+
+function replicationCost(scenarios) {
+  const replicated = scenarios.find((s) => s.name === REPLICATION_PAIR.replicated);
+  const single = scenarios.find((s) => s.name === REPLICATION_PAIR.single);
+  if (!replicated || !single) return null;
+  return {
+    ...REPLICATION_PAIR,
+    ours: +(replicated.ours.rps / single.ours.rps).toFixed(2),
+    p99_ms: { replicated: replicated.ours.p99_ms, single: single.ours.p99_ms },
+  };
+}
+
+function replicationLines(c) {
+  if (!c) return [];
+  return [
+    `Cost of replication (same run): ${c.replicated} (three brokers, RF 3, min.insync.replicas=2, acks=all; Redis Cluster) runs at ${c.ours}× the throughput of ${c.single} (one broker, one Redis) on ours; p99 ${c.p99_ms.replicated} ms against ${c.p99_ms.single} ms.`,
+    '',
+  ];
+}
+
 function pick(r) {
   return {
     rps: r.rps,
@@ -118,6 +145,7 @@ function markdown(j) {
     ...rows,
     '',
     ...bindingLines(j.binding_cost),
+    ...replicationLines(j.replication_cost),
     `Peak RSS (MB): ${Object.entries(j.peak_rss_mb)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}.`,
@@ -167,4 +195,4 @@ ${bars}
 `;
 }
 
-module.exports = { writeReports, markdown, svg };
+module.exports = { writeReports, markdown, svg, replicationCost };

@@ -442,6 +442,14 @@ function scenarios(urls, settings) {
       peer: side('peer', async () => post(peer, PEER.token, ORDERS_BODY)),
     },
     {
+      name: 'issue-jwt-ha',
+      servers: ['issuance-ha', 'peer'],
+      uses: ['revocation-ha'],
+      note: 'ours: issue-jwt-cluster on the --ha engines: three Kafka brokers (the lifecycle topic RF 3, min.insync.replicas=2, acks=all: each token waits for two copies) and a Redis Cluster of three primaries with a replica each',
+      ours: side('ours', async () => post(urls['issuance-ha'], OURS.token, ORDERS_BODY)),
+      peer: side('peer', async () => post(peer, PEER.token, ORDERS_BODY)),
+    },
+    {
       name: 'issue-dpop-standalone',
       servers: ['standalone', 'peer'],
       note: `client_credentials, ES256 JWT bound to an ES256 DPoP key (RFC 9449): each request its own proof (${settings.proofs} per round, made beforehand), checked, its jti spent, cnf.jkt in the token`,

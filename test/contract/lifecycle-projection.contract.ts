@@ -125,6 +125,26 @@ export function describeLifecycleProjectionContract(
       ]);
     });
 
+    it('streams a token revocation once when the request path and the projector apply it at once', async () => {
+      const clientId = unique('client');
+      const jti = unique('jti');
+      const exp = now() + 600;
+      const revoked = event('token.revoked', clientId, {
+        jti,
+        client_id: clientId,
+        exp,
+        revoked_by: clientId,
+      });
+      // Both read the store before either wrote it (on a cluster each write waits for a replica).
+      await expect(Promise.all([sut.apply(revoked), sut.apply(revoked)])).resolves.toEqual([
+        true,
+        true,
+      ]);
+      await expect(streamedFor(clientId)).resolves.toEqual([
+        { kind: 'token', clientId, jti, expiresAt: exp * 1000 },
+      ]);
+    });
+
     it('streams a client revocation again only when it widens the entry', async () => {
       const clientId = unique('client');
       const at = Date.now();

@@ -1,10 +1,14 @@
-import { CLIENTS } from '../fixtures/test-registry';
+import {
+  describePropagation,
+  explained,
+  orders,
+  PROPAGATION_BOUND_MS,
+} from '../suites/propagation.suite';
 import { redisUrlForDb } from '../support/int-redis';
 import { pause, waitFor } from '../support/proc-fixtures';
 import { OwnKafka, OwnRedis, startOwnInfra } from '../support/proc-infra';
 import {
   closeProbeConnections,
-  getOrders,
   INVALID_TOKEN_CHALLENGE,
   OrdersAnswer,
   ReplicaWatch,
@@ -16,14 +20,13 @@ import { PropTopology } from '../support/prop-topology';
  * DESIGN "Revocation that is felt at once", measured where it matters: on API replicas. Three
  * replicas of the demo orders API (each its own process, validating JWTs locally and following
  * the revocation stream) behind the issuance and revocation services. A revocation answered 200
- * must be refused by every replica at once, and a replica that cannot follow Redis must refuse
- * (503, fail-closed) rather than accept, and miss nothing once Redis is back.
+ * must be refused by every replica at once (the suite the ha tier runs too), and a replica that
+ * cannot follow Redis must refuse (503, fail-closed) rather than accept, and miss nothing once
+ * Redis is back.
  *
  * Client- and subject-wide revocation go through the admin API of the revocation service.
  */
 const REPLICAS = 3;
-/** A sanity bound for the propagation time, not a performance claim (bench:propagation). */
-const PROPAGATION_BOUND_MS = 1000;
 const STALENESS_BUDGET_MS = 2000;
 /** Slack on a loaded 2-core machine for a replica to notice it is stale. */
 const STALE_SLACK_MS = 2000;
@@ -33,111 +36,20 @@ const REDIS_DB = 9;
 
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
-const orders = (urls: readonly string[], token: string) =>
-  Promise.all(urls.map((u) => getOrders(u, token)));
-
 const summary = (a: OrdersAnswer) => ({ status: a.status, challenge: a.challenge });
-
-/** On failure, print what every process said. */
-function explained(topology: () => PropTopology | undefined, body: () => Promise<void>) {
-  return async () => {
-    try {
-      await body();
-    } catch (e) {
-      const out = topology()?.outputs(80) ?? '';
-      process.stderr.write(`\n${out}\n`);
-      if (e instanceof Error) e.message += `\n\n${out}`;
-      throw e;
-    }
-  };
-}
 
 describe('revocation propagation to API replicas', () => {
   afterAll(() => closeProbeConnections());
 
-  describe('on the shared Kafka and Redis', () => {
-    let topology: PropTopology | undefined;
-
-    beforeAll(async () => {
-      topology = await PropTopology.start({
-        kafkaBrokers: process.env.KAFKA_BROKERS!,
-        redisUrl: redisUrlForDb(REDIS_DB),
-        replicas: REPLICAS,
-      });
-    }, 180_000);
-
-    afterAll(() => topology?.stop(), 60_000);
-
-    it(
-      'a revocation answered 200 is refused by every replica (401 invalid_token) at once',
-      explained(
-        () => topology,
-        async () => {
-          const t = topology!;
-          const urls = t.replicaUrls;
-          expect(urls).toHaveLength(REPLICAS);
-          const token = await t.token();
-          const bystander = await t.token();
-
-          for (const answer of await orders(urls, token)) {
-            expect(answer.status).toBe(200);
-            expect(JSON.parse(answer.body)).toMatchObject({ orders: expect.any(Array) });
-          }
-
-          const revoked = await t.revoke(token);
-          expect(revoked.status).toBe(200);
-          const since = performance.now();
-          const refusals = await untilEveryReplicaAnswers(urls, token, 401, since);
-          const lastMs = Math.max(...refusals.map((r) => r.ms));
-          log(
-            `propagation: revocation 200 → last of ${REPLICAS} replicas refusing in ` +
-              `${lastMs.toFixed(1)} ms (per replica: ${refusals.map((r) => `${r.ms.toFixed(1)} ms/${r.polls} polls`).join(', ')})`,
-          );
-          for (const r of refusals) expect(r.answer.challenge).toMatch(INVALID_TOKEN_CHALLENGE);
-          expect(lastMs).toBeLessThan(PROPAGATION_BOUND_MS);
-
-          // It stays refused everywhere, and nothing else was refused with it.
-          for (const answer of await orders(urls, token)) expect(answer.status).toBe(401);
-          for (const answer of await orders(urls, bystander)) expect(answer.status).toBe(200);
-        },
-      ),
-      60_000,
-    );
-
-    it(
-      'an admin revocation of a subject, then of a client, is refused by every replica at once',
-      explained(
-        () => topology,
-        async () => {
-          const t = topology!;
-          const urls = t.replicaUrls;
-          // A client_credentials token's `sub` is its client id: a subject the mirrors can match.
-          const ofSubject = await t.token();
-          for (const answer of await orders(urls, ofSubject)) expect(answer.status).toBe(200);
-          const bySubject = await t.adminRevoke({ subject: CLIENTS.basic.clientId });
-          expect(bySubject.status).toBe(200);
-          expect(bySubject.body).toMatchObject({ revoked: 'subject', grant_ids: [] });
-          let since = performance.now();
-          let refusals = await untilEveryReplicaAnswers(urls, ofSubject, 401, since);
-          log(`propagation (subject): ${Math.max(...refusals.map((r) => r.ms)).toFixed(1)} ms`);
-          expect(Math.max(...refusals.map((r) => r.ms))).toBeLessThan(PROPAGATION_BOUND_MS);
-
-          // Tokens are compared by `iat` (seconds): the next one is issued in a later second.
-          await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 10));
-          const ofClient = await t.token();
-          for (const answer of await orders(urls, ofClient)) expect(answer.status).toBe(200);
-          const byClient = await t.adminRevoke({ client_id: CLIENTS.basic.clientId });
-          expect(byClient.status).toBe(200);
-          since = performance.now();
-          refusals = await untilEveryReplicaAnswers(urls, ofClient, 401, since);
-          log(`propagation (client): ${Math.max(...refusals.map((r) => r.ms)).toFixed(1)} ms`);
-          expect(Math.max(...refusals.map((r) => r.ms))).toBeLessThan(PROPAGATION_BOUND_MS);
-          for (const r of refusals) expect(r.answer.challenge).toMatch(INVALID_TOKEN_CHALLENGE);
-        },
-      ),
-      60_000,
-    );
-  });
+  // The felt-at-once checks (test/suites/propagation.suite.ts), on the int tier's engines.
+  describePropagation('the shared Kafka and Redis', () => ({
+    topology: {
+      kafkaBrokers: process.env.KAFKA_BROKERS!,
+      redis: { url: redisUrlForDb(REDIS_DB) },
+      replicas: REPLICAS,
+    },
+    samples: 1,
+  }));
 
   describe('with Redis restarted (empty) mid-run', () => {
     let kafka: OwnKafka | undefined;
@@ -149,7 +61,7 @@ describe('revocation propagation to API replicas', () => {
       ({ kafka, redis } = await startOwnInfra(log));
       topology = await PropTopology.start({
         kafkaBrokers: kafka.brokers,
-        redisUrl: redis.url,
+        redis: { url: redis.url },
         replicas: REPLICAS,
         replicaEnv: {
           REVOCATION_STALENESS_BUDGET_MS: String(STALENESS_BUDGET_MS),

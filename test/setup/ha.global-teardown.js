@@ -1,5 +1,5 @@
 module.exports = async function globalTeardown() {
   const infra = globalThis.__HA_INFRA__;
   if (!infra) return;
-  await Promise.allSettled([infra.kafka.stop(), infra.cluster.stop(), infra.kafkaCluster.stop()]);
+  await Promise.allSettled([infra.cluster.stop(), infra.kafkaCluster.stop()]);
 };

@@ -18,7 +18,8 @@ export const PROP_OWNER = clientAuth.basic(CLIENTS.basic);
 
 export interface PropTopologyOptions {
   readonly kafkaBrokers: string;
-  readonly redisUrl: string;
+  /** One Redis (REDIS_URL), or a Redis Cluster's seeds (REDIS_CLUSTER_NODES). */
+  readonly redis: { readonly url: string } | { readonly clusterNodes: string };
   readonly replicas: number;
   /** Extra environment for the API replicas (e.g. REVOCATION_STALENESS_BUDGET_MS). */
   readonly replicaEnv?: Readonly<Record<string, string>>;
@@ -113,7 +114,7 @@ export class PropTopology {
       CONFIG_FILE: this.files.configFile,
       KEYS_FILE: this.files.keysFile,
       KAFKA_BROKERS: o.kafkaBrokers,
-      REDIS_URL: o.redisUrl,
+      ...redisEnv(o),
       TOKEN_ENDPOINT: `${issuer}/oauth2/token`,
       JWKS_URI: `${issuer}/oauth2/jwks`,
       REVOCATION_ENDPOINT: `http://127.0.0.1:${revocationPort}/oauth2/revoke`,
@@ -138,7 +139,7 @@ export class PropTopology {
     const replicaEnv = {
       ISSUER: issuer,
       JWKS_URI: `${issuer}/oauth2/jwks`,
-      REDIS_URL: o.redisUrl,
+      ...redisEnv(o),
       RESOURCE_AUDIENCE: PROP_RESOURCE.identifier,
       ...o.replicaEnv,
     };
@@ -157,4 +158,11 @@ export class PropTopology {
       { timeoutMs: 60_000, intervalMs: 200 },
     );
   }
+}
+
+/** The services' and the replicas' Redis: REDIS_URL or REDIS_CLUSTER_NODES (one of the two). */
+function redisEnv(o: PropTopologyOptions): Record<string, string> {
+  return 'url' in o.redis
+    ? { REDIS_URL: o.redis.url }
+    : { REDIS_CLUSTER_NODES: o.redis.clusterNodes };
 }

@@ -384,6 +384,11 @@ export const schemaVersionOf = <T extends EventType>(type: T, data: EventCatalog
 
 export const TOKEN_LIFECYCLE_TOPIC = 'oauth.token-lifecycle.v1';
 export const SIGNING_KEYS_TOPIC = 'oauth.signing-keys.v1';
+/**
+ * Never created: the readiness check of a replicated log asks the controller to validate its
+ * creation (replica-health.ts `controllerAnswers`), which only a live controller quorum answers.
+ */
+export const CONTROLLER_PROBE_TOPIC = 'oauth.controller-probe';
 
 /**
  * Which topic each event type is written to. A grant's whole life (created, its tokens, its

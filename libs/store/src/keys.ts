@@ -55,6 +55,13 @@ export const RedisKeys = {
    */
   revocationStream: () => revocationStream,
   /**
+   * Set in the same script as a revocation's stream entry, and for as long as the revocation
+   * lasts: the request path and the projector applying the same event at once stream it once.
+   * Writer and reader: revocation, projector. In the stream's slot (its whole name as the tag).
+   */
+  streamedRevocation: (r: Revocation) =>
+    `${PREFIX}:streamed:{${revocationStream}}:${digest(JSON.stringify(r))}`,
+  /**
    * Failed client authentications naming a client id, in the current window. Writer and reader:
    * client authentication (every endpoint). The id is whatever the caller sent, known or not,
    * so it is digested: a key's length never depends on attacker input.

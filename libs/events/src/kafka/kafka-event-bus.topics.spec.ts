@@ -1,6 +1,6 @@
 import type { Admin, Kafka } from 'kafkajs';
 import { KafkaConfig } from '@app/config';
-import { SIGNING_KEYS_TOPIC, TOKEN_LIFECYCLE_TOPIC } from '../topics';
+import { CONTROLLER_PROBE_TOPIC, SIGNING_KEYS_TOPIC, TOKEN_LIFECYCLE_TOPIC } from '../topics';
 import { KafkaEventBus } from './kafka-event.bus';
 
 const config = (replicationFactor: number): KafkaConfig => ({
@@ -101,6 +101,27 @@ describe('KafkaEventBus topics on a cluster', () => {
       reason: `${TOKEN_LIFECYCLE_TOPIC} partition 0 has 1 in-sync replica(s), min.insync.replicas is 2`,
     });
     await expect(bus.ready()).resolves.toBe(false);
+  });
+
+  it('is unready while no controller answers, though the broker still serves its last metadata', async () => {
+    const admin = fakeAdmin(0, all([1, 2, 3]));
+    const bus = await connect(admin, 3);
+    await expect(bus.readiness()).resolves.toEqual({ up: true });
+    // The check asks the controller without creating anything.
+    expect(admin.createTopics).toHaveBeenLastCalledWith({
+      validateOnly: true,
+      waitForLeaders: false,
+      timeout: 1000,
+      topics: [{ topic: CONTROLLER_PROBE_TOPIC, numPartitions: 1, replicationFactor: 1 }],
+    });
+    // Two of three combined nodes lost: the survivor forwards to a controller that is gone.
+    admin.createTopics.mockRejectedValue(
+      Object.assign(new Error('timed out'), { name: 'KafkaJSRequestTimeoutError' }),
+    );
+    await expect(bus.readiness()).resolves.toEqual({
+      up: false,
+      reason: 'no Kafka controller answers: KafkaJSRequestTimeoutError',
+    });
   });
 
   it('is unready when the cluster does not answer', async () => {

@@ -243,7 +243,10 @@ describe('KafkaEventBus subscriptions', () => {
     runs = 0;
     private crashListeners: ((e: { payload: { error: Error; restart: boolean } }) => void)[] = [];
     connect = jest.fn(async () => undefined);
-    subscribe = jest.fn(async () => undefined);
+    subscribe = jest.fn(async () => {
+      const failure = subscribeFailures.shift();
+      if (failure) throw failure;
+    });
     disconnect = jest.fn(async () => undefined);
     run = jest.fn(async () => void this.runs++);
     on(event: string, listener: (e: { payload: { error: Error; restart: boolean } }) => void) {
@@ -257,6 +260,8 @@ describe('KafkaEventBus subscriptions', () => {
     }
   }
 
+  /** What the consumers' next `subscribe` calls reject with, in order. */
+  let subscribeFailures: Error[] = [];
   let consumers: FakeConsumer[];
   let sut: KafkaEventBus;
 
@@ -264,6 +269,7 @@ describe('KafkaEventBus subscriptions', () => {
     jest.useFakeTimers();
     jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     consumers = [];
+    subscribeFailures = [];
     const kafka = {
       consumer: () => {
         const c = new FakeConsumer();
@@ -307,6 +313,20 @@ describe('KafkaEventBus subscriptions', () => {
     await jest.advanceTimersByTimeAsync(1000);
     expect(consumers).toHaveLength(2);
     expect(consumers[1]!.runs).toBe(1);
+  });
+
+  it('subscribes again while a broker does not know the topic yet, then runs', async () => {
+    const unknownTopic = () =>
+      Object.assign(new Error('This server does not host this topic-partition'), {
+        retriable: true,
+        type: 'UNKNOWN_TOPIC_OR_PARTITION',
+      });
+    subscribeFailures.push(unknownTopic(), unknownTopic());
+    const subscribed = sut.subscribe({ group: 'projector' }, async () => undefined);
+    await jest.advanceTimersByTimeAsync(1000);
+    await subscribed;
+    expect(consumers[0]!.subscribe).toHaveBeenCalledTimes(3);
+    expect(consumers[0]!.runs).toBe(1);
   });
 
   it('leaves a crash that kafkajs restarts itself to kafkajs', async () => {

@@ -12,7 +12,12 @@ import {
   SubscribeOptions,
 } from '../event-bus.port';
 import { parseLifecycleEvent } from '../event.parser';
-import { TOKEN_LIFECYCLE_TOPIC, TOPIC_OF, SIGNING_KEYS_TOPIC } from '../topics';
+import {
+  CONTROLLER_PROBE_TOPIC,
+  TOKEN_LIFECYCLE_TOPIC,
+  TOPIC_OF,
+  SIGNING_KEYS_TOPIC,
+} from '../topics';
 import { errorName, onFatalCrash } from './consumer-crash';
 import { KafkaClients, kafkaClients } from './kafka-clients';
 import { lifecycleConsumerConfig } from './lifecycle-consumer.config';
@@ -21,7 +26,7 @@ import { PublishMeter } from '../publish.meter';
 import { kafkaHeaders, processInSpan, startPublishSpan } from './kafka-trace';
 import { MicroBatcher } from './micro-batcher';
 import { ProducerSession } from './producer-session';
-import { replicaHealth } from './replica-health';
+import { controllerAnswers, replicaHealth } from './replica-health';
 import { logSkippedMessage } from './skipped-message';
 
 const log = new Logger('Kafka');
@@ -135,10 +140,15 @@ export class KafkaEventBus implements EventBus {
       this.resubscribe(options, handler);
     });
     await consumer.connect();
-    await consumer.subscribe({
-      topics: [TOKEN_LIFECYCLE_TOPIC],
-      fromBeginning: !!options.fromBeginning,
-    });
+    // On several brokers the one asked may learn of a topic just created after the controller
+    // made it: its UNKNOWN_TOPIC_OR_PARTITION (retriable) rejected this call, and nothing
+    // subscribed again (a projector stopped for good on a fresh cluster).
+    await retrying(() =>
+      consumer.subscribe({
+        topics: [TOKEN_LIFECYCLE_TOPIC],
+        fromBeginning: !!options.fromBeginning,
+      }),
+    );
     await consumer.run({
       eachMessage: tracingOn()
         ? async ({ partition, message }) => {
@@ -276,6 +286,14 @@ export class KafkaEventBus implements EventBus {
       await withTimeout(this.admin.describeCluster(), 1000);
     } catch (e) {
       return { up: false, reason: `Kafka does not answer: ${errorName(e)}` };
+    }
+    // Replicated: the metadata below is only as current as the broker's link to the controllers.
+    if (this.config.replicationFactor > 1) {
+      try {
+        await withTimeout(controllerAnswers(this.admin, CONTROLLER_PROBE_TOPIC, 1000), 1000);
+      } catch (e) {
+        return { up: false, reason: `no Kafka controller answers: ${errorName(e)}` };
+      }
     }
     try {
       const topics = [TOKEN_LIFECYCLE_TOPIC, SIGNING_KEYS_TOPIC];

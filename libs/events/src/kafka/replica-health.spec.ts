@@ -1,4 +1,4 @@
-import { replicaHealth } from './replica-health';
+import { controllerAnswers, replicaHealth } from './replica-health';
 
 type Partition = { partitionId: number; leader: number; isr: number[] };
 
@@ -53,5 +53,25 @@ describe('replicaHealth', () => {
     const sut = { listTopics: async () => ['other'], fetchTopicMetadata: fetch };
     await expect(replicaHealth(sut, ['lifecycle'], 2)).resolves.toEqual({ up: true });
     expect(fetch).not.toHaveBeenCalled();
+  });
+});
+
+describe('controllerAnswers', () => {
+  const refusal = (...types: string[]) =>
+    Object.assign(new Error('refused'), { errors: types.map((type) => ({ type })) });
+
+  it('takes the controller refusing to create what exists, or what the principal may not, for an answer', async () => {
+    for (const type of ['TOPIC_ALREADY_EXISTS', 'TOPIC_AUTHORIZATION_FAILED']) {
+      const admin = { createTopics: jest.fn().mockRejectedValue(refusal(type)) };
+      await expect(controllerAnswers(admin, 'lifecycle', 1000)).resolves.toBeUndefined();
+    }
+  });
+
+  it('fails when the request finds no controller', async () => {
+    const timedOut = Object.assign(new Error('timed out'), { type: 'REQUEST_TIMED_OUT' });
+    const admin = { createTopics: jest.fn().mockRejectedValue(timedOut) };
+    await expect(controllerAnswers(admin, 'lifecycle', 1000)).rejects.toBe(timedOut);
+    const mixed = { createTopics: jest.fn().mockRejectedValue(refusal('NOT_CONTROLLER')) };
+    await expect(controllerAnswers(mixed, 'lifecycle', 1000)).rejects.toThrow('refused');
   });
 });

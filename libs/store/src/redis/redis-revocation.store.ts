@@ -29,6 +29,17 @@ redis.call('SET', KEYS[1], cjson.encode(next), 'PXAT', string.format('%d', next.
 return 1
 `;
 
+/**
+ * Streams a revocation once: its claim (KEYS[2], until the revocation ends at ARGV[1]) and its
+ * entry on the stream (KEYS[1], trimmed to MINID ARGV[2], fields ARGV[3…]) together or not at
+ * all, so no claim is ever left without its entry. Both keys are in the stream's slot.
+ */
+const APPEND_ONCE = `
+if not redis.call('SET', KEYS[2], '1', 'NX', 'PXAT', ARGV[1]) then return 0 end
+redis.call('XADD', KEYS[1], 'MINID', '~', ARGV[2], '*', unpack(ARGV, 3))
+return 1
+`;
+
 /** How long a key stays "announced": a key still published after that is announced again. */
 const KEY_MEMORY_MS = 30 * 86_400_000;
 
@@ -52,16 +63,18 @@ export class RedisRevocationStore implements RevocationStore {
   /**
    * Read, then on the stream, then merged. The stream comes first: a failure (or a crash) after
    * it leaves the kept entry narrower, so the projector applying the event again still finds it
-   * widens the entry and streams it again. Merged first, a failure before the stream would leave
-   * an entry that never reached the replicas and that no re-application streams any more. A race
-   * of two equal revocations may stream both: the mirrors merge them.
+   * widens the entry; its stream claim says it is streamed already. Merged first, a failure
+   * before the stream would leave an entry that never reached the replicas and that no
+   * re-application streams any more. Two equal revocations racing (the request path and the
+   * projector applying one event at once, both reading before either merged) stream it once:
+   * the claim is set in the same script as the entry (`streamedRevocation`).
    */
   async revoke(r: Revocation): Promise<boolean> {
     if (r.expiresAt <= Date.now()) return false;
     const key = revocationKey(r);
     const raw = await guarded(this.redis.get(key));
     if (!widens(raw === null ? undefined : (JSON.parse(raw) as Revocation), r)) return false;
-    await this.append('revocation', r);
+    await this.appendOnce(r);
     const merge = [MERGE, 1, key, JSON.stringify(r), Date.now()] as const;
     if (this.writer.isCluster)
       await replicatedWrite(this.writer as Cluster, key, (p) => p.eval(...merge));
@@ -97,6 +110,24 @@ export class RedisRevocationStore implements RevocationStore {
         p.xadd(...entry, json, ...trace),
       );
     else await guarded(this.writer.xadd(...entry, json, ...trace));
+  }
+
+  private async appendOnce(r: Revocation): Promise<void> {
+    const oldest = String(Date.now() - this.streamRetentionMs);
+    const keys = [RedisKeys.revocationStream(), RedisKeys.streamedRevocation(r)] as const;
+    const args = [
+      String(Math.ceil(r.expiresAt)),
+      oldest,
+      'revocation',
+      JSON.stringify(r),
+      ...(tracingOn() ? traceFields() : NO_FIELDS),
+    ];
+    // On a cluster an entry counts once a replica holds it: the mirrors must never miss one.
+    if (this.writer.isCluster)
+      await replicatedWrite(this.writer as Cluster, keys[0], (p) =>
+        p.eval(APPEND_ONCE, 2, ...keys, ...args),
+      );
+    else await guarded(this.writer.eval(APPEND_ONCE, 2, ...keys, ...args));
   }
 
   async isRevoked(t: RevocationSubject): Promise<boolean> {
