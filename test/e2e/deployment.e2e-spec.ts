@@ -125,9 +125,9 @@ describe('docker-compose.yml', () => {
 
 describe('docker-compose.yml ha profile', () => {
   const kafkaNodes = ['kafka-1', 'kafka-2', 'kafka-3'];
-  const haApps = ['issuance', 'introspection', 'revocation'];
+  const haApps = apps;
 
-  it('adds three Kafka nodes, six Redis nodes, the cluster join and three services, nothing else', () => {
+  it('adds three Kafka nodes, six Redis nodes, the cluster join, the five services and the demo API, nothing else', () => {
     expect(Object.keys(all).filter((n) => !services[n] && !ha[n])).toEqual([]);
     expect(Object.keys(ha).sort()).toEqual(
       [
@@ -135,7 +135,31 @@ describe('docker-compose.yml ha profile', () => {
         ...[1, 2, 3, 4, 5, 6].map((n) => `redis-${n}`),
         'redis-cluster-init',
         ...haApps.map((a) => `${a}-ha`),
+        'demo-api-ha',
       ].sort(),
+    );
+  });
+
+  it('runs the demo API on the ha issuer, its mirror on the Redis Cluster', () => {
+    const service = ha['demo-api-ha']!;
+    const rs = loadResourceServerEnv(service.environment);
+    expect(rs.issuer).toBe(ha['issuance-ha']!.environment.ISSUER);
+    expect(rs.jwksUri).toBe('http://issuance-ha:3101/oauth2/jwks');
+    expect(rs.redisUrl).toBeUndefined();
+    expect(rs.redisCluster?.nodes).toHaveLength(3);
+    expect(rs.introspection?.endpoint).toBe('http://introspection-ha:3102/oauth2/introspect');
+    expect(service.depends_on).toEqual({
+      'issuance-ha': { condition: 'service_healthy' },
+      'redis-cluster-init': { condition: 'service_completed_successfully' },
+    });
+  });
+
+  it('sends the browser to the ha front channel and the login app to its API', () => {
+    const env = ha['issuance-ha']!.environment;
+    expect(env.AUTHORIZATION_ENDPOINT).toBe('http://localhost:3104/oauth2/authorize');
+    expect(env.LOGIN_URL).toBe(`http://localhost:${ha['login-ha']!.environment.PORT}/login`);
+    expect(ha['login-ha']!.environment.LOGIN_API_URL).toBe(
+      `http://authorization-ha:${ha['authorization-ha']!.environment.PORT}`,
     );
   });
 
