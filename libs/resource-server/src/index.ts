@@ -8,3 +8,4 @@ export * from './opaque-token.introspector';
 export * from './resource-server.options';
 export * from './token.validator';
 export * from './certificate-binding.check';
+export * from './served-resource-dpop.check';
