@@ -1,4 +1,4 @@
-import { ExchangeChainNode, ExchangeChainStore, RevocationStore } from '@app/store';
+import { ExchangeChainStore, RevocationStore } from '@app/store';
 import { exchangeGrantId } from './exchange-grant';
 import { IssuedToken } from './token-issued.codec';
 
@@ -24,32 +24,15 @@ export class ExchangeChainProjection {
     if (revokedUntil !== null)
       await this.revokeFor(t.clientId, t.grantId, Math.max(revokedUntil, expiresAt));
     const parent = t.exchange.subjectGrantId;
-    const parentRevokedUntil =
-      parent === undefined ? null : await this.chains.link(parent, t.grantId, expiresAt);
+    if (parent === undefined) return;
+    const parentRevokedUntil = await this.chains.link(parent, t.grantId, expiresAt);
     if (parentRevokedUntil !== null)
-      return this.revokeGrant(t.grantId, Math.max(parentRevokedUntil, expiresAt));
-    // A subject token revoked before this exchange was applied (a race, or a replay): its
-    // revocation left no chain entry (tokenRevoked), but its revocation entry tells. The new
-    // token keeps the subject token's `sub`, and was issued after it (`iat`).
-    const { subjectClientId, subjectJti, subjectGrantId } = t.exchange;
-    const subjectRevoked = await this.revocations.isRevoked({
-      clientId: subjectClientId,
-      jti: subjectJti,
-      ...(subjectGrantId === undefined ? {} : { grantId: subjectGrantId }),
-      sub: t.sub,
-      iat: t.iat,
-    });
-    if (subjectRevoked) await this.revokeGrant(t.grantId, expiresAt);
+      await this.revokeGrant(t.grantId, Math.max(parentRevokedUntil, expiresAt));
   }
 
-  /**
-   * `token.revoked`: the tokens exchanged from it (its exchange grant), and theirs, when any
-   * was: most revoked tokens were never exchanged, and get no chain entry (revokeKnown).
-   */
-  async tokenRevoked(clientId: string, jti: string, expiresAt: number): Promise<void> {
-    const grantId = exchangeGrantId(clientId, jti);
-    const node = await this.chains.revokeKnown(grantId, expiresAt);
-    if (node !== null) await this.revokeFrom(grantId, node);
+  /** `token.revoked`: the tokens exchanged from it (its exchange grant), and theirs. */
+  tokenRevoked(clientId: string, jti: string, expiresAt: number): Promise<void> {
+    return this.revokeGrant(exchangeGrantId(clientId, jti), expiresAt);
   }
 
   /**
@@ -58,22 +41,16 @@ export class ExchangeChainProjection {
    * loop.
    */
   async revokeGrant(grantId: string, expiresAt: number): Promise<void> {
-    await this.revokeFrom(grantId, await this.chains.revoke(grantId, expiresAt));
-  }
-
-  /** From a grant just revoked in the chain store: its holders, and every grant under it. */
-  private async revokeFrom(grantId: string, first: ExchangeChainNode): Promise<void> {
-    const seen = new Set<string>([grantId]);
-    let level: { grantId: string; node: ExchangeChainNode }[] = [{ grantId, node: first }];
+    const seen = new Set<string>();
+    let level: { grantId: string; expiresAt: number }[] = [{ grantId, expiresAt }];
     while (level.length > 0) {
       const next: typeof level = [];
-      for (const { grantId: g, node } of level) {
-        for (const holder of node.holders) await this.revokeFor(holder, g, node.expiresAt);
-        for (const child of node.children) {
-          if (seen.has(child)) continue;
-          seen.add(child);
-          next.push({ grantId: child, node: await this.chains.revoke(child, node.expiresAt) });
-        }
+      for (const g of level) {
+        if (seen.has(g.grantId)) continue;
+        seen.add(g.grantId);
+        const node = await this.chains.revoke(g.grantId, g.expiresAt);
+        for (const holder of node.holders) await this.revokeFor(holder, g.grantId, node.expiresAt);
+        for (const child of node.children) next.push({ grantId: child, expiresAt: node.expiresAt });
       }
       level = next;
     }
