@@ -44,6 +44,24 @@ export function describeExchangeChainContract(name: string, make: () => Exchange
       await expect(sut.link(grant, unique('x'), until - 1000)).resolves.toBe(until);
     });
 
+    it('revokes a known grant only: an unknown one gets null and no entry (revokeKnown)', async () => {
+      const [known, unknown] = [unique('g'), unique('g')];
+      const until = inAMinute();
+      await expect(sut.revokeKnown(unknown, until)).resolves.toBeNull();
+      // Nothing was recorded: a later exchange of it is not answered a revocation.
+      await expect(sut.revokedUntil(unknown)).resolves.toBeNull();
+      await expect(sut.hold(unknown, 'ledger-app', until)).resolves.toBeNull();
+      const child = unique('x');
+      await sut.hold(known, 'ledger-app', until - 1000);
+      await sut.link(known, child, until - 1000);
+      await expect(sut.revokeKnown(known, until)).resolves.toEqual({
+        holders: ['ledger-app'],
+        children: [child],
+        expiresAt: until,
+      });
+      await expect(sut.revokedUntil(known)).resolves.toBe(until);
+    });
+
     it('answers until when a grant is revoked, null for one not revoked or unknown', async () => {
       const [grant, other] = [unique('g'), unique('g')];
       const until = inAMinute();

@@ -1,4 +1,9 @@
-import { ExchangeChainStore, RevocationStore } from '@app/store';
+import {
+  ExchangeChainNode,
+  ExchangeChainStore,
+  ProjectedRevocationStore,
+  RevocationStore,
+} from '@app/store';
 import { exchangeGrantId } from './exchange-grant';
 import { IssuedToken } from './token-issued.codec';
 
@@ -11,10 +16,16 @@ import { IssuedToken } from './token-issued.codec';
  * finds the revocation in the chain store and is revoked then.
  */
 export class ExchangeChainProjection {
+  /** The revocations applied so far, read without the projection gate (see exchanged()). */
+  private readonly appliedRevocations: RevocationStore;
+
   constructor(
     private readonly chains: ExchangeChainStore,
     private readonly revocations: RevocationStore,
-  ) {}
+  ) {
+    this.appliedRevocations =
+      revocations instanceof ProjectedRevocationStore ? revocations.unguarded : revocations;
+  }
 
   /** `token.issued` v6: the client holds a token of the exchange grant, chained under its parent. */
   async exchanged(t: IssuedToken): Promise<void> {
@@ -24,15 +35,34 @@ export class ExchangeChainProjection {
     if (revokedUntil !== null)
       await this.revokeFor(t.clientId, t.grantId, Math.max(revokedUntil, expiresAt));
     const parent = t.exchange.subjectGrantId;
-    if (parent === undefined) return;
-    const parentRevokedUntil = await this.chains.link(parent, t.grantId, expiresAt);
+    const parentRevokedUntil =
+      parent === undefined ? null : await this.chains.link(parent, t.grantId, expiresAt);
     if (parentRevokedUntil !== null)
-      await this.revokeGrant(t.grantId, Math.max(parentRevokedUntil, expiresAt));
+      return this.revokeGrant(t.grantId, Math.max(parentRevokedUntil, expiresAt));
+    // A subject token revoked before this exchange was applied (a race, or a replay): its
+    // revocation left no chain entry (tokenRevoked), but its revocation entry tells. The new
+    // token keeps the subject token's `sub`, and was issued after it (`iat`).
+    const { subjectClientId, subjectJti, subjectGrantId } = t.exchange;
+    // Read without the projection gate: during a replay (no marker yet) what has been applied
+    // so far is exactly what decides, and the gate would refuse a "not revoked".
+    const subjectRevoked = await this.appliedRevocations.isRevoked({
+      clientId: subjectClientId,
+      jti: subjectJti,
+      ...(subjectGrantId === undefined ? {} : { grantId: subjectGrantId }),
+      sub: t.sub,
+      iat: t.iat,
+    });
+    if (subjectRevoked) await this.revokeGrant(t.grantId, expiresAt);
   }
 
-  /** `token.revoked`: the tokens exchanged from it (its exchange grant), and theirs. */
-  tokenRevoked(clientId: string, jti: string, expiresAt: number): Promise<void> {
-    return this.revokeGrant(exchangeGrantId(clientId, jti), expiresAt);
+  /**
+   * `token.revoked`: the tokens exchanged from it (its exchange grant), and theirs, when any
+   * was: most revoked tokens were never exchanged, and get no chain entry (revokeKnown).
+   */
+  async tokenRevoked(clientId: string, jti: string, expiresAt: number): Promise<void> {
+    const grantId = exchangeGrantId(clientId, jti);
+    const node = await this.chains.revokeKnown(grantId, expiresAt);
+    if (node !== null) await this.revokeFrom(grantId, node);
   }
 
   /**
@@ -41,16 +71,22 @@ export class ExchangeChainProjection {
    * loop.
    */
   async revokeGrant(grantId: string, expiresAt: number): Promise<void> {
-    const seen = new Set<string>();
-    let level: { grantId: string; expiresAt: number }[] = [{ grantId, expiresAt }];
+    await this.revokeFrom(grantId, await this.chains.revoke(grantId, expiresAt));
+  }
+
+  /** From a grant just revoked in the chain store: its holders, and every grant under it. */
+  private async revokeFrom(grantId: string, first: ExchangeChainNode): Promise<void> {
+    const seen = new Set<string>([grantId]);
+    let level: { grantId: string; node: ExchangeChainNode }[] = [{ grantId, node: first }];
     while (level.length > 0) {
       const next: typeof level = [];
-      for (const g of level) {
-        if (seen.has(g.grantId)) continue;
-        seen.add(g.grantId);
-        const node = await this.chains.revoke(g.grantId, g.expiresAt);
-        for (const holder of node.holders) await this.revokeFor(holder, g.grantId, node.expiresAt);
-        for (const child of node.children) next.push({ grantId: child, expiresAt: node.expiresAt });
+      for (const { grantId: g, node } of level) {
+        for (const holder of node.holders) await this.revokeFor(holder, g, node.expiresAt);
+        for (const child of node.children) {
+          if (seen.has(child)) continue;
+          seen.add(child);
+          next.push({ grantId: child, node: await this.chains.revoke(child, node.expiresAt) });
+        }
       }
       level = next;
     }

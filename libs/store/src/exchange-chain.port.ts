@@ -29,6 +29,14 @@ export interface ExchangeChainStore {
    */
   revoke(grantId: string, expiresAt: number): Promise<ExchangeChainNode>;
   /**
+   * As `revoke`, for a grant the store knows (something was exchanged from it); null, and
+   * nothing recorded, for one it does not. For token revocations: there are many, and the
+   * exchange grants they name mostly never exist, so none gets an entry of its own. The race
+   * with an exchange applied after the revocation is closed on the exchange's side instead (the
+   * projection checks its subject token's revocation then).
+   */
+  revokeKnown(grantId: string, expiresAt: number): Promise<ExchangeChainNode | null>;
+  /**
    * Until when (ms) `grantId` is revoked, or null when it is not (or no longer known): the
    * exchange refuses a subject token whose exchange grant is, for every client alike.
    */

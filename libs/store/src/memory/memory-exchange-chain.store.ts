@@ -39,6 +39,12 @@ export class MemoryExchangeChainStore implements ExchangeChainStore {
     });
   }
 
+  revokeKnown(grantId: string, expiresAt: number): Promise<ExchangeChainNode | null> {
+    return this.entries.get(grantId) === undefined
+      ? Promise.resolve(null)
+      : this.revoke(grantId, expiresAt);
+  }
+
   revokedUntil(grantId: string): Promise<number | null> {
     return Promise.resolve(this.entries.get(grantId)?.revokedUntil ?? null);
   }

@@ -18,6 +18,15 @@ export class ProjectedRevocationStore implements RevocationStore {
     return this.inner.revoke(revocation);
   }
 
+  /**
+   * The store under the gate, for the projection alone: it reads the state it has applied so
+   * far, a replay included, which is the answer it needs (through the gate, "not revoked" read
+   * during a rebuild would be StoreUnavailable, and the replay would never finish).
+   */
+  get unguarded(): RevocationStore {
+    return this.inner;
+  }
+
   isRevoked(subject: RevocationSubject): Promise<boolean> {
     return this.gate.read(() => this.inner.isRevoked(subject), found);
   }

@@ -19,7 +19,7 @@ end
 return redis.call('HGET', KEYS[1], 'revoked')
 `;
 
-const REVOKE = `
+const REVOKE_BODY = `
 local want = math.max(
   tonumber(ARGV[1]),
   tonumber(redis.call('HGET', KEYS[1], 'exp') or '0'),
@@ -28,6 +28,11 @@ redis.call('HSET', KEYS[1], 'exp', want, 'revoked', want)
 redis.call('PEXPIREAT', KEYS[1], want)
 return { tostring(want), redis.call('HKEYS', KEYS[1]) }
 `;
+const REVOKE = REVOKE_BODY;
+/** Only a grant the store knows: nil (null) and nothing written for another. */
+const REVOKE_KNOWN = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+${REVOKE_BODY}`;
 
 export class RedisExchangeChainStore implements ExchangeChainStore {
   constructor(private readonly redis: RedisClient) {}
@@ -41,9 +46,23 @@ export class RedisExchangeChainStore implements ExchangeChainStore {
   }
 
   async revoke(grantId: string, expiresAt: number): Promise<ExchangeChainNode> {
-    const [until, fields] = (await guarded(
-      this.redis.eval(REVOKE, 1, RedisKeys.exchangeChain(grantId), Math.ceil(expiresAt)),
-    )) as [string, string[]];
+    return (await this.revokeWith(REVOKE, grantId, expiresAt))!;
+  }
+
+  revokeKnown(grantId: string, expiresAt: number): Promise<ExchangeChainNode | null> {
+    return this.revokeWith(REVOKE_KNOWN, grantId, expiresAt);
+  }
+
+  private async revokeWith(
+    script: string,
+    grantId: string,
+    expiresAt: number,
+  ): Promise<ExchangeChainNode | null> {
+    const answer = (await guarded(
+      this.redis.eval(script, 1, RedisKeys.exchangeChain(grantId), Math.ceil(expiresAt)),
+    )) as [string, string[]] | null;
+    if (answer === null) return null;
+    const [until, fields] = answer;
     const tagged = (tag: string) => fields.filter((f) => f.startsWith(tag)).map((f) => f.slice(2));
     return { holders: tagged('h:'), children: tagged('c:'), expiresAt: Number(until) };
   }
