@@ -6,7 +6,8 @@ const moduleNameMapper = {
     '<rootDir>/libs/$1/src',
   '^@app/(config|events|metrics|oauth|platform|playground|projection|registry|resource-server|store|tokens|tracing)/(.*)$':
     '<rootDir>/libs/$1/src/$2',
-  '^@app/(issuance|introspection|revocation|authorization|login)$': '<rootDir>/apps/$1/src',
+  '^@app/(issuance|introspection|revocation|authorization|login|management)$':
+    '<rootDir>/apps/$1/src',
 };
 const shared = { rootDir: __dirname, transform, moduleNameMapper, testEnvironment: 'node' };
 

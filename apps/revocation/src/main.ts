@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { ManagementModule } from '@app/management';
 import { runService } from '@app/platform';
 import { RevocationModule } from './revocation.module';
 
@@ -6,5 +7,6 @@ void runService({
   name: 'revocation',
   defaultPort: 3003,
   projector: true,
-  features: [RevocationModule],
+  // The admin API's home: bulk revocation here, the registry's management beside it.
+  features: [RevocationModule, ManagementModule],
 });

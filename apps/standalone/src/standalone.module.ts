@@ -4,6 +4,7 @@ import { AppConfig } from '@app/config';
 import { IntrospectionModule } from '@app/introspection';
 import { IssuanceModule } from '@app/issuance';
 import { LoginAppModule } from '@app/login';
+import { ManagementModule } from '@app/management';
 import { serviceModule } from '@app/platform';
 import { PlaygroundModule } from '@app/playground';
 import { RevocationModule } from '@app/revocation';
@@ -12,6 +13,7 @@ export const STANDALONE_FEATURES: readonly Type<unknown>[] = [
   IssuanceModule,
   IntrospectionModule,
   RevocationModule,
+  ManagementModule,
   AuthorizationModule,
   LoginAppModule,
   PlaygroundModule,

@@ -1,3 +1,5 @@
+export * from './admin/admin-client.guard';
+export * from './admin/admin-route';
 export * from './client-authentication/auth-method.registry';
 export * from './client-authentication/client-auth-method';
 export * from './client-authentication/client.authenticator';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AdminClientGuard } from './admin-client.guard';
+import { AdminClientGuard } from '@app/oauth';
 import { AdminController } from './admin.controller';
 import { ListSubjectGrantsUseCase } from './list-subject-grants.usecase';
 import { RevocationRecorder } from './revocation.recorder';

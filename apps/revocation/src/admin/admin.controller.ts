@@ -1,7 +1,6 @@
 import { Controller, Param, Query } from '@nestjs/common';
-import { JsonBody } from '@app/oauth';
+import { AdminRoute, JsonBody } from '@app/oauth';
 import { ADMIN_API_PATHS as PATHS } from './admin-api.paths';
-import { AdminRoute } from './admin-route';
 import { grantPageQuery } from './grant-page.query';
 import { ListSubjectGrantsUseCase, SubjectGrants } from './list-subject-grants.usecase';
 import { revocationRequest } from './revocation-request.body';

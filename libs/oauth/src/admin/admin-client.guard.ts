@@ -1,7 +1,9 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ADMIN_AUTH_METHOD, APP_CONFIG, AppConfig } from '@app/config';
-import { ClientAuthEndpoint, ClientAuthenticator, requireJsonApiCaller } from '@app/oauth';
+import { ClientAuthenticator } from '../client-authentication/client.authenticator';
+import { ClientAuthEndpoint } from '../client-authentication/endpoint-auth-methods';
+import { requireJsonApiCaller } from '../client-authentication/json-api-caller';
 
 /**
  * Only `admin` clients may use the admin API: it revokes other clients' tokens and lists a

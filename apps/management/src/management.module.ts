@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+
+/**
+ * The registry's write side (issue 14): the admin API for clients, resources and signing keys,
+ * initial access tokens, and dynamic client registration (RFC 7591 / RFC 7592). Every change
+ * is an event on the registry's log, acknowledged before the call answers; every replica of
+ * every service follows the log (libs/registry), so this module holds no state of its own.
+ * Mounted by the revocation service (the admin API's home) and the standalone server.
+ */
+@Module({
+  imports: [],
+})
+export class ManagementModule {}
