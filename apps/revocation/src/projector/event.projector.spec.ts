@@ -82,3 +82,40 @@ describe('EventProjector metrics', () => {
     ]);
   });
 });
+
+describe('EventProjector rebuild failures', () => {
+  const config = { projector: true, kafka: {} } as unknown as AppConfig;
+  const noMarker = { present: async () => false, mark: async () => undefined };
+  const failingBus = (message: string) =>
+    ({
+      subscribe: async () => undefined,
+      replay: async () => {
+        throw new Error(message);
+      },
+    }) as unknown as EventBus;
+
+  it('says why a replay failed, once per minute while it keeps failing the same way', async () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    const sut = new EventProjector(
+      config,
+      failingBus('apply failed: store unavailable'),
+      noMarker as unknown as ProjectionMarker,
+      { apply: async () => true } as unknown as LifecycleProjection,
+    );
+    const errors = jest.spyOn(sut['log'], 'error').mockImplementation(() => undefined);
+    const warnings = jest.spyOn(sut['log'], 'warn').mockImplementation(() => undefined);
+    try {
+      await sut.onApplicationBootstrap();
+      await jest.advanceTimersByTimeAsync(59_000);
+      expect(errors).toHaveBeenCalledTimes(1);
+      expect(errors.mock.calls[0][0]).toMatch(/attempt 1\b.*store unavailable/);
+      await jest.advanceTimersByTimeAsync(2_000);
+      expect(errors).toHaveBeenCalledTimes(2);
+      expect(errors.mock.calls[1][0]).toMatch(/attempt 6\d\b/);
+      expect(warnings).toHaveBeenCalledTimes(1);
+    } finally {
+      sut.onApplicationShutdown();
+      jest.useRealTimers();
+    }
+  });
+});

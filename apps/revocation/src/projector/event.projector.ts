@@ -14,6 +14,9 @@ import { PROJECTION_MARKER, ProjectionMarker } from '@app/store';
 
 export const PROJECTOR_GROUP = 'token-lifecycle-projector';
 
+/** A rebuild that keeps failing the same way is said again at most this often (ms). */
+const REPEAT_FAILURE_LOG_MS = 60_000;
+
 /**
  * Keeps Redis derived from the log: re-applies every lifecycle event idempotently, so a crash
  * between "event acknowledged" and "Redis written" is repaired, and a lost Redis (no projection
@@ -24,6 +27,8 @@ export class EventProjector implements OnApplicationBootstrap, OnApplicationShut
   private readonly log = new Logger(EventProjector.name);
   private watch: NodeJS.Timeout | undefined;
   private rebuilding = false;
+  /** The last rebuild failure said, and when: the watch retries every second. */
+  private lastFailure: { message: string; at: number; attempts: number } | undefined;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -53,9 +58,9 @@ export class EventProjector implements OnApplicationBootstrap, OnApplicationShut
       )
       .catch((e: Error) => this.log.error(`projector stopped: ${e.message}`));
     // A store that is empty at start, or restarts empty while we run, is rebuilt within a second.
-    this.watch = setInterval(() => void this.rebuildIfLost().catch(() => undefined), 1000);
+    this.watch = setInterval(() => void this.rebuildIfLost().catch((e) => this.failed(e)), 1000);
     this.watch.unref();
-    void this.rebuildIfLost().catch(() => undefined);
+    void this.rebuildIfLost().catch((e) => this.failed(e));
   }
 
   onApplicationShutdown(): void {
@@ -71,13 +76,37 @@ export class EventProjector implements OnApplicationBootstrap, OnApplicationShut
     if (this.rebuilding || (await this.marker.present())) return;
     this.rebuilding = true;
     try {
-      this.log.warn('the store has no projection marker: replaying the event log');
+      // Said once per loss, not at each retry of a failing replay (failed() says those).
+      if (!this.lastFailure)
+        this.log.warn('the store has no projection marker: replaying the event log');
       const count = await this.bus.replay((e) => this.apply(e));
       await this.marker.mark();
       this.log.log(`store rebuilt from ${count} events`);
+      this.lastFailure = undefined;
     } finally {
       this.rebuilding = false;
     }
+  }
+
+  /**
+   * A replay that fails leaves introspection refusing to vouch for token state (503) until a
+   * retry succeeds: the operator must hear of it. Retried every second, so the same failure is
+   * said once and then once a minute with how many attempts it has cost; a new one at once.
+   */
+  private failed(e: unknown): void {
+    const message = e instanceof Error ? e.message : String(e);
+    const now = Date.now();
+    const last = this.lastFailure;
+    if (last && last.message === message && now - last.at < REPEAT_FAILURE_LOG_MS) {
+      last.attempts += 1;
+      return;
+    }
+    const attempts = last?.message === message ? last.attempts + 1 : 1;
+    this.log.error(
+      `rebuilding the store from the event log failed (attempt ${attempts}, retried every ` +
+        `second; introspection answers 503 until it succeeds): ${message}`,
+    );
+    this.lastFailure = { message, at: now, attempts };
   }
 
   /** The one projection (libs/projection) the request paths call too. */
