@@ -18,6 +18,7 @@ import {
   requireProductionSettings,
 } from './deployment-mode';
 import { dpopWarnings, loadDpopConfig } from './dpop.config';
+import { loadSigningKeysConfig } from './signing-keys.config';
 import { loadHttpLimits } from './http-limits.config';
 import { loadMtlsConfig } from './mtls.config';
 import { loadLogConfig } from './log.config';
@@ -67,6 +68,7 @@ export function loadConfig(
     endpoints,
     configFile,
     keysFile: env.KEYS_FILE ? resolve(env.KEYS_FILE) : undefined,
+    signingKeys: loadSigningKeysConfig(env, production),
     registry,
     bodyLimit: integer(env.BODY_LIMIT, 'BODY_LIMIT', DEFAULT_BODY_LIMIT, 1024, 1024 * 1024),
     http: loadHttpLimits(env),
