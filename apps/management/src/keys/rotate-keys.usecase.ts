@@ -39,7 +39,11 @@ export class RotateKeysUseCase {
       }
       // This replica serves it in its JWKS before anyone is told to fetch it.
       const schedule = await this.sync.sync();
-      const scheduled = made.map((k) => schedule.keys.find((s) => s.kid === k.kid)!);
+      const scheduled = made.map((k) => {
+        const key = schedule.keys.find((s) => s.kid === k.kid);
+        if (!key) throw new Error(`the new key ${k.kid} is not in the ring`);
+        return key;
+      });
       for (const key of scheduled) await this.announcer.announce(key, 'published');
       return { keys: scheduled.map(signingKeyView) };
     } catch (e) {

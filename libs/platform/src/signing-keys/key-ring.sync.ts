@@ -28,7 +28,7 @@ export class KeyRingSync implements OnModuleInit, OnApplicationShutdown {
   private poller: NodeJS.Timeout | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<KeySchedule> | undefined;
-  private again = false;
+  private queued: Promise<KeySchedule> | undefined;
   private closed = false;
   /** Runtime kids this ring could not import (another KEK?): logged once, never activated. */
   private readonly unusable = new Set<string>();
@@ -67,19 +67,24 @@ export class KeyRingSync implements OnModuleInit, OnApplicationShutdown {
     clearTimeout(this.timer);
   }
 
-  /** Where the keys stand now, the ring adjusted to it (one sync at a time, none skipped). */
+  /**
+   * Where the keys stand now, the ring adjusted to it: one sync at a time, and the answer always
+   * read after the call (a sync in flight may have read the store before the caller's change, so
+   * one more is queued behind it, shared by every caller meanwhile).
+   */
   sync(): Promise<KeySchedule> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = this.syncOnce().finally(() => {
-      this.running = undefined;
-      if (this.again && !this.closed) {
-        this.again = false;
-        void this.syncQuietly();
-      }
-    });
+    if (!this.running) return this.start();
+    this.queued ??= this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = undefined;
+        return this.start();
+      });
+    return this.queued;
+  }
+
+  private start(): Promise<KeySchedule> {
+    this.running = this.syncOnce().finally(() => (this.running = undefined));
     return this.running;
   }
 
@@ -104,12 +109,28 @@ export class KeyRingSync implements OnModuleInit, OnApplicationShutdown {
     const imported = await this.importNew(stored, schedule);
     if (imported.length < stored.length)
       schedule = keySchedule(this.ring.seeds(), imported, this.retentionMs, now);
-    for (const kid of schedule.active.values()) this.ring.activate(kid);
-    for (const { kid } of this.ring.publicJwks().keys)
-      if (kid && !schedule.published.has(kid)) this.ring.withdraw(kid);
+    this.adjustRing(schedule);
     this.scheduleNext(schedule.nextChange);
     await this.announceSteps(schedule, now);
     return schedule;
+  }
+
+  /**
+   * Signing moves first, then retired keys leave. A key the schedule says signs but this ring no
+   * longer holds (a KEYS_FILE key already removed, the store having lost the runtime keys that
+   * replaced it) is not brought back: the ring keeps the signer it has, and says so.
+   */
+  private adjustRing(schedule: KeySchedule): void {
+    for (const kid of schedule.active.values()) {
+      if (this.ring.has(kid)) this.ring.activate(kid);
+      else
+        this.log.error(
+          `signing key ${kid} should sign but is no longer held: keeping the current key`,
+        );
+    }
+    const signing = new Set(this.ring.algorithms().map((alg) => this.ring.signingKey(alg).kid));
+    for (const { kid } of this.ring.publicJwks().keys)
+      if (kid && !schedule.published.has(kid) && !signing.has(kid)) this.ring.withdraw(kid);
   }
 
   /** Adds the store's keys this ring lacks; answers the keys it holds. */
