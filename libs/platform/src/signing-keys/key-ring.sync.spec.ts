@@ -155,6 +155,30 @@ describe('KeyRingSync', () => {
     expect(publish).toHaveBeenCalledTimes(3);
   });
 
+  it('keeps signing with a runtime key the store lost, and keeps it published until removed', async () => {
+    const { ring, sut } = await start();
+    const key = await runtimeKey(Date.now() + 1_000);
+    await store.add(key);
+    await jest.advanceTimersByTimeAsync(1_000);
+    await settle(() => ring.signingKey('ES256').kid === key.kid);
+    await store.delete(key.kid); // a Redis that lost its data
+    const schedule = await sut.sync();
+    expect(schedule.active.get('ES256')).toBe(key.kid);
+    expect(ring.signingKey('ES256').kid).toBe(key.kid);
+    expect(ring.has(seedKid)).toBe(true);
+  });
+
+  it('withdraws a key taken back before it signed', async () => {
+    const { ring, sut } = await start();
+    const key = await runtimeKey(Date.now() + 60_000);
+    await store.add(key);
+    await sut.sync();
+    expect(ring.has(key.kid)).toBe(true);
+    await store.delete(key.kid);
+    await sut.sync();
+    expect(ring.has(key.kid)).toBe(false);
+  });
+
   it('answers a sync asked for during another with the store as of the call', async () => {
     const { sut } = await start();
     const key = await runtimeKey(Date.now() + 1_000);

@@ -4,7 +4,7 @@ import type { JWK } from 'jose';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AnyLifecycleEvent, EVENT_BUS, EventBus, SIGNING_KEYS_TOPIC } from '@app/events';
 import { SIGNING_KEY_STORE, SigningKeyStore, StoredSigningKey } from '@app/store';
-import { KeyRing, KeySchedule, keySchedule, ScheduledKey } from '@app/tokens';
+import { KeyRing, KeySchedule, keySchedule, RuntimeKey, ScheduledKey } from '@app/tokens';
 import { keyRetentionMs } from './key-retention';
 import { KeyStepAnnouncer } from './key-step.announcer';
 
@@ -30,6 +30,14 @@ export class KeyRingSync implements OnModuleInit, OnApplicationShutdown {
   private running: Promise<KeySchedule> | undefined;
   private queued: Promise<KeySchedule> | undefined;
   private closed = false;
+  /**
+   * Runtime keys that have signed, as last read: should the store lose them (a Redis that lost its
+   * data: the store is their only record, no event carries them), tokens they signed must stay
+   * verifiable and signing must not jump back to an older key, so they stay in the schedule until
+   * it removes them.
+   */
+  private readonly signed = new Map<string, RuntimeKey>();
+  private readonly reportedLost = new Set<string>();
   /** Runtime kids this ring could not import (another KEK?): logged once, never activated. */
   private readonly unusable = new Set<string>();
 
@@ -107,8 +115,9 @@ export class KeyRingSync implements OnModuleInit, OnApplicationShutdown {
     const now = Date.now();
     let schedule = keySchedule(this.ring.seeds(), stored, this.retentionMs, now);
     const imported = await this.importNew(stored, schedule);
-    if (imported.length < stored.length)
-      schedule = keySchedule(this.ring.seeds(), imported, this.retentionMs, now);
+    const known = this.withSigned(imported);
+    schedule = keySchedule(this.ring.seeds(), known, this.retentionMs, now);
+    this.rememberSigned(schedule, known);
     this.adjustRing(schedule);
     this.scheduleNext(schedule.nextChange);
     await this.announceSteps(schedule, now);
@@ -131,6 +140,35 @@ export class KeyRingSync implements OnModuleInit, OnApplicationShutdown {
     const signing = new Set(this.ring.algorithms().map((alg) => this.ring.signingKey(alg).kid));
     for (const { kid } of this.ring.publicJwks().keys)
       if (kid && !schedule.published.has(kid) && !signing.has(kid)) this.ring.withdraw(kid);
+  }
+
+  /** The stored keys, plus those that signed and are gone from the store (said once each). */
+  private withSigned(stored: readonly StoredSigningKey[]): RuntimeKey[] {
+    const kids = new Set(stored.map((k) => k.kid));
+    const lost = [...this.signed.values()].filter((k) => !kids.has(k.kid));
+    for (const { kid } of lost) {
+      if (this.reportedLost.has(kid)) continue;
+      this.reportedLost.add(kid);
+      this.log.error(
+        `signing key ${kid} has signed but is no longer in the signing-key store: kept until removed`,
+      );
+    }
+    return [...stored, ...lost];
+  }
+
+  private rememberSigned(schedule: KeySchedule, keys: readonly RuntimeKey[]): void {
+    for (const key of schedule.keys) {
+      const runtime = keys.find((k) => k.kid === key.kid);
+      if (!runtime || key.status === 'published') continue;
+      if (key.status === 'removed') this.signed.delete(key.kid);
+      else
+        this.signed.set(key.kid, {
+          kid: runtime.kid,
+          alg: runtime.alg,
+          createdAt: runtime.createdAt,
+          activateAt: runtime.activateAt,
+        });
+    }
   }
 
   /** Adds the store's keys this ring lacks; answers the keys it holds. */
