@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { loadSigningKeysConfig } from './signing-keys.config';
+import { loadSigningKeysConfig, signingKeysWarnings } from './signing-keys.config';
 
 describe('loadSigningKeysConfig', () => {
   it('defaults to no KEK and a short pre-publication delay in development, 10 min in production', () => {
@@ -38,5 +38,13 @@ describe('loadSigningKeysConfig', () => {
     expect(loadSigningKeysConfig({ KEY_PREPUBLICATION_SECONDS: '90' }, true)).toEqual({
       prepublicationSeconds: 90,
     });
+  });
+
+  it('warns in development when keys would sit unencrypted in a shared store', () => {
+    const plain = loadSigningKeysConfig({}, false);
+    expect(signingKeysWarnings(plain, true)).toEqual([expect.stringMatching(/^KEYS_KEK is unset/)]);
+    expect(signingKeysWarnings(plain, false)).toEqual([]);
+    const kek = randomBytes(32).toString('base64url');
+    expect(signingKeysWarnings(loadSigningKeysConfig({ KEYS_KEK: kek }, false), true)).toEqual([]);
   });
 });

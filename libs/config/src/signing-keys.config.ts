@@ -53,3 +53,12 @@ export function loadSigningKeysConfig(env: Env, production: boolean): SigningKey
   );
   return Object.freeze({ ...(kek ? { kek } : {}), prepublicationSeconds });
 }
+
+/** What a development process loaded that production would refuse (with a shared store). */
+export function signingKeysWarnings(config: SigningKeysConfig, sharedStore: boolean): string[] {
+  if (config.kek || !sharedStore) return [];
+  return [
+    'KEYS_KEK is unset: signing keys made by POST /admin/keys/rotate are stored in Redis ' +
+      'unencrypted; NODE_ENV=production refuses to rotate without it.',
+  ];
+}

@@ -30,6 +30,7 @@ export class KeyRingSync implements OnModuleInit, OnApplicationShutdown {
   private running: Promise<KeySchedule> | undefined;
   private queued: Promise<KeySchedule> | undefined;
   private closed = false;
+  private failing = false;
   /**
    * Runtime keys that have signed, as last read: should the store lose them (a Redis that lost its
    * data: the store is their only record, no event carries them), tokens they signed must stay
@@ -104,10 +105,16 @@ export class KeyRingSync implements OnModuleInit, OnApplicationShutdown {
     if (event.type === 'key.rotated') void this.syncQuietly();
   }
 
+  /** A store or log down fails every poll: said when it starts failing and when it recovers. */
   private async syncQuietly(): Promise<void> {
-    await this.sync().catch((e: unknown) =>
-      this.log.warn(`signing-key sync failed: ${(e as Error).message}`),
-    );
+    try {
+      await this.sync();
+      if (this.failing) this.log.log('signing-key sync recovered');
+      this.failing = false;
+    } catch (e) {
+      if (!this.failing) this.log.warn(`signing-key sync failed: ${(e as Error).message}`);
+      this.failing = true;
+    }
   }
 
   private async syncOnce(): Promise<KeySchedule> {
