@@ -1,9 +1,7 @@
-/**
- * The steps of a runtime signing key's life, each announced once as `key.rotated` (v2):
- * in the JWKS, signing, no longer signing, out of the JWKS.
- */
-export const KEY_STEPS = ['published', 'activated', 'retired', 'removed'] as const;
-export type KeyStep = (typeof KEY_STEPS)[number];
+import type { KeyRotationStep } from '@app/events';
+
+/** A step of a runtime key's life, each announced once as `key.rotated` v2 (topics.ts). */
+export type KeyStep = KeyRotationStep;
 
 /** A private JWK (RFC 7517 §4) with its `kid` and `alg`; never logged, never on an event. */
 export type PrivateJwk = Readonly<Record<string, unknown>> & {
