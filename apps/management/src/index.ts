@@ -1,1 +1,2 @@
 export * from './management.module';
+export * from './keys/key-admin.paths';

@@ -1,3 +1,4 @@
+import type { SigningKeysConfig } from './signing-keys.config';
 import type { ClientRateLimit, RateLimitConfig } from './rate-limit.config';
 import type { LoadSheddingConfig } from './load-shedding.config';
 import type { RefreshTokenSettings } from './refresh-token-client.parser';
@@ -248,6 +249,8 @@ export interface AppConfig {
   readonly endpoints: EndpointUrls;
   readonly configFile: string;
   readonly keysFile?: string;
+  /** Runtime rotation: the key store's key-encryption key and the pre-publication delay. */
+  readonly signingKeys: SigningKeysConfig;
   readonly registry: RegistryConfig;
   /** Largest accepted request body, in bytes. */
   readonly bodyLimit: number;

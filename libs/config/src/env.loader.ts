@@ -18,6 +18,7 @@ import {
   requireProductionSettings,
 } from './deployment-mode';
 import { dpopWarnings, loadDpopConfig } from './dpop.config';
+import { loadSigningKeysConfig, signingKeysWarnings } from './signing-keys.config';
 import { loadHttpLimits } from './http-limits.config';
 import { loadMtlsConfig } from './mtls.config';
 import { loadLogConfig } from './log.config';
@@ -58,15 +59,24 @@ export function loadConfig(
   const signIn = loadSignInConfig(env, iss, endpoints.authorization, registry, production);
   const dpop = loadDpopConfig(env, production);
   const mtls = loadMtlsConfig(env, endpoints, registry);
+  const signingKeys = loadSigningKeysConfig(env, production);
+  const sharedStore = Boolean(env.REDIS_URL || env.REDIS_CLUSTER_NODES);
   const config: AppConfig = {
     production,
-    warnings: production ? [] : [...developmentWarnings(env, registry), ...dpopWarnings(dpop)],
+    warnings: production
+      ? []
+      : [
+          ...developmentWarnings(env, registry),
+          ...dpopWarnings(dpop),
+          ...signingKeysWarnings(signingKeys, sharedStore),
+        ],
     port,
     host: env.HOST || '0.0.0.0',
     issuer: iss,
     endpoints,
     configFile,
     keysFile: env.KEYS_FILE ? resolve(env.KEYS_FILE) : undefined,
+    signingKeys,
     registry,
     bodyLimit: integer(env.BODY_LIMIT, 'BODY_LIMIT', DEFAULT_BODY_LIMIT, 1024, 1024 * 1024),
     http: loadHttpLimits(env),

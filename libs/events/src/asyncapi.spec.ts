@@ -13,6 +13,7 @@ import {
   EventSchemas,
   EventType,
   EXCHANGE_KINDS,
+  KEY_ROTATION_STEPS,
   SchemaVersion,
   SESSION_END_REASONS,
   TOKEN_KINDS,
@@ -226,6 +227,16 @@ const FULL: Table<'full'> = {
   },
   'key.rotated': {
     v1: { kid: 'es256-2025-01-15', alg: 'ES256', jwks_uri: 'https://auth.example.com/oauth2/jwks' },
+    // A seed key (KEYS_FILE) retired by a runtime rotation: every time of its schedule.
+    v2: {
+      kid: 'es256-2025-01-15',
+      alg: 'ES256',
+      jwks_uri: 'https://auth.example.com/oauth2/jwks',
+      step: 'retired',
+      activate_at: 1_736_935_200_000,
+      retire_at: 1_736_935_800_000,
+      remove_at: 1_736_939_460_000,
+    },
   },
   'grant.created': {
     v1: {
@@ -369,7 +380,11 @@ const MINIMAL: Table<'minimal'> = {
   },
   'client.tokens_revoked': FULL['client.tokens_revoked'],
   'subject.tokens_revoked': FULL['subject.tokens_revoked'],
-  'key.rotated': FULL['key.rotated'],
+  'key.rotated': {
+    v1: FULL['key.rotated'].v1,
+    // Only what every step carries.
+    v2: { ...FULL['key.rotated'].v1, step: 'published' },
+  },
   'grant.created': {
     v1: {
       grant_id: 'grant-9c1d',
@@ -433,6 +448,7 @@ const ENUMS: Partial<Record<EventType, Record<string, readonly string[]>>> = {
   },
   'authorization.denied': { reason: Object.keys(DENIAL_REASONS), error: DENIAL_ERRORS },
   'session.ended': { reason: SESSION_END_REASONS },
+  'key.rotated': { step: KEY_ROTATION_STEPS },
 };
 const factory = new EventFactory('urn:token-lifecycle:issuance:host-a-4242');
 function build<T extends EventType>(type: T, data: EventCatalogue[T]): LifecycleEvent<T> {

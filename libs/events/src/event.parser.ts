@@ -8,6 +8,7 @@ import {
   EventSchemas,
   EventType,
   EXCHANGE_KINDS,
+  KEY_ROTATION_STEPS,
   GRANT_BOUND_KINDS,
   SchemaVersion,
   SESSION_END_REASONS,
@@ -133,7 +134,18 @@ const DATA_FIELDS: {
   'grant.revoked': { v1: { grant_id: S, client_id: S, exp: I, refresh_exp: opt(I), reason: S } },
   'client.tokens_revoked': { v1: { client_id: S, revoked_at: I, exp: I, reason: S } },
   'subject.tokens_revoked': { v1: { sub: S, revoked_at: I, exp: I, reason: S } },
-  'key.rotated': { v1: { kid: S, alg: S, jwks_uri: S } },
+  'key.rotated': {
+    v1: { kid: S, alg: S, jwks_uri: S },
+    v2: {
+      kid: S,
+      alg: S,
+      jwks_uri: S,
+      step: { type: 'string', oneOf: KEY_ROTATION_STEPS },
+      activate_at: opt(I),
+      retire_at: opt(I),
+      remove_at: opt(I),
+    },
+  },
   'grant.created': {
     v1: {
       grant_id: S,

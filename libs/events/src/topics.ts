@@ -225,6 +225,27 @@ export interface KeyRotatedV1 {
 }
 
 /**
+ * The steps of a runtime rotation (README "Signing keys"), each written once: the key is in the
+ * JWKS (`published`), signs (`activated`), no longer signs (`retired`), has left the JWKS
+ * (`removed`).
+ */
+export const KEY_ROTATION_STEPS = ['published', 'activated', 'retired', 'removed'] as const;
+export type KeyRotationStep = (typeof KEY_ROTATION_STEPS)[number];
+
+/**
+ * Writer: whichever replica reaches the step first (the admin API for `published`, claimed in
+ * the signing-key store). Readers: every replica's key ring, verifiers (refetch the JWKS),
+ * auditors. v1 plus the step and the key's schedule, in milliseconds since the epoch; a key
+ * seeded from KEYS_FILE has no `activate_at`. Never a private key.
+ */
+export interface KeyRotatedV2 extends KeyRotatedV1 {
+  readonly step: KeyRotationStep;
+  readonly activate_at?: number;
+  readonly retire_at?: number;
+  readonly remove_at?: number;
+}
+
+/**
  * Writer: authorization, once consent is given (or skipped), before the code goes to the
  * browser. Readers: auditors (the projector keeps no grant state yet). What a subject consented
  * to for a client: every token of the grant carries its `grant_id`.
@@ -336,7 +357,7 @@ export interface EventSchemas {
   'grant.revoked': { readonly v1: GrantRevokedV1 };
   'client.tokens_revoked': { readonly v1: ClientTokensRevokedV1 };
   'subject.tokens_revoked': { readonly v1: SubjectTokensRevokedV1 };
-  'key.rotated': { readonly v1: KeyRotatedV1 };
+  'key.rotated': { readonly v1: KeyRotatedV1; readonly v2: KeyRotatedV2 };
   'grant.created': { readonly v1: GrantCreatedV1 };
   'authorization.denied': { readonly v1: AuthorizationDeniedV1 };
   'session.started': { readonly v1: SessionStartedV1 };
@@ -373,7 +394,8 @@ const WRITTEN_AS: { readonly [T in EventType]: (data: EventCatalogue[T]) => Sche
   'grant.revoked': () => 'v1',
   'client.tokens_revoked': () => 'v1',
   'subject.tokens_revoked': () => 'v1',
-  'key.rotated': () => 'v1',
+  // v1 for a key announced at start (KEYS_FILE), v2 for each step of a runtime rotation.
+  'key.rotated': (d) => ('step' in d ? 'v2' : 'v1'),
   'grant.created': () => 'v1',
   'authorization.denied': () => 'v1',
   'session.started': () => 'v1',

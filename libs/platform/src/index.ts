@@ -14,3 +14,6 @@ export * from './logging';
 export * from './load-shedder';
 export * from './load-shedding.hook';
 export * from './security-headers.hook';
+export * from './signing-keys/key-ring.sync';
+export * from './signing-keys/key-step.announcer';
+export * from './signing-keys/key-retention';

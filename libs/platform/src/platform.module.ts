@@ -13,6 +13,8 @@ import { MetricsController } from './metrics.controller';
 import { RefreshTokenLookup } from './refresh-token.lookup';
 import { SERVICE_NAME } from './service-name';
 import { TracingFlush } from './tracing.flush';
+import { KeyRingSync } from './signing-keys/key-ring.sync';
+import { KeyStepAnnouncer } from './signing-keys/key-step.announcer';
 import { AccessTokenReader, JwtAccessTokenFormat, TokensModule } from '@app/tokens';
 
 /**
@@ -53,8 +55,19 @@ export class PlatformModule {
         RefreshTokenLookup,
         TracingFlush,
         LoadShedder,
+        // Every service holds a key ring: each follows runtime rotations (README "Signing keys").
+        KeyStepAnnouncer,
+        KeyRingSync,
       ],
-      exports: [AccessTokenReader, GrantRevoker, RefreshTokenLookup, LoadShedder, ProjectionModule],
+      exports: [
+        AccessTokenReader,
+        GrantRevoker,
+        RefreshTokenLookup,
+        LoadShedder,
+        ProjectionModule,
+        KeyStepAnnouncer,
+        KeyRingSync,
+      ],
     };
   }
 }

@@ -27,6 +27,7 @@ import {
   TokenStateUnavailable,
 } from './bearer.errors';
 import { BearerSources, extractBearer, isDpopScheme } from './bearer-token.extractor';
+import { KeyNoticeFollower } from './key-notice.follower';
 import {
   DPOP_CHALLENGE_ALGS,
   DpopBindingCheck,
@@ -77,11 +78,14 @@ export class TokenValidator {
   private readonly mirrorMetrics = new MirrorMetrics(this.metrics);
   private readonly storeMetrics = new StoreMetrics(this.metrics);
 
+  private readonly keyNotices: KeyNoticeFollower;
+
   constructor(private readonly options: ResourceServerOptions) {
     const skew = options.clockSkewSeconds ?? 5;
     this.keys = new RemoteKeySet(options.jwksUri, {
       minRefreshIntervalMs: options.jwksMinRefreshMs ?? 30_000,
     });
+    this.keyNotices = new KeyNoticeFollower(this.keys, (e) => this.options.onError?.(e));
     const verifier = new JwtAccessTokenVerifier(this.keys, {
       issuer: options.issuer,
       audience: options.audience,
@@ -118,7 +122,7 @@ export class TokenValidator {
       metrics: this.mirrorMetrics,
     });
     // A key announced by the issuer is fetched at once, not on the first token that names it.
-    this.mirror.onKeyNotice(() => void this.keys.refresh().catch((e) => this.options.onError?.(e)));
+    this.mirror.onKeyNotice(this.keyNotices.onNotice);
     // An issuer not up yet is no reason not to start: the keys are fetched on the first token.
     const keys = this.keys.refresh().catch((e: unknown) => this.options.onError?.(e));
     await Promise.all([keys, this.mirror.start()]);
@@ -178,6 +182,7 @@ export class TokenValidator {
   }
 
   async close(): Promise<void> {
+    this.keyNotices.close();
     // A feed given by the caller stays the caller's; the Redis one opened here is closed first,
     // which also ends the mirror's blocked read at once.
     if (!this.options.revocationFeed) await this.feed?.close();

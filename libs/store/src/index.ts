@@ -52,3 +52,7 @@ export * from './redis/redis-request-rate.limiter';
 export * from './exchange-chain.port';
 export * from './memory/memory-exchange-chain.store';
 export * from './redis/redis-exchange-chain.store';
+export * from './signing-key.port';
+export * from './signing-key.sealer';
+export * from './memory/memory-signing-key.store';
+export * from './redis/redis-signing-key.store';

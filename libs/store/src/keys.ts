@@ -47,6 +47,18 @@ export const RedisKeys = {
    * the feed's EXISTS and XREAD go to the same node in one write and are answered in order.
    */
   projectionMarker: () => `${PREFIX}:projection:{${revocationStream}}`,
+  /**
+   * Runtime signing keys (a hash: kid -> public facts and the private JWK sealed under KEYS_KEK).
+   * Writer: the admin API (rotate), any replica (deletes a key once removed). Readers: every
+   * replica (its key ring). One key: the whole ring is one HGETALL, on a cluster too.
+   */
+  signingKeys: () => `${PREFIX}:signing-keys`,
+  /**
+   * The announcement of one step of a runtime key: `lease` while a replica publishes it, then
+   * `done`. Writer and reader: whichever replica reaches the step first. Alone in its slot.
+   */
+  signingKeyStep: (kid: string, step: string) =>
+    `${PREFIX}:signing-key-step:{${digest(kid)}}:${step}`,
   /** A signing key already announced on the stream. Writer and reader: issuance. */
   announcedKey: (kid: string) => `${PREFIX}:key:{${kid}}`,
   /**

@@ -36,6 +36,10 @@ import { FLOW_STORE_TOKENS, flowStoreProviders } from './flow-store.providers';
 import { EXCHANGE_CHAIN_STORE } from './exchange-chain.port';
 import { MemoryExchangeChainStore } from './memory/memory-exchange-chain.store';
 import { RedisExchangeChainStore } from './redis/redis-exchange-chain.store';
+import { SIGNING_KEY_STORE } from './signing-key.port';
+import { SigningKeySealer } from './signing-key.sealer';
+import { MemorySigningKeyStore } from './memory/memory-signing-key.store';
+import { RedisSigningKeyStore } from './redis/redis-signing-key.store';
 
 /** The shared Redis connection, or null when the process runs on in-memory stores. */
 export const REDIS = Symbol('Redis');
@@ -161,6 +165,15 @@ class RedisCloser implements OnApplicationShutdown {
       useFactory: (redis: RedisClient | null) =>
         redis ? new RedisExchangeChainStore(redis) : new MemoryExchangeChainStore(),
     },
+    {
+      // The store is the record of runtime keys (no event carries a private key): never gated.
+      provide: SIGNING_KEY_STORE,
+      inject: [REDIS, APP_CONFIG],
+      useFactory: (redis: RedisClient | null, c: AppConfig) => {
+        const sealer = new SigningKeySealer(c.signingKeys.kek);
+        return redis ? new RedisSigningKeyStore(redis, sealer) : new MemorySigningKeyStore(sealer);
+      },
+    },
     ...flowStoreProviders(REDIS),
     ProjectionKeeper,
     RedisCloser,
@@ -175,6 +188,7 @@ class RedisCloser implements OnApplicationShutdown {
     AUTH_FAILURE_THROTTLE,
     REQUEST_RATE_LIMITER,
     EXCHANGE_CHAIN_STORE,
+    SIGNING_KEY_STORE,
     ProjectionGate,
     ...FLOW_STORE_TOKENS,
   ],

@@ -54,6 +54,8 @@ export interface RevocationSubject {
 export interface KeyNotice {
   readonly kid: string;
   readonly alg: string;
+  /** The step of a runtime rotation (`key.rotated` v2); absent for a KEYS_FILE key. */
+  readonly step?: string;
 }
 
 export interface RevocationStore {

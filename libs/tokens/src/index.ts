@@ -22,3 +22,5 @@ export * from './dpop';
 export * from './client-certificate';
 export * from './act.claim';
 export * from './federation';
+export * from './key-schedule';
+export * from './signing-key.generator';

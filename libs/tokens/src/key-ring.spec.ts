@@ -108,3 +108,36 @@ describe('KeyRing keys and algorithms (RFC 8725 §3.1: one key, one algorithm)',
     expect(sign().split('.')[2]).not.toBe(sign().split('.')[2]);
   });
 });
+
+describe('KeyRing at runtime', () => {
+  const es256 = async (kid: string) => ({
+    ...(await exportJWK((await generateKeyPair('ES256', { extractable: true })).privateKey)),
+    kid,
+    alg: 'ES256',
+  });
+
+  it('publishes a runtime key without signing with it, until it is activated', async () => {
+    const sut = await KeyRing.fromJwks({ keys: [await es256('seed')] });
+    await sut.addRuntime(await es256('new'));
+    expect(sut.publicJwks().keys.map((k) => k.kid)).toEqual(['seed', 'new']);
+    expect(sut.signingKey('ES256').kid).toBe('seed');
+    expect(sut.seeds()).toEqual([{ kid: 'seed', alg: 'ES256', signs: true }]);
+    sut.activate('new');
+    expect(sut.signingKey('ES256').kid).toBe('new');
+    expect(sut.verificationKey({ kid: 'seed', alg: 'ES256' })).toBeDefined();
+  });
+
+  it('withdraws a retired key from the set, never the one that signs', async () => {
+    const sut = await KeyRing.fromJwks({ keys: [await es256('seed')] });
+    await sut.addRuntime(await es256('new'));
+    expect(() => sut.withdraw('seed')).toThrow('key seed still signs');
+    sut.activate('new');
+    sut.withdraw('seed');
+    expect(sut.has('seed')).toBe(false);
+    expect(sut.verificationKey({ kid: 'seed', alg: 'ES256' })).toBeUndefined();
+    expect(sut.publicJwks().keys.map((k) => k.kid)).toEqual(['new']);
+    // The schedule still knows the seed signer it started with.
+    expect(sut.seeds()).toEqual([{ kid: 'seed', alg: 'ES256', signs: true }]);
+    expect(() => sut.activate('seed')).toThrow('no key seed in the ring');
+  });
+});

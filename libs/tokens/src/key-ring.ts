@@ -25,6 +25,8 @@ interface PublicKey {
   readonly alg: SigningAlg;
   readonly key: KeyLike;
   readonly jwk: JWK;
+  readonly signing: SigningKey;
+  readonly thumbprint: string;
 }
 
 /**
@@ -36,12 +38,18 @@ interface PublicKey {
  * RSA key could sign both RS256 and PS256, but then one JWK would have to be published twice
  * under two `kid`s: RS256 and PS256 get an RSA key each instead, and the same key material
  * given twice is refused.
+ *
+ * Keys seeded at start (`add`) sign as KEYS_FILE says; runtime rotation (README "Signing keys")
+ * then adds keys (`addRuntime`), moves signing to them (`activate`) and withdraws retired keys
+ * from the set (`withdraw`), on every replica alike, as its key schedule says.
  */
 export class KeyRing implements VerificationKeys {
   private readonly active = new Map<SigningAlg, SigningKey>();
   private readonly published = new Map<string, PublicKey>();
   /** RFC 7638 thumbprints of the keys held: the same material never serves two entries. */
   private readonly thumbprints = new Set<string>();
+  /** The seed keys in order (kept when withdrawn: the schedule is computed from them). */
+  private readonly seedKeys: { kid: string; alg: SigningAlg; signs: boolean }[] = [];
 
   /** Development keys: made at start, gone at exit; tokens do not survive a restart. */
   static async generate(algs: readonly SigningAlg[] = SIGNING_ALGS): Promise<KeyRing> {
@@ -77,8 +85,17 @@ export class KeyRing implements VerificationKeys {
     return ring;
   }
 
-  /** Adds a private JWK; its errors never quote the key. */
+  /** Adds a private JWK as a seed key (the first of its algorithm signs); never quotes the key. */
   async add(jwk: JWK): Promise<void> {
+    await this.addKey(jwk, true);
+  }
+
+  /** Adds a key made at runtime: published now, signing only once activated. */
+  async addRuntime(jwk: JWK): Promise<void> {
+    await this.addKey(jwk, false);
+  }
+
+  private async addKey(jwk: JWK, seed: boolean): Promise<void> {
     const alg = jwk.alg as SigningAlg;
     if (!SIGNING_ALGS.includes(alg)) throw new Error(`key alg must be one of ${SIGNING_ALGS}`);
     if (typeof jwk.d !== 'string') throw new Error('the key has no private part ("d")');
@@ -112,15 +129,40 @@ export class KeyRing implements VerificationKeys {
     if (this.thumbprints.has(thumbprint))
       throw new Error('is a key already in the set: each key serves one algorithm, once');
     if (this.published.has(kid)) throw new Error(`its kid "${kid}" is already used by another key`);
+    const signing: SigningKey = {
+      kid,
+      alg,
+      privateKey,
+      ...(typeof jwk.crv === 'string' ? { crv: jwk.crv } : {}),
+    };
     this.thumbprints.add(thumbprint);
-    this.published.set(kid, { alg, key, jwk: { ...publicJwk, kid, alg, use: 'sig' } });
-    if (!this.active.has(alg))
-      this.active.set(alg, {
-        kid,
-        alg,
-        privateKey,
-        ...(typeof jwk.crv === 'string' ? { crv: jwk.crv } : {}),
-      });
+    const entry = { alg, key, jwk: { ...publicJwk, kid, alg, use: 'sig' }, signing, thumbprint };
+    this.published.set(kid, entry);
+    if (!seed) return;
+    const signs = !this.seedKeys.some((k) => k.alg === alg && k.signs);
+    this.seedKeys.push({ kid, alg, signs });
+    if (signs) this.active.set(alg, signing);
+  }
+
+  /** The seed keys, each with whether it signed at start (the key schedule's input). */
+  seeds(): { kid: string; alg: SigningAlg; signs: boolean }[] {
+    return this.seedKeys.map((k) => ({ ...k }));
+  }
+
+  /** Tokens of `kid`'s algorithm are signed with it from now on. */
+  activate(kid: string): void {
+    const entry = this.published.get(kid);
+    if (!entry) throw new Error(`no key ${kid} in the ring`);
+    this.active.set(entry.alg, entry.signing);
+  }
+
+  /** Takes a retired key out of the set: tokens it signed no longer verify. */
+  withdraw(kid: string): void {
+    const entry = this.published.get(kid);
+    if (!entry) return;
+    if (this.active.get(entry.alg)?.kid === kid) throw new Error(`key ${kid} still signs`);
+    this.published.delete(kid);
+    this.thumbprints.delete(entry.thumbprint);
   }
 
   signingKey(alg: SigningAlg): SigningKey {

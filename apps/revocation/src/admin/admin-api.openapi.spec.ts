@@ -10,6 +10,7 @@ import {
   ServerError,
   TemporarilyUnavailable,
 } from '@app/oauth';
+import { KEY_ADMIN_PATHS } from '@app/management';
 import { ADMIN_API_PATHS } from './admin-api.paths';
 import { DEFAULT_GRANTS_LIMIT, encodeGrantCursor, MAX_GRANTS_LIMIT } from './grant-page.query';
 import { grantView } from './grant.view';
@@ -79,10 +80,13 @@ const EXPECTED = {
 } as const;
 
 describe('docs/admin-api.openapi.yaml', () => {
-  it('is OpenAPI 3.1 with exactly the paths of ADMIN_API_PATHS', () => {
+  it('is OpenAPI 3.1 with exactly the paths of ADMIN_API_PATHS and the management paths', () => {
     expect(doc.openapi).toBe('3.1.0');
+    // The signing-key paths are pinned operation by operation in key-admin.openapi.spec.ts.
     expect(Object.keys(doc.paths).sort()).toEqual(
-      Object.values(ADMIN_API_PATHS).map(openApiPath).sort(),
+      [...Object.values(ADMIN_API_PATHS), ...Object.values(KEY_ADMIN_PATHS)]
+        .map(openApiPath)
+        .sort(),
     );
   });
 

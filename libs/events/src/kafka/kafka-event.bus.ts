@@ -120,6 +120,7 @@ export class KafkaEventBus implements EventBus {
 
   async subscribe(options: SubscribeOptions, handler: EventHandler): Promise<void> {
     const consumer = this.consumer(options.group);
+    const topic = options.topic ?? TOKEN_LIFECYCLE_TOPIC;
     // After each batch: how many events of its partition are still to come.
     const { onLag, onAssigned } = options;
     if (onLag)
@@ -128,7 +129,7 @@ export class KafkaEventBus implements EventBus {
       );
     if (onAssigned)
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
-        onAssigned(payload.memberAssignment[TOKEN_LIFECYCLE_TOPIC] ?? []),
+        onAssigned(payload.memberAssignment[topic] ?? []),
       );
     // kafkajs restarts a crashed consumer only after a retriable error; after any other (a group
     // coordinator not found on a broker that has just started, say) the consumer stays stopped
@@ -144,10 +145,7 @@ export class KafkaEventBus implements EventBus {
     // made it: its UNKNOWN_TOPIC_OR_PARTITION (retriable) rejected this call, and nothing
     // subscribed again (a projector stopped for good on a fresh cluster).
     await retrying(() =>
-      consumer.subscribe({
-        topics: [TOKEN_LIFECYCLE_TOPIC],
-        fromBeginning: !!options.fromBeginning,
-      }),
+      consumer.subscribe({ topics: [topic], fromBeginning: !!options.fromBeginning }),
     );
     await consumer.run({
       eachMessage: tracingOn()

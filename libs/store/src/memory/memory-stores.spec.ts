@@ -1,3 +1,5 @@
+import { describeSigningKeyStoreContract } from '../../../../test/contract/signing-key.contract';
+import { MemorySigningKeyStore } from './memory-signing-key.store';
 import {
   describeFlowStoreContract,
   TEST_TOMBSTONE_MARGIN_MS,
@@ -68,3 +70,5 @@ describe('in-memory flow state on a fake clock', () => {
 describeRequestRateContract('in-memory', () => new MemoryRequestRateLimiter());
 
 describeExchangeChainContract('in-memory', () => new MemoryExchangeChainStore());
+
+describeSigningKeyStoreContract('in-memory', async () => new MemorySigningKeyStore());
