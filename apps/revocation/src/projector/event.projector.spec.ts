@@ -108,10 +108,10 @@ describe('EventProjector rebuild failures', () => {
       await sut.onApplicationBootstrap();
       await jest.advanceTimersByTimeAsync(59_000);
       expect(errors).toHaveBeenCalledTimes(1);
-      expect(errors.mock.calls[0][0]).toMatch(/attempt 1\b.*store unavailable/);
+      expect(errors.mock.calls[0]?.[0]).toMatch(/attempt 1\b.*store unavailable/);
       await jest.advanceTimersByTimeAsync(2_000);
       expect(errors).toHaveBeenCalledTimes(2);
-      expect(errors.mock.calls[1][0]).toMatch(/attempt 6\d\b/);
+      expect(errors.mock.calls[1]?.[0]).toMatch(/attempt 6\d\b/);
       expect(warnings).toHaveBeenCalledTimes(1);
     } finally {
       sut.onApplicationShutdown();
