@@ -53,6 +53,7 @@ describe('flow-state store bindings', () => {
       redisUrl: undefined,
       maxTokenTtl: 3600,
       authThrottle: { failuresPerClient: 5, failuresPerAddress: 50, windowSeconds: 60 },
+      signingKeys: { prepublicationSeconds: 10 },
     } as unknown as AppConfig;
     const moduleRef = await Test.createTestingModule({
       imports: [ConfigModule.forRoot(config), StoreModule, ConsumerModule],
