@@ -1,1 +1,3 @@
 export * from './management.module';
+export * from './management-api.paths';
+export * from './registry-error.filter';

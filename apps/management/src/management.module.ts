@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AdminClientGuard } from '@app/oauth';
+import { ClientsController } from './clients/clients.controller';
+import { ResourcesController } from './resources/resources.controller';
 
 /**
  * The registry's write side (issue 14): the admin API for clients, resources and signing keys,
@@ -8,6 +11,7 @@ import { Module } from '@nestjs/common';
  * Mounted by the revocation service (the admin API's home) and the standalone server.
  */
 @Module({
-  imports: [],
+  controllers: [ClientsController, ResourcesController],
+  providers: [AdminClientGuard],
 })
 export class ManagementModule {}

@@ -2,7 +2,9 @@ import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { MANAGEMENT_API_PATHS } from '@app/management';
 import {
+  Conflict,
   ForbiddenClient,
   InvalidClient,
   InvalidRequest,
@@ -79,10 +81,12 @@ const EXPECTED = {
 } as const;
 
 describe('docs/admin-api.openapi.yaml', () => {
-  it('is OpenAPI 3.1 with exactly the paths of ADMIN_API_PATHS', () => {
+  it('is OpenAPI 3.1 with exactly the paths of ADMIN_API_PATHS and MANAGEMENT_API_PATHS', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual(
-      Object.values(ADMIN_API_PATHS).map(openApiPath).sort(),
+      [...Object.values(ADMIN_API_PATHS), ...Object.values(MANAGEMENT_API_PATHS)]
+        .map(openApiPath)
+        .sort(),
     );
   });
 
@@ -123,6 +127,7 @@ describe('docs/admin-api.openapi.yaml', () => {
       new InvalidClient(''),
       new ForbiddenClient(''),
       new NotFound(''),
+      new Conflict(''),
       new TemporarilyUnavailable(''),
       new ServerError(''),
     ].map((e) => e.error);
