@@ -173,7 +173,19 @@ export class RegistrySnapshot {
       default:
         return event satisfies never;
     }
-    for (const change of changes) for (const listener of this.listeners) listener(change);
+    for (const change of changes)
+      for (const listener of this.listeners) this.tell(listener, change);
+  }
+
+  /** A listener's failure is its own: the change is applied, and every other listener told. */
+  private tell(listener: RegistryListener, change: RegistryChange): void {
+    try {
+      listener(change);
+    } catch (e) {
+      this.log.error(
+        `a listener failed on the change of ${change.kind} ${change.id}: ${describe(e)}`,
+      );
+    }
   }
 
   private putClient(state: ClientStateV1, changes: RegistryChange[]): void {
