@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import {
   ClientConfig,
-  ConfigError,
   parseClientDocument,
   parseResourceDocument,
   RegistryConfig,
@@ -18,6 +17,7 @@ import {
 } from '@app/events';
 import { RegistryChange, RegistryListener } from './registry.port';
 import { RegistryRejected } from './registry.errors';
+import { describeError, namesResource, rejecting, stateOf } from './registry-documents';
 
 /** A client as the snapshot holds it: parsed, as written, and what is stored beside it. */
 export interface ClientEntry {
@@ -183,7 +183,7 @@ export class RegistrySnapshot {
       listener(change);
     } catch (e) {
       this.log.error(
-        `a listener failed on the change of ${change.kind} ${change.id}: ${describe(e)}`,
+        `a listener failed on the change of ${change.kind} ${change.id}: ${describeError(e)}`,
       );
     }
   }
@@ -196,7 +196,7 @@ export class RegistrySnapshot {
       if (config.clientId !== id)
         throw new RegistryRejected('$.client_id', 'differs from the event key');
     } catch (e) {
-      this.log.warn(`client ${JSON.stringify(id)} parked until it validates: ${describe(e)}`);
+      this.log.warn(`client ${JSON.stringify(id)} parked until it validates: ${describeError(e)}`);
       this.parked.set(id, state);
       this.removeClient(id, changes);
       return;
@@ -235,7 +235,7 @@ export class RegistrySnapshot {
         throw new RegistryRejected('$.identifier', 'differs from the event key');
     } catch (e) {
       // Never written by a writer that checks what this checks: kept out, loudly.
-      this.log.error(`resource ${JSON.stringify(id)} refused: ${describe(e)}`);
+      this.log.error(`resource ${JSON.stringify(id)} refused: ${describeError(e)}`);
       return;
     }
     const before = this.resourceEntries.get(id)?.config;
@@ -263,39 +263,4 @@ export class RegistrySnapshot {
   private resourceConfigs(): ResourceConfig[] {
     return this.resources().map((r) => r.config);
   }
-}
-
-/** Whether a client document names the resource anywhere (its resources, introspects, policy). */
-function namesResource(document: RegistryDocument, identifier: string): boolean {
-  return JSON.stringify(document).includes(JSON.stringify(identifier));
-}
-
-function stateOf(entry: ClientEntry): ClientStateV1 {
-  return {
-    client_id: entry.config.clientId,
-    client: entry.document!,
-    ...(entry.registrationAccessTokenDigest === undefined
-      ? {}
-      : { registration_access_token_digest: entry.registrationAccessTokenDigest }),
-    ...(entry.previousSecret === undefined
-      ? {}
-      : {
-          previous_client_secret_hash: entry.previousSecret.hash,
-          previous_secret_expires_at: entry.previousSecret.expiresAt,
-        }),
-  };
-}
-
-/** The file parser's ConfigError as the writer's RegistryRejected (its path, its reason). */
-function rejecting<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (e) {
-    if (e instanceof ConfigError) throw new RegistryRejected(e.field, e.reason);
-    throw e;
-  }
-}
-
-function describe(e: unknown): string {
-  return e instanceof RegistryRejected ? `${e.path}: ${e.description}` : (e as Error).message;
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ClientConfig, ResourceConfig } from '@app/config';
+import { ClientConfig } from '@app/config';
 import {
   ClientStateV1,
   EVENT_FACTORY,
@@ -15,6 +15,8 @@ import { RegistryFeed } from './registry.feed';
 import { RegistryConflict, RegistryNotFound, RegistryRejected } from './registry.errors';
 import { ClientWriteMeta, ClientWritten, SecretRotated } from './registry.port';
 import { ClientEntry } from './registry.snapshot';
+import { documentOf, overlapOf, registrationOf } from './registry-documents';
+import { signable } from './signing-algorithms.check';
 import { generateSecret, hashSecret } from './secret-hash';
 import { ScryptGate } from './scrypt.gate';
 
@@ -148,7 +150,7 @@ export class RegistryWriter {
   createResource(document: unknown): Promise<RegistryDocument> {
     return this.serially(async () => {
       const doc = documentOf(document);
-      const resource = this.signable(this.registry.snapshot.parseResource(doc));
+      const resource = signable(this.keys, this.registry.snapshot.parseResource(doc));
       if (this.registry.resource(resource.identifier))
         throw new RegistryConflict(`a resource with identifier "${resource.identifier}" exists`);
       return this.writeResource('resource.registered', resource.identifier, doc);
@@ -163,7 +165,7 @@ export class RegistryWriter {
       if (doc.identifier !== undefined && doc.identifier !== identifier)
         throw new RegistryRejected('$.identifier', 'differs from the resource being replaced');
       const full = { ...doc, identifier };
-      const resource = this.signable(this.registry.snapshot.parseResource(full));
+      const resource = signable(this.keys, this.registry.snapshot.parseResource(full));
       const others = this.registry.resources().filter((r) => r.identifier !== identifier);
       const broken = this.registry.snapshot.brokenBy([...others, resource], identifier);
       if (broken.length > 0)
@@ -198,7 +200,7 @@ export class RegistryWriter {
     const clientId = doc.client_id as string;
     const plan = planSecret(doc, current);
     // Everything checked before a secret costs a scrypt.
-    this.signable(this.registry.snapshot.parseClient(plan.candidate));
+    signable(this.keys, this.registry.snapshot.parseClient(plan.candidate));
     const { document, clientSecret } = await plan.finish(this.scrypt);
     const config: ClientConfig = this.registry.snapshot.parseClient(document);
     const state: ClientStateV1 = {
@@ -231,31 +233,6 @@ export class RegistryWriter {
     return this.registry.resourceDocument(identifier) ?? doc;
   }
 
-  /**
-   * Issuance signs a resource's JWTs and a sign-in client's ID tokens with the algorithm they
-   * name: one the key set holds no key for would answer every such token request 500 (what
-   * SigningKeysCheck refuses at start for CONFIG_FILE).
-   */
-  private signable<T extends ResourceConfig | ClientConfig>(entry: T): T {
-    const held = this.keys?.algorithms();
-    if (!held) return entry;
-    if ('identifier' in entry) {
-      if (entry.accessTokenFormat === 'jwt' && !held.includes(entry.signingAlg))
-        throw new RegistryRejected(
-          '$.signing_alg',
-          `the signing key set holds no ${entry.signingAlg} key (KEYS_FILE)`,
-        );
-    } else if (
-      entry.grantTypes.includes('authorization_code') &&
-      !held.includes(entry.idTokenSignedResponseAlg)
-    )
-      throw new RegistryRejected(
-        '$.id_token_signed_response_alg',
-        `the signing key set holds no ${entry.idTokenSignedResponseAlg} key (KEYS_FILE)`,
-      );
-    return entry;
-  }
-
   private existingClient(clientId: string): ClientEntry {
     const entry = this.registry.snapshot.client(clientId);
     if (!entry) throw new RegistryNotFound('no client has this client_id');
@@ -268,26 +245,4 @@ export class RegistryWriter {
     this.queue = next.catch(() => undefined);
     return next;
   }
-}
-
-function documentOf(v: unknown): RegistryDocument {
-  if (typeof v !== 'object' || v === null || Array.isArray(v))
-    throw new RegistryRejected('$', 'must be a JSON object');
-  return v as RegistryDocument;
-}
-
-/** The registration access token's digest: the new one, else the one stored. */
-function registrationOf(current: ClientEntry | undefined, meta: ClientWriteMeta) {
-  const digest = meta.registrationAccessTokenDigest ?? current?.registrationAccessTokenDigest;
-  return digest === undefined ? {} : { registration_access_token_digest: digest };
-}
-
-/** A rotation's overlap still running is repeated, so the client's latest event holds it. */
-function overlapOf(current: ClientEntry | undefined) {
-  const previous = current?.previousSecret;
-  if (!previous || previous.expiresAt * 1000 <= Date.now()) return {};
-  return {
-    previous_client_secret_hash: previous.hash,
-    previous_secret_expires_at: previous.expiresAt,
-  };
 }
