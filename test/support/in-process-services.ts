@@ -38,7 +38,7 @@ import { ClientAuth, clientAuth } from './oauth-http';
 
 export type ServiceName = 'issuance' | 'introspection' | 'revocation';
 
-/** Each service's feature modules, as its main.ts mounts them. */
+/** Each service's feature modules, as its main.ts mounts them (the admin API on revocation). */
 const FEATURES: Readonly<Record<ServiceName, readonly Type<unknown>[]>> = {
   issuance: [IssuanceModule],
   introspection: [IntrospectionModule],

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 import { KeysModule } from './keys/keys.module';
+import { AdminClientGuard } from '@app/oauth';
+import { ClientsController } from './clients/clients.controller';
+import { ResourcesController } from './resources/resources.controller';
 
 /**
  * The registry's write side (issue 14): the admin API for clients, resources and signing keys,
@@ -10,5 +13,7 @@ import { KeysModule } from './keys/keys.module';
  */
 @Module({
   imports: [KeysModule],
+  controllers: [ClientsController, ResourcesController],
+  providers: [AdminClientGuard],
 })
 export class ManagementModule {}

@@ -186,6 +186,13 @@ export interface RegistryConfig {
   readonly users: readonly UserConfig[];
   /** `trusted_issuers`; the parser always sets it, absent (a registry built in code): none. */
   readonly trustedIssuers?: readonly TrustedIssuerConfig[];
+  /**
+   * The documents `clients` and `resources` were parsed from, in the same order (the parser
+   * always sets them; absent for a registry built in code). Plain development secrets included:
+   * the registry never shows them.
+   */
+  readonly clientDocuments?: readonly Readonly<Record<string, unknown>>[];
+  readonly resourceDocuments?: readonly Readonly<Record<string, unknown>>[];
 }
 
 /** Public URLs of every endpoint, advertised in the metadata document. */
@@ -279,8 +286,9 @@ export interface AppConfig {
   /** PLAYGROUND: serve the browser playground at /playground (README "Playground"). */
   readonly playground: boolean;
   /**
-   * Longest access-token lifetime of any resource (and of the /userinfo token of the code flow),
-   * in seconds: bounds the revocation stream.
+   * MAX_TOKEN_TTL: the longest access-token lifetime allowed (seconds), and so how long
+   * revocations are kept (the revocation stream's retention). The registry refuses any
+   * lifetime above it (max-token-ttl.config.ts); by default the longest of CONFIG_FILE.
    */
   readonly maxTokenTtl: number;
   readonly signIn: SignInConfig;

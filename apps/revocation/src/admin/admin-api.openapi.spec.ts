@@ -2,7 +2,9 @@ import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { MANAGEMENT_API_PATHS } from '@app/management';
 import {
+  Conflict,
   ForbiddenClient,
   InvalidClient,
   InvalidRequest,
@@ -84,7 +86,11 @@ describe('docs/admin-api.openapi.yaml', () => {
     expect(doc.openapi).toBe('3.1.0');
     // The signing-key paths are pinned operation by operation in key-admin.openapi.spec.ts.
     expect(Object.keys(doc.paths).sort()).toEqual(
-      [...Object.values(ADMIN_API_PATHS), ...Object.values(KEY_ADMIN_PATHS)]
+      [
+        ...Object.values(ADMIN_API_PATHS),
+        ...Object.values(MANAGEMENT_API_PATHS),
+        ...Object.values(KEY_ADMIN_PATHS),
+      ]
         .map(openApiPath)
         .sort(),
     );
@@ -127,6 +133,7 @@ describe('docs/admin-api.openapi.yaml', () => {
       new InvalidClient(''),
       new ForbiddenClient(''),
       new NotFound(''),
+      new Conflict(''),
       new TemporarilyUnavailable(''),
       new ServerError(''),
     ].map((e) => e.error);
