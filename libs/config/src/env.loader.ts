@@ -25,6 +25,7 @@ import { loadMetricsConfig } from './metrics.config';
 import { loadTracingConfig } from './tracing.config';
 import { readJson } from './json-file';
 import { loadRedisEndpoint } from './redis.config';
+import { loadRegistrationConfig } from './registration.config';
 import { parseRegistryFile } from './registry-file.parser';
 import { loadSignInConfig } from './sign-in.config';
 import { trustProxy } from './trust-proxy';
@@ -95,6 +96,7 @@ export function loadConfig(
     ),
     signIn,
     dpop,
+    registration: loadRegistrationConfig(env),
     mtls,
     metrics: loadMetricsConfig(
       env,
@@ -123,6 +125,11 @@ function endpointUrls(env: Env, iss: string): EndpointUrls {
     par: httpUrl(env.PAR_ENDPOINT, 'PAR_ENDPOINT', `${iss}/oauth2/par`),
     userinfo: httpUrl(env.USERINFO_ENDPOINT, 'USERINFO_ENDPOINT', `${iss}/oauth2/userinfo`),
     endSession: httpUrl(env.END_SESSION_ENDPOINT, 'END_SESSION_ENDPOINT', `${iss}/oauth2/logout`),
+    registration: httpUrl(
+      env.REGISTRATION_ENDPOINT,
+      'REGISTRATION_ENDPOINT',
+      `${iss}/oauth2/register`,
+    ),
   };
 }
 

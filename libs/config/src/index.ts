@@ -26,3 +26,4 @@ export * from './load-shedding.config';
 export * from './token-exchange-client.parser';
 export * from './trusted-issuers.parser';
 export * from './federated-client.parser';
+export * from './registration.config';

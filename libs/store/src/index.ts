@@ -52,3 +52,6 @@ export * from './redis/redis-request-rate.limiter';
 export * from './exchange-chain.port';
 export * from './memory/memory-exchange-chain.store';
 export * from './redis/redis-exchange-chain.store';
+export * from './initial-access-token.port';
+export * from './memory/memory-initial-access-token.store';
+export * from './redis/redis-initial-access-token.store';

@@ -36,6 +36,9 @@ import { FLOW_STORE_TOKENS, flowStoreProviders } from './flow-store.providers';
 import { EXCHANGE_CHAIN_STORE } from './exchange-chain.port';
 import { MemoryExchangeChainStore } from './memory/memory-exchange-chain.store';
 import { RedisExchangeChainStore } from './redis/redis-exchange-chain.store';
+import { INITIAL_ACCESS_TOKEN_STORE } from './initial-access-token.port';
+import { MemoryInitialAccessTokenStore } from './memory/memory-initial-access-token.store';
+import { RedisInitialAccessTokenStore } from './redis/redis-initial-access-token.store';
 
 /** The shared Redis connection, or null when the process runs on in-memory stores. */
 export const REDIS = Symbol('Redis');
@@ -161,6 +164,13 @@ class RedisCloser implements OnApplicationShutdown {
       useFactory: (redis: RedisClient | null) =>
         redis ? new RedisExchangeChainStore(redis) : new MemoryExchangeChainStore(),
     },
+    {
+      // Short-lived registration credentials: the store is their record (no log, no gate).
+      provide: INITIAL_ACCESS_TOKEN_STORE,
+      inject: [REDIS],
+      useFactory: (redis: RedisClient | null) =>
+        redis ? new RedisInitialAccessTokenStore(redis) : new MemoryInitialAccessTokenStore(),
+    },
     ...flowStoreProviders(REDIS),
     ProjectionKeeper,
     RedisCloser,
@@ -175,6 +185,7 @@ class RedisCloser implements OnApplicationShutdown {
     AUTH_FAILURE_THROTTLE,
     REQUEST_RATE_LIMITER,
     EXCHANGE_CHAIN_STORE,
+    INITIAL_ACCESS_TOKEN_STORE,
     ProjectionGate,
     ...FLOW_STORE_TOKENS,
   ],

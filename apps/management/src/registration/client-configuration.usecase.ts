@@ -1,0 +1,129 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig, ClientConfig } from '@app/config';
+import { InvalidClientMetadata, isPlainObject } from '@app/oauth';
+import { sha256, verifySecretHash } from '@app/registry';
+import { timingSafeEqual } from 'node:crypto';
+import { invalidToken, tokenRequired } from './bearer-credential';
+import { SERVER_ASSIGNED_FIELDS } from './client-metadata.fields';
+import { clientDocumentFrom, ClientDocument } from './client-metadata.request';
+import {
+  CLIENT_REGISTRATIONS,
+  ClientMetadataRejected,
+  ClientRegistrations,
+} from './client-registrations.port';
+import { needsSecret } from './client-secret.policy';
+import { registrationAnswer } from './registration-answer';
+import {
+  hashClientSecret,
+  mintRegistrationToken,
+  newClientSecret,
+  tokenMatches,
+} from './registration-credentials';
+import { metadataError } from './registration-errors';
+
+/** Compared against when the client has no registration token: the refusal costs the same. */
+const NO_DIGEST = 'A'.repeat(43);
+
+/**
+ * RFC 7592: the client configuration endpoint, `GET|PUT|DELETE /oauth2/register/{client_id}`,
+ * for a client registered here, with its registration access token. Any failure to present the
+ * right token for a client that exists and was registered here is the same 401 `invalid_token`
+ * (§2.1: an unknown client is not told apart, so ids cannot be probed).
+ */
+@Injectable()
+export class ClientConfigurationUseCase {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLIENT_REGISTRATIONS) private readonly registrations: ClientRegistrations,
+  ) {}
+
+  /** RFC 7592 §2.1: the client's current metadata. */
+  read(clientId: string, token: string | undefined): Record<string, unknown> {
+    return registrationAnswer(this.config, this.authenticate(clientId, token));
+  }
+
+  /**
+   * RFC 7592 §2.2: replaces every metadata value (omitted ones take their defaults) and rotates
+   * the registration access token in the same change: the old one is refused from the moment
+   * the change is applied. The secret is kept, unless the new method needs one the client does
+   * not have (§2.2: the server may issue a new secret).
+   */
+  async update(
+    clientId: string,
+    token: string | undefined,
+    body: unknown,
+  ): Promise<Record<string, unknown>> {
+    const client = this.authenticate(clientId, token);
+    const fields = await this.checkedUpdate(client, body);
+    const document = clientDocumentFrom(fields);
+    const { secretFields, issuedSecret } = await this.secretOf(client, document);
+    const access = mintRegistrationToken('rat');
+    try {
+      const updated = await this.registrations.replace(
+        clientId,
+        { ...document, client_id: clientId, ...secretFields },
+        access.digest,
+      );
+      return registrationAnswer(this.config, updated, {
+        clientSecret: issuedSecret,
+        registrationAccessToken: access.token,
+      });
+    } catch (e) {
+      throw e instanceof ClientMetadataRejected ? metadataError(e) : e;
+    }
+  }
+
+  /** RFC 7592 §2.3: the client is removed and its tokens revoked (the registry does both). */
+  async remove(clientId: string, token: string | undefined): Promise<void> {
+    this.authenticate(clientId, token);
+    await this.registrations.remove(clientId);
+  }
+
+  private authenticate(clientId: string, token: string | undefined): ClientConfig {
+    if (token === undefined)
+      throw tokenRequired('the client configuration endpoint needs the registration access token');
+    const digest = this.registrations.registrationTokenDigest(clientId);
+    const client = this.registrations.client(clientId);
+    const matches = tokenMatches(token, digest ?? NO_DIGEST);
+    if (!matches || digest === undefined || client === undefined)
+      throw invalidToken('the registration access token is not valid for this client');
+    return client;
+  }
+
+  /**
+   * RFC 7592 §2.2: the request names the client (`client_id`, the same) and, if it sends its
+   * secret, the right one; the fields the server assigns are ignored.
+   */
+  private async checkedUpdate(client: ClientConfig, body: unknown): Promise<ClientDocument> {
+    if (!isPlainObject(body))
+      throw new InvalidClientMetadata('the client metadata must be a JSON object');
+    if (body.client_id !== client.clientId)
+      throw new InvalidClientMetadata("client_id must be given, and be this client's");
+    if (body.client_secret !== undefined && !(await this.isSecretOf(client, body.client_secret)))
+      throw new InvalidClientMetadata("client_secret is not this client's secret");
+    const ignored = new Set<string>([...SERVER_ASSIGNED_FIELDS, 'client_id', 'client_secret']);
+    return Object.fromEntries(Object.entries(body).filter(([k]) => !ignored.has(k)));
+  }
+
+  private async isSecretOf(client: ClientConfig, secret: unknown): Promise<boolean> {
+    const stored = client.secret;
+    if (typeof secret !== 'string' || !stored) return false;
+    if (stored.kind === 'hash') return verifySecretHash(secret, stored.value);
+    return timingSafeEqual(sha256(secret), sha256(stored.value));
+  }
+
+  private async secretOf(
+    client: ClientConfig,
+    document: ClientDocument,
+  ): Promise<{ secretFields: Record<string, string>; issuedSecret?: string }> {
+    if (!needsSecret(document)) return { secretFields: {} };
+    const stored = client.secret;
+    if (stored?.kind === 'hash') return { secretFields: { client_secret_hash: stored.value } };
+    if (stored?.kind === 'plain') return { secretFields: { client_secret: stored.value } };
+    const issuedSecret = newClientSecret();
+    return {
+      secretFields: { client_secret_hash: await hashClientSecret(issuedSecret) },
+      issuedSecret,
+    };
+  }
+}
