@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { RegistrationModule } from './registration/registration.module';
 
 /**
  * The registry's write side (issue 14): the admin API for clients, resources and signing keys,
@@ -8,6 +9,6 @@ import { Module } from '@nestjs/common';
  * Mounted by the revocation service (the admin API's home) and the standalone server.
  */
 @Module({
-  imports: [],
+  imports: [RegistrationModule],
 })
 export class ManagementModule {}
