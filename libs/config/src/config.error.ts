@@ -2,7 +2,8 @@
 export class ConfigError extends Error {
   constructor(
     readonly field: string,
-    reason: string,
+    /** Why, without the field's name: for callers that put the path and the reason apart. */
+    readonly reason: string,
   ) {
     super(`Invalid configuration: ${field}: ${reason}`);
     this.name = 'ConfigError';

@@ -186,6 +186,13 @@ export interface RegistryConfig {
   readonly users: readonly UserConfig[];
   /** `trusted_issuers`; the parser always sets it, absent (a registry built in code): none. */
   readonly trustedIssuers?: readonly TrustedIssuerConfig[];
+  /**
+   * The documents `clients` and `resources` were parsed from, in the same order (the parser
+   * always sets them; absent for a registry built in code). Plain development secrets included:
+   * the registry never shows them.
+   */
+  readonly clientDocuments?: readonly Readonly<Record<string, unknown>>[];
+  readonly resourceDocuments?: readonly Readonly<Record<string, unknown>>[];
 }
 
 /** Public URLs of every endpoint, advertised in the metadata document. */

@@ -47,25 +47,35 @@ export interface RegistryFileOptions {
   readonly allowLoopbackHttpJwksUri?: boolean;
 }
 
+/** What a client document is validated against: the resources and trusted issuers it may name. */
+export interface ClientDocumentContext {
+  readonly resources: readonly ResourceConfig[];
+  readonly trustedIssuers: readonly TrustedIssuerConfig[];
+}
+
 /**
  * Validates the clients, resources and users file; every error names the JSON path of the bad
- * field and never quotes a secret, a password or a hash.
+ * field and never quotes a secret, a password or a hash. The documents come back beside the
+ * parsed entries (`clientDocuments`, `resourceDocuments`, in the same order), so that the
+ * registry can show and re-validate them as written.
  */
 export function parseRegistryFile(raw: unknown, options: RegistryFileOptions = {}): RegistryConfig {
   const root = object(raw, '$');
   const trustedIssuers = parseTrustedIssuers(root.trusted_issuers, {
     allowLoopbackHttp: options.allowLoopbackHttpJwksUri,
   });
-  const resources = array(root.resources, 'resources').map((r, i) =>
-    parseResource(r, `resources[${i}]`),
+  const resourceDocuments = array(root.resources, 'resources').map((r, i) =>
+    object(r, `resources[${i}]`),
   );
+  const resources = resourceDocuments.map((r, i) => parseResourceDocument(r, `resources[${i}]`));
   unique(
     resources.map((r) => r.identifier),
     'resources',
     'identifier',
   );
-  const clients = array(root.clients, 'clients').map((c, i) =>
-    parseClient(c, `clients[${i}]`, resources, trustedIssuers, options),
+  const clientDocuments = array(root.clients, 'clients').map((c, i) => object(c, `clients[${i}]`));
+  const clients = clientDocuments.map((c, i) =>
+    parseClientDocument(c, `clients[${i}]`, { resources, trustedIssuers }, options),
   );
   unique(
     clients.map((c) => c.clientId),
@@ -73,10 +83,11 @@ export function parseRegistryFile(raw: unknown, options: RegistryFileOptions = {
     'client_id',
   );
   const users = parseUsers(root.users, { plainPasswords: options.plainSecrets ?? true });
-  return { resources, clients, users, trustedIssuers };
+  return { resources, clients, users, trustedIssuers, clientDocuments, resourceDocuments };
 }
 
-function parseResource(raw: unknown, path: string): ResourceConfig {
+/** One resource document (an entry of `resources`), as the file and the registry's writer take it. */
+export function parseResourceDocument(raw: unknown, path: string): ResourceConfig {
   const r = object(raw, path);
   const identifier = absoluteUrl(r.identifier, `${path}.identifier`);
   const scopes = scopeList(r.scopes, `${path}.scopes`);
@@ -102,13 +113,17 @@ function parseResource(raw: unknown, path: string): ResourceConfig {
   };
 }
 
-function parseClient(
+/**
+ * One client document (an entry of `clients`), validated against the resources and trusted
+ * issuers it may name: the file's, or the registry's current ones for a change made at run time.
+ */
+export function parseClientDocument(
   raw: unknown,
   path: string,
-  resources: ResourceConfig[],
-  trustedIssuers: readonly TrustedIssuerConfig[],
+  context: ClientDocumentContext,
   options: RegistryFileOptions,
 ): ClientConfig {
+  const { resources, trustedIssuers } = context;
   const c = object(raw, path);
   const clientId = nonEmptyString(c.client_id, `${path}.client_id`);
   const authMethod = oneOf<ClientAuthMethod>(

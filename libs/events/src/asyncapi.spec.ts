@@ -13,6 +13,7 @@ import {
   EventSchemas,
   EventType,
   EXCHANGE_KINDS,
+  registryKeyOf,
   SchemaVersion,
   SESSION_END_REASONS,
   TOKEN_KINDS,
@@ -122,6 +123,24 @@ const ACCESS_TOKEN: Required<EventSchemas['token.issued']['v1']> = {
   auth_time: 1_736_935_100,
   acr: 'urn:example:loa:2',
   amr: ['pwd', 'otp'],
+};
+const SCRYPT_HASH =
+  '$scrypt$ln=14,r=8,p=1$c2FsdHNhbHRzYWx0c2FsdA$a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2U';
+const CLIENT_STATE: Required<EventSchemas['client.registered']['v1']> = {
+  client_id: 'billing-batch',
+  client: {
+    client_id: 'billing-batch',
+    client_secret_hash: SCRYPT_HASH,
+    grant_types: ['client_credentials'],
+    resources: ['https://orders.example.com'],
+  },
+  registration_access_token_digest: DIGEST,
+  previous_client_secret_hash: SCRYPT_HASH,
+  previous_secret_expires_at: 1_736_946_000,
+};
+const RESOURCE_STATE: Required<EventSchemas['resource.registered']['v1']> = {
+  identifier: 'https://orders.example.com',
+  resource: { identifier: 'https://orders.example.com', scopes: ['orders:read'] },
 };
 const FULL: Table<'full'> = {
   'token.issued': {
@@ -268,6 +287,13 @@ const FULL: Table<'full'> = {
       client_id: 'web-app',
     },
   },
+  'client.registered': { v1: CLIENT_STATE },
+  'client.updated': { v1: CLIENT_STATE },
+  'client.secret_rotated': { v1: CLIENT_STATE },
+  'client.deleted': { v1: { client_id: 'billing-batch' } },
+  'resource.registered': { v1: RESOURCE_STATE },
+  'resource.updated': { v1: RESOURCE_STATE },
+  'resource.deleted': { v1: { identifier: 'https://orders.example.com' } },
 };
 const MINIMAL: Table<'minimal'> = {
   'token.issued': {
@@ -394,6 +420,13 @@ const MINIMAL: Table<'minimal'> = {
   'session.ended': {
     v1: { sid: 'c3a1f0e2-5b4d-4e6f-8a7b-9c0d1e2f3a4b', sub: 'user-123', reason: 'replaced' },
   },
+  'client.registered': { v1: { client_id: 'billing-batch', client: CLIENT_STATE.client } },
+  'client.updated': { v1: { client_id: 'billing-batch', client: CLIENT_STATE.client } },
+  'client.secret_rotated': { v1: { client_id: 'billing-batch', client: CLIENT_STATE.client } },
+  'client.deleted': FULL['client.deleted'],
+  'resource.registered': FULL['resource.registered'],
+  'resource.updated': FULL['resource.updated'],
+  'resource.deleted': FULL['resource.deleted'],
 };
 /** Every (type, version) pair the code knows. */
 const CASES = Object.entries(FULL).flatMap(([type, versions]) =>
@@ -421,6 +454,13 @@ const ROUTE: { [T in EventType]: (d: EventCatalogue[T]) => [subject: string, key
   'authorization.denied': (d) => [d.client_id, d.client_id],
   'session.started': (d) => [d.sid, d.sid],
   'session.ended': (d) => [d.sid, d.sid],
+  'client.registered': (d) => [d.client_id, registryKeyOf('client', d.client_id)],
+  'client.updated': (d) => [d.client_id, registryKeyOf('client', d.client_id)],
+  'client.secret_rotated': (d) => [d.client_id, registryKeyOf('client', d.client_id)],
+  'client.deleted': (d) => [d.client_id, registryKeyOf('client', d.client_id)],
+  'resource.registered': (d) => [d.identifier, registryKeyOf('resource', d.identifier)],
+  'resource.updated': (d) => [d.identifier, registryKeyOf('resource', d.identifier)],
+  'resource.deleted': (d) => [d.identifier, registryKeyOf('resource', d.identifier)],
 };
 /** The fields whose values come from a closed list in the code, which the document must match. */
 const ENUMS: Partial<Record<EventType, Record<string, readonly string[]>>> = {
@@ -739,6 +779,18 @@ describe('docs/asyncapi.yaml', () => {
     const e = json(build('token.issued', FULL['token.issued'].v6));
     e.data.act = deep(6);
     expect(parseLifecycleEvent(JSON.stringify(e)).ok).toBe(false);
+  });
+
+  it('refuses a registry document that carries a plain secret, as the parser does', () => {
+    for (const [type, member] of [
+      ['client.registered', 'client_secret'],
+      ['client.updated', 'password'],
+    ] as const) {
+      const e = json(build(type, FULL[type].v1));
+      (e.data.client as Record<string, unknown>)[member] = 'a-plain-secret-0123456789';
+      expect(payloadOf(type, 'v1')(e)).toBe(false);
+      expect(parseLifecycleEvent(JSON.stringify(e)).ok).toBe(false);
+    }
   });
 
   it('agrees with parseLifecycleEvent on every sample', () => {

@@ -41,6 +41,13 @@ export interface EventBus {
    * rebuilding derived state. Resolves with the number of events handed to `handler`.
    */
   replay(handler: EventHandler): Promise<number>;
+  /**
+   * Reads `topic` (one that no consumer group shares: the registry's) from its oldest retained
+   * event, then keeps following it, with a reader of this process's own: every process sees
+   * every event, in order per partition. Resolves once every event the topic held at the call
+   * has been handed to `handler`; a handler that throws gets the event again.
+   */
+  follow(topic: string, handler: EventHandler): Promise<void>;
   /** Whether the log can take events now. */
   ready(): Promise<boolean>;
   /** The same, with why not (readiness probes show it to the operator). */

@@ -93,6 +93,37 @@ const samples: { [T in EventType]: [subject: string, key: string, data: EventCat
     },
   ],
   'session.ended': ['sid-1', 'sid-1', { sid: 'sid-1', sub: 'user-1', reason: 'logout' }],
+  'client.registered': [
+    'svc-a',
+    'client:svc-a',
+    { client_id: 'svc-a', client: { client_id: 'svc-a' } },
+  ],
+  'client.updated': [
+    'svc-a',
+    'client:svc-a',
+    { client_id: 'svc-a', client: { client_id: 'svc-a' } },
+  ],
+  'client.secret_rotated': [
+    'svc-a',
+    'client:svc-a',
+    { client_id: 'svc-a', client: { client_id: 'svc-a' } },
+  ],
+  'client.deleted': ['svc-a', 'client:svc-a', { client_id: 'svc-a' }],
+  'resource.registered': [
+    'https://orders.example.com',
+    'resource:https://orders.example.com',
+    { identifier: 'https://orders.example.com', resource: { scopes: [] } },
+  ],
+  'resource.updated': [
+    'https://orders.example.com',
+    'resource:https://orders.example.com',
+    { identifier: 'https://orders.example.com', resource: { scopes: [] } },
+  ],
+  'resource.deleted': [
+    'https://orders.example.com',
+    'resource:https://orders.example.com',
+    { identifier: 'https://orders.example.com' },
+  ],
 };
 const TYPES = Object.keys(samples) as EventType[];
 function build<T extends EventType>(type: T): LifecycleEvent<T> {

@@ -9,6 +9,7 @@ import {
   EventType,
   EXCHANGE_KINDS,
   GRANT_BOUND_KINDS,
+  RegistryDocument,
   SchemaVersion,
   SESSION_END_REASONS,
   TOKEN_KINDS,
@@ -37,7 +38,9 @@ type FieldSpec<V> = [V] extends [number] // [V]: `'jwt' | 'opaque'` stays one sp
     ? { readonly type: 'array' }
     : [V] extends [ActorChainV6]
       ? { readonly type: 'actor_chain' }
-      : { readonly type: 'string'; readonly oneOf?: readonly V[]; readonly pattern?: RegExp };
+      : [V] extends [RegistryDocument]
+        ? { readonly type: 'document' }
+        : { readonly type: 'string'; readonly oneOf?: readonly V[]; readonly pattern?: RegExp };
 /** Optional in the table exactly when optional in the interface (checked by the compiler). */
 type FieldTable<P> = {
   readonly [K in keyof P]-?: FieldSpec<NonNullable<P[K]>> &
@@ -47,7 +50,7 @@ type FieldTable<P> = {
 };
 /** The run-time view of any FieldSpec, for the one generic checker. */
 interface AnyFieldSpec {
-  readonly type: 'string' | 'integer' | 'array' | 'actor_chain';
+  readonly type: 'string' | 'integer' | 'array' | 'actor_chain' | 'document';
   readonly optional?: boolean;
   readonly oneOf?: readonly unknown[];
   readonly pattern?: RegExp;
@@ -59,6 +62,25 @@ const A = { type: 'array' } as const;
 const opt = <F extends object>(spec: F) => ({ ...spec, optional: true }) as const;
 // base64url SHA-256 is exactly 43 characters: a raw opaque token (kind prefix + 43) never fits.
 const DIGEST = { type: 'string', pattern: /^[A-Za-z0-9_-]{43}$/ } as const;
+// A client secret at rest (libs/registry secret-hash.ts): never the secret itself.
+const SCRYPT_HASH = {
+  type: 'string',
+  pattern: /^\$scrypt\$ln=\d+,r=\d+,p=\d+\$[A-Za-z0-9_-]+\$[A-Za-z0-9_-]+$/,
+} as const;
+const DOCUMENT = { type: 'document' } as const;
+const CLIENT_STATE_V1: FieldTable<EventSchemas['client.registered']['v1']> = {
+  client_id: S,
+  client: DOCUMENT,
+  registration_access_token_digest: opt(DIGEST),
+  previous_client_secret_hash: opt(SCRYPT_HASH),
+  previous_secret_expires_at: opt(I),
+};
+const RESOURCE_STATE_V1: FieldTable<EventSchemas['resource.registered']['v1']> = {
+  identifier: S,
+  resource: DOCUMENT,
+};
+/** Members a registry document may never carry on the log: plain secrets and passwords. */
+const PLAIN_SECRET_MEMBERS = ['client_secret', 'password'];
 
 const TOKEN_ISSUED_V1: FieldTable<EventSchemas['token.issued']['v1']> = {
   jti: S,
@@ -175,6 +197,13 @@ const DATA_FIELDS: {
       client_id: opt(S),
     },
   },
+  'client.registered': { v1: CLIENT_STATE_V1 },
+  'client.updated': { v1: CLIENT_STATE_V1 },
+  'client.secret_rotated': { v1: CLIENT_STATE_V1 },
+  'client.deleted': { v1: { client_id: S } },
+  'resource.registered': { v1: RESOURCE_STATE_V1 },
+  'resource.updated': { v1: RESOURCE_STATE_V1 },
+  'resource.deleted': { v1: { identifier: S } },
 };
 
 const nonEmpty = (v: unknown) => typeof v === 'string' && v.length > 0;
@@ -296,6 +325,12 @@ function actorChainProblem(v: unknown, depth = 1): string | undefined {
 
 function fieldProblem(spec: AnyFieldSpec, v: unknown): string | undefined {
   if (spec.type === 'actor_chain') return actorChainProblem(v);
+  if (spec.type === 'document') {
+    if (!isObject(v)) return 'not an object';
+    return PLAIN_SECRET_MEMBERS.some((m) => Object.hasOwn(v, m))
+      ? 'carries a plain secret (only its scrypt hash may be on the log)'
+      : undefined;
+  }
   if (spec.type === 'integer')
     return Number.isInteger(v) && (v as number) >= 0 ? undefined : 'not a non-negative integer';
   if (spec.type === 'array') {

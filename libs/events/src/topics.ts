@@ -322,6 +322,48 @@ export interface SessionEndedV1 {
   readonly client_id?: string;
 }
 
+/**
+ * A client or a resource as CONFIG_FILE writes it (README "Configuration"): the registry's
+ * documents travel whole, so that the latest event of each key rebuilds it on a compacted topic.
+ * Never a plain secret: a client's secret only as `client_secret_hash` (scrypt).
+ */
+export type RegistryDocument = { readonly [member: string]: unknown };
+
+/**
+ * Writer: the registry's writer (admin API, dynamic client registration). Readers: every
+ * replica's registry snapshot, auditors. `client.registered`, `client.updated` and
+ * `client.secret_rotated` carry the client's whole current state: its document, the digest of
+ * its registration access token (RFC 7592 §3) when it has one, and, while a rotated secret's
+ * overlap lasts, the previous secret's scrypt hash with its deadline, which every later event of
+ * the client repeats until then.
+ */
+export interface ClientStateV1 {
+  readonly client_id: string;
+  readonly client: RegistryDocument;
+  /** base64url SHA-256 of the registration access token (RFC 7592 §3): never the token. */
+  readonly registration_access_token_digest?: string;
+  /** The secret before the last rotation, still accepted until `previous_secret_expires_at`. */
+  readonly previous_client_secret_hash?: string;
+  /** Seconds since the epoch. */
+  readonly previous_secret_expires_at?: number;
+}
+
+/** Writer: the registry's writer. The client is gone; its tokens are revoked beside it. */
+export interface ClientDeletedV1 {
+  readonly client_id: string;
+}
+
+/** Writer: the registry's writer (admin API). The resource's whole current document. */
+export interface ResourceStateV1 {
+  readonly identifier: string;
+  readonly resource: RegistryDocument;
+}
+
+/** Writer: the registry's writer (admin API), for a resource no client names any more. */
+export interface ResourceDeletedV1 {
+  readonly identifier: string;
+}
+
 /** Every event type, with the payload of each schema version it has. */
 export interface EventSchemas {
   'token.issued': {
@@ -341,6 +383,13 @@ export interface EventSchemas {
   'authorization.denied': { readonly v1: AuthorizationDeniedV1 };
   'session.started': { readonly v1: SessionStartedV1 };
   'session.ended': { readonly v1: SessionEndedV1 };
+  'client.registered': { readonly v1: ClientStateV1 };
+  'client.updated': { readonly v1: ClientStateV1 };
+  'client.secret_rotated': { readonly v1: ClientStateV1 };
+  'client.deleted': { readonly v1: ClientDeletedV1 };
+  'resource.registered': { readonly v1: ResourceStateV1 };
+  'resource.updated': { readonly v1: ResourceStateV1 };
+  'resource.deleted': { readonly v1: ResourceDeletedV1 };
 }
 
 export type EventType = keyof EventSchemas;
@@ -378,12 +427,40 @@ const WRITTEN_AS: { readonly [T in EventType]: (data: EventCatalogue[T]) => Sche
   'authorization.denied': () => 'v1',
   'session.started': () => 'v1',
   'session.ended': () => 'v1',
+  'client.registered': () => 'v1',
+  'client.updated': () => 'v1',
+  'client.secret_rotated': () => 'v1',
+  'client.deleted': () => 'v1',
+  'resource.registered': () => 'v1',
+  'resource.updated': () => 'v1',
+  'resource.deleted': () => 'v1',
 };
 export const schemaVersionOf = <T extends EventType>(type: T, data: EventCatalogue[T]) =>
   (WRITTEN_AS[type] as (d: EventCatalogue[T]) => SchemaVersion<T>)(data);
 
 export const TOKEN_LIFECYCLE_TOPIC = 'oauth.token-lifecycle.v1';
 export const SIGNING_KEYS_TOPIC = 'oauth.signing-keys.v1';
+/**
+ * Clients and resources (libs/registry): compacted, one partition (changes are rare, and a
+ * client names resources, so their order across keys matters), keyed `client:<client_id>` or
+ * `resource:<identifier>`. Writer: the registry's writer; readers: every replica's snapshot.
+ */
+export const REGISTRY_TOPIC = 'oauth.registry.v1';
+
+/** The registry event types: on REGISTRY_TOPIC, never read by the projector. */
+export const REGISTRY_EVENT_TYPES = [
+  'client.registered',
+  'client.updated',
+  'client.secret_rotated',
+  'client.deleted',
+  'resource.registered',
+  'resource.updated',
+  'resource.deleted',
+] as const satisfies readonly EventType[];
+export type RegistryEventType = (typeof REGISTRY_EVENT_TYPES)[number];
+
+/** The Kafka key of a client's or a resource's events (the two never share a key). */
+export const registryKeyOf = (kind: 'client' | 'resource', id: string) => `${kind}:${id}`;
 /**
  * Never created: the readiness check of a replicated log asks the controller to validate its
  * creation (replica-health.ts `controllerAnswers`), which only a live controller quorum answers.
@@ -406,4 +483,11 @@ export const TOPIC_OF: { readonly [T in EventType]: string } = {
   'authorization.denied': TOKEN_LIFECYCLE_TOPIC,
   'session.started': TOKEN_LIFECYCLE_TOPIC,
   'session.ended': TOKEN_LIFECYCLE_TOPIC,
+  'client.registered': REGISTRY_TOPIC,
+  'client.updated': REGISTRY_TOPIC,
+  'client.secret_rotated': REGISTRY_TOPIC,
+  'client.deleted': REGISTRY_TOPIC,
+  'resource.registered': REGISTRY_TOPIC,
+  'resource.updated': REGISTRY_TOPIC,
+  'resource.deleted': REGISTRY_TOPIC,
 };

@@ -109,6 +109,17 @@ export class LifecycleProjection {
       case 'session.started':
       case 'session.ended':
         return true;
+      // The registry's events are on their own topic, which the projector does not read: every
+      // replica's registry snapshot follows it (libs/registry). An in-process log hands them
+      // over all the same.
+      case 'client.registered':
+      case 'client.updated':
+      case 'client.secret_rotated':
+      case 'client.deleted':
+      case 'resource.registered':
+      case 'resource.updated':
+      case 'resource.deleted':
+        return true;
       default:
         // A new event type does not compile until it is handled or deliberately ignored above.
         return e satisfies never;

@@ -26,6 +26,31 @@ export function verifySecretHash(secret: string, encoded: string): Promise<boole
 
 /** The parameters `npm run hash-secret` uses (scripts/hash-secret.js). */
 const DEFAULT_PARAMETERS = 'ln=14,r=8,p=1';
+const LN = 14;
+const R = 8;
+const P = 1;
+
+/**
+ * A secret's hash at rest, as `npm run hash-secret` makes it (scripts/hash-secret.js, same
+ * parameters): the registry's writer hashes a client secret before any event carries it.
+ */
+export function hashSecret(secret: string): Promise<string> {
+  const salt = randomBytes(16);
+  return new Promise((resolve, reject) =>
+    scrypt(secret, salt, 32, { N: 2 ** LN, r: R, p: P }, (err, key) =>
+      err
+        ? reject(err)
+        : resolve(
+            `$scrypt$ln=${LN},r=${R},p=${P}$${salt.toString('base64url')}$${key.toString('base64url')}`,
+          ),
+    ),
+  );
+}
+
+/** A new client secret: 256 random bits, base64url (43 characters). */
+export function generateSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
 
 /**
  * A hash no secret matches (random salt and key), with the scrypt parameters of `like` (or the

@@ -19,13 +19,24 @@ describe('VerifiedSecretCache', () => {
     expect(sut.has('a', HASH_1, 'b:c')).toBe(false);
   });
 
-  it("drops an entry once the client's stored hash has changed", () => {
+  it('answers only for the stored hash the secret was verified against', () => {
     const sut = new VerifiedSecretCache();
     sut.add('svc-a', HASH_1, 'secret-1');
     expect(sut.has('svc-a', HASH_2, 'secret-1')).toBe(false);
-    expect(sut.size).toBe(0);
+    // A rotation's overlap checks the previous hash next: still known without scrypt.
+    expect(sut.has('svc-a', HASH_1, 'secret-1')).toBe(true);
+  });
+
+  it('drops every entry of a client when told its registration changed', () => {
+    const sut = new VerifiedSecretCache();
+    sut.add('svc-a', HASH_1, 'secret-1');
+    sut.add('svc-a', HASH_2, 'secret-2');
+    sut.add('svc-b', HASH_1, 'secret-1');
+    sut.forget('svc-a');
+    expect(sut.size).toBe(1);
     // Even a rollback to the old hash needs a fresh verification.
     expect(sut.has('svc-a', HASH_1, 'secret-1')).toBe(false);
+    expect(sut.has('svc-b', HASH_1, 'secret-1')).toBe(true);
   });
 
   it('holds at most maxEntries, the least recently used leaving first', () => {

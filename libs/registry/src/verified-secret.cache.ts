@@ -16,8 +16,8 @@ export const VERIFIED_SECRET_CACHE_SIZE = 4096;
  */
 export class VerifiedSecretCache {
   private readonly key = randomBytes(32);
-  /** HMAC → the stored hash the secret was verified against; Map order is recency. */
-  private readonly entries = new Map<string, string>();
+  /** HMAC → the client and the stored hash the secret was verified against; Map order is recency. */
+  private readonly entries = new Map<string, { clientId: string; hash: string }>();
 
   constructor(private readonly maxEntries = VERIFIED_SECRET_CACHE_SIZE) {}
 
@@ -28,18 +28,23 @@ export class VerifiedSecretCache {
   /** Whether `secret` passed scrypt for this client's current `storedHash`. */
   has(clientId: string, storedHash: string, secret: string): boolean {
     const mac = this.mac(clientId, secret);
-    const verifiedAgainst = this.entries.get(mac);
-    if (verifiedAgainst === undefined) return false;
+    const verified = this.entries.get(mac);
+    if (verified === undefined || verified.hash !== storedHash) return false;
     this.entries.delete(mac);
-    if (verifiedAgainst !== storedHash) return false;
-    this.entries.set(mac, verifiedAgainst);
+    this.entries.set(mac, verified);
     return true;
+  }
+
+  /** Drops every entry of the client (its registration changed or ended). */
+  forget(clientId: string): void {
+    for (const [mac, verified] of this.entries)
+      if (verified.clientId === clientId) this.entries.delete(mac);
   }
 
   add(clientId: string, storedHash: string, secret: string): void {
     const mac = this.mac(clientId, secret);
     this.entries.delete(mac);
-    this.entries.set(mac, storedHash);
+    this.entries.set(mac, { clientId, hash: storedHash });
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
   }
 

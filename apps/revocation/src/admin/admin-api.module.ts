@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { AdminClientGuard } from '@app/oauth';
 import { AdminController } from './admin.controller';
 import { ListSubjectGrantsUseCase } from './list-subject-grants.usecase';
-import { RevocationRecorder } from './revocation.recorder';
 import { RevokeInBulkUseCase } from './revoke-in-bulk.usecase';
 import { WithdrawGrantUseCase } from './withdraw-grant.usecase';
 
@@ -11,7 +10,6 @@ import { WithdrawGrantUseCase } from './withdraw-grant.usecase';
   controllers: [AdminController],
   providers: [
     AdminClientGuard,
-    RevocationRecorder,
     RevokeInBulkUseCase,
     ListSubjectGrantsUseCase,
     WithdrawGrantUseCase,

@@ -2,7 +2,7 @@ import { AppConfig } from '@app/config';
 import { EventBus, EventFactory, LifecycleEvent } from '@app/events';
 import { NotFound } from '@app/oauth';
 import { ClientRegistry } from '@app/registry';
-import { LifecycleProjection } from '@app/projection';
+import { ClientTokensRevoker, LifecycleProjection, RevocationRecorder } from '@app/projection';
 import {
   MemoryExchangeChainStore,
   GrantRecord,
@@ -13,7 +13,6 @@ import {
   RevocationStore,
   StoreUnavailable,
 } from '@app/store';
-import { RevocationRecorder } from './revocation.recorder';
 import { RevokeInBulkUseCase } from './revoke-in-bulk.usecase';
 import { WithdrawGrantUseCase } from './withdraw-grant.usecase';
 
@@ -74,6 +73,7 @@ function setup(options: { storeDown?: boolean; logDown?: boolean } = {}) {
     events,
     registry as unknown as ClientRegistry,
     recorder,
+    new ClientTokensRevoker(config, events, recorder),
   );
   const withdraw = new WithdrawGrantUseCase(config, grants, events, recorder);
   const published = () => bus.publish.mock.calls.map(([e]) => e);

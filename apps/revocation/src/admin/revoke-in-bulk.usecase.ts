@@ -5,9 +5,8 @@ import { NotFound } from '@app/oauth';
 import { ClientRegistry } from '@app/registry';
 import { GRANT_STORE, GrantRecord, GrantStore } from '@app/store';
 import { grantRevocation } from './grant-revocation';
-import { RevocationRecorder } from './revocation.recorder';
+import { ClientTokensRevoker, RevocationRecorder, revocationExp } from '@app/projection';
 import { RevocationRequest } from './revocation-request.body';
-import { clientRevocationExp, revocationExp } from './revocation-lifetime';
 
 /** Index entries per read of a subject's grants when revoking them all. */
 const SUBJECT_GRANTS_PAGE = 500;
@@ -48,6 +47,7 @@ export class RevokeInBulkUseCase {
     @Inject(EVENT_FACTORY) private readonly events: EventFactory,
     private readonly clients: ClientRegistry,
     private readonly recorder: RevocationRecorder,
+    private readonly clientTokens: ClientTokensRevoker,
   ) {}
 
   execute(request: RevocationRequest): Promise<RevocationAnswer> {
@@ -72,15 +72,7 @@ export class RevokeInBulkUseCase {
 
   private async revokeClient(clientId: string): Promise<RevocationAnswer> {
     if (!this.clients.client(clientId)) throw new NotFound('no client has this client_id');
-    const revokedAt = Date.now();
-    const exp = clientRevocationExp(this.config, revokedAt);
-    const event = this.events.create('client.tokens_revoked', clientId, clientId, {
-      client_id: clientId,
-      revoked_at: revokedAt,
-      exp,
-      reason: 'admin',
-    });
-    await this.recorder.record([event]);
+    const { revokedAt, exp } = await this.clientTokens.revoke(clientId, 'admin');
     return { revoked: 'client', client_id: clientId, revoked_at: revokedAt, exp };
   }
 

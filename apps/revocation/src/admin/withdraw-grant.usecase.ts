@@ -2,11 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { EVENT_FACTORY, EventFactory } from '@app/events';
 import { InvalidRequest, NotFound } from '@app/oauth';
+import { RevocationRecorder, revocationExp } from '@app/projection';
 import { GRANT_STORE, GrantStore } from '@app/store';
 import { GRANT_ID_SYNTAX } from './admin-api.paths';
 import { grantRevocation } from './grant-revocation';
-import { RevocationRecorder } from './revocation.recorder';
-import { revocationExp } from './revocation-lifetime';
 
 /**
  * `DELETE /admin/grants/{grant_id}`: the user withdraws one grant from a "connected apps" page.

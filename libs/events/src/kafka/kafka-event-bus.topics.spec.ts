@@ -1,6 +1,11 @@
 import type { Admin, Kafka } from 'kafkajs';
 import { KafkaConfig } from '@app/config';
-import { CONTROLLER_PROBE_TOPIC, SIGNING_KEYS_TOPIC, TOKEN_LIFECYCLE_TOPIC } from '../topics';
+import {
+  CONTROLLER_PROBE_TOPIC,
+  REGISTRY_TOPIC,
+  SIGNING_KEYS_TOPIC,
+  TOKEN_LIFECYCLE_TOPIC,
+} from '../topics';
 import { KafkaEventBus } from './kafka-event.bus';
 
 const config = (replicationFactor: number): KafkaConfig => ({
@@ -64,17 +69,29 @@ describe('KafkaEventBus topics on a cluster', () => {
   const all = (isr: number[]) => () =>
     [0, 1].map((id) => ({ partitionId: id, leader: isr[0]!, isr }));
 
-  it('creates both topics with three replicas and min.insync.replicas=2, and waits out a broker that does not know them yet', async () => {
+  it('creates the topics with three replicas and min.insync.replicas=2, and waits out a broker that does not know them yet', async () => {
     const admin = fakeAdmin(3, all([1, 2, 3]));
     await connect(admin, 3);
     expect(admin.createTopics).toHaveBeenCalledWith({
       waitForLeaders: false,
-      topics: [TOKEN_LIFECYCLE_TOPIC, SIGNING_KEYS_TOPIC].map((topic) => ({
-        topic,
-        numPartitions: 2,
-        replicationFactor: 3,
-        configEntries: [{ name: 'min.insync.replicas', value: '2' }],
-      })),
+      topics: [
+        ...[TOKEN_LIFECYCLE_TOPIC, SIGNING_KEYS_TOPIC].map((topic) => ({
+          topic,
+          numPartitions: 2,
+          replicationFactor: 3,
+          configEntries: [{ name: 'min.insync.replicas', value: '2' }],
+        })),
+        // The registry: one partition (its order across keys matters), compacted.
+        {
+          topic: REGISTRY_TOPIC,
+          numPartitions: 1,
+          replicationFactor: 3,
+          configEntries: [
+            { name: 'min.insync.replicas', value: '2' },
+            { name: 'cleanup.policy', value: 'compact' },
+          ],
+        },
+      ],
     });
   });
 

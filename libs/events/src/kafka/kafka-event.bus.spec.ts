@@ -4,7 +4,7 @@ import { KafkaConfig } from '@app/config';
 import { EventMetrics, Registry } from '@app/metrics';
 import { EventBusUnavailable } from '../event-bus.port';
 import { EventFactory, LifecycleEvent } from '../event-envelope';
-import { SIGNING_KEYS_TOPIC, TOKEN_LIFECYCLE_TOPIC } from '../topics';
+import { REGISTRY_TOPIC, SIGNING_KEYS_TOPIC, TOKEN_LIFECYCLE_TOPIC } from '../topics';
 import { KafkaEventBus } from './kafka-event.bus';
 import { SessionProducer } from './producer-session';
 
@@ -58,7 +58,7 @@ describe('KafkaEventBus producer sessions', () => {
   const admin = {
     connect: async () => undefined,
     disconnect: async () => undefined,
-    listTopics: async () => [TOKEN_LIFECYCLE_TOPIC, SIGNING_KEYS_TOPIC],
+    listTopics: async () => [TOKEN_LIFECYCLE_TOPIC, SIGNING_KEYS_TOPIC, REGISTRY_TOPIC],
   } as unknown as Admin;
   let journal: Journal;
   let producers: FakeProducer[];
@@ -280,7 +280,7 @@ describe('KafkaEventBus subscriptions', () => {
     const admin = {
       connect: async () => undefined,
       disconnect: async () => undefined,
-      listTopics: async () => [TOKEN_LIFECYCLE_TOPIC, SIGNING_KEYS_TOPIC],
+      listTopics: async () => [TOKEN_LIFECYCLE_TOPIC, SIGNING_KEYS_TOPIC, REGISTRY_TOPIC],
     } as unknown as Admin;
     const newProducer = () => ({
       connect: async () => undefined,
@@ -404,7 +404,7 @@ describe('KafkaEventBus metrics', () => {
     const admin = {
       connect: async () => undefined,
       disconnect: async () => undefined,
-      listTopics: async () => [TOKEN_LIFECYCLE_TOPIC, SIGNING_KEYS_TOPIC],
+      listTopics: async () => [TOKEN_LIFECYCLE_TOPIC, SIGNING_KEYS_TOPIC, REGISTRY_TOPIC],
     } as unknown as Admin;
     const metrics = new EventMetrics(registry);
     sut = await KafkaEventBus.connect(

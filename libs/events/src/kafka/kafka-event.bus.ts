@@ -14,6 +14,7 @@ import {
 import { parseLifecycleEvent } from '../event.parser';
 import {
   CONTROLLER_PROBE_TOPIC,
+  REGISTRY_TOPIC,
   TOKEN_LIFECYCLE_TOPIC,
   TOPIC_OF,
   SIGNING_KEYS_TOPIC,
@@ -44,6 +45,8 @@ export class KafkaEventBus implements EventBus {
   private readonly kafka: Kafka;
   private readonly admin: Admin;
   private readonly consumers: Consumer[] = [];
+  /** The groups of `follow`'s readers, one per process and topic: deleted at close. */
+  private readonly followerGroups = new Set<string>();
   /**
    * The Kafka headers of events being published, when tracing is on: kept beside the event
    * rather than in a wrapper, so that without tracing a publish allocates nothing more.
@@ -152,10 +155,16 @@ export class KafkaEventBus implements EventBus {
     await consumer.run({
       eachMessage: tracingOn()
         ? async ({ partition, message }) => {
-            await this.deliverTraced(handler, partition, message, options.group);
+            await this.deliverTraced(
+              handler,
+              TOKEN_LIFECYCLE_TOPIC,
+              partition,
+              message,
+              options.group,
+            );
           }
         : async ({ partition, message }) => {
-            await this.deliver(handler, partition, message);
+            await this.deliver(handler, TOKEN_LIFECYCLE_TOPIC, partition, message);
           },
     });
   }
@@ -182,8 +191,14 @@ export class KafkaEventBus implements EventBus {
           .run({
             eachMessage: async ({ partition, message }) => {
               const delivered = tracingOn()
-                ? await this.deliverTraced(handler, partition, message, group)
-                : await this.deliver(handler, partition, message);
+                ? await this.deliverTraced(
+                    handler,
+                    TOKEN_LIFECYCLE_TOPIC,
+                    partition,
+                    message,
+                    group,
+                  )
+                : await this.deliver(handler, TOKEN_LIFECYCLE_TOPIC, partition, message);
               if (delivered) count++;
               const last = remaining.get(partition);
               if (last !== undefined && Number(message.offset) >= last) remaining.delete(partition);
@@ -198,6 +213,63 @@ export class KafkaEventBus implements EventBus {
       await this.admin.deleteGroups([group]).catch(() => undefined);
     }
     return count;
+  }
+
+  /**
+   * A reader of this process's own (a group of one, never shared), so every process sees every
+   * event: the registry's snapshot follows its topic this way, as mirrors follow the revocation
+   * stream. It reads from the oldest retained event (a compacted topic keeps each key's latest),
+   * and resolves once it has passed the last offset each partition held at the call. After a
+   * crash kafkajs does not recover from, a new reader of the same group resumes from the offsets
+   * it committed, so nothing is missed and nothing old is applied again over newer state.
+   */
+  async follow(topic: string, handler: EventHandler): Promise<void> {
+    const ends = await retrying(() => this.admin.fetchTopicOffsets(topic));
+    const remaining = new Map(
+      ends
+        .filter((p) => Number(p.high) > Number(p.low))
+        .map((p) => [p.partition, Number(p.high) - 1]),
+    );
+    const group = `${this.config.clientId}-follow-${randomUUID()}`;
+    this.followerGroups.add(group);
+    await new Promise<void>((caughtUp, failed) => {
+      const onMessage = async (partition: number, message: KafkaMessage) => {
+        if (tracingOn()) await this.deliverTraced(handler, topic, partition, message, group);
+        else await this.deliver(handler, topic, partition, message);
+        const last = remaining.get(partition);
+        if (last !== undefined && Number(message.offset) >= last) remaining.delete(partition);
+        if (remaining.size === 0) caughtUp();
+      };
+      // An empty topic: current once the reader runs.
+      this.runFollower(topic, group, onMessage).then(
+        () => remaining.size === 0 && caughtUp(),
+        failed,
+      );
+    });
+  }
+
+  private async runFollower(
+    topic: string,
+    group: string,
+    onMessage: (partition: number, message: KafkaMessage) => Promise<void>,
+  ): Promise<void> {
+    const consumer = this.consumer(group);
+    onFatalCrash(consumer, (e) => {
+      this.forget(consumer);
+      if (this.closed) return;
+      log.warn(`follower of ${topic} stopped (${errorName(e)}): following again`);
+      const again = () =>
+        setTimeout(() => {
+          if (this.closed) return;
+          this.runFollower(topic, group, onMessage).catch(again);
+        }, RESUBSCRIBE_DELAY_MS).unref();
+      again();
+    });
+    await consumer.connect();
+    await retrying(() => consumer.subscribe({ topics: [topic], fromBeginning: true }));
+    await consumer.run({
+      eachMessage: ({ partition, message }) => onMessage(partition, message),
+    });
   }
 
   /** A second subscription a second later, and again after every failure to subscribe. */
@@ -225,8 +297,13 @@ export class KafkaEventBus implements EventBus {
   }
 
   /** Parses and hands over one message; a malformed one is counted, logged and skipped. */
-  private async deliver(handler: EventHandler, partition: number, message: KafkaMessage) {
-    const event = this.parse(partition, message);
+  private async deliver(
+    handler: EventHandler,
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+  ) {
+    const event = this.parse(topic, partition, message);
     if (!event) return false;
     // A throw makes kafkajs deliver the message again: handlers are idempotent.
     await handler(event);
@@ -241,25 +318,30 @@ export class KafkaEventBus implements EventBus {
    */
   private async deliverTraced(
     handler: EventHandler,
+    topic: string,
     partition: number,
     message: KafkaMessage,
     group?: string,
   ) {
-    const event = this.parse(partition, message);
+    const event = this.parse(topic, partition, message);
     if (!event) return false;
     const { offset, headers } = message;
-    const consumed = { topic: TOKEN_LIFECYCLE_TOPIC, partition, offset, headers, group };
+    const consumed = { topic, partition, offset, headers, group };
     await processInSpan(event, consumed, () => handler(event));
     return true;
   }
 
-  private parse(partition: number, message: KafkaMessage): AnyLifecycleEvent | undefined {
+  private parse(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+  ): AnyLifecycleEvent | undefined {
     const parsed = parseLifecycleEvent(message.value ?? '');
     if (parsed.ok) return parsed.event;
     this.malformed++;
     this.metrics?.kafkaError('decode');
     logSkippedMessage({
-      topic: TOKEN_LIFECYCLE_TOPIC,
+      topic,
       partition,
       offset: message.offset,
       reason: parsed.reason,
@@ -296,7 +378,7 @@ export class KafkaEventBus implements EventBus {
       }
     }
     try {
-      const topics = [TOKEN_LIFECYCLE_TOPIC, SIGNING_KEYS_TOPIC];
+      const topics = [TOKEN_LIFECYCLE_TOPIC, SIGNING_KEYS_TOPIC, REGISTRY_TOPIC];
       return await withTimeout(replicaHealth(this.admin, topics, this.minInsync()), 1000);
     } catch (e) {
       return { up: false, reason: `Kafka topic metadata unavailable: ${errorName(e)}` };
@@ -312,6 +394,9 @@ export class KafkaEventBus implements EventBus {
     this.closed = true;
     await this.batcher.drainAll();
     await Promise.allSettled(this.consumers.map((c) => c.disconnect()));
+    // A follower's group is this process's alone: nobody resumes it.
+    if (this.followerGroups.size > 0)
+      await this.admin.deleteGroups([...this.followerGroups]).catch(() => undefined);
     await Promise.allSettled([this.producer.close(), this.admin.disconnect()]);
   }
 
@@ -340,7 +425,9 @@ export class KafkaEventBus implements EventBus {
 
   private async ensureTopics(): Promise<void> {
     const existing = new Set(await this.admin.listTopics());
-    const missing = [TOKEN_LIFECYCLE_TOPIC, SIGNING_KEYS_TOPIC].filter((t) => !existing.has(t));
+    const missing = [TOKEN_LIFECYCLE_TOPIC, SIGNING_KEYS_TOPIC, REGISTRY_TOPIC].filter(
+      (t) => !existing.has(t),
+    );
     if (missing.length === 0) return;
     // Not kafkajs' waitForLeaders: on several brokers, the one it asks may learn of the new
     // topic after the controller made it, and its UNKNOWN_TOPIC_OR_PARTITION ends that wait.
@@ -348,13 +435,16 @@ export class KafkaEventBus implements EventBus {
       waitForLeaders: false,
       topics: missing.map((topic) => ({
         topic,
-        numPartitions: this.config.topicPartitions,
+        // The registry: rare changes whose order across keys matters (a client names its
+        // resources), and compacted, so the latest event of each key rebuilds it for ever.
+        numPartitions: topic === REGISTRY_TOPIC ? 1 : this.config.topicPartitions,
         replicationFactor: this.config.replicationFactor,
         configEntries: [
           {
             name: 'min.insync.replicas',
             value: String(this.minInsync()),
           },
+          ...(topic === REGISTRY_TOPIC ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
         ],
       })),
     });

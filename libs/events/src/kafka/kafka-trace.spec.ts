@@ -4,7 +4,7 @@ import type { Admin, IHeaders, Kafka, ProducerBatch } from 'kafkajs';
 import { loadTracingConfig } from '@app/config';
 import { inSpan, startTracing, stopTracing } from '@app/tracing';
 import { EventFactory } from '../event-envelope';
-import { SIGNING_KEYS_TOPIC, TOKEN_LIFECYCLE_TOPIC } from '../topics';
+import { REGISTRY_TOPIC, SIGNING_KEYS_TOPIC, TOKEN_LIFECYCLE_TOPIC } from '../topics';
 import { KafkaEventBus } from './kafka-event.bus';
 
 type EachMessage = (p: {
@@ -54,7 +54,7 @@ describe('KafkaEventBus trace context', () => {
         admin: {
           connect: async () => undefined,
           disconnect: async () => undefined,
-          listTopics: async () => [TOKEN_LIFECYCLE_TOPIC, SIGNING_KEYS_TOPIC],
+          listTopics: async () => [TOKEN_LIFECYCLE_TOPIC, SIGNING_KEYS_TOPIC, REGISTRY_TOPIC],
         } as unknown as Admin,
         newProducer: () => ({
           connect: async () => undefined,

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { AnyLifecycleEvent, LifecycleEvent } from '../event-envelope';
 import { EventBus, EventHandler, EventsHealth, SubscribeOptions } from '../event-bus.port';
 import { PublishMeter } from '../publish.meter';
+import { TOPIC_OF } from '../topics';
 
 /**
  * The one-process log: events are kept (up to a bound, oldest dropped) and handed to
@@ -42,6 +43,16 @@ export class MemoryEventBus implements EventBus {
     const events = [...this.log];
     for (const event of events) await this.deliver(handler, event);
     return events.length;
+  }
+
+  /**
+   * In one process the follower is there from the start (the registry's is built before any
+   * request), so what it has not seen is only what the bound dropped: nothing it needs.
+   */
+  async follow(topic: string, handler: EventHandler): Promise<void> {
+    const onTopic: EventHandler = (e) => (TOPIC_OF[e.type] === topic ? handler(e) : undefined);
+    await this.replay(onTopic);
+    this.handlers.push(onTopic);
   }
 
   /** The retained events, oldest first (for tests and the development console). */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AnyLifecycleEvent, EVENT_BUS, EventBus } from '@app/events';
-import { LifecycleProjection } from '@app/projection';
+import { LifecycleProjection } from './lifecycle.projection';
 
 /**
  * The write order of every admin revocation (DESIGN "Write order"): its events acknowledged by
