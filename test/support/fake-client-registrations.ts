@@ -1,12 +1,17 @@
 import { ClientConfig, ConfigError, parseRegistryFile } from '@app/config';
+import { generateSecret, hashSecret, verifySecretHash } from '@app/registry';
 import {
   ClientMetadataRejected,
   ClientRegistrations,
+  RegisteredClient,
 } from '../../apps/management/src/registration/client-registrations.port';
+
+const SECRET_METHODS = ['client_secret_basic', 'client_secret_post'];
 
 /**
  * Registration's view of the registry for unit specs: documents validated by the CONFIG_FILE
- * parser against `resources` (as the registry's writer does), kept in a map.
+ * parser against `resources`, a secret generated (create) or kept (replace) for a secret method
+ * as the registry's writer does, kept in a map.
  */
 export class FakeClientRegistrations implements ClientRegistrations {
   readonly clients = new Map<string, ClientConfig>();
@@ -23,17 +28,22 @@ export class FakeClientRegistrations implements ClientRegistrations {
     return this.digests.get(clientId);
   }
 
-  async create(document: Readonly<Record<string, unknown>>, digest: string): Promise<ClientConfig> {
-    return this.write(document, digest);
+  async secretMatches(client: ClientConfig, secret: string): Promise<boolean> {
+    return client.secret?.kind === 'hash' && verifySecretHash(secret, client.secret.value);
+  }
+
+  create(document: Readonly<Record<string, unknown>>, digest: string): Promise<RegisteredClient> {
+    return this.write(document, digest, undefined);
   }
 
   async replace(
     clientId: string,
     document: Readonly<Record<string, unknown>>,
     digest: string,
-  ): Promise<ClientConfig> {
-    if (!this.clients.has(clientId)) throw new Error('unknown client');
-    return this.write(document, digest);
+  ): Promise<RegisteredClient> {
+    const current = this.documents.get(clientId);
+    if (!current) throw new Error('unknown client');
+    return this.write(document, digest, current.client_secret_hash as string | undefined);
   }
 
   async remove(clientId: string): Promise<void> {
@@ -42,7 +52,20 @@ export class FakeClientRegistrations implements ClientRegistrations {
     this.documents.delete(clientId);
   }
 
-  private write(document: Readonly<Record<string, unknown>>, digest: string): ClientConfig {
+  private async write(
+    given: Readonly<Record<string, unknown>>,
+    digest: string,
+    currentHash: string | undefined,
+  ): Promise<RegisteredClient> {
+    const method = given.token_endpoint_auth_method ?? 'client_secret_basic';
+    const secretMethod = SECRET_METHODS.includes(method as string);
+    const clientSecret = secretMethod && !currentHash ? generateSecret() : undefined;
+    const hash = clientSecret
+      ? await hashSecret(clientSecret)
+      : secretMethod
+        ? currentHash
+        : undefined;
+    const document = hash ? { ...given, client_secret_hash: hash } : given;
     let client: ClientConfig;
     try {
       [client] = parseRegistryFile(
@@ -50,16 +73,12 @@ export class FakeClientRegistrations implements ClientRegistrations {
         { plainSecrets: false },
       ).clients as [ClientConfig];
     } catch (e) {
-      if (e instanceof ConfigError)
-        throw new ClientMetadataRejected(
-          e.field,
-          e.message.slice(`Invalid configuration: ${e.field}: `.length),
-        );
+      if (e instanceof ConfigError) throw new ClientMetadataRejected(e.field, e.reason);
       throw e;
     }
     this.clients.set(client.clientId, client);
     this.digests.set(client.clientId, digest);
     this.documents.set(client.clientId, document);
-    return client;
+    return clientSecret ? { client, clientSecret } : { client };
   }
 }

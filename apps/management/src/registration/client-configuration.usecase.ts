@@ -1,8 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, ClientConfig } from '@app/config';
 import { InvalidClientMetadata, isPlainObject } from '@app/oauth';
-import { sha256, verifySecretHash } from '@app/registry';
-import { timingSafeEqual } from 'node:crypto';
 import { invalidToken, tokenRequired } from './bearer-credential';
 import { SERVER_ASSIGNED_FIELDS } from './client-metadata.fields';
 import { clientDocumentFrom, ClientDocument } from './client-metadata.request';
@@ -10,15 +8,10 @@ import {
   CLIENT_REGISTRATIONS,
   ClientMetadataRejected,
   ClientRegistrations,
+  RegisteredClientGone,
 } from './client-registrations.port';
-import { needsSecret } from './client-secret.policy';
 import { registrationAnswer } from './registration-answer';
-import {
-  hashClientSecret,
-  mintRegistrationToken,
-  newClientSecret,
-  tokenMatches,
-} from './registration-credentials';
+import { mintRegistrationToken, tokenMatches } from './registration-credentials';
 import { metadataError } from './registration-errors';
 
 /** Compared against when the client has no registration token: the refusal costs the same. */
@@ -54,29 +47,37 @@ export class ClientConfigurationUseCase {
     body: unknown,
   ): Promise<Record<string, unknown>> {
     const client = this.authenticate(clientId, token);
-    const fields = await this.checkedUpdate(client, body);
-    const document = clientDocumentFrom(fields);
-    const { secretFields, issuedSecret } = await this.secretOf(client, document);
+    const document = clientDocumentFrom(await this.checkedUpdate(client, body));
     const access = mintRegistrationToken('rat');
     try {
       const updated = await this.registrations.replace(
         clientId,
-        { ...document, client_id: clientId, ...secretFields },
+        { ...document, client_id: clientId },
         access.digest,
       );
-      return registrationAnswer(this.config, updated, {
-        clientSecret: issuedSecret,
+      return registrationAnswer(this.config, updated.client, {
+        clientSecret: updated.clientSecret,
         registrationAccessToken: access.token,
       });
     } catch (e) {
-      throw e instanceof ClientMetadataRejected ? metadataError(e) : e;
+      throw this.failure(e);
     }
   }
 
   /** RFC 7592 §2.3: the client is removed and its tokens revoked (the registry does both). */
   async remove(clientId: string, token: string | undefined): Promise<void> {
     this.authenticate(clientId, token);
-    await this.registrations.remove(clientId);
+    await this.registrations.remove(clientId).catch((e: unknown) => {
+      throw this.failure(e);
+    });
+  }
+
+  /** The registry's refusal as RFC 7591 §3.2.2 says; a client deleted meanwhile as gone. */
+  private failure(e: unknown): unknown {
+    if (e instanceof ClientMetadataRejected) return metadataError(e);
+    if (e instanceof RegisteredClientGone)
+      return invalidToken('the registration access token is not valid for this client');
+    return e;
   }
 
   private authenticate(clientId: string, token: string | undefined): ClientConfig {
@@ -99,31 +100,12 @@ export class ClientConfigurationUseCase {
       throw new InvalidClientMetadata('the client metadata must be a JSON object');
     if (body.client_id !== client.clientId)
       throw new InvalidClientMetadata("client_id must be given, and be this client's");
-    if (body.client_secret !== undefined && !(await this.isSecretOf(client, body.client_secret)))
-      throw new InvalidClientMetadata("client_secret is not this client's secret");
+    const secret = body.client_secret;
+    const wrongSecret =
+      secret !== undefined &&
+      (typeof secret !== 'string' || !(await this.registrations.secretMatches(client, secret)));
+    if (wrongSecret) throw new InvalidClientMetadata("client_secret is not this client's secret");
     const ignored = new Set<string>([...SERVER_ASSIGNED_FIELDS, 'client_id', 'client_secret']);
     return Object.fromEntries(Object.entries(body).filter(([k]) => !ignored.has(k)));
-  }
-
-  private async isSecretOf(client: ClientConfig, secret: unknown): Promise<boolean> {
-    const stored = client.secret;
-    if (typeof secret !== 'string' || !stored) return false;
-    if (stored.kind === 'hash') return verifySecretHash(secret, stored.value);
-    return timingSafeEqual(sha256(secret), sha256(stored.value));
-  }
-
-  private async secretOf(
-    client: ClientConfig,
-    document: ClientDocument,
-  ): Promise<{ secretFields: Record<string, string>; issuedSecret?: string }> {
-    if (!needsSecret(document)) return { secretFields: {} };
-    const stored = client.secret;
-    if (stored?.kind === 'hash') return { secretFields: { client_secret_hash: stored.value } };
-    if (stored?.kind === 'plain') return { secretFields: { client_secret: stored.value } };
-    const issuedSecret = newClientSecret();
-    return {
-      secretFields: { client_secret_hash: await hashClientSecret(issuedSecret) },
-      issuedSecret,
-    };
   }
 }

@@ -8,13 +8,10 @@ import {
   ClientMetadataRejected,
   ClientRegistrations,
 } from './client-registrations.port';
-import { needsSecret } from './client-secret.policy';
 import { registrationAnswer } from './registration-answer';
 import {
-  hashClientSecret,
   mintRegistrationToken,
   newClientId,
-  newClientSecret,
   registrationTokenDigest,
 } from './registration-credentials';
 import { metadataError } from './registration-errors';
@@ -23,7 +20,7 @@ import { metadataError } from './registration-errors';
  * RFC 7591 §3: `POST /oauth2/register`. The caller presents an initial access token (§3, issued
  * by the admin API), or none when an operator opened registration (OPEN_REGISTRATION). Named
  * steps: authorize, read the metadata (400 before anything is spent), spend one use of the
- * token, assign the credentials, write through the registry (acknowledged by its log), answer
+ * token, assign the identifiers, write through the registry (acknowledged by its log), answer
  * 201 with the credentials shown this once.
  */
 @Injectable()
@@ -61,22 +58,17 @@ export class RegisterClientUseCase {
     return digest;
   }
 
+  /** The registry generates a secret for a secret method, kept only as its hash. */
   private async register(
     document: Readonly<Record<string, unknown>>,
   ): Promise<Record<string, unknown>> {
-    const clientId = newClientId();
-    const secret = needsSecret(document) ? newClientSecret() : undefined;
     const access = mintRegistrationToken('rat');
-    const client = await this.registrations.create(
-      {
-        ...document,
-        client_id: clientId,
-        ...(secret !== undefined ? { client_secret_hash: await hashClientSecret(secret) } : {}),
-      },
+    const { client, clientSecret } = await this.registrations.create(
+      { ...document, client_id: newClientId() },
       access.digest,
     );
     return registrationAnswer(this.config, client, {
-      clientSecret: secret,
+      clientSecret,
       registrationAccessToken: access.token,
       clientIdIssuedAt: Math.floor(Date.now() / 1000),
     });

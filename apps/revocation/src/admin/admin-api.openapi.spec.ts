@@ -10,6 +10,7 @@ import {
   ServerError,
   TemporarilyUnavailable,
 } from '@app/oauth';
+import { REGISTRATION_PATHS } from '../../../management/src/registration/registration.paths';
 import { ADMIN_API_PATHS } from './admin-api.paths';
 import { DEFAULT_GRANTS_LIMIT, encodeGrantCursor, MAX_GRANTS_LIMIT } from './grant-page.query';
 import { grantView } from './grant.view';
@@ -79,10 +80,13 @@ const EXPECTED = {
 } as const;
 
 describe('docs/admin-api.openapi.yaml', () => {
-  it('is OpenAPI 3.1 with exactly the paths of ADMIN_API_PATHS', () => {
+  it('is OpenAPI 3.1 with exactly the paths of ADMIN_API_PATHS and REGISTRATION_PATHS', () => {
     expect(doc.openapi).toBe('3.1.0');
+    // Registration's paths are pinned by registration.openapi.spec.ts (apps/management).
     expect(Object.keys(doc.paths).sort()).toEqual(
-      Object.values(ADMIN_API_PATHS).map(openApiPath).sort(),
+      [...Object.values(ADMIN_API_PATHS), ...Object.values(REGISTRATION_PATHS)]
+        .map(openApiPath)
+        .sort(),
     );
   });
 
