@@ -1,6 +1,7 @@
 import { INITIAL_ACCESS_TOKEN_STORE, InitialAccessTokenStore } from '@app/store';
 import { tokenDigest } from '@app/tokens';
 import { CLIENTS, RESOURCES } from '../fixtures/test-registry';
+import { ofType } from '../support/lifecycle-events';
 import { OAuthClient } from '../support/oauth-client';
 import {
   basicAuthorization,
@@ -97,6 +98,25 @@ describe('dynamic client registration', () => {
       await expect(
         store.find(tokenDigest(res.body.initial_access_token as string)),
       ).resolves.toMatchObject({ issuedBy: CLIENTS.admin.clientId, uses: 1, remaining: 1 });
+    });
+
+    it('is recorded for auditors, by digest only, before it is answered', async () => {
+      const res = await json('POST', '/admin/initial-access-tokens', { uses: 3 }, ADMIN);
+      const token = res.body.initial_access_token as string;
+      const digest = tokenDigest(token);
+      const recorded = ofType(sut.events(), 'initial_access_token.issued').filter(
+        (e) => e.subject === digest,
+      );
+      expect(recorded.map((e) => e.data)).toEqual([
+        {
+          token_digest: digest,
+          issued_by: CLIENTS.admin.clientId,
+          uses: 3,
+          exp: expect.any(Number),
+        },
+      ]);
+      expect(recorded[0]!.data.exp - Date.now() / 1000).toBeGreaterThan(86_000);
+      expect(JSON.stringify(sut.events())).not.toContain(token);
     });
 
     it('takes no body at all: the defaults', async () => {

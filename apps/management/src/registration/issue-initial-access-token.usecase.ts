@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import { EVENT_BUS, EVENT_FACTORY, EventBus, EventFactory } from '@app/events';
 import { INITIAL_ACCESS_TOKEN_STORE, InitialAccessTokenStore } from '@app/store';
 import type { InitialAccessTokenRequest } from './initial-access-token.body';
 import { mintRegistrationToken } from './registration-credentials';
@@ -13,13 +13,16 @@ export interface InitialAccessTokenAnswer {
 
 /**
  * RFC 7591 §3 (and §1.2): an initial access token lets its bearer register clients, `uses` of
- * them, until it expires. Kept only as its digest, expiring with it; the registration spends it.
+ * them, until it expires. Like every admin call, recorded first: `initial_access_token.issued`
+ * (the digest, who, how many, until when) is acknowledged by the log before the token is stored
+ * and shown. Kept only as its digest, expiring with it; the registration spends it.
  */
 @Injectable()
 export class IssueInitialAccessTokenUseCase {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(INITIAL_ACCESS_TOKEN_STORE) private readonly tokens: InitialAccessTokenStore,
+    @Inject(EVENT_BUS) private readonly bus: EventBus,
+    @Inject(EVENT_FACTORY) private readonly events: EventFactory,
   ) {}
 
   async execute(
@@ -28,12 +31,16 @@ export class IssueInitialAccessTokenUseCase {
   ): Promise<InitialAccessTokenAnswer> {
     const { token, digest } = mintRegistrationToken('iat');
     const issuedAt = Date.now();
-    await this.tokens.issue(digest, {
-      issuedBy,
-      uses: request.uses,
-      issuedAt,
-      expiresAt: issuedAt + request.expiresIn * 1000,
-    });
+    const expiresAt = issuedAt + request.expiresIn * 1000;
+    await this.bus.publish(
+      this.events.create('initial_access_token.issued', digest, digest, {
+        token_digest: digest,
+        issued_by: issuedBy,
+        uses: request.uses,
+        exp: Math.ceil(expiresAt / 1000),
+      }),
+    );
+    await this.tokens.issue(digest, { issuedBy, uses: request.uses, issuedAt, expiresAt });
     return { initial_access_token: token, expires_in: request.expiresIn, uses: request.uses };
   }
 }

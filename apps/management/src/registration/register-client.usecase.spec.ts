@@ -1,4 +1,5 @@
 import type { AppConfig } from '@app/config';
+import { EventFactory, MemoryEventBus } from '@app/events';
 import { MemoryInitialAccessTokenStore } from '@app/store';
 import { verifySecretHash } from '@app/registry';
 import { FakeClientRegistrations } from '../../../../test/support/fake-client-registrations';
@@ -45,7 +46,11 @@ describe('RegisterClientUseCase and ClientConfigurationUseCase (RFC 7591, RFC 75
     return {
       register: new RegisterClientUseCase(config(open), tokens, registry),
       configuration: new ClientConfigurationUseCase(config(open), registry),
-      issue: new IssueInitialAccessTokenUseCase(config(open), tokens),
+      issue: new IssueInitialAccessTokenUseCase(
+        tokens,
+        new MemoryEventBus(),
+        new EventFactory('urn:test'),
+      ),
     };
   };
   const initialToken = async (issue: IssueInitialAccessTokenUseCase, uses = 1): Promise<string> =>
