@@ -1,4 +1,10 @@
-import { AppConfig, ID_TOKEN_SIGNING_ALGS, OPENID_SCOPES, SUBJECT_TYPES } from '@app/config';
+import {
+  AppConfig,
+  ID_TOKEN_SIGNING_ALGS,
+  OPENID_SCOPES,
+  ResourceConfig,
+  SUBJECT_TYPES,
+} from '@app/config';
 import { ASSERTION_ALGS, DPOP_SIGNING_ALGS, STANDARD_CLAIMS } from '@app/tokens';
 import {
   certificatesReach,
@@ -25,16 +31,19 @@ const ID_TOKEN_CLAIMS = [
 
 /**
  * RFC 8414 §2 authorization server metadata, which is also the OpenID Provider metadata (OpenID
- * Connect Discovery 1.0 §3): one document served at both well-known paths, built once at start.
+ * Connect Discovery 1.0 §3): one document served at both well-known paths, built from the
+ * registry as it is now (its scopes follow the resources registered at run time).
  */
 export function buildMetadata(
   config: AppConfig,
+  /** The resources registered now: `scopes_supported` lists their scopes. */
+  resources: readonly ResourceConfig[],
   /** The grant types the token endpoint implements (RFC 8414 §2: only what it supports). */
   grantTypes: readonly string[],
   /** The algorithms the issuer holds a signing key for. */
   signingAlgs: readonly string[],
 ): Record<string, unknown> {
-  const scopes = new Set([...OPENID_SCOPES, ...config.registry.resources.flatMap((r) => r.scopes)]);
+  const scopes = new Set([...OPENID_SCOPES, ...resources.flatMap((r) => r.scopes)]);
   const algs = [...ASSERTION_ALGS];
   const { endpoints } = config;
   return {

@@ -6,6 +6,7 @@ import {
   ClientAuthMethodHandler,
 } from './client-authentication/client-auth-method';
 import { ClientAuthenticator } from './client-authentication/client.authenticator';
+import { ClientKeysInvalidation } from './client-authentication/client-keys.invalidation';
 import { ClientSecretBasicMethod } from './client-authentication/methods/client-secret-basic.method';
 import { ClientSecretPostMethod } from './client-authentication/methods/client-secret-post.method';
 import { NoneMethod } from './client-authentication/methods/none.method';
@@ -40,6 +41,7 @@ const METHODS = [
     },
     AuthMethodRegistry,
     ClientAuthenticator,
+    ClientKeysInvalidation,
     RequestRateGate,
     OAuthRouter,
     DpopProofs,

@@ -9,9 +9,10 @@ import {
   limitRequestsByAddress,
   OAuthRouter,
   RequestRateGate,
+  liveWebOrigins,
   sendOAuthFailure,
-  webOrigins,
 } from '@app/oauth';
+import { ClientRegistry } from '@app/registry';
 import { decorateClientCertificate, serverTls } from './client-certificate.decorator';
 import { HttpRequestMetrics } from '@app/metrics';
 import { limitedFastifyAdapter } from './http-limits';
@@ -77,7 +78,7 @@ export async function createHttpApp(
   traceRequests(fastify);
   limitRequestsByAddress(fastify, app.get(RequestRateGate));
   // Browser-based apps call the token, revocation and userinfo endpoints from their own origin.
-  const addPreflightRoutes = allowCrossOrigin(fastify, webOrigins(config.registry.clients));
+  const addPreflightRoutes = allowCrossOrigin(fastify, liveWebOrigins(app.get(ClientRegistry)));
   app.useGlobalFilters(new OAuthExceptionFilter());
   app.enableShutdownHooks();
   // The OAuth endpoints go straight on Fastify, after init so that they get Nest's error handler.

@@ -190,7 +190,11 @@ export class RegistrySnapshot {
       return;
     }
     this.parked.delete(id);
-    const before = this.clientEntries.get(id)?.config;
+    const current = this.clientEntries.get(id);
+    const before = current?.config;
+    // Checked again after a resource changed, and still the same: nothing to tell anyone.
+    if (current?.document === state.client && JSON.stringify(before) === JSON.stringify(config))
+      return;
     this.clientEntries.set(id, {
       config,
       document: state.client,

@@ -118,6 +118,14 @@ export class ClientAssertionVerifier {
     }
   }
 
+  /**
+   * Drops the cached key set of a jwks_uri: its client changed or went away (the registry's
+   * change feed), so its next assertion is checked against keys fetched now.
+   */
+  forget(jwksUri: string): void {
+    this.remoteSets.delete(jwksUri);
+  }
+
   private async verifiedPayload(
     assertion: string,
     client: AssertionClient,

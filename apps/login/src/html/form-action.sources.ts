@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, isLoopbackIpLiteral } from '@app/config';
+import { ClientRegistry } from '@app/registry';
 
 /**
  * The CSP `form-action` sources of a login or consent page. Chromium applies `form-action` to
@@ -8,8 +9,7 @@ import { APP_CONFIG, AppConfig, isLoopbackIpLiteral } from '@app/config';
  * client's redirect URI (with a code, or with an error after a cancel or a denial); a checked
  * Chromium stops the chain at the first hop it does not allow. So a page allows: itself, the
  * authorization endpoint's and the login and consent pages' origins, and the origins of the
- * redirect URIs the client registered. A client the login app's CONFIG_FILE does
- * not know gets no `form-action` at all rather than a sign-in that the browser would stop half
+ * redirect URIs the client registered. A client the registry does not know gets no `form-action` at all rather than a sign-in that the browser would stop half
  * way; the pages hold no markup of anyone else's, which is what `form-action` guards against.
  */
 @Injectable()
@@ -17,7 +17,10 @@ export class FormActionSources {
   /** The authorization endpoint, and the login and consent pages, wherever each is served. */
   private readonly platform: readonly string[];
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly registry: ClientRegistry,
+  ) {
     const { loginUrl, consentUrl } = config.signIn;
     const origins = [config.endpoints.authorization, loginUrl, consentUrl].map(
       (u) => new URL(u).origin,
@@ -27,7 +30,8 @@ export class FormActionSources {
 
   /** Undefined: leave `form-action` out (see above). */
   forClient(clientId: string): readonly string[] | undefined {
-    const client = this.config.registry.clients.find((c) => c.clientId === clientId);
+    // The registry as it is now: a client registered or changed at run time included.
+    const client = this.registry.client(clientId);
     if (!client) return undefined;
     const sources = new Set(["'self'", ...this.platform]);
     for (const uri of client.redirectUris) sources.add(redirectSource(new URL(uri)));

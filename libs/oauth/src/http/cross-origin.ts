@@ -60,6 +60,26 @@ export function webOrigins(
 }
 
 /**
+ * The web origins of the registry's public clients, kept current: the set is refilled in place
+ * on every registry change, so a browser app registered at run time is allowed at once.
+ */
+export function liveWebOrigins(registry: {
+  clients(): ReadonlyArray<{
+    readonly authMethod: string;
+    readonly redirectUris: readonly string[];
+  }>;
+  onChange(listener: () => void): () => void;
+}): ReadonlySet<string> {
+  const origins = new Set(webOrigins(registry.clients()));
+  registry.onChange(() => {
+    const now = webOrigins(registry.clients());
+    origins.clear();
+    for (const origin of now) origins.add(origin);
+  });
+  return origins;
+}
+
+/**
  * Adds the CORS protocol to the endpoints of CROSS_ORIGIN_ENDPOINTS that this service serves:
  * an `onRequest` hook on those routes only (nothing runs on the other routes, and a request
  * without `Origin`, a server's, costs one property read), and an OPTIONS route answering their
