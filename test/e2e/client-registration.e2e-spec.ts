@@ -516,22 +516,26 @@ describe('dynamic client registration, opened by the operator and rate-limited',
     await sut?.close();
   });
 
-  const register = (authorization?: string) =>
+  const register = (authorization?: string, body: unknown = WEB) =>
     send(`${sut.url}/oauth2/register`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
         ...(authorization ? { authorization } : {}),
       },
-      body: JSON.stringify(SERVICE),
+      body: JSON.stringify(body),
     });
 
   it('registers without a token, still checks one that is presented, then limits the address', async () => {
-    expect((await register()).status).toBe(201);
+    const created = await register();
+    expect(created.status).toBe(201);
     const wrong = await register(`Bearer iat_${'C'.repeat(43)}`);
     expect(wrong.status).toBe(401);
     expect(wrong.body.error).toBe('invalid_token');
-    expect((await register()).status).toBe(201);
+    // Anonymous: access only through a user's consent, never client_credentials.
+    const service = await register(undefined, SERVICE);
+    expect(service.status).toBe(400);
+    expect(service.body.error).toBe('invalid_client_metadata');
     const limited = await register();
     expect(limited.status).toBe(429);
     expect(limited.body.error).toBe('temporarily_unavailable');

@@ -3,6 +3,7 @@ import { APP_CONFIG, AppConfig, ClientConfig } from '@app/config';
 import { InvalidClientMetadata, isPlainObject } from '@app/oauth';
 import { invalidToken, tokenRequired } from './bearer-credential';
 import { SERVER_ASSIGNED_FIELDS } from './client-metadata.fields';
+import { refuseAddedClientCredentials } from './client-credentials.policy';
 import { clientDocumentFrom, ClientDocument } from './client-metadata.request';
 import {
   CLIENT_REGISTRATIONS,
@@ -48,6 +49,7 @@ export class ClientConfigurationUseCase {
   ): Promise<Record<string, unknown>> {
     const client = this.authenticate(clientId, token);
     const document = clientDocumentFrom(await this.checkedUpdate(client, body));
+    refuseAddedClientCredentials(client.grantTypes, document);
     const access = mintRegistrationToken('rat');
     try {
       const updated = await this.registrations.replace(

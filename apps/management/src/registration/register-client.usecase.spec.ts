@@ -86,9 +86,27 @@ describe('RegisterClientUseCase and ClientConfigurationUseCase (RFC 7591, RFC 75
       error: 'invalid_token',
       headers: { 'www-authenticate': 'Bearer realm="registration"' },
     });
-    await expect(setup(true).register.execute(undefined, SERVICE)).resolves.toHaveProperty(
-      'client_id',
-    );
+    await expect(setup(true).register.execute(undefined, WEB)).resolves.toHaveProperty('client_id');
+  });
+
+  it('keeps client_credentials for clients an initial access token vouches for', async () => {
+    const open = setup(true);
+    await expect(open.register.execute(undefined, SERVICE)).rejects.toMatchObject({
+      status: 400,
+      error: 'invalid_client_metadata',
+    });
+    const created = await open.register.execute(undefined, WEB);
+    const id = created.client_id as string;
+    await expect(
+      open.configuration.update(id, created.registration_access_token as string, {
+        ...WEB,
+        client_id: id,
+        grant_types: ['authorization_code', 'client_credentials'],
+      }),
+    ).rejects.toMatchObject({ error: 'invalid_client_metadata' });
+    await expect(
+      open.register.execute(await initialToken(open.issue), SERVICE),
+    ).resolves.toHaveProperty('client_id');
   });
 
   it('refuses an unknown, spent or expired initial access token with invalid_token', async () => {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { INITIAL_ACCESS_TOKEN_STORE, InitialAccessTokenStore } from '@app/store';
 import { invalidToken, tokenRequired } from './bearer-credential';
+import { refuseAnonymousClientCredentials } from './client-credentials.policy';
 import { clientDocumentFrom } from './client-metadata.request';
 import {
   CLIENT_REGISTRATIONS,
@@ -34,6 +35,7 @@ export class RegisterClientUseCase {
   async execute(initialToken: string | undefined, body: unknown): Promise<Record<string, unknown>> {
     const digest = await this.authorize(initialToken);
     const document = clientDocumentFrom(body);
+    if (digest === undefined) refuseAnonymousClientCredentials(document);
     if (digest !== undefined && !(await this.initialTokens.spend(digest)))
       throw invalidToken('the initial access token is unknown, expired or spent');
     try {
