@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
+import { AdminClientGuard } from '@app/oauth';
+import { ClientsController } from './clients/clients.controller';
 import { RegistrationModule } from './registration/registration.module';
+import { ResourcesController } from './resources/resources.controller';
 
 /**
  * The registry's write side (issue 14): the admin API for clients, resources and signing keys,
@@ -10,5 +13,7 @@ import { RegistrationModule } from './registration/registration.module';
  */
 @Module({
   imports: [RegistrationModule],
+  controllers: [ClientsController, ResourcesController],
+  providers: [AdminClientGuard],
 })
 export class ManagementModule {}

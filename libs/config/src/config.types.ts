@@ -286,8 +286,9 @@ export interface AppConfig {
   /** PLAYGROUND: serve the browser playground at /playground (README "Playground"). */
   readonly playground: boolean;
   /**
-   * Longest access-token lifetime of any resource (and of the /userinfo token of the code flow),
-   * in seconds: bounds the revocation stream.
+   * MAX_TOKEN_TTL: the longest access-token lifetime allowed (seconds), and so how long
+   * revocations are kept (the revocation stream's retention). The registry refuses any
+   * lifetime above it (max-token-ttl.config.ts); by default the longest of CONFIG_FILE.
    */
   readonly maxTokenTtl: number;
   readonly signIn: SignInConfig;

@@ -21,6 +21,7 @@ import { dpopWarnings, loadDpopConfig } from './dpop.config';
 import { loadHttpLimits } from './http-limits.config';
 import { loadMtlsConfig } from './mtls.config';
 import { loadLogConfig } from './log.config';
+import { loadMaxTokenTtl } from './max-token-ttl.config';
 import { loadMetricsConfig } from './metrics.config';
 import { loadTracingConfig } from './tracing.config';
 import { readJson } from './json-file';
@@ -89,11 +90,7 @@ export function loadConfig(
     projector: boolean(env.PROJECTOR, 'PROJECTOR', defaults.projector ?? false),
     // Issue 16: on by default where the service says so (standalone), off in the split services.
     playground: boolean(env.PLAYGROUND, 'PLAYGROUND', defaults.playground ?? false),
-    maxTokenTtl: Math.max(
-      60,
-      signIn.userinfoTokenTtl,
-      ...registry.resources.map((r) => r.accessTokenTtl),
-    ),
+    maxTokenTtl: loadMaxTokenTtl(env.MAX_TOKEN_TTL, registry, signIn.userinfoTokenTtl),
     signIn,
     dpop,
     registration: loadRegistrationConfig(env),

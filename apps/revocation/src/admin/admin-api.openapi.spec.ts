@@ -2,7 +2,9 @@ import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { MANAGEMENT_API_PATHS, REGISTRATION_PATHS } from '@app/management';
 import {
+  Conflict,
   ForbiddenClient,
   InvalidClient,
   InvalidRequest,
@@ -10,7 +12,6 @@ import {
   ServerError,
   TemporarilyUnavailable,
 } from '@app/oauth';
-import { REGISTRATION_PATHS } from '../../../management/src/registration/registration.paths';
 import { ADMIN_API_PATHS } from './admin-api.paths';
 import { DEFAULT_GRANTS_LIMIT, encodeGrantCursor, MAX_GRANTS_LIMIT } from './grant-page.query';
 import { grantView } from './grant.view';
@@ -80,11 +81,15 @@ const EXPECTED = {
 } as const;
 
 describe('docs/admin-api.openapi.yaml', () => {
-  it('is OpenAPI 3.1 with exactly the paths of ADMIN_API_PATHS and REGISTRATION_PATHS', () => {
+  it('is OpenAPI 3.1 with the paths of ADMIN_API_PATHS, MANAGEMENT_API_PATHS, REGISTRATION_PATHS', () => {
     expect(doc.openapi).toBe('3.1.0');
     // Registration's paths are pinned by registration.openapi.spec.ts (apps/management).
     expect(Object.keys(doc.paths).sort()).toEqual(
-      [...Object.values(ADMIN_API_PATHS), ...Object.values(REGISTRATION_PATHS)]
+      [
+        ...Object.values(ADMIN_API_PATHS),
+        ...Object.values(MANAGEMENT_API_PATHS),
+        ...Object.values(REGISTRATION_PATHS),
+      ]
         .map(openApiPath)
         .sort(),
     );
@@ -127,6 +132,7 @@ describe('docs/admin-api.openapi.yaml', () => {
       new InvalidClient(''),
       new ForbiddenClient(''),
       new NotFound(''),
+      new Conflict(''),
       new TemporarilyUnavailable(''),
       new ServerError(''),
     ].map((e) => e.error);
