@@ -22,6 +22,7 @@ const GLOBAL_USAGE = `Usage: npm run admin -- [options] <command> [arguments]
 
 Commands:
   clients list | get <client_id> | create --file F | update <client_id> --file F | delete <client_id>
+          | rotate-secret <client_id> [--overlap-seconds N]
   resources list | get <identifier> | create --file F | update <identifier> --file F
             | delete <identifier>
   keys list | rotate [--alg ES256|EdDSA|RS256|PS256]
@@ -42,7 +43,27 @@ Exit codes: 0 done, 1 the server refused (4xx/5xx: its error is shown), 2 usage 
 
 /** One entry per command: its usage, its own options, and the request it makes. */
 const COMMANDS = {
-  clients: collection('clients', 'client_id', 'a client'),
+  clients: collection('clients', 'client_id', 'a client', {
+    usage: `
+       npm run admin -- clients rotate-secret <client_id> [--overlap-seconds N]
+
+rotate-secret  a new secret, shown once (POST /admin/clients/{client_id}/secret); the old one
+               is still accepted for --overlap-seconds (default 0: refused at once)`,
+    options: { 'overlap-seconds': { type: 'string' } },
+    request: {
+      'rotate-secret': (one, opts) =>
+        opts.file === undefined && {
+          method: 'POST',
+          path: `${one}/secret`,
+          body: {
+            overlap_seconds:
+              opts['overlap-seconds'] === undefined
+                ? 0
+                : wholeNumber(opts['overlap-seconds'], '--overlap-seconds'),
+          },
+        },
+    },
+  }),
   resources: collection('resources', 'identifier', 'a resource (an API)'),
   keys: {
     usage: `Usage: npm run admin -- keys list
@@ -99,24 +120,26 @@ registers clients at POST /oauth2/register as "Authorization: Bearer <token>". I
 };
 
 /** The five commands of a collection of documents (`clients`, `resources`). */
-function collection(name, idField, what) {
+function collection(name, idField, what, extra = {}) {
   return {
     usage: `Usage: npm run admin -- ${name} list
        npm run admin -- ${name} get <${idField}>
        npm run admin -- ${name} create --file FILE
        npm run admin -- ${name} update <${idField}> --file FILE
-       npm run admin -- ${name} delete <${idField}>
+       npm run admin -- ${name} delete <${idField}>${extra.usage ?? ''}
 
 Manages ${what} through GET|POST /admin/${name} and GET|PUT|DELETE /admin/${name}/{${idField}},
 in CONFIG_FILE's JSON shape. --file - reads the document from standard input. A created
 client's secret is shown once.`,
-    options: { file: { type: 'string' } },
+    options: { file: { type: 'string' }, ...(extra.options ?? {}) },
     request(args, opts) {
       const [action, id, ...rest] = args;
       if (rest.length > 0) return undefined;
       const one = id === undefined ? undefined : `/admin/${name}/${encodeURIComponent(id)}`;
+      if (extra.request && action in extra.request) return one && extra.request[action](one, opts);
+      const stray = Object.keys(extra.options ?? {}).some((o) => opts[o] !== undefined);
       const needsFile = action === 'create' || action === 'update';
-      if (!needsFile && opts.file !== undefined) return undefined;
+      if (stray || (!needsFile && opts.file !== undefined)) return undefined;
       if (action === 'list' && !one) return { method: 'GET', path: `/admin/${name}` };
       if (action === 'get' && one) return { method: 'GET', path: one };
       if (action === 'delete' && one) return { method: 'DELETE', path: one };

@@ -1,4 +1,9 @@
-import { CLIENTS } from '../fixtures/test-registry';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLIENTS, RESOURCES } from '../fixtures/test-registry';
+import { OAuthClient } from '../support/oauth-client';
+import { clientAuth } from '../support/oauth-http';
 import { runAdminCli } from '../support/admin-cli';
 import { freePort } from '../support/free-port';
 import { ofType } from '../support/lifecycle-events';
@@ -53,6 +58,8 @@ describe('admin CLI', () => {
       [['revoke', 'everyone', 'x']],
       [['initial-access-token', 'create', '--uses', 'many']],
       [['keys', 'list', '--no-such-flag']],
+      [['resources', 'list', '--overlap-seconds', '5']],
+      [['clients', 'rotate-secret']],
     ])('exits 2 for %j without calling the server', async (args) => {
       const run = await runAdminCli(args, env);
       expect(run.code).toBe(2);
@@ -112,6 +119,76 @@ describe('admin CLI', () => {
       expect(run.code).toBe(0);
       const revoked = ofType(sut.events().slice(before), 'client.tokens_revoked');
       expect(revoked.map((e) => e.data.client_id)).toEqual([CLIENTS.basic.clientId]);
+    });
+
+    it('manages a resource: create from a file, get, list, update from stdin, delete', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'admin-cli-'));
+      try {
+        const identifier = 'https://cli.test.example';
+        const file = join(dir, 'resource.json');
+        await writeFile(file, JSON.stringify({ identifier, scopes: ['cli:read'] }));
+        const created = await runAdminCli(['resources', 'create', '--file', file, '--json'], env);
+        expect(created.code).toBe(0);
+        expect(JSON.parse(created.stdout)).toMatchObject({ identifier, scopes: ['cli:read'] });
+        const got = await runAdminCli(['resources', 'get', identifier], env);
+        expect(got.code).toBe(0);
+        expect(JSON.parse(got.stdout)).toMatchObject({ identifier });
+        const listed = await runAdminCli(['resources', 'list'], env);
+        expect(listed.stdout.split('\n')).toContain(identifier);
+        const updated = await runAdminCli(
+          ['resources', 'update', identifier, '--file', '-', '--json'],
+          env,
+          JSON.stringify({ scopes: ['cli:read', 'cli:write'], access_token_ttl: 120 }),
+        );
+        expect(updated.code).toBe(0);
+        expect(JSON.parse(updated.stdout)).toMatchObject({ access_token_ttl: 120 });
+        const deleted = await runAdminCli(['resources', 'delete', identifier], env);
+        expect(deleted).toMatchObject({ code: 0, stdout: 'deleted\n' });
+        const gone = await runAdminCli(['resources', 'get', identifier], env);
+        expect(gone.code).toBe(1);
+        expect(gone.stderr).toContain('error: 404 not_found');
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('manages a client: create from stdin (secret shown once), use it, rotate, delete', async () => {
+      const oauth = new OAuthClient(sut.config.endpoints);
+      const clientId = `cli-svc-${Date.now()}`;
+      const document = {
+        client_id: clientId,
+        grant_types: ['client_credentials'],
+        scope: 'orders:read',
+        resources: [RESOURCES.orders.identifier],
+      };
+      const created = await runAdminCli(
+        ['clients', 'create', '--file', '-', '--json'],
+        env,
+        JSON.stringify(document),
+      );
+      expect(created.code).toBe(0);
+      const secret = (JSON.parse(created.stdout) as { client_secret: string }).client_secret;
+      expect(secret).toEqual(expect.any(String));
+      const token = (form: Record<string, string>, s: string) =>
+        oauth.token(form, clientAuth.basic({ clientId, secret: s }));
+      const cc = { grant_type: 'client_credentials', scope: 'orders:read' };
+      expect((await token(cc, secret)).status).toBe(200);
+
+      const got = await runAdminCli(['clients', 'get', clientId], env);
+      expect(got.code).toBe(0);
+      expect(got.stdout).not.toContain(secret);
+      const listed = await runAdminCli(['clients', 'list'], env);
+      expect(listed.stdout).toMatch(new RegExp(`^${clientId}\\b`, 'm'));
+
+      const rotated = await runAdminCli(['clients', 'rotate-secret', clientId, '--json'], env);
+      expect(rotated.code).toBe(0);
+      const next = (JSON.parse(rotated.stdout) as { client_secret: string }).client_secret;
+      expect((await token(cc, secret)).status).toBe(401);
+      expect((await token(cc, next)).status).toBe(200);
+
+      const deleted = await runAdminCli(['clients', 'delete', clientId, '--json'], env);
+      expect(deleted).toMatchObject({ code: 0, stdout: '' });
+      expect((await token(cc, next)).status).toBe(401);
     });
 
     it('exits 1 with the server error when it refuses: not an admin, bad input', async () => {
