@@ -1,4 +1,7 @@
+import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLIENTS, RESOURCES } from '../fixtures/test-registry';
@@ -86,6 +89,58 @@ describe('admin CLI', () => {
     const run = await runAdminCli(['revoke', 'client', 'x'], { ...env, ADMIN_URL: closed });
     expect(run.code).toBe(3);
     expect(run.stderr).toContain(`cannot reach ${closed}`);
+  });
+
+  /**
+   * The signing-key endpoints belong to the key-rotation work (POST /admin/keys/rotate,
+   * GET /admin/keys): until they are served here, a loopback server records what the CLI sends.
+   */
+  describe('keys, against a recording server', () => {
+    it('lists keys and rotates one, with the algorithm asked for', async () => {
+      const seen: { method?: string; url?: string; authorization?: string; body: string }[] = [];
+      const server = createServer((req: IncomingMessage, res) => {
+        let body = '';
+        req.on('data', (d: Buffer) => (body += d.toString()));
+        req.on('end', () => {
+          seen.push({
+            method: req.method,
+            url: req.url,
+            authorization: req.headers.authorization,
+            body,
+          });
+          res.setHeader('content-type', 'application/json');
+          res.end(
+            req.method === 'GET'
+              ? JSON.stringify({ keys: [{ kid: 'k1', alg: 'ES256', state: 'active' }] })
+              : JSON.stringify({ kid: 'k2', alg: 'EdDSA', state: 'published' }),
+          );
+        });
+      });
+      server.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      try {
+        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        const listed = await runAdminCli(['keys', 'list'], { ...env, ADMIN_URL: url });
+        expect(listed).toMatchObject({ code: 0, stdout: 'k1  alg=ES256  state=active\n' });
+        const rotated = await runAdminCli(['keys', 'rotate', '--alg', 'EdDSA', '--json'], {
+          ...env,
+          ADMIN_URL: url,
+        });
+        expect(rotated.code).toBe(0);
+        expect(JSON.parse(rotated.stdout)).toMatchObject({ kid: 'k2' });
+        expect(seen.map(({ method, url: path, body }) => [method, path, body])).toEqual([
+          ['GET', '/admin/keys', ''],
+          ['POST', '/admin/keys/rotate', '{"alg":"EdDSA"}'],
+        ]);
+        expect(new Set(seen.map((r) => r.authorization))).toEqual(
+          new Set([
+            `Basic ${Buffer.from(`${CLIENTS.admin.clientId}:${CLIENTS.admin.secret}`).toString('base64')}`,
+          ]),
+        );
+      } finally {
+        server.close();
+      }
+    });
   });
 
   describe('against the admin API', () => {
