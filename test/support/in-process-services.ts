@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { AppConfig, loadConfig } from '@app/config';
 import { IntrospectionModule } from '@app/introspection';
 import { IssuanceModule } from '@app/issuance';
+import { ManagementModule } from '@app/management';
 import { createHttpApp, serviceModule } from '@app/platform';
 import { RevocationModule } from '@app/revocation';
 import {
@@ -37,10 +38,11 @@ import { ClientAuth, clientAuth } from './oauth-http';
 
 export type ServiceName = 'issuance' | 'introspection' | 'revocation';
 
-const FEATURES: Readonly<Record<ServiceName, Type<unknown>>> = {
-  issuance: IssuanceModule,
-  introspection: IntrospectionModule,
-  revocation: RevocationModule,
+/** Each service's feature modules, as its main.ts mounts them (the admin API on revocation). */
+const FEATURES: Readonly<Record<ServiceName, readonly Type<unknown>[]>> = {
+  issuance: [IssuanceModule],
+  introspection: [IntrospectionModule],
+  revocation: [RevocationModule, ManagementModule],
 };
 
 const GENERATE_KEYS_SCRIPT = resolve(__dirname, '../../scripts/generate-keys.js');
@@ -327,7 +329,7 @@ export class SplitServices {
   private async bootNow(state: ReplicaState): Promise<void> {
     const config = loadConfig(state.env, { port: state.port });
     const app = await createHttpApp(
-      serviceModule(config, state.service, [FEATURES[state.service]]),
+      serviceModule(config, state.service, FEATURES[state.service]),
       config,
       { service: state.service },
     );
