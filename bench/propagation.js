@@ -4,8 +4,11 @@
 // replicas (bench/servers/rs-validate.ts) under steady API traffic; then N revocations, each
 // timed from the revocation's 200 to the last replica refusing the token; then reuse detection
 // (bench/lib/reuse-detection.js): N refresh tokens rotated and the retired one presented again,
-// each timed from the `invalid_grant` to the last replica refusing the family's JWTs. Exits 1
-// when a revocation or a reuse is missed, or the reuse's p99 is not under its 50 ms budget.
+// each timed from the `invalid_grant` to the last replica refusing the family's JWTs; then
+// registry changes (bench/lib/registry-propagation.js): N lifetimes changed through the admin
+// API, each timed from the admin answer to the last of three issuance replicas issuing tokens
+// with it. Exits 1 when a revocation, a reuse or a registry change is missed, or the reuse's p99
+// is not under its 50 ms budget.
 // Writes bench/results/propagation-latest.json (not on a quick run). Also: `require('./bench/propagation').runPropagation`.
 const { fork, execFileSync } = require('node:child_process');
 const { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
@@ -25,6 +28,7 @@ const {
   round,
 } = require('./lib/propagation-poll');
 const { prepareFamilies, reuseMany, reuseFigures } = require('./lib/reuse-detection');
+const { registryPropagation } = require('./lib/registry-propagation');
 
 const CONFIG_FILE = join(__dirname, 'bench.config.json');
 const RESULTS = join(__dirname, 'results', 'propagation-latest.json');
@@ -40,6 +44,10 @@ function settingsFor(quick) {
     revocations: quick ? 100 : 1000,
     /** Refresh-token reuses (one grant each, made by a sign-in before anything is measured). */
     reuses: quick ? 100 : 1000,
+    /** Lifetime changes through the admin API (issue 14), one at a time. */
+    registry_changes: quick ? 20 : 200,
+    /** Issuance replicas that must all issue the new lifetime (the topology's, and more). */
+    registry_replicas: 3,
     /** Issue 11: the last replica refuses a reused family's JWTs within this, at p99. */
     reuse_budget_p99_ms: 50,
     /** Revocations (and reuses) in flight at once. */
@@ -101,6 +109,20 @@ async function runPropagation({ quick = false, log = defaultLog, infra, override
     const trafficFigures = await traffic.stop();
     log(`traffic during the run: ${JSON.stringify(trafficFigures)}`);
 
+    log(
+      `${settings.registry_changes} registry changes over ${settings.registry_replicas} issuance replicas…`,
+    );
+    const registry = await registryPropagation({
+      adminBase: topology.revocationBase,
+      tokenUrls: [
+        topology.issuance,
+        ...(await startIssuanceReplicas(topology, settings.registry_replicas - 1, cleanups)),
+      ],
+      count: settings.registry_changes,
+      log,
+    });
+    log(JSON.stringify(registry));
+
     log('final sweep: every revoked token on every replica…');
     const acceptedAtEnd = await sweep(topology.replicas, run.revokedTokens);
     const reuseAcceptedAtEnd = await sweep(
@@ -123,6 +145,7 @@ async function runPropagation({ quick = false, log = defaultLog, infra, override
       validations_per_cpu_s_uncached: perCore.uncached.per_cpu_s,
       traffic_rps: trafficFigures.rps,
       reuse_detection: reuseFigures(reuses, reuseAcceptedAtEnd, settings),
+      registry,
       date: new Date().toISOString(),
       runtime_s: Math.round((Date.now() - startedAt) / 1000),
       quick,
@@ -135,6 +158,8 @@ async function runPropagation({ quick = false, log = defaultLog, infra, override
           'as above, every request a different valid JWT (signature verified each time)',
         validations_per_cpu_s:
           'the same runs divided by the CPU time the replica used (/proc): unaffected by other work on the machine taking the pinned core',
+        registry:
+          "per change: a resource's access_token_ttl changed by PUT /admin/resources/{identifier} on the revocation service; from the admin answer arriving to the last issuance replica's first token with the new lifetime arriving (every replica polled concurrently)",
         reuse_detection:
           "per reuse: a grant's refresh token rotated (two JWT access tokens in the family), then the retired one presented again; from its invalid_grant arriving to the last replica's first 401 arriving for the last of the family's JWTs (every replica and token polled concurrently); grants made by real sign-ins before the measurement",
       },
@@ -239,11 +264,28 @@ async function startTopology({ kafka, redis, tmp, log, cleanups }) {
     issuer,
     issuance: `${issuer}/oauth2/token`,
     revocation: `${url(revocationPort)}/oauth2/revoke`,
+    revocationBase: url(revocationPort),
     replicas: replicaPorts.map(url),
     replicaEnv,
     /** The services' environment: a process that joins the topology (reuse detection's sign-ins). */
     cluster,
   };
+}
+
+/** `n` more issuance replicas on the topology's log and store; their token endpoints. */
+async function startIssuanceReplicas(topology, n, cleanups) {
+  const ports = await Promise.all(Array.from({ length: n }, freePort));
+  return Promise.all(
+    ports.map(async (port, i) => {
+      const s = await startServer(`issuance-${i + 1}`, [ensureBuilt('issuance')], {
+        pin: false,
+        env: { ...topology.cluster, PORT: String(port) },
+        readyUrl: `http://127.0.0.1:${port}/health/ready`,
+      });
+      cleanups.push(() => s.stop());
+      return `http://127.0.0.1:${port}/oauth2/token`;
+    }),
+  );
 }
 
 // Compiled like an API replica would be (nest build bench-rs), not compiled at load time: the
@@ -465,12 +507,24 @@ function print(r) {
     'from the reuse request: p50 / p99 (ms)',
     `${u.detail.from_reuse_request_p50_ms} / ${u.detail.from_reuse_request_p99_ms}`,
   );
+  const g = r.registry;
+  process.stdout.write('\nregistry changes (admin API)\n');
+  line('changes / issuance replicas', `${g.changes} / ${g.replicas}`);
+  line('propagation p50 / p99 / max (ms)', `${g.p50_ms} / ${g.p99_ms} / ${g.max_ms}`);
+  line('missed (not applied within 5 s)', g.missed);
+  line('admin answer p50 / p99 (ms)', `${g.admin_answer_p50_ms} / ${g.admin_answer_p99_ms}`);
   line('runtime (s)', r.runtime_s);
 }
 
-/** The run's verdict: every revocation and every reuse felt everywhere, the reuse in budget. */
+/**
+ * The run's verdict: every revocation and every reuse felt everywhere, the reuse in budget,
+ * every registry change applied by every replica.
+ */
 const passed = (r) =>
-  r.missed === 0 && r.detail.accepted_again_at_end === 0 && r.reuse_detection.passed;
+  r.missed === 0 &&
+  r.detail.accepted_again_at_end === 0 &&
+  r.reuse_detection.passed &&
+  r.registry.missed === 0;
 
 module.exports = { runPropagation };
 

@@ -74,6 +74,8 @@ export async function replicaOn(bus: EventBus, seed: unknown): Promise<RegistryR
     events,
     recorder,
     new ClientTokensRevoker(config, events, recorder),
+    // The key set of the replica: no EdDSA key.
+    { algorithms: () => ['ES256', 'RS256'] },
   );
   return { registry, writer, revocations };
 }
@@ -288,6 +290,24 @@ export function describeRegistryContract(
       await expect(
         other.registry.secretMatches(other.registry.client(id), rotated.clientSecret),
       ).resolves.toBe(true);
+    });
+
+    it('refuses a resource signed with an algorithm the key set has no key for', async () => {
+      const identifier = newApi();
+      const refusal = sut.writer.createResource({
+        identifier,
+        scopes: ['read'],
+        signing_alg: 'EdDSA',
+      });
+      await expect(refusal).rejects.toMatchObject({ path: '$.signing_alg' });
+      // Opaque tokens are not signed: any algorithm named is not used.
+      await sut.writer.createResource({
+        identifier,
+        scopes: ['read'],
+        access_token_format: 'opaque',
+        signing_alg: 'EdDSA',
+      });
+      expect(sut.registry.resource(identifier)?.accessTokenFormat).toBe('opaque');
     });
 
     it('stops telling a listener once it unsubscribed', async () => {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ClientConfig } from '@app/config';
+import { ClientConfig, ResourceConfig } from '@app/config';
 import {
   ClientStateV1,
   EVENT_FACTORY,
@@ -8,6 +8,7 @@ import {
   registryKeyOf,
 } from '@app/events';
 import { ClientTokensRevoker, RevocationRecorder } from '@app/projection';
+import { KeyRing } from '@app/tokens';
 import { ClientRegistry } from './client.registry';
 import { planSecret } from './client-secret.plan';
 import { RegistryFeed } from './registry.feed';
@@ -44,6 +45,8 @@ export class RegistryWriter {
     @Inject(EVENT_FACTORY) private readonly events: EventFactory,
     private readonly recorder: RevocationRecorder,
     private readonly clientTokens: ClientTokensRevoker,
+    /** What the platform signs with: a resource or client needing another key is refused. */
+    @Inject(KeyRing) private readonly keys?: Pick<KeyRing, 'algorithms'>,
   ) {}
 
   createClient(document: unknown, meta: ClientWriteMeta = {}): Promise<ClientWritten> {
@@ -145,7 +148,7 @@ export class RegistryWriter {
   createResource(document: unknown): Promise<RegistryDocument> {
     return this.serially(async () => {
       const doc = documentOf(document);
-      const resource = this.registry.snapshot.parseResource(doc);
+      const resource = this.signable(this.registry.snapshot.parseResource(doc));
       if (this.registry.resource(resource.identifier))
         throw new RegistryConflict(`a resource with identifier "${resource.identifier}" exists`);
       return this.writeResource('resource.registered', resource.identifier, doc);
@@ -160,7 +163,7 @@ export class RegistryWriter {
       if (doc.identifier !== undefined && doc.identifier !== identifier)
         throw new RegistryRejected('$.identifier', 'differs from the resource being replaced');
       const full = { ...doc, identifier };
-      const resource = this.registry.snapshot.parseResource(full);
+      const resource = this.signable(this.registry.snapshot.parseResource(full));
       const others = this.registry.resources().filter((r) => r.identifier !== identifier);
       const broken = this.registry.snapshot.brokenBy([...others, resource], identifier);
       if (broken.length > 0)
@@ -195,7 +198,7 @@ export class RegistryWriter {
     const clientId = doc.client_id as string;
     const plan = planSecret(doc, current);
     // Everything checked before a secret costs a scrypt.
-    this.registry.snapshot.parseClient(plan.candidate);
+    this.signable(this.registry.snapshot.parseClient(plan.candidate));
     const { document, clientSecret } = await plan.finish(this.scrypt);
     const config: ClientConfig = this.registry.snapshot.parseClient(document);
     const state: ClientStateV1 = {
@@ -226,6 +229,31 @@ export class RegistryWriter {
       }),
     );
     return this.registry.resourceDocument(identifier) ?? doc;
+  }
+
+  /**
+   * Issuance signs a resource's JWTs and a sign-in client's ID tokens with the algorithm they
+   * name: one the key set holds no key for would answer every such token request 500 (what
+   * SigningKeysCheck refuses at start for CONFIG_FILE).
+   */
+  private signable<T extends ResourceConfig | ClientConfig>(entry: T): T {
+    const held = this.keys?.algorithms();
+    if (!held) return entry;
+    if ('identifier' in entry) {
+      if (entry.accessTokenFormat === 'jwt' && !held.includes(entry.signingAlg))
+        throw new RegistryRejected(
+          '$.signing_alg',
+          `the signing key set holds no ${entry.signingAlg} key (KEYS_FILE)`,
+        );
+    } else if (
+      entry.grantTypes.includes('authorization_code') &&
+      !held.includes(entry.idTokenSignedResponseAlg)
+    )
+      throw new RegistryRejected(
+        '$.id_token_signed_response_alg',
+        `the signing key set holds no ${entry.idTokenSignedResponseAlg} key (KEYS_FILE)`,
+      );
+    return entry;
   }
 
   private existingClient(clientId: string): ClientEntry {

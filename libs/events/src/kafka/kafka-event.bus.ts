@@ -253,7 +253,9 @@ export class KafkaEventBus implements EventBus {
     group: string,
     onMessage: (partition: number, message: KafkaMessage) => Promise<void>,
   ): Promise<void> {
-    const consumer = this.consumer(group);
+    // Changes are rare and each is waited for (the writer answers once its own replica has it):
+    // a fetch must not wait for 64 KiB of them.
+    const consumer = this.consumer(group, true);
     onFatalCrash(consumer, (e) => {
       this.forget(consumer);
       if (this.closed) return;
@@ -288,8 +290,10 @@ export class KafkaEventBus implements EventBus {
     if (i >= 0) this.consumers.splice(i, 1);
   }
 
-  private consumer(groupId: string): Consumer {
-    const consumer = this.kafka.consumer(lifecycleConsumerConfig(groupId));
+  /** `latency`: fetches answered as soon as one event is there (a follower's rare changes). */
+  private consumer(groupId: string, latency = false): Consumer {
+    const config = lifecycleConsumerConfig(groupId);
+    const consumer = this.kafka.consumer(latency ? { ...config, minBytes: 1 } : config);
     // Every crash, restarted by kafkajs or not (a fatal one is also resubscribed, above).
     if (this.metrics) consumer.on(consumer.events.CRASH, () => this.metrics?.kafkaError('consume'));
     this.consumers.push(consumer);
