@@ -95,6 +95,8 @@ async function main() {
     ISSUER: process.env.ISSUER || `${host}:3001`,
     INTROSPECTION_ENDPOINT: `${host}:3002/oauth2/introspect`,
     REVOCATION_ENDPOINT: `${host}:3003/oauth2/revoke`,
+    // Dynamic client registration lives with the admin API, on the revocation service.
+    REGISTRATION_ENDPOINT: `${host}:3003/oauth2/register`,
     // The front channel: every service advertises it; the browser goes there and to the login app.
     AUTHORIZATION_ENDPOINT: `${host}:3004/oauth2/authorize`,
     PAR_ENDPOINT: `${host}:3004/oauth2/par`,

@@ -87,6 +87,7 @@ describe('docker-compose.yml', () => {
       'ISSUER',
       'KEYS_FILE',
       'AUTHORIZATION_ENDPOINT',
+      'REGISTRATION_ENDPOINT',
       'LOGIN_URL',
       'CONSENT_URL',
     ])
@@ -241,6 +242,7 @@ describe('docker-compose.yml development mode', () => {
         ISSUER: 'https://auth.example.com',
         INTROSPECTION_ENDPOINT: undefined,
         REVOCATION_ENDPOINT: undefined,
+        REGISTRATION_ENDPOINT: undefined,
         AUTHORIZATION_ENDPOINT: undefined,
         PAR_ENDPOINT: undefined,
         END_SESSION_ENDPOINT: undefined,

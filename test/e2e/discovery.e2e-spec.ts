@@ -43,6 +43,7 @@ describe('discovery (RFC 8414 metadata, RFC 7517 key set)', () => {
           jwks_uri: `${sut.url}/oauth2/jwks`,
           introspection_endpoint: `${sut.url}/oauth2/introspect`,
           revocation_endpoint: `${sut.url}/oauth2/revoke`,
+          registration_endpoint: `${sut.url}/oauth2/register`,
         });
       });
 

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { KeysModule } from './keys/keys.module';
 import { AdminClientGuard } from '@app/oauth';
 import { ClientsController } from './clients/clients.controller';
+import { RegistrationModule } from './registration/registration.module';
 import { ResourcesController } from './resources/resources.controller';
 
 /**
@@ -12,7 +13,7 @@ import { ResourcesController } from './resources/resources.controller';
  * Mounted by the revocation service (the admin API's home) and the standalone server.
  */
 @Module({
-  imports: [KeysModule],
+  imports: [KeysModule, RegistrationModule],
   controllers: [ClientsController, ResourcesController],
   providers: [AdminClientGuard],
 })

@@ -13,6 +13,7 @@ import type { LogFormat, LogLevelName } from './log.config';
 import type { TracingConfig } from './tracing.config';
 import type { TrustedIssuerConfig } from './trusted-issuers.parser';
 import type { FederatedCredentialConfig, JwtBearerSettings } from './federated-client.parser';
+import type { RegistrationConfig } from './registration.config';
 
 /**
  * What the issuer signs with: one key of its own per algorithm (RFC 8725 §3.1: one key, one
@@ -209,6 +210,8 @@ export interface EndpointUrls {
   readonly userinfo: string;
   /** OpenID RP-Initiated Logout 1.0 §2 `end_session_endpoint`. */
   readonly endSession: string;
+  /** RFC 7591 §3 `registration_endpoint` (revocation service, with the admin API). */
+  readonly registration: string;
 }
 
 export const FAILURE_POLICIES = ['fail-closed', 'fail-open'] as const;
@@ -294,6 +297,8 @@ export interface AppConfig {
   readonly signIn: SignInConfig;
   /** DPoP proof checks at the token endpoint (RFC 9449). */
   readonly dpop: DpopConfig;
+  /** Dynamic client registration (RFC 7591): open or by initial access token, and its bounds. */
+  readonly registration: RegistrationConfig;
   /** Mutual TLS (RFC 8705): how client certificates reach the services, and what they trust. */
   readonly mtls: MtlsConfig;
   /** `GET /metrics` and what it observes. */

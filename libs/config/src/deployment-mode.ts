@@ -37,6 +37,7 @@ const ENDPOINT_VARIABLES: Record<keyof EndpointUrls, string> = {
   par: 'PAR_ENDPOINT',
   userinfo: 'USERINFO_ENDPOINT',
   endSession: 'END_SESSION_ENDPOINT',
+  registration: 'REGISTRATION_ENDPOINT',
 };
 
 /**

@@ -37,6 +37,7 @@ describe('loadConfig', () => {
       par: 'http://localhost:4000/oauth2/par',
       userinfo: 'http://localhost:4000/oauth2/userinfo',
       endSession: 'http://localhost:4000/oauth2/logout',
+      registration: 'http://localhost:4000/oauth2/register',
     });
     expect(sut.bodyLimit).toBe(64 * 1024);
   });

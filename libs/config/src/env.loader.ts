@@ -27,6 +27,7 @@ import { loadMetricsConfig } from './metrics.config';
 import { loadTracingConfig } from './tracing.config';
 import { readJson } from './json-file';
 import { loadRedisEndpoint } from './redis.config';
+import { loadRegistrationConfig } from './registration.config';
 import { parseRegistryFile } from './registry-file.parser';
 import { loadSignInConfig } from './sign-in.config';
 import { trustProxy } from './trust-proxy';
@@ -102,6 +103,7 @@ export function loadConfig(
     maxTokenTtl: loadMaxTokenTtl(env.MAX_TOKEN_TTL, registry, signIn.userinfoTokenTtl),
     signIn,
     dpop,
+    registration: loadRegistrationConfig(env),
     mtls,
     metrics: loadMetricsConfig(
       env,
@@ -130,6 +132,11 @@ function endpointUrls(env: Env, iss: string): EndpointUrls {
     par: httpUrl(env.PAR_ENDPOINT, 'PAR_ENDPOINT', `${iss}/oauth2/par`),
     userinfo: httpUrl(env.USERINFO_ENDPOINT, 'USERINFO_ENDPOINT', `${iss}/oauth2/userinfo`),
     endSession: httpUrl(env.END_SESSION_ENDPOINT, 'END_SESSION_ENDPOINT', `${iss}/oauth2/logout`),
+    registration: httpUrl(
+      env.REGISTRATION_ENDPOINT,
+      'REGISTRATION_ENDPOINT',
+      `${iss}/oauth2/register`,
+    ),
   };
 }
 

@@ -27,3 +27,4 @@ export * from './token-exchange-client.parser';
 export * from './trusted-issuers.parser';
 export * from './federated-client.parser';
 export * from './signing-keys.config';
+export * from './registration.config';

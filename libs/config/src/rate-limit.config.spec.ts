@@ -19,6 +19,7 @@ describe('loadRateLimitConfig', () => {
       RATE_LIMIT_AUTHORIZE_PER_ADDRESS: '20',
       RATE_LIMIT_INTROSPECTION_PER_CLIENT: '1000',
       RATE_LIMIT_REVOCATION_PER_ADDRESS: '7',
+      RATE_LIMIT_REGISTRATION_PER_ADDRESS: '3',
     });
     expect(sut).toEqual({
       windowSeconds: 10,
@@ -28,6 +29,7 @@ describe('loadRateLimitConfig', () => {
         authorize: { perClient: 0, perAddress: 20 },
         introspection: { perClient: 1000, perAddress: 0 },
         revocation: { perClient: 0, perAddress: 7 },
+        registration: { perClient: 0, perAddress: 3 },
       },
     });
   });
@@ -49,6 +51,12 @@ describe('loadRateLimitConfig', () => {
       loadRateLimitConfig({ RATE_LIMIT_AUTHORIZE_PER_CLIENT: '0' }).endpoints.authorize,
     ).toEqual({ perClient: 0, perAddress: 0 });
   });
+
+  it('refuses a per-client limit at the registration endpoint, whose caller has no client yet', () => {
+    expect(() => loadRateLimitConfig({ RATE_LIMIT_REGISTRATION_PER_CLIENT: '10' })).toThrow(
+      /RATE_LIMIT_REGISTRATION_PER_CLIENT.*per address only/,
+    );
+  });
 });
 
 describe("parseClientRateLimit (a client registration's rate_limit)", () => {
@@ -67,6 +75,7 @@ describe("parseClientRateLimit (a client registration's rate_limit)", () => {
     [{ token: '5' }, 'clients[0].rate_limit.token'],
     [{ par: -1 }, 'clients[0].rate_limit.par'],
     [{ authorize: 5 }, 'clients[0].rate_limit.authorize'],
+    [{ registration: 5 }, 'clients[0].rate_limit.registration'],
   ])('refuses %j at %s', (value, path) => {
     expect(() => parseClientRateLimit(value, 'clients[0].rate_limit')).toThrow(path);
   });

@@ -4,18 +4,24 @@ import { Json, object } from './json-fields';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/**
- * The endpoints whose requests are counted. Dynamic client registration (RFC 7591) has no
- * endpoint yet: when it comes, it joins this list and the gate's route table, nothing else.
- */
+/** The endpoints whose requests are counted (`registration`: RFC 7591/7592 `/oauth2/register`). */
 export const RATE_LIMITED_ENDPOINTS = [
   'token',
   'par',
   'authorize',
   'introspection',
   'revocation',
+  'registration',
 ] as const;
 export type RateLimitedEndpoint = (typeof RATE_LIMITED_ENDPOINTS)[number];
+
+/**
+ * Endpoints that authenticate no client (the authorization endpoint; the registration endpoint,
+ * whose caller has no client yet, or a registration access token instead of credentials): a
+ * per-client count there would let anyone who names a client id spend that client's allowance.
+ * They are limited per address only.
+ */
+const ADDRESS_ONLY: readonly RateLimitedEndpoint[] = ['authorize', 'registration'];
 
 /** Requests allowed per window on one endpoint; 0 turns that counter off. */
 export interface EndpointRateLimit {
@@ -50,11 +56,15 @@ export function loadRateLimitConfig(env: Env): RateLimitConfig {
     const name = rateLimitVariable(endpoint, per);
     return integer(env[name], name, 0, 0, MAX_POINTS);
   };
-  refuseClientLimitAtAuthorize(env[rateLimitVariable('authorize', 'CLIENT')]);
+  for (const e of ADDRESS_ONLY)
+    refuseClientLimit(e, env[rateLimitVariable(e, 'CLIENT')], rateLimitVariable(e, 'CLIENT'));
   const endpoints = Object.fromEntries(
     RATE_LIMITED_ENDPOINTS.map((e) => [
       e,
-      { perClient: e === 'authorize' ? 0 : limit(e, 'CLIENT'), perAddress: limit(e, 'ADDRESS') },
+      {
+        perClient: ADDRESS_ONLY.includes(e) ? 0 : limit(e, 'CLIENT'),
+        perAddress: limit(e, 'ADDRESS'),
+      },
     ]),
   ) as Record<RateLimitedEndpoint, EndpointRateLimit>;
   return {
@@ -79,7 +89,8 @@ export function parseClientRateLimit(v: unknown, path: string): ClientRateLimit 
         `${path}.${endpoint}`,
         `is not a rate-limited endpoint (${RATE_LIMITED_ENDPOINTS.join(', ')})`,
       );
-    if (endpoint === 'authorize') refuseClientLimitAtAuthorize(points, `${path}.authorize`);
+    if (ADDRESS_ONLY.includes(endpoint as RateLimitedEndpoint))
+      refuseClientLimit(endpoint as RateLimitedEndpoint, points, `${path}.${endpoint}`);
     if (
       typeof points !== 'number' ||
       !Number.isInteger(points) ||
@@ -96,16 +107,15 @@ export function parseClientRateLimit(v: unknown, path: string): ClientRateLimit 
  * The authorization endpoint authenticates no client: a per-client count there would let anyone
  * who names a client id spend that client's allowance and lock its users out of signing in. It
  * is limited per address only (and a client that pushes its requests, RFC 9126, is counted per
- * client at PAR, where it authenticates).
+ * client at PAR, where it authenticates). The registration endpoint likewise (ADDRESS_ONLY).
  */
-function refuseClientLimitAtAuthorize(
-  value: unknown,
-  name = rateLimitVariable('authorize', 'CLIENT'),
-) {
+function refuseClientLimit(endpoint: RateLimitedEndpoint, value: unknown, name: string) {
   if (value === undefined || value === '' || value === '0' || value === 0) return;
   throw new ConfigError(
     name,
-    'the authorization endpoint authenticates no client, so it is limited per address only ' +
-      '(limit pushed requests per client at PAR instead)',
+    endpoint === 'authorize'
+      ? 'the authorization endpoint authenticates no client, so it is limited per address only ' +
+          '(limit pushed requests per client at PAR instead)'
+      : 'the registration endpoint authenticates no client, so it is limited per address only',
   );
 }

@@ -305,6 +305,14 @@ const FULL: Table<'full'> = {
   'resource.registered': { v1: RESOURCE_STATE },
   'resource.updated': { v1: RESOURCE_STATE },
   'resource.deleted': { v1: { identifier: 'https://orders.example.com' } },
+  'initial_access_token.issued': {
+    v1: {
+      token_digest: '1oq9f4h2Zq3yJX0vB7s6LwKcTn8mRpE5aGdUiV2xYbQ',
+      issued_by: 'ops-admin',
+      uses: 5,
+      exp: 1_737_021_500,
+    },
+  },
 };
 const MINIMAL: Table<'minimal'> = {
   'token.issued': {
@@ -442,6 +450,7 @@ const MINIMAL: Table<'minimal'> = {
   'resource.registered': FULL['resource.registered'],
   'resource.updated': FULL['resource.updated'],
   'resource.deleted': FULL['resource.deleted'],
+  'initial_access_token.issued': FULL['initial_access_token.issued'],
 };
 /** Every (type, version) pair the code knows. */
 const CASES = Object.entries(FULL).flatMap(([type, versions]) =>
@@ -476,6 +485,7 @@ const ROUTE: { [T in EventType]: (d: EventCatalogue[T]) => [subject: string, key
   'resource.registered': (d) => [d.identifier, registryKeyOf('resource', d.identifier)],
   'resource.updated': (d) => [d.identifier, registryKeyOf('resource', d.identifier)],
   'resource.deleted': (d) => [d.identifier, registryKeyOf('resource', d.identifier)],
+  'initial_access_token.issued': (d) => [d.token_digest, d.token_digest],
 };
 /** The fields whose values come from a closed list in the code, which the document must match. */
 const ENUMS: Partial<Record<EventType, Record<string, readonly string[]>>> = {

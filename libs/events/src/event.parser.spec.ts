@@ -124,6 +124,16 @@ const samples: { [T in EventType]: [subject: string, key: string, data: EventCat
     'resource:https://orders.example.com',
     { identifier: 'https://orders.example.com' },
   ],
+  'initial_access_token.issued': [
+    '1oq9f4h2Zq3yJX0vB7s6LwKcTn8mRpE5aGdUiV2xYbQ',
+    '1oq9f4h2Zq3yJX0vB7s6LwKcTn8mRpE5aGdUiV2xYbQ',
+    {
+      token_digest: '1oq9f4h2Zq3yJX0vB7s6LwKcTn8mRpE5aGdUiV2xYbQ',
+      issued_by: 'ops-admin',
+      uses: 5,
+      exp: 1_700_003_600,
+    },
+  ],
 };
 const TYPES = Object.keys(samples) as EventType[];
 function build<T extends EventType>(type: T): LifecycleEvent<T> {

@@ -216,6 +216,7 @@ const DATA_FIELDS: {
   'resource.registered': { v1: RESOURCE_STATE_V1 },
   'resource.updated': { v1: RESOURCE_STATE_V1 },
   'resource.deleted': { v1: { identifier: S } },
+  'initial_access_token.issued': { v1: { token_digest: DIGEST, issued_by: S, uses: I, exp: I } },
 };
 
 const nonEmpty = (v: unknown) => typeof v === 'string' && v.length > 0;

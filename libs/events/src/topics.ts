@@ -385,6 +385,22 @@ export interface ResourceDeletedV1 {
   readonly identifier: string;
 }
 
+/**
+ * Writer: the admin API (`POST /admin/initial-access-tokens`), before the token is stored and
+ * shown. Readers: auditors: who let registrations in, how many, until when (RFC 7591 §3). The
+ * token only as its digest, the key a later registration's audit can be matched on.
+ */
+export interface InitialAccessTokenIssuedV1 {
+  /** base64url SHA-256 of the initial access token: never the token. */
+  readonly token_digest: string;
+  /** The admin client that asked for it. */
+  readonly issued_by: string;
+  /** How many clients it may register. */
+  readonly uses: number;
+  /** Seconds since the epoch: when it expires, spent or not. */
+  readonly exp: number;
+}
+
 /** Every event type, with the payload of each schema version it has. */
 export interface EventSchemas {
   'token.issued': {
@@ -411,6 +427,7 @@ export interface EventSchemas {
   'resource.registered': { readonly v1: ResourceStateV1 };
   'resource.updated': { readonly v1: ResourceStateV1 };
   'resource.deleted': { readonly v1: ResourceDeletedV1 };
+  'initial_access_token.issued': { readonly v1: InitialAccessTokenIssuedV1 };
 }
 
 export type EventType = keyof EventSchemas;
@@ -456,6 +473,7 @@ const WRITTEN_AS: { readonly [T in EventType]: (data: EventCatalogue[T]) => Sche
   'resource.registered': () => 'v1',
   'resource.updated': () => 'v1',
   'resource.deleted': () => 'v1',
+  'initial_access_token.issued': () => 'v1',
 };
 export const schemaVersionOf = <T extends EventType>(type: T, data: EventCatalogue[T]) =>
   (WRITTEN_AS[type] as (d: EventCatalogue[T]) => SchemaVersion<T>)(data);
@@ -512,4 +530,6 @@ export const TOPIC_OF: { readonly [T in EventType]: string } = {
   'resource.registered': REGISTRY_TOPIC,
   'resource.updated': REGISTRY_TOPIC,
   'resource.deleted': REGISTRY_TOPIC,
+  // An audit record, not registry state: on the retained lifecycle log, keyed by its digest.
+  'initial_access_token.issued': TOKEN_LIFECYCLE_TOPIC,
 };

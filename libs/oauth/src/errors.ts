@@ -226,3 +226,22 @@ export class InvalidBearerToken extends OAuthError {
     };
   }
 }
+
+/**
+ * RFC 7591 §3.2.2 `invalid_client_metadata`: a registration (or RFC 7592 update) names a value
+ * this server does not support or that contradicts another, or asks for what only an
+ * administrator may grant.
+ */
+export class InvalidClientMetadata extends OAuthError {
+  readonly error = 'invalid_client_metadata';
+}
+
+/** RFC 7591 §3.2.2 `invalid_redirect_uri`: a `redirect_uris` (or logout) value is refused. */
+export class InvalidRedirectUri extends OAuthError {
+  readonly error = 'invalid_redirect_uri';
+}
+
+/** RFC 7591 §3.2.2 `invalid_software_statement`: software statements are not accepted here. */
+export class InvalidSoftwareStatement extends OAuthError {
+  readonly error = 'invalid_software_statement';
+}

@@ -56,6 +56,8 @@ export function buildMetadata(
     pushed_authorization_request_endpoint: endpoints.par,
     introspection_endpoint: endpoints.introspection,
     revocation_endpoint: endpoints.revocation,
+    // RFC 7591 §3 / RFC 8414 §2: dynamic client registration (initial access token or open).
+    registration_endpoint: endpoints.registration,
     scopes_supported: [...scopes],
     // RFC 9700 §2.1.2: the code flow only, no implicit or hybrid response.
     response_types_supported: ['code'],

@@ -103,11 +103,12 @@ export class LifecycleProjection {
         return true;
       // key.rotated is not on the lifecycle topic: verifiers learn of a key from the issuer's
       // notice on the revocation stream. The others are for auditors: browser sessions are the
-      // authorization service's own store state.
+      // authorization service's own store state, initial access tokens registration's.
       case 'key.rotated':
       case 'authorization.denied':
       case 'session.started':
       case 'session.ended':
+      case 'initial_access_token.issued':
         return true;
       // The registry's events are on their own topic, which the projector does not read: every
       // replica's registry snapshot follows it (libs/registry). An in-process log hands them

@@ -56,3 +56,6 @@ export * from './signing-key.port';
 export * from './signing-key.sealer';
 export * from './memory/memory-signing-key.store';
 export * from './redis/redis-signing-key.store';
+export * from './initial-access-token.port';
+export * from './memory/memory-initial-access-token.store';
+export * from './redis/redis-initial-access-token.store';

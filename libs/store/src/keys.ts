@@ -141,6 +141,12 @@ export const RedisKeys = {
    * token's grant is revoked. Alone in the grant's slot; each script touches this one key.
    */
   exchangeChain: (grantId: string) => `${PREFIX}:xchain:{${grantId}}`,
+  /**
+   * Initial access token (RFC 7591 §3) by its SHA-256 digest (a hash: grant, remaining uses),
+   * living until the token's deadline. Writer: the admin API. Reader (spends a use): dynamic
+   * client registration.
+   */
+  initialAccessToken: (tokenDigest: string) => `${PREFIX}:iat:{${tokenDigest}}`,
 } as const;
 
 function digest(value: string): string {

@@ -40,6 +40,9 @@ import { SIGNING_KEY_STORE } from './signing-key.port';
 import { SigningKeySealer } from './signing-key.sealer';
 import { MemorySigningKeyStore } from './memory/memory-signing-key.store';
 import { RedisSigningKeyStore } from './redis/redis-signing-key.store';
+import { INITIAL_ACCESS_TOKEN_STORE } from './initial-access-token.port';
+import { MemoryInitialAccessTokenStore } from './memory/memory-initial-access-token.store';
+import { RedisInitialAccessTokenStore } from './redis/redis-initial-access-token.store';
 
 /** The shared Redis connection, or null when the process runs on in-memory stores. */
 export const REDIS = Symbol('Redis');
@@ -174,6 +177,13 @@ class RedisCloser implements OnApplicationShutdown {
         return redis ? new RedisSigningKeyStore(redis, sealer) : new MemorySigningKeyStore(sealer);
       },
     },
+    {
+      // Short-lived registration credentials: the store is their record (no log, no gate).
+      provide: INITIAL_ACCESS_TOKEN_STORE,
+      inject: [REDIS],
+      useFactory: (redis: RedisClient | null) =>
+        redis ? new RedisInitialAccessTokenStore(redis) : new MemoryInitialAccessTokenStore(),
+    },
     ...flowStoreProviders(REDIS),
     ProjectionKeeper,
     RedisCloser,
@@ -189,6 +199,7 @@ class RedisCloser implements OnApplicationShutdown {
     REQUEST_RATE_LIMITER,
     EXCHANGE_CHAIN_STORE,
     SIGNING_KEY_STORE,
+    INITIAL_ACCESS_TOKEN_STORE,
     ProjectionGate,
     ...FLOW_STORE_TOKENS,
   ],

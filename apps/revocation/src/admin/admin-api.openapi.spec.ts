@@ -2,7 +2,7 @@ import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { MANAGEMENT_API_PATHS } from '@app/management';
+import { KEY_ADMIN_PATHS, MANAGEMENT_API_PATHS, REGISTRATION_PATHS } from '@app/management';
 import {
   Conflict,
   ForbiddenClient,
@@ -12,7 +12,6 @@ import {
   ServerError,
   TemporarilyUnavailable,
 } from '@app/oauth';
-import { KEY_ADMIN_PATHS } from '@app/management';
 import { ADMIN_API_PATHS } from './admin-api.paths';
 import { DEFAULT_GRANTS_LIMIT, encodeGrantCursor, MAX_GRANTS_LIMIT } from './grant-page.query';
 import { grantView } from './grant.view';
@@ -82,14 +81,16 @@ const EXPECTED = {
 } as const;
 
 describe('docs/admin-api.openapi.yaml', () => {
-  it('is OpenAPI 3.1 with exactly the paths of ADMIN_API_PATHS and the management paths', () => {
+  it('is OpenAPI 3.1 with exactly the admin, management, key and registration paths', () => {
     expect(doc.openapi).toBe('3.1.0');
-    // The signing-key paths are pinned operation by operation in key-admin.openapi.spec.ts.
+    // The signing-key paths are pinned operation by operation in key-admin.openapi.spec.ts,
+    // registration's in registration.openapi.spec.ts (apps/management).
     expect(Object.keys(doc.paths).sort()).toEqual(
       [
         ...Object.values(ADMIN_API_PATHS),
         ...Object.values(MANAGEMENT_API_PATHS),
         ...Object.values(KEY_ADMIN_PATHS),
+        ...Object.values(REGISTRATION_PATHS),
       ]
         .map(openApiPath)
         .sort(),

@@ -10,6 +10,9 @@ export const RATE_LIMITED_ROUTES: Readonly<Record<string, RateLimitedEndpoint>> 
   '/oauth2/authorize': 'authorize',
   '/oauth2/introspect': 'introspection',
   '/oauth2/revoke': 'revocation',
+  // RFC 7591 §3 and RFC 7592 §2: registration and the client configuration endpoint.
+  '/oauth2/register': 'registration',
+  '/oauth2/register/:client_id': 'registration',
 };
 
 /**
