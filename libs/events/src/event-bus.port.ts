@@ -11,11 +11,6 @@ export type EventHandler = (event: AnyLifecycleEvent) => Promise<void> | void;
 export interface SubscribeOptions {
   /** Consumer group: each group sees every event once; members share the partitions. */
   readonly group: string;
-  /**
-   * The topic to follow (default: the token lifecycle topic). An in-process log has one stream:
-   * its handlers see every event and keep to the types they want.
-   */
-  readonly topic?: string;
   /** Start from the oldest retained event when the group has no committed position. */
   readonly fromBeginning?: boolean;
   /**

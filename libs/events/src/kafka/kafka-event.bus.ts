@@ -123,7 +123,7 @@ export class KafkaEventBus implements EventBus {
 
   async subscribe(options: SubscribeOptions, handler: EventHandler): Promise<void> {
     const consumer = this.consumer(options.group);
-    const topic = options.topic ?? TOKEN_LIFECYCLE_TOPIC;
+    const topic = TOKEN_LIFECYCLE_TOPIC;
     // After each batch: how many events of its partition are still to come.
     const { onLag, onAssigned } = options;
     if (onLag)

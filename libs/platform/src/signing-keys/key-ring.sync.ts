@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { JWK } from 'jose';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AnyLifecycleEvent, EVENT_BUS, EventBus, SIGNING_KEYS_TOPIC } from '@app/events';
@@ -61,10 +60,10 @@ export class KeyRingSync implements OnModuleInit, OnApplicationShutdown {
     );
     this.poller = setInterval(() => void this.syncQuietly(), this.pollMs);
     this.poller.unref();
-    // Every replica reads every rotation: a group of its own, from now on.
-    const group = `${this.config.kafka?.clientId ?? 'local'}-signing-keys-${randomUUID()}`;
+    // Every replica reads every rotation, with a reader of its own (deleted at close, as the
+    // registry's is): the steps already on the log only ask for syncs, which queue into one.
     this.bus
-      .subscribe({ group, topic: SIGNING_KEYS_TOPIC }, (e) => this.onEvent(e))
+      .follow(SIGNING_KEYS_TOPIC, (e) => this.onEvent(e))
       .catch((e: unknown) =>
         this.log.warn(`not following key rotations (polling only): ${(e as Error).message}`),
       );
