@@ -69,7 +69,7 @@ rotate-secret  a new secret, shown once (POST /admin/clients/{client_id}/secret)
     usage: `Usage: npm run admin -- keys list
        npm run admin -- keys rotate [--alg ES256|EdDSA|RS256|PS256]
 
-list     the signing keys: kid, alg, state (GET /admin/keys)
+list     the signing keys: kid, alg, status (GET /admin/keys)
 rotate   create a key, published at once, signing after the pre-publication delay
          (POST /admin/keys/rotate); --alg the algorithm of the key to rotate`,
     options: { alg: { type: 'string' } },
@@ -253,7 +253,7 @@ function humanOutput(request, res) {
 function summary(entry) {
   if (!entry || typeof entry !== 'object') return String(entry);
   const id = entry.client_id ?? entry.identifier ?? entry.kid ?? JSON.stringify(entry);
-  const detail = ['alg', 'state', 'status', 'token_endpoint_auth_method', 'access_token_format']
+  const detail = ['alg', 'status', 'source', 'token_endpoint_auth_method', 'access_token_format']
     .filter((k) => entry[k] !== undefined)
     .map((k) => `${k}=${entry[k]}`);
   return [id, ...detail].join('  ');
