@@ -1,5 +1,5 @@
 import { RegistryDocument } from '@app/events';
-import { ClientEntry } from './registry.snapshot';
+import type { ClientEntry } from './registry.port';
 import { RegistryRejected } from './registry.errors';
 import { dummySecretHash, generateSecret, hashSecret } from './secret-hash';
 import { ScryptGate } from './scrypt.gate';

@@ -1,8 +1,7 @@
 import { ConfigError } from '@app/config';
 import { ClientStateV1, RegistryDocument } from '@app/events';
-import type { ClientWriteMeta } from './registry.port';
+import type { ClientEntry, ClientWriteMeta } from './registry.port';
 import { RegistryRejected } from './registry.errors';
-import type { ClientEntry } from './registry.snapshot';
 
 /*
  * Small readers of the registry's documents and entries, shared by the snapshot and the writer.

@@ -67,3 +67,18 @@ export interface SecretRotated {
   /** Seconds since the epoch until which the previous secret is still accepted (absent: not). */
   readonly previousSecretExpiresAt?: number;
 }
+
+/** A client as the snapshot holds it: parsed, as written, and what is stored beside it. */
+export interface ClientEntry {
+  readonly config: ClientConfig;
+  /** Absent for a client built in code (tests); a file's may hold a plain development secret. */
+  readonly document?: RegistryDocument;
+  readonly registrationAccessTokenDigest?: string;
+  /** The secret before the last rotation, accepted until `expiresAt` (seconds). */
+  readonly previousSecret?: { readonly hash: string; readonly expiresAt: number };
+}
+
+export interface ResourceEntry {
+  readonly config: ResourceConfig;
+  readonly document?: RegistryDocument;
+}

@@ -15,24 +15,9 @@ import {
   RegistryEventType,
   REGISTRY_EVENT_TYPES,
 } from '@app/events';
-import { RegistryChange, RegistryListener } from './registry.port';
+import { ClientEntry, RegistryChange, RegistryListener, ResourceEntry } from './registry.port';
 import { RegistryRejected } from './registry.errors';
 import { describeError, namesResource, rejecting, stateOf } from './registry-documents';
-
-/** A client as the snapshot holds it: parsed, as written, and what is stored beside it. */
-export interface ClientEntry {
-  readonly config: ClientConfig;
-  /** Absent for a client built in code (tests); a file's may hold a plain development secret. */
-  readonly document?: RegistryDocument;
-  readonly registrationAccessTokenDigest?: string;
-  /** The secret before the last rotation, accepted until `expiresAt` (seconds). */
-  readonly previousSecret?: { readonly hash: string; readonly expiresAt: number };
-}
-
-export interface ResourceEntry {
-  readonly config: ResourceConfig;
-  readonly document?: RegistryDocument;
-}
 
 export type RegistryEvent = Extract<AnyLifecycleEvent, { type: RegistryEventType }>;
 
