@@ -91,10 +91,11 @@ class KeepingAdapter {
 const provider = new Provider(issuer, {
   adapter: KeepingAdapter,
   jwks: await signingKeys(),
-  // Only the clients with a plain secret: the peer has no hashed-secret storage, so the
-  // hashed-secret scenario sets our hashed client against its plain one.
+  // Only the clients with a plain secret that get tokens: the peer has no hashed-secret storage,
+  // so the hashed-secret scenario sets our hashed client against its plain one; an admin-only
+  // client (no grant types: the registry's propagation figure uses it) has no peer counterpart.
   clients: config.clients
-    .filter((c) => c.client_secret !== undefined)
+    .filter((c) => c.client_secret !== undefined && (c.grant_types ?? []).length > 0)
     .map((c) => ({
       client_id: c.client_id,
       client_secret: c.client_secret,
