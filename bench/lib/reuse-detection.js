@@ -12,7 +12,7 @@ const { signInCodes } = require('./sign-ins');
 // The client of the `refresh` scenario: the code flow with offline_access, orders JWTs, no
 // reuse grace (refresh_token_reuse_grace_seconds 0: the first reuse revokes the grant).
 const config = require('../bench.config.json');
-const client = config.clients.find((c) => c.grant_types.includes('refresh_token'));
+const client = config.clients.find((c) => (c.grant_types ?? []).includes('refresh_token'));
 const FORM = {
   authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`,
   'content-type': 'application/x-www-form-urlencoded',

@@ -30,10 +30,10 @@ const ORDERS_BODY = issueBody(ORDERS, 'orders:read');
 const LEDGER_BODY = issueBody(LEDGER, 'ledger:read');
 
 // The code flow's client (confidential, first-party: skip_consent on ours) and user.
-const web = config.clients.find((c) => c.grant_types.includes('authorization_code'));
+const web = config.clients.find((c) => (c.grant_types ?? []).includes('authorization_code'));
 const WEB_FORM = { ...FORM, authorization: basic(web.client_id, web.client_secret) };
 // The refresh scenario's client: the code flow with offline_access, and the refresh_token grant.
-const refresher = config.clients.find((c) => c.grant_types.includes('refresh_token'));
+const refresher = config.clients.find((c) => (c.grant_types ?? []).includes('refresh_token'));
 const REFRESH_FORM = {
   ...FORM,
   authorization: basic(refresher.client_id, refresher.client_secret),

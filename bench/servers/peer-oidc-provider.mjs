@@ -151,7 +151,7 @@ const provider = new Provider(issuer, {
 });
 provider.proxy = false;
 
-const web = config.clients.find((c) => c.grant_types.includes('authorization_code'));
+const web = config.clients.find((c) => (c.grant_types ?? []).includes('authorization_code'));
 const users = config.users.map((u) => u.username);
 
 /**
