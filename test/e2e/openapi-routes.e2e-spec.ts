@@ -1,6 +1,16 @@
 import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
 import type { FastifyInstance, HTTPMethods } from 'fastify';
 import { METRICS_CONTENT_TYPE } from '@app/metrics';
+import {
+  InvalidDpopProof,
+  InvalidGrant,
+  InvalidRequest,
+  InvalidScope,
+  InvalidTarget,
+  UnauthorizedClient,
+  UnsupportedGrantType,
+  UseDpopNonce,
+} from '@app/oauth';
 import { CLIENTS, RESOURCES } from '../fixtures/test-registry';
 import { operations, readOpenApi } from '../support/openapi-document';
 import { OAuthClient } from '../support/oauth-client';
@@ -160,6 +170,23 @@ describe('docs/openapi.yaml against the routes the services register', () => {
       expect(unknown.status).toBe(401);
       expectValid('OAuthError', unknown.body);
       expect(unknown.headers.get('www-authenticate')).toMatch(/^Basic realm="oauth2"/);
+    });
+
+    it('POST /oauth2/token: the 400 codes documented are those of the token endpoint', () => {
+      const codes = [
+        new InvalidRequest(''),
+        new InvalidGrant(''),
+        new UnauthorizedClient(''),
+        new UnsupportedGrantType(''),
+        new InvalidScope(''),
+        new InvalidTarget(''),
+        new InvalidDpopProof(''),
+        new UseDpopNonce('', 'n'),
+      ].map((e) => e.error);
+      const body = doc.components.schemas.TokenErrorBody as {
+        properties: { error: { enum: string[] } };
+      };
+      expect([...body.properties.error.enum].sort()).toEqual(codes.sort());
     });
 
     it('POST /oauth2/introspect and /oauth2/revoke: the documented answers', async () => {
