@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run admin -- <command> …`: a small client of the admin API (docs/admin-api.openapi.yaml)
+// `npm run admin -- <command> …`: a small client of the admin API (docs/openapi.yaml)
 // for operators' terminals and scripts. Clients and resources in CONFIG_FILE's JSON shape,
 // signing keys, bulk revocation, initial access tokens for dynamic client registration.
 // Plain Node (global fetch), no dependency. Exit codes: 0 done; 1 the server refused (4xx/5xx,

@@ -15,7 +15,7 @@ const FELT_AT_ONCE_MS = 200;
 const ADMIN = basicAuthorization(CLIENTS.admin.clientId, CLIENTS.admin.secret);
 
 /**
- * The admin API (docs/admin-api.openapi.yaml) against the booted server: bulk revocation of a
+ * The admin API (docs/openapi.yaml) against the booted server: bulk revocation of a
  * grant, a client or a subject, a subject's grants, withdrawal. Each revocation must make
  * introspection answer inactive and a resource-server replica refuse at once, JWT and opaque.
  */

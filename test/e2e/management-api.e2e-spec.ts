@@ -11,7 +11,7 @@ const CEILING = 3600;
 const ADMIN = basicAuthorization(CLIENTS.admin.clientId, CLIENTS.admin.secret);
 
 /**
- * The admin API for the registry (docs/admin-api.openapi.yaml): clients and resources in
+ * The admin API for the registry (docs/openapi.yaml): clients and resources in
  * CONFIG_FILE's JSON shape, changed at run time and in effect at the answer.
  */
 describe('admin API: clients and resources', () => {

@@ -1,14 +1,12 @@
 import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
 import { InvalidRequest } from '@app/oauth';
 import { MAX_SECRET_OVERLAP_SECONDS } from '@app/registry';
 import { secretRotationBody } from './clients/secret-rotation.body';
+import { readOpenApi } from '../../../test/support/openapi-document';
 import { MANAGEMENT_API_PATHS } from './management-api.paths';
 
 /**
- * The contract between docs/admin-api.openapi.yaml and apps/management: each path of
+ * The contract between docs/openapi.yaml and apps/management: each path of
  * MANAGEMENT_API_PATHS with exactly its methods, parameters, bodies and answers, and schemas that
  * agree with the body rules.
  */
@@ -26,9 +24,7 @@ interface Doc {
   };
 }
 
-const doc = parse(
-  readFileSync(join(__dirname, '..', '..', '..', 'docs', 'admin-api.openapi.yaml'), 'utf8'),
-) as Doc;
+const doc = readOpenApi<Doc>();
 const DOC_ID = 'urn:token-lifecycle:admin-openapi';
 const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
 ajv.addKeyword('example');
@@ -52,7 +48,7 @@ const EXPECTED: Record<keyof typeof MANAGEMENT_API_PATHS, Record<string, [string
   },
 };
 
-describe('docs/admin-api.openapi.yaml: clients and resources', () => {
+describe('docs/openapi.yaml: clients and resources', () => {
   it.each(Object.keys(MANAGEMENT_API_PATHS) as (keyof typeof MANAGEMENT_API_PATHS)[])(
     '%s: its methods, path parameters, bodies and answers',
     (name) => {
@@ -72,7 +68,7 @@ describe('docs/admin-api.openapi.yaml: clients and resources', () => {
         if (hasBody) expect(Object.keys(op.requestBody!.content)).toEqual(['application/json']);
         else expect(op.requestBody).toBeUndefined();
         expect(Object.keys(op.responses).sort()).toEqual([...COMMON, ...statuses].sort());
-        expect(op.security).toBeUndefined(); // the document's: HTTP Basic
+        expect(op.security).toEqual([{ adminBasic: [] }]);
       }
     },
   );

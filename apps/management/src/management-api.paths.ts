@@ -1,6 +1,6 @@
 /**
  * The admin API's paths for the registry: a contract (operators' scripts and `npm run admin`
- * rely on them), documented in docs/admin-api.openapi.yaml and pinned by
+ * rely on them), documented in docs/openapi.yaml and pinned by
  * management-api.openapi.spec.ts. A resource's identifier is a URL: URL-encoded in the path.
  */
 export const MANAGEMENT_API_PATHS = {

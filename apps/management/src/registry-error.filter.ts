@@ -7,7 +7,7 @@ import { RegistryConflict, RegistryNotFound, RegistryRejected } from '@app/regis
 const describe = (text: string) => text.replace(/"/g, "'").replace(/[^\x20-\x7e]|\\/g, '?');
 
 /**
- * The registry's refusals as the admin API answers them (docs/admin-api.openapi.yaml): a bad
+ * The registry's refusals as the admin API answers them (docs/openapi.yaml): a bad
  * document 400 `invalid_request`, its description starting with the JSON path of the bad member
  * (`$.resources[0]: names no resource…`); an id taken, or a resource in use, 409 `conflict`; an
  * unknown id 404 `not_found`. `no-store`, as every error.

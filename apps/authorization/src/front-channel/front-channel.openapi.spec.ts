@@ -1,8 +1,11 @@
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
+import {
+  operations,
+  pathsTagged,
+  readOpenApi,
+  reachableRefs,
+} from '../../../../test/support/openapi-document';
 import { AuthorizeController } from '../authorize/authorize.controller';
 import { PARAMETER_LIMITS } from '../authorize/checks/parameter';
 import { LogoutController } from '../logout/logout.controller';
@@ -16,18 +19,22 @@ interface Parameter {
   };
 }
 
+interface Operation {
+  readonly tags?: readonly string[];
+  readonly parameters?: { $ref: string }[];
+}
 interface Doc {
   readonly openapi: string;
-  readonly paths: Record<string, Record<string, { parameters?: { $ref: string }[] }>>;
-  readonly components: { readonly parameters: Record<string, Parameter> };
+  readonly paths: Record<string, Record<string, Operation>>;
+  readonly components: Record<string, Record<string, unknown>> & {
+    readonly parameters: Record<string, Parameter>;
+  };
 }
 
-const doc = parse(
-  readFileSync(
-    join(__dirname, '..', '..', '..', '..', 'docs', 'front-channel.openapi.yaml'),
-    'utf8',
-  ),
-) as Doc;
+const doc = readOpenApi<Doc>();
+const FRONT_CHANNEL = ['authorization'];
+/** The front channel's part of docs/openapi.yaml: the operations tagged `authorization`. */
+const part = operations(doc).filter(([, , op]) => op.tags?.includes('authorization'));
 
 /** `get /oauth2/authorize`, … for every route of the front channel's controllers. */
 function routes(): string[] {
@@ -45,17 +52,27 @@ function routes(): string[] {
   });
 }
 
-describe('docs/front-channel.openapi.yaml', () => {
+describe('docs/openapi.yaml: the front channel', () => {
   it('is OpenAPI 3.1 with exactly the routes of the front channel', () => {
     expect(doc.openapi).toBe('3.1.0');
-    const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
-      Object.keys(ops).map((method) => `${method} ${path}`),
-    );
+    const documented = part.map(([path, method]) => `${method} ${path}`);
     expect(documented.sort()).toEqual(routes().sort());
+    // Every operation on those paths is the front channel's: no other tag shares them.
+    for (const path of pathsTagged(doc, FRONT_CHANNEL))
+      for (const op of Object.values(doc.paths[path]!))
+        expect([path, op.tags]).toEqual([path, FRONT_CHANNEL]);
   });
 
   it('gives each query parameter the bound the code enforces', () => {
-    for (const p of Object.values(doc.components.parameters)) {
+    const prefix = '#/components/parameters/';
+    const refs = [
+      ...reachableRefs(
+        doc,
+        part.map(([, , op]) => op),
+      ),
+    ].filter((r) => r.startsWith(prefix));
+    expect(refs.length).toBeGreaterThan(0);
+    for (const p of refs.map((r) => doc.components.parameters[r.slice(prefix.length)]!)) {
       const limit = PARAMETER_LIMITS[p.name as keyof typeof PARAMETER_LIMITS];
       expect({ name: p.name, known: limit !== undefined }).toEqual({ name: p.name, known: true });
       const documented = p.schema.maxLength ?? p.schema.items?.maxLength;

@@ -15,7 +15,7 @@ import { ChallengeQuery, LoginApiRoute } from './login-api.params';
 import { LoginProviderGuard } from './login-provider.guard';
 
 /**
- * The login/consent API over HTTP (docs/login-consent-api.openapi.yaml). Bodies arrive as
+ * The login/consent API over HTTP (docs/openapi.yaml). Bodies arrive as
  * `unknown` JSON: the API checks every field itself.
  */
 @Controller()

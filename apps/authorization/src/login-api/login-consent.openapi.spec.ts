@@ -1,7 +1,4 @@
 import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
 import { DENIAL_ERRORS } from '@app/events';
 import {
   Conflict,
@@ -14,13 +11,14 @@ import {
   TemporarilyUnavailable,
 } from '@app/oauth';
 import { InteractionChallenge } from '@app/store';
+import { pathsTagged, readOpenApi, schemasOf } from '../../../../test/support/openapi-document';
 import { consentAcceptance } from './bodies/accept-consent.body';
 import { loginAcceptance } from './bodies/accept-login.body';
 import { rejection } from './bodies/reject.body';
 import { consentView, loginView } from './challenge.views';
 
 /**
- * The contract between docs/login-consent-api.openapi.yaml and the code: exactly the paths of
+ * The contract between docs/openapi.yaml's login-consent part and the code: exactly the paths of
  * LOGIN_CONSENT_PATHS with their methods, parameters, security and errors, and schemas that
  * accept what the API answers and agree with its body rules wherever JSON Schema can say them.
  */
@@ -32,10 +30,10 @@ interface Operation {
   readonly requestBody?: { readonly required: boolean; readonly content: object };
   readonly responses: Record<string, object>;
   readonly security?: unknown;
+  readonly tags?: readonly string[];
 }
 interface Doc {
   readonly openapi: string;
-  readonly security: readonly Record<string, unknown[]>[];
   readonly paths: Record<string, Record<string, Operation>>;
   readonly components: {
     readonly securitySchemes: Record<string, object>;
@@ -44,12 +42,8 @@ interface Doc {
   };
 }
 
-const doc = parse(
-  readFileSync(
-    join(__dirname, '..', '..', '..', '..', 'docs', 'login-consent-api.openapi.yaml'),
-    'utf8',
-  ),
-) as Doc;
+const doc = readOpenApi<Doc>();
+const TAG = 'login-consent';
 
 const DOC_ID = 'urn:token-lifecycle:login-consent-openapi';
 const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
@@ -107,10 +101,13 @@ const BARE: InteractionChallenge = {
   amr: undefined,
 };
 
-describe('docs/login-consent-api.openapi.yaml', () => {
+describe('docs/openapi.yaml: the login/consent API', () => {
   it('is OpenAPI 3.1 with exactly the paths of LOGIN_CONSENT_PATHS', () => {
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual(Object.values(LOGIN_CONSENT_PATHS).sort());
+    const expected = Object.values(LOGIN_CONSENT_PATHS).sort();
+    expect(pathsTagged(doc, [TAG])).toEqual(expected);
+    const prefixed = Object.keys(doc.paths).filter((p) => p.startsWith('/oauth2/auth/requests/'));
+    expect(prefixed.sort()).toEqual(expected);
   });
 
   it.each(Object.keys(LOGIN_CONSENT_PATHS) as Path[])(
@@ -132,13 +129,13 @@ describe('docs/login-consent-api.openapi.yaml', () => {
         errors.push('413');
       } else expect(op.requestBody).toBeUndefined();
       expect(Object.keys(op.responses).sort()).toEqual(['200', ...errors].sort());
-      expect(op.security).toBeUndefined(); // the document's: HTTP Basic
+      expect(op.security).toEqual([{ loginProviderBasic: [] }]);
+      expect(op.tags).toEqual([TAG]);
     },
   );
 
-  it('secures every operation with HTTP Basic', () => {
-    expect(doc.security).toEqual([{ clientBasic: [] }]);
-    expect(doc.components.securitySchemes.clientBasic).toMatchObject({
+  it('secures every operation with HTTP Basic, as a login provider', () => {
+    expect(doc.components.securitySchemes.loginProviderBasic).toMatchObject({
       type: 'http',
       scheme: 'basic',
     });
@@ -154,7 +151,9 @@ describe('docs/login-consent-api.openapi.yaml', () => {
       new TemporarilyUnavailable(''),
       new ServerError(''),
     ].map((e) => e.error);
-    const error = doc.components.schemas.Error as { properties: { error: { enum: string[] } } };
+    const error = doc.components.schemas.LoginConsentError as {
+      properties: { error: { enum: string[] } };
+    };
     expect(error.properties.error.enum.sort()).toEqual(codes.sort());
   });
 
@@ -164,8 +163,10 @@ describe('docs/login-consent-api.openapi.yaml', () => {
   });
 
   it('has examples its schemas accept', () => {
-    for (const [name, s] of Object.entries(doc.components.schemas))
-      if (s.example !== undefined) expect([name, schema(name)(s.example)]).toEqual([name, true]);
+    for (const name of schemasOf(doc, [TAG])) {
+      const { example } = doc.components.schemas[name]!;
+      if (example !== undefined) expect([name, schema(name)(example)]).toEqual([name, true]);
+    }
   });
 
   describe('response schemas accept what the API answers', () => {

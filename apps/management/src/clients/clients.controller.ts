@@ -7,7 +7,7 @@ import { RegistryErrorFilter } from '../registry-error.filter';
 import { secretRotationBody } from './secret-rotation.body';
 
 /**
- * Clients in CONFIG_FILE's JSON shape (docs/admin-api.openapi.yaml): every change an event of
+ * Clients in CONFIG_FILE's JSON shape (docs/openapi.yaml): every change an event of
  * the registry's log, acknowledged and in effect here before the answer. A secret is shown only
  * in the answer that made it (`client_secret`), never again: reads show `client_secret_hash`.
  */

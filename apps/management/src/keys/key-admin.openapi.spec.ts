@@ -1,16 +1,14 @@
 import Ajv2020 from 'ajv/dist/2020';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
 import { SIGNING_ALGS } from '@app/config';
 import { InvalidRequest } from '@app/oauth';
 import { KeyStatus } from '@app/tokens';
+import { readOpenApi } from '../../../../test/support/openapi-document';
 import { KEY_ADMIN_PATHS } from './key-admin.paths';
 import { rotationAlgs } from './rotate-keys.body';
 import { signingKeyView } from './signing-key.view';
 
 /**
- * The contract between docs/admin-api.openapi.yaml and the signing-key routes: their methods,
+ * The contract between docs/openapi.yaml and the signing-key routes: their methods,
  * bodies and answers, and schemas that accept what the routes answer and agree with the body rules.
  */
 interface Operation {
@@ -23,9 +21,7 @@ interface Doc {
   readonly components: { readonly schemas: Record<string, { example?: unknown }> };
 }
 
-const doc = parse(
-  readFileSync(join(__dirname, '..', '..', '..', '..', 'docs', 'admin-api.openapi.yaml'), 'utf8'),
-) as Doc;
+const doc = readOpenApi<Doc>();
 const DOC_ID = 'urn:token-lifecycle:admin-openapi';
 const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
 ajv.addKeyword('example');
@@ -33,7 +29,7 @@ ajv.addKeyword('components');
 ajv.addSchema({ components: { schemas: doc.components.schemas } }, DOC_ID);
 const schema = (name: string) => ajv.getSchema(`${DOC_ID}#/components/schemas/${name}`)!;
 
-describe('docs/admin-api.openapi.yaml: signing keys', () => {
+describe('docs/openapi.yaml: signing keys', () => {
   it.each([
     [KEY_ADMIN_PATHS.keys, 'get', false],
     [KEY_ADMIN_PATHS.rotate, 'post', true],
@@ -48,7 +44,7 @@ describe('docs/admin-api.openapi.yaml: signing keys', () => {
       codes.push('413');
     } else expect(op.requestBody).toBeUndefined();
     expect(Object.keys(op.responses).sort()).toEqual(codes.sort());
-    expect(op.security).toBeUndefined();
+    expect(op.security).toEqual([{ adminBasic: [] }]);
   });
 
   it('accepts every key view the routes give', () => {

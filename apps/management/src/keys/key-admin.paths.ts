@@ -1,6 +1,6 @@
 /**
  * The admin API's signing-key paths: a contract (operators' scripts rely on them), documented in
- * docs/admin-api.openapi.yaml and pinned by key-admin.openapi.spec.ts.
+ * docs/openapi.yaml and pinned by key-admin.openapi.spec.ts.
  */
 export const KEY_ADMIN_PATHS = {
   /** GET: every signing key with its status and schedule (never private material). */

@@ -5,7 +5,7 @@ import { ListKeysUseCase } from './list-keys.usecase';
 import { RotateKeysUseCase, RotationAnswer } from './rotate-keys.usecase';
 import { SigningKeyView } from './signing-key.view';
 
-/** Signing keys over the admin API (docs/admin-api.openapi.yaml). */
+/** Signing keys over the admin API (docs/openapi.yaml). */
 @Controller()
 export class KeysController {
   constructor(

@@ -10,7 +10,7 @@ import {
 } from './issue-initial-access-token.usecase';
 import { REGISTRATION_PATHS as PATHS } from './registration.paths';
 
-/** `POST /admin/initial-access-tokens` (docs/admin-api.openapi.yaml), for admin clients. */
+/** `POST /admin/initial-access-tokens` (docs/openapi.yaml), for admin clients. */
 @Controller()
 export class InitialAccessTokenController {
   constructor(

@@ -1,7 +1,4 @@
 import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
 import { parseRegistryFile } from '@app/config';
 import {
   InvalidBearerToken,
@@ -13,11 +10,12 @@ import {
   TemporarilyUnavailable,
 } from '@app/oauth';
 import type { AppConfig } from '@app/config';
+import { readOpenApi } from '../../../../test/support/openapi-document';
 import { registrationAnswer } from './registration-answer';
 import { REGISTRATION_PATHS } from './registration.paths';
 
 /**
- * The contract between docs/admin-api.openapi.yaml and registration: its paths with their
+ * The contract between docs/openapi.yaml and registration: its paths with their
  * methods, security and answers, and schemas that accept what the endpoints answer.
  */
 interface Operation {
@@ -33,9 +31,7 @@ interface Doc {
   };
 }
 
-const doc = parse(
-  readFileSync(join(__dirname, '..', '..', '..', '..', 'docs', 'admin-api.openapi.yaml'), 'utf8'),
-) as Doc;
+const doc = readOpenApi<Doc>();
 const DOC_ID = 'urn:token-lifecycle:admin-openapi';
 const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
 ajv.addKeyword('example');
@@ -49,11 +45,11 @@ const schema = (name: string): ValidateFunction => {
 const openApiPath = (path: string) => path.replace(/:([a-z_]+)/g, '{$1}');
 const operations = (path: string) => doc.paths[openApiPath(path)]!;
 
-describe('docs/admin-api.openapi.yaml: registration', () => {
+describe('docs/openapi.yaml: registration', () => {
   it('documents POST /admin/initial-access-tokens as an admin call with an optional body', () => {
     const ops = operations(REGISTRATION_PATHS.initialAccessTokens);
     expect(Object.keys(ops)).toEqual(['post']);
-    expect(ops.post!.security).toBeUndefined(); // the document's: HTTP Basic
+    expect(ops.post!.security).toEqual([{ adminBasic: [] }]);
     expect(ops.post!.requestBody?.required).toBe(false);
     expect(Object.keys(ops.post!.responses).sort()).toEqual(
       ['200', '400', '401', '403', '413', '429', '503'].sort(),

@@ -1,5 +1,5 @@
 /**
- * The paths of registration: a contract, documented in docs/admin-api.openapi.yaml and pinned
+ * The paths of registration: a contract, documented in docs/openapi.yaml and pinned
  * by its spec. The registration endpoint is advertised as `registration_endpoint`
  * (REGISTRATION_ENDPOINT for a public URL of its own).
  */

@@ -1,7 +1,4 @@
 import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
 import { KEY_ADMIN_PATHS, MANAGEMENT_API_PATHS, REGISTRATION_PATHS } from '@app/management';
 import {
   Conflict,
@@ -12,6 +9,7 @@ import {
   ServerError,
   TemporarilyUnavailable,
 } from '@app/oauth';
+import { pathsTagged, readOpenApi, schemasOf } from '../../../../test/support/openapi-document';
 import { ADMIN_API_PATHS } from './admin-api.paths';
 import { DEFAULT_GRANTS_LIMIT, encodeGrantCursor, MAX_GRANTS_LIMIT } from './grant-page.query';
 import { grantView } from './grant.view';
@@ -19,9 +17,10 @@ import { revocationRequest } from './revocation-request.body';
 import { RevocationAnswer } from './revoke-in-bulk.usecase';
 
 /**
- * The contract between docs/admin-api.openapi.yaml and the code: exactly the paths of
- * ADMIN_API_PATHS with their methods, parameters, security and errors, and schemas that accept
- * what the API answers and agree with its body rules.
+ * The contract between docs/openapi.yaml's admin and registration parts and the code: exactly the
+ * paths of ADMIN_API_PATHS (and of management, keys and registration, each pinned in its own
+ * spec) with their methods, parameters, security and errors, and schemas that accept what the API
+ * answers and agree with its body rules.
  */
 interface Operation {
   readonly operationId: string;
@@ -32,7 +31,6 @@ interface Operation {
 }
 interface Doc {
   readonly openapi: string;
-  readonly security: readonly Record<string, unknown[]>[];
   readonly paths: Record<string, Record<string, Operation>>;
   readonly components: {
     readonly securitySchemes: Record<string, object>;
@@ -41,9 +39,7 @@ interface Doc {
   };
 }
 
-const doc = parse(
-  readFileSync(join(__dirname, '..', '..', '..', '..', 'docs', 'admin-api.openapi.yaml'), 'utf8'),
-) as Doc;
+const doc = readOpenApi<Doc>();
 
 const DOC_ID = 'urn:token-lifecycle:admin-openapi';
 const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
@@ -80,21 +76,25 @@ const EXPECTED = {
   },
 } as const;
 
-describe('docs/admin-api.openapi.yaml', () => {
+describe('docs/openapi.yaml: the admin API', () => {
   it('is OpenAPI 3.1 with exactly the admin, management, key and registration paths', () => {
     expect(doc.openapi).toBe('3.1.0');
     // The signing-key paths are pinned operation by operation in key-admin.openapi.spec.ts,
     // registration's in registration.openapi.spec.ts (apps/management).
-    expect(Object.keys(doc.paths).sort()).toEqual(
-      [
-        ...Object.values(ADMIN_API_PATHS),
-        ...Object.values(MANAGEMENT_API_PATHS),
-        ...Object.values(KEY_ADMIN_PATHS),
-        ...Object.values(REGISTRATION_PATHS),
-      ]
-        .map(openApiPath)
-        .sort(),
+    const expected = [
+      ...Object.values(ADMIN_API_PATHS),
+      ...Object.values(MANAGEMENT_API_PATHS),
+      ...Object.values(KEY_ADMIN_PATHS),
+      ...Object.values(REGISTRATION_PATHS),
+    ]
+      .map(openApiPath)
+      .sort();
+    // Both ways of drawing the part's border: by its tags, and by its path prefixes.
+    expect(pathsTagged(doc, ['admin', 'registration'])).toEqual(expected);
+    const prefixed = Object.keys(doc.paths).filter(
+      (p) => p.startsWith('/admin/') || p.startsWith('/oauth2/register'),
     );
+    expect(prefixed.sort()).toEqual(expected);
   });
 
   it.each(Object.keys(ADMIN_API_PATHS) as (keyof typeof ADMIN_API_PATHS)[])(
@@ -116,13 +116,16 @@ describe('docs/admin-api.openapi.yaml', () => {
         codes.push('413');
       } else expect(op.requestBody).toBeUndefined();
       expect(Object.keys(op.responses).sort()).toEqual(codes.sort());
-      expect(op.security).toBeUndefined(); // the document's: HTTP Basic
+      expect(op.security).toEqual([{ adminBasic: [] }]);
     },
   );
 
-  it('secures every operation with HTTP Basic', () => {
-    expect(doc.security).toEqual([{ clientBasic: [] }]);
-    expect(doc.components.securitySchemes.clientBasic).toMatchObject({
+  it('secures every /admin operation with HTTP Basic, as an admin client', () => {
+    const admin = Object.entries(doc.paths).filter(([p]) => p.startsWith('/admin/'));
+    for (const [path, operations] of admin)
+      for (const [method, op] of Object.entries(operations))
+        expect([path, method, op.security]).toEqual([path, method, [{ adminBasic: [] }]]);
+    expect(doc.components.securitySchemes.adminBasic).toMatchObject({
       type: 'http',
       scheme: 'basic',
     });
@@ -143,8 +146,10 @@ describe('docs/admin-api.openapi.yaml', () => {
   });
 
   it('has examples its schemas accept', () => {
-    for (const [name, s] of Object.entries(doc.components.schemas))
-      if (s.example !== undefined) expect([name, schema(name)(s.example)]).toEqual([name, true]);
+    for (const name of schemasOf(doc, ['admin', 'registration'])) {
+      const { example } = doc.components.schemas[name]!;
+      if (example !== undefined) expect([name, schema(name)(example)]).toEqual([name, true]);
+    }
   });
 
   it('accepts every answer the API gives', () => {

@@ -1,6 +1,6 @@
 /**
  * The admin API's paths: a contract (operators' scripts rely on them), documented in
- * docs/admin-api.openapi.yaml and pinned by admin-api.openapi.spec.ts.
+ * docs/openapi.yaml and pinned by admin-api.openapi.spec.ts.
  */
 export const ADMIN_API_PATHS = {
   /** POST: revoke every token of a grant, of a client, or of a subject. */

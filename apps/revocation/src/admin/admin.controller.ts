@@ -7,7 +7,7 @@ import { revocationRequest } from './revocation-request.body';
 import { RevocationAnswer, RevokeInBulkUseCase } from './revoke-in-bulk.usecase';
 import { WithdrawGrantUseCase } from './withdraw-grant.usecase';
 
-/** The admin API over HTTP (docs/admin-api.openapi.yaml). */
+/** The admin API over HTTP (docs/openapi.yaml). */
 @Controller()
 export class AdminController {
   constructor(

@@ -2,7 +2,7 @@ import { InvalidRequest } from '@app/oauth';
 import type { GrantCursor } from '@app/store';
 import { GRANT_ID_SYNTAX } from './admin-api.paths';
 
-/** `limit` when the query names none, and the most one page may hold (docs/admin-api.openapi.yaml). */
+/** `limit` when the query names none, and the most one page may hold (docs/openapi.yaml). */
 export const DEFAULT_GRANTS_LIMIT = 50;
 export const MAX_GRANTS_LIMIT = 200;
 

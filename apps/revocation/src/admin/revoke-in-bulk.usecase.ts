@@ -11,7 +11,7 @@ import { RevocationRequest } from './revocation-request.body';
 /** Index entries per read of a subject's grants when revoking them all. */
 const SUBJECT_GRANTS_PAGE = 500;
 
-/** What `POST /admin/revocations` recorded (docs/admin-api.openapi.yaml). */
+/** What `POST /admin/revocations` recorded (docs/openapi.yaml). */
 export type RevocationAnswer =
   | {
       readonly revoked: 'grant';

@@ -3,7 +3,7 @@
  * request asks and answers it. The authorization service serves it over HTTP to `login_provider`
  * clients (HTTP Basic, `client_secret_basic`); the reference login app calls it over HTTP when run
  * apart, or in-process when mounted in the standalone server. Wire names are snake_case and form
- * a documented contract (README, docs/login-consent-api.openapi.yaml): keep them.
+ * a documented contract (README, docs/openapi.yaml): keep them.
  */
 
 /** Paths, relative to the authorization service's origin. Challenges travel in the query. */
