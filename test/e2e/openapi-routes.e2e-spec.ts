@@ -1,4 +1,3 @@
-import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
 import type { FastifyInstance, HTTPMethods } from 'fastify';
 import { METRICS_CONTENT_TYPE } from '@app/metrics';
 import {
@@ -12,7 +11,7 @@ import {
   UseDpopNonce,
 } from '@app/oauth';
 import { CLIENTS, RESOURCES } from '../fixtures/test-registry';
-import { operations, readOpenApi } from '../support/openapi-document';
+import { componentSchemas, operations, readOpenApi } from '../support/openapi-document';
 import { OAuthClient } from '../support/oauth-client';
 import { clientAuth, send } from '../support/oauth-http';
 import { StandaloneServer, startStandaloneServer } from '../support/standalone-server';
@@ -39,17 +38,7 @@ interface Doc {
 }
 
 const doc = readOpenApi<Doc>();
-const DOC_ID = 'urn:token-lifecycle:openapi';
-const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
-ajv.addKeyword('example');
-ajv.addKeyword('components');
-ajv.addFormat('uri', { type: 'string', validate: (s: string) => URL.canParse(s) });
-ajv.addSchema({ components: { schemas: doc.components.schemas } }, DOC_ID);
-const schema = (name: string): ValidateFunction => {
-  const validate = ajv.getSchema(`${DOC_ID}#/components/schemas/${name}`);
-  if (!validate) throw new Error(`no schema ${name}`);
-  return validate;
-};
+const schema = componentSchemas(doc.components.schemas);
 const expectValid = (name: string, body: unknown) => {
   const validate = schema(name);
   expect([name, validate(body), validate.errors]).toEqual([name, true, null]);

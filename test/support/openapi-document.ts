@@ -1,3 +1,4 @@
+import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -79,4 +80,29 @@ export function resolveRef(doc: unknown, ref: string): unknown {
       if (next === undefined) throw new Error(`unresolved reference: ${ref}`);
       return next;
     }, doc);
+}
+
+/** Nest's `:param` as OpenAPI's `{param}`. */
+export const openApiPath = (path: string): string => path.replace(/:([a-z_]+)/g, '{$1}');
+
+/**
+ * A validator of each component schema, by name: strict ajv (JSON Schema 2020-12), with
+ * OpenAPI's `example` keyword and the `uri` format. Only `components.schemas` is JSON Schema; it
+ * is registered under the document's own layout so that `#/components/schemas/…` references
+ * resolve. Throws for a name the document does not define.
+ */
+export function componentSchemas(
+  schemas: Record<string, unknown>,
+): (name: string) => ValidateFunction {
+  const id = 'urn:token-lifecycle:openapi';
+  const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
+  ajv.addKeyword('example');
+  ajv.addKeyword('components');
+  ajv.addFormat('uri', { type: 'string', validate: (s: string) => URL.canParse(s) });
+  ajv.addSchema({ components: { schemas } }, id);
+  return (name) => {
+    const validate = ajv.getSchema(`${id}#/components/schemas/${name}`);
+    if (!validate) throw new Error(`no schema ${name}`);
+    return validate;
+  };
 }

@@ -1,8 +1,7 @@
-import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
 import { InvalidRequest } from '@app/oauth';
 import { MAX_SECRET_OVERLAP_SECONDS } from '@app/registry';
 import { secretRotationBody } from './clients/secret-rotation.body';
-import { readOpenApi } from '../../../test/support/openapi-document';
+import { componentSchemas, openApiPath, readOpenApi } from '../../../test/support/openapi-document';
 import { MANAGEMENT_API_PATHS } from './management-api.paths';
 
 /**
@@ -25,14 +24,7 @@ interface Doc {
 }
 
 const doc = readOpenApi<Doc>();
-const DOC_ID = 'urn:token-lifecycle:admin-openapi';
-const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
-ajv.addKeyword('example');
-ajv.addKeyword('components');
-ajv.addSchema({ components: { schemas: doc.components.schemas } }, DOC_ID);
-const schema = (name: string): ValidateFunction =>
-  ajv.getSchema(`${DOC_ID}#/components/schemas/${name}`)!;
-const openApiPath = (path: string) => path.replace(/:([a-z_]+)/g, '{$1}');
+const schema = componentSchemas(doc.components.schemas);
 
 const COMMON = ['400', '401', '403', '429', '503'];
 /** Per path, per method: the success status, and the extra statuses it answers. */

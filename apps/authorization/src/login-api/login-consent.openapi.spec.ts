@@ -1,4 +1,3 @@
-import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
 import { DENIAL_ERRORS } from '@app/events';
 import {
   Conflict,
@@ -11,7 +10,12 @@ import {
   TemporarilyUnavailable,
 } from '@app/oauth';
 import { InteractionChallenge } from '@app/store';
-import { pathsTagged, readOpenApi, schemasOf } from '../../../../test/support/openapi-document';
+import {
+  componentSchemas,
+  pathsTagged,
+  readOpenApi,
+  schemasOf,
+} from '../../../../test/support/openapi-document';
 import { consentAcceptance } from './bodies/accept-consent.body';
 import { loginAcceptance } from './bodies/accept-login.body';
 import { rejection } from './bodies/reject.body';
@@ -45,19 +49,7 @@ interface Doc {
 const doc = readOpenApi<Doc>();
 const TAG = 'login-consent';
 
-const DOC_ID = 'urn:token-lifecycle:login-consent-openapi';
-const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
-ajv.addKeyword('example'); // OpenAPI's, beside JSON Schema's `examples`
-ajv.addFormat('uri', { type: 'string', validate: (s: string) => URL.canParse(s) });
-// Only `components.schemas` is JSON Schema; registered under the document's layout so that its
-// `#/components/schemas/...` references resolve.
-ajv.addKeyword('components');
-ajv.addSchema({ components: { schemas: doc.components.schemas } }, DOC_ID);
-const schema = (name: string): ValidateFunction => {
-  const validate = ajv.getSchema(`${DOC_ID}#/components/schemas/${name}`);
-  if (!validate) throw new Error(`no schema ${name}`);
-  return validate;
-};
+const schema = componentSchemas(doc.components.schemas);
 
 const READS: readonly Path[] = ['loginRequest', 'consentRequest'];
 const kindOf = (path: Path) => (path.toLowerCase().includes('login') ? 'login' : 'consent');

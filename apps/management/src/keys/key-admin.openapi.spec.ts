@@ -1,8 +1,7 @@
-import Ajv2020 from 'ajv/dist/2020';
 import { SIGNING_ALGS } from '@app/config';
 import { InvalidRequest } from '@app/oauth';
 import { KeyStatus } from '@app/tokens';
-import { readOpenApi } from '../../../../test/support/openapi-document';
+import { componentSchemas, readOpenApi } from '../../../../test/support/openapi-document';
 import { KEY_ADMIN_PATHS } from './key-admin.paths';
 import { rotationAlgs } from './rotate-keys.body';
 import { signingKeyView } from './signing-key.view';
@@ -22,12 +21,7 @@ interface Doc {
 }
 
 const doc = readOpenApi<Doc>();
-const DOC_ID = 'urn:token-lifecycle:admin-openapi';
-const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
-ajv.addKeyword('example');
-ajv.addKeyword('components');
-ajv.addSchema({ components: { schemas: doc.components.schemas } }, DOC_ID);
-const schema = (name: string) => ajv.getSchema(`${DOC_ID}#/components/schemas/${name}`)!;
+const schema = componentSchemas(doc.components.schemas);
 
 describe('docs/openapi.yaml: signing keys', () => {
   it.each([

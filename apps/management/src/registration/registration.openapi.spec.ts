@@ -1,4 +1,3 @@
-import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
 import { parseRegistryFile } from '@app/config';
 import {
   InvalidBearerToken,
@@ -10,7 +9,11 @@ import {
   TemporarilyUnavailable,
 } from '@app/oauth';
 import type { AppConfig } from '@app/config';
-import { readOpenApi } from '../../../../test/support/openapi-document';
+import {
+  componentSchemas,
+  openApiPath,
+  readOpenApi,
+} from '../../../../test/support/openapi-document';
 import { registrationAnswer } from './registration-answer';
 import { REGISTRATION_PATHS } from './registration.paths';
 
@@ -32,17 +35,7 @@ interface Doc {
 }
 
 const doc = readOpenApi<Doc>();
-const DOC_ID = 'urn:token-lifecycle:admin-openapi';
-const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
-ajv.addKeyword('example');
-ajv.addKeyword('components');
-ajv.addSchema({ components: { schemas: doc.components.schemas } }, DOC_ID);
-const schema = (name: string): ValidateFunction => {
-  const validate = ajv.getSchema(`${DOC_ID}#/components/schemas/${name}`);
-  if (!validate) throw new Error(`no schema ${name}`);
-  return validate;
-};
-const openApiPath = (path: string) => path.replace(/:([a-z_]+)/g, '{$1}');
+const schema = componentSchemas(doc.components.schemas);
 const operations = (path: string) => doc.paths[openApiPath(path)]!;
 
 describe('docs/openapi.yaml: registration', () => {

@@ -1,4 +1,3 @@
-import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
 import { KEY_ADMIN_PATHS, MANAGEMENT_API_PATHS, REGISTRATION_PATHS } from '@app/management';
 import {
   Conflict,
@@ -9,7 +8,13 @@ import {
   ServerError,
   TemporarilyUnavailable,
 } from '@app/oauth';
-import { pathsTagged, readOpenApi, schemasOf } from '../../../../test/support/openapi-document';
+import {
+  componentSchemas,
+  openApiPath,
+  pathsTagged,
+  readOpenApi,
+  schemasOf,
+} from '../../../../test/support/openapi-document';
 import { ADMIN_API_PATHS } from './admin-api.paths';
 import { DEFAULT_GRANTS_LIMIT, encodeGrantCursor, MAX_GRANTS_LIMIT } from './grant-page.query';
 import { grantView } from './grant.view';
@@ -41,19 +46,8 @@ interface Doc {
 
 const doc = readOpenApi<Doc>();
 
-const DOC_ID = 'urn:token-lifecycle:admin-openapi';
-const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
-ajv.addKeyword('example');
-ajv.addKeyword('components');
-ajv.addSchema({ components: { schemas: doc.components.schemas } }, DOC_ID);
-const schema = (name: string): ValidateFunction => {
-  const validate = ajv.getSchema(`${DOC_ID}#/components/schemas/${name}`);
-  if (!validate) throw new Error(`no schema ${name}`);
-  return validate;
-};
+const schema = componentSchemas(doc.components.schemas);
 
-/** Nest's `:param` as OpenAPI's `{param}`. */
-const openApiPath = (path: string) => path.replace(/:([a-z_]+)/g, '{$1}');
 const EXPECTED = {
   revocations: { method: 'post', params: [], body: true, ok: '200', notFound: true },
   subjectGrants: {
