@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { decodeProtectedHeader } from 'jose';
 import { SIGNING_KEYS_TOPIC } from '@app/events';
 import { createTokenValidator, TokenValidator } from '@app/resource-server';
-import { CLIENTS } from '../fixtures/test-registry';
+import { CLIENTS, withAdminClient } from '../fixtures/test-registry';
 import {
   ServiceReplica,
   SPLIT_AUTH,
@@ -44,19 +44,7 @@ describe('signing-key rotation across replicas', () => {
         KEY_PREPUBLICATION_SECONDS: String(PREPUBLICATION_MS / 1000),
         KEYS_KEK: randomBytes(32).toString('base64url'),
       },
-      registry: (d) => ({
-        ...d,
-        clients: [
-          ...(d.clients as unknown[]),
-          {
-            client_id: CLIENTS.admin.clientId,
-            client_secret: CLIENTS.admin.secret,
-            token_endpoint_auth_method: 'client_secret_basic',
-            grant_types: [],
-            admin: true,
-          },
-        ],
-      }),
+      registry: withAdminClient,
     });
     const redis = await openTestRedis(services.redisUrl, 'int-key-rotation-spec');
     await redis.flushdb();

@@ -1,4 +1,4 @@
-import { CLIENTS } from '../fixtures/test-registry';
+import { CLIENTS, withAdminClient } from '../fixtures/test-registry';
 import { ServiceReplica, SPLIT_RESOURCES, SplitServices } from '../support/in-process-services';
 import { basicAuthorization, clientAuth, HttpResponse, send } from '../support/oauth-http';
 
@@ -30,13 +30,7 @@ describe('dynamic client registration across split services', () => {
     services = await SplitServices.create({
       suite: 'registration',
       redisDb: 15,
-      registry: (d) => ({
-        ...d,
-        clients: [
-          ...(d.clients as unknown[]),
-          { client_id: CLIENTS.admin.clientId, client_secret: CLIENTS.admin.secret, admin: true },
-        ],
-      }),
+      registry: withAdminClient,
     });
     [issuance, revocation] = await Promise.all([
       services.start('issuance'),

@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose';
 import { randomBytes } from 'node:crypto';
-import { CLIENTS } from '../fixtures/test-registry';
+import { CLIENTS, withAdminClient } from '../fixtures/test-registry';
 import { ServiceReplica, SplitServices } from '../support/in-process-services';
 import { basicAuthorization, clientAuth, HttpResponse, send } from '../support/oauth-http';
 
@@ -32,13 +32,7 @@ describe('registry changes across split services', () => {
     services = await SplitServices.create({
       suite: 'registry',
       redisDb: 10,
-      registry: (d) => ({
-        ...d,
-        clients: [
-          ...(d.clients as unknown[]),
-          { client_id: CLIENTS.admin.clientId, client_secret: CLIENTS.admin.secret, admin: true },
-        ],
-      }),
+      registry: withAdminClient,
     });
     [issuance, revocation] = await Promise.all([
       services.startMany('issuance', 2),
