@@ -9,7 +9,14 @@ const { join } = require('node:path');
 const { ensureKafka, ensureKafkaCluster, ensureRedis } = require('../scripts/infra');
 const { ensureRedisCluster } = require('../scripts/redis-cluster');
 const { ensureBuilt, root } = require('../scripts/build-if-needed');
-const { freePort, startServer, runPinnedJson, HAS_TASKSET, LOAD_CORE } = require('./lib/processes');
+const {
+  profiling,
+  freePort,
+  startServer,
+  runPinnedJson,
+  HAS_TASKSET,
+  LOAD_CORE,
+} = require('./lib/processes');
 const { scenarios } = require('./lib/scenarios');
 const { writeReports, replicationCost } = require('./lib/report');
 const { runPropagation } = require('./propagation');
@@ -296,7 +303,9 @@ function summarize(runs) {
 
 async function measure(side, duration = SETTINGS.duration) {
   const spec = await side.prepare();
+  profiling(spec.url);
   const result = load({ connections: SETTINGS.connections, duration, ...spec });
+  profiling(spec.url);
   if (result.errors > 0)
     throw new Error(
       `${side.label}: ${result.errors} requests failed: ${JSON.stringify(result.status_codes ?? {})}`,

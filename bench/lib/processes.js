@@ -3,6 +3,7 @@
 const { spawn, spawnSync } = require('node:child_process');
 const { existsSync, readFileSync } = require('node:fs');
 const net = require('node:net');
+const { join } = require('node:path');
 
 const HAS_TASKSET = spawnSync('taskset', ['--version']).status === 0;
 const SERVER_CORE = '1';
@@ -22,6 +23,18 @@ async function freePort() {
   });
 }
 
+/** The servers started with the profile hook and not stopped yet, by their PORT. */
+const live = new Map();
+
+/**
+ * Starts (or stops and writes) the CPU profile of the profiled server listening at `url`'s port,
+ * the one a load round measures; a no-op unless BENCH_CPU_PROF_DIR is set.
+ */
+function profiling(url) {
+  const port = new URL(url).port;
+  for (const [child, p] of live) if (p === port && child.exitCode === null) child.kill('SIGWINCH');
+}
+
 const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
 
 /**
@@ -32,6 +45,10 @@ const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
  * one, where setpriv exists (Linux).
  */
 async function startServer(name, nodeArgs, { env = {}, readyUrl, cwd, pin = true } = {}) {
+  // BENCH_CPU_PROF_DIR=dir: each server can write V8 CPU profiles of the timed rounds there
+  // (lib/profile-hook.js; `profiling()` below starts and stops them by SIGWINCH: Nest's shutdown hooks take SIGUSR2).
+  const profiled = Boolean(process.env.BENCH_CPU_PROF_DIR);
+  if (profiled) nodeArgs = ['-r', join(__dirname, 'profile-hook.js'), ...nodeArgs];
   const [node, nodeArgv] = pin
     ? pinned(pin === 'load' ? LOAD_CORE : SERVER_CORE, process.execPath, nodeArgs)
     : [process.execPath, nodeArgs];
@@ -40,7 +57,13 @@ async function startServer(name, nodeArgs, { env = {}, readyUrl, cwd, pin = true
     : [node, nodeArgv];
   const child = spawn(cmd, args, {
     cwd,
-    env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1', LOG_LEVEL: 'warn', ...env },
+    env: {
+      ...process.env,
+      KAFKAJS_NO_PARTITIONER_WARNING: '1',
+      LOG_LEVEL: 'warn',
+      BENCH_PROF_NAME: name,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -57,8 +80,13 @@ async function startServer(name, nodeArgs, { env = {}, readyUrl, cwd, pin = true
     output: () => output,
     /** Peak resident set of the server process in MB. */
     peakRssMb: () => peakRss(child.pid),
-    stop: () => stop(child),
+    stop: () => {
+      live.delete(child);
+      return stop(child);
+    },
   };
+  // Its port: PORT, or the bare number the peer and resource-server scripts take as argument.
+  if (profiled) live.set(child, String(env.PORT ?? nodeArgs.find((a) => /^\d+$/.test(a)) ?? ''));
   const deadline = Date.now() + 90_000;
   try {
     for (;;) {
@@ -119,4 +147,12 @@ function runPinnedJson(core, nodeArgs, input, { cwd } = {}) {
   return JSON.parse(out.stdout.trim().split('\n').pop());
 }
 
-module.exports = { freePort, startServer, runPinnedJson, HAS_TASKSET, LOAD_CORE, SERVER_CORE };
+module.exports = {
+  profiling,
+  freePort,
+  startServer,
+  runPinnedJson,
+  HAS_TASKSET,
+  LOAD_CORE,
+  SERVER_CORE,
+};
