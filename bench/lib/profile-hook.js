@@ -1,7 +1,8 @@
 // Preloaded (`node -r`) into each server when BENCH_CPU_PROF_DIR is set: SIGWINCH starts a V8 CPU
-// profile, the next SIGWINCH writes it to BENCH_CPU_PROF_DIR/<BENCH_PROF_NAME>-<n>.cpuprofile. The
-// bench signals around its timed rounds only, so the preparation of a round (sign-ins, tokens
-// made beforehand) stays out of the figures. Read them with `node bench/lib/profile-top.js`.
+// profile, the next SIGWINCH writes it to BENCH_CPU_PROF_DIR/<BENCH_PROF_NAME>-<pid>-<n>.cpuprofile
+// (a server restarted for the next scenario is another pid). The bench signals around its timed
+// rounds only, so the preparation of a round (sign-ins, tokens made beforehand) stays out of the
+// figures. Read them with `node bench/lib/profile-top.js`.
 const { Session } = require('node:inspector');
 const { writeFileSync } = require('node:fs');
 const { join } = require('node:path');
@@ -23,6 +24,7 @@ process.on('SIGWINCH', () => {
   session.post('Profiler.stop', (err, result) => {
     if (err) return process.stderr.write(`[profile] ${err.message}\n`);
     written += 1;
-    writeFileSync(join(dir, `${name}-${written}.cpuprofile`), JSON.stringify(result.profile));
+    const file = `${name}-${process.pid}-${written}.cpuprofile`;
+    writeFileSync(join(dir, file), JSON.stringify(result.profile));
   });
 });
