@@ -532,7 +532,9 @@ function scenarios(urls, settings) {
       // The replica keeps no live tokens (its verified-token cache is bounded): only the peer,
       // which does, restarts.
       servers: ['peer'],
-      uses: ['rs', 'standalone'],
+      // The revocation service's projector keeps the feed the replica's mirror follows alive
+      // (its heartbeat): without it the mirror turns stale and the replica answers 503.
+      uses: ['rs', 'standalone', 'revocation'],
       note: 'ours: resource-server library validating a JWT locally; peer figure: its opaque introspection',
       ours: side('ours', async () => ({
         url: urls.rs,
@@ -546,7 +548,7 @@ function scenarios(urls, settings) {
       name: 'rs-dpop-validate',
       // As rs-local-validate: only the peer keeps live tokens (and its spent proofs' jtis).
       servers: ['peer'],
-      uses: ['rs', 'standalone'],
+      uses: ['rs', 'standalone', 'revocation'],
       note: `ours: resource-server library validating a DPoP-bound JWT (cnf.jkt) with a proof per request (ath, htm, htu, jti spent in the replica's Redis); peer figure: its userinfo endpoint (/me) with a DPoP-bound opaque token and a proof per request (its only resource-side DPoP check; it also reads the account's claims, and keeps jtis in its own memory); ${settings.proofs} proofs per round, made beforehand, each used once`,
       ours: dpopUseSide('ours', urls.rs, '/orders', ourBoundToken),
       peer: dpopUseSide('peer', peer, '/me', peerBoundToken),
