@@ -1,16 +1,8 @@
-import {
-  createLocalJWKSet,
-  decodeJwt,
-  errors,
-  JWK,
-  JWTPayload,
-  JWTVerifyGetKey,
-  jwtVerify,
-  JWTVerifyOptions,
-} from 'jose';
+import { createLocalJWKSet, decodeJwt, errors, JWK, JWTPayload } from 'jose';
 import { ASSERTION_MAX_LIFETIME_SECONDS, isLoopbackHost } from '@app/config';
 import { CachedJwks, KeySetUnavailable } from './cached-jwks';
 import { JwksFetchOptions, JwksHttpPolicy } from './jwks.fetcher';
+import { JwtChecks, JwtKeyLookup, verifyCompactJwt } from './compact-jwt.verifier';
 import { jwtVerifyRefetching } from './jwt-verify-refetching';
 
 /** Asymmetric algorithms only: a shared-secret JWT is not private_key_jwt. */
@@ -78,7 +70,7 @@ export function soleAudience(aud: JWTPayload['aud']): string | undefined {
 /** Checks `private_key_jwt` client assertions (RFC 7523 §3, RFC 7521 §4.2). */
 export class ClientAssertionVerifier {
   /** Inline sets, built once per client configuration (a changed client gets a new set). */
-  private readonly localSets = new WeakMap<object, JWTVerifyGetKey>();
+  private readonly localSets = new WeakMap<object, JwtKeyLookup>();
   /** Remote sets, one per jwks_uri: cached, rate-limited and backing off from failures. */
   private readonly remoteSets = new Map<string, CachedJwks>();
 
@@ -129,19 +121,21 @@ export class ClientAssertionVerifier {
   private async verifiedPayload(
     assertion: string,
     client: AssertionClient,
-    options: JWTVerifyOptions,
+    options: JwtChecks,
   ): Promise<JWTPayload> {
     if (client.jwksUri !== undefined)
       return (await jwtVerifyRefetching(assertion, this.remoteSet(client.jwksUri), options))
         .payload;
-    return (await jwtVerify(assertion, this.localSet(client), options)).payload;
+    return (await verifyCompactJwt(assertion, this.localSet(client), options)).payload;
   }
 
-  private localSet(client: AssertionClient): JWTVerifyGetKey {
+  private localSet(client: AssertionClient): JwtKeyLookup {
     const jwks = client.jwks ?? { keys: [] };
     let set = this.localSets.get(jwks);
     if (!set) {
-      set = createLocalJWKSet({ keys: [...jwks.keys] as unknown as JWK[] });
+      // jose's selection of a key by the header (kid, alg, kty, use); it reads only the header.
+      const select = createLocalJWKSet({ keys: [...jwks.keys] as unknown as JWK[] });
+      set = (header) => select(header);
       this.localSets.set(jwks, set);
     }
     return set;

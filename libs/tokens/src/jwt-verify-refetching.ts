@@ -1,11 +1,5 @@
-import {
-  errors,
-  JWTHeaderParameters,
-  JWTPayload,
-  jwtVerify,
-  JWTVerifyOptions,
-  KeyLike,
-} from 'jose';
+import { errors, JWTHeaderParameters, JWTPayload, KeyLike } from 'jose';
+import { JwtChecks, verifyCompactJwt } from './compact-jwt.verifier';
 import { VerificationKeys } from './verification-keys';
 
 export interface KeyedJwt {
@@ -15,32 +9,32 @@ export interface KeyedJwt {
 }
 
 /**
- * `jwtVerify` with the key `keys` gives for the header; when the signature does not verify under
- * it, the key published for that `kid` may have been replaced (RFC 7517 §4.5 asks publishers to
- * change the `kid` with the key, but nothing enforces it): ask the set once for a replacement
- * (the set bounds how often that refetches) and try once more. Throws what jwtVerify throws.
+ * A JWT verified with the key `keys` gives for its header; when the signature does not verify
+ * under it, the key published for that `kid` may have been replaced (RFC 7517 §4.5 asks
+ * publishers to change the `kid` with the key, but nothing enforces it): ask the set once for a
+ * replacement (the set bounds how often that refetches) and try once more. Throws jose's errors
+ * (compact-jwt.verifier.ts checks as jose's `jwtVerify` does, without its thread-pool hop).
  */
 export async function jwtVerifyRefetching(
   token: string,
   keys: VerificationKeys,
-  options: JWTVerifyOptions,
+  checks: JwtChecks,
 ): Promise<KeyedJwt> {
   let used: { header: JWTHeaderParameters; key: KeyLike } | undefined;
-  const getKey = async (header: JWTHeaderParameters) => {
+  const keyFor = async (header: JWTHeaderParameters) => {
     const key = await keys.verificationKey(header);
-    if (!key) throw new errors.JWKSNoMatchingKey();
-    used = { header, key };
+    if (key) used = { header, key };
     return key;
   };
   try {
-    const { payload, key } = await jwtVerify(token, getKey, options);
-    return { payload, key: key as KeyLike };
+    const { payload, key } = await verifyCompactJwt(token, keyFor, checks);
+    return { payload, key };
   } catch (e) {
     if (!(e instanceof errors.JWSSignatureVerificationFailed) || !used || !keys.replacementKey)
       throw e;
     const replacement = await keys.replacementKey(used.header, used.key);
     if (!replacement) throw e;
-    const { payload } = await jwtVerify(token, replacement, options);
+    const { payload } = await verifyCompactJwt(token, () => replacement, checks);
     return { payload, key: replacement };
   }
 }

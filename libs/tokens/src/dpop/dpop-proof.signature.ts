@@ -3,11 +3,11 @@ import {
   decodeProtectedHeader,
   errors,
   JWK,
-  jwtVerify,
   JWTPayload,
   KeyLike,
   ProtectedHeaderParameters,
 } from 'jose';
+import { verifyCompactJwt } from '../compact-jwt.verifier';
 import { verificationAlgorithms } from '../public-jwk';
 import { DPOP_ERRORS, DpopProofRejected } from './dpop-proof.error';
 import { DPOP_SIGNING_ALGS } from './dpop-signing-algs';
@@ -47,7 +47,7 @@ export async function verifiedProof(
     throw DpopProofRejected.invalid(DPOP_ERRORS.jwk);
   }
   try {
-    const { payload } = await jwtVerify(proof, key, { algorithms: [alg] });
+    const { payload } = await verifyCompactJwt(proof, () => key, { algorithms: [alg] });
     return { jkt, payload };
   } catch (e) {
     if (e instanceof errors.JWTClaimValidationFailed || e instanceof errors.JWTExpired)
