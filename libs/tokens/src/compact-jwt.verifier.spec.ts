@@ -1,5 +1,5 @@
 import { generateKeyPairSync, KeyObject } from 'node:crypto';
-import { errors, jwtVerify, KeyLike, SignJWT } from 'jose';
+import { errors, jwtVerify, JWTVerifyOptions, KeyLike, SignJWT } from 'jose';
 import { signCompactJws } from './compact-jws.signer';
 import { JwtChecks, verifyCompactJwt } from './compact-jwt.verifier';
 
@@ -17,9 +17,14 @@ async function outcome(run: () => Promise<{ payload: unknown }>): Promise<Outcom
 /** Ours and jose's `jwtVerify` on the same token, key and checks. */
 async function both(token: string, key: KeyLike, checks: JwtChecks) {
   const ours = await outcome(() => verifyCompactJwt(token, () => key, checks));
-  const jose = await outcome(() =>
-    jwtVerify(token, key, { ...checks, algorithms: [...checks.algorithms] }),
-  );
+  const { audience, requiredClaims } = checks;
+  const options: JWTVerifyOptions = {
+    ...checks,
+    algorithms: [...checks.algorithms],
+    audience: typeof audience === 'string' || audience === undefined ? audience : [...audience],
+    requiredClaims: requiredClaims && [...requiredClaims],
+  };
+  const jose = await outcome(() => jwtVerify(token, key, options));
   return { ours, jose };
 }
 

@@ -9,9 +9,12 @@ export class MemoryGrantStore implements GrantStore {
   async save(grant: GrantRecord, expiresAt: number): Promise<void> {
     if (expiresAt <= Date.now()) return;
     this.grants.set(grant.grantId, JSON.stringify(grant), expiresAt);
-    const index = this.live(grant.subject);
+    // Constant time per grant: expired entries are pruned where the index is read (live()), and
+    // the index lives until its latest deadline, which a new grant can only move later.
+    const index = this.bySubject.get(grant.subject) ?? new Map<string, number>();
     index.set(grant.grantId, expiresAt);
-    this.bySubject.set(grant.subject, index, Math.max(...index.values()));
+    const until = Math.max(this.bySubject.expiresAt(grant.subject) ?? 0, expiresAt);
+    this.bySubject.set(grant.subject, index, until);
   }
 
   async create(grant: GrantRecord, expiresAt: number): Promise<boolean> {
@@ -57,10 +60,10 @@ export class MemoryGrantStore implements GrantStore {
     const raw = this.grants.take(grantId);
     if (raw === undefined) return false;
     const { subject } = JSON.parse(raw) as GrantRecord;
-    const index = this.live(subject);
-    index.delete(grantId);
-    const last = Math.max(0, ...index.values());
-    this.bySubject.set(subject, index, last);
+    const index = this.bySubject.get(subject);
+    index?.delete(grantId);
+    // An index left empty goes; otherwise it keeps its deadline (its entries are pruned on read).
+    if (index?.size === 0) this.bySubject.take(subject);
     return true;
   }
 
