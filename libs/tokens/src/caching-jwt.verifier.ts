@@ -1,6 +1,12 @@
-import { decodeProtectedHeader, KeyLike } from 'jose';
+import { KeyLike } from 'jose';
 import { AccessTokenClaims } from './access-token.claims';
 import { JwtAccessTokenVerifier } from './jwt-access-token.verifier';
+
+interface Verified {
+  readonly claims: AccessTokenClaims;
+  readonly key: KeyLike;
+  readonly kid: string | undefined;
+}
 
 interface Cached {
   readonly claims: AccessTokenClaims;
@@ -41,12 +47,12 @@ export class CachingJwtVerifier {
       this.cache.delete(token);
       return null;
     }
-    this.remember(token, verified.claims, verified.key);
+    this.remember(token, verified);
     return verified.claims;
   }
 
-  private remember(token: string, claims: AccessTokenClaims, key: KeyLike): void {
-    const { kid } = decodeProtectedHeader(token);
+  /** `kid` from the header the verifier already parsed: the token is not decoded again. */
+  private remember(token: string, { claims, key, kid }: Verified): void {
     if (kid === undefined) return;
     this.cache.delete(token);
     if (this.cache.size >= this.maxEntries) this.cache.delete(this.cache.keys().next().value!);

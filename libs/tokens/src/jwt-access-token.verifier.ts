@@ -39,11 +39,16 @@ export class JwtAccessTokenVerifier {
     return (await this.verifyWithKey(token))?.claims ?? null;
   }
 
-  /** The claims and the key that verified them (for caches that must notice a replaced key). */
-  async verifyWithKey(token: string): Promise<{ claims: AccessTokenClaims; key: KeyLike } | null> {
+  /**
+   * The claims, the key that verified them and its header `kid` (for caches that must notice a
+   * replaced key).
+   */
+  async verifyWithKey(
+    token: string,
+  ): Promise<{ claims: AccessTokenClaims; key: KeyLike; kid: string | undefined } | null> {
     if (!JWT_SHAPE.test(token)) return null;
     try {
-      const { payload, key } = await jwtVerifyRefetching(token, this.keys, {
+      const { payload, header, key } = await jwtVerifyRefetching(token, this.keys, {
         issuer: this.options.issuer,
         audience: this.options.audience,
         clockTolerance: this.options.clockToleranceSeconds ?? 0,
@@ -77,7 +82,7 @@ export class JwtAccessTokenVerifier {
         ...(mayAct === undefined ? {} : { mayAct }),
         ...(typeof payload.idp === 'string' ? { idp: payload.idp } : {}),
       };
-      return { claims, key };
+      return { claims, key, kid: header.kid };
     } catch (e) {
       if (e instanceof errors.JOSEError) return null;
       throw e;

@@ -4,6 +4,7 @@ import { VerificationKeys } from './verification-keys';
 
 export interface KeyedJwt {
   readonly payload: JWTPayload;
+  readonly header: JWTHeaderParameters;
   /** The key whose signature check passed. */
   readonly key: KeyLike;
 }
@@ -27,14 +28,12 @@ export async function jwtVerifyRefetching(
     return key;
   };
   try {
-    const { payload, key } = await verifyCompactJwt(token, keyFor, checks);
-    return { payload, key };
+    return await verifyCompactJwt(token, keyFor, checks);
   } catch (e) {
     if (!(e instanceof errors.JWSSignatureVerificationFailed) || !used || !keys.replacementKey)
       throw e;
     const replacement = await keys.replacementKey(used.header, used.key);
     if (!replacement) throw e;
-    const { payload } = await verifyCompactJwt(token, () => replacement, checks);
-    return { payload, key: replacement };
+    return await verifyCompactJwt(token, () => replacement, checks);
   }
 }
