@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Cluster } from 'ioredis';
 import {
   openFeedRedis,
@@ -8,6 +9,7 @@ import {
   RedisBrowserSessionStore,
   RedisExchangeChainStore,
   RedisGrantStore,
+  RedisInitialAccessTokenStore,
   RedisInteractionChallengeStore,
   RedisKeys,
   RedisProjectionMarker,
@@ -15,8 +17,10 @@ import {
   RedisReplayStore,
   RedisRevocationFeed,
   RedisRevocationStore,
+  RedisSigningKeyStore,
   RedisTokenStore,
   Revocation,
+  SigningKeySealer,
 } from '@app/store';
 import { describeDpopReplayContract } from '../contract/dpop-replay.contract';
 import {
@@ -28,6 +32,8 @@ import { describeRefreshTokenContract } from '../contract/refresh-token.contract
 import { describeRequestRateContract } from '../contract/request-rate.contract';
 import { describeStoreContract } from '../contract/store.contract';
 import { describeExchangeChainContract } from '../contract/exchange-chain.contract';
+import { describeInitialAccessTokenContract } from '../contract/initial-access-token.contract';
+import { describeSigningKeyStoreContract } from '../contract/signing-key.contract';
 import { clusterConfig, flushCluster, openClusterClient } from '../support/ha-redis';
 
 /**
@@ -95,6 +101,14 @@ describeLifecycleProjectionContract('Redis Cluster', () => ({
 }));
 
 describeExchangeChainContract('Redis Cluster', () => new RedisExchangeChainStore(redis));
+
+// Each test starts from an empty key ring: the whole cluster, emptied (its one database).
+describeSigningKeyStoreContract('Redis Cluster', async () => {
+  await flushCluster(redis);
+  return new RedisSigningKeyStore(redis, new SigningKeySealer(randomBytes(32)));
+});
+
+describeInitialAccessTokenContract('Redis Cluster', () => new RedisInitialAccessTokenStore(redis));
 
 // Two replicas, two Cluster clients: a proof seen through one is refused through the other.
 describeDpopReplayContract(

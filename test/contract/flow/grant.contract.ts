@@ -38,6 +38,30 @@ export function describeGrantContract(make: () => GrantStore, elapse: Elapse): v
       await expect(sut.findRecentBySubject(subject, 2, a.clientId)).resolves.toEqual([a]);
     });
 
+    it('reads the grants that end last, whatever order they were saved in, ties by grant id', async () => {
+      const subject = unique('user');
+      const deadline = later();
+      // Twelve grants saved out of order, four pairs sharing a millisecond.
+      const offsets = [5, 1, 7, 3, 7, 0, 2, 5, 6, 3, 4, 1];
+      const saved = offsets.map((offset, i) => ({
+        grant: grantRecord({
+          subject,
+          grantId: `${unique('g')}-${'abcdefghijkl'[i]}`,
+          createdAt: i,
+        }),
+        expiresAt: deadline + offset,
+      }));
+      for (const { grant, expiresAt } of saved) await sut.save(grant, expiresAt);
+      const last = (n: number) =>
+        [...saved]
+          .sort((x, y) => x.expiresAt - y.expiresAt || (x.grant.grantId < y.grant.grantId ? -1 : 1))
+          .slice(-n)
+          .map((x) => x.grant)
+          .sort((x, y) => x.createdAt - y.createdAt);
+      for (const n of [1, 3, 4, 12])
+        await expect(sut.findRecentBySubject(subject, n)).resolves.toEqual(last(n));
+    });
+
     it("pages through a subject's grants by deadline, then grant id, with a cursor", async () => {
       const subject = unique('user');
       const deadline = later();

@@ -40,7 +40,7 @@ export class MemoryGrantStore implements GrantStore {
     limit: number,
     clientId?: string,
   ): Promise<GrantRecord[]> {
-    const recent = await this.records(subject, this.ordered(subject).slice(-limit));
+    const recent = await this.records(subject, latest(this.live(subject), limit));
     return recent
       .filter((g) => clientId === undefined || g.clientId === clientId)
       .sort((a, b) => a.createdAt - b.createdAt);
@@ -71,7 +71,7 @@ export class MemoryGrantStore implements GrantStore {
   private ordered(subject: string): GrantCursor[] {
     return [...this.live(subject)]
       .map(([grantId, expiresAt]) => ({ grantId, expiresAt }))
-      .sort((a, b) => a.expiresAt - b.expiresAt || compareBytes(a.grantId, b.grantId));
+      .sort(indexOrder);
   }
 
   /** The grants of these entries that are still there (and still the subject's). */
@@ -89,12 +89,38 @@ export class MemoryGrantStore implements GrantStore {
   }
 }
 
+/** The sorted set's order: deadline (the score), then id. */
+function indexOrder(a: GrantCursor, b: GrantCursor): number {
+  return a.expiresAt - b.expiresAt || compareBytes(a.grantId, b.grantId);
+}
+
 /** Whether the entry comes after the cursor in index order. */
 function isAfter(e: GrantCursor, cursor: GrantCursor): boolean {
-  return (
-    e.expiresAt > cursor.expiresAt ||
-    (e.expiresAt === cursor.expiresAt && compareBytes(e.grantId, cursor.grantId) > 0)
-  );
+  return indexOrder(e, cursor) > 0;
+}
+
+/**
+ * The last `limit` entries in index order (ZREVRANGEBYSCORE … LIMIT 0 limit), ascending, without
+ * sorting the whole index: every sign-in asks, and a subject may hold thousands of grants. Kept
+ * sorted as it grows; entries mostly arrive in deadline order, so most land at the end.
+ */
+function latest(index: ReadonlyMap<string, number>, limit: number): GrantCursor[] {
+  const kept: GrantCursor[] = [];
+  if (limit <= 0) return kept;
+  for (const [grantId, expiresAt] of index) {
+    const entry = { grantId, expiresAt };
+    if (kept.length === limit && indexOrder(entry, kept[0]!) <= 0) continue;
+    let lo = 0;
+    let hi = kept.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (indexOrder(kept[mid]!, entry) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    kept.splice(lo, 0, entry);
+    if (kept.length > limit) kept.shift();
+  }
+  return kept;
 }
 
 /** Redis orders equal scores by member, bytewise. */
