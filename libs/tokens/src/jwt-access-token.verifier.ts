@@ -3,6 +3,7 @@ import { SigningAlg, SIGNING_ALGS } from '@app/config';
 import { AccessTokenClaims } from './access-token.claims';
 import { parseActClaim } from './act.claim';
 import { parseConfirmation } from './confirmation';
+import { JwtChecks } from './compact-jwt.verifier';
 import { jwtVerifyRefetching } from './jwt-verify-refetching';
 import { VerificationKeys } from './verification-keys';
 
@@ -22,13 +23,21 @@ export interface JwtVerifierOptions {
  * callers answer "inactive" or "invalid_token", never why.
  */
 export class JwtAccessTokenVerifier {
-  private readonly algorithms: string[];
+  /** The same for every token: made once, not per verification. */
+  private readonly checks: JwtChecks;
 
   constructor(
     private readonly keys: VerificationKeys,
     private readonly options: JwtVerifierOptions,
   ) {
-    this.algorithms = [...(options.algorithms ?? SIGNING_ALGS)];
+    this.checks = {
+      issuer: options.issuer,
+      audience: options.audience,
+      clockTolerance: options.clockToleranceSeconds ?? 0,
+      typ: 'at+jwt',
+      algorithms: [...(options.algorithms ?? SIGNING_ALGS)],
+      requiredClaims: ['sub', 'aud', 'exp', 'iat', 'jti'],
+    };
   }
 
   static looksLikeJwt(token: string): boolean {
@@ -48,14 +57,7 @@ export class JwtAccessTokenVerifier {
   ): Promise<{ claims: AccessTokenClaims; key: KeyLike; kid: string | undefined } | null> {
     if (!JWT_SHAPE.test(token)) return null;
     try {
-      const { payload, header, key } = await jwtVerifyRefetching(token, this.keys, {
-        issuer: this.options.issuer,
-        audience: this.options.audience,
-        clockTolerance: this.options.clockToleranceSeconds ?? 0,
-        typ: 'at+jwt',
-        algorithms: this.algorithms,
-        requiredClaims: ['sub', 'aud', 'exp', 'iat', 'jti'],
-      });
+      const { payload, header, key } = await jwtVerifyRefetching(token, this.keys, this.checks);
       const { sub, aud, exp, iat, nbf, jti, client_id, scope, grant_id } = payload;
       const { auth_time, acr, amr } = payload;
       if (typeof aud !== 'string' || typeof client_id !== 'string' || typeof scope !== 'string')
