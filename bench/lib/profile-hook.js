@@ -4,10 +4,11 @@
 // rounds only, so the preparation of a round (sign-ins, tokens made beforehand) stays out of the
 // figures. Read them with `node bench/lib/profile-top.js`.
 const { Session } = require('node:inspector');
-const { writeFileSync } = require('node:fs');
+const { mkdirSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 
 const dir = process.env.BENCH_CPU_PROF_DIR;
+mkdirSync(dir, { recursive: true });
 const name = process.env.BENCH_PROF_NAME ?? `server-${process.pid}`;
 const session = new Session();
 session.connect();

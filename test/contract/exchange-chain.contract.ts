@@ -93,5 +93,50 @@ export function describeExchangeChainContract(name: string, make: () => Exchange
       const node = await sut.revoke(unique('g'), inAMinute());
       expect(node.holders).toEqual([]);
     });
+
+    describe("the exchange grants made from a client's tokens", () => {
+      it("lists those first exchanged up to a time, each once, and only that client's", async () => {
+        const [orders, other] = [unique('orders'), unique('other')];
+        const [early, late, foreign] = [unique('xg'), unique('xg'), unique('xg')];
+        const t0 = Date.now();
+        await sut.noteExchangedFrom(orders, early, t0 - 2000, inAMinute());
+        await sut.noteExchangedFrom(orders, early, t0 - 1000, inAMinute()); // exchanged again
+        await sut.noteExchangedFrom(orders, late, t0 + 1000, inAMinute());
+        await sut.noteExchangedFrom(other, foreign, t0 - 2000, inAMinute());
+        await expect(sut.exchangedFrom(orders, t0)).resolves.toEqual([early]);
+        await expect(sut.exchangedFrom(orders, t0 - 2000)).resolves.toEqual([early]);
+        await expect(sut.exchangedFrom(orders, t0 - 2001)).resolves.toEqual([]);
+        expect((await sut.exchangedFrom(orders, t0 + 1000)).sort()).toEqual([early, late].sort());
+        await expect(sut.exchangedFrom(unique('nobody'), t0)).resolves.toEqual([]);
+      });
+
+      it("keeps a grant's first exchange and its last deadline, whatever the order", async () => {
+        const orders = unique('orders');
+        const grant = unique('xg');
+        const t0 = Date.now();
+        // The later exchange is applied first (a replay across partitions), and lives longer.
+        await sut.noteExchangedFrom(orders, grant, t0 + 1000, Date.now() + 60_000);
+        await sut.noteExchangedFrom(orders, grant, t0 - 1000, Date.now() + 300);
+        await expect(sut.exchangedFrom(orders, t0)).resolves.toEqual([grant]);
+        await sleep(450);
+        // The first exchange's tokens expired, the later one's did not: still listed.
+        await expect(sut.exchangedFrom(orders, t0)).resolves.toEqual([grant]);
+      });
+
+      it('records nothing already expired, and forgets a grant at its deadline', async () => {
+        const orders = unique('orders');
+        const [gone, short] = [unique('xg'), unique('xg')];
+        const t0 = Date.now();
+        await sut.noteExchangedFrom(orders, gone, t0, Date.now() - 1);
+        await sut.noteExchangedFrom(orders, short, t0, Date.now() + 300);
+        await expect(sut.exchangedFrom(orders, t0)).resolves.toEqual([short]);
+        await sleep(450);
+        await expect(sut.exchangedFrom(orders, t0)).resolves.toEqual([]);
+        // A later write drops the expired grant (Redis: both sets), the new one listed alone.
+        const next = unique('xg');
+        await sut.noteExchangedFrom(orders, next, t0, inAMinute());
+        await expect(sut.exchangedFrom(orders, Date.now())).resolves.toEqual([next]);
+      });
+    });
   });
 }

@@ -291,6 +291,51 @@ export function describeLifecycleProjectionContract(
         await expect(s.revocations.isRevoked(x.token)).resolves.toBe(true);
       });
 
+      const clientRevoked = (clientId: string, revokedAt: number) =>
+        event('client.tokens_revoked', clientId, {
+          client_id: clientId,
+          revoked_at: revokedAt,
+          exp: now() + 600,
+          reason: 'admin',
+        });
+
+      it("revokes what was exchanged from a client's tokens when all its tokens are, down the chain", async () => {
+        const [orders, ledger, payments] = [unique('orders'), unique('ledger'), unique('payments')];
+        const first = exchanged(ledger, { clientId: orders, jti: unique('jti') });
+        const second = exchanged(payments, { ...first.token });
+        const elsewhere = exchanged(ledger, { clientId: unique('web'), jti: unique('jti') });
+        for (const x of [first, second, elsewhere]) await applyTwice(x.event);
+        await applyTwice(clientRevoked(orders, Date.now()));
+        await expect(s.revocations.isRevoked(first.token)).resolves.toBe(true);
+        await expect(s.revocations.isRevoked(second.token)).resolves.toBe(true);
+        await expect(s.revocations.isRevoked(elsewhere.token)).resolves.toBe(false);
+        await expect(streamedFor(ledger)).resolves.toEqual([
+          expect.objectContaining({ kind: 'grant', grantId: first.token.grantId }),
+        ]);
+      });
+
+      it("leaves what was exchanged after a client's cut-off, in whatever order the log is applied", async () => {
+        const [orders, ledger] = [unique('orders'), unique('ledger')];
+        const before = exchanged(ledger, { clientId: orders, jti: unique('jti') });
+        const after = exchanged(ledger, { clientId: orders, jti: unique('jti') });
+        const cutOff = (before.data.iat - 1) * 1000;
+        // The cut-off is older than both exchanges: neither subject token is known to be
+        // covered, whether the revocation is applied first or last.
+        await applyTwice(before.event);
+        await applyTwice(clientRevoked(orders, cutOff));
+        await applyTwice(after.event);
+        await expect(s.revocations.isRevoked(before.token)).resolves.toBe(false);
+        await expect(s.revocations.isRevoked(after.token)).resolves.toBe(false);
+      });
+
+      it("revokes an exchange applied after its subject client's cut-off that covers it (a replay)", async () => {
+        const [orders, ledger] = [unique('orders'), unique('ledger')];
+        const x = exchanged(ledger, { clientId: orders, jti: unique('jti') });
+        await applyTwice(clientRevoked(orders, Date.now() + 1000));
+        await applyTwice(x.event);
+        await expect(s.revocations.isRevoked(x.token)).resolves.toBe(true);
+      });
+
       it('revokes an exchange applied after its subject token was revoked (a race, or a replay)', async () => {
         const [orders, ledger, payments] = [unique('orders'), unique('ledger'), unique('payments')];
         const root = { clientId: orders, jti: unique('jti') };

@@ -12,7 +12,13 @@ import {
 } from '../fixtures/test-registry';
 import { eventsDuring, expectNoEventContains, ofType } from '../support/lifecycle-events';
 import { OAuthClient } from '../support/oauth-client';
-import { ClientAuth, clientAuth, HttpResponse, send } from '../support/oauth-http';
+import {
+  basicAuthorization,
+  ClientAuth,
+  clientAuth,
+  HttpResponse,
+  send,
+} from '../support/oauth-http';
 import { dpopKey, dpopProof } from '../support/dpop-proof';
 import { rsOutcome, rsOutcomeWithin } from '../support/rs-validation';
 import { seedSignIn } from '../support/sign-in-seed';
@@ -222,6 +228,41 @@ describe('token exchange (RFC 8693)', () => {
           actor_token_type: AT,
         }),
         'invalid_request',
+      );
+    });
+
+    it("revokes what was exchanged from a client's tokens when the admin API revokes them all", async () => {
+      const first = await firstDelegation();
+      const t1 = first.body.access_token as string; // api-orders-exchange's
+      const t2 = ok(
+        await exchange(ledgerApi, {
+          subject_token: t1,
+          actor_token: await ownToken(ledgerApi),
+          actor_token_type: AT,
+          audience: RESOURCES.edge.identifier,
+        }),
+      ).access_token as string; // api-ledger-exchange's, exchanged from t1
+      expect((await rsOutcome(edge, t2)).ok).toBe(true);
+      const res = await send(`${sut.url}/admin/revocations`, {
+        method: 'POST',
+        headers: {
+          authorization: basicAuthorization(CLIENTS.admin.clientId, CLIENTS.admin.secret),
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ client_id: X.orders.clientId }),
+      });
+      expect(res.status).toBe(200);
+      expect(await introspect(t1)).toEqual({ active: false });
+      // Not a token of the revoked client: reached through the chain it was exchanged from.
+      expect(await introspect(t2)).toEqual({ active: false });
+      await rsOutcomeWithin(edge, t2, (o) => !o.ok, 2_000, 'the revocation at the API');
+      // What t1 was exchanged from belongs to another client, and lives on.
+      expect((await introspect(first.subject)).active).toBe(true);
+      // The cut-off covers the client's tokens issued in its second (iat is in seconds): the
+      // tests after this one get tokens of a later second.
+      const revokedAt = res.body.revoked_at as number;
+      await new Promise((r) =>
+        setTimeout(r, (Math.floor(revokedAt / 1000) + 1) * 1000 - Date.now() + 5),
       );
     });
 

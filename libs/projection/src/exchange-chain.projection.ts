@@ -27,11 +27,19 @@ export class ExchangeChainProjection {
       revocations instanceof ProjectedRevocationStore ? revocations.unguarded : revocations;
   }
 
-  /** `token.issued` v6: the client holds a token of the exchange grant, chained under its parent. */
+  /**
+   * `token.issued` v6: the client holds a token of the exchange grant, chained under its parent
+   * and listed under the subject token's client (clientRevoked).
+   */
   async exchanged(t: IssuedToken): Promise<void> {
     if (t.exchange === undefined || t.grantId === undefined) return;
     const expiresAt = t.exp * 1000;
-    const revokedUntil = await this.chains.hold(t.grantId, t.clientId, expiresAt);
+    // Listed before the subject token's revocation is read below: a client's revocation and
+    // this exchange, applied at the same time, meet in one or the other (clientRevoked).
+    const [revokedUntil] = await Promise.all([
+      this.chains.hold(t.grantId, t.clientId, expiresAt),
+      this.chains.noteExchangedFrom(t.exchange.subjectClientId, t.grantId, t.iat * 1000, expiresAt),
+    ]);
     if (revokedUntil !== null)
       await this.revokeFor(t.clientId, t.grantId, Math.max(revokedUntil, expiresAt));
     const parent = t.exchange.subjectGrantId;
@@ -63,6 +71,18 @@ export class ExchangeChainProjection {
     const grantId = exchangeGrantId(clientId, jti);
     const node = await this.chains.revokeKnown(grantId, expiresAt);
     if (node !== null) await this.revokeFrom(grantId, node);
+  }
+
+  /**
+   * `client.tokens_revoked`: what was exchanged from the client's tokens, and from theirs. The
+   * cut-off covers the client's own tokens issued up to `revokedAt` (ms); an exchange made up to
+   * then had its subject token issued before it, so the exchange grant of that token is revoked
+   * (the client's tokens are not grants: nothing else would reach it). An exchange recorded
+   * after the cut-off was applied finds it when it is applied itself (exchanged()).
+   */
+  async clientRevoked(clientId: string, revokedAt: number, expiresAt: number): Promise<void> {
+    for (const grantId of await this.chains.exchangedFrom(clientId, revokedAt))
+      await this.revokeGrant(grantId, expiresAt);
   }
 
   /**

@@ -88,6 +88,8 @@ export class LifecycleProjection {
           revokedAt: e.data.revoked_at,
           expiresAt: e.data.exp * 1000,
         });
+        // The tokens exchanged from its tokens, down the chain (RFC 8693).
+        await this.chains.clientRevoked(e.data.client_id, e.data.revoked_at, e.data.exp * 1000);
         return true;
       case 'subject.tokens_revoked':
         // Pairwise subjects are covered by the grant.revoked events written beside it.

@@ -41,6 +41,25 @@ export interface ExchangeChainStore {
    * exchange refuses a subject token whose exchange grant is, for every client alike.
    */
   revokedUntil(grantId: string): Promise<number | null>;
+  /**
+   * Records that exchange grant `grantId` was exchanged at `exchangedAt` (ms) from a token of
+   * `subjectClientId`, and lives until `expiresAt` (ms): revoking every token of that client
+   * (`client.tokens_revoked`) finds it with `exchangedFrom`. Recorded again, it is kept as
+   * long as its latest deadline.
+   */
+  noteExchangedFrom(
+    subjectClientId: string,
+    grantId: string,
+    exchangedAt: number,
+    expiresAt: number,
+  ): Promise<void>;
+  /**
+   * The live exchange grants exchanged, at or before `upTo` (ms), from tokens of `clientId`,
+   * each once. An exchange at or before a client's cut-off had a subject token issued before it,
+   * so that token is covered by the cut-off; one after it is not, whatever the order in which
+   * the events are applied.
+   */
+  exchangedFrom(clientId: string, upTo: number): Promise<string[]>;
 }
 
 export interface ExchangeChainNode {

@@ -142,6 +142,13 @@ export const RedisKeys = {
    */
   exchangeChain: (grantId: string) => `${PREFIX}:xchain:{${grantId}}`,
   /**
+   * The exchange grants made from tokens of one client, so that revoking every token of that
+   * client reaches what was exchanged from them: two sorted sets of grant ids under this prefix
+   * (`:deadline`, scored by each grant's last deadline; `:first`, by its first exchange), in the
+   * client's slot. Writer and reader: the projection.
+   */
+  exchangedFromClient: (clientId: string) => `${PREFIX}:xfrom:{${clientId}}`,
+  /**
    * Initial access token (RFC 7591 §3) by its SHA-256 digest (a hash: grant, remaining uses),
    * living until the token's deadline. Writer: the admin API. Reader (spends a use): dynamic
    * client registration.
