@@ -1,4 +1,6 @@
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Registry } from 'prom-client';
+import { BufferedHistogram, HistogramSeries } from './buffered.histogram';
+import { SeriesIndex } from './series.index';
 
 /** Seconds: an acknowledged `acks=all` batch takes milliseconds; the publish timeout is 5 s. */
 const PUBLISH_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5];
@@ -8,7 +10,8 @@ export type KafkaOperation = 'produce' | 'consume' | 'decode';
 
 /** The event log as its producers and consumers see it. `type` is an event type: bounded. */
 export class EventMetrics {
-  private readonly publishDuration: Histogram<'type'> | undefined;
+  /** Buffered: observed for every event published (BufferedHistogram). */
+  private readonly publishDuration: SeriesIndex<HistogramSeries<string>> | undefined;
   private readonly publishFailures: Counter<'type'> | undefined;
   private readonly kafkaErrors: Counter<'operation'> | undefined;
 
@@ -16,13 +19,14 @@ export class EventMetrics {
   constructor(registry: Registry | null) {
     if (!registry) return;
     const registers = [registry];
-    this.publishDuration = new Histogram({
-      name: 'token_lifecycle_event_publish_duration_seconds',
-      help: 'From publish to the event acknowledged by the log (every in-sync replica on Kafka), by event type.',
-      labelNames: ['type'],
-      buckets: PUBLISH_BUCKETS,
-      registers,
-    });
+    const publishDuration = new BufferedHistogram(
+      'token_lifecycle_event_publish_duration_seconds',
+      'From publish to the event acknowledged by the log (every in-sync replica on Kafka), by event type.',
+      ['type'],
+      PUBLISH_BUCKETS,
+      registry,
+    );
+    this.publishDuration = new SeriesIndex((type) => publishDuration.open({ type }));
     this.publishFailures = new Counter({
       name: 'token_lifecycle_event_publish_failures_total',
       help: 'Events the log did not acknowledge (failed or timed out): each failed its request with 503.',
@@ -38,7 +42,7 @@ export class EventMetrics {
   }
 
   published(type: string, seconds: number): void {
-    this.publishDuration?.observe({ type }, seconds);
+    this.publishDuration?.get(type).observe(seconds);
   }
 
   publishFailed(type: string): void {

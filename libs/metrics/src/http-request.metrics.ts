@@ -1,4 +1,7 @@
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
+import { BufferedCounter, CounterSeries } from './buffered.counter';
+import { BufferedHistogram, HistogramSeries } from './buffered.histogram';
+import { SeriesIndex } from './series.index';
 
 /**
  * Seconds. Finer below 10 ms, where the hot endpoints answer (the target is a p99 of 5 ms at
@@ -17,25 +20,33 @@ export const UNMATCHED_ROUTE = 'unmatched';
  * client id, a token or a URL.
  */
 export class HttpRequestMetrics {
-  private readonly requests: Counter<'route' | 'method' | 'status' | 'error'> | undefined;
-  private readonly duration: Histogram<'route' | 'method'> | undefined;
+  // Buffered: observed on every request, where prom-client's own metrics cost about 5 % of the
+  // throughput of the cheapest endpoints (bench/lib/metrics-cost.js).
+  private readonly requests: SeriesIndex<CounterSeries<string>> | undefined;
+  private readonly duration: SeriesIndex<HistogramSeries<string>> | undefined;
 
   /** `registry` null: metrics are off, and observing costs nothing. */
   constructor(registry: Registry | null) {
     if (!registry) return;
-    this.requests = new Counter({
-      name: 'token_lifecycle_http_requests_total',
-      help: 'HTTP requests answered, by route template, method, status and RFC error code.',
-      labelNames: ['route', 'method', 'status', 'error'],
-      registers: [registry],
-    });
-    this.duration = new Histogram({
-      name: 'token_lifecycle_http_request_duration_seconds',
-      help: 'From the request arriving to the last byte of the answer written, by route template.',
-      labelNames: ['route', 'method'],
-      buckets: LATENCY_BUCKETS,
-      registers: [registry],
-    });
+    const requests = new BufferedCounter(
+      {
+        name: 'token_lifecycle_http_requests_total',
+        help: 'HTTP requests answered, by route template, method, status and RFC error code.',
+        labelNames: ['route', 'method', 'status', 'error'],
+      },
+      registry,
+    );
+    const duration = new BufferedHistogram(
+      'token_lifecycle_http_request_duration_seconds',
+      'From the request arriving to the last byte of the answer written, by route template.',
+      ['route', 'method'],
+      LATENCY_BUCKETS,
+      registry,
+    );
+    this.requests = new SeriesIndex((route, method, status, error) =>
+      requests.open({ route, method, status, error }),
+    );
+    this.duration = new SeriesIndex((route, method) => duration.open({ route, method }));
   }
 
   get enabled(): boolean {
@@ -56,7 +67,7 @@ export class HttpRequestMetrics {
   ): void {
     if (!this.requests || !this.duration) return;
     const r = route ?? UNMATCHED_ROUTE;
-    this.requests.inc({ route: r, method, status, error: error ?? '' });
-    this.duration.observe({ route: r, method }, seconds);
+    this.requests.get(r, method, status, error ?? '').inc();
+    this.duration.get(r, method).observe(seconds);
   }
 }

@@ -1,4 +1,6 @@
 import { Counter, Registry } from 'prom-client';
+import { BufferedCounter, CounterSeries } from './buffered.counter';
+import { SeriesIndex } from './series.index';
 
 /** What a revocation covers: one token, a grant, every token of a client or of a subject. */
 export type RevocationKind = 'token' | 'grant' | 'client' | 'subject';
@@ -8,7 +10,8 @@ export type RevocationKind = 'token' | 'grant' | 'client' | 'subject';
  * exists, a revocation holds), never when a request merely asked.
  */
 export class LifecycleMetrics {
-  private readonly issued: Counter<'grant_type' | 'kind' | 'format' | 'client'> | undefined;
+  /** Buffered: counted for every token issued (BufferedCounter). */
+  private readonly issued: SeriesIndex<CounterSeries<string>> | undefined;
   private readonly revocations: Counter<'kind' | 'client'> | undefined;
   private readonly reuse: Counter | undefined;
   private readonly labelled: ReadonlySet<string>;
@@ -21,12 +24,17 @@ export class LifecycleMetrics {
     this.labelled = new Set(labelledClients);
     if (!registry) return;
     const registers = [registry];
-    this.issued = new Counter({
-      name: 'token_lifecycle_tokens_issued_total',
-      help: 'Tokens issued (their token.issued event acknowledged), by grant type, token kind and format.',
-      labelNames: ['grant_type', 'kind', 'format', 'client'],
-      registers,
-    });
+    const issued = new BufferedCounter(
+      {
+        name: 'token_lifecycle_tokens_issued_total',
+        help: 'Tokens issued (their token.issued event acknowledged), by grant type, token kind and format.',
+        labelNames: ['grant_type', 'kind', 'format', 'client'],
+      },
+      registry,
+    );
+    this.issued = new SeriesIndex((grant_type, kind, format, client) =>
+      issued.open({ grant_type, kind, format, client }),
+    );
     this.revocations = new Counter({
       name: 'token_lifecycle_revocations_total',
       help: 'Revocations recorded, by what they cover: token, grant, client or subject.',
@@ -42,7 +50,7 @@ export class LifecycleMetrics {
 
   /** `kind`: access_token, refresh_token or id_token; `format`: jwt or opaque. */
   tokenIssued(grantType: string, kind: string, format: string, clientId?: string): void {
-    this.issued?.inc({ grant_type: grantType, kind, format, client: this.client(clientId) });
+    this.issued?.get(grantType, kind, format, this.client(clientId)).inc();
   }
 
   /** `clientId`: the client whose tokens it covers (none for a subject's). */

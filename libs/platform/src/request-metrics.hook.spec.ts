@@ -14,6 +14,7 @@ async function values(registry: Registry, name: string): Promise<Values> {
 describe('observeRequests', () => {
   let registry: Registry;
   let sut: FastifyInstance;
+  let ownHookRuns = 0;
 
   beforeEach(async () => {
     registry = new Registry();
@@ -27,6 +28,12 @@ describe('observeRequests', () => {
       return { access_token: 'at_secret-token-value' };
     });
     sut.get('/admin/grants/:grantId', async () => ({ ok: true }));
+    // A route with an onResponse hook of its own, which it keeps.
+    sut.get(
+      '/own-hook',
+      { onResponse: (_req, _reply, done) => (ownHookRuns++, done()) },
+      () => 'ok',
+    );
     sut.post('/broken', async (_req, reply) =>
       sendOAuthFailure(reply, new TemporarilyUnavailable('the log is away')),
     );
@@ -89,6 +96,22 @@ describe('observeRequests', () => {
       'unmatched',
     ]);
     expect(await registry.metrics()).not.toMatch(/grant-of-alice|at_secret/);
+  });
+
+  it("counts each request once, a route's HEAD too, and keeps a route's own hooks", async () => {
+    ownHookRuns = 0;
+    await sut.inject({ method: 'GET', url: '/own-hook' });
+    await sut.inject({ method: 'HEAD', url: '/own-hook' });
+    await sut.inject({ method: 'GET', url: '/nowhere' });
+    const counts = (await values(registry, 'token_lifecycle_http_requests_total')).map(
+      (v) => `${v.labels.method} ${v.labels.route} ${v.labels.status} ${v.value}`,
+    );
+    expect(counts.sort()).toEqual([
+      'GET /own-hook 200 1',
+      'GET unmatched 404 1',
+      'HEAD /own-hook 200 1',
+    ]);
+    expect(ownHookRuns).toBe(2);
   });
 
   it('observes the latency of every answer in seconds', async () => {
