@@ -3,11 +3,13 @@ import { EventBus, EventFactory } from '@app/events';
 import { ClientTokensRevoker, LifecycleProjection, RevocationRecorder } from '@app/projection';
 import {
   ClientRegistry,
+  RegistrationTokenUse,
   RegistryChange,
   RegistryConflict,
   RegistryFeed,
   RegistryNotFound,
   RegistryRejected,
+  RegistryTokenSpent,
   RegistryWriter,
   ScryptGate,
 } from '@app/registry';
@@ -15,9 +17,11 @@ import {
   MemoryExchangeChainStore,
   MemoryGrantStore,
   MemoryRefreshTokenStore,
+  MemoryReplayStore,
   MemoryRevocationStore,
   MemoryTokenStore,
 } from '@app/store';
+import { eventually } from '../support/int-eventually';
 
 /** One replica of the registry: its snapshot, its writer, and where its revocations land. */
 export interface RegistryReplica {
@@ -79,6 +83,21 @@ export async function replicaOn(bus: EventBus, seed: unknown): Promise<RegistryR
   );
   return { registry, writer, revocations };
 }
+
+/**
+ * Uses of registration access tokens claimed in one store, as every replica shares Redis: what
+ * the client configuration endpoint passes the writer (RegistryClientRegistrations).
+ */
+export function registrationTokenUses(spent = new MemoryReplayStore()) {
+  return (digest: string): RegistrationTokenUse => ({
+    digest,
+    spend: () => spent.claimOnce(`rat:${digest}`, Date.now() + 60_000),
+    refund: () => spent.release(`rat:${digest}`),
+  });
+}
+
+/** A registration access token's digest (any 43 base64url characters do here). */
+export const tokenDigestOf = (name: string) => name.padEnd(43, 'x').slice(0, 43);
 
 /**
  * The behaviour of the registry port whatever carries its log (issue 14): CONFIG_FILE seeds it,
@@ -211,6 +230,110 @@ export function describeRegistryContract(
       await expect(
         sut.registry.secretMatches(sut.registry.client(id), clientSecret!),
       ).resolves.toBe(true);
+    });
+
+    describe('a change asked with a registration access token (RFC 7592 §2.2, §2.3)', () => {
+      const doc = (api: string, scope: string) => ({
+        grant_types: ['client_credentials'],
+        scope,
+        resources: [api],
+      });
+      async function registered(digest: string) {
+        const id = fresh();
+        const api = newApi();
+        await sut.writer.createResource({ identifier: api, scopes: ['read', 'write'] });
+        await sut.writer.createClient(
+          { client_id: id, ...doc(api, 'read') },
+          { registrationAccessTokenDigest: digest },
+        );
+        return { id, api };
+      }
+
+      it("is refused once the token is no longer the client's; a refused document spends nothing", async () => {
+        const use = registrationTokenUses();
+        const first = tokenDigestOf(`first-${run}`);
+        const { id, api } = await registered(first);
+        const stranger = use(tokenDigestOf(`stranger-${run}`));
+        await expect(
+          sut.writer.replaceClient(id, doc(api, 'read write'), { authorizedBy: stranger }),
+        ).rejects.toBeInstanceOf(RegistryTokenSpent);
+        await expect(
+          sut.writer.deleteClient(id, { authorizedBy: stranger }),
+        ).rejects.toBeInstanceOf(RegistryTokenSpent);
+        await expect(
+          sut.writer.replaceClient(id, doc(api, 'nope'), { authorizedBy: use(first) }),
+        ).rejects.toBeInstanceOf(RegistryRejected);
+
+        const second = tokenDigestOf(`second-${run}`);
+        await sut.writer.replaceClient(id, doc(api, 'read write'), {
+          registrationAccessTokenDigest: second,
+          authorizedBy: use(first),
+        });
+        expect(sut.registry.registration(id)).toEqual({ registrationAccessTokenDigest: second });
+        await expect(
+          sut.writer.deleteClient(id, { authorizedBy: use(first) }),
+        ).rejects.toBeInstanceOf(RegistryTokenSpent);
+        await sut.writer.deleteClient(id, { authorizedBy: use(second) });
+        expect(sut.registry.client(id)).toBeUndefined();
+      });
+
+      it('applies one of two changes asked with the same token on two replicas, not both', async () => {
+        const use = registrationTokenUses();
+        const first = tokenDigestOf(`race-${run}`);
+        const { id, api } = await registered(first);
+        const other = await replicaOn(await restart(), seedFile(run));
+        await eventually(
+          'the second replica to know the client',
+          () => other.registry.registration(id)?.registrationAccessTokenDigest,
+          (d) => d === first,
+        );
+        const [mine, theirs] = [tokenDigestOf(`mine-${run}`), tokenDigestOf(`theirs-${run}`)];
+        const outcomes = await Promise.allSettled([
+          sut.writer.replaceClient(id, doc(api, 'read write'), {
+            registrationAccessTokenDigest: mine,
+            authorizedBy: use(first),
+          }),
+          other.writer.replaceClient(id, doc(api, 'write'), {
+            registrationAccessTokenDigest: theirs,
+            authorizedBy: use(first),
+          }),
+        ]);
+        const applied = outcomes.filter((o) => o.status === 'fulfilled');
+        const refused = outcomes.filter((o) => o.status === 'rejected');
+        expect(applied).toHaveLength(1);
+        expect(refused.map((o) => (o as PromiseRejectedResult).reason)).toEqual([
+          expect.any(RegistryTokenSpent),
+        ]);
+        const winner = outcomes[0].status === 'fulfilled' ? mine : theirs;
+        for (const replica of [sut, other])
+          await eventually(
+            "each replica to hold the winner's token",
+            () => replica.registry.registration(id)?.registrationAccessTokenDigest,
+            (d) => d === winner,
+          );
+      });
+
+      it('gives the token back when the change could not be written', async () => {
+        const use = registrationTokenUses();
+        const first = tokenDigestOf(`down-${run}`);
+        const { id, api } = await registered(first);
+        const feed = (sut.writer as unknown as { feed: RegistryFeed }).feed;
+        const publish = jest
+          .spyOn(feed, 'publish')
+          .mockRejectedValueOnce(new Error('the log is unreachable'));
+        try {
+          await expect(
+            sut.writer.replaceClient(id, doc(api, 'read write'), { authorizedBy: use(first) }),
+          ).rejects.toThrow('the log is unreachable');
+        } finally {
+          publish.mockRestore();
+        }
+        await sut.writer.replaceClient(id, doc(api, 'read write'), {
+          registrationAccessTokenDigest: tokenDigestOf(`after-${run}`),
+          authorizedBy: use(first),
+        });
+        expect(sut.registry.client(id)?.scopes).toEqual(['read', 'write']);
+      });
     });
 
     it('rotates a secret, keeping the old one valid for the overlap only', async () => {

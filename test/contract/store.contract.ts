@@ -240,6 +240,15 @@ export function describeStoreContract(name: string, make: () => StoreFactory): v
         );
         expect(results.filter(Boolean)).toHaveLength(1);
       });
+
+      it('takes a released claim again, and releases an unknown key as a no-op', async () => {
+        const key = unique('rat');
+        await expect(sut.replays().claimOnce(key, Date.now() + 5_000)).resolves.toBe(true);
+        await sut.replays().release(key);
+        await expect(sut.replays().claimOnce(key, Date.now() + 5_000)).resolves.toBe(true);
+        await expect(sut.replays().claimOnce(key, Date.now() + 5_000)).resolves.toBe(false);
+        await expect(sut.replays().release(unique('never-claimed'))).resolves.toBeUndefined();
+      });
     });
 
     describe('AuthFailureThrottle', () => {

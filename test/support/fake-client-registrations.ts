@@ -4,6 +4,7 @@ import {
   ClientMetadataRejected,
   ClientRegistrations,
   RegisteredClient,
+  RegisteredClientGone,
 } from '../../apps/management/src/registration/client-registrations.port';
 
 const SECRET_METHODS = ['client_secret_basic', 'client_secret_post'];
@@ -11,7 +12,8 @@ const SECRET_METHODS = ['client_secret_basic', 'client_secret_post'];
 /**
  * Registration's view of the registry for unit specs: documents validated by the CONFIG_FILE
  * parser against `resources`, a secret generated (create) or kept (replace) for a secret method
- * as the registry's writer does, kept in a map.
+ * as the registry's writer does, kept in a map. A change asked with a token that is no longer
+ * the client's is refused, as the writer refuses a spent one.
  */
 export class FakeClientRegistrations implements ClientRegistrations {
   readonly clients = new Map<string, ClientConfig>();
@@ -40,16 +42,23 @@ export class FakeClientRegistrations implements ClientRegistrations {
     clientId: string,
     document: Readonly<Record<string, unknown>>,
     digest: string,
+    presented: string,
   ): Promise<RegisteredClient> {
     const current = this.documents.get(clientId);
     if (!current) throw new Error('unknown client');
+    this.spend(clientId, presented);
     return this.write(document, digest, current.client_secret_hash as string | undefined);
   }
 
-  async remove(clientId: string): Promise<void> {
+  async remove(clientId: string, presented: string): Promise<void> {
+    this.spend(clientId, presented);
     this.clients.delete(clientId);
     this.digests.delete(clientId);
     this.documents.delete(clientId);
+  }
+
+  private spend(clientId: string, presented: string): void {
+    if (this.digests.get(clientId) !== presented) throw new RegisteredClientGone();
   }
 
   private async write(

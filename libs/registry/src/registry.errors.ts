@@ -23,6 +23,17 @@ export class RegistryConflict extends Error {
   }
 }
 
+/**
+ * The registration access token a change was asked with is no longer the client's, or another
+ * change spent it first (RFC 7592 §2.2: each change rotates it).
+ */
+export class RegistryTokenSpent extends Error {
+  constructor() {
+    super('the registration access token was spent by another change');
+    this.name = 'RegistryTokenSpent';
+  }
+}
+
 /** No client or resource has this id. */
 export class RegistryNotFound extends Error {
   constructor(readonly description: string) {

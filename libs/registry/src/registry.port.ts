@@ -50,6 +50,25 @@ export type RegistryListener = (change: RegistryChange) => void;
 export interface ClientWriteMeta {
   /** base64url SHA-256 of a new registration access token; absent: the current one is kept. */
   readonly registrationAccessTokenDigest?: string;
+  /**
+   * The registration access token the change was asked with (RFC 7592 §2.2, §2.3), spent by
+   * it: the change applies only while that token is still the client's and nobody spent it.
+   */
+  readonly authorizedBy?: RegistrationTokenUse;
+}
+
+/**
+ * One use of a registration access token. Two changes asked with the same token (a retried or
+ * a replayed PUT, a PUT racing a DELETE, on one replica or two) cannot both apply: the second
+ * would leave its caller with a token that no longer works, or undo the first.
+ */
+export interface RegistrationTokenUse {
+  /** base64url SHA-256 of the token presented. */
+  readonly digest: string;
+  /** Claims the token for this change, once across every replica; false if already spent. */
+  spend(): Promise<boolean>;
+  /** The change was not written after all: the token may be used again. */
+  refund(): Promise<void>;
 }
 
 /** What a client write answers: the document as stored, and a new secret, shown once. */

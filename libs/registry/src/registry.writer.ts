@@ -12,8 +12,19 @@ import { KeyRing } from '@app/tokens';
 import { ClientRegistry } from './client.registry';
 import { planSecret } from './client-secret.plan';
 import { RegistryFeed } from './registry.feed';
-import { RegistryConflict, RegistryNotFound, RegistryRejected } from './registry.errors';
-import { ClientEntry, ClientWriteMeta, ClientWritten, SecretRotated } from './registry.port';
+import {
+  RegistryConflict,
+  RegistryNotFound,
+  RegistryRejected,
+  RegistryTokenSpent,
+} from './registry.errors';
+import {
+  ClientEntry,
+  ClientWriteMeta,
+  ClientWritten,
+  RegistrationTokenUse,
+  SecretRotated,
+} from './registry.port';
 import { documentOf, overlapOf, registrationOf } from './registry-documents';
 import { signable } from './signing-algorithms.check';
 import { generateSecret, hashSecret } from './secret-hash';
@@ -65,6 +76,8 @@ export class RegistryWriter {
   replaceClient(clientId: string, document: unknown, meta: ClientWriteMeta = {}) {
     return this.serially(async () => {
       const current = this.existingClient(clientId);
+      // The caller's token before its document: a spent token is refused whatever it sends.
+      checkTokenCurrent(current, meta.authorizedBy);
       const doc = documentOf(document);
       if (doc.client_id !== undefined && doc.client_id !== clientId)
         throw new RegistryRejected('$.client_id', 'differs from the client being replaced');
@@ -72,9 +85,10 @@ export class RegistryWriter {
     });
   }
 
-  deleteClient(clientId: string): Promise<void> {
+  deleteClient(clientId: string, meta: Pick<ClientWriteMeta, 'authorizedBy'> = {}): Promise<void> {
     return this.serially(async () => {
-      this.existingClient(clientId);
+      const use = meta.authorizedBy;
+      checkTokenCurrent(this.existingClient(clientId), use);
       const deleted = this.events.create(
         'client.deleted',
         clientId,
@@ -90,7 +104,9 @@ export class RegistryWriter {
       );
       // Both in one batch of the log: no deleted client keeps a live token, none is revoked
       // without its deletion being recorded beside it.
-      await Promise.all([this.feed.publish(deleted), this.recorder.record([revoked])]);
+      await spending(use, () =>
+        Promise.all([this.feed.publish(deleted), this.recorder.record([revoked])]),
+      );
     });
   }
 
@@ -208,9 +224,8 @@ export class RegistryWriter {
       ...registrationOf(current, meta),
       ...(plan.keepsCurrent ? overlapOf(current) : {}),
     };
-    await this.feed.publish(
-      this.events.create(type, clientId, registryKeyOf('client', clientId), state),
-    );
+    const event = this.events.create(type, clientId, registryKeyOf('client', clientId), state);
+    await spending(meta.authorizedBy, () => this.feed.publish(event));
     return {
       clientId,
       document: this.registry.clientDocument(clientId) ?? document,
@@ -243,5 +258,28 @@ export class RegistryWriter {
     const next = this.queue.then(change, change);
     this.queue = next.catch(() => undefined);
     return next;
+  }
+}
+
+/** RFC 7592 §2.2: a change asked with a token that is no longer the client's is refused. */
+function checkTokenCurrent(current: ClientEntry, use: RegistrationTokenUse | undefined): void {
+  if (use !== undefined && current.registrationAccessTokenDigest !== use.digest)
+    throw new RegistryTokenSpent();
+}
+
+/**
+ * Writes a change that spends the token it was asked with (once validated: a refused document
+ * leaves the token usable). The queue above orders this replica's changes; the claim orders
+ * changes made on different replicas, which read the token as current before either was
+ * applied. A change that is not written gives its token back.
+ */
+async function spending<T>(use: RegistrationTokenUse | undefined, write: () => Promise<T>) {
+  if (use !== undefined && !(await use.spend())) throw new RegistryTokenSpent();
+  try {
+    return await write();
+  } catch (e) {
+    // Best effort: a claim that cannot be given back expires (RegistryClientRegistrations).
+    await use?.refund().catch(() => undefined);
+    throw e;
   }
 }

@@ -128,7 +128,9 @@ describe('DpopBindingCheck (RFC 9449 §7.1)', () => {
   });
 
   it('503 when the replay store cannot be reached: never a bad proof', async () => {
-    const down: ReplayStore = { claimOnce: () => Promise.reject(new StoreUnavailable()) };
+    const down: Pick<ReplayStore, 'claimOnce'> = {
+      claimOnce: () => Promise.reject(new StoreUnavailable()),
+    };
     sut = new DpopBindingCheck(new DpopProofVerifier(CONFIG, down));
     const e = await refusal(async () => sut.check(TOKEN, bound(), at(await proof())));
     expect(e).toBeInstanceOf(TokenStateUnavailable);

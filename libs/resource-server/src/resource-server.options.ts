@@ -64,7 +64,8 @@ export interface ResourceServerDpopOptions {
   readonly proofs: DpopConfig;
   /**
    * Where proof `jti`s are remembered, shared by every replica of the API. Default: Redis at
-   * `redisUrl` (a connection of its own), or memory (this replica alone) without one.
+   * `redisUrl` (a connection of its own), or memory (this replica alone) without one. Only its
+   * `claimOnce` is called.
    */
-  readonly replayStore?: ReplayStore;
+  readonly replayStore?: Pick<ReplayStore, 'claimOnce'>;
 }

@@ -18,7 +18,7 @@ export class ServedResourceDpopCheck {
 
   constructor(
     dpop: DpopConfig,
-    replays: ReplayStore,
+    replays: Pick<ReplayStore, 'claimOnce'>,
     /** The resource's public URL, the `htu` its proofs must name. */
     private readonly url: string,
   ) {

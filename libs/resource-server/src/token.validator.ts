@@ -229,7 +229,7 @@ export class TokenValidator {
     return claims;
   }
 
-  private dpopCheck(replays: ReplayStore): DpopBindingCheck {
+  private dpopCheck(replays: Pick<ReplayStore, 'claimOnce'>): DpopBindingCheck {
     return new DpopBindingCheck(new DpopProofVerifier(this.options.dpop!.proofs, replays));
   }
 

@@ -42,6 +42,13 @@ export const RedisKeys = {
    */
   dpopProof: (jkt: string, jti: string) => `${PREFIX}:dpop:{${digest(`${jkt}:${jti}`)}}`,
   /**
+   * A registration access token spent by a change of its client (RFC 7592 §2.2, §2.3), by the
+   * token's digest: one PUT or DELETE per token across replicas. Writer and reader: the client
+   * configuration endpoint.
+   */
+  registrationTokenSpent: (clientId: string, tokenDigest: string) =>
+    `${PREFIX}:rat:{${clientId}}:${tokenDigest}`,
+  /**
    * Present once the projector has built this store from the log. Writer/reader: projector;
    * reader: the revocation feed. Hash-tagged with the stream's whole name: on a Redis Cluster
    * the feed's EXISTS and XREAD go to the same node in one write and are answered in order.

@@ -72,10 +72,18 @@ export interface RevocationStore {
   announceKey(notice: KeyNotice): Promise<void>;
 }
 
-/** Single-use identifiers, such as the `jti` of client assertions (RFC 7523 §3 item 7). */
+/**
+ * Single-use identifiers, such as the `jti` of client assertions (RFC 7523 §3 item 7), and
+ * credentials spent by one change (a registration access token, RFC 7592 §2.2).
+ */
 export interface ReplayStore {
   /** True the first time a key is seen before `expiresAt` (ms); false on every replay. */
   claimOnce(key: string, expiresAt: number): Promise<boolean>;
+  /**
+   * Forgets a claim, so that the key can be claimed again: for a change that claimed a
+   * credential and then failed before it took effect. Never for a replayed `jti`.
+   */
+  release(key: string): Promise<void>;
 }
 
 /** Who attempted a client authentication: the client id it named (if any) and its address. */

@@ -33,7 +33,7 @@ export class ClientConfigurationUseCase {
 
   /** RFC 7592 §2.1: the client's current metadata. */
   read(clientId: string, token: string | undefined): Record<string, unknown> {
-    return registrationAnswer(this.config, this.authenticate(clientId, token));
+    return registrationAnswer(this.config, this.authenticate(clientId, token).client);
   }
 
   /**
@@ -47,7 +47,7 @@ export class ClientConfigurationUseCase {
     token: string | undefined,
     body: unknown,
   ): Promise<Record<string, unknown>> {
-    const client = this.authenticate(clientId, token);
+    const { client, digest } = this.authenticate(clientId, token);
     const document = clientDocumentFrom(await this.checkedUpdate(client, body));
     refuseAddedClientCredentials(client.grantTypes, document);
     const access = mintRegistrationToken('rat');
@@ -56,6 +56,7 @@ export class ClientConfigurationUseCase {
         clientId,
         { ...document, client_id: clientId },
         access.digest,
+        digest,
       );
       return registrationAnswer(this.config, updated.client, {
         clientSecret: updated.clientSecret,
@@ -68,8 +69,8 @@ export class ClientConfigurationUseCase {
 
   /** RFC 7592 §2.3: the client is removed and its tokens revoked (the registry does both). */
   async remove(clientId: string, token: string | undefined): Promise<void> {
-    this.authenticate(clientId, token);
-    await this.registrations.remove(clientId).catch((e: unknown) => {
+    const { digest } = this.authenticate(clientId, token);
+    await this.registrations.remove(clientId, digest).catch((e: unknown) => {
       throw this.failure(e);
     });
   }
@@ -82,7 +83,11 @@ export class ClientConfigurationUseCase {
     return e;
   }
 
-  private authenticate(clientId: string, token: string | undefined): ClientConfig {
+  /** The client, and the digest of the token presented (its current one: they matched). */
+  private authenticate(
+    clientId: string,
+    token: string | undefined,
+  ): { client: ClientConfig; digest: string } {
     if (token === undefined)
       throw tokenRequired('the client configuration endpoint needs the registration access token');
     const digest = this.registrations.registrationTokenDigest(clientId);
@@ -90,7 +95,7 @@ export class ClientConfigurationUseCase {
     const matches = tokenMatches(token, digest ?? NO_DIGEST);
     if (!matches || digest === undefined || client === undefined)
       throw invalidToken('the registration access token is not valid for this client');
-    return client;
+    return { client, digest };
   }
 
   /**

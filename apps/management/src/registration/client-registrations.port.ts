@@ -26,14 +26,19 @@ export interface ClientRegistrations {
   secretMatches(client: ClientConfig, secret: string): Promise<boolean>;
   /** Registers a new client. Rejects with ClientMetadataRejected when the document is invalid. */
   create(document: ClientDocument, registrationTokenDigest: string): Promise<RegisteredClient>;
-  /** Replaces a client's registration, and its registration access token, in one change. */
+  /**
+   * Replaces a client's registration, and its registration access token, in one change that
+   * spends the token presented (`presentedTokenDigest`): a second change with that token, on
+   * any replica, rejects with RegisteredClientGone.
+   */
   replace(
     clientId: string,
     document: ClientDocument,
     registrationTokenDigest: string,
+    presentedTokenDigest: string,
   ): Promise<RegisteredClient>;
-  /** Removes the client; the registry revokes its tokens. */
-  remove(clientId: string): Promise<void>;
+  /** Removes the client, spending the token presented; the registry revokes its tokens. */
+  remove(clientId: string, presentedTokenDigest: string): Promise<void>;
 }
 
 export const CLIENT_REGISTRATIONS = Symbol('ClientRegistrations');
@@ -49,7 +54,7 @@ export class ClientMetadataRejected extends Error {
   }
 }
 
-/** The client is gone (deleted meanwhile by another call). */
+/** The client is gone, or its token was spent (deleted or changed meanwhile by another call). */
 export class RegisteredClientGone extends Error {
   constructor() {
     super('the client no longer exists');

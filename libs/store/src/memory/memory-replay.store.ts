@@ -7,4 +7,8 @@ export class MemoryReplayStore implements ReplayStore {
   async claimOnce(key: string, expiresAt: number): Promise<boolean> {
     return this.seen.setIfAbsent(key, true, expiresAt);
   }
+
+  async release(key: string): Promise<void> {
+    this.seen.take(key);
+  }
 }

@@ -9,4 +9,8 @@ export class RedisReplayStore implements ReplayStore {
     if (expiresAt <= Date.now()) return true;
     return (await guarded(this.redis.set(key, '1', 'PXAT', expiresAt, 'NX'))) === 'OK';
   }
+
+  async release(key: string): Promise<void> {
+    await guarded(this.redis.del(key));
+  }
 }

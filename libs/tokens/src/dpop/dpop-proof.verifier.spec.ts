@@ -410,7 +410,9 @@ describe('DpopProofVerifier (RFC 9449 §4.3)', () => {
     });
 
     it('lets a store outage through as it is (503 upstream), not as a bad proof', async () => {
-      const down: ReplayStore = { claimOnce: () => Promise.reject(new StoreUnavailable()) };
+      const down: Pick<ReplayStore, 'claimOnce'> = {
+        claimOnce: () => Promise.reject(new StoreUnavailable()),
+      };
       const sutDown = new DpopProofVerifier(CONFIG, down);
       await expect(sutDown.verify(tokenRequest(await proof(es256)))).rejects.toBeInstanceOf(
         StoreUnavailable,

@@ -51,7 +51,7 @@ export class DpopProofVerifier {
 
   constructor(
     private readonly config: DpopConfig,
-    private readonly replays: ReplayStore,
+    private readonly replays: Pick<ReplayStore, 'claimOnce'>,
   ) {
     if (config.nonce) this.nonces = new DpopNonces(config.nonce);
   }
