@@ -255,14 +255,23 @@ export function describeRegistryContract(
         const { id, api } = await registered(first);
         const stranger = use(tokenDigestOf(`stranger-${run}`));
         await expect(
-          sut.writer.replaceClient(id, doc(api, 'read write'), { authorizedBy: stranger }),
+          sut.writer.replaceClient(id, doc(api, 'read write'), {
+            registrationAccessTokenDigest: tokenDigestOf(`never-${run}`),
+            authorizedBy: stranger,
+          }),
         ).rejects.toBeInstanceOf(RegistryTokenSpent);
         await expect(
           sut.writer.deleteClient(id, { authorizedBy: stranger }),
         ).rejects.toBeInstanceOf(RegistryTokenSpent);
         await expect(
-          sut.writer.replaceClient(id, doc(api, 'nope'), { authorizedBy: use(first) }),
+          sut.writer.replaceClient(id, doc(api, 'nope'), {
+            registrationAccessTokenDigest: tokenDigestOf(`refused-${run}`),
+            authorizedBy: use(first),
+          }),
         ).rejects.toBeInstanceOf(RegistryRejected);
+        await expect(
+          sut.writer.replaceClient(id, doc(api, 'read write'), { authorizedBy: use(first) }),
+        ).rejects.toBeInstanceOf(TypeError);
 
         const second = tokenDigestOf(`second-${run}`);
         await sut.writer.replaceClient(id, doc(api, 'read write'), {
@@ -323,7 +332,10 @@ export function describeRegistryContract(
           .mockRejectedValueOnce(new Error('the log is unreachable'));
         try {
           await expect(
-            sut.writer.replaceClient(id, doc(api, 'read write'), { authorizedBy: use(first) }),
+            sut.writer.replaceClient(id, doc(api, 'read write'), {
+              registrationAccessTokenDigest: tokenDigestOf(`lost-${run}`),
+              authorizedBy: use(first),
+            }),
           ).rejects.toThrow('the log is unreachable');
         } finally {
           publish.mockRestore();

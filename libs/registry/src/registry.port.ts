@@ -52,7 +52,8 @@ export interface ClientWriteMeta {
   readonly registrationAccessTokenDigest?: string;
   /**
    * The registration access token the change was asked with (RFC 7592 §2.2, §2.3), spent by
-   * it: the change applies only while that token is still the client's and nobody spent it.
+   * it: the change applies only while that token is still the client's and nobody spent it. A
+   * replace that spends it must name the next one (`registrationAccessTokenDigest`).
    */
   readonly authorizedBy?: RegistrationTokenUse;
 }

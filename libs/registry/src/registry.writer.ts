@@ -76,6 +76,10 @@ export class RegistryWriter {
   replaceClient(clientId: string, document: unknown, meta: ClientWriteMeta = {}) {
     return this.serially(async () => {
       const current = this.existingClient(clientId);
+      // A change that spends the token must hand out the next one, or the client would keep
+      // a token refused for ten minutes (a caller's bug, not a request's).
+      if (meta.authorizedBy && meta.registrationAccessTokenDigest === undefined)
+        throw new TypeError('a change spending a registration access token must rotate it');
       // The caller's token before its document: a spent token is refused whatever it sends.
       checkTokenCurrent(current, meta.authorizedBy);
       const doc = documentOf(document);
