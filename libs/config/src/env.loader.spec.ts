@@ -48,6 +48,7 @@ describe('loadConfig', () => {
       requestTimeoutMs: 30_000,
       keepAliveTimeoutMs: 5_000,
       maxConnections: 4096,
+      coalesceWrites: true,
     });
     const sut = loadConfig({
       CONFIG_FILE: configFile,
@@ -55,12 +56,14 @@ describe('loadConfig', () => {
       REQUEST_TIMEOUT_MS: '800',
       KEEP_ALIVE_TIMEOUT_MS: '65000',
       MAX_CONNECTIONS: '20000',
+      HTTP_COALESCE_WRITES: 'false',
     });
     expect(sut.http).toEqual({
       headersTimeoutMs: 300,
       requestTimeoutMs: 800,
       keepAliveTimeoutMs: 65_000,
       maxConnections: 20_000,
+      coalesceWrites: false,
     });
   });
 
@@ -95,6 +98,7 @@ describe('loadConfig', () => {
     [{ HEADERS_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '1000' }, 'HEADERS_TIMEOUT_MS'],
     [{ KEEP_ALIVE_TIMEOUT_MS: '50' }, 'KEEP_ALIVE_TIMEOUT_MS'],
     [{ MAX_CONNECTIONS: '0' }, 'MAX_CONNECTIONS'],
+    [{ HTTP_COALESCE_WRITES: 'yes' }, 'HTTP_COALESCE_WRITES'],
     [{ AUTH_FAILURES_PER_CLIENT: '0' }, 'AUTH_FAILURES_PER_CLIENT'],
     [{ AUTH_FAILURES_PER_ADDRESS: 'many' }, 'AUTH_FAILURES_PER_ADDRESS'],
     [{ AUTH_FAILURE_WINDOW_SECONDS: '0' }, 'AUTH_FAILURE_WINDOW_SECONDS'],

@@ -1,11 +1,12 @@
 import { ConfigError } from './config.error';
-import { integer } from './env-values';
+import { boolean, integer } from './env-values';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 /**
  * How long a client may take and how many connections a process holds: without these a request
- * whose body stalls holds its connection (and a slot of the process) for ever.
+ * whose body stalls holds its connection (and a slot of the process) for ever. Also when answers
+ * are written.
  */
 export interface HttpLimits {
   /** From the connection (or the previous request) to the end of the request headers. */
@@ -16,6 +17,11 @@ export interface HttpLimits {
   readonly keepAliveTimeoutMs: number;
   /** Connections past this are closed as soon as they are accepted. */
   readonly maxConnections: number;
+  /**
+   * Answers finished in one turn of the event loop leave together at its end
+   * (libs/platform response-writes.hook.ts); false: each as soon as it is finished.
+   */
+  readonly coalesceWrites: boolean;
 }
 
 /** Read by every HTTP service, the demo API included; the defaults suit a busy service. */
@@ -50,5 +56,6 @@ export function loadHttpLimits(env: Env): HttpLimits {
       600_000,
     ),
     maxConnections: integer(env.MAX_CONNECTIONS, 'MAX_CONNECTIONS', 4096, 1, 1_000_000),
+    coalesceWrites: boolean(env.HTTP_COALESCE_WRITES, 'HTTP_COALESCE_WRITES', true),
   };
 }

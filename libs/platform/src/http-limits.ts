@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { SecureContextOptions, TlsOptions } from 'node:tls';
 import { HttpLimits } from '@app/config';
 import { requestIdOf } from './logging/request-id.hook';
+import { coalesceResponseWrites } from './response-writes.hook';
 
 /**
  * A Fastify adapter whose server bounds every connection: headers, whole request and idle
@@ -33,6 +34,8 @@ export function limitedFastifyAdapter(
   } as FastifyHttpOptions<Server>);
   // Node closes connections past the cap as soon as it accepts them (net.Server `drop`).
   adapter.getInstance().server.maxConnections = limits.maxConnections;
+  // Before any route exists: the hook covers every answer.
+  if (limits.coalesceWrites) coalesceResponseWrites(adapter.getInstance());
   return adapter;
 }
 
