@@ -21,6 +21,21 @@ describe('PKCE (RFC 7636)', () => {
     expect(verifyS256(verifier, RFC_CHALLENGE)).toBe(false);
   });
 
+  it.each([
+    ['shorter', RFC_CHALLENGE.slice(0, -1)],
+    ['longer', `${RFC_CHALLENGE}A`],
+    [
+      'whose last character is beyond ASCII (its low byte the right one)',
+      `${RFC_CHALLENGE.slice(0, -1)}\u014d`,
+    ],
+    ['empty', ''],
+  ])(
+    'refuses a stored challenge %s: not the 43 base64url characters it must be',
+    (_case, challenge) => {
+      expect(verifyS256(RFC_VERIFIER, challenge)).toBe(false);
+    },
+  );
+
   it('refuses a malformed verifier even when its hash matches the challenge', () => {
     const short = 'a'.repeat(42);
     expect(verifyS256(short, s256Challenge(short))).toBe(false);

@@ -24,14 +24,16 @@ export function s256Challenge(verifier: string): string {
 }
 
 /**
- * RFC 7636 §4.6: the server recomputes the challenge from the verifier and compares. In constant
- * time, on digests of both sides (equal lengths whatever was sent), so the comparison tells an
- * attacker nothing about how much of a guess was right. A malformed verifier never matches:
- * a `plain` verifier shorter than 43 characters is refused, not hashed.
+ * RFC 7636 §4.6: the server recomputes the challenge from the verifier and compares, in constant
+ * time, so the comparison tells an attacker nothing about how much of a guess was right. Both
+ * sides are 43 base64url characters (the stored challenge was checked with isS256Challenge when
+ * the code was asked for): their bytes compare directly, and a challenge of any other length,
+ * which the caller sent itself, tells nothing secret by not matching. A malformed verifier never
+ * matches: a `plain` verifier shorter than 43 characters is refused, not hashed.
  */
 export function verifyS256(verifier: string, challenge: string): boolean {
   if (!isCodeVerifier(verifier)) return false;
-  const expected = createHash('sha256').update(challenge, 'utf8').digest();
-  const actual = createHash('sha256').update(s256Challenge(verifier), 'utf8').digest();
-  return timingSafeEqual(expected, actual);
+  const expected = Buffer.from(challenge, 'utf8');
+  const actual = Buffer.from(s256Challenge(verifier), 'utf8');
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
