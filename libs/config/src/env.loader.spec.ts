@@ -67,6 +67,15 @@ describe('loadConfig', () => {
     });
   });
 
+  it('holds answers to the end of the turn by default only without Kafka (HTTP_COALESCE_WRITES)', () => {
+    const http = (env: Record<string, string>) =>
+      loadConfig({ CONFIG_FILE: configFile, ...env }).http.coalesceWrites;
+    expect(http({})).toBe(true);
+    expect(http({ KAFKA_BROKERS: 'localhost:9092' })).toBe(false);
+    expect(http({ KAFKA_BROKERS: 'localhost:9092', HTTP_COALESCE_WRITES: 'true' })).toBe(true);
+    expect(http({ HTTP_COALESCE_WRITES: 'false' })).toBe(false);
+  });
+
   it('lets split services advertise their own public URLs', () => {
     const sut = loadConfig({
       ISSUER: 'https://auth.example.com/',

@@ -56,6 +56,8 @@ export function loadHttpLimits(env: Env): HttpLimits {
       600_000,
     ),
     maxConnections: integer(env.MAX_CONNECTIONS, 'MAX_CONNECTIONS', 4096, 1, 1_000_000),
-    coalesceWrites: boolean(env.HTTP_COALESCE_WRITES, 'HTTP_COALESCE_WRITES', true),
+    // On Kafka a token's answer waits for its batch's acknowledgement and leaves with the
+    // batch's others anyway: holding them measured 1-12 % slower (response-writes.hook.ts).
+    coalesceWrites: boolean(env.HTTP_COALESCE_WRITES, 'HTTP_COALESCE_WRITES', !env.KAFKA_BROKERS),
   };
 }
