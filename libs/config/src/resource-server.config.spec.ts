@@ -35,6 +35,16 @@ describe('loadResourceServerEnv', () => {
     expect(loadResourceServerEnv({ ...base, MAX_CONNECTIONS: '64' }).http.maxConnections).toBe(64);
   });
 
+  it('holds answers to the end of their turn by default, Kafka in its environment or not', () => {
+    const coalesce = (env: Record<string, string>) =>
+      loadResourceServerEnv({ ...base, ...env }).http.coalesceWrites;
+    expect(coalesce({})).toBe(true);
+    expect(coalesce({ KAFKA_BROKERS: 'localhost:9092' })).toBe(true);
+    expect(coalesce({ KAFKA_BROKERS: 'localhost:9092', HTTP_COALESCE_WRITES: 'false' })).toBe(
+      false,
+    );
+  });
+
   it("reads the API's own DPoP settings, refusing a production API without its nonce key", () => {
     const sut = loadResourceServerEnv({ ...base, DPOP_PROOF_MAX_AGE_SECONDS: '30' });
     expect(sut.dpop).toEqual({ proofMaxAgeSeconds: 30, clockSkewSeconds: 5, nonce: undefined });

@@ -118,7 +118,8 @@ export function loadResourceServerEnv(
     ),
     failurePolicy: policy(env.REVOCATION_FAILURE_POLICY),
     clockSkewSeconds: integer(env.CLOCK_SKEW_SECONDS, 'CLOCK_SKEW_SECONDS', 5, 0, 300),
-    http: Object.freeze(loadHttpLimits(env)),
+    // An API's answers never wait for Kafka, whatever its environment says of it.
+    http: Object.freeze(loadHttpLimits(env, false)),
     dpop: loadDpopConfig(env, isProduction(env)),
     clientCertTrustedProxies: clientCertTrustedProxies(env.CLIENT_CERT_TRUSTED_PROXIES),
     metrics: apiMetrics(env),
