@@ -188,6 +188,7 @@ export function describeLifecycleProjectionContract(
         clientId: string,
         subject: { clientId: string; jti: string; grantId?: string },
         opaque = true,
+        sub = 'user-1',
       ) => {
         const { digest } = OpaqueTokenFormat.mint('at');
         const jti = unique('jti');
@@ -196,7 +197,7 @@ export function describeLifecycleProjectionContract(
           kind: 'access_token',
           jti,
           clientId,
-          sub: 'user-1',
+          sub,
           aud: 'https://ledger.example.com',
           scope: 'ledger:read',
           grantType: 'urn:ietf:params:oauth:grant-type:token-exchange',
@@ -212,7 +213,7 @@ export function describeLifecycleProjectionContract(
             ...(subject.grantId === undefined ? {} : { subjectGrantId: subject.grantId }),
           },
         });
-        const token = { clientId, jti, grantId, iat: now() };
+        const token = { clientId, jti, grantId, sub, iat: now() };
         return { token, data, event: event('token.issued', grantId, data) };
       };
       const tokenRevoked = (clientId: string, jti: string) =>
@@ -334,6 +335,65 @@ export function describeLifecycleProjectionContract(
         await applyTwice(clientRevoked(orders, Date.now() + 1000));
         await applyTwice(x.event);
         await expect(s.revocations.isRevoked(x.token)).resolves.toBe(true);
+      });
+
+      /**
+       * What an exchange and a revocation leave in either order of the log (a rebuilt Redis
+       * replays partitions in another order than the live projection saw them): whether the
+       * exchanged token is revoked, and the grant entries put on the stream for its client.
+       */
+      const bothOrders = async (
+        revocation: (subject: { clientId: string; jti: string; sub: string }) => AnyLifecycleEvent,
+      ) => {
+        const results = [];
+        for (const order of ['exchange first', 'revocation first']) {
+          const subject = { clientId: unique('orders'), jti: unique('jti'), sub: unique('sub') };
+          const ledger = unique('ledger');
+          const x = exchanged(ledger, subject, true, subject.sub);
+          const events = [x.event, revocation(subject)];
+          if (order === 'revocation first') events.reverse();
+          for (const e of events) await applyTwice(e);
+          const grants = (await streamedFor(ledger)).filter((r) => r.kind === 'grant');
+          results.push({ order, x, grants, revoked: await s.revocations.isRevoked(x.token) });
+        }
+        return results;
+      };
+
+      it("revokes an exchange grant for as long as its own tokens live, not its subject client's, in either order", async () => {
+        const results = await bothOrders((subject) =>
+          clientRevoked(subject.clientId, Date.now() + 1000),
+        );
+        for (const { order, x, grants, revoked } of results) {
+          expect({ order, revoked }).toEqual({ order, revoked: true });
+          // The client's revocation lasts 600 s; the exchanged token, 300 s.
+          expect(grants).toEqual([
+            expect.objectContaining({ grantId: x.token.grantId, expiresAt: x.data.exp * 1000 }),
+          ]);
+        }
+      });
+
+      it('revokes an exchange grant for as long as its own tokens live, not its subject token, in either order', async () => {
+        const results = await bothOrders((subject) => tokenRevoked(subject.clientId, subject.jti));
+        for (const { order, x, grants, revoked } of results) {
+          expect({ order, revoked }).toEqual({ order, revoked: true });
+          // The subject token lives 600 s; the exchanged token, 300 s.
+          expect(grants).toEqual([
+            expect.objectContaining({ grantId: x.token.grantId, expiresAt: x.data.exp * 1000 }),
+          ]);
+        }
+      });
+
+      it('adds no grant entry for a revocation of the whole subject, in either order: it covers the exchanged token itself', async () => {
+        const results = await bothOrders((subject) =>
+          event('subject.tokens_revoked', subject.sub, {
+            sub: subject.sub,
+            revoked_at: Date.now() + 1000,
+            exp: now() + 600,
+            reason: 'admin',
+          }),
+        );
+        for (const { order, grants, revoked } of results)
+          expect({ order, revoked, grants }).toEqual({ order, revoked: true, grants: [] });
       });
 
       it('revokes an exchange applied after its subject token was revoked (a race, or a replay)', async () => {

@@ -8,6 +8,15 @@ import { exchangeGrantId } from './exchange-grant';
 import { IssuedToken } from './token-issued.codec';
 
 /**
+ * Passed as a revocation's deadline: the exchange grant is revoked for as long as the tokens the
+ * chain store knows of it live (the store never keeps a revocation shorter than those). The
+ * events that revoke a grant as a side effect (a subject token's or a client's revocation) carry
+ * deadlines of their own; taking one of them in one order of the log and the grant's own in the
+ * other would leave a replay (a rebuilt Redis) with other entries than the live projection.
+ */
+const OWN_DEADLINE = 0;
+
+/**
  * Revocation down the chains of token exchanges (RFC 8693), as part of the one projection:
  * revoking a token or a grant revokes every token exchanged from it, at any depth, through the
  * same revocation entries and stream as any revocation (so introspection and the replicas'
@@ -49,7 +58,9 @@ export class ExchangeChainProjection {
       return this.revokeGrant(t.grantId, Math.max(parentRevokedUntil, expiresAt));
     // A subject token revoked before this exchange was applied (a race, or a replay): its
     // revocation left no chain entry (tokenRevoked), but its revocation entry tells. The new
-    // token keeps the subject token's `sub`, and was issued after it (`iat`).
+    // token was issued after the subject token (`iat`). A revocation of the whole subject is
+    // not asked: the new token keeps the subject token's `sub`, so the same cut-off covers it
+    // directly, and subject.tokens_revoked writes no chain entry when applied after it either.
     const { subjectClientId, subjectJti, subjectGrantId } = t.exchange;
     // Read without the projection gate: during a replay (no marker yet) what has been applied
     // so far is exactly what decides, and the gate would refuse a "not revoked".
@@ -57,19 +68,20 @@ export class ExchangeChainProjection {
       clientId: subjectClientId,
       jti: subjectJti,
       ...(subjectGrantId === undefined ? {} : { grantId: subjectGrantId }),
-      sub: t.sub,
       iat: t.iat,
     });
-    if (subjectRevoked) await this.revokeGrant(t.grantId, expiresAt);
+    if (subjectRevoked) await this.revokeGrant(t.grantId, OWN_DEADLINE);
   }
 
   /**
    * `token.revoked`: the tokens exchanged from it (its exchange grant), and theirs, when any
-   * was: most revoked tokens were never exchanged, and get no chain entry (revokeKnown).
+   * was: most revoked tokens were never exchanged, and get no chain entry (revokeKnown). The
+   * grant is revoked for as long as its own tokens live, as when the exchange is applied after
+   * the revocation (exchanged()), not for as long as the revoked token would have.
    */
-  async tokenRevoked(clientId: string, jti: string, expiresAt: number): Promise<void> {
+  async tokenRevoked(clientId: string, jti: string): Promise<void> {
     const grantId = exchangeGrantId(clientId, jti);
-    const node = await this.chains.revokeKnown(grantId, expiresAt);
+    const node = await this.chains.revokeKnown(grantId, OWN_DEADLINE);
     if (node !== null) await this.revokeFrom(grantId, node);
   }
 
@@ -78,11 +90,13 @@ export class ExchangeChainProjection {
    * cut-off covers the client's own tokens issued up to `revokedAt` (ms); an exchange made up to
    * then had its subject token issued before it, so the exchange grant of that token is revoked
    * (the client's tokens are not grants: nothing else would reach it). An exchange recorded
-   * after the cut-off was applied finds it when it is applied itself (exchanged()).
+   * after the cut-off was applied finds it when it is applied itself (exchanged()). Each grant
+   * is revoked for as long as its own tokens live, as it is there, not for as long as the
+   * client's: a log replayed in another order leaves the same entries.
    */
-  async clientRevoked(clientId: string, revokedAt: number, expiresAt: number): Promise<void> {
+  async clientRevoked(clientId: string, revokedAt: number): Promise<void> {
     for (const grantId of await this.chains.exchangedFrom(clientId, revokedAt))
-      await this.revokeGrant(grantId, expiresAt);
+      await this.revokeGrant(grantId, OWN_DEADLINE);
   }
 
   /**

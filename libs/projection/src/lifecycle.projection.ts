@@ -76,7 +76,7 @@ export class LifecycleProjection {
           expiresAt: e.data.exp * 1000,
         });
         // The tokens exchanged from it, down the chain (RFC 8693).
-        await this.chains.tokenRevoked(e.data.client_id, e.data.jti, e.data.exp * 1000);
+        await this.chains.tokenRevoked(e.data.client_id, e.data.jti);
         return true;
       case 'grant.revoked':
         await this.grantRevoked(e.data);
@@ -89,7 +89,7 @@ export class LifecycleProjection {
           expiresAt: e.data.exp * 1000,
         });
         // The tokens exchanged from its tokens, down the chain (RFC 8693).
-        await this.chains.clientRevoked(e.data.client_id, e.data.revoked_at, e.data.exp * 1000);
+        await this.chains.clientRevoked(e.data.client_id, e.data.revoked_at);
         return true;
       case 'subject.tokens_revoked':
         // Pairwise subjects are covered by the grant.revoked events written beside it.
