@@ -41,6 +41,29 @@ describe('hot-path Redis connection (real Redis)', () => {
     }
   });
 
+  it('holds the commands of separate callbacks of one turn for one write', async () => {
+    // Timers due together run in one phase, each callback followed by its own ticks and
+    // microtasks, as the HTTP requests read in one poll phase are.
+    const socket = redis.stream as unknown as { _writev: (...a: unknown[]) => void };
+    const writev = jest.spyOn(socket, '_writev');
+    try {
+      const keys = Array.from({ length: 5 }, (_, i) => `coalesce-spec:timer:${i}`);
+      const sets = await new Promise<Array<Promise<unknown>>>((resolve) => {
+        const sent: Array<Promise<unknown>> = [];
+        for (const [i, key] of keys.entries())
+          setTimeout(() => {
+            sent.push(redis.set(key, String(i), 'PX', 60_000));
+            if (sent.length === keys.length) resolve(sent);
+          }, 0);
+      });
+      await Promise.all(sets);
+      expect(writev).toHaveBeenCalledTimes(1);
+      expect(writev.mock.calls[0]![0]).toHaveLength(keys.length);
+    } finally {
+      writev.mockRestore();
+    }
+  });
+
   it('sends a lone command at once, uncorked by the end of its turn', async () => {
     await expect(redis.ping()).resolves.toBe('PONG');
     expect((redis.stream as unknown as { writableCorked: number }).writableCorked).toBe(0);

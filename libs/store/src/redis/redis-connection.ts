@@ -69,6 +69,12 @@ export function countErrors(redis: Redis, name: string, metrics: StoreMetrics): 
  * previous reply came in one read) leave in one write to the socket. ioredis's auto-pipelining
  * batches the same way but builds a Pipeline per turn: on the introspection service at 12k req/s
  * that cost 70-80 ms of GC a second and a p99 of 20 ms, against 16 ms and 2.8 ms without it.
+ *
+ * The socket is uncorked by setImmediate, after the poll phase, not by process.nextTick: each
+ * HTTP request read in a poll phase is its own callback with its own ticks, so a per-tick uncork
+ * gave every request a write of its own (and Redis a read of its own). Held to the end of the
+ * turn, the lookups of all the requests read together leave together: the split introspection
+ * service served 16.3-16.7k opaque introspections/s against 12.0-12.2k, p99 4 ms against 5.
  */
 export function coalesceWrites(redis: Redis): void {
   const send = redis.sendCommand.bind(redis);
@@ -78,7 +84,7 @@ export function coalesceWrites(redis: Redis): void {
     if (!corked && socket?.writable) {
       corked = socket;
       socket.cork();
-      process.nextTick(() => {
+      setImmediate(() => {
         corked?.uncork();
         corked = undefined;
       });
