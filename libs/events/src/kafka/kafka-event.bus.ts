@@ -19,7 +19,7 @@ import {
   TOPIC_OF,
   SIGNING_KEYS_TOPIC,
 } from '../topics';
-import { errorName, onFatalCrash } from './consumer-crash';
+import { errorName, onFatalCrash, stopRestartsOnceClosed } from './consumer-crash';
 import { KafkaClients, kafkaClients } from './kafka-clients';
 import { lifecycleConsumerConfig } from './lifecycle-consumer.config';
 import { EventMetrics } from '@app/metrics';
@@ -150,6 +150,8 @@ export class KafkaEventBus implements EventBus {
     await retrying(() =>
       consumer.subscribe({ topics: [topic], fromBeginning: !!options.fromBeginning }),
     );
+    // Closed meanwhile: close() disconnected it before this run would start it again.
+    if (this.closed) return void (await consumer.disconnect());
     await consumer.run({
       eachMessage: tracingOn()
         ? async ({ partition, message }) => {
@@ -267,6 +269,7 @@ export class KafkaEventBus implements EventBus {
     });
     await consumer.connect();
     await retrying(() => consumer.subscribe({ topics: [topic], fromBeginning: true }));
+    if (this.closed) return void (await consumer.disconnect());
     await consumer.run({
       eachMessage: ({ partition, message }) => onMessage(partition, message),
     });
@@ -294,6 +297,7 @@ export class KafkaEventBus implements EventBus {
     const consumer = this.kafka.consumer(latency ? { ...config, minBytes: 1 } : config);
     // Every crash, restarted by kafkajs or not (a fatal one is also resubscribed, above).
     if (this.metrics) consumer.on(consumer.events.CRASH, () => this.metrics?.kafkaError('consume'));
+    stopRestartsOnceClosed(consumer, () => this.closed);
     this.consumers.push(consumer);
     return consumer;
   }

@@ -6,7 +6,7 @@ import { KafkaConfig } from '@app/config';
 import { tracingOn } from '@app/tracing';
 import type { LifecycleEvent } from '../event-envelope';
 import { SubscribeOptions } from '../event-bus.port';
-import { errorName, onFatalCrash } from './consumer-crash';
+import { errorName, onFatalCrash, stopRestartsOnceClosed } from './consumer-crash';
 import { kafkaClientConfig } from './kafka-clients';
 import { processInSpan } from './kafka-trace';
 import { lifecycleConsumerConfig } from './lifecycle-consumer.config';
@@ -69,6 +69,7 @@ export class LifecycleKafkaServer extends ServerKafka {
     const consumer = this.client!.consumer({ ...this.options.consumer, groupId: this.groupId });
     this.consumer = consumer;
     this.registerConsumerEventListeners();
+    stopRestartsOnceClosed(consumer, () => this.closed);
     onFatalCrash(consumer, (e) => {
       if (this.consumer !== consumer || this.closed) return;
       this.log.warn(`consumer of ${this.groupId} stopped (${errorName(e)}): subscribing again`);
