@@ -11,6 +11,7 @@ const { ensureRedisCluster } = require('../scripts/redis-cluster');
 const { ensureBuilt, root } = require('../scripts/build-if-needed');
 const {
   profiling,
+  recordPhase,
   freePort,
   startServer,
   runPinnedJson,
@@ -311,10 +312,12 @@ function summarize(runs) {
   };
 }
 
-async function measure(side, duration = SETTINGS.duration) {
+async function measure(scenario, side, duration = SETTINGS.duration, phase = 'round') {
   const spec = await side.prepare();
   profiling(spec.url);
+  const start = Date.now();
   const result = load({ connections: SETTINGS.connections, duration, ...spec });
+  recordPhase({ scenario, side: side.label, phase, url: spec.url, start, end: Date.now() });
   profiling(spec.url);
   if (result.errors > 0)
     throw new Error(
@@ -328,9 +331,9 @@ async function runScenario(s) {
   const sides = [s.ours, s.peer].filter(Boolean);
   const runs = new Map(sides.map((side) => [side, []]));
   // One unrecorded round each first: JIT, connection pools and the broker warm up on both sides.
-  for (const side of sides) await measure(side, SETTINGS.warmup);
+  for (const side of sides) await measure(s.name, side, SETTINGS.warmup, 'warm-up');
   for (let round = 0; round < SETTINGS.rounds; round++)
-    for (const side of sides) runs.get(side).push(await measure(side));
+    for (const side of sides) runs.get(side).push(await measure(s.name, side));
   const out = {};
   for (const side of sides) {
     const summary = summarize(runs.get(side));
@@ -341,7 +344,10 @@ async function runScenario(s) {
     const spend = half.amount && half.amount / rate;
     const warmup = spend ? Math.min(1, spend / 5) : 1;
     const duration = spend ? spend - warmup : SETTINGS.duration;
+    const start = Date.now();
     const atHalf = paced({ connections: SETTINGS.connections, ...half, warmup, duration, rate });
+    const phase = { scenario: s.name, side: side.label, phase: 'half-peak', url: half.url };
+    recordPhase({ ...phase, start: start + warmup * 1000, end: Date.now() });
     if (atHalf.errors > 0)
       throw new Error(
         `${side.label}: ${atHalf.errors} requests failed at half the peak ` +
@@ -416,7 +422,7 @@ async function main() {
         settings: SETTINGS,
         log,
         startStandalone: standaloneStarter(),
-        measure,
+        measure: (side, duration) => measure('metrics-cost', side, duration),
         summarize,
         scenarios,
       });

@@ -1,7 +1,7 @@
 // Server processes for the benchmark: pinned to one core where `taskset` exists, so per-process
 // figures compare; output kept for the failure report; peak RSS read from /proc (VmHWM).
 const { spawn, spawnSync } = require('node:child_process');
-const { existsSync, readFileSync } = require('node:fs');
+const { appendFileSync, existsSync, mkdirSync, readFileSync } = require('node:fs');
 const net = require('node:net');
 const { join } = require('node:path');
 
@@ -35,6 +35,20 @@ function profiling(url) {
   for (const [child, p] of live) if (p === port && child.exitCode === null) child.kill('SIGWINCH');
 }
 
+/**
+ * Notes a measured window (a load round or the paced run) for lib/stall-report.js: which
+ * scenario and side loaded the server at `url`, from `start` to `end` (ms since the epoch); a
+ * no-op unless BENCH_STALL_DIR is set.
+ */
+function recordPhase({ scenario, side, phase, url, start, end }) {
+  const dir = process.env.BENCH_STALL_DIR;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  const port = new URL(url).port;
+  const line = JSON.stringify({ scenario, side, phase, port, start, end });
+  appendFileSync(join(dir, 'phases.jsonl'), line + '\n');
+}
+
 const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
 
 /**
@@ -49,6 +63,9 @@ async function startServer(name, nodeArgs, { env = {}, readyUrl, cwd, pin = true
   // (lib/profile-hook.js; `profiling()` below starts and stops them by SIGWINCH: Nest's shutdown hooks take SIGUSR2).
   const profiled = Boolean(process.env.BENCH_CPU_PROF_DIR);
   if (profiled) nodeArgs = ['-r', join(__dirname, 'profile-hook.js'), ...nodeArgs];
+  // BENCH_STALL_DIR=dir: each server logs its event-loop stalls and GC pauses there
+  // (lib/stall-hook.js), laid over the phases `recordPhase()` writes by lib/stall-report.js.
+  if (process.env.BENCH_STALL_DIR) nodeArgs = ['-r', join(__dirname, 'stall-hook.js'), ...nodeArgs];
   const [node, nodeArgv] = pin
     ? pinned(pin === 'load' ? LOAD_CORE : SERVER_CORE, process.execPath, nodeArgs)
     : [process.execPath, nodeArgs];
@@ -149,6 +166,7 @@ function runPinnedJson(core, nodeArgs, input, { cwd } = {}) {
 
 module.exports = {
   profiling,
+  recordPhase,
   freePort,
   startServer,
   runPinnedJson,
