@@ -1,7 +1,7 @@
 // Builds an app's bundle (dist/apps/<app>/main.js, or where nest-cli.json puts it) when a source
 // is newer than the bundle.
 const { spawnSync } = require('node:child_process');
-const { existsSync, readFileSync, readdirSync, statSync } = require('node:fs');
+const { existsSync, readFileSync, readdirSync, statSync, utimesSync } = require('node:fs');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
@@ -48,6 +48,10 @@ function ensureBuilt(app) {
     }
     const built = spawnSync(nest, ['build', app], { cwd: root, stdio: 'inherit' });
     if (built.status !== 0) process.exit(built.status ?? 1);
+    // webpack leaves a bundle whose content did not change as it was (compareBeforeEmit), so a
+    // source touched without a change would otherwise be newer than the bundle for ever.
+    const now = new Date();
+    utimesSync(bundleOf(app), now, now);
   }
   return bundleOf(app);
 }
