@@ -2,7 +2,8 @@
 // `node bench/lib/stall-report.js DIR`: what held the measured servers' event loops during each
 // measured window of a `BENCH_STALL_DIR=DIR npm run bench` run. For every phase (warm-up, each
 // round, the paced run at half the peak) of every scenario and side: the stalls of the server it
-// loaded (count, total and longest), and its GC pauses by kind (count, total and longest); then
+// loaded (count, total and longest), and its GC pauses (count, total and longest: minor ones,
+// and major ones with their incremental marking steps); then
 // the five longest stalls of each paced run, each with the GC pauses within 200 ms of it.
 // A stall in a closed-loop round is mostly the load itself (the server is saturated on purpose);
 // in the paced run, at half the peak, it is what its p99 is made of.
@@ -25,7 +26,12 @@ const logs = readdirSync(dir)
   .map((f) => {
     const lines = readLines(f);
     const start = lines.find((l) => l.kind === 'start');
-    return { name: start?.name ?? f, port: start?.port, events: lines.filter((l) => l.t) };
+    return {
+      name: start?.name ?? f,
+      port: start?.port,
+      startedAt: start?.t ?? 0,
+      events: lines.filter((l) => l.kind !== 'start'),
+    };
   });
 
 const sum = (xs) => xs.reduce((s, x) => s + x, 0);
@@ -35,10 +41,10 @@ const fmt = (xs) =>
 const rows = [];
 const pacedStalls = [];
 for (const p of phases) {
-  // A server restarted for a later scenario may reuse a port: the one alive in the window.
-  const log = logs.find(
-    (l) => l.port === p.port && l.events.some((e) => e.t >= p.start && e.t <= p.end),
-  );
+  // A server restarted for a later scenario may reuse a port: the last one started before it.
+  const log = logs
+    .filter((l) => l.port === p.port && l.startedAt <= p.start)
+    .sort((a, b) => b.startedAt - a.startedAt)[0];
   const inside = (log?.events ?? []).filter((e) => e.t >= p.start && e.t <= p.end);
   const stalls = inside.filter((e) => e.kind === 'stall');
   const gc = (kind) => inside.filter((e) => e.kind === 'gc' && e.gc === kind).map((e) => e.ms);
@@ -70,7 +76,7 @@ const header = [
   's',
   'stalls n / total ms / max',
   'minor GC n / total ms / max',
-  'major GC n / total ms / max',
+  'major GC and steps n / total ms / max',
 ];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
 const line = (r) => r.map((c, i) => String(c).padEnd(widths[i])).join('  ');
