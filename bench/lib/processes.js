@@ -62,6 +62,8 @@ async function startServer(name, nodeArgs, { env = {}, readyUrl, cwd, pin = true
   // BENCH_CPU_PROF_DIR=dir: each server can write V8 CPU profiles of the timed rounds there
   // (lib/profile-hook.js; `profiling()` below starts and stops them by SIGWINCH: Nest's shutdown hooks take SIGUSR2).
   const profiled = Boolean(process.env.BENCH_CPU_PROF_DIR);
+  // Its port: PORT, or the bare number the peer and resource-server scripts take as argument.
+  const port = String(env.PORT ?? nodeArgs.find((a) => /^\d+$/.test(a)) ?? '');
   if (profiled) nodeArgs = ['-r', join(__dirname, 'profile-hook.js'), ...nodeArgs];
   // BENCH_STALL_DIR=dir: each server logs its event-loop stalls and GC pauses there
   // (lib/stall-hook.js), laid over the phases `recordPhase()` writes by lib/stall-report.js.
@@ -79,6 +81,7 @@ async function startServer(name, nodeArgs, { env = {}, readyUrl, cwd, pin = true
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
       LOG_LEVEL: 'warn',
       BENCH_PROF_NAME: name,
+      BENCH_SERVER_PORT: port,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -102,8 +105,7 @@ async function startServer(name, nodeArgs, { env = {}, readyUrl, cwd, pin = true
       return stop(child);
     },
   };
-  // Its port: PORT, or the bare number the peer and resource-server scripts take as argument.
-  if (profiled) live.set(child, String(env.PORT ?? nodeArgs.find((a) => /^\d+$/.test(a)) ?? ''));
+  if (profiled) live.set(child, port);
   const deadline = Date.now() + 90_000;
   try {
     for (;;) {

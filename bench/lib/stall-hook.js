@@ -14,8 +14,8 @@ const name = process.env.BENCH_PROF_NAME ?? `server-${process.pid}`;
 const file = join(dir, `${name}-${process.pid}.stalls.jsonl`);
 const thresholdMs = Number(process.env.BENCH_STALL_MS ?? 10);
 const TICK_MS = 5;
-// Its port: PORT, or the bare number the peer and resource-server scripts take as argument.
-const port = process.env.PORT ?? process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? null;
+// Its port, as startServer (lib/processes.js) found it: how the report finds the server of a phase.
+const port = process.env.BENCH_SERVER_PORT || null;
 
 const GC_KINDS = {
   [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',

@@ -67,12 +67,6 @@ export class ExpiringMap<V> {
     return this.entries.size;
   }
 
-  /** Every expired entry out at once, in one turn. */
-  sweep(): void {
-    const now = Date.now();
-    for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key);
-  }
-
   close(): void {
     clearInterval(this.sweeper);
     if (this.nextSlice) clearImmediate(this.nextSlice);
