@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
 import { APP_CONFIG, AppConfig, ClientConfig, ResourceConfig } from '@app/config';
 import { EVENT_BUS, EVENT_FACTORY, EventBus, EventFactory } from '@app/events';
 import {
@@ -17,6 +16,7 @@ import {
   Confirmation,
   JwtAccessTokenFormat,
   OpaqueTokenFormat,
+  randomId,
   tokenTypeOf,
 } from '@app/tokens';
 import { TokenResponse } from './grants/grant-handler';
@@ -96,7 +96,7 @@ export class AccessTokenMinter {
       scope: req.scopes.join(' '),
       // 128 random bits as one flat string. randomUUID() returns a rope of some twenty pieces
       // that costs about 400 bytes more for as long as it is kept (in-memory stores, caches).
-      jti: randomBytes(16).toString('base64url'),
+      jti: randomId(16),
       iat,
       nbf: iat,
       exp: Math.min(iat + req.resource.accessTokenTtl, req.notAfter ?? Infinity),

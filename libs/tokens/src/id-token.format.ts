@@ -1,8 +1,9 @@
-import { KeyObject, randomBytes } from 'node:crypto';
+import { KeyObject } from 'node:crypto';
 import { SigningAlg } from '@app/config';
 import { signCompactJws } from './compact-jws.signer';
 import { IdTokenClaims } from './id-token.claims';
 import { KeyRing } from './key-ring';
+import { randomId } from './random-id';
 import { isStandardClaim } from './released-claims';
 import { tokenHash } from './token-hash';
 
@@ -49,7 +50,7 @@ export class IdTokenFormat {
     const iat = Math.floor(Date.now() / 1000);
     const exp = iat + options.ttlSeconds;
     // 128 random bits, as for access tokens.
-    const jti = randomBytes(16).toString('base64url');
+    const jti = randomId(16);
     // End-user claims first: what follows is asserted by the token and always wins.
     const payload = {
       ...standardClaims(claims.userClaims),

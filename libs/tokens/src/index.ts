@@ -24,3 +24,4 @@ export * from './act.claim';
 export * from './federation';
 export * from './key-schedule';
 export * from './signing-key.generator';
+export * from './random-id';

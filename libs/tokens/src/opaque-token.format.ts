@@ -1,4 +1,5 @@
-import { hash, randomBytes } from 'node:crypto';
+import { hash } from 'node:crypto';
+import { randomId } from './random-id';
 
 export type OpaqueKind = 'at' | 'rt';
 
@@ -10,7 +11,7 @@ const OPAQUE_SHAPE = /^(at|rt)_[A-Za-z0-9_-]{43}$/;
  */
 export const OpaqueTokenFormat = {
   mint(kind: OpaqueKind): { token: string; digest: string } {
-    const token = `${kind}_${randomBytes(32).toString('base64url')}`;
+    const token = `${kind}_${randomId(32)}`;
     return { token, digest: tokenDigest(token) };
   },
 

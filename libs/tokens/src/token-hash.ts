@@ -1,4 +1,4 @@
-import { createHash, Hash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { SigningAlg } from '@app/config';
 
 /**
@@ -13,19 +13,22 @@ import { SigningAlg } from '@app/config';
  * and node-oidc-provider do.
  */
 export function tokenHash(value: string, alg: SigningAlg, crv?: string): string {
-  const digest = hashFor(alg, crv).update(value, 'utf8').digest();
+  const digest = digestOf(value, alg, crv);
   return digest.subarray(0, digest.length / 2).toString('base64url');
 }
 
-function hashFor(alg: SigningAlg, crv: string | undefined): Hash {
+// One-shot hash() where it can (no Hash object per ID token); SHAKE256 needs its output length,
+// which only createHash takes.
+function digestOf(value: string, alg: SigningAlg, crv: string | undefined): Buffer {
   switch (alg) {
     case 'ES256':
     case 'RS256':
     case 'PS256':
-      return createHash('sha256');
+      return hash('sha256', value, 'buffer');
     case 'EdDSA':
-      if (crv === 'Ed25519') return createHash('sha512');
-      if (crv === 'Ed448') return createHash('shake256', { outputLength: 114 });
+      if (crv === 'Ed25519') return hash('sha512', value, 'buffer');
+      if (crv === 'Ed448')
+        return createHash('shake256', { outputLength: 114 }).update(value, 'utf8').digest();
       throw new Error('EdDSA token hashes need the key curve (Ed25519 or Ed448)');
   }
 }

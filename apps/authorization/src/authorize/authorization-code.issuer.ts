@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import {
   AUTHORIZATION_CODE_STORE,
@@ -8,7 +7,7 @@ import {
   InteractionChallenge,
   PendingAuthorizationRequest,
 } from '@app/store';
-import { tokenDigest } from '@app/tokens';
+import { randomId, tokenDigest } from '@app/tokens';
 
 /**
  * Mints an authorization code (RFC 6749 §4.1.2): 256 random bits, base64url; only its SHA-256
@@ -28,7 +27,7 @@ export class AuthorizationCodeIssuer {
     request: PendingAuthorizationRequest,
     grant: GrantRecord,
   ): Promise<string> {
-    const code = randomBytes(32).toString('base64url');
+    const code = randomId(32);
     await this.codes.save(
       tokenDigest(code),
       {

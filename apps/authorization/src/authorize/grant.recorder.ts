@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { EVENT_BUS, EVENT_FACTORY, EventBus, EventFactory } from '@app/events';
 import { grantCreatedData, grantRecordOf, LifecycleProjection } from '@app/projection';
@@ -9,6 +8,7 @@ import {
   InteractionChallenge,
   PendingAuthorizationRequest,
 } from '@app/store';
+import { randomId } from '@app/tokens';
 
 /**
  * Creates the grant a consent gives (DESIGN "The grant is the unit of the lifecycle"): what the
@@ -32,7 +32,7 @@ export class GrantRecorder {
     request: PendingAuthorizationRequest,
     consent: ConsentAcceptance,
   ): Promise<GrantRecord> {
-    const grantId = randomBytes(16).toString('base64url');
+    const grantId = randomId(16);
     const event = this.events.create(
       'grant.created',
       grantId,

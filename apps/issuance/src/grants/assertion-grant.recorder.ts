@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
 import { EVENT_BUS, EVENT_FACTORY, EventBus, EventFactory } from '@app/events';
 import { grantCreatedData, LifecycleProjection } from '@app/projection';
+import { randomId } from '@app/tokens';
 
 /**
  * What a trusted external issuer's token grants (a JWT-bearer assertion, or an exchanged
@@ -35,10 +35,7 @@ export class AssertionGrantRecorder {
    * The grant's id: a new one, or `grantId` when the grant is keyed to what it came from (an
    * exchange's `xg_…`, opened by the first exchange of an external subject token).
    */
-  async record(
-    grant: AssertionGrant,
-    grantId: string = randomBytes(16).toString('base64url'),
-  ): Promise<string> {
+  async record(grant: AssertionGrant, grantId: string = randomId(16)): Promise<string> {
     const event = this.events.create(
       'grant.created',
       grantId,

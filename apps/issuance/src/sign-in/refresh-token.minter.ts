@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { EVENT_BUS, EVENT_FACTORY, EventBus, EventFactory } from '@app/events';
 import { InvalidGrant } from '@app/oauth';
@@ -10,7 +9,7 @@ import {
   UserAuthentication,
 } from '@app/projection';
 import { RefreshTokenRecord } from '@app/store';
-import { OpaqueTokenFormat } from '@app/tokens';
+import { OpaqueTokenFormat, randomId } from '@app/tokens';
 
 /** A refresh token made for a family, with what its event says of it. */
 export interface RefreshTokenIssue {
@@ -63,7 +62,7 @@ export class RefreshTokenMinter {
    */
   async record(req: RefreshTokenIssue, digest: string, now = Date.now()) {
     const { family: f } = req;
-    const jti = randomBytes(16).toString('base64url');
+    const jti = randomId(16);
     const data = tokenIssuedData({
       kind: 'refresh_token',
       jti,
