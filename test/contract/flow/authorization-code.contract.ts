@@ -34,6 +34,18 @@ export function describeAuthorizationCodeContract(
       });
     });
 
+    it('keeps its own copy: the saved object changed afterwards changes nothing redeemed', async () => {
+      const digest = unique('code');
+      const scopes = ['openid', 'profile'];
+      const amr = ['pwd'];
+      const code = codeRecord({ scopes, amr });
+      const asSaved = structuredClone(code);
+      await sut.save(digest, code, later());
+      scopes.push('admin');
+      amr.push('otp');
+      await expect(sut.redeem(digest)).resolves.toEqual({ outcome: 'redeemed', code: asSaved });
+    });
+
     it('lets exactly one of 20 concurrent redemptions win; the 19 others are replays', async () => {
       const digest = unique('code');
       const code = codeRecord();

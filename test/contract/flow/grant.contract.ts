@@ -16,6 +16,17 @@ export function describeGrantContract(make: () => GrantStore, elapse: Elapse): v
       await expect(sut.find(unique('grant'))).resolves.toBeNull();
     });
 
+    it('keeps its own copy: the saved object changed afterwards changes nothing found', async () => {
+      const scopes = ['openid', 'orders:read'];
+      const idTokenClaims: Record<string, unknown> = { name: 'Alice' };
+      const grant = grantRecord({ scopes, idTokenClaims });
+      const asSaved = structuredClone(grant);
+      await sut.save(grant, later());
+      scopes.push('admin');
+      idTokenClaims.email = 'mallory@example.com';
+      await expect(sut.find(grant.grantId)).resolves.toEqual(asSaved);
+    });
+
     /** Every live grant of the subject, in index order (one page is enough here). */
     const listed = async (subject: string) => (await sut.pageBySubject(subject, 100)).grants;
 

@@ -6,11 +6,16 @@ import {
 } from '../authorization-code.port';
 import { ExpiringMap } from './expiring-map';
 
-/** A live code holds its record; a tombstone holds only what a replay needs. */
+/**
+ * A live code holds its record; a tombstone holds only what a replay needs. The record is the
+ * store's own copy, taken at save as Redis would (JSON, so no caller's object is shared), and
+ * handed whole to its one redeemer: the entry turns into a tombstone in the same step, so
+ * nothing else ever sees it, and the redemption parses nothing.
+ */
 interface Entry {
   readonly clientId: string;
   readonly grantId: string;
-  readonly record?: string;
+  readonly record?: AuthorizationCodeRecord;
 }
 
 export class MemoryAuthorizationCodeStore implements AuthorizationCodeStore {
@@ -19,7 +24,7 @@ export class MemoryAuthorizationCodeStore implements AuthorizationCodeStore {
   constructor(private readonly tombstoneMarginMs = CODE_TOMBSTONE_MARGIN_MS) {}
 
   async save(digest: string, code: AuthorizationCodeRecord, expiresAt: number): Promise<void> {
-    const entry = { clientId: code.clientId, grantId: code.grantId, record: JSON.stringify(code) };
+    const entry = { clientId: code.clientId, grantId: code.grantId, record: copyOf(code) };
     this.codes.set(digest, entry, expiresAt);
   }
 
@@ -30,6 +35,9 @@ export class MemoryAuthorizationCodeStore implements AuthorizationCodeStore {
     const { clientId, grantId, record } = entry;
     if (record === undefined) return { outcome: 'replayed', clientId, grantId };
     this.codes.set(digest, { clientId, grantId }, expiresAt + this.tombstoneMarginMs);
-    return { outcome: 'redeemed', code: JSON.parse(record) as AuthorizationCodeRecord };
+    return { outcome: 'redeemed', code: record };
   }
 }
+
+const copyOf = (code: AuthorizationCodeRecord): AuthorizationCodeRecord =>
+  JSON.parse(JSON.stringify(code)) as AuthorizationCodeRecord;

@@ -2,13 +2,18 @@ import { GrantCursor, GrantPage, GrantRecord, GrantStore } from '../grant.port';
 import { ExpiringMap } from './expiring-map';
 
 export class MemoryGrantStore implements GrantStore {
-  private readonly grants = new ExpiringMap<string>();
+  /**
+   * Each record the store's own copy, taken at save as Redis would (JSON) and frozen: find hands
+   * it out as it is, with no parse on every refresh. GrantRecord is readonly throughout; the
+   * freeze makes that hold at run time too.
+   */
+  private readonly grants = new ExpiringMap<GrantRecord>();
   /** Per subject: grant id → deadline; the entry lives as long as the subject's last grant. */
   private readonly bySubject = new ExpiringMap<Map<string, number>>();
 
   async save(grant: GrantRecord, expiresAt: number): Promise<void> {
     if (expiresAt <= Date.now()) return;
-    this.grants.set(grant.grantId, JSON.stringify(grant), expiresAt);
+    this.grants.set(grant.grantId, frozenCopy(grant), expiresAt);
     // Constant time per grant: expired entries are pruned where the index is read (live()), and
     // the index lives until its latest deadline, which a new grant can only move later.
     const index = this.bySubject.get(grant.subject) ?? new Map<string, number>();
@@ -24,8 +29,7 @@ export class MemoryGrantStore implements GrantStore {
   }
 
   async find(grantId: string): Promise<GrantRecord | null> {
-    const raw = this.grants.get(grantId);
-    return raw === undefined ? null : (JSON.parse(raw) as GrantRecord);
+    return this.grants.get(grantId) ?? null;
   }
 
   async pageBySubject(subject: string, limit: number, after?: GrantCursor): Promise<GrantPage> {
@@ -52,14 +56,14 @@ export class MemoryGrantStore implements GrantStore {
     if (!grant || deadline === undefined) return false;
     // Only forward, as the Redis adapter: concurrent refreshes may land in any order.
     if (grant.lastUsedAt >= at) return true;
-    this.grants.set(grantId, JSON.stringify({ ...grant, lastUsedAt: at }), deadline);
+    this.grants.set(grantId, Object.freeze({ ...grant, lastUsedAt: at }), deadline);
     return true;
   }
 
   async delete(grantId: string): Promise<boolean> {
-    const raw = this.grants.take(grantId);
-    if (raw === undefined) return false;
-    const { subject } = JSON.parse(raw) as GrantRecord;
+    const grant = this.grants.take(grantId);
+    if (grant === undefined) return false;
+    const { subject } = grant;
     const index = this.bySubject.get(subject);
     index?.delete(grantId);
     // An index left empty goes; otherwise it keeps its deadline (its entries are pruned on read).
@@ -87,6 +91,18 @@ export class MemoryGrantStore implements GrantStore {
     for (const [grantId, expiresAt] of index) if (expiresAt <= now) index.delete(grantId);
     return index;
   }
+}
+
+function frozenCopy(grant: GrantRecord): GrantRecord {
+  return deepFreeze(JSON.parse(JSON.stringify(grant)) as GrantRecord);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 /** The sorted set's order: deadline (the score), then id. */
