@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 
 /**
  * RFC 7636 §4.1: `code-verifier = 43*128unreserved`, unreserved = ALPHA / DIGIT / "-" / "." /
@@ -18,9 +18,13 @@ export function isS256Challenge(value: string): boolean {
   return S256_CHALLENGE.test(value);
 }
 
-/** RFC 7636 §4.2: `code_challenge = BASE64URL-ENCODE(SHA256(ASCII(code_verifier)))`. */
+/**
+ * RFC 7636 §4.2: `code_challenge = BASE64URL-ENCODE(SHA256(ASCII(code_verifier)))`. hash() takes
+ * a string's UTF-8 octets, which for a verifier (unreserved characters only, §4.1) are its ASCII
+ * octets; one call, no Hash object per redemption.
+ */
 export function s256Challenge(verifier: string): string {
-  return createHash('sha256').update(verifier, 'ascii').digest('base64url');
+  return hash('sha256', verifier, 'base64url');
 }
 
 /**
