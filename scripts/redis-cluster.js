@@ -168,8 +168,12 @@ function serverHandle(proc, port) {
 }
 
 /**
- * Every node of the cluster sees cluster_state:ok (slots all covered, a quorum of primaries) and
- * every replica has synced with its primary: a replica that never synced cannot take over.
+ * Every node of the cluster sees cluster_state:ok (slots all covered, a quorum of primaries),
+ * every replica has synced with its primary (a replica that never synced cannot take over), and
+ * every node's CLUSTER SLOTS lists every synced replica. A node lists a replica only once gossip
+ * has brought it the replica's offset, a second or so after the sync: until then every node,
+ * the replicas included, answers each shard without its replica, and a client that learns its
+ * slot map there takes every shard for unreplicated (its writes then wait for no replica).
  */
 async function waitUntilOk(seeds, timeoutMs = READY_TIMEOUT_MS) {
   const deadline = Date.now() + timeoutMs;
@@ -187,22 +191,31 @@ async function waitUntilOk(seeds, timeoutMs = READY_TIMEOUT_MS) {
   );
 }
 
-/** The live seeds all say cluster_state:ok, and their replicas are in sync; dead ones are skipped. */
+/**
+ * The live seeds all say cluster_state:ok, their replicas are in sync and each lists them all in
+ * its slot map; dead ones are skipped.
+ */
 async function clusterOk(seeds) {
   const live = [];
   for (const seed of seeds) {
-    const info = await withNode(
-      seed,
-      async (c) => `${await c.cluster('INFO')}${await c.info('replication')}`,
-    ).catch(() => null);
-    if (info !== null) live.push(info);
+    const view = await withNode(seed, async (c) => ({
+      info: `${await c.cluster('INFO')}${await c.info('replication')}`,
+      listed: replicasListed(await c.cluster('SLOTS')),
+    })).catch(() => null);
+    if (view !== null) live.push(view);
   }
-  const synced = (info) =>
-    !/^role:slave\r?$/m.test(info) || /^master_link_status:up\r?$/m.test(info);
+  const synced = (info) => !isReplica(info) || /^master_link_status:up\r?$/m.test(info);
   return (
-    live.length > 0 && live.every((info) => /^cluster_state:ok\r?$/m.test(info) && synced(info))
+    live.length > 0 &&
+    live.every(({ info }) => /^cluster_state:ok\r?$/m.test(info) && synced(info)) &&
+    live.every(({ listed }) => listed === live.filter(({ info }) => isReplica(info)).length)
   );
 }
+
+const isReplica = (info) => /^role:slave\r?$/m.test(info);
+
+/** How many replicas CLUSTER SLOTS lists, over all slot ranges (a primary, then its replicas). */
+const replicasListed = (ranges) => ranges.reduce((n, range) => n + range.length - 3, 0);
 
 async function primaryPortOf(seeds, key) {
   for (const seed of seeds) {
