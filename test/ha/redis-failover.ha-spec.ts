@@ -1,4 +1,4 @@
-import type { Cluster } from 'ioredis';
+import { Cluster, Command } from 'ioredis';
 import { loadRedisEndpoint } from '@app/config';
 import {
   openFeedRedis,
@@ -49,6 +49,40 @@ describe('a Redis Cluster primary killed while revocations are written', () => {
     writer?.disconnect();
     await cluster?.stop();
   });
+
+  it('refuses a write the replica has not acknowledged, and takes it again once it has', async () => {
+    const store = new RedisRevocationStore(redis, 3_600_000, writer);
+    const stream = RedisKeys.revocationStream();
+    // The slot map lists the stream's primary, then its replica.
+    const [, replicaAddress] = writer.slots[new Command('exists', [stream]).getSlot()] ?? [];
+    const replica = cluster.servers.find((s) => replicaAddress?.endsWith(`:${s.port}`));
+    expect(replica?.pid).toBeDefined();
+    const r: Revocation = {
+      kind: 'token',
+      clientId: 'c-stalled',
+      jti: 'while-the-replica-stalls',
+      expiresAt: Date.now() + 600_000,
+    };
+    const iat = Math.floor(Date.now() / 1000) - 1;
+    // Stopped, not killed: still listed in the slot map, well within the node timeout.
+    process.kill(replica!.pid!, 'SIGSTOP');
+    try {
+      await expect(store.revoke(r)).rejects.toBeInstanceOf(StoreUnavailable);
+    } finally {
+      process.kill(replica!.pid!, 'SIGCONT');
+    }
+    // Not counted, so not merged: the key says nothing yet, and the retry (the projector's)
+    // writes it, acknowledged this time.
+    await expect(store.isRevoked({ clientId: r.clientId, jti: r.jti, iat })).resolves.toBe(false);
+    await expect(store.revoke(r)).resolves.toBe(true);
+    await expect(store.isRevoked({ clientId: r.clientId, jti: r.jti, iat })).resolves.toBe(true);
+    const mirror = await startMirror(cluster, 'ha-stalled-replica');
+    try {
+      expect(mirror.mirror.isRevoked({ ...r, iat })).toBe(true);
+    } finally {
+      await mirror.stop();
+    }
+  }, 30_000);
 
   it('loses no acknowledged revocation, and the client follows the promoted replica', async () => {
     const store = new RedisRevocationStore(redis, 3_600_000, writer);
