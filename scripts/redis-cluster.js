@@ -205,10 +205,11 @@ async function clusterOk(seeds) {
     if (view !== null) live.push(view);
   }
   const synced = (info) => !isReplica(info) || /^master_link_status:up\r?$/m.test(info);
+  const replicas = live.filter(({ info }) => isReplica(info)).length;
   return (
     live.length > 0 &&
     live.every(({ info }) => /^cluster_state:ok\r?$/m.test(info) && synced(info)) &&
-    live.every(({ listed }) => listed === live.filter(({ info }) => isReplica(info)).length)
+    live.every(({ listed }) => listed === replicas)
   );
 }
 
