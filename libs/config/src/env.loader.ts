@@ -2,6 +2,7 @@ import { loadRateLimitConfig } from './rate-limit.config';
 import { loadSheddingConfig } from './load-shedding.config';
 import { resolve } from 'node:path';
 import { ConfigError } from './config.error';
+import { deepFreeze } from './deep-freeze';
 import { boolean, httpUrl, integer, oneOf } from './env-values';
 import {
   AppConfig,
@@ -205,12 +206,4 @@ function authThrottle(env: Env): AuthThrottleConfig {
       86_400,
     ),
   };
-}
-
-function deepFreeze<T>(o: T): T {
-  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
-    Object.freeze(o);
-    for (const v of Object.values(o)) deepFreeze(v);
-  }
-  return o;
 }

@@ -2,6 +2,7 @@ export * from './admin-client.parser';
 export * from './config.error';
 export * from './config.module';
 export * from './config.types';
+export * from './deep-freeze';
 export * from './deployment-mode';
 export * from './dpop.config';
 export * from './env.loader';

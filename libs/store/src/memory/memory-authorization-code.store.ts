@@ -5,12 +5,12 @@ import {
   CodeRedemption,
 } from '../authorization-code.port';
 import { ExpiringMap } from './expiring-map';
+import { storedCopy } from './stored-copy';
 
 /**
- * A live code holds its record; a tombstone holds only what a replay needs. The record is the
- * store's own copy, taken at save as Redis would (JSON, so no caller's object is shared), and
- * handed whole to its one redeemer: the entry turns into a tombstone in the same step, so
- * nothing else ever sees it, and the redemption parses nothing.
+ * A live code holds its record, the store's own frozen copy (storedCopy), handed whole to its
+ * one redeemer: the entry turns into a tombstone in the same step, and the redemption parses
+ * nothing. A tombstone holds only what a replay needs.
  */
 interface Entry {
   readonly clientId: string;
@@ -24,7 +24,7 @@ export class MemoryAuthorizationCodeStore implements AuthorizationCodeStore {
   constructor(private readonly tombstoneMarginMs = CODE_TOMBSTONE_MARGIN_MS) {}
 
   async save(digest: string, code: AuthorizationCodeRecord, expiresAt: number): Promise<void> {
-    const entry = { clientId: code.clientId, grantId: code.grantId, record: copyOf(code) };
+    const entry = { clientId: code.clientId, grantId: code.grantId, record: storedCopy(code) };
     this.codes.set(digest, entry, expiresAt);
   }
 
@@ -38,6 +38,3 @@ export class MemoryAuthorizationCodeStore implements AuthorizationCodeStore {
     return { outcome: 'redeemed', code: record };
   }
 }
-
-const copyOf = (code: AuthorizationCodeRecord): AuthorizationCodeRecord =>
-  JSON.parse(JSON.stringify(code)) as AuthorizationCodeRecord;

@@ -1,19 +1,16 @@
 import { GrantCursor, GrantPage, GrantRecord, GrantStore } from '../grant.port';
 import { ExpiringMap } from './expiring-map';
+import { storedCopy } from './stored-copy';
 
 export class MemoryGrantStore implements GrantStore {
-  /**
-   * Each record the store's own copy, taken at save as Redis would (JSON) and frozen: find hands
-   * it out as it is, with no parse on every refresh. GrantRecord is readonly throughout; the
-   * freeze makes that hold at run time too.
-   */
+  /** Each record the store's own frozen copy (storedCopy): find hands it out as it is. */
   private readonly grants = new ExpiringMap<GrantRecord>();
   /** Per subject: grant id → deadline; the entry lives as long as the subject's last grant. */
   private readonly bySubject = new ExpiringMap<Map<string, number>>();
 
   async save(grant: GrantRecord, expiresAt: number): Promise<void> {
     if (expiresAt <= Date.now()) return;
-    this.grants.set(grant.grantId, frozenCopy(grant), expiresAt);
+    this.grants.set(grant.grantId, storedCopy(grant), expiresAt);
     // Constant time per grant: expired entries are pruned where the index is read (live()), and
     // the index lives until its latest deadline, which a new grant can only move later.
     const index = this.bySubject.get(grant.subject) ?? new Map<string, number>();
@@ -91,18 +88,6 @@ export class MemoryGrantStore implements GrantStore {
     for (const [grantId, expiresAt] of index) if (expiresAt <= now) index.delete(grantId);
     return index;
   }
-}
-
-function frozenCopy(grant: GrantRecord): GrantRecord {
-  return deepFreeze(JSON.parse(JSON.stringify(grant)) as GrantRecord);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
-  }
-  return value;
 }
 
 /** The sorted set's order: deadline (the score), then id. */
