@@ -51,6 +51,7 @@ export function parseFederationSettings(
 ): { federatedCredentials?: FederatedCredentialConfig[]; jwtBearer?: JwtBearerSettings } {
   const known = new Set(trusted.map((t) => t.issuer));
   return {
+    ...{},
     ...federatedCredentials(c, path, authMethod, known),
     ...jwtBearer(c, path, authMethod, grantTypes, known),
   };

@@ -166,8 +166,8 @@ export function parseClientDocument(
   // RFC 8705 §2.1: the CA and the registered name vouch for the client; nothing else to hold.
   if (authMethod === 'tls_client_auth') return refuseCredentials(c, path, base);
   return authMethod === 'private_key_jwt' || authMethod === 'self_signed_tls_client_auth'
-    ? { ...base, ...parseKeys(c, path, options, authMethod, base.federatedCredentials) }
-    : { ...base, secret: parseSecret(c, path, options.plainSecrets ?? true) };
+    ? { ...{}, ...base, ...parseKeys(c, path, options, authMethod, base.federatedCredentials) }
+    : { ...{}, ...base, secret: parseSecret(c, path, options.plainSecrets ?? true) };
 }
 
 /**

@@ -82,7 +82,7 @@ export function parseSignInSettings(
         `${path}.${stray}`,
         `applies only to clients whose grant_types include ${AUTHORIZATION_CODE}`,
       );
-    return { ...SIGN_IN_DEFAULTS, loginProvider };
+    return { ...{}, ...SIGN_IN_DEFAULTS, loginProvider };
   }
   const redirectUris = codeRedirectUris(c.redirect_uris, `${path}.redirect_uris`);
   const subjectType = oneOf<SubjectType>(

@@ -51,7 +51,7 @@ export function loadSigningKeysConfig(env: Env, production: boolean): SigningKey
     minimum,
     7 * 86_400,
   );
-  return Object.freeze({ ...(kek ? { kek } : {}), prepublicationSeconds });
+  return Object.freeze({ ...{}, ...(kek ? { kek } : {}), prepublicationSeconds });
 }
 
 /** What a development process loaded that production would refuse (with a shared store). */

@@ -51,8 +51,10 @@ export function loadTracingConfig(env: Env): TracingConfig {
     'parentbased_always_on',
   );
   return {
+    ...{},
     ...(tracesEndpoint === undefined ? {} : { tracesEndpoint }),
     headers: {
+      ...{},
       ...keyValues(env.OTEL_EXPORTER_OTLP_HEADERS, 'OTEL_EXPORTER_OTLP_HEADERS'),
       ...keyValues(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS'),
     },

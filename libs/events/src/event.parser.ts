@@ -60,7 +60,7 @@ interface AnyFieldSpec {
 const S = { type: 'string' } as const;
 const I = { type: 'integer' } as const;
 const A = { type: 'array' } as const;
-const opt = <F extends object>(spec: F) => ({ ...spec, optional: true }) as const;
+const opt = <F extends object>(spec: F) => ({ ...{}, ...spec, optional: true }) as const;
 // base64url SHA-256 is exactly 43 characters: a raw opaque token (kind prefix + 43) never fits.
 const DIGEST = { type: 'string', pattern: /^[A-Za-z0-9_-]{43}$/ } as const;
 // A client secret at rest (libs/registry secret-hash.ts): never the secret itself.
@@ -101,6 +101,7 @@ const TOKEN_ISSUED_V1: FieldTable<EventSchemas['token.issued']['v1']> = {
 };
 
 const TOKEN_ISSUED_V3: FieldTable<EventSchemas['token.issued']['v3']> = {
+  ...{},
   ...TOKEN_ISSUED_V1,
   token_kind: { type: 'string', oneOf: TOKEN_KINDS },
   family_exp: opt(I),
@@ -119,14 +120,21 @@ const DATA_FIELDS: {
 } = {
   'token.issued': {
     v1: TOKEN_ISSUED_V1,
-    v2: { ...TOKEN_ISSUED_V1, kind: { type: 'string', oneOf: TOKEN_KINDS }, family_exp: opt(I) },
+    v2: {
+      ...{},
+      ...TOKEN_ISSUED_V1,
+      kind: { type: 'string', oneOf: TOKEN_KINDS },
+      family_exp: opt(I),
+    },
     v3: TOKEN_ISSUED_V3,
     v4: {
+      ...{},
       ...TOKEN_ISSUED_V3,
       cnf_kind: { type: 'string', oneOf: CONFIRMATION_KINDS },
       cnf_thumbprint: DIGEST,
     },
     v5: {
+      ...{},
       ...TOKEN_ISSUED_V3,
       cnf_kind: opt({ type: 'string', oneOf: CONFIRMATION_KINDS }),
       cnf_thumbprint: opt(DIGEST),
@@ -135,6 +143,7 @@ const DATA_FIELDS: {
       idp: opt(S),
     },
     v6: {
+      ...{},
       ...TOKEN_ISSUED_V3,
       grant_id: S,
       cnf_kind: opt({ type: 'string', oneOf: CONFIRMATION_KINDS }),

@@ -25,7 +25,12 @@ export class BufferedCounter<T extends string> {
     config: Pick<CounterConfiguration<T>, 'name' | 'help' | 'labelNames'>,
     registry: Registry,
   ) {
-    this.counter = new Counter({ ...config, registers: [registry], collect: () => this.flush() });
+    this.counter = new Counter({
+      ...{},
+      ...config,
+      registers: [registry],
+      collect: () => this.flush(),
+    });
   }
 
   /** A new series of `labels` (one per label set: the caller keeps it), checked by prom-client now. */

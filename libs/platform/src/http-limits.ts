@@ -30,7 +30,7 @@ export function limitedFastifyAdapter(
     ...options,
     requestTimeout: limits.requestTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
-    ...(tls ? { https: { ...tls, ...server } } : { http: server }),
+    ...(tls ? { https: { ...{}, ...tls, ...server } } : { http: server }),
   } as FastifyHttpOptions<Server>);
   // Node closes connections past the cap as soon as it accepts them (net.Server `drop`).
   adapter.getInstance().server.maxConnections = limits.maxConnections;

@@ -112,6 +112,7 @@ export function tokenIssuedData(
     t.cnf === undefined
       ? v3
       : {
+          ...{},
           ...v3,
           cnf_kind: confirmationKind(t.cnf),
           cnf_thumbprint: confirmationThumbprint(t.cnf),
@@ -121,9 +122,10 @@ export function tokenIssuedData(
       ? {}
       : { federated_issuer: t.federated.issuer, federated_subject: t.federated.subject };
   if (t.exchange !== undefined)
-    return exchangedTokenIssuedData(t, t.exchange, { ...bound, ...federated });
+    return exchangedTokenIssuedData(t, t.exchange, { ...{}, ...bound, ...federated });
   if (t.federated === undefined) return bound;
   return {
+    ...{},
     ...bound,
     federated_issuer: t.federated.issuer,
     federated_subject: t.federated.subject,
@@ -143,6 +145,7 @@ function exchangedTokenIssuedData(
 ): TokenIssuedV6 {
   if (t.grantId === undefined) throw new Error('an exchanged token always has its grant');
   return {
+    ...{},
     ...base,
     grant_id: t.grantId,
     ...(t.idp === undefined ? {} : { idp: t.idp }),
@@ -211,6 +214,7 @@ export function issuedTokenOf(d: EventCatalogue['token.issued']): IssuedToken {
 function exchangeOf(d: TokenIssuedV6): Pick<IssuedToken, 'act' | 'exchange'> {
   const act = parseActClaim(d.act);
   return {
+    ...{},
     ...(act ? { act } : {}),
     exchange: {
       kind: d.exchange_kind,

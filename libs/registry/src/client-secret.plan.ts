@@ -38,7 +38,7 @@ export function planSecret(document: RegistryDocument, current?: ClientEntry): S
     return { candidate: rest, keepsCurrent: false, finish: async () => ({ document: rest }) };
   const stored = current?.config.secret;
   if (stored?.kind === 'hash') {
-    const kept = { ...rest, client_secret_hash: stored.value };
+    const kept = { ...{}, ...rest, client_secret_hash: stored.value };
     return { candidate: kept, keepsCurrent: true, finish: async () => ({ document: kept }) };
   }
   // A plain development secret from CONFIG_FILE is kept as its hash: the log holds no plain one.
@@ -53,10 +53,10 @@ function hashing(
   shown = true,
 ): SecretPlan {
   return {
-    candidate: { ...rest, client_secret_hash: dummySecretHash() },
+    candidate: { ...{}, ...rest, client_secret_hash: dummySecretHash() },
     keepsCurrent,
     finish: async (scrypt) => ({
-      document: { ...rest, client_secret_hash: await scrypt.run(() => hashSecret(secret)) },
+      document: { ...{}, ...rest, client_secret_hash: await scrypt.run(() => hashSecret(secret)) },
       ...(shown ? { clientSecret: secret } : {}),
     }),
   };

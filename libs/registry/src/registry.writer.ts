@@ -85,7 +85,12 @@ export class RegistryWriter {
       const doc = documentOf(document);
       if (doc.client_id !== undefined && doc.client_id !== clientId)
         throw new RegistryRejected('$.client_id', 'differs from the client being replaced');
-      return this.writeClient('client.updated', { ...doc, client_id: clientId }, current, meta);
+      return this.writeClient(
+        'client.updated',
+        { ...{}, ...doc, client_id: clientId },
+        current,
+        meta,
+      );
     });
   }
 
@@ -143,7 +148,7 @@ export class RegistryWriter {
       const expiresAt = Math.floor(Date.now() / 1000) + overlapSeconds;
       const state: ClientStateV1 = {
         client_id: clientId,
-        client: { ...rest, client_secret_hash: hash },
+        client: { ...{}, ...rest, client_secret_hash: hash },
         ...registrationOf(current, {}),
         ...(previous === undefined
           ? {}
@@ -183,7 +188,7 @@ export class RegistryWriter {
       const doc = documentOf(document);
       if (doc.identifier !== undefined && doc.identifier !== identifier)
         throw new RegistryRejected('$.identifier', 'differs from the resource being replaced');
-      const full = { ...doc, identifier };
+      const full = { ...{}, ...doc, identifier };
       const resource = signable(this.keys, this.registry.snapshot.parseResource(full));
       const others = this.registry.resources().filter((r) => r.identifier !== identifier);
       const broken = this.registry.snapshot.brokenBy([...others, resource], identifier);

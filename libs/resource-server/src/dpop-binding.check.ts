@@ -74,7 +74,7 @@ export class DpopBindingCheck {
 
   private async verified(token: string, request: DpopPresentation): Promise<{ jkt: string }> {
     try {
-      return await this.verifier.verify({ ...request, accessToken: token });
+      return await this.verifier.verify({ ...{}, ...request, accessToken: token });
     } catch (e) {
       if (e instanceof DpopProofRejected)
         throw e.nonce === undefined

@@ -91,6 +91,7 @@ function claimsOf(b: Record<string, unknown>): AccessTokenClaims | null {
   const act = parseActClaim(b.act);
   if (act === null) return null;
   return {
+    ...{},
     ...{ iss, sub, aud, clientId, scope, jti, iat, exp, nbf: num('nbf') ?? iat },
     // RFC 9068 §2.2 claims of a user's token, when the introspection answer carries them.
     ...(grantId === undefined ? {} : { grantId }),

@@ -143,7 +143,7 @@ export class TokenValidator {
     refuseDpopBoundAsBearer(claims);
     if (claims.cnf !== undefined)
       checkCertificateBinding(claims.cnf, this.certificates, request.connection);
-    return { ...claims, scopes: claims.scope.split(' ').filter(Boolean) };
+    return { ...{}, ...claims, scopes: claims.scope.split(' ').filter(Boolean) };
   }
 
   /** 403 insufficient_scope unless the token carries every one of `required`. */
@@ -206,7 +206,7 @@ export class TokenValidator {
         method: request.method,
         url: publicRequestUrl(this.dpopBase!, request.path),
       });
-      return { ...claims, scopes: claims.scope.split(' ').filter(Boolean) };
+      return { ...{}, ...claims, scopes: claims.scope.split(' ').filter(Boolean) };
     } catch (e) {
       if (e instanceof BearerError) e.under('DPoP');
       throw e;

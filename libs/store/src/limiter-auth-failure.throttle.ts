@@ -15,8 +15,8 @@ export function limiterOptions(limits: AuthThrottleConfig) {
   // first failure and is forgotten when its window ends.
   const base = { keyPrefix: '', duration: limits.windowSeconds };
   return {
-    byClient: { ...base, points: limits.failuresPerClient },
-    byAddress: { ...base, points: limits.failuresPerAddress },
+    byClient: { ...{}, ...base, points: limits.failuresPerClient },
+    byAddress: { ...{}, ...base, points: limits.failuresPerAddress },
   };
 }
 

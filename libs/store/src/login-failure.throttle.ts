@@ -37,6 +37,7 @@ export class LimiterLoginFailureThrottle implements LoginFailureThrottle {
     return new LimiterLoginFailureThrottle(
       redis
         ? new RateLimiterRedis({
+            ...{},
             ...options,
             storeClient: redis,
             rejectIfRedisNotReady: true,

@@ -45,6 +45,6 @@ export function mergeRevocations(existing: Revocation | undefined, next: Revocat
     (next.kind === 'client' && existing.kind === 'client') ||
     (next.kind === 'subject' && existing.kind === 'subject')
   )
-    return { ...next, expiresAt, revokedAt: Math.max(existing.revokedAt, next.revokedAt) };
-  return { ...next, expiresAt };
+    return { ...{}, ...next, expiresAt, revokedAt: Math.max(existing.revokedAt, next.revokedAt) };
+  return { ...{}, ...next, expiresAt };
 }

@@ -147,6 +147,7 @@ export class ClientAssertionVerifier {
       const { jwksHttp, ...fetchOptions } = this.options;
       const local = jwksHttp === 'loopback' && isLoopbackHost(new URL(uri).hostname);
       set = new CachedJwks(uri, {
+        ...{},
         ...fetchOptions,
         http: jwksHttp,
         algorithms: ASSERTION_ALGS,

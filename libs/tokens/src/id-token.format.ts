@@ -53,6 +53,7 @@ export class IdTokenFormat {
     const jti = randomId(16);
     // End-user claims first: what follows is asserted by the token and always wins.
     const payload = {
+      ...{},
       ...standardClaims(claims.userClaims),
       iss: this.issuer,
       sub: claims.sub,

@@ -95,6 +95,7 @@ export class JwtAccessTokenVerifier {
 /** RFC 9068 §2.2.1 claims, kept only when well-formed: a verifier never guesses at them. */
 function authentication(authTime: unknown, acr: unknown, amr: unknown) {
   return {
+    ...{},
     ...(Number.isInteger(authTime) ? { authTime: authTime as number } : {}),
     ...(typeof acr === 'string' ? { acr } : {}),
     ...(Array.isArray(amr) && amr.every((m) => typeof m === 'string')

@@ -57,7 +57,7 @@ export class KeyRing implements VerificationKeys {
     const jwks = await Promise.all(
       algs.map(async (alg) => {
         const { privateKey } = await generateKeyPair(alg, { extractable: true });
-        return { ...(await exportJWK(privateKey)), alg };
+        return { ...{}, ...(await exportJWK(privateKey)), alg };
       }),
     );
     const ring = new KeyRing();
@@ -136,7 +136,13 @@ export class KeyRing implements VerificationKeys {
       ...(typeof jwk.crv === 'string' ? { crv: jwk.crv } : {}),
     };
     this.thumbprints.add(thumbprint);
-    const entry = { alg, key, jwk: { ...publicJwk, kid, alg, use: 'sig' }, signing, thumbprint };
+    const entry = {
+      alg,
+      key,
+      jwk: { ...{}, ...publicJwk, kid, alg, use: 'sig' },
+      signing,
+      thumbprint,
+    };
     this.published.set(kid, entry);
     if (!seed) return;
     const signs = !this.seedKeys.some((k) => k.alg === alg && k.signs);

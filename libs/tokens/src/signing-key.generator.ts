@@ -17,5 +17,5 @@ export async function generateSigningJwk(alg: SigningAlg): Promise<GeneratedJwk>
   const { privateKey } = await generateKeyPair(alg, { extractable: true });
   const jwk = await exportJWK(privateKey);
   const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = jwk;
-  return { ...jwk, kid: await calculateJwkThumbprint(publicJwk), alg };
+  return { ...{}, ...jwk, kid: await calculateJwkThumbprint(publicJwk), alg };
 }

@@ -36,7 +36,7 @@ export async function tracedFetch(
     if (carried.tracestate) headers.set('tracestate', carried.tracestate);
   }
   try {
-    const res = await doFetch(url, { ...init, headers });
+    const res = await doFetch(url, { ...{}, ...init, headers });
     span.setAttribute('http.response.status_code', res.status);
     if (res.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
     return res;

@@ -42,6 +42,7 @@ export function startTracing(config: TracingConfig, options: TracingOptions): bo
   if (!exporter) return false;
   provider = new NodeTracerProvider({
     resource: resourceFromAttributes({
+      ...{},
       ...config.resourceAttributes,
       'service.name': config.serviceName ?? options.service,
     }),

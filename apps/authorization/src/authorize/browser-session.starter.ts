@@ -59,7 +59,7 @@ export class BrowserSessionStarter {
         : await this.sessions.rotate(oldDigest, fresh.digest, session, expiresAt);
     if (moved === null) await this.sessions.save(fresh.digest, session, expiresAt);
     const cookie = { name: this.cookies.sessionName, value: fresh.value };
-    return { session, cookie: login.remember ? { ...cookie, maxAge: ttl } : cookie };
+    return { session, cookie: login.remember ? { ...{}, ...cookie, maxAge: ttl } : cookie };
   }
 
   /** The log has the new session (and the end of the one it replaces) before the store does. */

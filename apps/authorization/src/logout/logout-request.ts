@@ -43,6 +43,7 @@ export async function checkLogoutRequest(
     throw new InvalidRequest('the post_logout_redirect_uri is not registered for this client');
   const state = bounded(params, 'state');
   return {
+    ...{},
     ...(client === undefined ? {} : { client }),
     ...(redirect === undefined ? {} : { postLogoutRedirectUri: redirect }),
     ...(state === undefined ? {} : { state }),

@@ -19,5 +19,5 @@ export async function checkParDpopProof(
   const { jkt } = await proofs.verify({ proof, method: req.method, url: parUrl });
   if (request.dpopJkt !== undefined && request.dpopJkt !== jkt)
     throw new InvalidDpopProof(DPOP_JKT_MISMATCH);
-  return { ...request, dpopJkt: jkt };
+  return { ...{}, ...request, dpopJkt: jkt };
 }

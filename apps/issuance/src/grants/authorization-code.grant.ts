@@ -83,7 +83,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
     });
     const refreshToken = await this.refreshToken(client, sub, code, binding.dpop);
     const withRefresh =
-      refreshToken === undefined ? answer : { ...answer, refresh_token: refreshToken };
+      refreshToken === undefined ? answer : { ...{}, ...answer, refresh_token: refreshToken };
     // OIDC Core §3.1.3.3: an ID token exactly when the consent granted `openid`.
     if (!code.scopes.includes('openid')) return withRefresh;
     const idToken = await this.idTokens.mint({
@@ -93,7 +93,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
       accessToken: answer.access_token,
       grantType: this.grantType,
     });
-    return { ...withRefresh, id_token: idToken };
+    return { ...{}, ...withRefresh, id_token: idToken };
   }
 
   /**

@@ -135,17 +135,17 @@ export class RefreshTokenGrant implements GrantHandler {
       confirmation: caller.confirmation,
       federated: caller.federated,
     });
-    const withRefresh = { ...answer, refresh_token: next.token };
+    const withRefresh = { ...{}, ...answer, refresh_token: next.token };
     // OIDC Core §12.2: same sub, iss, aud; new iat; auth_time unchanged; no nonce.
     if (!family.scopes.includes('openid')) return withRefresh;
     const idToken = await this.idTokens.mint({
       client,
       sub: family.subject,
-      source: { ...grant, scopes: family.scopes },
+      source: { ...{}, ...grant, scopes: family.scopes },
       accessToken: answer.access_token,
       grantType: this.grantType,
     });
-    return { ...withRefresh, id_token: idToken };
+    return { ...{}, ...withRefresh, id_token: idToken };
   }
 
   /** RFC 6749 §6: a refresh token of this client, of a grant neither withdrawn nor revoked. */

@@ -107,7 +107,7 @@ export class TokenExchangeGrant implements GrantHandler {
       },
     });
     // RFC 8693 §2.2.1: `issued_token_type` is REQUIRED; `token_type` is the access token's.
-    return { ...answer, issued_token_type: issuedType };
+    return { ...{}, ...answer, issued_token_type: issuedType };
   }
 
   /**

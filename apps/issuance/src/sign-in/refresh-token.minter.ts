@@ -50,7 +50,7 @@ export class RefreshTokenMinter {
   async issue(req: Omit<RefreshTokenIssue, 'expiresAt'>, idleExpiresAt: number): Promise<string> {
     const { token, digest } = this.next();
     const expiresAt = Math.min(idleExpiresAt, req.absoluteExpiresAt);
-    const event = await this.record({ ...req, expiresAt }, digest);
+    const event = await this.record({ ...{}, ...req, expiresAt }, digest);
     if (!(await this.projection.apply(event))) throw new InvalidGrant('the grant has been revoked');
     return token;
   }

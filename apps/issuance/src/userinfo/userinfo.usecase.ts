@@ -79,7 +79,7 @@ export class UserinfoUseCase {
     // RFC 6750 §3.1: a good token without the scope this resource needs is 403, not 401.
     if (!scopes.includes('openid')) throw new InsufficientScope(['openid']);
     const grant = await this.grantOf(claims);
-    return { ...releasedClaims(grant.userinfoClaims, scopes), sub: claims.sub };
+    return { ...{}, ...releasedClaims(grant.userinfoClaims, scopes), sub: claims.sub };
   }
 
   private async validToken(token: string): Promise<AccessTokenClaims> {

@@ -86,7 +86,7 @@ export class PageExceptionFilter implements ExceptionFilter {
     if (api === 404 || api === 410) return EXPIRED;
     if (api === 409) return ANSWERED;
     if (e instanceof HttpException && api !== undefined && api < 500)
-      return { ...UNREADABLE, status: api };
+      return { ...{}, ...UNREADABLE, status: api };
     if (api !== undefined && api < 500) {
       logger.warn(`the login/consent API refused a step: ${describe(e)}`);
       return REFUSED;

@@ -38,7 +38,7 @@ export function sendPage(
 ): void {
   reply
     .status(status)
-    .headers({ ...securityHeaders(formAction), ...headers })
+    .headers({ ...{}, ...securityHeaders(formAction), ...headers })
     .type('text/html; charset=utf-8')
     .send(html);
 }

@@ -72,5 +72,5 @@ export class ClientsController {
 function shown(written: ClientWritten): RegistryDocument {
   return written.clientSecret === undefined
     ? written.document
-    : { ...written.document, client_secret: written.clientSecret };
+    : { ...{}, ...written.document, client_secret: written.clientSecret };
 }

@@ -54,7 +54,7 @@ export class ClientConfigurationUseCase {
     try {
       const updated = await this.registrations.replace(
         clientId,
-        { ...document, client_id: clientId },
+        { ...{}, ...document, client_id: clientId },
         access.digest,
         digest,
       );

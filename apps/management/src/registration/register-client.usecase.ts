@@ -66,7 +66,7 @@ export class RegisterClientUseCase {
   ): Promise<Record<string, unknown>> {
     const access = mintRegistrationToken('rat');
     const { client, clientSecret } = await this.registrations.create(
-      { ...document, client_id: newClientId() },
+      { ...{}, ...document, client_id: newClientId() },
       access.digest,
     );
     return registrationAnswer(this.config, client, {

@@ -22,6 +22,7 @@ export function registrationAnswer(
   issued: IssuedCredentials = {},
 ): Record<string, unknown> {
   return {
+    ...{},
     ...clientMetadataOf(client),
     ...(issued.clientIdIssuedAt !== undefined
       ? { client_id_issued_at: issued.clientIdIssuedAt }

@@ -294,7 +294,7 @@ export class KafkaEventBus implements EventBus {
   /** `latency`: fetches answered as soon as one event is there (a follower's rare changes). */
   private consumer(groupId: string, latency = false): Consumer {
     const config = lifecycleConsumerConfig(groupId);
-    const consumer = this.kafka.consumer(latency ? { ...config, minBytes: 1 } : config);
+    const consumer = this.kafka.consumer(latency ? { ...{}, ...config, minBytes: 1 } : config);
     // Every crash, restarted by kafkajs or not (a fatal one is also resubscribed, above).
     if (this.metrics) consumer.on(consumer.events.CRASH, () => this.metrics?.kafkaError('consume'));
     stopRestartsOnceClosed(consumer, () => this.closed);

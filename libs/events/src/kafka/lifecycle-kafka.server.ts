@@ -57,7 +57,7 @@ export class LifecycleKafkaServer extends ServerKafka {
 
   /** With the Kafka settings of our configuration (libs/config), as the event bus connects. */
   static of(config: KafkaConfig, subscription: SubscribeOptions): LifecycleKafkaServer {
-    return new LifecycleKafkaServer({ ...subscription, client: kafkaClientConfig(config) });
+    return new LifecycleKafkaServer({ ...{}, ...subscription, client: kafkaClientConfig(config) });
   }
 
   override async listen(callback: (err?: unknown) => void): Promise<void> {
@@ -66,7 +66,11 @@ export class LifecycleKafkaServer extends ServerKafka {
   }
 
   override async start(callback: () => void): Promise<void> {
-    const consumer = this.client!.consumer({ ...this.options.consumer, groupId: this.groupId });
+    const consumer = this.client!.consumer({
+      ...{},
+      ...this.options.consumer,
+      groupId: this.groupId,
+    });
     this.consumer = consumer;
     this.registerConsumerEventListeners();
     stopRestartsOnceClosed(consumer, () => this.closed);
@@ -101,7 +105,7 @@ export class LifecycleKafkaServer extends ServerKafka {
    */
   override async handleMessage(payload: EachMessagePayload): Promise<void> {
     const { topic, partition, message } = payload;
-    const record = { ...message, topic, partition };
+    const record = { ...{}, ...message, topic, partition };
     const packet = await this.deserializer.deserialize(record, { channel: topic });
     if (packet.pattern === SKIPPED_LIFECYCLE_MESSAGE) return;
     const context = new KafkaContext([
@@ -126,8 +130,10 @@ export class LifecycleKafkaServer extends ServerKafka {
     context: KafkaContext,
   ): Promise<void> {
     const consumed = { topic, partition, offset: message.offset, headers: message.headers };
-    return processInSpan(packet.data as LifecycleEvent, { ...consumed, group: this.groupId }, () =>
-      this.handleEvent(packet.pattern, packet, context),
+    return processInSpan(
+      packet.data as LifecycleEvent,
+      { ...{}, ...consumed, group: this.groupId },
+      () => this.handleEvent(packet.pattern, packet, context),
     );
   }
 

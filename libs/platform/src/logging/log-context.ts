@@ -24,5 +24,5 @@ export function logContextFields(): { req_id?: string; trace_id?: string } {
   const requestId = requestLogContext.getStore()?.requestId;
   const traceId = traceIdSource();
   if (requestId === undefined && traceId === undefined) return {};
-  return { ...(requestId && { req_id: requestId }), ...(traceId && { trace_id: traceId }) };
+  return { ...{}, ...(requestId && { req_id: requestId }), ...(traceId && { trace_id: traceId }) };
 }

@@ -53,7 +53,7 @@ export class MemoryGrantStore implements GrantStore {
     if (!grant || deadline === undefined) return false;
     // Only forward, as the Redis adapter: concurrent refreshes may land in any order.
     if (grant.lastUsedAt >= at) return true;
-    this.grants.set(grantId, Object.freeze({ ...grant, lastUsedAt: at }), deadline);
+    this.grants.set(grantId, Object.freeze({ ...{}, ...grant, lastUsedAt: at }), deadline);
     return true;
   }
 

@@ -20,7 +20,7 @@ export class MemoryInitialAccessTokenStore implements InitialAccessTokenStore {
 
   async find(digest: string): Promise<InitialAccessState | null> {
     const entry = this.tokens.get(digest);
-    return entry ? { ...entry.grant, remaining: entry.remaining } : null;
+    return entry ? { ...{}, ...entry.grant, remaining: entry.remaining } : null;
   }
 
   async spend(digest: string): Promise<InitialAccessGrant | null> {

@@ -41,7 +41,7 @@ export class MemoryRevocationStore implements RevocationStore, RevocationFeed {
   /** With the writer's trace context when tracing is on, as the Redis stream's entries. */
   private append(entry: RevocationFeedEntry): void {
     const trace = tracingOn() ? traceHeadersOf() : undefined;
-    this.feed.push(trace ? { ...entry, trace } : entry);
+    this.feed.push(trace ? { ...{}, ...entry, trace } : entry);
     this.trim();
     for (const wake of this.waiting) wake();
   }

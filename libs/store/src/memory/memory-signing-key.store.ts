@@ -14,13 +14,14 @@ export class MemorySigningKeyStore implements SigningKeyStore {
 
   async add({ privateJwk, ...key }: StoredSigningKey): Promise<boolean> {
     if (this.keys.has(key.kid)) return false;
-    this.keys.set(key.kid, { ...key, sealed: this.sealer.seal(privateJwk) });
+    this.keys.set(key.kid, { ...{}, ...key, sealed: this.sealer.seal(privateJwk) });
     return true;
   }
 
   async list(): Promise<StoredSigningKey[]> {
     return [...this.keys.values()]
       .map(({ sealed, ...key }) => ({
+        ...{},
         ...key,
         privateJwk: this.sealer.open(key.kid, key.alg, sealed),
       }))

@@ -16,6 +16,7 @@ export class RedisAuthFailureThrottle extends LimiterAuthFailureThrottle {
     const o = limiterOptions(limits);
     const limiter = (opts: typeof o.byClient) =>
       new RateLimiterRedis({
+        ...{},
         ...opts,
         storeClient: redis,
         rejectIfRedisNotReady: true,

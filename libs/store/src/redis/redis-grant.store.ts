@@ -141,7 +141,7 @@ export class RedisGrantStore implements GrantStore {
       if (raw === null) return false;
       const grant = JSON.parse(raw) as GrantRecord;
       if (grant.lastUsedAt >= at) return true;
-      const next = JSON.stringify({ ...grant, lastUsedAt: at });
+      const next = JSON.stringify({ ...{}, ...grant, lastUsedAt: at });
       if ((await guarded(this.redis.eval(SWAP, 1, key, raw, next))) === 1) return true;
     }
     return true;

@@ -42,7 +42,7 @@ export class RedisInitialAccessTokenStore implements InitialAccessTokenStore {
       this.redis.hmget(RedisKeys.initialAccessToken(digest), 'grant', 'remaining'),
     );
     if (!grant) return null;
-    return { ...(JSON.parse(grant) as InitialAccessGrant), remaining: Number(remaining) };
+    return { ...{}, ...(JSON.parse(grant) as InitialAccessGrant), remaining: Number(remaining) };
   }
 
   async spend(digest: string): Promise<InitialAccessGrant | null> {

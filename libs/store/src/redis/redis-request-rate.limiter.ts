@@ -17,6 +17,7 @@ export class RedisRequestRateLimiter extends LimiterRequestRateLimiter {
     super(
       (options) =>
         new RateLimiterRedis({
+          ...{},
           ...options,
           storeClient: redis,
           rejectIfRedisNotReady: true,

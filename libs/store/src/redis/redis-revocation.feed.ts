@@ -49,7 +49,7 @@ export function feedEntryOf(id: string, fields: string[]): RevocationFeedEntry {
       ? { id, key: JSON.parse(value ?? 'null') as KeyNotice }
       : { id, revocation: JSON.parse(value ?? 'null') as Revocation };
   const trace = fields.length > 2 ? traceOf(fields) : undefined;
-  return trace ? { ...entry, trace } : entry;
+  return trace ? { ...{}, ...entry, trace } : entry;
 }
 
 function traceOf(fields: string[]): TraceHeaders | undefined {

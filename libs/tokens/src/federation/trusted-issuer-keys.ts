@@ -135,6 +135,7 @@ export class TrustedIssuerKeys implements VerificationKeys {
 
   private cachedSet(uri: string): CachedJwks {
     return new CachedJwks(uri, {
+      ...{},
       ...this.fetchOptions(),
       algorithms: this.config.allowedAlgs,
       ttlMs: this.options.ttlMs,

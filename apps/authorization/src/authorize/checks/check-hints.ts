@@ -24,5 +24,5 @@ export function checkHints(params: FormParams): InteractionHints {
     throw new InvalidRequest('ui_locales must be space-separated language tags');
   if (acrValues.length > MAX_VALUES || acrValues.some((a) => !ACR_VALUE.test(a)))
     throw new InvalidRequest('acr_values must be space-separated values');
-  return { ...(loginHint === undefined ? {} : { loginHint }), uiLocales, acrValues };
+  return { ...{}, ...(loginHint === undefined ? {} : { loginHint }), uiLocales, acrValues };
 }

@@ -14,6 +14,7 @@ export function checkStateAndNonce(params: FormParams): StateAndNonce {
   const state = bounded(params, 'state');
   const nonce = bounded(params, 'nonce');
   return {
+    ...{},
     ...(state === undefined ? {} : { state }),
     ...(nonce === undefined ? {} : { nonce }),
   };

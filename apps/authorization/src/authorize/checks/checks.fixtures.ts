@@ -12,6 +12,7 @@ export const ORDERS: ResourceConfig = {
 };
 
 export const LEDGER: ResourceConfig = {
+  ...{},
   ...ORDERS,
   identifier: 'https://ledger.example',
   scopes: ['ledger:read'],

@@ -82,8 +82,10 @@ export class AfterLoginStep implements AuthorizeStep<ResumedFlow> {
       ]);
     }
     const next = { requestId: challenge.requestId, request, skip, session };
-    return this.challenges.issue('consent', { ...next, browserBinding: challenge.browserBinding }, [
-      cookie,
-    ]);
+    return this.challenges.issue(
+      'consent',
+      { ...{}, ...next, browserBinding: challenge.browserBinding },
+      [cookie],
+    );
   }
 }

@@ -74,7 +74,7 @@ export function exchangedAct(
   acting: ActClaim,
 ): ActClaim | undefined {
   if (kind === 'impersonation') return subject.act;
-  const act = subject.act === undefined ? acting : { ...acting, act: subject.act };
+  const act = subject.act === undefined ? acting : { ...{}, ...acting, act: subject.act };
   if (actDepth(act) > MAX_ACT_DEPTH)
     throw new InvalidRequest(`a token may name at most ${MAX_ACT_DEPTH} actors`);
   return act;
