@@ -68,8 +68,8 @@ export default tseslint.config(
     languageOptions: { globals: globals.browser, sourceType: 'module' },
   },
   {
-    // The checks of scripts/infra run under jest (unit project).
-    files: ['scripts/**/*.spec.js'],
+    // The checks of scripts/infra and of this configuration run under jest (unit project).
+    files: ['scripts/**/*.spec.js', 'eslint.config.spec.js'],
     languageOptions: { globals: globals.jest },
   },
 );

@@ -18,11 +18,13 @@ module.exports = {
       displayName: 'unit',
       // test/support: the helpers the end-to-end specs rely on (cookie jar, form reading);
       // scripts/infra: one check per concern of the local engines (plain CommonJS, no I/O
-      // beyond local sockets, temp dirs and short child processes).
+      // beyond local sockets, temp dirs and short child processes); eslint.config.spec.js: the
+      // lint rule that guards run-time behaviour.
       testMatch: [
         '<rootDir>/{apps,libs,examples}/**/*.spec.ts',
         '<rootDir>/test/support/**/*.spec.ts',
         '<rootDir>/scripts/infra/*.spec.js',
+        '<rootDir>/eslint.config.spec.js',
       ],
     },
     {
