@@ -16,6 +16,8 @@ export class MemoryRevocationStore implements RevocationStore, RevocationFeed {
   private readonly waiting = new Set<() => void>();
   private readonly announced = new Set<string>();
   private sequence = 0;
+  /** The milliseconds part of the newest id: ids never go back, whatever the wall clock does. */
+  private lastMs = 0;
 
   /**
    * `retentionMs`: the longest token lifetime (the store module passes the configured one).
@@ -34,8 +36,14 @@ export class MemoryRevocationStore implements RevocationStore, RevocationFeed {
     return true;
   }
 
+  /**
+   * As Redis makes XADD ids: `<ms>-<seq>`, ms never behind the last entry's. A wall clock that
+   * steps back (NTP) would otherwise give an id below one a mirror has read, and the mirror,
+   * reading after its last id, would never see that revocation.
+   */
   private nextId(): string {
-    return `${Date.now()}-${this.sequence++}`;
+    this.lastMs = Math.max(Date.now(), this.lastMs);
+    return `${this.lastMs}-${this.sequence++}`;
   }
 
   /** With the writer's trace context when tracing is on, as the Redis stream's entries. */
@@ -61,7 +69,7 @@ export class MemoryRevocationStore implements RevocationStore, RevocationFeed {
 
   async read(afterId: string, blockMs: number): Promise<RevocationFeedBatch> {
     const complete = this.marker ? await this.marker.present() : true;
-    const after = this.feed.filter((e) => compareIds(e.id, afterId) > 0);
+    const after = this.entriesAfter(afterId);
     if (after.length > 0 || blockMs <= 0) return { entries: after, complete };
     await new Promise<void>((resolve) => {
       const wake = () => {
@@ -72,7 +80,22 @@ export class MemoryRevocationStore implements RevocationStore, RevocationFeed {
       const timer = setTimeout(wake, blockMs);
       this.waiting.add(wake);
     });
-    return { entries: this.feed.filter((e) => compareIds(e.id, afterId) > 0), complete };
+    return { entries: this.entriesAfter(afterId), complete };
+  }
+
+  /**
+   * The feed is in id order (nextId), so the first entry after `afterId` is found by bisection:
+   * a mirror's read costs O(log n) plus what it gets, not a pass over every revocation kept.
+   */
+  private entriesAfter(afterId: string): RevocationFeedEntry[] {
+    let low = 0;
+    let high = this.feed.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (compareIds(this.feed[mid]!.id, afterId) > 0) high = mid;
+      else low = mid + 1;
+    }
+    return this.feed.slice(low);
   }
 
   async close(): Promise<void> {
