@@ -1,4 +1,5 @@
-import { ExpiringMap, SWEEP_SLICE } from './expiring-map';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { ExpiringMap, SHARDS, SWEEP_SLICE, shardOf } from './expiring-map';
 
 describe('ExpiringMap sweep', () => {
   const EVERY_MS = 1_000;
@@ -39,17 +40,34 @@ describe('ExpiringMap sweep', () => {
     expect(sizes).toEqual([1.5 * SWEEP_SLICE, 0.5 * SWEEP_SLICE, 0]);
   });
 
-  it('reaches entries added while a pass is under way, and keeps the live ones', () => {
+  /** A key of the form `${prefix}${n}` in the given map of the spread. */
+  const keyIn = (shard: number, prefix: string) => {
+    for (let n = 0; ; n++) if (shardOf(`${prefix}${n}`) === shard) return `${prefix}${n}`;
+  };
+
+  it('reaches entries added to a map the pass has yet to finish, and keeps the live ones', () => {
     fill(SWEEP_SLICE + 1, 500);
     jest.advanceTimersByTime(EVERY_MS);
-    expect(map.size).toBe(1);
+    expect(map.size).toBe(1); // the one left is in the last map holding any: the pass is there
     jest.setSystemTime(1_100);
-    map.set('late', 1, 1_200);
+    map.set(keyIn(SHARDS - 1, 'late'), 1, 1_200);
     map.set('kept', 2, 60_000);
     jest.setSystemTime(1_300); // 'late' has expired before the slice that reaches it
     jest.advanceTimersToNextTimer();
     expect(map.size).toBe(1);
     expect(map.get('kept')).toBe(2);
+  });
+
+  it('leaves an entry added behind the pass to the next pass', () => {
+    fill(SWEEP_SLICE + 1, 500);
+    jest.advanceTimersByTime(EVERY_MS);
+    jest.setSystemTime(1_100);
+    map.set(keyIn(0, 'behind'), 1, 1_200); // the first map: this pass has left it
+    jest.setSystemTime(1_300);
+    jest.advanceTimersToNextTimer(); // the rest of this pass
+    expect(map.size).toBe(1);
+    jest.advanceTimersByTime(EVERY_MS); // the next pass
+    expect(map.size).toBe(0);
   });
 
   it('stops a pass under way on close()', () => {
@@ -60,5 +78,46 @@ describe('ExpiringMap sweep', () => {
     jest.advanceTimersByTime(10 * EVERY_MS);
     expect(map.size).toBe(2 * SWEEP_SLICE);
     expect(jest.getTimerCount()).toBe(0);
+  });
+});
+
+describe('ExpiringMap spread', () => {
+  // The keys large stores hold: digests behind a prefix, ids of random bytes, UUIDs, and
+  // sequential ids, the worst case of a hash of the last characters.
+  const KINDS = {
+    'token digests': () => createHash('sha256').update(randomBytes(32)).digest('base64url'),
+    'revocations by jti': () => `tl:rev:{svc-a}:jti:${randomBytes(16).toString('base64url')}`,
+    UUIDs: () => randomUUID(),
+    'sequential ids': (i: number) => `grant-${i}`,
+  } as const;
+
+  it.each(Object.keys(KINDS) as (keyof typeof KINDS)[])(
+    'spreads %s evenly over the maps',
+    (kind) => {
+      const map = new ExpiringMap<number>();
+      const total = 32_000;
+      for (let i = 0; i < total; i++) map.set(KINDS[kind](i), i, Date.now() + 60_000);
+      const sizes = map.shardSizes();
+      map.close();
+      // No map holds more than a fortieth of the entries: a growth rehashes no more than that.
+      expect(Math.max(...sizes)).toBeLessThan(total / 40);
+      // And the spread is even: within 30 % of the mean either way.
+      expect(Math.max(...sizes)).toBeLessThan((1.3 * total) / SHARDS);
+      expect(Math.min(...sizes)).toBeGreaterThan((0.7 * total) / SHARDS);
+    },
+  );
+
+  it('finds, takes and expires each key in its own map', () => {
+    jest.useFakeTimers({ now: 0 });
+    const map = new ExpiringMap<number>(1_000);
+    for (let i = 0; i < 2 * SHARDS; i++) map.set(`k${i}`, i, i % 2 ? 60_000 : 500);
+    expect(map.take('k3')).toBe(3);
+    expect(map.get('k3')).toBeUndefined();
+    expect(map.expiresAt('k5')).toBe(60_000);
+    jest.advanceTimersByTime(1_000);
+    expect(map.size).toBe(SHARDS - 1);
+    expect(map.shardSizes().reduce((a, b) => a + b, 0)).toBe(SHARDS - 1);
+    map.close();
+    jest.useRealTimers();
   });
 });
