@@ -100,6 +100,33 @@ export function describeRefreshTokenContract(
       await expect(sut.issue(record, unique('rt'), deadlines(now), now + 4)).resolves.toBe(false);
     });
 
+    // Replicas read their clocks before their steps reach the store, so a second presentation
+    // may carry a `now` earlier than the rotation that retired the token (CI saw two 200s).
+    it('without grace, a reuse whose clock reads before the retirement still revokes', async () => {
+      const { record, digest, now } = await issued();
+      const n = next(now);
+      await sut.rotate(digest, n, now + 5, 0);
+      await expect(sut.rotate(digest, next(now), now + 4, 0)).resolves.toEqual({
+        outcome: 'reuse',
+        record,
+      });
+      await expect(liveAmong([digest, n.digest], now + 6)).resolves.toEqual([]);
+    });
+
+    it('within the grace, a presentation whose clock reads before the retirement is in it', async () => {
+      const { record, digest, now } = await issued();
+      const [n1, n2] = [next(now), next(now)];
+      await sut.rotate(digest, n1, now + 5, 10_000);
+      await expect(sut.rotate(digest, n2, now + 4, 10_000)).resolves.toEqual({
+        outcome: 'reused-within-grace',
+        record,
+        expiresAt: n2.idleExpiresAt,
+      });
+      await expect(liveAmong([digest, n1.digest, n2.digest], now + 6)).resolves.toEqual([
+        n2.digest,
+      ]);
+    });
+
     it('within the grace, a retired token gets a new one and the family continues from it', async () => {
       const { record, digest, now } = await issued();
       const [n1, n2, n3] = [next(now), next(now), next(now)];

@@ -84,6 +84,9 @@ export interface RefreshTokenStore {
    * Presents `presentedDigest` and, when it may be exchanged, makes `next.digest` the live token
    * with idle deadline `next.idleExpiresAt` (capped at the family's absolute deadline), in one
    * atomic step. `graceMs` is the client's reuse grace (at most MAX_REFRESH_GRACE_SECONDS).
+   * `now` is the caller's clock, read before the step reaches the store, so it may be earlier
+   * than the retirement a concurrent presentation made: within a grace that counts as no time
+   * elapsed, and without one a retired token is always a reuse.
    */
   rotate(
     presentedDigest: string,

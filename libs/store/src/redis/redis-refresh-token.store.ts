@@ -65,7 +65,8 @@ if f[2] == ARGV[1] then
 else
   local retiredAt
   for _, r in ipairs(recent) do if r[1] == ARGV[1] then retiredAt = r[2] end end
-  if not retiredAt or now >= retiredAt + tonumber(ARGV[5]) then
+  local grace = tonumber(ARGV[5])
+  if not retiredAt or grace <= 0 or now >= retiredAt + grace then
     redis.call('HSET', KEYS[1], 'revoked', '1', 'recent', '[]')
     redis.call('HDEL', KEYS[1], 'current', 'prior', 'priorIdleUntil')
     return {'reuse', f[1]}
