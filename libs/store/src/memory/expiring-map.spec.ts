@@ -107,6 +107,29 @@ describe('ExpiringMap spread', () => {
     },
   );
 
+  it('treats an entry past its deadline as absent in every read, and drops it on the way', () => {
+    jest.useFakeTimers({ now: 0 });
+    const map = new ExpiringMap<number>(60_000);
+    for (const key of ['get', 'take', 'nx', 'pexpiretime']) map.set(key, 1, 500);
+    map.set('live', 2, 900);
+    jest.setSystemTime(500);
+    expect(map.get('get')).toBeUndefined();
+    expect(map.take('take')).toBeUndefined();
+    expect(map.expiresAt('pexpiretime')).toBeUndefined();
+    expect(map.setIfAbsent('nx', 3, 900)).toBe(true);
+    expect(map.get('nx')).toBe(3);
+    expect(map.setIfAbsent('live', 4, 900)).toBe(false);
+    expect(map.take('live')).toBe(2);
+    expect(map.take('live')).toBeUndefined();
+    // Only 'nx' is left, without any sweep having run.
+    expect(map.size).toBe(1);
+    // A deadline already past stores nothing; the key was absent, so SET NX still says true.
+    expect(map.setIfAbsent('gone', 5, 400)).toBe(true);
+    expect(map.get('gone')).toBeUndefined();
+    map.close();
+    jest.useRealTimers();
+  });
+
   it('finds, takes and expires each key in its own map', () => {
     jest.useFakeTimers({ now: 0 });
     const map = new ExpiringMap<number>(1_000);

@@ -55,14 +55,7 @@ export class ExpiringMap<V> {
   }
 
   get(key: string): V | undefined {
-    const shard = this.shardFor(key);
-    const entry = shard.get(key);
-    if (!entry) return undefined;
-    if (entry.expiresAt <= Date.now()) {
-      shard.delete(key);
-      return undefined;
-    }
-    return entry.value;
+    return this.live(this.shardFor(key), key)?.value;
   }
 
   set(key: string, value: V, expiresAt: number): void {
@@ -73,21 +66,23 @@ export class ExpiringMap<V> {
 
   /** SET NX semantics: false when a live entry already holds the key. */
   setIfAbsent(key: string, value: V, expiresAt: number): boolean {
-    if (this.get(key) !== undefined) return false;
-    this.set(key, value, expiresAt);
+    const shard = this.shardFor(key);
+    if (this.live(shard, key)) return false;
+    if (expiresAt > Date.now()) shard.set(key, { value, expiresAt });
     return true;
   }
 
   /** GETDEL semantics: removes the key and returns the live value it held, if any. */
   take(key: string): V | undefined {
-    const value = this.get(key);
-    this.shardFor(key).delete(key);
-    return value;
+    const shard = this.shardFor(key);
+    const entry = this.live(shard, key);
+    if (entry) shard.delete(key);
+    return entry?.value;
   }
 
   /** The deadline of a live entry (PEXPIRETIME). */
   expiresAt(key: string): number | undefined {
-    return this.get(key) === undefined ? undefined : this.shardFor(key).get(key)?.expiresAt;
+    return this.live(this.shardFor(key), key)?.expiresAt;
   }
 
   get size(): number {
@@ -106,6 +101,14 @@ export class ExpiringMap<V> {
     if (this.nextSlice) clearImmediate(this.nextSlice);
     this.nextSlice = undefined;
     this.pass = undefined;
+  }
+
+  /** The key's entry when live; an expired one is deleted on the way, as Redis does on access. */
+  private live(shard: Map<string, Entry<V>>, key: string): Entry<V> | undefined {
+    const entry = shard.get(key);
+    if (entry === undefined || entry.expiresAt > Date.now()) return entry;
+    shard.delete(key);
+    return undefined;
   }
 
   private shardFor(key: string): Map<string, Entry<V>> {
