@@ -74,9 +74,9 @@ export class MemoryRefreshTokenStore implements RefreshTokenStore {
       outcome = 'rotated';
     } else {
       const retired = family.recent.find(([d]) => d === presentedDigest);
-      // Without a grace every second presentation is a reuse, even one whose clock reads
-      // before the retirement (replicas read theirs before their steps reach the store).
-      if (retired === undefined || graceMs <= 0 || now >= retired[1] + graceMs) {
+      // A clock reading before the retirement (replicas read theirs before their steps reach
+      // the store) is no time elapsed: within any grace, and a reuse without one.
+      if (retired === undefined || Math.max(0, now - retired[1]) >= graceMs) {
         family.revoked = true;
         family.current = undefined;
         family.prior = undefined;

@@ -65,8 +65,8 @@ if f[2] == ARGV[1] then
 else
   local retiredAt
   for _, r in ipairs(recent) do if r[1] == ARGV[1] then retiredAt = r[2] end end
-  local grace = tonumber(ARGV[5])
-  if not retiredAt or grace <= 0 or now >= retiredAt + grace then
+  -- A clock reading before the retirement is no time elapsed (see rotate in the port).
+  if not retiredAt or math.max(0, now - retiredAt) >= tonumber(ARGV[5]) then
     redis.call('HSET', KEYS[1], 'revoked', '1', 'recent', '[]')
     redis.call('HDEL', KEYS[1], 'current', 'prior', 'priorIdleUntil')
     return {'reuse', f[1]}
